@@ -1,0 +1,72 @@
+"""Typed problems: collected as :class:`Issue` records, raised only when fatal (:class:`SdtmConvertError`).
+
+Every issue has a stable ``code`` (tests assert codes, never message text), a severity and, where
+known, the provenance of the value: raw file, 1-based data row, column, value, and the SDTM
+dataset/variable/subject it concerns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+ERROR = "error"
+WARNING = "warning"
+INFO = "info"
+SEVERITIES = (ERROR, WARNING, INFO)
+
+
+@dataclass(frozen=True)
+class Issue:
+    code: str
+    severity: str
+    message: str
+    file: str | None = None
+    row: int | None = None
+    column: str | None = None
+    value: str | None = None
+    dataset: str | None = None
+    variable: str | None = None
+    usubjid: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+
+    def where(self) -> str:
+        """Human-readable location: ``file, row 12, column SEX``."""
+        parts = []
+        if self.file:
+            parts.append(str(self.file))
+        if self.row is not None:
+            parts.append(f"row {self.row}")
+        if self.column:
+            parts.append(f"column {self.column}")
+        if self.dataset and not self.file:
+            parts.append(self.dataset + (f".{self.variable}" if self.variable else ""))
+        return ", ".join(parts)
+
+    def one_line(self) -> str:
+        loc = self.where()
+        val = f" (value {self.value!r})" if self.value is not None else ""
+        return f"{self.severity}: [{self.code}] {loc + ': ' if loc else ''}{self.message}{val}"
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        if not d["extra"]:
+            d.pop("extra")
+        return d
+
+
+class SdtmConvertError(Exception):
+    """The one exception type for bad input that stops a stage. The CLI prints ``issue.one_line()``."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.one_line())
+        self.issue = issue
+
+
+def fatal(code: str, message: str, **where: Any) -> SdtmConvertError:
+    """Build (not raise) a fatal error: ``raise fatal("raw-file-missing", "...", file=p)``."""
+    return SdtmConvertError(Issue(code, ERROR, message, **where))
