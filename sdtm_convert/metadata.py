@@ -1,0 +1,89 @@
+"""Dataset/variable metadata: the one description of every written dataset.
+
+The pipeline fills these while it builds each dataset (from the mapping spec, the standards metadata
+and the data actually written); the XPT writer, Dataset-JSON, define.xml/define.html and the
+validator's define-vs-data checks all read the same objects. No second hand-kept copy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Define-XML 2.1 origin types
+COLLECTED = "Collected"
+ASSIGNED = "Assigned"
+DERIVED = "Derived"
+PROTOCOL = "Protocol"
+PREDECESSOR = "Predecessor"
+NOT_AVAILABLE = "Not Available"
+
+
+@dataclass
+class Method:
+    id: str  # e.g. "MT.AE.AESEQ"
+    name: str
+    type: str  # "Computation" | "Imputation"
+    description: str
+
+
+@dataclass
+class WhereClause:
+    """All conditions must hold (a composite where-clause is kept whole)."""
+
+    id: str
+    conditions: list[tuple[str, str, list[str]]]  # (dataset.variable or variable, comparator "EQ"|"IN"|..., values)
+
+
+@dataclass
+class ValueLevel:
+    """Value-level metadata for one variable under one where-clause (e.g. QSORRES when QSTESTCD = X)."""
+
+    variable: str
+    where: WhereClause
+    label: str
+    type: str  # "text" | "integer" | "float" | "date" | "datetime"
+    length: int | None = None
+    codelist: str | None = None
+    origin_type: str = COLLECTED
+    origin_source: str | None = None
+    method_id: str | None = None
+
+
+@dataclass
+class VariableMeta:
+    name: str
+    label: str
+    type: str  # "Char" | "Num" (XPT storage type)
+    length: int  # bytes written for Char (= longest value, at least 1); 8 for Num
+    data_type: str = "text"  # Define-XML DataType: text|integer|float|date|datetime|partialDate|...
+    core: str = "Perm"  # Req | Exp | Perm (SDTMIG/ADaMIG core) or "Cond"
+    role: str | None = None
+    origin_type: str = COLLECTED
+    origin_source: str | None = None  # "Investigator" | "Sponsor" | "Subject" | "Vendor"
+    codelist: str | None = None  # CT codelist C-code or sponsor codelist id
+    method_id: str | None = None
+    comment: str | None = None
+    significant_digits: int | None = None
+    display_format: str | None = None  # e.g. "DATE9."
+    source: str | None = None  # human-readable source, e.g. "ae.csv AE_TERM"
+
+
+@dataclass
+class DatasetMeta:
+    name: str  # upper-case, e.g. "AE", "SUPPAE", "ADSL"
+    label: str
+    class_: str  # e.g. "EVENTS", "SPECIAL PURPOSE", "SUBJECT LEVEL ANALYSIS DATASET"
+    structure: str
+    keys: list[str]
+    variables: list[VariableMeta]
+    standard: str = "SDTMIG 3.4"  # or "ADaMIG 1.3"
+    value_level: list[ValueLevel] = field(default_factory=list)
+    methods: list[Method] = field(default_factory=list)
+    comment: str | None = None
+    records: int = 0
+
+    def variable(self, name: str) -> VariableMeta:
+        for v in self.variables:
+            if v.name == name:
+                return v
+        raise KeyError(name)
