@@ -1,0 +1,163 @@
+"""Dates: EDC text dates → ISO 8601 (with partial dates), and ISO 8601 text → comparable values.
+
+Everything is vectorised over pandas Series. Unknown parts in EDC exports are written ``UN`` (day),
+``UNK`` (month) or ``UNKN``/``UNK`` (year); SDTM keeps them unknown (no imputation): a missing day
+right-truncates (``2022-03``), a missing month with a known day uses the hyphen placeholder
+(``2022---15``), a missing year leaves the value empty.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+MONTHS = {m: i + 1 for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
+UNKNOWN = {"UN", "UNK", "UNKN", "NK", "XX", "XXX", "XXXX", "--", "---", "----", "??", "???", "????"}
+
+# Each format is a regex with named groups d, m, y (month by number or name).
+FORMATS: dict[str, str] = {
+    "DD MON YYYY": r"(?P<d>\w{1,2})[ -](?P<m>\w{2,3})[ -](?P<y>\w{1,4})",
+    "DD-MON-YYYY": r"(?P<d>\w{1,2})[ -](?P<m>\w{2,3})[ -](?P<y>\w{1,4})",
+    "YYYY-MM-DD": r"(?P<y>\w{1,4})-(?P<m>\w{1,3})-(?P<d>\w{1,2})",
+    "MM/DD/YYYY": r"(?P<m>\w{1,3})/(?P<d>\w{1,2})/(?P<y>\w{1,4})",
+    "DD/MM/YYYY": r"(?P<d>\w{1,2})/(?P<m>\w{1,3})/(?P<y>\w{1,4})",
+    "DDMONYYYY": r"(?P<d>\w{2})(?P<m>[A-Za-z]{3})(?P<y>\w{4})",
+}
+TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+
+# Reasons a value could not be converted (issue codes)
+INVALID = "date-invalid"
+TWO_DIGIT_YEAR = "date-two-digit-year"
+NONEXISTENT = "date-nonexistent"
+TIME_INVALID = "time-invalid"
+
+
+def _part(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse one date component. Returns (number as float NaN=unknown, unknown mask, bad mask)."""
+    up = s.fillna("").str.strip().str.upper()
+    unknown = up.isin(UNKNOWN) | up.eq("")
+    if kind == "m":
+        by_name = up.map(MONTHS)
+        num = pd.to_numeric(up.where(up.str.fullmatch(r"\d{1,2}")), errors="coerce")
+        val = by_name.astype("float64").fillna(num)
+    else:
+        pat = r"\d{4}" if kind == "y" else r"\d{1,2}"
+        val = pd.to_numeric(up.where(up.str.fullmatch(pat)), errors="coerce")
+    bad = ~unknown & val.isna()
+    return val.astype("float64"), unknown, bad
+
+
+def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    dim = m.map({1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31})
+    return dim.astype("float64") + (leap & (m == 2)).astype("float64")
+
+
+def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, pd.Series]:
+    """Convert EDC date text to ISO 8601 (partial dates kept partial).
+
+    Returns ``(iso, problem)``: ``iso`` is str ("" when empty or invalid); ``problem`` is an object
+    Series holding an issue code (``date-invalid``, ``date-two-digit-year``, ``date-nonexistent``)
+    for non-empty values that could not be converted, else None.
+    """
+    if fmt not in FORMATS:
+        raise KeyError(f"unknown date format {fmt!r}; known: {', '.join(FORMATS)}")
+    text = values.astype("string").fillna("").str.strip()
+    parts = text.str.extract("^" + FORMATS[fmt] + "$", flags=re.IGNORECASE)
+    matched = parts["y"].notna()
+    y, yu, yb = _part(parts["y"], "y")
+    m, mu, mb = _part(parts["m"], "m")
+    d, du, db = _part(parts["d"], "d")
+    two_digit = matched & parts["y"].fillna("").str.fullmatch(r"\d{2}")
+    bad = ~matched | yb | mb | db
+    out_of_range = (m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1000)
+    nonexistent = ~du & ~mu & ~yu & (d > _days_in_month(y, m))
+    empty = text.eq("")
+    problem = pd.Series(None, index=values.index, dtype=object)
+    problem[~empty & (bad | out_of_range.fillna(False))] = INVALID
+    problem[~empty & nonexistent.fillna(False)] = NONEXISTENT
+    problem[~empty & two_digit] = TWO_DIGIT_YEAR
+    ok = ~empty & problem.isna() & ~yu
+
+    ys = y.astype("Int64").astype("string").str.zfill(4)
+    ms = m.astype("Int64").astype("string").str.zfill(2)
+    ds = d.astype("Int64").astype("string").str.zfill(2)
+    iso = pd.Series("", index=values.index, dtype=object)
+    full = ok & ~mu & ~du
+    ym = ok & ~mu & du
+    yd = ok & mu & ~du
+    yonly = ok & mu & du
+    iso[full] = (ys + "-" + ms + "-" + ds)[full]
+    iso[ym] = (ys + "-" + ms)[ym]
+    iso[yd] = (ys + "---" + ds)[yd]
+    iso[yonly] = ys[yonly]
+    # a year unknown but other parts known cannot be represented: report as invalid
+    problem[~empty & problem.isna() & yu] = INVALID
+    return iso.astype(str), problem
+
+
+def add_time(iso_date: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Append ``Thh:mm[:ss]`` to complete ISO dates. Returns (iso, problem code or None)."""
+    t = times.astype("string").fillna("").str.strip()
+    parts = t.str.extract("^" + TIME_RE + "$")
+    h = pd.to_numeric(parts["H"], errors="coerce")
+    mi = pd.to_numeric(parts["M"], errors="coerce")
+    sec = pd.to_numeric(parts["S"], errors="coerce")
+    valid = parts["H"].notna() & (h <= 23) & (mi <= 59) & (sec.isna() | (sec <= 59))
+    problem = pd.Series(None, index=times.index, dtype=object)
+    unknown_time = t.str.upper().isin(UNKNOWN)
+    problem[t.ne("") & ~valid & ~unknown_time] = TIME_INVALID
+    complete = iso_date.str.fullmatch(r"\d{4}-\d{2}-\d{2}")
+    hhmm = h.astype("Int64").astype("string").str.zfill(2) + ":" + parts["M"].astype("string")
+    hhmm = hhmm.where(parts["S"].isna(), hhmm + ":" + parts["S"].astype("string"))
+    out = iso_date.copy()
+    use = valid & complete.fillna(False)
+    out[use] = (iso_date + "T" + hhmm)[use]
+    return out.astype(str), problem
+
+
+_ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
+
+
+def is_complete_date(s: pd.Series) -> pd.Series:
+    return s.astype("string").fillna("").str.match(_ISO_DATE + r"($|T)").astype(bool)
+
+
+def iso_to_date(s: pd.Series) -> pd.Series:
+    """datetime64 of the date part; NaT unless complete to the day (and a real calendar date)."""
+    txt = s.astype("string").fillna("").str.slice(0, 10)
+    txt = txt.where(is_complete_date(s), None)
+    return pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce")
+
+
+def iso_to_datetime(s: pd.Series) -> pd.Series:
+    """datetime64 to the minute/second; NaT unless the value has at least hh:mm."""
+    txt = s.astype("string").fillna("")
+    ok = txt.str.fullmatch(_ISO_DATE + r"T\d{2}:\d{2}(:\d{2})?")
+    norm = txt.where(ok.fillna(False), None)
+    return pd.to_datetime(norm, format="ISO8601", errors="coerce")
+
+
+ISO8601_DTC = re.compile(
+    r"^(\d{4}(-(\d{2}|-)(-(\d{2}|-)(T(\d{2}|-)(:(\d{2}|-)(:\d{2}(\.\d+)?)?)?)?)?)?)?$"
+)
+
+
+def is_iso8601_dtc(s: pd.Series) -> pd.Series:
+    """Vectorised check of SDTM --DTC format (complete or right-truncated, hyphen placeholders)."""
+    txt = s.astype("string").fillna("")
+    ok = txt.str.fullmatch(ISO8601_DTC.pattern[1:-1]).fillna(False).astype(bool)
+    # a value must not end with a placeholder hyphen, and must not be only a year-separator
+    return ok & ~txt.str.endswith("-").fillna(False) & ~txt.str.endswith("T").fillna(False)
+
+
+def date_precision(s: pd.Series) -> pd.Series:
+    """Number of known leading components: 0 none, 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second."""
+    txt = s.astype("string").fillna("")
+    comps = txt.str.extract(r"^(\d{4})?(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}))?(?::(\d{2}))?(?::(\d{2}))?")
+    known = comps.notna().to_numpy()
+    # precision = number of leading known components
+    prec = np.cumprod(known, axis=1).sum(axis=1)
+    return pd.Series(prec, index=s.index, dtype="int64")
