@@ -1,0 +1,54 @@
+"""``seq``: --SEQ = 1..n per USUBJID.
+
+Order within a subject: the ``order`` variables (ascending; text compares as text, so ISO 8601
+dates sort chronologically and a partial date such as ``2022-03`` sorts before ``2022-03-01``; empty
+text and NaN sort last), ties broken by the frame's row order. Without ``order`` the frame's row
+order is the order. The output keeps the input row order (no sorting side effect); --SEQ is float64.
+
+YAML: ``{derive: seq, params: {order: [AESTDTC, AETERM]}}`` (``var`` defaults to ``<DOMAIN>SEQ``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.derive._common import missing_columns
+from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.errors import Issue
+
+_LAST = "\U0010ffff"  # sorts after any text
+
+
+def _sort_key(col: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(col):
+        return col
+    t = col.astype("string").fillna("").astype(str)
+    return t.where(t != "", _LAST)
+
+
+def seq_numbers(df: pd.DataFrame, order: list[str] | None = None, by: str = "USUBJID") -> pd.Series:
+    """1..n per ``by`` in ``order`` (then row order); float64, aligned to ``df.index``."""
+    pos = pd.RangeIndex(len(df))
+    keys = pd.DataFrame({"__by": df[by].astype("string").fillna("").to_numpy()}, index=pos)
+    cols = ["__by"]
+    for i, c in enumerate(order or []):
+        keys[f"__k{i}"] = _sort_key(df[c]).to_numpy()
+        cols.append(f"__k{i}")
+    keys["__pos"] = np.arange(len(df))
+    ordered = keys.sort_values(cols + ["__pos"], kind="mergesort")
+    n = ordered.groupby("__by", sort=False).cumcount() + 1
+    return pd.Series(n.sort_index().to_numpy(dtype="float64"), index=df.index)
+
+
+@register("seq")
+def derive_seq(
+    df: pd.DataFrame, ctx: DeriveContext, order: list[str] | None = None, var: str | None = None
+) -> tuple[pd.DataFrame, list[Issue]]:
+    target = var or f"{ctx.domain}SEQ"
+    issues = missing_columns(df, ["USUBJID", *(order or [])], ctx.domain, "seq")
+    if issues:
+        return df.copy(), issues
+    out = df.copy()
+    out[target] = seq_numbers(df, order)
+    return out, []
