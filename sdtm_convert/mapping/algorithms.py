@@ -1,0 +1,228 @@
+"""The closed set of mapping algorithms (sdtm.oak's, executed): one small function each.
+
+An algorithm is ``fn(frame, var, env) -> tuple[pd.Series, list[Issue]]`` where ``frame`` holds the
+raw columns (plus targets already assigned, by name) and ``var`` is the spec row. Issues carry the
+provenance of the offending row.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert import dates
+from sdtm_convert.errors import ERROR, WARNING, Issue
+from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
+from sdtm_convert.mapping import conditions
+from sdtm_convert.standards.ct import ControlledTerminology
+
+Algorithm = Callable[[pd.DataFrame, dict[str, Any], "Env"], tuple[pd.Series, list[Issue]]]
+ALGORITHMS: dict[str, Algorithm] = {}
+
+
+@dataclass
+class Env:
+    ct: ControlledTerminology
+    domain: str
+    subject_column: str | None = None
+    targets: dict[str, pd.Series] = field(default_factory=dict)  # targets assigned so far in this source
+
+
+def algorithm(name: str) -> Callable[[Algorithm], Algorithm]:
+    def deco(fn: Algorithm) -> Algorithm:
+        ALGORITHMS[name] = fn
+        return fn
+
+    return deco
+
+
+def row_issues(frame: pd.DataFrame, mask: pd.Series, code: str, severity: str, message: str, *,
+               column: str | None, env: Env, variable: str, values: pd.Series | None = None) -> list[Issue]:
+    """One issue per masked row, with its provenance (the only per-row loop: over problems, not data)."""
+    if not mask.any():
+        return []
+    sub = frame.loc[mask]
+    vals = (values if values is not None else sub[column] if column in sub else pd.Series("", index=sub.index)).loc[sub.index]
+    subj = sub[env.subject_column] if env.subject_column and env.subject_column in sub else pd.Series(None, index=sub.index)
+    return [
+        Issue(code, severity, message, file=f, row=int(r), column=column, value=str(v),
+              dataset=env.domain, variable=variable, usubjid=(str(u) if u is not None else None))
+        for f, r, v, u in zip(sub[SRC_FILE], sub[SRC_ROW], vals, subj)
+    ]
+
+
+def _text(frame: pd.DataFrame, column: str) -> pd.Series:
+    return frame[column].astype("string").fillna("").str.strip()
+
+
+def _recode(s: pd.Series, var: dict[str, Any]) -> pd.Series:
+    if "pattern" in var:
+        extracted = s.str.extract(var["pattern"], expand=False)
+        if isinstance(extracted, pd.DataFrame):
+            extracted = extracted.iloc[:, 0]
+        s = extracted.fillna(s).astype("string").str.strip()
+    if "map" in var:
+        table = {str(k).strip().upper(): ("" if v is None else str(v)) for k, v in var["map"].items()}
+        mapped = s.str.upper().map(table)
+        s = mapped.fillna(s).astype("string")
+    return s
+
+
+def _ascii(s: pd.Series, frame: pd.DataFrame, var: dict[str, Any], env: Env) -> tuple[pd.Series, list[Issue]]:
+    nonascii = ~s.str.fullmatch(r"[\x00-\x7f]*").fillna(True).astype(bool)
+    if not nonascii.any() or var.get("ascii") == "keep":
+        return s, []
+    import unicodedata
+
+    folded = s[nonascii].map(lambda t: unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode("ascii"))
+    issues = row_issues(frame, nonascii, "non-ascii-transliterated", WARNING,
+                        "non-ASCII text transliterated to ASCII for XPT v5 (original kept in this report)",
+                        column=var.get("column"), env=env, variable=var["target"])
+    out = s.copy()
+    out[nonascii] = folded
+    return out, issues
+
+
+@algorithm("hardcode_no_ct")
+def hardcode_no_ct(frame, var, env):
+    value = var["value"]
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return pd.Series(float(value), index=frame.index, dtype="float64"), []
+    return pd.Series("" if value is None else str(value), index=frame.index, dtype=object), []
+
+
+@algorithm("hardcode_ct")
+def hardcode_ct(frame, var, env):
+    # the value is checked against the codelist when the spec is validated, before data is read
+    return pd.Series(str(var["value"]), index=frame.index, dtype=object), []
+
+
+@algorithm("assign_no_ct")
+def assign_no_ct(frame, var, env):
+    s = _recode(_text(frame, var["column"]), var)
+    if var.get("upper"):
+        s = s.str.upper()
+    s, issues = _ascii(s, frame, var, env)
+    return s.astype(str), issues
+
+
+@algorithm("assign_ct")
+def assign_ct(frame, var, env):
+    raw = _text(frame, var["column"])
+    s = _recode(raw, var)
+    codelist = env.ct.codelist(var["codelist"])
+    mapped, unmatched = codelist.map_values(s)
+    severity = WARNING if codelist.extensible else ERROR
+    kind = "extensible" if codelist.extensible else "non-extensible"
+    issues = row_issues(frame, unmatched, "ct-term-not-found", severity,
+                        f"collected value not in {kind} codelist {codelist.short_name} ({codelist.code}); kept as collected (upper-cased)",
+                        column=var["column"], env=env, variable=var["target"], values=raw)
+    out = mapped.fillna(s.str.upper())
+    return out.astype(str), issues
+
+
+@algorithm("assign_number")
+def assign_number(frame, var, env):
+    raw = _text(frame, var["column"])
+    s = _recode(raw, var)
+    num = pd.to_numeric(s, errors="coerce").astype("float64")
+    bad = (s != "") & num.isna()
+    issues = row_issues(frame, bad, "number-invalid", ERROR, "value is not a number; left missing",
+                        column=var["column"], env=env, variable=var["target"], values=raw)
+    if var.get("integer"):
+        frac = num.notna() & (num != np.floor(num))
+        issues += row_issues(frame, frac, "number-not-integer", ERROR, "value must be a whole number; left missing",
+                             column=var["column"], env=env, variable=var["target"], values=raw)
+        num = num.mask(frac)
+    if "range" in var:
+        lo, hi = var["range"]
+        out = num.notna() & ((num < lo) | (num > hi))
+        issues += row_issues(frame, out, "value-out-of-range", ERROR,
+                             f"value outside the allowed range {lo}..{hi}; left missing",
+                             column=var["column"], env=env, variable=var["target"], values=raw)
+        num = num.mask(out)
+    return num, issues
+
+
+@algorithm("assign_datetime")
+def assign_datetime(frame, var, env):
+    raw = _text(frame, var["date"])
+    iso, problem = dates.edc_to_iso(raw, var.get("format", "DD MON YYYY"))
+    issues = []
+    for code in (dates.INVALID, dates.TWO_DIGIT_YEAR, dates.NONEXISTENT):
+        mask = problem == code
+        msg = {
+            dates.INVALID: "not a valid date in format " + var.get("format", "DD MON YYYY") + "; left empty",
+            dates.TWO_DIGIT_YEAR: "two-digit year is ambiguous; left empty",
+            dates.NONEXISTENT: "date does not exist in the calendar; left empty",
+        }[code]
+        issues += row_issues(frame, mask, code, ERROR, msg, column=var["date"], env=env, variable=var["target"], values=raw)
+    if "time" in var:
+        iso, tprob = dates.add_time(pd.Series(iso, index=frame.index), _text(frame, var["time"]))
+        issues += row_issues(frame, tprob == dates.TIME_INVALID, "time-invalid", ERROR, "not a valid time hh:mm; time left out",
+                             column=var["time"], env=env, variable=var["target"])
+    return pd.Series(iso, index=frame.index, dtype=object).astype(str), issues
+
+
+def expr_value(expr: Any, frame: pd.DataFrame, targets: dict[str, pd.Series]) -> pd.Series:
+    if isinstance(expr, str):
+        return pd.Series(expr, index=frame.index, dtype=object)
+    if "value" in expr:
+        v = expr["value"]
+        if isinstance(v, int | float) and not isinstance(v, bool):
+            return pd.Series(float(v), index=frame.index)
+        return pd.Series("" if v is None else str(v), index=frame.index, dtype=object)
+    return frame[expr["column"]] if "column" in expr else targets[expr["target"]]
+
+
+@algorithm("if_then_else")
+def if_then_else(frame, var, env):
+    default = expr_value(var["else"], frame, env.targets) if "else" in var else pd.Series("", index=frame.index, dtype=object)
+    out = default.copy()
+    decided = pd.Series(False, index=frame.index)
+    for case in var["cases"]:
+        hit = conditions.evaluate(case["when"], frame, env.targets) & ~decided
+        if hit.any():
+            val = expr_value(case["then"], frame, env.targets)
+            if out.dtype != val.dtype:
+                out = out.astype(object)
+            out[hit] = val[hit]
+        decided |= hit
+    issues: list[Issue] = []
+    if "codelist" in var and out.dtype == object:
+        mapped, unmatched = env.ct.codelist(var["codelist"]).map_values(out.astype(str))
+        out = mapped.fillna(out.astype(str).str.upper()).astype(str)
+        issues += row_issues(frame, unmatched, "ct-term-not-found", ERROR, f"result not in codelist {var['codelist']}",
+                             column=None, env=env, variable=var["target"], values=out)
+    return out, issues
+
+
+@algorithm("concat")
+def concat(frame, var, env):
+    parts = [expr_value(p, frame, env.targets).astype("string").fillna("").str.strip() for p in var["parts"]]
+    sep = var.get("sep", "")
+    out = parts[0]
+    for p in parts[1:]:
+        out = out + sep + p
+    return out.astype(str), []
+
+
+@algorithm("lookup")
+def lookup(frame, var, env):
+    keys = var["keys"]
+    table = pd.DataFrame(var["table"]).astype(str)
+    left = pd.DataFrame({k: _text(frame, k).str.upper() for k in keys})
+    right = table.assign(**{k: table[k].str.strip().str.upper() for k in keys})
+    merged = left.merge(right[[*keys, "value"]], on=keys, how="left")
+    merged.index = frame.index
+    miss = merged["value"].isna()
+    issues = row_issues(frame, miss, "lookup-not-found", ERROR, f"no entry in the lookup table for {'+'.join(keys)}",
+                        column=keys[0], env=env, variable=var["target"])
+    values = merged["value"].fillna("")
+    if all(isinstance(r["value"], int | float) and not isinstance(r["value"], bool) for r in var["table"]):
+        return pd.to_numeric(values, errors="coerce").astype("float64"), issues
+    return values.astype(str), issues

@@ -1,0 +1,153 @@
+"""Execute a domain's mapping spec over raw frames: join, filter, transpose, assign variables.
+
+Every raw row is accounted for: it produced records of this domain (``mapped``), or it was excluded
+by the source's ``where`` filter / produced no record (``rejected`` with the reason). The accounting
+is returned as a frame ``[file, row, domain, status, reason]`` that the pipeline reconciles.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sdtm_convert.errors import WARNING, Issue
+from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset
+from sdtm_convert.mapping import conditions
+from sdtm_convert.mapping.algorithms import ALGORITHMS, Env, row_issues
+from sdtm_convert.spec.model import DomainSpec
+from sdtm_convert.standards.ct import ControlledTerminology
+
+ACCOUNT_COLUMNS = ["file", "row", "domain", "status", "reason"]
+MAPPED = "mapped"
+REJECTED = "rejected"
+
+
+@dataclass
+class MappedDomain:
+    domain: str
+    frame: pd.DataFrame
+    issues: list[Issue] = field(default_factory=list)
+    accounting: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=ACCOUNT_COLUMNS))
+    origins: dict[str, dict[str, Any]] = field(default_factory=dict)  # target → spec row (for define.xml)
+
+
+def resolve_name(name: str, domain: str) -> str:
+    """``--ORRES`` → ``QSORRES`` for the domain being mapped."""
+    return domain + name[2:] if name.startswith("--") else name
+
+
+def _account(frame: pd.DataFrame, domain: str, status: str, reason: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"file": frame[SRC_FILE].to_numpy(), "row": frame[SRC_ROW].to_numpy(), "domain": domain,
+         "status": status, "reason": reason}
+    )
+
+
+def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], env: Env) -> tuple[pd.DataFrame, list[pd.DataFrame], list[Issue]]:
+    accounts, issues = [], []
+    for j in src.get("join", []):
+        right = raw[j["raw"]].frame
+        keys = j["on"]
+        r = right.rename(columns={SRC_FILE: "__join_file", SRC_ROW: "__join_row"})
+        extra = [c for c in r.columns if c not in base.columns or c in keys]
+        merged = base.merge(r[extra], on=keys, how="left", indicator="__merge")
+        if merged.duplicated(subset=[SRC_FILE, SRC_ROW]).any():
+            dup = merged[merged.duplicated(subset=[SRC_FILE, SRC_ROW], keep="first")]
+            issues += row_issues(dup, pd.Series(True, index=dup.index), "join-duplicate-match", WARNING,
+                                 f"more than one {j['raw']} record matches on {'+'.join(keys)}; first used",
+                                 column=keys[0], env=env, variable="")
+            merged = merged.drop_duplicates(subset=[SRC_FILE, SRC_ROW], keep="first")
+        matched_right = set(zip(merged["__join_file"].dropna(), merged["__join_row"].dropna().astype(int)))
+        is_used = pd.Series([(f, int(rw)) in matched_right for f, rw in zip(right[SRC_FILE], right[SRC_ROW])], index=right.index)
+        unmatched = right[~is_used]
+        issues += row_issues(unmatched, pd.Series(True, index=unmatched.index), "join-unmatched", WARNING,
+                             f"record has no matching {src['raw']} record on {'+'.join(keys)}; not used",
+                             column=keys[0], env=env, variable="")
+        accounts.append(_account(right[is_used], env.domain, MAPPED, f"joined to {src['raw']}"))
+        accounts.append(_account(unmatched, env.domain, REJECTED, f"no matching {src['raw']} record"))
+        no_match = merged["__merge"] == "left_only"
+        issues += row_issues(merged, no_match, "join-missing", WARNING,
+                             f"no matching {j['raw']} record on {'+'.join(keys)}",
+                             column=keys[0], env=env, variable="")
+        base = merged.drop(columns=["__merge", "__join_file", "__join_row"])
+        for c in base.columns:
+            if c not in PROVENANCE:
+                base[c] = base[c].astype("string").fillna("").astype(str)
+    return base, accounts, issues
+
+
+def _transpose(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    cols = spec["columns"]
+    parts = []
+    for order, tc in enumerate(cols):
+        part = frame.copy()
+        part["__item"] = tc["column"]
+        part["__value"] = frame[tc["column"]].astype("string").fillna("").str.strip().astype(str)
+        part["__order"] = order
+        for k, v in tc.get("set", {}).items():
+            part[k] = v
+        parts.append(part)
+    long = pd.concat(parts, ignore_index=True)
+    if not spec.get("keep_empty", False):
+        long = long[long["__value"] != ""]
+    long = long.sort_values([SRC_FILE, SRC_ROW, "__order"], kind="stable").reset_index(drop=True)
+    return long.drop(columns="__order")
+
+
+def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], ct: ControlledTerminology) -> MappedDomain:
+    dataset = raw[src["raw"]]
+    env = Env(ct=ct, domain=ds.domain, subject_column=dataset.subject)
+    base = dataset.frame
+    accounts: list[pd.DataFrame] = []
+    issues: list[Issue] = []
+    base, join_accounts, join_issues = _join(base, src, raw, env)
+    accounts += join_accounts
+    issues += join_issues
+    if "where" in src:
+        keep = conditions.evaluate(src["where"], base)
+        reason = src.get("excluded_reason", "excluded by the source filter of " + ds.domain)
+        accounts.append(_account(base[~keep], ds.domain, REJECTED, reason))
+        base = base[keep].reset_index(drop=True)
+    frame = _transpose(base, src["transpose"]) if "transpose" in src else base
+    out: dict[str, pd.Series] = {}
+    origins: dict[str, dict[str, Any]] = {}
+    for var in src["variables"]:
+        target = resolve_name(var["target"], ds.domain)
+        var = {**var, "target": target}
+        env.targets = out
+        series, var_issues = ALGORITHMS[var["algorithm"]](frame, var, env)
+        out[target] = series.reindex(frame.index)
+        origins[target] = var
+        issues += var_issues
+    result = pd.DataFrame(out, index=frame.index)
+    for c in PROVENANCE:
+        result[c] = frame[c].to_numpy()
+    produced = set(zip(result[SRC_FILE], result[SRC_ROW]))
+    used = pd.Series([(f, r) in produced for f, r in zip(base[SRC_FILE], base[SRC_ROW])], index=base.index)
+    accounts.append(_account(base[used], ds.domain, MAPPED, ""))
+    accounts.append(_account(base[~used], ds.domain, REJECTED, "no values to map (all transposed cells empty)"))
+    accounting = pd.concat(accounts, ignore_index=True) if accounts else pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    return MappedDomain(ds.domain, result.reset_index(drop=True), issues, accounting, origins)
+
+
+def map_domain(ds: DomainSpec, raw: dict[str, RawDataset], ct: ControlledTerminology) -> MappedDomain:
+    """Map every source block of a domain spec and stack the records."""
+    parts = [map_source(ds, src, raw, ct) for src in ds.sources]
+    frames = [p.frame for p in parts]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
+    for c in frame.columns:
+        if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
+            frame[c] = frame[c].astype("string").fillna("").astype(str) if c not in PROVENANCE else frame[c]
+    origins: dict[str, dict[str, Any]] = {}
+    for p in parts:
+        for k, v in p.origins.items():
+            origins.setdefault(k, v)
+    return MappedDomain(
+        ds.domain,
+        frame,
+        [i for p in parts for i in p.issues],
+        pd.concat([p.accounting for p in parts], ignore_index=True),
+        origins,
+    )

@@ -1,0 +1,99 @@
+"""Read spec YAML safely and validate it against its JSON Schema, naming file and line on error.
+
+YAML is read with ``yaml.SafeLoader`` only (no object construction from text). Line numbers come from
+the composed node tree: a schema error's JSON path is walked through the nodes to the offending one.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import yaml
+
+from sdtm_convert.errors import fatal
+
+_SCHEMAS = resources.files("sdtm_convert.spec") / "schemas"
+
+
+@cache
+def spec_schema(kind: str) -> dict[str, Any]:
+    with (_SCHEMAS / f"{kind}.schema.json").open("r", encoding="utf-8") as fh:
+        return json.load(fh)
+
+
+@cache
+def _validator(kind: str) -> jsonschema.protocols.Validator:
+    schema = spec_schema(kind)
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def _line_of(node: yaml.Node | None, path: list[Any]) -> int | None:
+    """1-based line of the YAML node at ``path`` (deepest node reachable)."""
+    line = node.start_mark.line + 1 if node is not None else None
+    for key in path:
+        if isinstance(node, yaml.MappingNode):
+            nxt = next((v for k, v in node.value if k.value == key), None)
+        elif isinstance(node, yaml.SequenceNode) and isinstance(key, int) and key < len(node.value):
+            nxt = node.value[key]
+        else:
+            nxt = None
+        if nxt is None:
+            break
+        node = nxt
+        line = node.start_mark.line + 1
+    return line
+
+
+def _best_error(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
+    return jsonschema.exceptions.best_match(errors)  # type: ignore[return-value]
+
+
+def _describe(err: jsonschema.ValidationError) -> str:
+    where = "/".join(str(p) for p in err.absolute_path) or "(top level)"
+    if err.validator == "additionalProperties":
+        return f"at {where}: {err.message} (misspelt key?)"
+    if err.validator == "enum":
+        return f"at {where}: {err.instance!r} is not one of {err.validator_value}"
+    return f"at {where}: {err.message}"
+
+
+def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise fatal("spec-file-missing", "spec file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise fatal("spec-encoding", f"spec file is not UTF-8 ({exc.reason})", file=str(path)) from None
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise fatal(
+            "spec-yaml-syntax",
+            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+            file=str(path),
+            row=(mark.line + 1) if mark else None,
+        ) from None
+    return data, node
+
+
+def load_yaml_validated(path: Path, kind: str) -> Any:
+    """Load ``path`` and validate it against the ``kind`` spec schema (study, raw, domain)."""
+    data, node = load_yaml(path)
+    errors = list(_validator(kind).iter_errors(data))
+    if errors:
+        err = _best_error(errors)
+        raise fatal(
+            "spec-invalid",
+            f"{kind} spec invalid {_describe(err)}",
+            file=str(path),
+            row=_line_of(node, list(err.absolute_path)),
+        )
+    return data

@@ -1,0 +1,177 @@
+"""A study's whole mapping spec: study config, raw dataset declarations, one spec per domain.
+
+``load_spec(folder)`` validates each file against its JSON Schema (file + line on error), then
+``check_spec`` checks what a schema cannot: raw datasets and columns exist in raw.yaml, codelists exist
+in the CT release, hard-coded CT values are terms of their codelist, targets are assigned before use,
+derivations are known. All of this happens before any data is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
+from sdtm_convert.mapping import conditions
+from sdtm_convert.spec.loader import load_yaml, load_yaml_validated
+from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.study import StudyConfig, study_from_dict
+
+NOT_DOMAIN_FILES = {"study", "raw", "adam"}
+TRANSPOSE_COLUMNS = ("__item", "__value")
+
+
+@dataclass
+class DomainSpec:
+    domain: str  # SDTM domain code (PASI resolved to QS/RS)
+    path: str
+    data: dict[str, Any]
+    node: Any = None  # YAML node for line numbers
+
+    @property
+    def sources(self) -> list[dict[str, Any]]:
+        return self.data["sources"]
+
+    @property
+    def derivations(self) -> list[dict[str, Any]]:
+        return self.data.get("derivations", [])
+
+
+@dataclass
+class StudySpec:
+    folder: Path
+    study: StudyConfig
+    raw: dict[str, Any]
+    domains: list[DomainSpec] = field(default_factory=list)
+
+    def domain(self, code: str) -> DomainSpec:
+        for d in self.domains:
+            if d.domain == code:
+                return d
+        raise KeyError(code)
+
+
+def load_spec(folder: str | Path) -> StudySpec:
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise SdtmConvertError(Issue("spec-folder-missing", ERROR, "mapping spec folder not found", file=str(folder)))
+    study = study_from_dict(load_yaml_validated(folder / "study.yaml", "study"), str(folder / "study.yaml"))
+    raw = load_yaml_validated(folder / "raw.yaml", "raw")
+    domains = []
+    for path in sorted(folder.glob("*.yaml")):
+        if path.stem in NOT_DOMAIN_FILES:
+            continue
+        data = load_yaml_validated(path, "domain")
+        _, node = load_yaml(path)
+        code = study.pasi.domain if data["domain"] == "PASI" else data["domain"]
+        domains.append(DomainSpec(code, str(path), data, node))
+    return StudySpec(folder, study, raw, domains)
+
+
+def _line(spec: DomainSpec, path: list[Any]) -> int | None:
+    from sdtm_convert.spec.loader import _line_of
+
+    return _line_of(spec.node, path)
+
+
+def _err(spec: DomainSpec, path: list[Any], code: str, msg: str) -> Issue:
+    return Issue(code, ERROR, msg, file=spec.path, row=_line(spec, path), dataset=spec.domain)
+
+
+def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str]) -> list[Issue]:
+    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound)."""
+    issues: list[Issue] = []
+    raw = spec.raw["datasets"]
+    seen_domains: dict[str, str] = {}
+    for ds in spec.domains:
+        if ds.domain in seen_domains:
+            issues.append(_err(ds, ["domain"], "spec-domain-duplicate", f"domain {ds.domain} is also mapped in {seen_domains[ds.domain]}"))
+        seen_domains[ds.domain] = ds.path
+        for i, src in enumerate(ds.sources):
+            issues += _check_source(ds, i, src, raw, ct)
+        for j, der in enumerate(ds.derivations):
+            if der["name"] not in derivation_names:
+                issues.append(_err(ds, ["derivations", j, "name"], "spec-derivation-unknown",
+                                   f"unknown derivation {der['name']!r} (known: {', '.join(derivation_names)})"))
+    return issues
+
+
+def _columns_of(raw: dict[str, Any], name: str) -> set[str]:
+    d = raw[name]
+    return set(d["columns"]) | set(d.get("optional_columns", []))
+
+
+def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, Any], ct: ControlledTerminology) -> list[Issue]:
+    issues: list[Issue] = []
+    base = ["sources", i]
+    if src["raw"] not in raw:
+        return [_err(ds, [*base, "raw"], "spec-raw-unknown", f"raw dataset {src['raw']!r} is not declared in raw.yaml")]
+    columns = _columns_of(raw, src["raw"])
+    for k, j in enumerate(src.get("join", [])):
+        if j["raw"] not in raw:
+            issues.append(_err(ds, [*base, "join", k, "raw"], "spec-raw-unknown", f"raw dataset {j['raw']!r} is not declared in raw.yaml"))
+            continue
+        jcols = _columns_of(raw, j["raw"])
+        for key in j["on"]:
+            if key not in columns or key not in jcols:
+                issues.append(_err(ds, [*base, "join", k, "on"], "spec-column-unknown", f"join key {key!r} missing on one side"))
+        columns |= jcols
+    if "transpose" in src:
+        for k, tc in enumerate(src["transpose"]["columns"]):
+            if tc["column"] not in columns:
+                issues.append(_err(ds, [*base, "transpose", "columns", k, "column"], "spec-column-unknown",
+                                   f"column {tc['column']!r} is not declared for raw dataset {src['raw']}"))
+        columns |= set(TRANSPOSE_COLUMNS)
+        for tc in src["transpose"]["columns"]:
+            columns |= set(tc.get("set", {}))
+    if "where" in src:
+        for kind, name in conditions.referenced_names(src["where"]):
+            if kind == "column" and name not in columns:
+                issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))
+    targets: set[str] = set()
+    for k, var in enumerate(src["variables"]):
+        path = [*base, "variables", k]
+        for col in _columns_read(var):
+            if col not in columns:
+                issues.append(_err(ds, path, "spec-column-unknown",
+                                   f"{var['target']}: column {col!r} is not declared for raw dataset {src['raw']}"))
+        for tgt in _targets_read(var):
+            if tgt not in targets:
+                issues.append(_err(ds, path, "spec-target-order", f"{var['target']}: reads target {tgt!r} before it is assigned"))
+        if "codelist" in var:
+            if var["codelist"] not in ct:
+                issues.append(_err(ds, [*path, "codelist"], "spec-codelist-unknown",
+                                   f"{var['target']}: codelist {var['codelist']!r} is not in CT {ct.version}"))
+            elif var["algorithm"] == "hardcode_ct":
+                cl = ct.codelist(var["codelist"])
+                if var["value"] not in cl.values and not cl.extensible:
+                    issues.append(_err(ds, [*path, "value"], "spec-ct-value-invalid",
+                                       f"{var['target']}: {var['value']!r} is not a term of non-extensible codelist {cl.short_name}"))
+        targets.add(var["target"])
+    return issues
+
+
+def _columns_read(var: dict[str, Any]) -> list[str]:
+    cols = [var[k] for k in ("column", "date", "time") if k in var]
+    cols += list(var.get("keys", []))
+    for case in var.get("cases", []):
+        cols += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "column"]
+        if "column" in case["then"]:
+            cols.append(case["then"]["column"])
+    for expr in [var.get("else")] + list(var.get("parts", [])):
+        if isinstance(expr, dict) and "column" in expr:
+            cols.append(expr["column"])
+    return cols
+
+
+def _targets_read(var: dict[str, Any]) -> list[str]:
+    names = []
+    for case in var.get("cases", []):
+        names += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "target"]
+        if "target" in case["then"]:
+            names.append(case["then"]["target"])
+    for expr in [var.get("else")] + list(var.get("parts", [])):
+        if isinstance(expr, dict) and "target" in expr:
+            names.append(expr["target"])
+    return names
