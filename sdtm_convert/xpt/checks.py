@@ -1,0 +1,219 @@
+"""Pre-write checks for SAS XPT v5 (FDA/CDISC technical rules), vectorised over columns.
+
+pyreadstat writes >200-byte and non-ASCII values, numbers ≥ 1e75 (as the IBM maximum, read back as
+infinity) and labels over 40 characters (silently truncated) without complaint, and drops trailing
+all-blank records on reading; these checks are the guard. Codes (severity error unless noted):
+
+``xpt-name-invalid`` dataset/variable name · ``xpt-label-missing`` · ``xpt-label-too-long`` ·
+``xpt-label-unbalanced`` (warning) · ``xpt-non-ascii`` label or value · ``xpt-value-too-long`` ·
+``xpt-trailing-blanks`` (warning: removed on write) · ``xpt-type-mismatch`` · ``xpt-number-out-of-range``
+· ``xpt-number-underflow`` (warning: written as 0) · ``xpt-column-mismatch`` · ``xpt-format-invalid`` ·
+``xpt-blank-last-record``.
+
+Cell issues carry ``row`` = 1-based record in the dataset, or, when the frame still has provenance
+columns, ``file``/``row`` = raw source and ``extra["record"]`` = dataset record. At most
+``MAX_CELL_ISSUES`` per variable and code, then one summary issue with ``extra["count"]``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+
+from ..errors import ERROR, WARNING, Issue
+from ..metadata import DatasetMeta, VariableMeta
+from .frame import FILE_COL, ROW_COL, char_values, data_columns
+from .ibm import IBM_MIN
+
+MAX_VALUE_BYTES = 200
+MAX_LABEL = 40
+NUM_LIMIT = 1e75
+MAX_CELL_ISSUES = 20
+OUTPUT_ENCODING = "utf-8"  # pyreadstat encodes text as UTF-8; with ASCII enforced bytes == characters
+DATASET_NAME = re.compile(r"[A-Z][A-Z0-9]{0,7}")
+VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}")
+FORMAT = re.compile(r"(?P<name>\$?(?:[A-Z_](?:[A-Z0-9_]*[A-Z_])?)?)(?P<width>\d*)\.(?P<dec>\d*)")
+_NON_ASCII = r"[^\x00-\x7f]"
+
+
+def check_frame(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
+    """All pre-write issues for ``df`` written as ``meta`` (columns starting ``__`` are provenance)."""
+    issues = _check_dataset(meta) + _check_variables(meta) + _check_columns(df, meta)
+    present = set(data_columns(df))
+    for v in meta.variables:
+        if v.name in present:
+            issues += _check_char(df, v, meta.name) if v.type == "Char" else _check_num(df, v, meta.name)
+    return issues + _check_blank_last_record(df, meta)
+
+
+def ascii_fold(series: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Transliterate text to ASCII (NFKD, accents dropped, typographic punctuation mapped, else ``?``).
+
+    Returns the folded series and a boolean mask of the cells that changed. For callers that choose
+    to transliterate; the writer never does it silently.
+    """
+    folded = (
+        series.str.normalize("NFKD")
+        .str.translate(_PUNCTUATION)
+        .str.replace(r"[\u0300-\u036f]", "", regex=True)
+        .str.replace(_NON_ASCII, "?", regex=True)
+    )
+    changed = (folded != series) & series.notna()
+    return folded, changed.astype(bool)
+
+
+_PUNCTUATION = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\u00b5": "u", "\u03bc": "u", "\u00d7": "x", "\u00b7": ".", "\u2022": "*",
+})  # fmt: skip
+
+
+def _err(code: str, message: str, severity: str = ERROR, **where) -> Issue:
+    return Issue(code, severity, message, **where)
+
+
+def _check_dataset(meta: DatasetMeta) -> list[Issue]:
+    issues = []
+    if not DATASET_NAME.fullmatch(meta.name or ""):
+        issues.append(_err("xpt-name-invalid", "dataset name must be 1-8 upper-case letters/digits starting with a letter", value=meta.name, dataset=meta.name))
+    return issues + _check_label(meta.label, "dataset label", dataset=meta.name)
+
+
+def _check_label(label: str | None, what: str, **where) -> list[Issue]:
+    if not label or not label.strip():
+        return [_err("xpt-label-missing", f"{what} is missing", **where)]
+    issues = []
+    if len(label) > MAX_LABEL:
+        issues.append(_err("xpt-label-too-long", f"{what} has {len(label)} characters (max {MAX_LABEL}; pyreadstat would truncate it)", value=label, **where))
+    if re.search(_NON_ASCII, label):
+        issues.append(_err("xpt-non-ascii", f"{what} is not ASCII", value=label, **where))
+    if not _balanced(label):
+        issues.append(_err("xpt-label-unbalanced", f"{what} has unbalanced quotes or brackets", WARNING, value=label, **where))
+    return issues
+
+
+def _balanced(text: str) -> bool:
+    depth = {"(": 0, "[": 0, "{": 0}
+    closing = {")": "(", "]": "[", "}": "{"}
+    for ch in text:
+        if ch in depth:
+            depth[ch] += 1
+        elif ch in closing:
+            depth[closing[ch]] -= 1
+            if depth[closing[ch]] < 0:
+                return False
+    return not any(depth.values()) and text.count('"') % 2 == 0 and text.count("'") % 2 == 0
+
+
+def _check_variables(meta: DatasetMeta) -> list[Issue]:
+    issues = []
+    for name, n in Counter(v.name for v in meta.variables).items():
+        if n > 1:
+            issues.append(_err("xpt-column-mismatch", f"variable {name} is defined {n} times", dataset=meta.name, variable=name))
+    for v in meta.variables:
+        where = {"dataset": meta.name, "variable": v.name}
+        if not VARIABLE_NAME.fullmatch(v.name or ""):
+            issues.append(_err("xpt-name-invalid", "variable name must be 1-8 upper-case letters/digits/_ starting with a letter", value=v.name, **where))
+        if v.type not in ("Char", "Num"):
+            issues.append(_err("xpt-type-mismatch", f"variable type must be Char or Num, not {v.type!r}", **where))
+        issues += _check_label(v.label, f"label of {v.name}", **where)
+        if v.display_format:
+            issues += _check_format(v, where)
+    return issues
+
+
+def _check_format(v: VariableMeta, where: dict) -> list[Issue]:
+    m = FORMAT.fullmatch(v.display_format or "")
+    if not m or len(m["name"]) > 8 or m["name"].startswith("$") != (v.type == "Char"):
+        msg = "display format must be NAMEw.d with a name of at most 8 characters ($ for Char variables only)"
+        return [_err("xpt-format-invalid", msg, value=v.display_format, **where)]
+    return []
+
+
+def _check_columns(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
+    cols = [str(c) for c in data_columns(df)]
+    names = [v.name for v in meta.variables]
+    missing = [n for n in names if n not in cols]
+    extra = [c for c in cols if c not in names]
+    dup = sorted({c for c in cols if cols.count(c) > 1})
+    issues = []
+    for what, found in (("missing from the frame", missing), ("not in the metadata", extra), ("duplicated in the frame", dup)):
+        if found:
+            issues.append(_err("xpt-column-mismatch", f"columns {what}: {', '.join(found)}", dataset=meta.name, value=", ".join(found)))
+    return issues
+
+
+def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
+    s = df[v.name]
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype) or (
+        s.notna().any() and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty")
+    ):
+        return [_err("xpt-type-mismatch", f"Char variable holds non-text values (dtype {s.dtype})", dataset=dataset, variable=v.name)]
+    text = char_values(s)
+    issues = []
+    non_ascii = text.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
+    issues += _cells(df, text, non_ascii, "xpt-non-ascii", "value is not ASCII", dataset, v.name)
+    nbytes = text.str.encode(OUTPUT_ENCODING).str.len().to_numpy()
+    too_long = nbytes > MAX_VALUE_BYTES
+    issues += _cells(df, text, too_long, "xpt-value-too-long", f"value is longer than {MAX_VALUE_BYTES} bytes", dataset, v.name)
+    raw = s.where(s.notna(), "").astype(str)
+    trailing = (raw.str.len() != raw.str.rstrip(" ").str.len()).to_numpy(dtype=bool) & (raw.str.strip(" ") != "").to_numpy(dtype=bool)
+    if trailing.any():
+        msg = f"{int(trailing.sum())} values end in blanks; XPT cannot keep trailing blanks, they are removed"
+        issues.append(_err("xpt-trailing-blanks", msg, WARNING, dataset=dataset, variable=v.name, extra={"count": int(trailing.sum())}))
+    return issues
+
+
+def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
+    s = df[v.name]
+    if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        return [_err("xpt-type-mismatch", f"Num variable must have a numeric dtype, not {s.dtype}", dataset=dataset, variable=v.name)]
+    if pd.api.types.is_integer_dtype(s.dtype):
+        ints = s.to_numpy(dtype=np.float64, na_value=np.nan)
+        big = np.abs(ints) > 2.0**53
+        return _cells(df, s, big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name)
+    x = s.to_numpy(dtype=np.float64, na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        huge = np.abs(x) >= NUM_LIMIT
+        tiny = (x != 0) & (np.abs(x) < IBM_MIN)
+    issues = _cells(df, s, huge, "xpt-number-out-of-range", "|value| ≥ 1e75 or infinite cannot be stored as an IBM double", dataset, v.name)
+    return issues + _cells(df, s, tiny, "xpt-number-underflow", "|value| < 16**-65 is written as 0", dataset, v.name, WARNING)
+
+
+def _check_blank_last_record(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
+    """An all-blank last record (all-Char datasets only) is read back as padding and lost."""
+    cols = [v.name for v in meta.variables if v.name in df.columns]
+    if not len(df) or not cols or any(meta.variable(c).type != "Char" for c in cols):
+        return []
+    last = df[cols].iloc[[-1]]
+    if any(char_values(last[c]).iat[0] for c in cols):
+        return []
+    where = _where(df, len(df) - 1)
+    msg = "last record is blank in every (Char) variable; readers take it as padding and drop it"
+    return [_err("xpt-blank-last-record", msg, dataset=meta.name, **where)]
+
+
+def _cells(df, values, mask, code, message, dataset, variable, severity=ERROR) -> list[Issue]:
+    idx = np.flatnonzero(mask)
+    issues = [
+        _err(code, message, severity, dataset=dataset, variable=variable, value=str(values.iat[i]), **_where(df, i))
+        for i in idx[:MAX_CELL_ISSUES]
+    ]
+    if len(idx) > MAX_CELL_ISSUES:
+        more = len(idx) - MAX_CELL_ISSUES
+        issues.append(_err(code, f"{message}: {more} more values", severity, dataset=dataset, variable=variable, extra={"count": more}))
+    return issues
+
+
+def _where(df: pd.DataFrame, i: int) -> dict:
+    where: dict = {"row": int(i) + 1}
+    if FILE_COL in df.columns and ROW_COL in df.columns and pd.notna(df[ROW_COL].iat[i]):
+        where = {"file": str(df[FILE_COL].iat[i]), "row": int(df[ROW_COL].iat[i]), "extra": {"record": int(i) + 1}}
+    if "USUBJID" in df.columns:
+        where["usubjid"] = str(df["USUBJID"].iat[i])
+    return where

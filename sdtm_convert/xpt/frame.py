@@ -1,0 +1,32 @@
+"""The frame as it will be written: provenance split off, character cells normalised, numbers as float64."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from ..metadata import DatasetMeta
+
+PROVENANCE_PREFIX = "__"  # __src_file, __src_row travel with rows and are dropped on write
+FILE_COL, ROW_COL = "__src_file", "__src_row"
+
+
+def data_columns(df: pd.DataFrame) -> list[str]:
+    return [c for c in df.columns if not str(c).startswith(PROVENANCE_PREFIX)]
+
+
+def char_values(s: pd.Series) -> pd.Series:
+    """Character cells as written: missing → "", trailing blanks removed (XPT pads with blanks)."""
+    return s.astype(object).where(s.notna(), "").astype(str).str.rstrip(" ")
+
+
+def num_values(s: pd.Series) -> np.ndarray:
+    return pd.to_numeric(s).to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def prepare_frame(df: pd.DataFrame, meta: DatasetMeta) -> pd.DataFrame:
+    """Columns in meta order (provenance dropped); call only after :func:`check_frame` found no error."""
+    out = {}
+    for v in meta.variables:
+        out[v.name] = num_values(df[v.name]) if v.type == "Num" else char_values(df[v.name]).astype(object)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)), columns=[v.name for v in meta.variables])

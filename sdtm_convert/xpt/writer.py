@@ -1,0 +1,108 @@
+"""Write one dataset as SAS XPT v5 (pyreadstat) behind :func:`check_frame`: atomic and byte-reproducible."""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+from datetime import datetime
+from pathlib import Path
+
+import pandas as pd
+import pyreadstat
+
+from ..errors import ERROR, Issue, fatal
+from ..metadata import DatasetMeta
+from .checks import check_frame
+from .frame import prepare_frame
+from .v5 import DSCRPTR, LIBRARY, read_v5_members
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+# (offset, length) of the created/modified datetimes of the library and (first) member headers
+_STAMPS = ((144, 16), (160, 16), (464, 16), (480, 16))
+_STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
+
+
+def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created: datetime) -> list[Issue]:
+    """Write ``df`` as ``path`` (must be ``<meta.name lower>.xpt``); return the check issues.
+
+    On any error issue nothing is written. On success ``meta.records`` and each variable's
+    ``length`` are set from the written file. I/O failures raise ``SdtmConvertError``
+    (``xpt-write-failed``) and leave any previous file at ``path`` untouched.
+    """
+    path = Path(path)
+    issues = _check_file_name(path, meta) + check_frame(df, meta)
+    if any(i.severity == ERROR for i in issues):
+        return issues
+    data = prepare_frame(df, meta)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        _write_temp(data, tmp, meta, created)
+        written = read_v5_members(tmp, data=False)[0].info
+        os.replace(tmp, path)
+    except BaseException as e:
+        tmp.unlink(missing_ok=True)
+        if isinstance(e, (OSError, pyreadstat.ReadstatError, pyreadstat.PyreadstatError)):
+            raise fatal("xpt-write-failed", f"cannot write: {e}", file=str(path)) from None
+        raise
+    _fsync_dir(path.parent)
+    meta.records = len(data)
+    for v, w in zip(meta.variables, written.variables, strict=True):
+        v.length = w.length
+    return issues
+
+
+def sas_datetime_text(moment: datetime) -> str:
+    """``ddMMMyy:hh:mm:ss`` as in XPT headers, English upper-case month whatever the locale."""
+    return f"{moment.day:02d}{_MONTHS[moment.month - 1]}{moment.year % 100:02d}:{moment:%H:%M:%S}"
+
+
+def _check_file_name(path: Path, meta: DatasetMeta) -> list[Issue]:
+    expected = f"{(meta.name or '').lower()}.xpt"
+    if path.name != expected:
+        return [Issue("xpt-file-name", ERROR, f"file name must be {expected}", file=str(path), dataset=meta.name)]
+    return []
+
+
+def _write_temp(data: pd.DataFrame, tmp: Path, meta: DatasetMeta, created: datetime) -> None:
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, unlike mkstemp's 0600
+    os.close(fd)
+    formats = {v.name: v.display_format for v in meta.variables if v.display_format}
+    pyreadstat.write_xport(
+        data,
+        str(tmp),
+        file_label=meta.label,
+        column_labels=[v.label for v in meta.variables],
+        table_name=meta.name,
+        file_format_version=5,
+        variable_format=formats or None,
+    )
+    _stamp(tmp, sas_datetime_text(created).encode("ascii"))
+
+
+def _stamp(tmp: Path, stamp: bytes) -> None:
+    """Overwrite the created/modified header fields (pyreadstat writes the wall clock) and fsync."""
+    with open(tmp, "r+b") as fh:
+        head = bytearray(fh.read(560))
+        fields = [bytes(head[offset : offset + size]) for offset, size in _STAMPS]
+        if not (head.startswith(LIBRARY) and head[320:].startswith(DSCRPTR) and all(map(_STAMP.fullmatch, fields))):
+            raise OSError(f"unexpected XPT header layout written by pyreadstat in {tmp}")
+        for offset, size in _STAMPS:
+            head[offset : offset + size] = stamp
+        fh.seek(0)
+        fh.write(head)
+        fh.flush()
+        os.fsync(fh.fileno())
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
