@@ -1,0 +1,56 @@
+"""Per-dataset row JSON Schemas (``specs/``) and the vectorised validator that applies them.
+
+``specs/`` is resolved at the repository root (``Path(__file__).resolve().parents[2] / "specs"``,
+i.e. a source checkout or an editable install). A wheel has no repository root: there the schemas
+are read from a copy shipped as package data under ``sdtm_convert/data/specs`` (the packaging step
+copies ``specs/`` there; ``pyproject.toml`` already ships ``data/**/*``). The two are the same files.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from sdtm_convert.schema.datasets import ADAM_DATASETS
+
+_REPO_SPECS = Path(__file__).resolve().parents[2] / "specs"
+_PACKAGE_SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"
+
+
+def schema_dir() -> Path:
+    """Directory holding ``sdtm/*.json`` and ``adam/*.json``."""
+    return _REPO_SPECS if (_REPO_SPECS / "sdtm").is_dir() else _PACKAGE_SPECS
+
+
+def schema_path(dataset: str) -> Path:
+    name = dataset.upper()
+    if name.startswith("SUPP"):
+        name = "SUPPQUAL"
+    sub = "adam" if name in ADAM_DATASETS else "sdtm"
+    return schema_dir() / sub / f"{name}.json"
+
+
+@cache
+def _load(path: Path) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def load_schema(dataset: str) -> dict[str, Any]:
+    """The row schema of ``dataset`` (``SUPPxx`` → SUPPQUAL; ADaM names → ``specs/adam``). A fresh dict."""
+    path = schema_path(dataset)
+    if not path.is_file():
+        raise KeyError(f"no JSON Schema for dataset {dataset!r} ({path})")
+    return json.loads(_load(path))
+
+
+def __getattr__(name: str):  # lazy: keep `import sdtm_convert.schema` light for the generator
+    if name == "validate_frame":
+        from sdtm_convert.schema.vectorised import validate_frame
+
+        return validate_frame
+    raise AttributeError(name)
+
+
+__all__ = ["load_schema", "schema_dir", "schema_path", "validate_frame"]

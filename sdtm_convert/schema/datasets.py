@@ -1,0 +1,123 @@
+"""The datasets we publish a JSON Schema for, and their per-dataset tweaks: data, not code branches.
+
+SDTM variables come from the SDTMIG 3.4 metadata; ADaM variables are listed here by name and resolved
+against ADaMIG 1.3 (templated names such as ``TRTxxP`` instantiate to ``TRT01P``), against an SDTMIG
+domain (``"DM:COUNTRY"``: copied from SDTM with the SDTM label), or against :data:`EXTRA_VARIABLES`
+(variables that are in neither standard, e.g. the OCCDS variables of ADAE).
+"""
+
+from __future__ import annotations
+
+SCHEMA_DRAFT = "https://json-schema.org/draft/2020-12/schema"
+CT_VERSION = "2025-03-25"
+
+# Natural keys (SDTMIG 3.4 examples / usual define.xml key sequences).
+SDTM_DATASETS: dict[str, dict] = {
+    "DM": {"keys": ["STUDYID", "USUBJID"]},
+    "EX": {"keys": ["STUDYID", "USUBJID", "EXTRT", "EXSTDTC"]},
+    "AE": {"keys": ["STUDYID", "USUBJID", "AEDECOD", "AESTDTC"]},
+    "DS": {"keys": ["STUDYID", "USUBJID", "DSDECOD", "DSSTDTC"]},
+    "SV": {"keys": ["STUDYID", "USUBJID", "VISITNUM"]},
+    "VS": {"keys": ["STUDYID", "USUBJID", "VSTESTCD", "VISITNUM", "VSTPTNUM"]},
+    "QS": {"keys": ["STUDYID", "USUBJID", "QSCAT", "QSTESTCD", "VISITNUM"]},
+    "RS": {"keys": ["STUDYID", "USUBJID", "RSCAT", "RSTESTCD", "VISITNUM"]},
+    "SE": {"keys": ["STUDYID", "USUBJID", "ETCD", "SESTDTC"]},
+    "TA": {"keys": ["STUDYID", "ARMCD", "TAETORD"]},
+    "TE": {"keys": ["STUDYID", "ETCD"]},
+    "TV": {"keys": ["STUDYID", "VISITNUM", "ARMCD"]},
+    "TI": {"keys": ["STUDYID", "IETESTCD"]},
+    "TS": {"keys": ["STUDYID", "TSPARMCD", "TSSEQ"]},
+    "SUPPQUAL": {"keys": ["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM"]},
+}
+
+# Define-XML 2.1 class names for the SDTMIG classes in the metadata.
+SDTM_CLASSES = {
+    "Events": "EVENTS",
+    "Findings": "FINDINGS",
+    "Interventions": "INTERVENTIONS",
+    "Special-Purpose": "SPECIAL PURPOSE",
+    "Trial Design": "TRIAL DESIGN",
+    "Relationship": "RELATIONSHIP",
+    "Findings About": "FINDINGS ABOUT",
+}
+
+# ISO 21090 NullFlavor (TS.TSVALNF): a closed value set, not in the CDISC CT release.
+NULL_FLAVORS = ["NI", "INV", "DER", "OTH", "PINF", "NINF", "UNC", "MSK", "NA", "UNK", "ASKU", "NAV", "NASK",
+                "QS", "TRC", "NP"]
+
+# Value domain (metadata "Described Value Domain(s)") -> pattern kind in patterns.PATTERNS.
+VALUE_DOMAIN_PATTERNS = {
+    "ISO 8601 datetime or interval": "datetime",
+    "ISO 8601 duration": "duration",
+    "ISO 8601 duration or interval": "duration-or-interval",
+}
+# Name suffix -> pattern kind; wins over the value domain (elapsed times may be negative).
+SUFFIX_PATTERNS = {"DTC": "datetime", "ELTM": "signed-duration", "EVLINT": "duration-or-interval"}
+
+# Per-variable overrides, keyed by (dataset, variable); applied last.
+VARIABLE_TWEAKS: dict[tuple[str, str], dict] = {
+    ("TS", "TSVALNF"): {"value_list": NULL_FLAVORS, "value_list_source": "ISO 21090 NullFlavor"},
+}
+
+ADAM_DATASETS: dict[str, dict] = {
+    "ADSL": {
+        "label": "Subject-Level Analysis Dataset",
+        "class": "SUBJECT LEVEL ANALYSIS DATASET",
+        "adamig_structure": "Subject-Level Analysis Dataset",
+        "structure": "One record per subject",
+        "keys": ["STUDYID", "USUBJID"],
+        "variables": [
+            "STUDYID", "USUBJID", "SUBJID", "SITEID", "DM:COUNTRY", "AGE", "AGEU", "AGEGR1", "AGEGR1N",
+            "SEX", "RACE", "DM:ETHNIC", "DM:ARMCD", "ARM", "DM:ACTARMCD", "ACTARM",
+            "TRT01P", "TRT01PN", "TRT01A", "TRT01AN", "DM:RFSTDTC", "DM:RFENDTC",
+            "TRTSDT", "TRTSDTF", "TRTEDT", "TRTDURD",
+            "SAFFL", "ITTFL", "FASFL", "PPROTFL", "COMPLFL", "ENRLFL", "RANDFL",
+            "EOSSTT", "EOSDT", "DCSREAS", "DM:DTHFL", "DTHDT", "LSTALVDT",
+        ],
+    },
+    "ADPASI": {
+        "label": "PASI Analysis Dataset",
+        "class": "BASIC DATA STRUCTURE",
+        "adamig_structure": "Basic Data Structure",
+        "structure": "One record per subject per parameter per analysis visit",
+        "keys": ["STUDYID", "USUBJID", "PARAMCD", "AVISITN", "ADT"],
+        "variables": [
+            "STUDYID", "USUBJID", "SUBJID", "SITEID", "ASEQ", "TRTP", "TRTA",
+            "RS:VISITNUM", "RS:VISIT", "ADT", "ADTF", "ADY", "AVISIT", "AVISITN",
+            "PARAM", "PARAMCD", "PARAMN", "PARCAT1", "AVAL", "AVALC", "BASETYPE", "BASE", "CHG", "PCHG",
+            "ABLFL", "ONTRTFL", "ANL01FL", "DTYPE", "CRIT1", "CRIT1FL", "CRIT1FN", "SRCDOM", "SRCVAR", "SRCSEQ",
+        ],
+    },
+    "ADAE": {
+        "label": "Adverse Events Analysis Dataset",
+        "class": "OCCURRENCE DATA STRUCTURE",
+        "adamig_structure": "Basic Data Structure",  # identifiers resolve here; OCCDS is not in ADaMIG 1.3
+        "structure": "One record per subject per adverse event",
+        "keys": ["STUDYID", "USUBJID", "AESEQ"],
+        "variables": [
+            "STUDYID", "USUBJID", "SUBJID", "SITEID", "ADSL:AGE", "ADSL:SEX", "ADSL:RACE", "ADSL:SAFFL",
+            "ADSL:TRTSDT", "ADSL:TRTEDT", "TRTA", "AE:AESEQ", "AE:AETERM", "AE:AEDECOD", "AE:AEBODSYS",
+            "AE:AESOC", "AE:AESEV", "AE:AESER", "AE:AEREL", "AE:AEACN", "AE:AEOUT", "AE:AESTDTC", "AE:AEENDTC",
+            "ASTDT", "ASTDTF", "AENDT", "AENDTF", "ASTDY", "AENDY", "ADURN", "ADURU",
+            "TRTEMFL", "AOCCFL", "AOCCSFL", "AOCCPFL",
+        ],
+        # copied SDTM identifiers keep their SDTM core in OCCDS
+        "core": {"AESEQ": "Req", "AETERM": "Req", "AEDECOD": "Req"},
+    },
+}
+
+# Variables in neither ADaMIG 1.3 nor SDTMIG (ADaM OCCDS v1.0 labels, domain reference §5).
+EXTRA_VARIABLES: dict[str, dict] = {
+    "TRTEMFL": {"label": "Treatment Emergent Analysis Flag", "type": "Char", "value_list": ["Y"]},
+    "ASTDT": {"label": "Analysis Start Date", "type": "Num"},
+    "ASTDTF": {"label": "Analysis Start Date Imputation Flag", "type": "Char", "codelists": ["C81223"]},
+    "AENDT": {"label": "Analysis End Date", "type": "Num"},
+    "AENDTF": {"label": "Analysis End Date Imputation Flag", "type": "Char", "codelists": ["C81223"]},
+    "ASTDY": {"label": "Analysis Start Relative Day", "type": "Num"},
+    "AENDY": {"label": "Analysis End Relative Day", "type": "Num"},
+    "ADURN": {"label": "Analysis Duration (N)", "type": "Num"},
+    "ADURU": {"label": "Analysis Duration Units", "type": "Char"},
+    "AOCCFL": {"label": "1st Occurrence within Subject Flag", "type": "Char", "value_list": ["Y"]},
+    "AOCCSFL": {"label": "1st Occurrence of SOC Flag", "type": "Char", "value_list": ["Y"]},
+    "AOCCPFL": {"label": "1st Occurrence of Preferred Term Flag", "type": "Char", "value_list": ["Y"]},
+}
