@@ -5,10 +5,10 @@ layout, used as the test oracle and as a validation reader.
 """
 
 from .checks import ascii_fold, check_frame
-from .info import XptInfo, XptVariable
+from .info import XptInfo, XptVariable, sas_datetime_text
 from .reader import read_xpt
 from .v5 import V5Member, read_v5, read_v5_members
-from .writer import sas_datetime_text, write_xpt
+from .writer import write_xpt
 
 __all__ = [
     "V5Member",

@@ -1,6 +1,6 @@
 """Pre-write checks for SAS XPT v5 (FDA/CDISC technical rules), vectorised over columns.
 
-pyreadstat writes >200-byte and non-ASCII values, numbers ≥ 1e75 (as the IBM maximum, read back as
+pyreadstat writes >200-byte and non-ASCII values, numbers ≥ 2**249 (as the IBM maximum, read back as
 infinity) and labels over 40 characters (silently truncated) without complaint, and drops trailing
 all-blank records on reading; these checks are the guard. Codes (severity error unless noted):
 
@@ -30,7 +30,9 @@ from .ibm import IBM_MIN
 
 MAX_VALUE_BYTES = 200
 MAX_LABEL = 40
-NUM_LIMIT = 1e75
+# pyreadstat 1.3.7 writes every |x| >= 2**249 (~9.046e74, below the IBM maximum ~7.237e75) as the IBM
+# maximum 0x7FFFFFFFFFFFFFFF and reads that back as infinity (measured): the usable range ends there.
+NUM_LIMIT = 2.0**249
 MAX_CELL_ISSUES = 20
 OUTPUT_ENCODING = "utf-8"  # pyreadstat encodes text as UTF-8; with ASCII enforced bytes == characters
 DATASET_NAME = re.compile(r"[A-Z][A-Z0-9]{0,7}")
@@ -80,7 +82,14 @@ def _err(code: str, message: str, severity: str = ERROR, **where) -> Issue:
 def _check_dataset(meta: DatasetMeta) -> list[Issue]:
     issues = []
     if not DATASET_NAME.fullmatch(meta.name or ""):
-        issues.append(_err("xpt-name-invalid", "dataset name must be 1-8 upper-case letters/digits starting with a letter", value=meta.name, dataset=meta.name))
+        issues.append(
+            _err(
+                "xpt-name-invalid",
+                "dataset name must be 1-8 upper-case letters/digits starting with a letter",
+                value=meta.name,
+                dataset=meta.name,
+            )
+        )
     return issues + _check_label(meta.label, "dataset label", dataset=meta.name)
 
 
@@ -89,11 +98,20 @@ def _check_label(label: str | None, what: str, **where) -> list[Issue]:
         return [_err("xpt-label-missing", f"{what} is missing", **where)]
     issues = []
     if len(label) > MAX_LABEL:
-        issues.append(_err("xpt-label-too-long", f"{what} has {len(label)} characters (max {MAX_LABEL}; pyreadstat would truncate it)", value=label, **where))
+        issues.append(
+            _err(
+                "xpt-label-too-long",
+                f"{what} has {len(label)} characters (max {MAX_LABEL}; pyreadstat would truncate it)",
+                value=label,
+                **where,
+            )
+        )
     if re.search(_NON_ASCII, label):
         issues.append(_err("xpt-non-ascii", f"{what} is not ASCII", value=label, **where))
     if not _balanced(label):
-        issues.append(_err("xpt-label-unbalanced", f"{what} has unbalanced quotes or brackets", WARNING, value=label, **where))
+        issues.append(
+            _err("xpt-label-unbalanced", f"{what} has unbalanced quotes or brackets", WARNING, value=label, **where)
+        )
     return issues
 
 
@@ -114,11 +132,20 @@ def _check_variables(meta: DatasetMeta) -> list[Issue]:
     issues = []
     for name, n in Counter(v.name for v in meta.variables).items():
         if n > 1:
-            issues.append(_err("xpt-column-mismatch", f"variable {name} is defined {n} times", dataset=meta.name, variable=name))
+            issues.append(
+                _err("xpt-column-mismatch", f"variable {name} is defined {n} times", dataset=meta.name, variable=name)
+            )
     for v in meta.variables:
         where = {"dataset": meta.name, "variable": v.name}
         if not VARIABLE_NAME.fullmatch(v.name or ""):
-            issues.append(_err("xpt-name-invalid", "variable name must be 1-8 upper-case letters/digits/_ starting with a letter", value=v.name, **where))
+            issues.append(
+                _err(
+                    "xpt-name-invalid",
+                    "variable name must be 1-8 upper-case letters/digits/_ starting with a letter",
+                    value=v.name,
+                    **where,
+                )
+            )
         if v.type not in ("Char", "Num"):
             issues.append(_err("xpt-type-mismatch", f"variable type must be Char or Num, not {v.type!r}", **where))
         issues += _check_label(v.label, f"label of {v.name}", **where)
@@ -142,47 +169,99 @@ def _check_columns(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
     extra = [c for c in cols if c not in names]
     dup = sorted({c for c in cols if cols.count(c) > 1})
     issues = []
-    for what, found in (("missing from the frame", missing), ("not in the metadata", extra), ("duplicated in the frame", dup)):
+    for what, found in (
+        ("missing from the frame", missing),
+        ("not in the metadata", extra),
+        ("duplicated in the frame", dup),
+    ):
         if found:
-            issues.append(_err("xpt-column-mismatch", f"columns {what}: {', '.join(found)}", dataset=meta.name, value=", ".join(found)))
+            issues.append(
+                _err(
+                    "xpt-column-mismatch",
+                    f"columns {what}: {', '.join(found)}",
+                    dataset=meta.name,
+                    value=", ".join(found),
+                )
+            )
     return issues
 
 
 def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
     s = df[v.name]
-    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype) or (
-        s.notna().any() and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty")
+    if (
+        pd.api.types.is_numeric_dtype(s.dtype)
+        or pd.api.types.is_bool_dtype(s.dtype)
+        or (s.notna().any() and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"))
     ):
-        return [_err("xpt-type-mismatch", f"Char variable holds non-text values (dtype {s.dtype})", dataset=dataset, variable=v.name)]
+        return [
+            _err(
+                "xpt-type-mismatch",
+                f"Char variable holds non-text values (dtype {s.dtype})",
+                dataset=dataset,
+                variable=v.name,
+            )
+        ]
     text = char_values(s)
     issues = []
     non_ascii = text.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
     issues += _cells(df, text, non_ascii, "xpt-non-ascii", "value is not ASCII", dataset, v.name)
     nbytes = text.str.encode(OUTPUT_ENCODING).str.len().to_numpy()
     too_long = nbytes > MAX_VALUE_BYTES
-    issues += _cells(df, text, too_long, "xpt-value-too-long", f"value is longer than {MAX_VALUE_BYTES} bytes", dataset, v.name)
+    issues += _cells(
+        df, text, too_long, "xpt-value-too-long", f"value is longer than {MAX_VALUE_BYTES} bytes", dataset, v.name
+    )
     raw = s.where(s.notna(), "").astype(str)
-    trailing = (raw.str.len() != raw.str.rstrip(" ").str.len()).to_numpy(dtype=bool) & (raw.str.strip(" ") != "").to_numpy(dtype=bool)
+    trailing = (raw.str.len() != raw.str.rstrip(" ").str.len()).to_numpy(dtype=bool) & (
+        raw.str.strip(" ") != ""
+    ).to_numpy(dtype=bool)
     if trailing.any():
         msg = f"{int(trailing.sum())} values end in blanks; XPT cannot keep trailing blanks, they are removed"
-        issues.append(_err("xpt-trailing-blanks", msg, WARNING, dataset=dataset, variable=v.name, extra={"count": int(trailing.sum())}))
+        issues.append(
+            _err(
+                "xpt-trailing-blanks",
+                msg,
+                WARNING,
+                dataset=dataset,
+                variable=v.name,
+                extra={"count": int(trailing.sum())},
+            )
+        )
     return issues
 
 
 def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
     s = df[v.name]
     if not pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
-        return [_err("xpt-type-mismatch", f"Num variable must have a numeric dtype, not {s.dtype}", dataset=dataset, variable=v.name)]
+        return [
+            _err(
+                "xpt-type-mismatch",
+                f"Num variable must have a numeric dtype, not {s.dtype}",
+                dataset=dataset,
+                variable=v.name,
+            )
+        ]
     if pd.api.types.is_integer_dtype(s.dtype):
         ints = s.to_numpy(dtype=np.float64, na_value=np.nan)
         big = np.abs(ints) > 2.0**53
-        return _cells(df, s, big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name)
+        return _cells(
+            df, s, big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name
+        )
     x = s.to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
         huge = np.abs(x) >= NUM_LIMIT
         tiny = (x != 0) & (np.abs(x) < IBM_MIN)
-    issues = _cells(df, s, huge, "xpt-number-out-of-range", "|value| ≥ 1e75 or infinite cannot be stored as an IBM double", dataset, v.name)
-    return issues + _cells(df, s, tiny, "xpt-number-underflow", "|value| < 16**-65 is written as 0", dataset, v.name, WARNING)
+    issues = _cells(
+        df,
+        s,
+        huge,
+        "xpt-number-out-of-range",
+        "|value| >= 2**249 (~9.05e74) or infinite is not stored faithfully (pyreadstat writes the IBM maximum)",
+        dataset,
+        v.name,
+    )
+    return issues + _cells(
+        df, s, tiny, "xpt-number-underflow", "|value| < 16**-65 is written as 0", dataset, v.name, WARNING
+    )
 
 
 def _check_blank_last_record(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
@@ -206,7 +285,16 @@ def _cells(df, values, mask, code, message, dataset, variable, severity=ERROR) -
     ]
     if len(idx) > MAX_CELL_ISSUES:
         more = len(idx) - MAX_CELL_ISSUES
-        issues.append(_err(code, f"{message}: {more} more values", severity, dataset=dataset, variable=variable, extra={"count": more}))
+        issues.append(
+            _err(
+                code,
+                f"{message}: {more} more values",
+                severity,
+                dataset=dataset,
+                variable=variable,
+                extra={"count": more},
+            )
+        )
     return issues
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ..errors import Issue
 from ..metadata import DatasetMeta, VariableMeta
@@ -57,3 +58,11 @@ def format_text(name: str, width: int, decimals: int) -> str | None:
     if not name and not width and not decimals:
         return None
     return f"{name}{width or ''}.{decimals or ''}"
+
+
+_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
+
+
+def sas_datetime_text(moment: datetime) -> str:
+    """``ddMMMyy:hh:mm:ss`` as in XPT headers, English upper-case month whatever the locale."""
+    return f"{moment.day:02d}{_MONTHS[moment.month - 1]}{moment.year % 100:02d}:{moment:%H:%M:%S}"

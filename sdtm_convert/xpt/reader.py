@@ -8,7 +8,7 @@ import pandas as pd
 import pyreadstat
 
 from ..errors import WARNING, Issue, fatal
-from .info import XptInfo, XptVariable
+from .info import XptInfo, XptVariable, sas_datetime_text
 
 FALLBACK = ("utf-8", "cp1252")  # XPT records no encoding; the CDISC pilot ts.xpt holds a cp1252 byte (0x92)
 
@@ -32,7 +32,15 @@ def read_xpt(path: str | Path, encoding: str | None = None) -> tuple[pd.DataFram
             raise fatal("xpt-unreadable", f"not a readable XPT file: {e}", file=str(path)) from None
         info = _info(meta, len(df), enc)
         if enc != tried[0]:
-            info.issues.append(Issue("xpt-encoding-fallback", WARNING, f"text is not {tried[0]}; read as {enc}", file=str(path), dataset=info.name))
+            info.issues.append(
+                Issue(
+                    "xpt-encoding-fallback",
+                    WARNING,
+                    f"text is not {tried[0]}; read as {enc}",
+                    file=str(path),
+                    dataset=info.name,
+                )
+            )
         return df, info
     raise fatal("xpt-unreadable", f"text is not {' or '.join(tried)}", file=str(path))
 
@@ -44,7 +52,9 @@ def _check_size(path: Path) -> None:
     except OSError as e:
         raise fatal("xpt-unreadable", f"cannot open: {e.strerror}", file=str(path)) from None
     if size == 0 or size % 80:
-        raise fatal("xpt-unreadable", f"size {size} is not a positive multiple of 80 bytes (truncated?)", file=str(path))
+        raise fatal(
+            "xpt-unreadable", f"size {size} is not a positive multiple of 80 bytes (truncated?)", file=str(path)
+        )
 
 
 def _info(meta, records: int, encoding: str) -> XptInfo:
@@ -59,7 +69,8 @@ def _info(meta, records: int, encoding: str) -> XptInfo:
         )
         for name, label in zip(meta.column_names, meta.column_labels, strict=True)
     ]
-    return XptInfo(meta.table_name or "", meta.file_label or "", variables, records, encoding)
+    stamps = [sas_datetime_text(t) if t else None for t in (meta.creation_time, meta.modification_time)]
+    return XptInfo(meta.table_name or "", meta.file_label or "", variables, records, encoding, *stamps)
 
 
 def _format(text: str | None) -> str | None:

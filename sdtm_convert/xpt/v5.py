@@ -87,7 +87,9 @@ def read_v5_members(path: str | Path, encoding: str | None = None, *, data: bool
         raise fatal("xpt-corrupt", f"cannot open: {e.strerror}", file=str(path)) from None
 
 
-def parse_v5(buf: bytes | mmap.mmap, *, where: str = "<bytes>", encoding: str | None = None, data: bool = True) -> list[V5Member]:
+def parse_v5(
+    buf: bytes | mmap.mmap, *, where: str = "<bytes>", encoding: str | None = None, data: bool = True
+) -> list[V5Member]:
     r = _Reader(buf, where)
     if r.size == 0:
         raise r.fail("file is empty")
@@ -139,14 +141,20 @@ def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> 
             return member, data_end
         except UnicodeDecodeError as e:
             last_error = str(e)
-    raise fatal("xpt-encoding", f"text is not {' or '.join((encoding,) if encoding else FALLBACK_ENCODINGS)}: {last_error}", file=r.where)
+    raise fatal(
+        "xpt-encoding",
+        f"text is not {' or '.join((encoding,) if encoding else FALLBACK_ENCODINGS)}: {last_error}",
+        file=r.where,
+    )
 
 
 def _parse_namestr(r: _Reader, at: int, size: int) -> _Namestr:
     if at + size > r.size:
         raise r.fail(f"file ends inside the NAMESTR records at byte {at}")
     raw = bytes(r.buf[at : at + size]) + b"\0" * (140 - size)
-    ntype, _hfun, length, _varnum, name, label, form, fl, fd, _fj, _fill, _iform, _ifl, _ifd, pos, _rest = _NAMESTR_140.unpack(raw)
+    ntype, _hfun, length, _varnum, name, label, form, fl, fd, _fj, _fill, _iform, _ifl, _ifd, pos, _rest = (
+        _NAMESTR_140.unpack(raw)
+    )
     if ntype not in (1, 2) or length <= 0 or pos < 0 or (ntype == 1 and not 2 <= length <= 8):
         raise r.fail(f"bad NAMESTR at byte {at}: type {ntype}, length {length}, position {pos}")
     fname = form.decode("ascii", "replace")

@@ -15,9 +15,9 @@ from ..errors import ERROR, Issue, fatal
 from ..metadata import DatasetMeta
 from .checks import check_frame
 from .frame import prepare_frame
+from .info import sas_datetime_text
 from .v5 import DSCRPTR, LIBRARY, read_v5_members
 
-_MONTHS = ("JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC")
 # (offset, length) of the created/modified datetimes of the library and (first) member headers
 _STAMPS = ((144, 16), (160, 16), (464, 16), (480, 16))
 _STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
@@ -50,11 +50,6 @@ def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created:
     for v, w in zip(meta.variables, written.variables, strict=True):
         v.length = w.length
     return issues
-
-
-def sas_datetime_text(moment: datetime) -> str:
-    """``ddMMMyy:hh:mm:ss`` as in XPT headers, English upper-case month whatever the locale."""
-    return f"{moment.day:02d}{_MONTHS[moment.month - 1]}{moment.year % 100:02d}:{moment:%H:%M:%S}"
 
 
 def _check_file_name(path: Path, meta: DatasetMeta) -> list[Issue]:
