@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-
 import pandas as pd
 
 _DATA = resources.files("sdtm_convert") / "data" / "ct"

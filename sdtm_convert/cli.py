@@ -1,0 +1,118 @@
+"""Command line: a thin layer over the library. Bad input → one readable line, never a traceback."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from sdtm_convert import __version__
+from sdtm_convert.errors import SdtmConvertError, fatal
+
+DEFAULT_STUDY = "nct03745417"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def _default_spec(study_dir: Path) -> Path:
+    name = study_dir.resolve().name
+    for base in (study_dir.resolve().parent.parent, Path.cwd(), REPO_ROOT):
+        cand = base / "mappings" / name
+        if cand.is_dir():
+            return cand
+    return Path("mappings") / name
+
+
+class _Progress:
+    def __init__(self, quiet: bool):
+        self.quiet = quiet
+        self.t0 = time.perf_counter()
+
+    def __call__(self, msg: str) -> None:
+        if not self.quiet:
+            print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from sdtm_convert.pipeline import run_study
+
+    study_dir = Path(args.study) if args.study else _bundled_study()
+    spec = Path(args.spec) if args.spec else _default_spec(study_dir)
+    progress = _Progress(args.quiet or args.json)
+    result = run_study(study_dir, spec, args.out, encoding=args.encoding, progress=progress)
+    conv = result.conversion
+    errors = len(conv.errors)
+    warnings = sum(1 for i in conv.issues if i.severity == "warning")
+    if args.json:
+        print(json.dumps({"status": "failed" if errors else "passed", "errors": errors, "warnings": warnings,
+                          "out": str(result.out), "report": str(result.report_json), "outputs": result.outputs,
+                          "timings": {k: round(v, 3) for k, v in conv.timings.items()}}, indent=2))
+    elif not args.quiet:
+        for issue in conv.errors[:10]:
+            print(issue.one_line(), file=sys.stderr)
+        more = " (first 10 shown)" if errors > 10 else ""
+        print(f"{'FAILED' if errors else 'OK'}: {errors} errors{more}, {warnings} warnings; "
+              f"{len(result.outputs.get('sdtm', []))} SDTM datasets in {result.out}; report {result.report_html}")
+    return 1 if errors else 0
+
+
+def _bundled_study() -> Path:
+    for base in (Path.cwd(), REPO_ROOT):
+        cand = base / "sample_data" / DEFAULT_STUDY
+        if cand.is_dir():
+            return cand
+    raise fatal("study-missing", f"no study folder given and the bundled sample_data/{DEFAULT_STUDY} was not found")
+
+
+def cmd_sample(args: argparse.Namespace) -> int:
+    from sdtm_convert.sample import generate_study
+
+    summary = generate_study(args.out, subjects=args.subjects, seed=args.seed, sites=args.sites)
+    if args.json:
+        print(json.dumps(summary, indent=2, default=str))
+    elif not args.quiet:
+        print(f"wrote synthetic study ({args.subjects} subjects, seed {args.seed}) to {args.out}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sdtm-convert", description=__doc__)
+    p.add_argument("--version", action="version", version=f"sdtm-convert {__version__}")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="convert a raw study folder to SDTM (+ADaM) and write the package")
+    run.add_argument("study", nargs="?", help=f"raw study folder (default: the bundled sample_data/{DEFAULT_STUDY})")
+    run.add_argument("--spec", help="mapping spec folder (default: mappings/<study folder name>)")
+    run.add_argument("--out", default="build", help="output folder (default: build)")
+    run.add_argument("--encoding", help="encoding of the raw files (default: detect UTF-8/GB18030/Windows-1252)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
+    run.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
+    run.set_defaults(func=cmd_run)
+
+    sample = sub.add_parser("sample", help="generate a synthetic raw study of any size")
+    sample.add_argument("--subjects", type=int, default=30)
+    sample.add_argument("--seed", type=int, default=20211031)
+    sample.add_argument("--sites", type=int, default=2)
+    sample.add_argument("--out", required=True)
+    sample.add_argument("--quiet", action="store_true")
+    sample.add_argument("--json", action="store_true")
+    sample.set_defaults(func=cmd_sample)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except SdtmConvertError as exc:
+        print(exc.issue.one_line(), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,162 @@
+"""Conform a derived domain frame to SDTMIG: variable set and order, types, record order, metadata.
+
+Produces the frame to write (no working or provenance columns), its :class:`DatasetMeta` (labels
+from SDTMIG, origins from the mapping spec, derivation methods), and its lineage rows.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.errors import ERROR, Issue
+from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
+from sdtm_convert.metadata import ASSIGNED, COLLECTED, DERIVED, PROTOCOL, DatasetMeta, Method, VariableMeta
+from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
+
+TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
+# variables a derivation computes (origin Derived) and the method text used in define.xml
+DERIVED_SUFFIXES = {
+    "SEQ": "Sequential number per subject in the order given by the mapping spec",
+    "DY": "Study day: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0); complete dates only",
+    "STDY": "Study day of start: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
+    "ENDY": "Study day of end: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
+    "LOBXFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
+    "BLFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
+}
+DERIVED_NAMES = {
+    "EPOCH": "EPOCH of the subject element (SE) containing the record's date",
+    "VISITNUM": "Planned visit number from the trial visits (TV); unplanned visits numbered previous visit + 0.01",
+    "VISITDY": "Planned study day of the visit from the trial visits (TV)",
+    "RFSTDTC": "Date/time of first exposure to study treatment (first EXSTDTC)",
+    "RFENDTC": "Date/time of last exposure to study treatment (last EXENDTC)",
+    "RFXSTDTC": "First EXSTDTC",
+    "RFXENDTC": "Last EXENDTC (or EXSTDTC when no end)",
+    "RFICDTC": "Date of informed consent (DS INFORMED CONSENT OBTAINED)",
+    "RFPENDTC": "Latest date of any subject record",
+    "AGE": "Age in completed years at informed consent from BRTHDTC",
+    "ARMNRS": "SCREEN FAILURE when not randomised; ASSIGNED, NOT TREATED when never exposed",
+    "ACTARMCD": "Planned arm when the subject received study treatment",
+    "ACTARM": "Planned arm when the subject received study treatment",
+}
+
+
+def _derived_method(domain: str, name: str) -> str | None:
+    if name in DERIVED_NAMES:
+        return DERIVED_NAMES[name]
+    if name.startswith(domain):
+        return DERIVED_SUFFIXES.get(name[len(domain):])
+    return None
+
+
+def standard_variables(domain: str) -> pd.DataFrame:
+    return sdtmig_domain_variables(domain)
+
+
+def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]] | None = None,
+            keys: list[str] | None = None, label: str | None = None) -> tuple[pd.DataFrame, DatasetMeta, pd.DataFrame, list[Issue]]:
+    """Return ``(data, meta, lineage, issues)`` for one SDTM dataset (``SUPPxx`` uses SUPPQUAL)."""
+    origins = origins or {}
+    issues: list[Issue] = []
+    std = standard_variables(domain)
+    std_names = list(std["name"].str.replace("--", domain[:2], regex=False))
+    std = std.assign(name=std_names)
+    present = [c for c in df.columns if not c.startswith("__")]
+    nonstandard = [c for c in present if c not in std_names]
+    for c in nonstandard:
+        issues.append(Issue("variable-nonstandard", ERROR,
+                            f"{c} is not an SDTMIG {domain} variable; map it to SUPP{domain} instead (dropped from {domain})",
+                            dataset=domain, variable=c))
+    keep = std[std["name"].isin(present) | std["core"].isin(["Req", "Exp"])]
+    if domain in TRIAL_DESIGN or domain.startswith("SUPP"):
+        keep = std[std["name"].isin(present) | std["core"].isin(["Req"])]
+    out = pd.DataFrame(index=df.index)
+    for name, typ, core in zip(keep["name"], keep["type"], keep["core"]):
+        if name in df.columns:
+            col = df[name]
+        else:
+            if core == "Req":
+                issues.append(Issue("required-variable-missing", ERROR, f"required variable {name} is not produced by the spec",
+                                    dataset=domain, variable=name))
+            col = pd.Series(np.nan if typ == "Num" else "", index=df.index)
+        if typ == "Num":
+            out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+        else:
+            out[name] = col.astype("string").fillna("").astype(str)
+    if "DOMAIN" in out.columns and not domain.startswith("SUPP"):
+        out["DOMAIN"] = domain
+    sort_keys = [k for k in (keys or []) if k in out.columns]
+    order = out.sort_values(sort_keys, kind="stable").index if sort_keys else out.index
+    data = out.loc[order].reset_index(drop=True)
+    lineage = _lineage(domain, df.loc[order], data)
+    meta = _meta(domain, data, keep, origins, keys or [], label)
+    return data, meta, lineage, issues
+
+
+def _lineage(domain: str, src: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
+    seq_name = next((c for c in data.columns if c.endswith("SEQ") and c != "TSSEQ"), None)
+    return pd.DataFrame({
+        "dataset": domain,
+        "record": np.arange(1, len(data) + 1),
+        "USUBJID": data["USUBJID"].to_numpy() if "USUBJID" in data else "",
+        "seq": data[seq_name].to_numpy() if seq_name else np.nan,
+        "raw_file": src[SRC_FILE].to_numpy() if SRC_FILE in src else "",
+        "raw_row": src[SRC_ROW].to_numpy() if SRC_ROW in src else np.nan,
+    })
+
+
+def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[str, str | None, str | None]:
+    if domain in TRIAL_DESIGN:
+        return PROTOCOL, None, None
+    if spec_row is not None:
+        if "origin" in spec_row:
+            return spec_row["origin"], None, None
+        algo = spec_row["algorithm"]
+        if algo.startswith("hardcode"):
+            return ASSIGNED, "Sponsor", None
+        if algo in ("if_then_else", "lookup", "concat"):
+            return ASSIGNED, "Sponsor", None
+        return COLLECTED, "Investigator", None
+    method = _derived_method(domain[:2] if not domain.startswith("SUPP") else domain, name)
+    if method:
+        return DERIVED, None, method
+    return DERIVED, None, None
+
+
+def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],
+          label: str | None) -> DatasetMeta:
+    dsets = sdtmig_datasets()
+    base = "SUPPQUAL" if domain.startswith("SUPP") else domain
+    row = dsets[dsets["dataset"] == base]
+    ds_label = label or (f"Supplemental Qualifiers for {domain[4:]}" if domain.startswith("SUPP")
+                         else (row["label"].iloc[0] if len(row) else domain))
+    variables, methods = [], []
+    for name, vlabel, typ, core, role, codes in zip(std["name"], std["label"], std["type"], std["core"], std["role"], std["codelist_codes"]):
+        if name not in data.columns:
+            continue
+        spec_row = origins.get(name)
+        otype, osource, method_text = _origin(domain, name, spec_row)
+        method_id = None
+        if method_text:
+            method_id = f"MT.{domain}.{name}"
+            methods.append(Method(method_id, f"Algorithm to derive {domain}.{name}", "Computation", method_text))
+        if typ == "Num":
+            length = 8
+        else:
+            length = max(1, int(data[name].str.encode("utf-8").str.len().max() or 1)) if len(data) else 1
+        codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
+        variables.append(VariableMeta(
+            name=name, label=vlabel[:40], type=typ, length=length,
+            data_type="float" if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
+            core=core, role=role or None, origin_type=otype, origin_source=osource, codelist=codelist,
+            method_id=method_id,
+            source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,
+        ))
+    return DatasetMeta(
+        name=domain, label=ds_label,
+        class_=("SPECIAL PURPOSE" if domain.startswith("SUPP") else (row["class"].iloc[0].upper() if len(row) else "")),
+        structure=(row["structure"].iloc[0] if len(row) else "One record per supplemental qualifier per related parent domain record"),
+        keys=keys, variables=variables, methods=methods, records=len(data),
+    )

@@ -1,0 +1,272 @@
+"""The whole job: raw study folder + mapping spec → SDTM (and ADaM) package + conversion report.
+
+``convert(raw_folder, spec_folder)`` works on frames and returns a :class:`Conversion` (no files
+written) for notebook users; ``run_study(...)`` also writes the package and the report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+import sdtm_convert.derive as derive_pkg
+from sdtm_convert import conform as conform_mod
+from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
+from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset
+from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain
+from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.reconcile import reconcile
+from sdtm_convert.spec.model import StudySpec, check_spec, load_spec
+from sdtm_convert.standards import load_ct
+
+Progress = Callable[[str], None]
+# derivations that need other domains finished first run in this order; the rest follow alphabetically
+DOMAIN_ORDER = ["DS", "EX", "DM", "SE"]
+SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
+
+
+@dataclass
+class Conversion:
+    spec: StudySpec
+    raw: dict[str, RawDataset]
+    sdtm: dict[str, pd.DataFrame] = field(default_factory=dict)
+    metadata: dict[str, DatasetMeta] = field(default_factory=dict)
+    lineage: pd.DataFrame | None = None
+    reconciliation: pd.DataFrame | None = None
+    rejects: pd.DataFrame | None = None
+    issues: list[Issue] = field(default_factory=list)
+    adam: Any = None
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == ERROR]
+
+
+def _quiet(_msg: str) -> None:
+    pass
+
+
+def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
+    """Load and check the whole spec before any data is read. Raises SdtmConvertError on the first error."""
+    spec = load_spec(spec_folder)
+    try:
+        ct = load_ct(spec.study.ct_version)
+    except KeyError as exc:
+        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path)) from None
+    problems = check_spec(spec, ct, derive_pkg.names())
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
+        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, row=first.row,
+                                     dataset=first.dataset, extra={"all": [p.to_dict() for p in problems]}))
+    return spec, ct
+
+
+def read_raw(spec: StudySpec, raw_folder: Path, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+    raw, issues = {}, []
+    for name, dspec in spec.raw["datasets"].items():
+        ds, ds_issues = read_raw_dataset(raw_folder, name, dspec, encoding=encoding or spec.raw.get("encoding"))
+        raw[name] = ds
+        issues += ds_issues
+    return raw, issues
+
+
+def _reject_orphans(mapped: dict[str, MappedDomain]) -> tuple[list[Issue], list[pd.DataFrame]]:
+    """Records of subjects not in DM are rejected (error): they cannot be submitted."""
+    if "DM" not in mapped:
+        return [], []
+    subjects = set(mapped["DM"].frame["USUBJID"])
+    issues, accounts = [], []
+    for code, m in mapped.items():
+        if code == "DM" or code in SUBJECT_FREE or "USUBJID" not in m.frame:
+            continue
+        orphan = ~m.frame["USUBJID"].isin(subjects)
+        if not orphan.any():
+            continue
+        bad = m.frame[orphan]
+        for f, r, u in zip(bad[SRC_FILE], bad[SRC_ROW], bad["USUBJID"]):
+            issues.append(Issue("subject-not-in-dm", ERROR, f"{code} record for a subject that is not in DM; rejected",
+                                file=f, row=int(r), column="USUBJID", value=u, dataset=code, usubjid=u))
+        accounts.append(pd.DataFrame({"file": bad[SRC_FILE].to_numpy(), "row": bad[SRC_ROW].to_numpy(), "domain": code,
+                                      "status": REJECTED, "reason": "subject not in DM"}))
+        m.frame = m.frame[~orphan].reset_index(drop=True)
+        # a raw row whose only records were orphans must not count as mapped to this domain
+        m.accounting = m.accounting[~(
+            (m.accounting["domain"] == code) & (m.accounting["status"] == "mapped")
+            & pd.MultiIndex.from_frame(m.accounting[["file", "row"]]).isin(
+                pd.MultiIndex.from_arrays([bad[SRC_FILE], bad[SRC_ROW]]))
+            & ~pd.MultiIndex.from_frame(m.accounting[["file", "row"]]).isin(
+                pd.MultiIndex.from_arrays([m.frame[SRC_FILE], m.frame[SRC_ROW]])))]
+    return issues, accounts
+
+
+def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], supp: dict[str, list[pd.DataFrame]],
+                     progress: Progress) -> list[Issue]:
+    issues: list[Issue] = []
+    specs = {d.domain: d for d in spec.domains}
+    order = [c for c in DOMAIN_ORDER if c in specs] + sorted(c for c in specs if c not in DOMAIN_ORDER)
+    for code in order:
+        ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=frames, options={"supp": {}})
+        df = frames[code]
+        for step in specs[code].derivations:
+            params = {k: v for k, v in step.items() if k != "name"}
+            df, step_issues = derive_pkg.get(step["name"])(df, ctx, **params)
+            issues += step_issues
+            frames[code] = df
+        for name, parts in ctx.options.get("supp", {}).items():
+            supp.setdefault(name, []).extend(parts if isinstance(parts, list) else [parts])
+        for name, extra in ctx.options.get("domains", {}).items():  # derivations that build whole domains (SE)
+            frames[name] = extra
+        progress(f"derived {code}")
+    return issues
+
+
+def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | None = None,
+            progress: Progress = _quiet) -> Conversion:
+    """Map and derive every SDTM domain in memory. Bad spec or unreadable input raises SdtmConvertError."""
+    import time
+
+    t0 = time.perf_counter()
+    spec, ct = prepare_spec(spec_folder)
+    progress("spec checked")
+    raw, issues = read_raw(spec, Path(raw_folder), encoding)
+    timings = {"read": time.perf_counter() - t0}
+    progress(f"read {len(raw)} raw datasets")
+
+    t1 = time.perf_counter()
+    mapped = {d.domain: map_domain(d, raw, ct) for d in spec.domains}
+    for m in mapped.values():
+        issues += m.issues
+    orphan_issues, orphan_accounts = _reject_orphans(mapped)
+    issues += orphan_issues
+    timings["map"] = time.perf_counter() - t1
+    progress(f"mapped {len(mapped)} domains")
+
+    t2 = time.perf_counter()
+    from sdtm_convert.trialdesign import build_trial_design
+
+    frames = {code: m.frame for code, m in mapped.items()}
+    design, design_issues = build_trial_design(spec.study, ct)
+    issues += design_issues
+    frames.update(design)
+    supp: dict[str, list[pd.DataFrame]] = {}
+    issues += _run_derivations(spec, ct, frames, supp, progress)
+    for name, parts in supp.items():
+        frames[name] = pd.concat(parts, ignore_index=True)
+    timings["derive"] = time.perf_counter() - t2
+
+    conv = Conversion(spec=spec, raw=raw, issues=issues, timings=timings)
+    origins = {code: m.origins for code, m in mapped.items()}
+    _conform_all(conv, frames, origins)
+    accounting = pd.concat([m.accounting for m in mapped.values()] + orphan_accounts, ignore_index=True) \
+        if mapped else pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    conv.reconciliation, conv.rejects, rec_issues = reconcile(raw, accounting)
+    conv.issues += rec_issues
+    return conv
+
+
+def _conform_all(conv: Conversion, frames: dict[str, pd.DataFrame], origins: dict[str, dict[str, Any]]) -> None:
+    from sdtm_convert.schema import load_schema, validate_frame
+
+    lineage = []
+    for code in sorted(frames):
+        try:
+            schema = load_schema(code)
+            keys = list(schema.get("x-keys", []))
+        except KeyError:
+            schema, keys = None, []
+        data, meta, lin, issues = conform_mod.conform(code, frames[code], origins=origins.get(code), keys=keys)
+        conv.issues += issues
+        if schema is not None:
+            with_prov = data.copy()
+            src = frames[code].loc[:, [c for c in PROVENANCE if c in frames[code]]]
+            if len(src.columns) == 2:
+                with_prov[SRC_FILE] = lin["raw_file"].to_numpy()
+                with_prov[SRC_ROW] = lin["raw_row"].to_numpy()
+            conv.issues += validate_frame(with_prov, schema, dataset=code)
+        conv.sdtm[code] = data
+        conv.metadata[code] = meta
+        lineage.append(lin)
+    conv.lineage = pd.concat(lineage, ignore_index=True) if lineage else None
+
+
+def sdtm_dir(out: Path, studyid: str) -> Path:
+    return out / "m5" / "datasets" / studyid.lower() / "tabulations" / "sdtm"
+
+
+def adam_dir(out: Path, studyid: str) -> Path:
+    return out / "m5" / "datasets" / studyid.lower() / "analysis" / "adam" / "datasets"
+
+
+def write_sdtm(conv: Conversion, out: Path) -> list[Path]:
+    from sdtm_convert.xpt import write_xpt
+
+    created = datetime.fromisoformat(conv.spec.study.created)
+    folder = sdtm_dir(out, conv.spec.study.studyid)
+    folder.mkdir(parents=True, exist_ok=True)
+    written = []
+    for code in sorted(conv.sdtm):
+        path = folder / f"{code.lower()}.xpt"
+        issues = write_xpt(conv.sdtm[code], path, conv.metadata[code], created=created)
+        conv.issues += issues
+        if not any(i.severity == ERROR for i in issues):
+            written.append(path)
+    return written
+
+
+@dataclass
+class RunResult:
+    conversion: Conversion
+    out: Path
+    report_json: Path
+    report_html: Path
+    outputs: dict[str, Any]
+
+    @property
+    def ok(self) -> bool:
+        return not self.conversion.errors
+
+
+def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
+              progress: Progress = _quiet) -> RunResult:
+    """Convert a study and write the package and the conversion report under ``out``.
+
+    The report is written even when the study has errors; SDTM files with write errors are not written.
+    """
+    import time
+
+    from sdtm_convert.report import write_reports
+
+    out = Path(out)
+    conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
+    t = time.perf_counter()
+    written = write_sdtm(conv, out)
+    conv.timings["write_xpt"] = time.perf_counter() - t
+    progress(f"wrote {len(written)} SDTM datasets")
+    studyid = conv.spec.study.studyid
+    outputs: dict[str, Any] = {"sdtm": [p.relative_to(out).as_posix() for p in written]}
+    _write_lineage(conv, out, outputs)
+    report_dir = out / "reports"
+    jpath, hpath = write_reports(conv, report_dir, outputs)
+    progress(f"report: {hpath}")
+    _ = studyid
+    return RunResult(conv, out, jpath, hpath, outputs)
+
+
+def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None:
+    from sdtm_convert.atomic import atomic_write_text
+
+    if conv.lineage is None:
+        return
+    lin = conv.lineage.copy()
+    lin["seq"] = lin["seq"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
+    lin["raw_row"] = lin["raw_row"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    path = out / "reports" / "lineage-sdtm.csv"
+    atomic_write_text(path, lin.to_csv(index=False, lineterminator="\n"))
+    outputs["lineage"] = path.relative_to(out).as_posix()

@@ -1,0 +1,72 @@
+"""The conversion report: one result object rendered as JSON (machines) and HTML (people).
+
+Deterministic: no wall-clock values in the files (timestamps come from the study config), issues in
+a stable order, so two runs on the same input give byte-identical reports.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from sdtm_convert import __version__
+from sdtm_convert.atomic import atomic_write_bytes
+from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
+
+_SEV_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
+
+
+def _sort_key(i: Issue) -> tuple:
+    return (_SEV_ORDER[i.severity], i.code, i.file or "", i.row or 0, i.dataset or "", i.variable or "", i.value or "")
+
+
+def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
+    issues = sorted(conv.issues, key=_sort_key)
+    counts = Counter(i.severity for i in issues)
+    by_code = Counter((i.severity, i.code) for i in issues)
+    study = conv.spec.study
+    return {
+        "tool": {"name": "sdtm-convert", "version": __version__},
+        "study": {"studyid": study.studyid, "title": study.title, "ct_version": study.ct_version,
+                  "sdtmig_version": study.sdtmig_version, "created": study.created,
+                  "pasi_domain": study.pasi.domain, "pasi_version": study.pasi.version},
+        "status": "failed" if counts[ERROR] else "passed",
+        "counts": {"error": counts[ERROR], "warning": counts[WARNING], "info": counts[INFO]},
+        "issue_summary": [{"severity": s, "code": c, "count": n} for (s, c), n in sorted(by_code.items(), key=lambda x: (_SEV_ORDER[x[0][0]], x[0][1]))],
+        "reconciliation": conv.reconciliation.to_dict(orient="records") if conv.reconciliation is not None else [],
+        "rejects": conv.rejects.to_dict(orient="records") if conv.rejects is not None else [],
+        "datasets": [{"name": m.name, "label": m.label, "records": int(len(conv.sdtm.get(m.name, [])) if m.name in conv.sdtm else m.records),
+                      "variables": len(m.variables)} for m in sorted(conv.metadata.values(), key=lambda m: m.name)],
+        "outputs": outputs,
+        "issues": [i.to_dict() for i in issues],
+    }
+
+
+def _json_default(o: Any) -> Any:
+    if hasattr(o, "item"):
+        return o.item()
+    return str(o)
+
+
+def write_reports(conv: Any, folder: Path, outputs: dict[str, Any]) -> tuple[Path, Path]:
+    data = report_dict(conv, outputs)
+    folder.mkdir(parents=True, exist_ok=True)
+    jpath, hpath = folder / "conversion-report.json", folder / "conversion-report.html"
+    atomic_write_bytes(jpath, (json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8"))
+    atomic_write_bytes(hpath, render_html(data).encode("utf-8"))
+    return jpath, hpath
+
+
+_ENV = jinja2.Environment(
+    loader=jinja2.PackageLoader("sdtm_convert", "templates"),
+    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
+    undefined=jinja2.StrictUndefined,
+)
+
+
+def render_html(data: dict[str, Any]) -> str:
+    return _ENV.get_template("conversion_report.html.j2").render(r=data)
