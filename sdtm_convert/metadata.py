@@ -47,6 +47,9 @@ class ValueLevel:
     origin_type: str = COLLECTED
     origin_source: str | None = None
     method_id: str | None = None
+    mandatory: bool = False  # Define-XML ItemRef Mandatory in the ValueListDef
+    significant_digits: int | None = None
+    comment: str | None = None
 
 
 @dataclass

@@ -1,0 +1,420 @@
+"""Define-XML 2.1 from the :class:`~sdtm_convert.metadata.DatasetMeta` objects (plus CT), nothing else.
+
+OID conventions: ``IG.<DS>``, ``IT.<DS>.<VAR>``, ``IT.<DS>.<VAR>.<WC>`` (value level), ``VL.<DS>.<VAR>``,
+``WC.<id>``, ``CL.<codelist short name or sponsor id>``, ``MT.<id>``, ``COM.<DS>[.<VAR>[.<WC>]]``,
+``LF.<DS>``, ``STD.<name>.<version>``. Output is deterministic: document order follows the input
+lists, shared definitions (codelists, where-clauses, methods, comments) are sorted by OID, the
+creation timestamp is the one given.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+import sdtm_convert
+from sdtm_convert.errors import ERROR, WARNING, Issue
+from sdtm_convert.metadata import DERIVED, DatasetMeta, Method, ValueLevel, VariableMeta, WhereClause
+from sdtm_convert.package import arm as arm_mod
+from sdtm_convert.package._xml import NS_ARM, NS_DEF, NS_ODM, NS_XLINK, description, q, sub, yes_no
+from sdtm_convert.package.codelists import CodelistDef, UsedValues, build_codelists, codelist_oid, ct_publishing_sets
+from sdtm_convert.standards.ct import ControlledTerminology, load_ct
+
+STYLESHEET = "define2-1.xsl"
+_LENGTH_TYPES = ("text", "integer", "float")
+_SOURCE_DEFAULT = {"Derived": "Sponsor", "Assigned": "Sponsor", "Protocol": "Sponsor"}
+
+
+def wc_oid(where_id: str) -> str:
+    return where_id if where_id.startswith("WC.") else f"WC.{where_id}"
+
+
+def vl_item_oid(ds: str, var: str, where_id: str) -> str:
+    """``IT.QS.QSORRES.PASITOT`` for where-clause ``QS.QSORRES.PASITOT`` (or ``PASITOT``) on QS.QSORRES."""
+    return f"IT.{ds}.{var}." + where_id.removeprefix("WC.").removeprefix(f"{ds}.{var}.")
+
+
+def method_oid(method_id: str) -> str:
+    return method_id if method_id.startswith("MT.") else f"MT.{method_id}"
+
+
+def _std_oid(name: str, version: str) -> str:
+    return f"STD.{name.replace('/', '_')}.{version}"
+
+
+def _split_standard(standard: str) -> tuple[str, str]:
+    name, _, version = standard.partition(" ")
+    return name, version
+
+
+@dataclass
+class _Ctx:
+    """What the element writers share: lookups built once, issues collected."""
+
+    ct: ControlledTerminology
+    ig_oids: dict[str, str]
+    ct_oids: dict[str, str]  # publishing set → standard OID
+    methods: dict[str, Method]
+    issues: list[Issue]
+    codelists: set[str]  # OIDs of the codelists written
+    comments: dict[str, str] = field(default_factory=dict)  # OID → text
+
+
+def _standards(mdv, standard: str, datasets, codelists: list[CodelistDef], ct_version: str) -> tuple[dict, dict]:
+    igs = list(dict.fromkeys([standard, *(d.standard for d in datasets)]))
+    _, versions = ct_publishing_sets()
+    versions = {"SDTM": ct_version, **versions}
+    used_sets = {c.publishing_set for c in codelists if c.publishing_set}
+    used_sets |= {"ADaM" if s.startswith("ADaM") else "SDTM" for s in igs}
+    el = sub(mdv, "def:Standards")
+    ig_oids: dict[str, str] = {}
+    for s in igs:
+        name, version = _split_standard(s)
+        ig_oids[s] = _std_oid(name, version)
+        sub(el, "def:Standard", {"OID": ig_oids[s], "Name": name, "Type": "IG", "Version": version, "Status": "Final"})
+    ct_oids: dict[str, str] = {}
+    for pset in ("SDTM", "ADaM", "DEFINE-XML"):
+        if pset in used_sets:
+            ct_oids[pset] = _std_oid(f"CT.{pset}", versions[pset])
+            sub(
+                el,
+                "def:Standard",
+                {
+                    "OID": ct_oids[pset],
+                    "Name": "CDISC/NCI",
+                    "Type": "CT",
+                    "PublishingSet": pset,
+                    "Version": versions[pset],
+                    "Status": "Final",
+                },
+            )
+    return ig_oids, ct_oids
+
+
+def _item_oid(ds: str, ref: str) -> str:
+    dataset, _, var = ref.rpartition(".")
+    return f"IT.{dataset or ds}.{var}"
+
+
+def _where_clauses(datasets, displays, issues) -> dict[str, tuple[str, WhereClause]]:
+    out: dict[str, tuple[str, WhereClause]] = {}
+    pairs = [(ds.name, vl.where) for ds in datasets for vl in ds.value_level] + arm_mod.where_clauses(displays)
+    for ds, wc in pairs:
+        oid = wc_oid(wc.id)
+        if oid in out and out[oid][1].conditions != wc.conditions:
+            issues.append(
+                Issue(
+                    "define-where-clause-conflict",
+                    ERROR,
+                    f"where-clause {wc.id} is defined twice with different conditions",
+                    dataset=ds,
+                )
+            )
+        out.setdefault(oid, (ds, wc))
+    return dict(sorted(out.items()))
+
+
+def _write_where_clauses(mdv, clauses: dict[str, tuple[str, WhereClause]]) -> None:
+    for oid, (ds, wc) in clauses.items():
+        el = sub(mdv, "def:WhereClauseDef", {"OID": oid})
+        for var, op, values in wc.conditions:
+            rc = sub(el, "RangeCheck", {"Comparator": op, "SoftHard": "Soft", "def:ItemOID": _item_oid(ds, var)})
+            for v in values:
+                sub(rc, "CheckValue", None, str(v))
+
+
+def _value_lists(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
+    by_var: dict[str, list[ValueLevel]] = {}
+    for vl in ds.value_level:
+        by_var.setdefault(vl.variable, []).append(vl)
+    for var, vls in by_var.items():
+        el = sub(mdv, "def:ValueListDef", {"OID": f"VL.{ds.name}.{var}"})
+        for i, vl in enumerate(vls, 1):
+            ref = sub(
+                el,
+                "ItemRef",
+                {
+                    "ItemOID": vl_item_oid(ds.name, var, vl.where.id),
+                    "OrderNumber": i,
+                    "Mandatory": yes_no(vl.mandatory),
+                    "MethodOID": _method_ref(vl.method_id, vl.origin_type, ds.name, var, ctx),
+                },
+            )
+            sub(ref, "def:WhereClauseRef", {"WhereClauseOID": wc_oid(vl.where.id)})
+
+
+def _method_ref(method_id, origin_type, ds: str, var: str, ctx: _Ctx) -> str | None:
+    if not method_id:
+        if origin_type == DERIVED:
+            ctx.issues.append(
+                Issue(
+                    "define-derived-without-method", WARNING, "derived variable has no method", dataset=ds, variable=var
+                )
+            )
+        return None
+    oid = method_oid(method_id)
+    if oid not in ctx.methods:
+        ctx.issues.append(
+            Issue("define-method-missing", ERROR, f"method {method_id} is not defined", dataset=ds, variable=var)
+        )
+        return None
+    return oid
+
+
+def _comment(ctx: _Ctx, oid: str, text: str | None) -> str | None:
+    if not text:
+        return None
+    ctx.comments[oid] = text
+    return oid
+
+
+def _item_group(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
+    sdtm = not ds.standard.startswith("ADaM")
+    domain = (ds.name[4:] if ds.name.startswith("SUPP") else ds.name) if sdtm else None
+    per_subject = ds.structure.strip().lower().rstrip(".") == "one record per subject"
+    reference = ds.class_.upper() == "TRIAL DESIGN"
+    el = sub(
+        mdv,
+        "ItemGroupDef",
+        {
+            "OID": f"IG.{ds.name}",
+            "Name": ds.name,
+            "Domain": domain,
+            "Repeating": yes_no(not (per_subject or reference)),
+            "IsReferenceData": yes_no(reference),
+            "SASDatasetName": ds.name,
+            "Purpose": "Tabulation" if sdtm else "Analysis",
+            "def:Structure": ds.structure,
+            "def:StandardOID": ctx.ig_oids[ds.standard],
+            "def:ArchiveLocationID": f"LF.{ds.name}",
+            "def:CommentOID": _comment(ctx, f"COM.{ds.name}", ds.comment),
+        },
+    )
+    description(el, ds.label)
+    keys = {k: i for i, k in enumerate(ds.keys, 1)}
+    for i, v in enumerate(ds.variables, 1):
+        sub(
+            el,
+            "ItemRef",
+            {
+                "ItemOID": f"IT.{ds.name}.{v.name}",
+                "OrderNumber": i,
+                "Mandatory": yes_no(v.core == "Req"),
+                "KeySequence": keys.get(v.name),
+                "MethodOID": _method_ref(v.method_id, v.origin_type, ds.name, v.name, ctx),
+                "Role": v.role if sdtm else None,
+            },
+        )
+    sub(el, "def:Class", {"Name": ds.class_.upper()})
+    leaf = sub(el, "def:leaf", {"ID": f"LF.{ds.name}", "xlink:href": f"{ds.name.lower()}.xpt"})
+    sub(leaf, "def:title", None, f"{ds.name.lower()}.xpt")
+
+
+def _origin(el, origin_type: str, source: str | None, text: str | None) -> None:
+    origin = sub(el, "def:Origin", {"Type": origin_type, "Source": source or _SOURCE_DEFAULT.get(origin_type)})
+    if text:
+        description(origin, text)
+
+
+def _item_def(
+    mdv, oid: str, var: VariableMeta | ValueLevel, parent: VariableMeta, ds: str, ctx: _Ctx, comment_oid: str
+) -> etree._Element:
+    is_vl = isinstance(var, ValueLevel)
+    data_type = var.type if is_vl else var.data_type
+    length = (var.length or parent.length) if is_vl else var.length
+    name = parent.name
+    digits = var.significant_digits
+    if data_type == "float" and digits is None:
+        ctx.issues.append(
+            Issue(
+                "define-significant-digits-missing",
+                WARNING,
+                "float variable without SignificantDigits",
+                dataset=ds,
+                variable=name,
+            )
+        )
+    el = sub(
+        mdv,
+        "ItemDef",
+        {
+            "OID": oid,
+            "Name": name,
+            "DataType": data_type,
+            "Length": length if data_type in _LENGTH_TYPES else None,
+            "SignificantDigits": digits if data_type == "float" else None,
+            "SASFieldName": name,
+            "def:DisplayFormat": None if is_vl else var.display_format,
+            "def:CommentOID": _comment(ctx, comment_oid, var.comment),
+        },
+    )
+    description(el, var.label)
+    if var.codelist and codelist_oid(var.codelist, ctx.ct) in ctx.codelists:
+        sub(el, "CodeListRef", {"CodeListOID": codelist_oid(var.codelist, ctx.ct)})
+    _origin(el, var.origin_type, var.origin_source, None if is_vl else var.source)
+    return el
+
+
+def _item_defs(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
+    with_vl = {vl.variable for vl in ds.value_level}
+    for v in ds.variables:
+        el = _item_def(mdv, f"IT.{ds.name}.{v.name}", v, v, ds.name, ctx, f"COM.{ds.name}.{v.name}")
+        if v.name in with_vl:
+            sub(el, "def:ValueListRef", {"ValueListOID": f"VL.{ds.name}.{v.name}"})
+    for vl in ds.value_level:
+        try:
+            parent = ds.variable(vl.variable)
+        except KeyError:
+            ctx.issues.append(
+                Issue(
+                    "define-value-level-orphan",
+                    ERROR,
+                    "value-level metadata for a variable that is not in the dataset",
+                    dataset=ds.name,
+                    variable=vl.variable,
+                )
+            )
+            parent = VariableMeta(vl.variable, vl.label, "Char", vl.length or 1)
+        oid = vl_item_oid(ds.name, vl.variable, vl.where.id)
+        _item_def(mdv, oid, vl, parent, ds.name, ctx, "COM." + oid.removeprefix("IT."))
+
+
+def _codelist(mdv, cl: CodelistDef, ctx: _Ctx) -> None:
+    el = sub(
+        mdv,
+        "CodeList",
+        {
+            "OID": cl.oid,
+            "Name": cl.name,
+            "DataType": cl.data_type,
+            "def:StandardOID": ctx.ct_oids.get(cl.publishing_set or ""),
+            "def:IsNonStandard": None if cl.code else "Yes",
+        },
+    )
+    for i, t in enumerate(cl.terms, 1):
+        attrs = {"CodedValue": t.value, "OrderNumber": i, "def:ExtendedValue": "Yes" if t.extended else None}
+        if cl.decoded:
+            item = sub(el, "CodeListItem", attrs)
+            description(item, t.decode if t.decode is not None else t.value, tag="Decode")
+        else:
+            item = sub(el, "EnumeratedItem", attrs)
+        if t.code:
+            sub(item, "Alias", {"Context": "nci:ExtCodeID", "Name": t.code})
+    if cl.code:
+        sub(el, "Alias", {"Context": "nci:ExtCodeID", "Name": cl.code})
+
+
+def _methods(datasets: Sequence[DatasetMeta], issues: list[Issue]) -> dict[str, Method]:
+    out: dict[str, Method] = {}
+    for ds in datasets:
+        for m in ds.methods:
+            oid = method_oid(m.id)
+            if oid in out and out[oid] != m:
+                issues.append(
+                    Issue(
+                        "define-method-conflict",
+                        ERROR,
+                        f"method {m.id} is defined twice with different content",
+                        dataset=ds.name,
+                    )
+                )
+            out.setdefault(oid, m)
+    return dict(sorted(out.items()))
+
+
+def _write_methods(mdv, methods: dict[str, Method]) -> None:
+    for oid, m in methods.items():
+        description(sub(mdv, "MethodDef", {"OID": oid, "Name": m.name, "Type": m.type}), m.description)
+
+
+def _write_comments(mdv, comments: dict[str, str]) -> None:
+    for oid in sorted(comments):
+        description(sub(mdv, "def:CommentDef", {"OID": oid}), comments[oid])
+
+
+def _supplemental_docs(mdv, docs: dict[str, str]) -> None:
+    if docs:
+        el = sub(mdv, "def:SupplementalDoc")
+        for i, _ in enumerate(docs, 1):
+            sub(el, "def:DocumentRef", {"leafID": f"LF.DOC{i}"})
+
+
+def build_define(
+    datasets: list[DatasetMeta],
+    *,
+    study_oid: str,
+    study_name: str,
+    description: str,
+    protocol: str,
+    standard: str,
+    ct_version: str,
+    created: str,
+    context: str = "Submission",
+    arm: list[arm_mod.ResultDisplay] | None = None,
+    used_values: UsedValues | None = None,
+    supplemental_docs: dict[str, str] | None = None,
+    stylesheet: str | None = STYLESHEET,
+    ct: ControlledTerminology | None = None,
+    issues: list[Issue] | None = None,
+) -> bytes:
+    """Define-XML 2.1 document (UTF-8 bytes, pretty-printed, byte-identical for the same input).
+
+    ``standard`` is ``"SDTMIG 3.4"`` or ``"ADaMIG 1.3"``; ``used_values`` restricts codelists to the
+    terms used in the data (see :mod:`sdtm_convert.package.codelists`); ``arm`` adds Analysis Results
+    Metadata; ``supplemental_docs`` maps file name → title (e.g. ``{"csdrg.pdf": "Reviewer's Guide"}``);
+    ``stylesheet=None`` leaves out the ``xml-stylesheet`` processing instruction. Problems found in the
+    metadata are appended to ``issues`` (codes ``define-*``).
+    """
+    issues = issues if issues is not None else []
+    ct = ct or load_ct(ct_version)
+    nsmap = {None: NS_ODM, "xlink": NS_XLINK, "def": NS_DEF} | ({"arm": NS_ARM} if arm else {})
+    root = etree.Element(q("ODM"), nsmap=nsmap)
+    for k, v in (
+        ("FileType", "Snapshot"),
+        ("FileOID", f"{study_oid}.Define-XML_2.1.0"),
+        ("ODMVersion", "1.3.2"),
+        ("CreationDateTime", created),
+        ("SourceSystem", "sdtm-convert"),
+        ("SourceSystemVersion", sdtm_convert.__version__),
+        (q("def:Context"), context),
+    ):
+        root.set(k, v)
+    study = sub(root, "Study", {"OID": study_oid})
+    gv = sub(study, "GlobalVariables")
+    sub(gv, "StudyName", None, study_name)
+    sub(gv, "StudyDescription", None, description)
+    sub(gv, "ProtocolName", None, protocol)
+    name, version = _split_standard(standard)
+    mdv = sub(
+        study,
+        "MetaDataVersion",
+        {
+            "OID": f"MDV.{study_name}.{name}.{version}",
+            "Name": f"{study_name} {standard} Define-XML",
+            "Description": description,
+            "def:DefineVersion": "2.1.0",
+        },
+    )
+    codelists = build_codelists(datasets, ct, used_values, issues)
+    ig_oids, ct_oids = _standards(mdv, standard, datasets, codelists, ct_version)
+    ctx = _Ctx(ct, ig_oids, ct_oids, _methods(datasets, issues), issues, {c.oid for c in codelists})
+    _supplemental_docs(mdv, supplemental_docs or {})
+    for ds in datasets:
+        _value_lists(mdv, ds, ctx)
+    _write_where_clauses(mdv, _where_clauses(datasets, arm or [], issues))
+    for ds in datasets:
+        _item_group(mdv, ds, ctx)
+    for ds in datasets:
+        _item_defs(mdv, ds, ctx)
+    for cl in codelists:
+        _codelist(mdv, cl, ctx)
+    _write_methods(mdv, ctx.methods)
+    _write_comments(mdv, ctx.comments)
+    for i, (href, title) in enumerate((supplemental_docs or {}).items(), 1):
+        sub(sub(mdv, "def:leaf", {"ID": f"LF.DOC{i}", "xlink:href": href}), "def:title", None, title)
+    arm_mod.add_arm(mdv, arm or [], wc_oid)
+    if stylesheet:
+        root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/xsl" href="{stylesheet}"'))
+    return etree.tostring(root.getroottree(), xml_declaration=True, encoding="UTF-8", pretty_print=True)
