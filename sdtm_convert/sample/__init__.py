@@ -1,0 +1,88 @@
+"""Deterministic synthetic raw (EDC-export) study for NCT03745417: ``generate_study``.
+
+The output is what a data manager receives at database lock: one CSV per CRF form, labels instead
+of codes, EDC text dates (``12 MAR 2022``, ``UN MAR 2022``), site-specific vital-signs builds. The
+layout is documented in ``sample_data/nct03745417/README.md``; the deliberate edge cases are listed
+in :mod:`sdtm_convert.sample.cases`. Same ``(subjects, seed, sites)`` → byte-identical files.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from . import assessments, forms
+from .ae import ae, ae_meddra, ae_records
+from .faults import FAULTS, apply_faults
+from .labels import STUDYID
+from .plan import build_plan
+
+__all__ = ["generate_study", "build_frames", "FAULTS", "DEFAULT_SEED"]
+
+DEFAULT_SEED = 20211031
+
+
+def build_frames(subjects: int = 30, seed: int = DEFAULT_SEED, sites: int = 2) -> dict[str, pd.DataFrame]:
+    """All raw forms as text frames, keyed by file name, in a fixed order."""
+    if subjects < 1 or not 1 <= sites <= 99:
+        raise ValueError("subjects must be >= 1 and sites between 1 and 99")
+    plan = build_plan(int(subjects), int(seed), int(sites))
+    records = ae_records(plan, seed)
+    frames = {
+        "dm.csv": forms.dm(plan, seed),
+        "ic.csv": forms.ic(plan),
+        "ie.csv": forms.ie(plan),
+        "visits.csv": forms.visits(plan),
+        "infusion.csv": assessments.infusion(plan, seed),
+        "pasi.csv": assessments.pasi(plan, seed),
+        "ae.csv": ae(plan, records),
+        "ae_meddra.csv": ae_meddra(plan, records),
+        "disposition.csv": forms.disposition(plan),
+    }
+    for site, df in assessments.vitals(plan, seed).items():
+        frames[f"vitals_site{site:02d}.csv"] = df
+    return frames
+
+
+def _write_csv(df: pd.DataFrame, path: Path) -> None:
+    """UTF-8, comma, header, "\\n" line ends, minimal quoting; temp file + rename (never half-written)."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            df.to_csv(fh, index=False, lineterminator="\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def generate_study(
+    out_dir: str | os.PathLike[str],
+    subjects: int = 30,
+    seed: int = DEFAULT_SEED,
+    sites: int = 2,
+    *,
+    faults: tuple[str, ...] | list[str] = (),
+) -> dict:
+    """Write the raw study to ``out_dir`` (created if needed); return a summary.
+
+    Summary: ``{"study", "subjects", "seed", "sites", "faults", "out_dir", "files": {name: data rows}}``.
+    Only ``*.csv`` files named in ``files`` are written; nothing else in ``out_dir`` is touched.
+    """
+    frames = apply_faults(build_frames(subjects, seed, sites), tuple(faults))
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    for name, df in frames.items():
+        _write_csv(df, out / name)
+    return {
+        "study": STUDYID,
+        "subjects": int(subjects),
+        "seed": int(seed),
+        "sites": int(sites),
+        "faults": list(faults),
+        "out_dir": str(out),
+        "files": {name: len(df) for name, df in frames.items()},
+    }
