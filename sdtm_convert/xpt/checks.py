@@ -241,8 +241,7 @@ def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
             )
         ]
     if pd.api.types.is_integer_dtype(s.dtype):
-        ints = s.to_numpy(dtype=np.float64, na_value=np.nan)
-        big = np.abs(ints) > 2.0**53
+        big = (s.abs() > 2**53).fillna(False).to_numpy(dtype=bool)  # compared as integers, exactly
         return _cells(
             df, s, big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name
         )

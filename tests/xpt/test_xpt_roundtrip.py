@@ -25,7 +25,20 @@ def write_and_read(tmp_path, df, name="XX", **kw):
 def test_special_numbers_and_strings_round_trip_through_both_readers(tmp_path):
     df = pd.DataFrame(
         {
-            "NUM": [np.nan, 0.0, -0.0, 1e74, -1e74, np.nextafter(2.0**249, 0), -3.25, 0.1, 1 / 3, np.pi, 2.0**53 + 2, 5.4e-79],
+            "NUM": [
+                np.nan,
+                0.0,
+                -0.0,
+                1e74,
+                -1e74,
+                np.nextafter(2.0**249, 0),
+                -3.25,
+                0.1,
+                1 / 3,
+                np.pi,
+                2.0**53 + 2,
+                5.4e-79,
+            ],
             "INT": np.arange(-6, 6, dtype=np.int64),
             "TXT": ["", "a", "x" * 200, " lead", "", "MiXeD case", "tab\tin", "q'uote\"", "", "-", "z", ""],
         }
@@ -100,7 +113,9 @@ def test_sas_dates_stay_numbers_when_read(tmp_path):
 
 
 def test_provenance_columns_are_not_written_and_missing_text_is_blank(tmp_path):
-    df = pd.DataFrame({"A": ["x", None, "y"], "N": [1.0, 2.0, 3.0], "__src_file": ["a.csv"] * 3, "__src_row": [1, 2, 3]})
+    df = pd.DataFrame(
+        {"A": ["x", None, "y"], "N": [1.0, 2.0, 3.0], "__src_file": ["a.csv"] * 3, "__src_row": [1, 2, 3]}
+    )
     _, _, got, oracle = write_and_read(tmp_path, df)
     expected = pd.DataFrame({"A": ["x", "", "y"], "N": [1.0, 2.0, 3.0]})
     assert_same_values(got, normalise(expected))
