@@ -1,0 +1,211 @@
+"""``subject_elements``: the SE domain (one record per subject and element actually entered).
+
+Run on DM (after ``dm_reference_dates``); ``build_se(ctx, dm)`` does the work and the registered
+derivation returns DM unchanged and stores the SE frame in ``ctx.domains["SE"]`` (so ``epoch`` can run
+next); the pipeline writes ``ctx.domains["SE"]`` as the SE dataset.
+
+Which elements: those of the subject's arm in TA order (ACTARMCD, else ARMCD); a subject with neither
+(screen failure) gets only the first element of the first arm. An element is entered when its start
+rule yields a date for the subject; SEENDTC = the SESTDTC of the next entered element, and the last
+one ends at ``end`` (default DM.RFPENDTC). A screen failure never exposed therefore has only the
+screening element, from RFICDTC to RFPENDTC.
+
+Start rules (``starts``: ETCD → rule; structured, no free text is parsed). A rule is
+``{domain: DM, var: RFICDTC}`` (the DM value) or ``{domain: EX, var: EXSTDTC, which: first|last,
+fallback: EXSTDTC, where: {EXTRT: "..."}, offset_days: 1}`` (the subject's earliest/latest value of
+``var`` — ``fallback`` where ``var`` is empty — among records matching ``where``; values complete to
+the day; ``offset_days`` shifts the date, dropping any time). Without ``starts`` the k-th element of
+an arm uses: 1 → DM.RFICDTC (informed consent), 2 → DM.RFXSTDTC (first exposure), 3 → DM.RFXENDTC
++ 1 day (day after the end of dosing); elements missing from ``starts`` take these positional
+defaults, and an element beyond the third without a rule is an error.
+
+For the NCT03745417 sample (SCRN "Informed consent", UCMSC "First infusion", FU "day after last
+infusion") the defaults are exactly:
+
+    starts:
+      SCRN: {domain: DM, var: RFICDTC}
+      UCMSC: {domain: DM, var: RFXSTDTC}
+      FU: {domain: DM, var: RFXENDTC, offset_days: 1}
+    end: {domain: DM, var: RFPENDTC}
+
+Output columns: STUDYID, DOMAIN, USUBJID, SESEQ, ETCD, ELEMENT, TAETORD, EPOCH, SESTDTC, SEENDTC,
+SESTDY, SEENDY and the provenance of the subject's DM record. Issues: ``se-rule-missing`` (error),
+``se-element-skipped`` (warning: an element without a start before a later entered one),
+``se-element-order`` (warning: an element starting before the previous one), ``derive-domain-missing``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.dates import iso_to_date
+from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.derive.dm import pick_date
+from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.derive.study_day import compute_study_day
+from sdtm_convert.errors import ERROR, WARNING, Issue
+
+DEFAULT_STARTS: tuple[dict[str, Any], ...] = (
+    {"domain": "DM", "var": "RFICDTC"},
+    {"domain": "DM", "var": "RFXSTDTC"},
+    {"domain": "DM", "var": "RFXENDTC", "offset_days": 1},
+)
+DEFAULT_END = {"domain": "DM", "var": "RFPENDTC"}
+
+
+def rule_dates(dm: pd.DataFrame, ctx: DeriveContext, rule: dict[str, Any]) -> tuple[pd.Series, list[Issue]]:
+    """The date a rule yields for each DM record ("" when none)."""
+    subj = text(dm, "USUBJID")
+    domain, var = rule.get("domain", "DM"), rule["var"]
+    if domain == "DM":
+        val = text(dm, var)
+    else:
+        src = ctx.domains.get(domain)
+        if src is None:
+            return pd.Series("", index=dm.index, dtype=str), [missing_domain("SE", domain, "subject_elements")]
+        keep = np.ones(len(src), dtype=bool)
+        for col, wanted in (rule.get("where") or {}).items():
+            keep &= (text(src, col) == str(wanted)).to_numpy()
+        src = src[keep]
+        v = text(src, var)
+        if rule.get("fallback"):
+            v = v.where(v != "", text(src, rule["fallback"]))
+        val = subj.map(pick_date(text(src, "USUBJID"), v, rule.get("which", "first"))).fillna("").astype(str)
+    if rule.get("offset_days"):
+        shifted = iso_to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
+        val = shifted.dt.strftime("%Y-%m-%d").fillna("").astype(str)
+    return val, []
+
+
+def _subject_arm(dm: pd.DataFrame) -> pd.Series:
+    act = text(dm, "ACTARMCD")
+    return act.where(act != "", text(dm, "ARMCD"))
+
+
+def build_se(
+    ctx: DeriveContext,
+    dm: pd.DataFrame | None = None,
+    starts: dict[str, dict[str, Any]] | None = None,
+    end: dict[str, Any] | None = None,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    """SE records for every DM subject (see module doc). ``dm`` defaults to ``ctx.domains["DM"]``."""
+    dm = ctx.domains.get("DM") if dm is None else dm
+    if dm is None:
+        return pd.DataFrame(), [missing_domain("SE", "DM", "subject_elements")]
+    dm = dm.reset_index(drop=True)
+    arm = _subject_arm(dm)
+    issues: list[Issue] = []
+    parts = []
+    first_arm = ctx.study.arms[0].armcd if ctx.study.arms else ""
+    for a in ctx.study.arms:
+        for k, etcd in enumerate(a.elements):
+            in_arm = (arm == a.armcd) | ((arm == "") & (a.armcd == first_arm) & (k == 0))
+            if not in_arm.any():
+                continue
+            rule = (starts or {}).get(etcd) or (DEFAULT_STARTS[k] if k < len(DEFAULT_STARTS) else None)
+            if rule is None:
+                issues.append(
+                    Issue("se-rule-missing", ERROR, f"no start rule for element {etcd}", dataset="SE", value=etcd)
+                )
+                continue
+            start, rule_issues = rule_dates(dm, ctx, rule)
+            issues += rule_issues
+            el = ctx.study.element(etcd)
+            parts.append(
+                pd.DataFrame(
+                    {
+                        "__dm": np.flatnonzero(in_arm),
+                        "ETCD": etcd,
+                        "ELEMENT": el.element,
+                        "TAETORD": float(k + 1),
+                        "EPOCH": el.epoch,
+                        "SESTDTC": start[in_arm].to_numpy(),
+                    }
+                )
+            )
+    se = (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame({"__dm": [], "ETCD": [], "ELEMENT": [], "TAETORD": [], "EPOCH": [], "SESTDTC": []})
+    )
+    se = se.sort_values(["__dm", "TAETORD"], kind="mergesort").reset_index(drop=True)
+    issues += _skipped(se, dm)
+    se = se[se["SESTDTC"] != ""].reset_index(drop=True)
+    end_val, end_issues = rule_dates(dm, ctx, end or DEFAULT_END)
+    issues += end_issues
+    nxt = se.groupby("__dm")["SESTDTC"].shift(-1)
+    se["SEENDTC"] = nxt.fillna(pd.Series(end_val.to_numpy()[se["__dm"].to_numpy()], index=se.index)).astype(str)
+    return _finish(se, dm, ctx), issues + _order_issues(se, dm)
+
+
+def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
+    entered = (se["SESTDTC"] != "").astype(int)
+    later = entered[::-1].groupby(se["__dm"][::-1]).cumsum()[::-1] - entered
+    bad = se[(entered == 0) & (later > 0)]
+    rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
+    return record_issues(
+        rows,
+        "se-element-skipped",
+        WARNING,
+        "element has no start date but a later one has",
+        dataset="SE",
+        variable="SESTDTC",
+        value_col="ETCD",
+    )
+
+
+def _order_issues(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
+    prev = se.groupby("__dm")["SESTDTC"].shift(1).fillna("")
+    bad = se[iso_compare(se["SESTDTC"], prev) < 0]
+    rows = dm.iloc[bad["__dm"].to_numpy()].assign(SESTDTC=bad["SESTDTC"].to_numpy())
+    return record_issues(
+        rows,
+        "se-element-order",
+        WARNING,
+        "element starts before the previous element",
+        dataset="SE",
+        variable="SESTDTC",
+        value_col="SESTDTC",
+    )
+
+
+def _finish(se: pd.DataFrame, dm: pd.DataFrame, ctx: DeriveContext) -> pd.DataFrame:
+    idx = se["__dm"].to_numpy(dtype=int)
+    studyid = text(dm, "STUDYID").where(text(dm, "STUDYID") != "", ctx.study.studyid)
+    ref = pd.Series(text(dm, "RFSTDTC").to_numpy()[idx], index=se.index)
+    out = pd.DataFrame(
+        {
+            "STUDYID": studyid.to_numpy()[idx],
+            "DOMAIN": "SE",
+            "USUBJID": text(dm, "USUBJID").to_numpy()[idx],
+            "SESEQ": se.groupby("__dm").cumcount().to_numpy(dtype="float64") + 1.0,
+            "ETCD": se["ETCD"].to_numpy(),
+            "ELEMENT": se["ELEMENT"].to_numpy(),
+            "TAETORD": se["TAETORD"].to_numpy(dtype="float64"),
+            "EPOCH": se["EPOCH"].to_numpy(),
+            "SESTDTC": se["SESTDTC"].to_numpy(),
+            "SEENDTC": se["SEENDTC"].to_numpy(),
+        },
+        index=pd.RangeIndex(len(se)),
+    )
+    out["SESTDY"] = compute_study_day(out["SESTDTC"], ref)
+    out["SEENDY"] = compute_study_day(out["SEENDTC"], ref)
+    for col in PROVENANCE:
+        if col in dm.columns:
+            out[col] = dm[col].to_numpy()[idx]
+    return out
+
+
+@register("subject_elements")
+def derive_subject_elements(
+    df: pd.DataFrame,
+    ctx: DeriveContext,
+    starts: dict[str, dict[str, Any]] | None = None,
+    end: dict[str, Any] | None = None,
+) -> tuple[pd.DataFrame, list[Issue]]:
+    se, issues = build_se(ctx, df, starts, end)
+    ctx.domains["SE"] = se
+    return df.copy(), issues
