@@ -1,0 +1,55 @@
+"""ADaM: the derivation library (:mod:`sdtm_convert.adam.derive`) and the study's ADSL, ADPASI, ADAE.
+
+``build_adam(sdtm, study)`` → :class:`AdamResult` (datasets, metadata, issues);
+``render_summary(result, study)`` → the reviewer's self-contained HTML summary page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from sdtm_convert.adam.adae import build_adae
+from sdtm_convert.adam.adpasi import build_adpasi, complete_adpasi
+from sdtm_convert.adam.adsl import derive_adsl_core, derive_pasi_availability, derive_populations, finalize_adsl
+from sdtm_convert.adam.config import AdamSettings, adam_settings
+from sdtm_convert.errors import Issue
+from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.study import StudyConfig
+
+
+@dataclass
+class AdamResult:
+    datasets: dict[str, pd.DataFrame]
+    metadata: dict[str, DatasetMeta]
+    issues: list[Issue] = field(default_factory=list)
+    settings: AdamSettings | None = None
+
+
+def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
+    """Build ADSL, ADPASI and ADAE from the SDTM frames (char missing "", numeric missing NaN)."""
+    from sdtm_convert.adam.meta import adam_metadata
+
+    issues: list[Issue] = []
+    settings = adam_settings(study)
+    core = derive_adsl_core(sdtm, settings, issues)
+    pasi = build_adpasi(sdtm, study, core, settings, issues)
+    adsl = derive_populations(derive_pasi_availability(core, pasi, settings), settings)
+    adsl = finalize_adsl(adsl, settings)
+    adpasi = complete_adpasi(pasi, adsl, settings)
+    adae = build_adae(sdtm, adsl, settings, issues)
+    datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
+    metadata = adam_metadata(datasets, study, settings)
+    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings)
+
+
+def render_summary(result: AdamResult, study: StudyConfig) -> str:
+    """The reviewer's summary page (self-contained HTML, autoescaped, inline SVG)."""
+    from sdtm_convert.adam.summary import render_summary as _render
+
+    return _render(result, study)
+
+
+__all__ = ["AdamResult", "build_adam", "render_summary"]

@@ -1,0 +1,106 @@
+"""ADSL: one record per DM subject — treatment, exposure dates, populations, disposition, age groups."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sdtm_convert.adam.config import AdamSettings
+from sdtm_convert.adam.derive import (
+    compute_eosstt,
+    condition_mask,
+    derive_var_flag,
+    derive_var_merged_summary,
+    derive_var_trtdurd,
+    derive_vars_cat,
+    derive_vars_dt,
+    derive_vars_merged,
+)
+from sdtm_convert.adam.inputs import domain
+from sdtm_convert.errors import Issue, fatal
+
+DM_VARS = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "SEX", "RACE", "ETHNIC",
+           "ARM", "ARMCD", "ACTARM", "ACTARMCD", "RFSTDTC", "RFENDTC", "RFXSTDTC", "RFXENDTC", "RFICDTC", "BRTHDTC"]
+NOT_TREATED = ["", "SCRNFAIL", "NOTASSGN", "NOTTRT"]
+HELPER_VARS = ["NINFUS", "ALLINFFL", "BLPASIFL", "PBPASIFL", "PVPASIFL"]
+KEY = ["STUDYID", "USUBJID"]
+
+
+def _exposure(sdtm, issues: list[Issue]) -> pd.DataFrame:
+    """Valid doses (EXDOSE > 0, or EXDOSE missing with a treatment name) with numeric start/end dates."""
+    ex = domain(sdtm, "EX", ["STUDYID", "USUBJID", "EXTRT", "EXDOSE", "EXSTDTC", "EXENDTC", "EXSEQ"], issues)
+    ex = ex.assign(EXENDTC=ex["EXENDTC"].where(ex["EXENDTC"] != "", ex["EXSTDTC"]))
+    ex = derive_vars_dt(ex, "EXST", dtc="EXSTDTC", issues=issues)
+    ex = derive_vars_dt(ex, "EXEN", dtc="EXENDTC", issues=issues)
+    valid = (ex["EXDOSE"] > 0) | (ex["EXDOSE"].isna() & (ex["EXTRT"] != ""))
+    return ex.loc[valid.to_numpy(dtype=bool)]
+
+
+def _disposition(sdtm, issues: list[Issue]) -> pd.DataFrame:
+    ds = domain(sdtm, "DS", ["STUDYID", "USUBJID", "DSCAT", "DSDECOD", "DSSTDTC", "DSSEQ"], issues)
+    ds = derive_vars_dt(ds, "DSST", dtc="DSSTDTC", issues=issues)
+    return ds
+
+
+def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.DataFrame:
+    """DM copy + treatment variables, exposure dates/duration, disposition and age group."""
+    dm = domain(sdtm, "DM", DM_VARS, issues)
+    if dm.empty:
+        raise fatal("adam-input-missing", "DM has no subjects; ADSL cannot be built", dataset="DM")
+    adsl = dm[DM_VARS + [c for c in dm.columns if c.startswith("__")]]
+    planned = ~adsl["ARMCD"].isin(NOT_TREATED)
+    actual = ~adsl["ACTARMCD"].isin(NOT_TREATED)
+    adsl = adsl.assign(TRT01P=adsl["ARM"].where(planned, ""), TRT01A=adsl["ACTARM"].where(actual, ""))
+    adsl = adsl.assign(TRT01PN=adsl["TRT01P"].map(settings.treatment_numbers).astype(float),
+                       TRT01AN=adsl["TRT01A"].map(settings.treatment_numbers).astype(float))
+    ex = _exposure(sdtm, issues)
+    adsl = derive_vars_merged(adsl, KEY, ["EXSTDT", "EXSEQ"], {"TRTSDT": "EXSTDT"},
+                              {"var": "EXSTDT", "op": "present"}, dataset_add=ex, mode="first")
+    adsl = derive_vars_merged(adsl, KEY, ["EXENDT", "EXSEQ"], {"TRTEDT": "EXENDT"},
+                              {"var": "EXENDT", "op": "present"}, dataset_add=ex, mode="last")
+    adsl = derive_var_trtdurd(adsl)
+    adsl = derive_var_merged_summary(adsl, KEY, "NINFUS", dataset_add=ex)
+    adsl = derive_var_flag(adsl, "ALLINFFL", {"var": "NINFUS", "op": "ge", "value": settings.planned_infusions})
+    adsl = derive_vars_dt(adsl, "RFIC", dtc="RFICDTC", issues=issues)
+    ds = _disposition(sdtm, issues)
+    adsl = derive_vars_merged(adsl, KEY, ["DSSTDT", "DSSEQ"], {"EOSDECOD": "DSDECOD", "EOSDT": "DSSTDT"},
+                              {"var": "DSCAT", "op": "eq", "value": "DISPOSITION EVENT"}, dataset_add=ds, mode="last")
+    status = compute_eosstt(adsl["EOSDECOD"], completed=settings.completed_terms, excluded=settings.eos_excluded_terms)
+    adsl = adsl.assign(EOSSTT=status, DCSREAS=adsl["EOSDECOD"].where(status == "DISCONTINUED", ""))
+    adsl = adsl.assign(EOSDT=adsl["EOSDT"].where(status != "ONGOING")).drop(columns="EOSDECOD")
+    return derive_vars_cat(adsl, "AGEGR1", source_var="AGE", groups=settings.age_groups, numeric_var="AGEGR1N")
+
+
+def derive_pasi_availability(adsl: pd.DataFrame, adpasi: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
+    """Helper flags for the populations: BLPASIFL (baseline PASI), PBPASIFL (a post-baseline PASI in an
+    analysis window), PVPASIFL (a PASI chosen for the primary visit)."""
+    pasi = adpasi.loc[(adpasi["PARAMCD"] == "PASI") & adpasi["AVAL"].notna()]
+    post = {"all": [{"var": "ANL01FL", "op": "eq", "value": "Y"}, {"var": "AVISITN", "op": "gt", "value": 0}]}
+    prim = {"all": [{"var": "ANL01FL", "op": "eq", "value": "Y"},
+                    {"var": "AVISITN", "op": "eq", "value": settings.primary_avisitn}]}
+    out = adsl
+    for flag, cond in (("BLPASIFL", {"var": "ABLFL", "op": "eq", "value": "Y"}), ("PBPASIFL", post),
+                       ("PVPASIFL", prim)):
+        out = derive_var_merged_summary(out, KEY, flag, cond, dataset_add=pasi)
+        out = out.assign(**{flag: out[flag].gt(0).map({True: "Y", False: "N"}).astype(object)})
+    return out
+
+
+def derive_populations(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
+    """One Y/N flag per configured population, in configuration order (a flag may use earlier ones)."""
+    out = adsl
+    for pop in settings.populations:
+        condition_mask(out, pop.where)  # raises adam-condition-invalid naming the unknown variable
+        out = derive_var_flag(out, pop.flag, pop.where)
+    return out
+
+
+ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "AGEGR1", "AGEGR1N", "SEX", "RACE",
+              "ETHNIC", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01PN", "TRT01A", "TRT01AN", "RFSTDTC",
+              "RFENDTC", "RFICDT", "TRTSDT", "TRTEDT", "TRTDURD"]
+ADSL_TAIL = ["EOSSTT", "EOSDT", "DCSREAS"]
+
+
+def finalize_adsl(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
+    pops = [p.flag for p in settings.populations]
+    cols = ADSL_ORDER + pops + ADSL_TAIL + [c for c in adsl.columns if c.startswith("__")]
+    return adsl[cols].sort_values(KEY, kind="mergesort").reset_index(drop=True)

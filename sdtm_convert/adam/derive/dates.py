@@ -1,0 +1,206 @@
+"""Dates: ISO 8601 text → numeric SAS dates (days since 1960-01-01) with imputation, study days, durations.
+
+Partial dates (``2022-03``, ``2022``, ``2022---15``) are imputed up to ``highest_imputation``
+("n" none, "D" day, "M" month and day; a missing year is never imputed) with ``date_imputation``
+"first" (01 / January), "last" (end of month / December) or "mid" (15th; 30 June when the month is
+missing). A known day under an unknown month is ignored (imputed with the month). The flag follows
+ADaM DATEFL: "D" day imputed, "M" month (and day) imputed, "" complete.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.errors import WARNING, Issue
+
+SAS_EPOCH = pd.Timestamp("1960-01-01")
+_DATE_RX = r"^(?P<y>\d{4})(?:-(?P<m>\d{2}|-))?(?:-(?P<d>\d{2}|-))?(?:T[0-9:.\-]*)?$"
+_LEVEL = {"n": 0, "D": 1, "M": 2, "Y": 3}
+
+
+def _parts(dtc: pd.Series) -> pd.DataFrame:
+    """Year/month/day as floats (NaN when unknown) plus ``present`` and ``valid`` masks."""
+    text = dtc.astype("string").fillna("").str.strip()
+    parts = text.str.extract(_DATE_RX)
+    num = parts.apply(lambda c: pd.to_numeric(c, errors="coerce")).astype(float)
+    present = text != ""
+    out = pd.DataFrame({"y": num["y"], "m": num["m"], "d": num["d"]}, index=dtc.index)
+    out.loc[out["m"].isna(), "d"] = np.nan
+    out["present"] = present.astype(bool)
+    shape_ok = parts["y"].notna().astype(bool)
+    range_ok = out["m"].isna() | out["m"].between(1, 12)
+    out["valid"] = (present & shape_ok & range_ok).astype(bool)
+    return out
+
+
+def _to_sas(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"year": y, "month": m, "day": d}).fillna(1).astype(int)
+    ts = pd.to_datetime(frame, errors="coerce")
+    ok = y.notna() & m.notna() & d.notna()
+    days = (ts - SAS_EPOCH).dt.days.astype(float)
+    return days.where(ok & ts.notna())
+
+
+def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
+    frame = pd.DataFrame({"year": y, "month": m, "day": 1}).fillna(1).astype(int)
+    return pd.to_datetime(frame, errors="coerce").dt.days_in_month.astype(float)
+
+
+def compute_dt_range(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Earliest and latest SAS date compatible with each (possibly partial) ISO 8601 value."""
+    p = _parts(dtc)
+    y = p["y"].where(p["valid"])
+    lo = _to_sas(y, p["m"].fillna(1), p["d"].fillna(1))
+    m_hi = p["m"].fillna(12)
+    hi = _to_sas(y, m_hi, p["d"].fillna(_days_in_month(y, m_hi)))
+    return lo, hi
+
+
+def compute_dt(
+    dtc: pd.Series, *, highest_imputation: str = "n", date_imputation: str = "first"
+) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601 text → (SAS date as float, DATEFL flag). Unimputable or invalid values give NaN, ""."""
+    if highest_imputation not in _LEVEL or date_imputation not in ("first", "last", "mid"):
+        raise ValueError(f"bad imputation options {highest_imputation!r}/{date_imputation!r}")
+    p = _parts(dtc)
+    y, m, d = p["y"].where(p["valid"]), p["m"], p["d"]
+    level = pd.Series(np.select([m.isna(), d.isna()], [2, 1], 0), index=dtc.index)
+    allowed = p["valid"] & (level <= min(_LEVEL[highest_imputation], 2))
+    if date_imputation == "first":
+        m2, d2 = m.fillna(1), d.fillna(1)
+    elif date_imputation == "mid":
+        m2 = m.fillna(6)
+        d2 = d.fillna(pd.Series(np.where(m.isna(), 30, 15), index=dtc.index, dtype=float))
+    else:
+        m2 = m.fillna(12)
+        d2 = d.fillna(_days_in_month(y, m2))
+    dt = _to_sas(y, m2, d2).where(allowed)
+    flag = pd.Series(np.select([level == 2, level == 1], ["M", "D"], ""), index=dtc.index, dtype=object)
+    flag = flag.where(dt.notna(), "")
+    return dt, flag
+
+
+def invalid_date_issues(dataset: pd.DataFrame, dtc: str, *, dataset_name: str | None = None) -> list[Issue]:
+    """One ``iso8601-invalid`` issue per non-empty value that is not an ISO 8601 date (or impossible)."""
+    p = _parts(dataset[dtc])
+    lo, _ = compute_dt_range(dataset[dtc])
+    bad = p["present"] & (~p["valid"] | (p["m"].notna() & p["d"].notna() & lo.isna()))
+    issues = []
+    for idx in dataset.index[bad]:
+        rec = dataset.loc[idx]
+        issues.append(
+            Issue(
+                "iso8601-invalid",
+                WARNING,
+                f"{dtc} is not a valid ISO 8601 date; analysis date left missing",
+                file=str(rec.get("__src_file")) if rec.get("__src_file") else None,
+                row=int(rec["__src_row"]) if str(rec.get("__src_row", "")).isdigit() else None,
+                value=str(rec[dtc]),
+                dataset=dataset_name,
+                variable=dtc,
+                usubjid=str(rec.get("USUBJID")) if rec.get("USUBJID") is not None else None,
+            )
+        )
+    return issues
+
+
+def _bounded(dt: pd.Series, lo: pd.Series, hi: pd.Series, dates: pd.Series, *, side: str) -> pd.Series:
+    in_range = dates.notna() & (dates >= lo) & (dates <= hi)
+    if side == "min":
+        return dt.where(~(in_range & (dates > dt)), dates)
+    return dt.where(~(in_range & (dates < dt)), dates)
+
+
+def derive_vars_dt(
+    dataset: pd.DataFrame,
+    new_vars_prefix: str,
+    *,
+    dtc: str,
+    highest_imputation: str = "n",
+    date_imputation: str = "first",
+    flag_imputation: str = "auto",
+    min_dates: Sequence[str] = (),
+    max_dates: Sequence[str] = (),
+    issues: list[Issue] | None = None,
+) -> pd.DataFrame:
+    """Add ``<prefix>DT`` (numeric SAS date) and, when imputing, ``<prefix>DTF`` from ISO text ``dtc``.
+
+    ``min_dates``: for an imputed date, a listed date that lies inside the range of dates the partial
+    value allows and after the imputed date replaces it (e.g. TRTSDT for an AE start in the month of
+    first dose). ``max_dates``: likewise, a date inside the range and before the imputed date replaces
+    it (e.g. the end date, so that an imputed start never falls after the end). min_dates are applied
+    first, max_dates last. ``flag_imputation``: "auto" (flag when highest_imputation != "n"), "date", "none".
+    """
+    out = dataset.copy()
+    dt, flag = compute_dt(out[dtc], highest_imputation=highest_imputation, date_imputation=date_imputation)
+    imputed = flag != ""
+    if min_dates or max_dates:
+        lo, hi = compute_dt_range(out[dtc])
+        for col in min_dates:
+            dt = dt.where(~imputed, _bounded(dt, lo, hi, out[col].astype(float), side="min"))
+        for col in max_dates:
+            dt = dt.where(~imputed, _bounded(dt, lo, hi, out[col].astype(float), side="max"))
+    out[f"{new_vars_prefix}DT"] = dt.astype(float)
+    if flag_imputation == "date" or (flag_imputation == "auto" and highest_imputation != "n"):
+        out[f"{new_vars_prefix}DTF"] = flag.astype(object)
+    if issues is not None:
+        issues.extend(invalid_date_issues(dataset, dtc))
+    return out
+
+
+def compute_dy(reference_date: pd.Series, date: pd.Series) -> pd.Series:
+    """Study day: date − ref + 1 on/after the reference, date − ref before (no day 0); NaN if either missing."""
+    diff = date.astype(float) - reference_date.astype(float)
+    return (diff + (diff >= 0).astype(float)).where(diff.notna())
+
+
+def derive_vars_dy(
+    dataset: pd.DataFrame, *, reference_date: str = "TRTSDT", source_vars: Sequence[str] | Mapping[str, str] = ("ADT",)
+) -> pd.DataFrame:
+    """Add relative days: ``ADT`` → ``ADY``, ``ASTDT`` → ``ASTDY`` (a mapping gives explicit names)."""
+    out = dataset.copy()
+    pairs = dict(source_vars) if isinstance(source_vars, Mapping) else {v: v[:-2] + "DY" for v in source_vars}
+    for src, new in pairs.items():
+        out[new] = compute_dy(out[reference_date], out[src])
+    return out
+
+
+def compute_duration(start_date: pd.Series, end_date: pd.Series, *, add_one: bool = True) -> pd.Series:
+    """end − start (+1 when ``add_one``), in days; NaN if either is missing."""
+    return end_date.astype(float) - start_date.astype(float) + (1.0 if add_one else 0.0)
+
+
+def derive_var_trtdurd(
+    dataset: pd.DataFrame, *, start_date: str = "TRTSDT", end_date: str = "TRTEDT", new_var: str = "TRTDURD"
+) -> pd.DataFrame:
+    """TRTDURD = TRTEDT − TRTSDT + 1."""
+    out = dataset.copy()
+    out[new_var] = compute_duration(out[start_date], out[end_date])
+    return out
+
+
+def derive_vars_duration(
+    dataset: pd.DataFrame,
+    new_var: str = "ADURN",
+    *,
+    new_var_unit: str | None = "ADURU",
+    start_date: str = "ASTDT",
+    end_date: str = "AENDT",
+    add_one: bool = True,
+) -> pd.DataFrame:
+    """Duration in days between two numeric dates, with its unit ("DAYS") where the duration exists."""
+    out = dataset.copy()
+    dur = compute_duration(out[start_date], out[end_date], add_one=add_one)
+    out[new_var] = dur
+    if new_var_unit:
+        out[new_var_unit] = pd.Series(np.where(dur.notna(), "DAYS", ""), index=out.index, dtype=object)
+    return out
+
+
+def sas_date_to_iso(dt: pd.Series) -> pd.Series:
+    """Numeric SAS date → ``YYYY-MM-DD`` text ("" when missing), for display."""
+    ts = SAS_EPOCH + pd.to_timedelta(dt.astype(float), unit="D")
+    return ts.dt.strftime("%Y-%m-%d").fillna("").astype(object)

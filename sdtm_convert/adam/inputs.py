@@ -1,0 +1,41 @@
+"""Access to the SDTM input frames: a missing domain or variable becomes an empty one plus an issue."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.errors import WARNING, Issue
+
+NUMERIC_SUFFIXES = ("SEQ", "STRESN", "DOSE", "AGE", "VISITNUM", "DY")
+
+
+def _is_numeric_name(name: str) -> bool:
+    return name == "AGE" or name.endswith(NUMERIC_SUFFIXES)
+
+
+def domain(
+    sdtm: Mapping[str, pd.DataFrame], name: str, columns: Sequence[str], issues: list[Issue], *, required: bool = True
+) -> pd.DataFrame:
+    """The SDTM frame ``name`` with at least ``columns`` (absent ones added empty: "" or NaN)."""
+    frame = sdtm.get(name)
+    if frame is None:
+        if required:
+            issues.append(Issue("adam-input-missing", WARNING, f"SDTM domain {name} is not available", dataset=name))
+        frame = pd.DataFrame({c: pd.Series(dtype=float if _is_numeric_name(c) else object) for c in columns})
+        return frame
+    out = frame.copy()
+    for c in columns:
+        if c not in out.columns:
+            if required:
+                issues.append(Issue("adam-input-missing", WARNING, f"{name}.{c} is not available", dataset=name,
+                                    variable=c))
+            out[c] = np.nan if _is_numeric_name(c) else ""
+    for c in columns:
+        if _is_numeric_name(c):
+            out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+        else:
+            out[c] = out[c].astype(object).where(out[c].notna(), "")
+    return out
