@@ -69,8 +69,8 @@ def _info(meta, records: int, encoding: str) -> XptInfo:
         )
         for name, label in zip(meta.column_names, meta.column_labels, strict=True)
     ]
-    stamps = [sas_datetime_text(t) if t else None for t in (meta.creation_time, meta.modification_time)]
-    return XptInfo(meta.table_name or "", meta.file_label or "", variables, records, encoding, *stamps)
+    created, modified = (sas_datetime_text(t) if t else None for t in (meta.creation_time, meta.modification_time))
+    return XptInfo(meta.table_name or "", meta.file_label or "", variables, records, encoding, created, modified)
 
 
 def _format(text: str | None) -> str | None:

@@ -6,12 +6,11 @@ import numpy as np
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from xpt_helpers import CREATED, assert_same_values, meta_for, normalise, read_both
 
 from sdtm_convert.xpt import read_v5, read_xpt, write_xpt
 from sdtm_convert.xpt.checks import NUM_LIMIT
 from sdtm_convert.xpt.ibm import IBM_MIN
-
-from xpt_helpers import CREATED, assert_same_values, meta_for, normalise, read_both
 
 
 def write_and_read(tmp_path, df, name="XX", **kw):
