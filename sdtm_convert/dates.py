@@ -40,11 +40,11 @@ def _part(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, pd.Series]:
     unknown = up.isin(UNKNOWN) | up.eq("")
     if kind == "m":
         by_name = up.map(MONTHS)
-        num = pd.to_numeric(up.where(up.str.fullmatch(r"\d{1,2}")), errors="coerce")
-        val = by_name.astype("float64").fillna(num)
+        num = pd.to_numeric(up.where(up.str.fullmatch(r"\d{1,2}")), errors="coerce").astype("float64")
+        val = by_name.astype("float64").fillna(num.astype("float64"))
     else:
         pat = r"\d{4}" if kind == "y" else r"\d{1,2}"
-        val = pd.to_numeric(up.where(up.str.fullmatch(pat)), errors="coerce")
+        val = pd.to_numeric(up.where(up.str.fullmatch(pat)), errors="coerce").astype("float64")
     bad = ~unknown & val.isna()
     return val.astype("float64"), unknown, bad
 

@@ -49,7 +49,7 @@ def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], e
     accounts, issues = [], []
     for j in src.get("join", []):
         right = raw[j["raw"]].frame
-        keys = j["on"]
+        keys = j["by"]
         r = right.rename(columns={SRC_FILE: "__join_file", SRC_ROW: "__join_row"})
         extra = [c for c in r.columns if c not in base.columns or c in keys]
         merged = base.merge(r[extra], on=keys, how="left", indicator="__merge")

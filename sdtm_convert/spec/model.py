@@ -113,9 +113,9 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
             issues.append(_err(ds, [*base, "join", k, "raw"], "spec-raw-unknown", f"raw dataset {j['raw']!r} is not declared in raw.yaml"))
             continue
         jcols = _columns_of(raw, j["raw"])
-        for key in j["on"]:
+        for key in j["by"]:
             if key not in columns or key not in jcols:
-                issues.append(_err(ds, [*base, "join", k, "on"], "spec-column-unknown", f"join key {key!r} missing on one side"))
+                issues.append(_err(ds, [*base, "join", k, "by"], "spec-column-unknown", f"join key {key!r} missing on one side"))
         columns |= jcols
     if "transpose" in src:
         for k, tc in enumerate(src["transpose"]["columns"]):
