@@ -79,8 +79,9 @@ def _check_settings(domain: str, version: str) -> None:
     if domain not in LAYOUTS:
         raise fatal("spec-invalid", f"pasi.domain must be QS or RS, not {domain!r}", file="study.yaml")
     if version not in PASI_VERSIONS:
-        raise fatal("spec-invalid", f"pasi.version must be one of {sorted(PASI_VERSIONS)}, not {version!r}",
-                    file="study.yaml")
+        raise fatal(
+            "spec-invalid", f"pasi.version must be one of {sorted(PASI_VERSIONS)}, not {version!r}", file="study.yaml"
+        )
 
 
 def pasi_prefix(study: StudyConfig) -> str:
@@ -96,7 +97,7 @@ def _ct_tests(ct: ControlledTerminology, version: str) -> dict[str, str] | None:
     tc = ct.codelist(f"{version}TC").terms[["code", "value"]]
     tn = ct.codelist(f"{version}TN").terms[["code", "value"]]
     pairs = tc.merge(tn, on="code", suffixes=("_cd", "_name"), validate="one_to_one")
-    return dict(zip(pairs["value_cd"], pairs["value_name"]))
+    return dict(zip(pairs["value_cd"], pairs["value_name"], strict=True))
 
 
 def _ct_category(ct: ControlledTerminology, version: str) -> str | None:
@@ -104,8 +105,9 @@ def _ct_category(ct: ControlledTerminology, version: str) -> str | None:
     if "CCCAT" not in ct:
         return None
     terms = ct.codelist("CCCAT").terms
-    hit = terms.loc[terms["synonyms"].str.upper().str.split(";").map(lambda s: version in [x.strip() for x in s]),
-                    "value"]
+    hit = terms.loc[
+        terms["synonyms"].str.upper().str.split(";").map(lambda s: version in [x.strip() for x in s]), "value"
+    ]
     return str(hit.iloc[0]) if len(hit) else None
 
 
@@ -206,16 +208,19 @@ def compute_pasi_scores(items: pd.DataFrame) -> pd.DataFrame:
     missing = [i for i in COLLECTED_ITEMS if i not in items.columns]
     if missing:
         raise KeyError(f"compute_pasi_scores: missing item columns {missing}")
-    vals = items[list(COLLECTED_ITEMS)].apply(pd.to_numeric, errors="coerce").astype("float64").to_numpy()
+    cols = [
+        items[i] if pd.api.types.is_numeric_dtype(items[i]) else pd.to_numeric(items[i], errors="coerce")
+        for i in COLLECTED_ITEMS
+    ]
+    vals = np.column_stack([c.to_numpy(dtype="float64", na_value=np.nan) for c in cols])
     vals = np.where(item_out_of_range(np.tile(np.arange(1, 17), (len(vals), 1)), vals), np.nan, vals)
     values, present = score_tenths(vals)
-    out = {}
+    out: dict[int, object] = {}
     for j, item in enumerate(DERIVED_ITEMS):
         if item in TENTHS_ITEMS:
             out[item] = np.where(present[:, j], values[:, j] / 10, np.nan)
         else:
-            out[item] = pd.array(np.where(present[:, j], values[:, j], 0), dtype="Int64")
-            out[item][~present[:, j]] = pd.NA
+            out[item] = pd.arrays.IntegerArray(values[:, j].copy(), ~present[:, j])
     return pd.DataFrame(out, index=items.index)
 
 
@@ -263,7 +268,7 @@ def _item_values(sub: pd.DataFrame, p: str) -> tuple[np.ndarray, np.ndarray, np.
     that are not numbers, and the mask of records whose value had to be read from text.
     """
     if f"{p}STRESN" in sub.columns:
-        values = pd.to_numeric(sub[f"{p}STRESN"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        values = pd.to_numeric(sub[f"{p}STRESN"], errors="coerce").to_numpy(dtype="float64", na_value=np.nan).copy()
     else:
         values = np.full(len(sub), np.nan)
     need = np.isnan(values)
@@ -337,8 +342,9 @@ def _strings(values, like: pd.Series | None):  # type: ignore[no-untyped-def]
         return pd.array(list(values), dtype=object)
 
 
-def _derived_records(sub: pd.DataFrame, gid: np.ndarray, p: str, layout: pd.DataFrame,
-                     scores: np.ndarray, present: np.ndarray) -> pd.DataFrame:
+def _derived_records(
+    sub: pd.DataFrame, gid: np.ndarray, p: str, layout: pd.DataFrame, scores: np.ndarray, present: np.ndarray
+) -> pd.DataFrame:
     """13 records per assessment, built from the assessment's first item record (visit, date, provenance)."""
     n = scores.shape[0]
     _, first = np.unique(gid, return_index=True)
@@ -387,8 +393,15 @@ def derive_pasi_scores(
     by = list(by) if by else ["USUBJID", "VISITNUM" if "VISITNUM" in df.columns else "VISIT"]
     missing_cols = [c for c in [f"{p}TESTCD", *by] if c not in df.columns]
     if missing_cols:
-        return df.copy(), [Issue("derive-column-missing", ERROR, f"pasi_scores needs columns {missing_cols}",
-                                 dataset=p, variable=missing_cols[0])]
+        return df.copy(), [
+            Issue(
+                "derive-column-missing",
+                ERROR,
+                f"pasi_scores needs columns {missing_cols}",
+                dataset=p,
+                variable=missing_cols[0],
+            )
+        ]
     item_no = _layout_item(df, p, layout)
     issues: list[Issue] = []
 
@@ -397,8 +410,15 @@ def derive_pasi_scores(
     if old.any():
         drvfl = _text(df, f"{p}DRVFL").to_numpy()
         for _, rec in df[old & (drvfl != "Y")].iterrows():
-            issues.append(_issue("pasi-captured-score-replaced", WARNING,
-                                 "a captured PASI sub-score/total is replaced by the derived one", rec, p))
+            issues.append(
+                _issue(
+                    "pasi-captured-score-replaced",
+                    WARNING,
+                    "a captured PASI sub-score/total is replaced by the derived one",
+                    rec,
+                    p,
+                )
+            )
         kept = df[~old]
     if f"{p}DRVFL" not in kept.columns:
         kept = kept.assign(**{f"{p}DRVFL": ""})
@@ -411,17 +431,31 @@ def derive_pasi_scores(
     values, bad_text, _ = _item_values(sub, p)
     bad = bad_text | item_out_of_range(item, values)
     for pos in np.flatnonzero(bad):
-        issues.append(_issue("pasi-item-out-of-range", ERROR,
-                             "PASI item must be an integer 0-4 (E/I/D) or 0-6 (area); treated as missing",
-                             sub.iloc[pos], p, with_value=True))
+        issues.append(
+            _issue(
+                "pasi-item-out-of-range",
+                ERROR,
+                "PASI item must be an integer 0-4 (E/I/D) or 0-6 (area); treated as missing",
+                sub.iloc[pos],
+                p,
+                with_value=True,
+            )
+        )
     values = np.where(bad, np.nan, values)
 
     gid = sub.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
     arr, conflict = _wide(gid, item, values, int(gid.max()) + 1)
     for pos in np.flatnonzero(conflict):
-        issues.append(_issue("pasi-item-duplicate", ERROR,
-                             "PASI item recorded more than once with different values; treated as missing",
-                             sub.iloc[pos], p, with_value=True))
+        issues.append(
+            _issue(
+                "pasi-item-duplicate",
+                ERROR,
+                "PASI item recorded more than once with different values; treated as missing",
+                sub.iloc[pos],
+                p,
+                with_value=True,
+            )
+        )
     scores, present = score_tenths(arr)
     out = _derived_records(sub, gid, p, layout, scores, present)
     if not keep_missing:
