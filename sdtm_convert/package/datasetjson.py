@@ -1,0 +1,328 @@
+"""Dataset-JSON 1.1 (``.json`` and ``.ndjson``): streaming writer, reader, XPT converters, schema check.
+
+Column types come from :class:`~sdtm_convert.metadata.VariableMeta`: Char → ``string`` (or ``date`` /
+``datetime`` / ``time`` when that is its Define-XML data type); Num → ``integer`` / ``float``, or a SAS
+date/datetime/time (``dataType`` date… + ``targetDataType: integer``, written as ISO 8601 text as the
+standard requires). Missing: Char → ``""``, Num → ``null``. Rows are written one at a time (no whole
+document in memory) to a temporary file that is renamed into place; the creation timestamp is the
+one given, so output is byte-identical for the same input.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import secrets
+from collections.abc import Iterator
+from datetime import datetime
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+import jsonschema
+import numpy as np
+import pandas as pd
+
+import sdtm_convert
+from sdtm_convert.errors import ERROR, Issue, fatal
+from sdtm_convert.metadata import DatasetMeta, VariableMeta
+from sdtm_convert.package._sasdates import from_iso, to_iso
+
+VERSION = "1.1.0"
+TEMPORAL = ("date", "datetime", "time")
+_SCHEMAS = resources.files("sdtm_convert") / "data" / "schemas" / "dataset-json"
+_DUMP = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": False}
+
+
+def column_types(v: VariableMeta, values: pd.Series | None = None) -> dict[str, str]:
+    """``dataType`` (and ``targetDataType``) of one variable."""
+    if v.type == "Char":
+        return {"dataType": v.data_type if v.data_type in TEMPORAL else "string"}
+    if v.data_type in TEMPORAL:
+        return {"dataType": v.data_type, "targetDataType": "integer"}
+    if v.data_type in ("integer", "float"):
+        return {"dataType": v.data_type}
+    integral = values is None or all(math.isnan(x) or x.is_integer() for x in pd.to_numeric(values).astype(float))
+    return {"dataType": "integer" if integral else "float"}
+
+
+def columns(meta: DatasetMeta, df: pd.DataFrame | None = None) -> list[dict]:
+    keys = {k: i for i, k in enumerate(meta.keys, 1)}
+    out = []
+    for v in meta.variables:
+        col: dict = {"itemOID": f"IT.{meta.name}.{v.name}", "name": v.name, "label": v.label}
+        col |= column_types(v, None if df is None else df[v.name])
+        if v.type == "Char":
+            col["length"] = v.length
+        if v.display_format:
+            col["displayFormat"] = v.display_format
+        if v.name in keys:
+            col["keySequence"] = keys[v.name]
+        out.append(col)
+    return out
+
+
+def _num_cell(x: float, col: dict) -> object:
+    if x is None or math.isnan(x):
+        return None
+    if col.get("targetDataType") == "integer":
+        return to_iso(x, col["dataType"])
+    if col["dataType"] == "integer" and float(x).is_integer():
+        return int(x)
+    return float(x)
+
+
+def _cells(df: pd.DataFrame, cols: list[dict]) -> list[list]:
+    out = []
+    for col in cols:
+        s = df[col["name"]]
+        if "length" in col:  # Char
+            out.append(
+                [
+                    "" if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)
+                    for x in s.astype(object)
+                ]
+            )
+        else:
+            out.append([_num_cell(x, col) for x in pd.to_numeric(s).astype(float).tolist()])
+    return out
+
+
+def _rows(df: pd.DataFrame, cols: list[dict], chunk: int = 10_000) -> Iterator[list]:
+    for start in range(0, len(df), chunk):
+        yield from zip(*_cells(df.iloc[start : start + chunk], cols), strict=True) if cols else ()
+
+
+def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_ref) -> dict:
+    return {
+        "datasetJSONCreationDateTime": created,
+        "datasetJSONVersion": VERSION,
+        "fileOID": f"{study_oid}/{meta.name}",
+        "originator": "sdtm-convert",
+        "sourceSystem": {"name": "sdtm-convert", "version": sdtm_convert.__version__},
+        "studyOID": study_oid,
+        "metaDataVersionOID": metadata_version_oid,
+        "metaDataRef": metadata_ref,
+        "itemGroupOID": f"IG.{meta.name}",
+        "records": len(df),
+        "name": meta.name,
+        "label": meta.label,
+        "columns": cols,
+    }
+
+
+def _atomic_write(path: Path, write) -> Path:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+            write(fh)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_dataset_json(
+    df: pd.DataFrame,
+    meta: DatasetMeta,
+    path: str | Path,
+    *,
+    created: str,
+    study_oid: str,
+    metadata_version_oid: str,
+    ndjson: bool = False,
+    metadata_ref: str = "define.xml",
+) -> Path:
+    """Write ``df`` (columns as in ``meta``) as Dataset-JSON 1.1; ``ndjson`` = one metadata line + one row a line."""
+    cols = columns(meta, df)
+    header = _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_ref)
+
+    def write(fh) -> None:
+        if ndjson:
+            fh.write(json.dumps(header, **_DUMP) + "\n")
+            for row in _rows(df, cols):
+                fh.write(json.dumps(list(row), **_DUMP) + "\n")
+            return
+        fh.write(json.dumps(header, **_DUMP)[:-1] + ',"rows":[')
+        for i, row in enumerate(_rows(df, cols)):
+            fh.write(("," if i else "") + "\n" + json.dumps(list(row), **_DUMP))
+        fh.write("\n]}\n")
+
+    return _atomic_write(Path(path), write)
+
+
+# -- reading -------------------------------------------------------------------------------------------
+
+_DEFINE_TYPES = {"string": "text", "integer": "integer", "float": "float", "double": "float", "decimal": "float"}
+
+
+def _is_char(col: dict) -> bool:
+    return col["dataType"] in ("string", "URI") or (col["dataType"] in TEMPORAL and "targetDataType" not in col)
+
+
+def _load(path: Path) -> tuple[dict, Iterator[list]]:
+    with open(path, encoding="utf-8") as fh:
+        first = fh.readline()
+    head = json.loads(first) if path.suffix.lower() == ".ndjson" else None
+    if head is None:
+        with open(path, encoding="utf-8") as fh:
+            doc = json.load(fh)
+        return doc, iter(doc.get("rows", []))
+
+    def rows() -> Iterator[list]:
+        with open(path, encoding="utf-8") as fh:
+            next(fh)
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
+
+    return head, rows()
+
+
+def _column(values: list, col: dict) -> pd.Series:
+    if _is_char(col):
+        return pd.Series(["" if x is None else str(x) for x in values], dtype="str")
+    kind = col["dataType"]
+    if kind in TEMPORAL:
+        nums = [np.nan if x in (None, "") else from_iso(x, kind) for x in values]
+    else:
+        nums = [np.nan if x is None or x == "" else float(x) for x in values]
+    return pd.Series(nums, dtype="float64")
+
+
+def _variable(col: dict, values: pd.Series) -> VariableMeta:
+    char = _is_char(col)
+    if char:
+        length = col.get("length") or max([len(x.encode("utf-8")) for x in values] + [1])
+    else:
+        length = col.get("length") or 8
+    data_type = col["dataType"] if col["dataType"] in TEMPORAL else _DEFINE_TYPES.get(col["dataType"], "text")
+    return VariableMeta(
+        col["name"],
+        col.get("label", ""),
+        "Char" if char else "Num",
+        int(length),
+        data_type=data_type,
+        display_format=col.get("displayFormat"),
+    )
+
+
+def read_dataset_json(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta]:
+    """Frame (Char → str with "" for missing, Num → float64 with NaN; SAS dates back to numbers) and metadata."""
+    path = Path(path)
+    try:
+        head, rows = _load(path)
+        cols = head["columns"]
+        table = list(zip(*rows, strict=True)) if cols else []
+    except (OSError, ValueError, KeyError, TypeError) as e:
+        raise fatal("dataset-json-unreadable", f"not a readable Dataset-JSON file: {e}", file=str(path)) from None
+    n = head.get("records", 0)
+    data = {c["name"]: _column(list(table[i]) if table else [], c) for i, c in enumerate(cols)}
+    df = pd.DataFrame(data, index=pd.RangeIndex(len(table[0]) if table else n if not cols else 0))
+    keys = [c["name"] for c in sorted((c for c in cols if "keySequence" in c), key=lambda c: c["keySequence"])]
+    meta = DatasetMeta(
+        head["name"], head.get("label", ""), "", "", keys, [_variable(c, df[c["name"]]) for c in cols], records=len(df)
+    )
+    return df, meta
+
+
+# -- schema validation -----------------------------------------------------------------------------------
+
+
+@cache
+def _validator(ndjson: bool) -> jsonschema.Draft201909Validator:
+    schema = json.loads((_SCHEMAS / "dataset.schema.json").read_bytes().decode("utf-8"))
+    if ndjson:
+        # The published NDJSON metadata schema (UTF-16 with BOM) refers to #/$defs/Column and
+        # #/$defs/SourceSystem but nests them elsewhere; the $defs of the main 1.1 schema fill the gap.
+        ndjson_schema = json.loads((_SCHEMAS / "dataset-ndjson-schema.json").read_bytes().decode("utf-16"))
+        ndjson_schema["$defs"] = schema["$defs"] | ndjson_schema["$defs"]
+        schema = ndjson_schema
+    return jsonschema.Draft201909Validator(schema)
+
+
+def validate_dataset_json(path: str | Path) -> list[Issue]:
+    """Issues (code ``dataset-json-schema``) of a .json / .ndjson file against the official 1.1 schema;
+    an NDJSON file's first line is checked against the NDJSON metadata schema, and every other line must
+    be a JSON array with one cell per column."""
+    path = Path(path)
+    ndjson = path.suffix.lower() == ".ndjson"
+    head, rows = _load(path)
+    issues = [
+        Issue("dataset-json-schema", ERROR, f"{'/'.join(map(str, e.absolute_path))}: {e.message}", file=str(path))
+        for e in _validator(ndjson).iter_errors(head)
+    ]
+    if ndjson:
+        width = len(head.get("columns", []))
+        for i, row in enumerate(rows, 2):
+            if not isinstance(row, list) or len(row) != width:
+                issues.append(
+                    Issue("dataset-json-schema", ERROR, f"line {i}: not an array of {width} cells", file=str(path))
+                )
+    return issues
+
+
+# -- XPT converters ----------------------------------------------------------------------------------------
+
+_DATE_FORMATS = (
+    ("datetime", ("DATETIME", "E8601DT")),
+    ("time", ("TIME", "E8601TM", "HHMM")),
+    ("date", ("DATE", "YYMMDD", "E8601DA", "MMDDYY", "DDMMYY")),
+)
+
+
+def _infer_num_type(v: VariableMeta, values: pd.Series) -> str:
+    fmt = (v.display_format or "").upper()
+    for kind, prefixes in _DATE_FORMATS:  # DATETIME before DATE
+        if fmt.startswith(prefixes):
+            return kind
+    return column_types(VariableMeta(v.name, v.label, "Num", 8), values)["dataType"]
+
+
+def xpt_to_json(
+    xpt_path: str | Path,
+    out_path: str | Path,
+    *,
+    created: str,
+    study_oid: str,
+    metadata_version_oid: str,
+    meta: DatasetMeta | None = None,
+    encoding: str | None = None,
+    ndjson: bool | None = None,
+) -> Path:
+    """Convert one XPT file; without ``meta`` the types are inferred (SAS date formats → date/datetime/time,
+    whole numbers → integer). ``ndjson`` defaults to the output suffix."""
+    from sdtm_convert.xpt import read_xpt
+
+    df, info = read_xpt(xpt_path, encoding=encoding)
+    if meta is None:
+        meta = info.to_dataset_meta()
+        for v in meta.variables:
+            if v.type == "Num":
+                v.data_type = _infer_num_type(v, df[v.name])
+    ndjson = Path(out_path).suffix.lower() == ".ndjson" if ndjson is None else ndjson
+    return write_dataset_json(
+        df,
+        meta,
+        out_path,
+        created=created,
+        study_oid=study_oid,
+        metadata_version_oid=metadata_version_oid,
+        ndjson=ndjson,
+    )
+
+
+def json_to_xpt(
+    json_path: str | Path, out_path: str | Path, *, created: datetime, label: str | None = None
+) -> list[Issue]:
+    """Convert one Dataset-JSON file to XPT v5 through :func:`sdtm_convert.xpt.write_xpt` (its pre-write
+    checks apply; the issues are returned and nothing is written on an error). ``label`` replaces the
+    dataset label (XPT for submission needs one; some legacy files have none)."""
+    from sdtm_convert.xpt import write_xpt
+
+    df, meta = read_dataset_json(json_path)
+    if label is not None:
+        meta.label = label
+    return write_xpt(df, out_path, meta, created=created)

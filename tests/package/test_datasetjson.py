@@ -1,0 +1,177 @@
+"""Dataset-JSON 1.1: schema-valid, deterministic, streaming NDJSON, exact XPT round trips, CDISC examples."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import numpy as np
+import pandas as pd
+import pytest
+import samples as S
+
+from sdtm_convert.package.datasetjson import (
+    json_to_xpt,
+    read_dataset_json,
+    validate_dataset_json,
+    write_dataset_json,
+    xpt_to_json,
+)
+from sdtm_convert.xpt import read_xpt
+
+IDS = dict(created=S.CREATED, study_oid="NCT03745417", metadata_version_oid="MDV.NCT03745417.SDTMIG.3.4")
+CREATED_DT = datetime(2026, 11, 25)
+
+
+@pytest.fixture
+def djdir(data_dir):
+    return data_dir / "datasetjson"
+
+
+@pytest.mark.parametrize("ndjson", [False, True])
+@pytest.mark.parametrize("make", [S.dm, S.ae, S.qs, S.adsl, S.adpasi])
+def test_every_file_we_write_validates_and_reads_back(tmp_path, make, ndjson):
+    meta, df = make()
+    path = tmp_path / f"{meta.name.lower()}.{'ndjson' if ndjson else 'json'}"
+    write_dataset_json(df, meta, path, ndjson=ndjson, **IDS)
+    assert validate_dataset_json(path) == []
+    back, bmeta = read_dataset_json(path)
+    expected = pd.DataFrame(
+        {v.name: (df[v.name].astype("str") if v.type == "Char" else df[v.name].astype(float)) for v in meta.variables}
+    )
+    pd.testing.assert_frame_equal(back, expected)
+    assert [(v.name, v.label, v.type, v.length, v.data_type) for v in bmeta.variables] == [
+        (v.name, v.label, v.type, v.length, v.data_type) for v in meta.variables
+    ]
+    assert bmeta.keys == meta.keys and (bmeta.name, bmeta.label) == (meta.name, meta.label)
+
+
+def test_output_is_byte_identical_and_types_follow_the_metadata(tmp_path):
+    meta, df = S.adsl()
+    a = write_dataset_json(df, meta, tmp_path / "a.json", **IDS).read_bytes()
+    b = write_dataset_json(df, meta, tmp_path / "b.json", **IDS).read_bytes()
+    assert a == b
+    doc = json.loads(a)
+    assert doc["datasetJSONCreationDateTime"] == S.CREATED and doc["datasetJSONVersion"] == "1.1.0"
+    assert doc["itemGroupOID"] == "IG.ADSL" and doc["records"] == 2
+    col = {c["name"]: c for c in doc["columns"]}
+    assert col["TRTSDT"] == {
+        "itemOID": "IT.ADSL.TRTSDT",
+        "name": "TRTSDT",
+        "label": "Date of First Exposure to Treatment",
+        "dataType": "date",
+        "targetDataType": "integer",
+        "displayFormat": "DATE9.",
+    }
+    assert col["USUBJID"]["keySequence"] == 2 and col["USUBJID"]["length"] == 5
+    assert doc["rows"][0] == ["NCT03745417", "P-001", "UCMSC", "2021-09-01", "Y"]  # SAS day 22524 = 2021-09-01
+
+
+def test_missing_values_and_integers(tmp_path):
+    meta, df = S.dm()
+    doc = json.loads(write_dataset_json(df, meta, tmp_path / "dm.json", **IDS).read_text())
+    age = [r[3] for r in doc["rows"]]
+    assert age == [34, 51, None] and isinstance(age[0], int)
+    assert doc["rows"][2][4] == ""  # AGEU missing → ""
+
+
+def test_ndjson_is_one_metadata_line_then_one_row_per_line(tmp_path):
+    meta, df = S.ae()
+    lines = write_dataset_json(df, meta, tmp_path / "ae.ndjson", ndjson=True, **IDS).read_text().splitlines()
+    assert len(lines) == 1 + len(df) and "rows" not in json.loads(lines[0])
+    assert json.loads(lines[1])[:3] == ["NCT03745417", "AE", "P-001"]
+
+
+def test_ndjson_writer_streams_rows_without_building_the_document(tmp_path, monkeypatch):
+    meta, df = S.ae()
+    big = pd.concat([df] * 5000, ignore_index=True)
+    import sdtm_convert.package.datasetjson as dj
+
+    calls = []
+    real = dj._cells
+    monkeypatch.setattr(dj, "_cells", lambda chunk, cols: calls.append(len(chunk)) or real(chunk, cols))
+    path = write_dataset_json(big, meta, tmp_path / "ae.ndjson", ndjson=True, **IDS)
+    assert calls == [10_000]  # rows are produced chunk by chunk
+    assert sum(1 for _ in path.open()) == 1 + 10_000
+    assert validate_dataset_json(path) == []
+
+
+def test_schema_violations_are_reported(tmp_path):
+    meta, df = S.dm()
+    path = write_dataset_json(df, meta, tmp_path / "dm.json", **IDS)
+    doc = json.loads(path.read_text())
+    doc["columns"][0]["dataType"] = "text"
+    del doc["records"]
+    path.write_text(json.dumps(doc))
+    assert [i.code for i in validate_dataset_json(path)] == ["dataset-json-schema"] * 2
+
+
+@pytest.mark.parametrize("name", ["dm", "ae"])
+def test_pilot_xpt_to_json_to_xpt_round_trips_values_and_metadata(tmp_path, djdir, name):
+    src = djdir / "pilot" / f"{name}.xpt"
+    js = xpt_to_json(src, tmp_path / f"{name}.json", **IDS)
+    assert validate_dataset_json(js) == []
+    out = tmp_path / "xpt" / f"{name}.xpt"
+    out.parent.mkdir()
+    # the pilot files carry no dataset label, which the XPT writer requires for submission
+    issues = json_to_xpt(js, out, created=CREATED_DT, label="Pilot " + name.upper())
+    assert [i for i in issues if i.severity == "error"] == []
+    a, ia = read_xpt(src)
+    b, ib = read_xpt(out)
+    pd.testing.assert_frame_equal(a, b, check_exact=True)
+    assert ia.variables == ib.variables  # names, labels, types, lengths, formats
+    assert ia.name == ib.name
+
+
+def test_xpt_to_ndjson_round_trip_of_a_file_we_wrote_with_dates(tmp_path):
+    from sdtm_convert.xpt import write_xpt
+
+    meta, df = S.adsl()
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    assert not [
+        i for i in write_xpt(df, tmp_path / "a" / "adsl.xpt", meta, created=CREATED_DT) if i.severity == "error"
+    ]
+    js = xpt_to_json(tmp_path / "a" / "adsl.xpt", tmp_path / "adsl.ndjson", **IDS)
+    assert json.loads(js.read_text().splitlines()[0])["columns"][3]["dataType"] == "date"  # from DATE9.
+    assert not [i for i in json_to_xpt(js, tmp_path / "b" / "adsl.xpt", created=CREATED_DT) if i.severity == "error"]
+    assert (tmp_path / "a" / "adsl.xpt").read_bytes() == (tmp_path / "b" / "adsl.xpt").read_bytes()
+
+
+@pytest.mark.parametrize("name", ["dm", "ae", "ts", "adsl"])
+@pytest.mark.parametrize("ext", ["json", "ndjson"])
+def test_cdisc_examples_read_equal_to_their_xpt(djdir, name, ext):
+    src = djdir / "examples" / f"{name}.{ext}"
+    assert validate_dataset_json(src) == []
+    df, meta = read_dataset_json(src)
+    xdf, info = read_xpt(djdir / "examples" / f"{name}.xpt")
+    pd.testing.assert_frame_equal(df, xdf, check_exact=True)  # incl. ISO dates → SAS day numbers
+    assert [(v.name, v.label, v.type) for v in meta.variables] == [(v.name, v.label, v.type) for v in info.variables]
+    head = json.loads(src.read_text().splitlines()[0]) if ext == "ndjson" else json.loads(src.read_text())
+    declared = {c["name"]: c["length"] for c in head["columns"] if "length" in c}
+    assert {v.name: v.length for v in info.variables if v.name in declared} == declared
+    assert meta.keys == [
+        c["name"] for c in sorted((c for c in head["columns"] if "keySequence" in c), key=lambda c: c["keySequence"])
+    ]
+
+
+def test_sas_datetimes_and_times_convert_both_ways(tmp_path):
+    from sdtm_convert.metadata import DatasetMeta, VariableMeta
+
+    meta = DatasetMeta(
+        "ADX",
+        "X",
+        "ADAM OTHER",
+        "x",
+        [],
+        [
+            VariableMeta("ADTM", "Analysis Datetime", "Num", 8, data_type="datetime", display_format="DATETIME20."),
+            VariableMeta("ATM", "Analysis Time", "Num", 8, data_type="time", display_format="TIME8."),
+        ],
+        standard="ADaMIG 1.3",
+    )
+    df = pd.DataFrame({"ADTM": [1_946_000_000.0, np.nan], "ATM": [3723.0, 0.5]})
+    path = write_dataset_json(df, meta, tmp_path / "adx.json", **IDS)
+    assert json.loads(path.read_text())["rows"] == [["2021-08-31T03:33:20", "01:02:03"], [None, "00:00:00.5"]]
+    back, _ = read_dataset_json(path)
+    pd.testing.assert_frame_equal(back, df)
