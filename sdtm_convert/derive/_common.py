@@ -86,10 +86,11 @@ def iso_compare(a: pd.Series, b: pd.Series, min_precision: int = 1) -> pd.Series
     A value's precision is its number of known leading components (year .. seconds; a hyphen
     placeholder ends it: ``2021---15`` is known to the year). The result is NaN when either side is
     known to fewer than ``min_precision`` components (e.g. ``min_precision=3``: both complete to the day).
-    Datetimes are compared as datetimes when both have times, else as dates.
+    Datetimes are compared as datetimes when both have times, else as dates. ``a`` and ``b`` have
+    the same length and are paired by position; the result has ``a``'s index.
     """
     a = a.astype("string").fillna("").astype(str)
-    b = b.reindex(a.index).astype("string").fillna("").astype(str)
+    b = pd.Series(b.to_numpy(), index=a.index).astype("string").fillna("").astype(str)
     p = np.minimum(date_precision(a).to_numpy(), date_precision(b).to_numpy())
     out = np.full(len(a), np.nan)
     for level, n in _PREC_LEN.items():

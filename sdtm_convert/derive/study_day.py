@@ -28,9 +28,10 @@ def dy_name(var: str) -> str:
 
 
 def compute_study_day(dates: pd.Series, ref: pd.Series) -> pd.Series:
-    """Vector in/out: SDTM study day of ISO ``dates`` against ISO ``ref`` (aligned); float64, no day 0."""
+    """Vector in/out: SDTM study day of ISO ``dates`` against ISO ``ref`` (same length, aligned by
+    position); float64, no day 0."""
     d = iso_to_date(dates)
-    r = iso_to_date(ref.reindex(dates.index))
+    r = iso_to_date(pd.Series(ref.to_numpy(), index=dates.index))
     diff = (d - r).dt.days.astype("float64")
     return pd.Series(np.where(diff >= 0, diff + 1, diff), index=dates.index, dtype="float64")
 
