@@ -141,10 +141,8 @@ def infusion(plan: Plan, seed: int) -> pd.DataFrame:
     weight = w_grid[subj, vis]
     day = np.where(given, plan.visit_day[subj, vis], fmt.MISSING)
     y, m = _year_month(np.where(given, day, 0))
-    lot = np.char.add(
-        np.char.add(np.char.add("UC", np.char.zfill(((y % 100) * 100 + m).astype(str), 4)), "-"),
-        np.char.zfill(g.integers(1, 4, len(subj)).astype(str), 2),
-    ).astype(object)
+    batch = g.integers(1, 4, len(subj))
+    lot = np.char.add(np.char.add("UC", fmt._zfill((y % 100) * 100 + m, 4)), np.char.add("-", fmt._zfill(batch, 2)))
     missed = ~plan.visit_done[subj, vis]
     not_given = ~given
     return frame(

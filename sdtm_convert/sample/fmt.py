@@ -88,12 +88,15 @@ def labels(table: np.ndarray, codes: np.ndarray, missing: np.ndarray | None = No
     return out
 
 
+def _zfill(values: np.ndarray, width: int) -> np.ndarray:
+    text = np.asarray(values).astype(str)
+    return np.char.zfill(text, width) if text.size else text
+
+
 def subject_ids(site: np.ndarray, seq: np.ndarray) -> np.ndarray:
     """``SS-NNN`` (site two digits, subject number within site at least three digits)."""
-    s = np.char.zfill(np.asarray(site).astype(str), 2)
-    n = np.char.zfill(np.asarray(seq).astype(str), 3)
-    return np.char.add(np.char.add(s, "-"), n).astype(object)
+    return np.char.add(np.char.add(_zfill(site, 2), "-"), _zfill(seq, 3)).astype(object)
 
 
 def site_ids(site: np.ndarray) -> np.ndarray:
-    return np.char.zfill(np.asarray(site).astype(str), 2).astype(object)
+    return _zfill(site, 2).astype(object)
