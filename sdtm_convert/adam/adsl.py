@@ -20,7 +20,6 @@ from sdtm_convert.errors import Issue, fatal
 
 DM_VARS = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "SEX", "RACE", "ETHNIC",
            "ARM", "ARMCD", "ACTARM", "ACTARMCD", "RFSTDTC", "RFENDTC", "RFXSTDTC", "RFXENDTC", "RFICDTC", "BRTHDTC"]
-NOT_TREATED = ["", "SCRNFAIL", "NOTASSGN", "NOTTRT"]
 HELPER_VARS = ["NINFUS", "ALLINFFL", "BLPASIFL", "PBPASIFL", "PVPASIFL"]
 KEY = ["STUDYID", "USUBJID"]
 
@@ -47,9 +46,7 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
     if dm.empty:
         raise fatal("adam-input-missing", "DM has no subjects; ADSL cannot be built", dataset="DM")
     adsl = dm[DM_VARS + [c for c in dm.columns if c.startswith("__")]]
-    planned = ~adsl["ARMCD"].isin(NOT_TREATED)
-    actual = ~adsl["ACTARMCD"].isin(NOT_TREATED)
-    adsl = adsl.assign(TRT01P=adsl["ARM"].where(planned, ""), TRT01A=adsl["ACTARM"].where(actual, ""))
+    adsl = adsl.assign(TRT01P=adsl["ARM"], TRT01A=adsl["ACTARM"])  # admiral: ARM/ACTARM (incl. "Screen Failure")
     adsl = adsl.assign(TRT01PN=adsl["TRT01P"].map(settings.treatment_numbers).astype(float),
                        TRT01AN=adsl["TRT01A"].map(settings.treatment_numbers).astype(float))
     ex = _exposure(sdtm, issues)

@@ -27,9 +27,10 @@ METHODS: dict[str, dict[str, str]] = {
     "ADSL": {
         "AGEGR1": "AGE grouped by adam.age_groups (inclusive bounds), default 18-40, 41-65.",
         "AGEGR1N": "Order number of AGEGR1 in adam.age_groups.",
-        "TRT01P": "DM.ARM when DM.ARMCD is not SCRNFAIL/NOTASSGN/empty, else null.",
-        "TRT01PN": "Number of TRT01P (adam.treatment_numbers, default arm order in the study config).",
-        "TRT01A": "DM.ACTARM when DM.ACTARMCD is not SCRNFAIL/NOTASSGN/NOTTRT/empty, else null.",
+        "TRT01P": "DM.ARM (screen failures keep 'Screen Failure', as in admiral).",
+        "TRT01PN": "Number of TRT01P (adam.treatment_numbers, default arm order in the study config); "
+                   "null for arms that are not treatments.",
+        "TRT01A": "DM.ACTARM.",
         "TRT01AN": "Number of TRT01A (adam.treatment_numbers).",
         "RFICDT": "DM.RFICDTC converted to a SAS date (complete dates only).",
         "TRTSDT": "Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0), complete dates only.",

@@ -1,0 +1,48 @@
+"""Structured conditions compile to masks; no eval, closed operator set."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import NA, frame
+
+from sdtm_convert.adam.derive import condition_mask, validate_condition
+from sdtm_convert.errors import SdtmConvertError
+
+DF = frame([("Y", 1, 2), ("N", 5, NA), ("", NA, 3)], ["FL", "A", "B"])
+
+
+@pytest.mark.parametrize(
+    ("cond", "expected"),
+    [
+        ({"var": "FL", "op": "eq", "value": "Y"}, [True, False, False]),
+        ({"var": "FL", "value": "Y"}, [True, False, False]),
+        ({"var": "FL", "op": "in", "value": ["Y", "N"]}, [True, True, False]),
+        ({"var": "FL", "op": "not_in", "value": ["Y"]}, [False, True, True]),
+        ({"var": "A", "op": "ge", "value": 2}, [False, True, False]),
+        ({"var": "A", "op": "lt", "value": 2}, [True, False, False]),
+        ({"var": "FL", "op": "missing"}, [False, False, True]),
+        ({"var": "A", "op": "present"}, [True, True, False]),
+        ({"var": "A", "op": "le", "ref": "B"}, [True, False, False]),
+        ({"all": [{"var": "A", "op": "present"}, {"var": "FL", "value": "N"}]}, [False, True, False]),
+        ({"any": [{"var": "FL", "value": "Y"}, {"var": "B", "op": "ge", "value": 3}]}, [True, False, True]),
+        ({"not": {"var": "FL", "value": "Y"}}, [False, True, True]),
+        (None, [True, True, True]),
+    ],
+)
+def test_condition_mask(cond, expected):
+    assert condition_mask(DF, cond).tolist() == expected
+
+
+def test_unknown_operator_or_variable_is_a_fatal_config_error():
+    with pytest.raises(SdtmConvertError) as e:
+        condition_mask(DF, {"var": "FL", "op": "__import__", "value": "os"})
+    assert e.value.issue.code == "adam-condition-invalid"
+    with pytest.raises(SdtmConvertError):
+        condition_mask(DF, {"var": "NOPE", "value": 1})
+
+
+def test_validate_condition_lists_problems():
+    assert validate_condition({"var": "A", "op": "gt", "value": 1}) == []
+    assert validate_condition({"all": [{"op": "eq"}, {"var": "A", "op": "bad"}]}) == [
+        "condition has no 'var'", "operator 'eq' needs 'value' or 'ref'", "unknown operator 'bad'"]
+    assert validate_condition("A > 1")  # a string is never evaluated
