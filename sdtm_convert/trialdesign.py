@@ -481,7 +481,7 @@ def build_tv(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                     ERROR,
                     "VISITNUM must be unique in TV",
                     study,
-                    pos + 1,
+                    int(pos) + 1,
                     "TV",
                     "VISITNUM",
                     records[pos]["VISITNUM"],
