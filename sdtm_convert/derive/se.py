@@ -1,8 +1,8 @@
 """``subject_elements``: the SE domain (one record per subject and element actually entered).
 
 Run on DM (after ``dm_reference_dates``); ``build_se(ctx, dm)`` does the work and the registered
-derivation returns DM unchanged and stores the SE frame in ``ctx.domains["SE"]`` (so ``epoch`` can run
-next); the pipeline writes ``ctx.domains["SE"]`` as the SE dataset.
+derivation returns DM unchanged and stores the SE frame both in ``ctx.domains["SE"]`` (so ``epoch``
+can run next) and in ``ctx.options["domains"]["SE"]`` (the pipeline's channel for whole domains).
 
 Which elements: those of the subject's arm in TA order (ACTARMCD, else ARMCD); a subject with neither
 (screen failure) gets only the first element of the first arm. An element is entered when its start
@@ -208,4 +208,5 @@ def derive_subject_elements(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     se, issues = build_se(ctx, df, starts, end)
     ctx.domains["SE"] = se
+    ctx.options.setdefault("domains", {})["SE"] = se
     return df.copy(), issues

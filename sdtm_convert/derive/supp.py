@@ -17,7 +17,8 @@ first), ``derive-variable-missing``.
 
 ``split_long_text`` (SDTMIG 3.4 §4.5.3.2): ``vars: [AETERM]``. A value over 200 bytes (UTF-8) keeps its
 first piece in the variable and the rest goes to SUPP-- as QNAM AETERM1, AETERM2... (the name cut to
-leave room for the digits: AEHLGTCD → AEHLGTC1), QLABEL = the SDTMIG label + " 1", " 2"... (cut to
+leave room for the digits: AEHLGTCD → AEHLGTC1; a non-standard column is named by its future QNAM,
+``qnams: {__AECOMM: AECOMM}``, default the column name without leading underscores), QLABEL = the SDTMIG label + " 1", " 2"... (cut to
 fit 40; ``labels: {AETERM: ...}`` overrides), QORIG = ``qorig`` (CRF). Each piece is at most 200 bytes,
 cut before the last run of spaces that fits (so no piece ends in a blank, which XPT would drop), else
 at the last whole character: never inside a multi-byte character. Concatenating the variable and
@@ -187,11 +188,28 @@ def _label(domain: str, var: str, labels: dict[str, str] | None) -> str:
 
 @register("split_long_text")
 def derive_split_long_text(
-    df: pd.DataFrame, ctx: DeriveContext, vars: list[str], labels: dict[str, str] | None = None, qorig: str = "CRF"
+    df: pd.DataFrame,
+    ctx: DeriveContext,
+    vars: list[str],
+    labels: dict[str, str] | None = None,
+    qnams: dict[str, str] | None = None,
+    qorig: str = "CRF",
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    issues = _needs_seq(df, ctx, "split_long_text") + missing_columns(
-        df, ["USUBJID", *vars], ctx.domain, "split_long_text"
-    )
+    issues = _needs_seq(df, ctx, "split_long_text")
+    issues += missing_columns(df, ["USUBJID", *vars], ctx.domain, "split_long_text")
+    bases = {v: (qnams or {}).get(v, v.lstrip("_")) for v in vars}
+    issues += [
+        Issue(
+            "supp-qnam-invalid",
+            ERROR,
+            "QNAM base must be 1-8 of A-Z0-9_",
+            dataset=f"SUPP{ctx.domain}",
+            variable="QNAM",
+            value=b,
+        )
+        for b in bases.values()
+        if not _QNAM.fullmatch(b)
+    ]
     if issues:
         return df.copy(), issues
     out = df.copy()
@@ -206,7 +224,7 @@ def derive_split_long_text(
         rest = pieces.str[1:].explode()
         k = rest.groupby(level=0).cumcount().to_numpy() + 1
         label = _label(ctx.domain, var, labels)
-        names = {i: split_qnam(var, i) for i in set(k.tolist())}
+        names = {i: split_qnam(bases[var], i) for i in set(k.tolist())}
         qnam = pd.Series(k).map(names).to_numpy()
         qlabel = pd.Series(k).map({i: f"{label[: 40 - len(str(i)) - 1]} {i}" for i in names}).to_numpy()
         frames.append(supp_frame(df, ctx, rest.index.to_numpy(dtype=int), qnam, qlabel, rest.to_numpy(), qorig, ""))

@@ -51,6 +51,7 @@ def test_default_rules_treated_assigned_and_screen_failure(make_ctx):
         }
     )
     pdt.assert_frame_equal(ctx.domains["SE"], expected)
+    assert ctx.options["domains"]["SE"] is ctx.domains["SE"]
     assert issues == []
 
 

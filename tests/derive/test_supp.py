@@ -128,3 +128,14 @@ def test_split_long_text_needs_seq_and_adds_nothing_when_short(make_ctx):
     ctx = make_ctx("AE")
     out, issues = get("split_long_text")(ae.assign(AESEQ=[1.0]), ctx, vars=["AETERM"])
     assert issues == [] and "supp" not in ctx.options
+
+
+def test_split_long_text_of_a_non_standard_column_uses_its_qnam(make_ctx):
+    ae = pd.DataFrame({"USUBJID": ["S1-01"], "AESEQ": [1.0], "__AECOMM": ["a" * 201]})
+    ctx = make_ctx("AE")
+    out, issues = get("split_long_text")(ae, ctx, vars=["__AECOMM"], labels={"__AECOMM": "Adverse Event Comment"})
+    assert issues == [] and out["__AECOMM"].tolist() == ["a" * 200]
+    supp = ctx.options["supp"]["SUPPAE"]
+    assert supp[["QNAM", "QLABEL", "QVAL"]].values.tolist() == [["AECOMM1", "Adverse Event Comment 1", "a"]]
+    _, issues = get("split_long_text")(ae, make_ctx("AE"), vars=["__AECOMM"], qnams={"__AECOMM": "ae comm"})
+    assert [i.code for i in issues] == ["supp-qnam-invalid"]
