@@ -94,8 +94,8 @@ def ie(plan: Plan) -> pd.DataFrame:
             "SITENO": fmt.site_ids(plan.site),
             "IEDAT": fmt.edc_dates(plan.visit_day[:, 0]),
             "IEYN": fmt.labels(L.YES_NO, ~failed),
-            "IECRIT": np.where(failed, "INCL02", "").astype(object),
-            "IECRIT_T": np.where(failed, L.IE_CRITERIA["INCL02"], "").astype(object),
+            "IECRIT": np.where(failed, L.SCREEN_FAILURE_CRITERION, "").astype(object),
+            "IECRIT_T": np.where(failed, L.IE_CRITERIA[L.SCREEN_FAILURE_CRITERION], "").astype(object),
         }
     )
 
@@ -120,7 +120,7 @@ DS_SPECIFY = {
     L.DSR_WITHDRAWAL: "Subject moved to another city",
     L.DSR_LOST: "No contact after three attempts",
     L.DSR_PHYSICIAN: "Insufficient response in the investigator's opinion",
-    L.DSR_SCREEN_FAILURE: "Inclusion criterion INCL02 not met",
+    L.DSR_SCREEN_FAILURE: f"Inclusion criterion {L.SCREEN_FAILURE_CRITERION} not met",
 }
 
 

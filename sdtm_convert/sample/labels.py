@@ -66,14 +66,15 @@ VISIT_NOT_DONE_REASONS = np.array(
 INFUSION_NOT_GIVEN_VISIT = "Visit not done"
 INFUSION_NOT_GIVEN_AE = "Adverse event"
 
+# Protocol numbering, as in mappings/nct03745417/study.yaml (TI).
 IE_CRITERIA = {
-    "INCL01": "Age 18 to 65 years",
-    "INCL02": "Moderate to severe psoriasis vulgaris (PASI > 7 or BSA > 10%)",
-    "INCL03": "Written informed consent",
-    "EXCL01": "Pregnant or breast-feeding",
-    "EXCL02": "Active infection requiring systemic treatment",
-    "EXCL03": "Systemic psoriasis treatment within 4 weeks before screening",
+    "INCL01": "Moderate to severe psoriasis vulgaris (PASI > 7 or BSA > 10%)",
+    "INCL02": "Aged 18 to 65 years",
+    "INCL03": "Written informed consent signed",
+    "EXCL01": "Guttate or inverse psoriasis, or psoriasis confined to the face",
+    "EXCL02": "Acute progressive psoriasis or a tendency to erythroderma",
 }
+SCREEN_FAILURE_CRITERION = "INCL01"
 
 DOSE = "2"
 DOSE_UNIT = "x10^6 cells/kg"

@@ -16,8 +16,8 @@ from . import cases
 from . import labels as L
 from .fmt import MISSING, day_number, subject_ids
 
-FIRST_SCREENING = day_number(_dt.date(2021, 9, 1))
-ENROLMENT_DAYS = 330  # screening dates spread over 2021-09-01 .. 2022-07-27
+FIRST_SCREENING = day_number(_dt.date(2021, 9, 6))  # consent >= 2021-09-04, after SSTDTC 2021-08-31
+ENROLMENT_DAYS = 330  # screening dates spread over 2021-09-06 .. 2022-08-01; last Week 12 before 2022-11-15
 
 # Random-stream ids: each form draws from its own stream, so adding draws to one form never shifts another.
 STREAM_PLAN, STREAM_PASI, STREAM_VITALS, STREAM_AE, STREAM_DM, STREAM_INFUSION = 1, 2, 3, 4, 5, 6

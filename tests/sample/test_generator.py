@@ -374,3 +374,15 @@ def test_readme_expected_pasi_matches_data(study):
     for subject, visit, expected_p10, expected_pasi in rows:
         assert int(scores[(subject, visit)]) == int(expected_p10), (subject, visit)
         assert f"{int(expected_p10) // 10}.{int(expected_p10) % 10}" == expected_pasi
+
+
+def test_eligibility_criteria_match_the_trial_design_config(study):
+    yaml = pytest.importorskip("yaml")
+    config = REPO / "mappings" / "nct03745417" / "study.yaml"
+    if not config.exists():
+        pytest.skip("no study.yaml")
+    ti = {c["testcd"]: c["test"] for c in yaml.safe_load(config.read_text(encoding="utf-8"))["inclusion_exclusion"]}
+    failed = rows(study["ie.csv"], IEYN="No")
+    assert len(failed) > 0
+    for code, text in zip(failed.IECRIT, failed.IECRIT_T, strict=True):
+        assert ti.get(code) == text
