@@ -6,8 +6,10 @@
   (EXSTDTC where EXENDTC is empty). Only values complete to the day count (others are reported as
   ``dm-exposure-date-partial``); on a tie of days the value with a time wins, so the reference keeps
   its time when one was collected.
-- RFICDTC = the earliest DS.DSSTDTC with DSDECOD = ``ic_decod`` ("INFORMED CONSENT OBTAINED"), or
-  the DM column named by ``ic_column``; when neither is available an existing RFICDTC is kept.
+- RFICDTC = the earliest ``ic_domain``.``ic_var`` (DS.DSSTDTC) among records with DSDECOD =
+  ``ic_decod`` ("INFORMED CONSENT OBTAINED"; ``ic_decod: ""`` or a frame without DSDECOD: all
+  records), or the DM column named by ``ic_column``; when neither is available an existing RFICDTC
+  is kept (``dm-informed-consent-missing``).
 - RFPENDTC = the latest date complete to the day among all --DTC/--STDTC/--ENDTC of every frame in
   ``ctx.domains`` that has USUBJID, plus this DM (BRTHDTC excluded), compared as dates.
 - Screen failure = a DS record with DSDECOD = ``screen_failure_decod`` ("SCREEN FAILURE"), or an
@@ -76,15 +78,15 @@ def _activity_dates(dm: pd.DataFrame, domains: dict[str, pd.DataFrame]) -> pd.Da
 
 
 def _informed_consent(
-    dm: pd.DataFrame, ds: pd.DataFrame | None, ic_column: str | None, ic_decod: str
+    dm: pd.DataFrame, src: pd.DataFrame | None, ic_column: str | None, ic_var: str, ic_decod: str
 ) -> tuple[pd.Series, list[Issue]]:
     subj = text(dm, "USUBJID")
     if ic_column:
         return text(dm, ic_column), []
-    if ds is not None and {"DSDECOD", "DSSTDTC"} <= set(ds.columns):
-        ic = ds[text(ds, "DSDECOD").str.upper() == ic_decod.upper()]
-        return subj.map(pick_date(text(ic, "USUBJID"), text(ic, "DSSTDTC"), "first")).fillna("").astype(str), []
-    issue = Issue("dm-informed-consent-missing", WARNING, "no DS and no ic_column: RFICDTC not derived", dataset="DM")
+    if src is not None and ic_var in src.columns:
+        ic = src[text(src, "DSDECOD").str.upper() == ic_decod.upper()] if ic_decod and "DSDECOD" in src else src
+        return subj.map(pick_date(text(ic, "USUBJID"), text(ic, ic_var), "first")).fillna("").astype(str), []
+    issue = Issue("dm-informed-consent-missing", WARNING, "no consent frame/column: RFICDTC not derived", dataset="DM")
     return text(dm, "RFICDTC"), [issue]
 
 
@@ -135,6 +137,8 @@ def derive_dm_reference_dates(
     df: pd.DataFrame,
     ctx: DeriveContext,
     ic_column: str | None = None,
+    ic_domain: str = "DS",
+    ic_var: str = "DSSTDTC",
     ic_decod: str = "INFORMED CONSENT OBTAINED",
     screen_failure_decod: str = "SCREEN FAILURE",
     death_decod: str = "DEATH",
@@ -161,7 +165,7 @@ def derive_dm_reference_dates(
     first = subj.map(pick_date(ex_subj, ex_start, "first")).fillna("").astype(str).where(~sf, "")
     last = subj.map(pick_date(ex_subj, ex_end, "last")).fillna("").astype(str).where(~sf, "")
     out["RFSTDTC"], out["RFENDTC"], out["RFXSTDTC"], out["RFXENDTC"] = first, last, first, last
-    out["RFICDTC"], ic_issues = _informed_consent(df, ds, ic_column, ic_decod)
+    out["RFICDTC"], ic_issues = _informed_consent(df, ctx.domains.get(ic_domain), ic_column, ic_var, ic_decod)
     act = _activity_dates(out.drop(columns=["RFPENDTC"], errors="ignore"), ctx.domains)
     out["RFPENDTC"] = subj.map(pick_date(act["USUBJID"], act["v"], "last")).fillna("").astype(str)
     dead = (text(df, "DTHDTC") != "") | subj.isin(_ds_subjects(ds, death_decod))

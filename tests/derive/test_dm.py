@@ -105,3 +105,12 @@ def test_age_leap_day_and_mismatch(make_ctx):
     out, issues = get("age")(dm, make_ctx("DM"), ref="RFSTDTC", collected="AGE_RAW")
     assert out["AGE"].tolist() == [20.0, 21.0]
     assert [i.code for i in issues] == ["age-collected-mismatch"]
+
+
+def test_informed_consent_from_another_frame_or_missing(make_ctx):
+    ic = pd.DataFrame({"USUBJID": ["S1-01", "S1-01"], "ICDTC": ["2022-02-18", "2022-02-10"]})
+    out, issues = get("dm_reference_dates")(DM_IN, make_ctx("DM", EX=EX, IC=ic), ic_domain="IC", ic_var="ICDTC")
+    assert out["RFICDTC"].tolist() == ["2022-02-10", "", ""]
+    assert [i.code for i in issues] == ["dm-exposure-date-partial"]
+    _, issues = get("dm_reference_dates")(DM_IN, make_ctx("DM", EX=EX))
+    assert sorted(i.code for i in issues) == ["dm-exposure-date-partial", "dm-informed-consent-missing"]
