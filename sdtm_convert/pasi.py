@@ -369,6 +369,12 @@ def _derived_records(
     return out
 
 
+def _default_by(df: pd.DataFrame, p: str) -> list[str]:
+    """USUBJID + the visit columns present (VISITNUM, VISIT); the assessment date when there is no visit."""
+    visit = [c for c in ("VISITNUM", "VISIT") if c in df.columns]
+    return ["USUBJID", *(visit or [f"{p}DTC"])]
+
+
 @register("pasi_scores")
 def derive_pasi_scores(
     df: pd.DataFrame,
@@ -382,7 +388,7 @@ def derive_pasi_scores(
 
     ``df``: long findings frame (QS or RS) with the collected PASI items (``--TESTCD`` of the layout
     chosen by ``study.pasi``); other tests pass through untouched. An assessment is one group of
-    ``by`` (default ``USUBJID, VISITNUM``, or ``USUBJID, VISIT`` without VISITNUM). Derived records
+    ``by`` (default ``USUBJID`` + ``VISITNUM``/``VISIT`` where present, else ``--DTC``). Derived records
     carry the columns of the assessment's first item record (visit, date, provenance), with
     ``--DRVFL = "Y"``, ``--ORRES = ""``, ``--STRESC`` the exact text and ``--STRESN`` the number.
     Scores that cannot be derived (missing item) get no record unless ``keep_missing``.
@@ -390,7 +396,7 @@ def derive_pasi_scores(
     """
     p = (prefix or pasi_prefix(ctx.study)).upper()
     layout = pasi_items(ctx.study)
-    by = list(by) if by else ["USUBJID", "VISITNUM" if "VISITNUM" in df.columns else "VISIT"]
+    by = list(by) if by else _default_by(df, p)
     missing_cols = [c for c in [f"{p}TESTCD", *by] if c not in df.columns]
     if missing_cols:
         return df.copy(), [
@@ -460,4 +466,7 @@ def derive_pasi_scores(
     out = _derived_records(sub, gid, p, layout, scores, present)
     if not keep_missing:
         out = out[present.ravel()]
+    new = [c for c in out.columns if c not in kept.columns]  # e.g. --TEST when the input had only --TESTCD
+    if new:
+        kept = kept.assign(**{c: (np.nan if pd.api.types.is_numeric_dtype(out[c]) else "") for c in new})
     return pd.concat([kept, out], ignore_index=True), issues

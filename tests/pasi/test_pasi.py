@@ -369,3 +369,16 @@ def test_conflicting_duplicate_item_and_captured_total():
         ("pasi-item-duplicate", 8),
     ]
     assert (out["QSTESTCD"] == "PASI29").sum() == 0  # head erythema unknown → total missing; captured one dropped
+
+
+def test_minimal_frame_grouped_by_visit_label_gets_complete_columns():
+    ctx = ctx_for()
+    layout = pasi_items(ctx.study)
+    df = long_frame("QS", layout, [("P-001", 2.0, "2021-09-01", 7, EXAMPLE), ("P-001", 3.0, "2021-09-15", 9, EXAMPLE)])
+    df = df[["USUBJID", "QSTESTCD", "QSSTRESC", "VISIT", "__src_file", "__src_row"]]  # no VISITNUM, STRESN, TEST
+    out, issues = derive_pasi_scores(df, ctx)
+    assert issues == []
+    assert list(out.loc[out["QSTESTCD"] == "PASI29", "VISIT"]) == ["V2", "V3"]
+    assert set(out.columns) >= {"QSTEST", "QSCAT", "QSSTRESN", "QSDRVFL"}
+    items = out.iloc[:32]
+    assert set(items["QSTEST"]) == {""} and set(items["QSDRVFL"]) == {""} and items["QSSTRESN"].isna().all()
