@@ -15,18 +15,20 @@ from typing import Any
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
+import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
+import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset
-from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain
+from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain, resolve_name
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.reconcile import reconcile
 from sdtm_convert.spec.model import StudySpec, check_spec, load_spec
 from sdtm_convert.standards import load_ct
 
 Progress = Callable[[str], None]
-# derivations that need other domains finished first run in this order; the rest follow alphabetically
-DOMAIN_ORDER = ["DS", "EX", "DM", "SE"]
+# DM derives first (from the mapped EX and DS); the rest follow alphabetically
+DOMAIN_ORDER = ["DM"]  # DM reference dates and SE first: --DY, EPOCH and baseline flags need them
 SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
 
 
@@ -106,6 +108,17 @@ def _reject_orphans(mapped: dict[str, MappedDomain]) -> tuple[list[Issue], list[
     return issues, accounts
 
 
+def _resolve_params(value: Any, domain: str) -> Any:
+    """``--DTC`` → ``QSDTC`` inside derivation parameters (strings, lists and mappings)."""
+    if isinstance(value, str):
+        return resolve_name(value, domain)
+    if isinstance(value, list):
+        return [_resolve_params(v, domain) for v in value]
+    if isinstance(value, dict):
+        return {_resolve_params(k, domain): _resolve_params(v, domain) for k, v in value.items()}
+    return value
+
+
 def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], supp: dict[str, list[pd.DataFrame]],
                      progress: Progress) -> list[Issue]:
     issues: list[Issue] = []
@@ -115,7 +128,7 @@ def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], 
         ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=frames, options={"supp": {}})
         df = frames[code]
         for step in specs[code].derivations:
-            params = {k: v for k, v in step.items() if k != "name"}
+            params = {k: _resolve_params(v, code) for k, v in step.items() if k != "name"}
             df, step_issues = derive_pkg.get(step["name"])(df, ctx, **params)
             issues += step_issues
             frames[code] = df

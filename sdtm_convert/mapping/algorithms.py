@@ -72,19 +72,58 @@ def _recode(s: pd.Series, var: dict[str, Any]) -> pd.Series:
     return s
 
 
+def _fold(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+
+
+def _lossless_fold(text: str) -> bool:
+    """True when folding to ASCII only drops accents (every base character survives)."""
+    import unicodedata
+
+    bases = [c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)]
+    return all(ord(c) < 128 for c in bases)
+
+
 def _ascii(s: pd.Series, frame: pd.DataFrame, var: dict[str, Any], env: Env) -> tuple[pd.Series, list[Issue]]:
+    """XPT v5 wants ASCII: accents are folded (warning); text that cannot be folded without losing
+    characters (e.g. Chinese) is kept as collected with an error asking for a translation in the spec."""
     nonascii = ~s.str.fullmatch(r"[\x00-\x7f]*").fillna(True).astype(bool)
     if not nonascii.any() or var.get("ascii") == "keep":
         return s, []
-    import unicodedata
-
-    folded = s[nonascii].map(lambda t: unicodedata.normalize("NFKD", t).encode("ascii", "ignore").decode("ascii"))
-    issues = row_issues(frame, nonascii, "non-ascii-transliterated", WARNING,
-                        "non-ASCII text transliterated to ASCII for XPT v5 (original kept in this report)",
+    foldable = nonascii & s.map(_lossless_fold).astype(bool)
+    hard = nonascii & ~foldable
+    issues = row_issues(frame, foldable, "non-ascii-transliterated", WARNING,
+                        "non-ASCII accents folded to ASCII for XPT v5 (original value in this report)",
                         column=var.get("column"), env=env, variable=var["target"])
+    issues += row_issues(frame, hard, "non-ascii-untranslated", ERROR,
+                         "non-ASCII text cannot be written to XPT v5 and has no ASCII form; add a translation "
+                         "to this variable's 'map' in the mapping spec",
+                         column=var.get("column"), env=env, variable=var["target"])
     out = s.copy()
-    out[nonascii] = folded
+    out[foldable] = s[foldable].map(_fold)
     return out, issues
+
+
+def value_issues(frame: pd.DataFrame, mask: pd.Series, code: str, severity: str, message: str, *,
+                 column: str, env: Env, variable: str, values: pd.Series) -> list[Issue]:
+    """One issue per distinct offending value (first row as provenance, all rows in ``extra``)."""
+    if not mask.any():
+        return []
+    sub = frame.loc[mask]
+    vals = values.loc[sub.index].astype(str)
+    issues = []
+    for value, idx in vals.groupby(vals, sort=True).groups.items():
+        rows = sub.loc[idx]
+        first = rows.iloc[0]
+        subj = str(first[env.subject_column]) if env.subject_column and env.subject_column in rows else None
+        n = len(rows)
+        issues.append(Issue(code, severity, message + (f" ({n} rows)" if n > 1 else ""), file=first[SRC_FILE],
+                            row=int(first[SRC_ROW]), column=column, value=str(value), dataset=env.domain,
+                            variable=variable, usubjid=subj,
+                            extra={"rows": [int(r) for r in rows[SRC_ROW]]} if n > 1 else {}))
+    return issues
 
 
 @algorithm("hardcode_no_ct")
@@ -118,10 +157,10 @@ def assign_ct(frame, var, env):
     mapped, unmatched = codelist.map_values(s)
     severity = WARNING if codelist.extensible else ERROR
     kind = "extensible" if codelist.extensible else "non-extensible"
-    issues = row_issues(frame, unmatched, "ct-term-not-found", severity,
-                        f"collected value not in {kind} codelist {codelist.short_name} ({codelist.code}); kept as collected (upper-cased)",
-                        column=var["column"], env=env, variable=var["target"], values=raw)
-    out = mapped.fillna(s.str.upper())
+    issues = value_issues(frame, unmatched, "ct-term-not-found", severity,
+                          f"collected value not in {kind} codelist {codelist.short_name} ({codelist.code}); kept as collected",
+                          column=var["column"], env=env, variable=var["target"], values=raw)
+    out = mapped.fillna(s)
     return out.astype(str), issues
 
 

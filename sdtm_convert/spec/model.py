@@ -14,7 +14,7 @@ from typing import Any
 
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.mapping import conditions
-from sdtm_convert.spec.loader import load_yaml, load_yaml_validated
+from sdtm_convert.spec.loader import _line_of, load_yaml_validated, load_yaml_validated_with_node
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
 
@@ -62,16 +62,13 @@ def load_spec(folder: str | Path) -> StudySpec:
     for path in sorted(folder.glob("*.yaml")):
         if path.stem in NOT_DOMAIN_FILES:
             continue
-        data = load_yaml_validated(path, "domain")
-        _, node = load_yaml(path)
+        data, node = load_yaml_validated_with_node(path, "domain")
         code = study.pasi.domain if data["domain"] == "PASI" else data["domain"]
         domains.append(DomainSpec(code, str(path), data, node))
     return StudySpec(folder, study, raw, domains)
 
 
 def _line(spec: DomainSpec, path: list[Any]) -> int | None:
-    from sdtm_convert.spec.loader import _line_of
-
     return _line_of(spec.node, path)
 
 

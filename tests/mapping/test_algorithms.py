@@ -38,7 +38,7 @@ def test_hardcode(env):
 def test_assign_ct_recodes_synonyms_and_reports_misses(env):
     f = raw(SUBJ=["1", "2", "3", "4", "5"], GENDER=["Female", "female", "F", "Male", "Woman"])
     s, issues = run("assign_ct", f, env, column="GENDER", codelist="SEX")
-    assert s.tolist() == ["F", "F", "F", "M", "WOMAN"]
+    assert s.tolist() == ["F", "F", "F", "M", "Woman"]
     assert [(i.code, i.severity, i.row, i.column, i.value, i.usubjid) for i in issues] == [
         ("ct-term-not-found", "error", 5, "GENDER", "Woman", "5")]
 
@@ -46,7 +46,7 @@ def test_assign_ct_recodes_synonyms_and_reports_misses(env):
 def test_assign_ct_extensible_miss_is_warning(env):
     f = raw(SUBJ=["1"], ROUTE=["Via nasal tube xyz"])
     s, issues = run("assign_ct", f, env, column="ROUTE", codelist="ROUTE", )
-    assert issues[0].severity == "warning" and s.tolist() == ["VIA NASAL TUBE XYZ"]
+    assert issues[0].severity == "warning" and s.tolist() == ["Via nasal tube xyz"]
 
 
 def test_assign_ct_with_sponsor_map_and_pattern(env):
@@ -55,11 +55,25 @@ def test_assign_ct_with_sponsor_map_and_pattern(env):
     assert s.tolist() == ["MILD", "SEVERE"] and not issues
 
 
-def test_assign_no_ct_transliterates_non_ascii(env):
-    f = raw(SUBJ=["1", "2"], TERM=["Érythème", "Headache"])
+def test_assign_no_ct_folds_accents_and_refuses_untranslatable_text(env):
+    f = raw(SUBJ=["1", "2", "3"], TERM=["Érythème", "Headache", "头痛"])
     s, issues = run("assign_no_ct", f, env, column="TERM")
-    assert s.tolist() == ["Erytheme", "Headache"]
-    assert [(i.code, i.row, i.value) for i in issues] == [("non-ascii-transliterated", 1, "Érythème")]
+    assert s.tolist() == ["Erytheme", "Headache", "头痛"]
+    assert [(i.code, i.severity, i.row, i.value) for i in issues] == [
+        ("non-ascii-transliterated", "warning", 1, "Érythème"), ("non-ascii-untranslated", "error", 3, "头痛")]
+
+
+def test_translation_map_makes_text_ascii(env):
+    f = raw(SUBJ=["3"], TERM=["头痛"])
+    s, issues = run("assign_no_ct", f, env, column="TERM", map={"头痛": "Headache"})
+    assert s.tolist() == ["Headache"] and not issues
+
+
+def test_ct_misses_are_reported_once_per_value_with_all_rows(env):
+    f = raw(SUBJ=["1", "2", "3"], U=["x10^6 cells/kg", "mg", "x10^6 cells/kg"])
+    _, issues = run("assign_ct", f, env, column="U", codelist="UNIT")
+    assert [(i.code, i.severity, i.row, i.value, i.extra.get("rows")) for i in issues] == [
+        ("ct-term-not-found", "warning", 1, "x10^6 cells/kg", [1, 3])]
 
 
 def test_assign_number_range_and_integer(env):

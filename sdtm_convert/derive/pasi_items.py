@@ -1,0 +1,32 @@
+"""``pasi_items``: --TESTCD, --TEST and --CAT of collected PASI items from their item number.
+
+The mapping spec gives each collected PASI value its CDISC item number (1..16: E, I, D, A for head,
+upper limbs, trunk, lower limbs) in a working column; this derivation names the items with the
+layout the study chose (``study.pasi``: QS sponsor codes PASI01..16 or RS CDISC codes PASInn01..16),
+so one spec serves both domains. YAML: ``{name: pasi_items, item: __PASI_ITEM}``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.errors import ERROR, Issue
+from sdtm_convert.pasi import pasi_items
+
+
+@register("pasi_items")
+def derive_pasi_items(
+    df: pd.DataFrame, ctx: DeriveContext, item: str = "__PASI_ITEM"
+) -> tuple[pd.DataFrame, list[Issue]]:
+    p = ctx.domain
+    if item not in df.columns:
+        return df.copy(), [
+            Issue("derive-column-missing", ERROR, f"pasi_items needs column {item}", dataset=p, variable=item)
+        ]
+    layout = pasi_items(ctx.study).set_index("item")
+    number = pd.to_numeric(df[item], errors="coerce")
+    out = df.copy()
+    for var, col in (("TESTCD", "testcd"), ("TEST", "test"), ("CAT", "category")):
+        out[f"{p}{var}"] = number.map(layout[col]).fillna("").astype(str)
+    return out, []
