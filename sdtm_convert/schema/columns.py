@@ -69,7 +69,7 @@ def column_view(series: pd.Series) -> ColumnView:
         return _scalars(series, BOOLEAN)
     if pd.api.types.is_numeric_dtype(dtype):
         return _scalars(series, NUMBER)
-    if pd.api.types.is_string_dtype(dtype) and dtype != object:
+    if isinstance(dtype, pd.StringDtype):
         return _strings(series)
     arr = series.to_numpy(dtype=object)
     inferred = pd.api.types.infer_dtype(arr, skipna=True)

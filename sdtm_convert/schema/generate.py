@@ -47,9 +47,15 @@ def _sdtm_variables(domain: str) -> list[dict[str, Any]]:
     rows = sdtmig_domain_variables(domain)
     return [
         {
-            "name": r.name, "label": r.label, "type": r.type, "core": r.core, "role": r.role,
-            "codelists": list(r.codelist_codes), "value_domain": r.value_domain,
-            "value_list": _split_values(r.value_list), "order": int(r.order),
+            "name": r.name,
+            "label": r.label,
+            "type": r.type,
+            "core": r.core,
+            "role": r.role,
+            "codelists": list(r.codelist_codes),
+            "value_domain": r.value_domain,
+            "value_list": _split_values(r.value_list),
+            "order": int(r.order),
         }
         for r in rows.itertuples()
     ]
@@ -72,8 +78,13 @@ def _adamig_variable(structure: str, name: str) -> dict[str, Any]:
         for token, digits in m.groupdict().items():
             label = re.sub(rf"\b{token}\b", digits, label)
         return {
-            "name": name, "label": label, "type": r.type, "core": r.core, "role": None,
-            "codelists": list(r.codelist_codes), "value_domain": r.value_domain,
+            "name": name,
+            "label": label,
+            "type": r.type,
+            "core": r.core,
+            "role": None,
+            "codelists": list(r.codelist_codes),
+            "value_domain": r.value_domain,
             "value_list": _split_values(r.value_list),
         }
     raise KeyError(f"{name} is not an ADaMIG 1.3 {structure} variable")
@@ -160,8 +171,10 @@ def property_schema(var: dict[str, Any], ct, order: int, dataset: str) -> dict[s
 
 def _schema(meta: dict[str, Any], variables: list[dict[str, Any]]) -> dict[str, Any]:
     ct = load_ct(D.CT_VERSION)
-    props = {v["name"]: property_schema(v, ct, v.get("order", i), meta["x-dataset"])
-             for i, v in enumerate(variables, start=1)}
+    props = {
+        v["name"]: property_schema(v, ct, v.get("order", i), meta["x-dataset"])
+        for i, v in enumerate(variables, start=1)
+    }
     return {
         "$schema": D.SCHEMA_DRAFT,
         "title": f"{meta['x-dataset']} row ({meta['x-label']})",
@@ -181,8 +194,12 @@ def _tweak(dataset: str, variables: list[dict[str, Any]]) -> list[dict[str, Any]
 def sdtm_schema(dataset: str) -> dict[str, Any]:
     info = sdtmig_datasets().set_index("dataset").loc[dataset]
     meta = {
-        "x-dataset": dataset, "x-label": info["label"], "x-class": D.SDTM_CLASSES[info["class"]],
-        "x-structure": info["structure"], "x-keys": D.SDTM_DATASETS[dataset]["keys"], "x-standard": "SDTMIG 3.4",
+        "x-dataset": dataset,
+        "x-label": info["label"],
+        "x-class": D.SDTM_CLASSES[info["class"]],
+        "x-structure": info["structure"],
+        "x-keys": D.SDTM_DATASETS[dataset]["keys"],
+        "x-standard": "SDTMIG 3.4",
     }
     return _schema(meta, _tweak(dataset, _sdtm_variables(dataset)))
 
@@ -190,8 +207,12 @@ def sdtm_schema(dataset: str) -> dict[str, Any]:
 def adam_schema(dataset: str) -> dict[str, Any]:
     spec = D.ADAM_DATASETS[dataset]
     meta = {
-        "x-dataset": dataset, "x-label": spec["label"], "x-class": spec["class"],
-        "x-structure": spec["structure"], "x-keys": spec["keys"], "x-standard": "ADaMIG 1.3",
+        "x-dataset": dataset,
+        "x-label": spec["label"],
+        "x-class": spec["class"],
+        "x-structure": spec["structure"],
+        "x-keys": spec["keys"],
+        "x-standard": "ADaMIG 1.3",
     }
     return _schema(meta, _tweak(dataset, [_adam_variable(spec, ref) for ref in spec["variables"]]))
 

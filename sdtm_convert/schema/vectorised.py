@@ -49,11 +49,11 @@ def findings(df: pd.DataFrame, compiled: CompiledSchema, columns: list[str]) -> 
         if not rule.checks:
             continue
         col = column_view(df[name])
-        for kw, check in rule.checks:
+        for keyword, check in rule.checks:
             bad = np.flatnonzero(check(col))
             recs.append(bad)
             props.append(np.full(len(bad), p))
-            kws.append(np.full(len(bad), _KW_INDEX[kw]))
+            kws.append(np.full(len(bad), _KW_INDEX[keyword]))
     if not recs:
         return np.empty(0, np.intp), np.empty(0, np.intp), np.empty(0, np.intp)
     rec, prop, kw = (np.concatenate(a).astype(np.intp) for a in (recs, props, kws))
@@ -75,7 +75,8 @@ def _describe(rule: PropertyRule, kw: str, value: Any) -> tuple[str, str]:
     if kw == "const":
         return CODES[kw], f"{var} must be {s['const']!r}"
     if kw == "pattern":
-        return CODES[kw], f"{var}: value is not a valid {s.get('x-value-domain') or 'value for pattern ' + s['pattern']}"
+        what = s.get("x-value-domain") or f"value for pattern {s['pattern']}"
+        return CODES[kw], f"{var}: value is not a valid {what}"
     if kw in ("minLength", "maxLength"):
         return CODES[kw], f"{var}: {len(value)} characters, {kw} is {s[kw]}"
     return CODES[kw], f"{var}: value violates {kw} {s[kw]}"
@@ -95,11 +96,25 @@ def _cells(df: pd.DataFrame, name: str | None, rec: np.ndarray) -> list[Any]:
     return [json_value(v) for v in df[name].iloc[rec].tolist()]
 
 
-def _src_row(v: Any) -> int | None:
-    try:
-        return int(float(v))
-    except (TypeError, ValueError):
-        return None
+def _labels(df: pd.DataFrame, name: str | None, rec: np.ndarray) -> list[str | None]:
+    """Text of a provenance/subject column at ``rec``; missing or empty → None."""
+    if name is None or name not in df.columns:
+        return [None] * len(rec)
+    return [(v or None) if isinstance(v, str) else _text(json_value(v)) for v in df[name].iloc[rec].tolist()]
+
+
+def _src_rows(df: pd.DataFrame, name: str, rec: np.ndarray) -> list[int | None]:
+    nums = pd.to_numeric(df[name].iloc[rec], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    return [None if v != v else int(v) for v in nums.tolist()]
+
+
+def _values(df: pd.DataFrame, names: list[str], rec: np.ndarray, prop: np.ndarray) -> list[Any]:
+    values: list[Any] = [None] * len(rec)
+    for p in np.unique(prop):
+        at = np.flatnonzero(prop == p)
+        for i, v in zip(at.tolist(), _cells(df, names[p], rec[at])):
+            values[i] = v
+    return values
 
 
 def validate_frame(
@@ -117,32 +132,40 @@ def validate_frame(
     """
     provenance_cols = tuple(provenance_cols)
     compiled = compile_schema(schema)
-    columns = validated_columns(df, provenance_cols)
-    rec, prop, kw = findings(df, compiled, columns)
+    rec, prop, kw = findings(df, compiled, validated_columns(df, provenance_cols))
     if len(rec) == 0:
         return []
     names = list(compiled.properties)
     file_col, row_col = (provenance_cols + (None, None))[:2]
-    files = _cells(df, file_col, rec)
-    src_rows = _cells(df, row_col, rec) if row_col in df.columns else None
-    subjects = _cells(df, "USUBJID", rec)
-    values: list[Any] = [None] * len(rec)
-    for p in np.unique(prop):
-        at = np.flatnonzero(prop == p)
-        for i, v in zip(at, _cells(df, names[p], rec[at])):
-            values[i] = v
+    files = _labels(df, file_col, rec)
+    records = (rec + 1).tolist()
+    rows = _src_rows(df, row_col, rec) if row_col is not None and row_col in df.columns else records
+    subjects = _labels(df, "USUBJID", rec)
+    values = _values(df, names, rec, prop)
+    described: dict[tuple, tuple[str, str, str | None]] = {}
     issues = []
-    for i in range(len(rec)):
-        rule, keyword, value = compiled.properties[names[prop[i]]], KEYWORD_ORDER[kw[i]], values[i]
-        code, message = _describe(rule, keyword, value)
-        record = int(rec[i]) + 1
-        issues.append(Issue(
-            code, ERROR, message,
-            file=_text(files[i]) or None,
-            row=_src_row(src_rows[i]) if src_rows is not None else record,
-            value=None if keyword == "required" else _text(value),
-            dataset=dataset, variable=rule.name,
-            usubjid=_text(subjects[i]) or None,
-            extra={"record": record, "keyword": keyword},
-        ))
+    for i, (p, k) in enumerate(zip(prop.tolist(), kw.tolist())):
+        value = values[i]
+        key = (p, k, type(value), value)
+        if key not in described:
+            rule, keyword = compiled.properties[names[p]], KEYWORD_ORDER[k]
+            code, message = _describe(rule, keyword, value)
+            described[key] = (code, message, None if keyword == "required" else _text(value))
+        code, message, text = described[key]
+        # positional: code, severity, message, file, row, column, value, dataset, variable, usubjid, extra
+        issues.append(
+            Issue(
+                code,
+                ERROR,
+                message,
+                files[i],
+                rows[i],
+                None,
+                text,
+                dataset,
+                names[p],
+                subjects[i],
+                {"record": records[i], "keyword": KEYWORD_ORDER[k]},
+            )
+        )
     return issues

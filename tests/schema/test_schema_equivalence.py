@@ -44,6 +44,7 @@ def codes(df, schema, **kw):
 
 # (a) hand-made frames, one per keyword -------------------------------------------------------
 
+
 def test_required_column_absent_is_reported_per_record_and_optional_absent_is_not():
     df = pd.DataFrame({"ID": ["a", "b"], "CODE": ["A", "B"]})  # N required and absent; others optional
     assert_same_findings(df, SMALL)
@@ -57,8 +58,14 @@ def test_empty_required_char_is_one_required_missing_issue():
 
 
 def test_null_in_char_column_is_a_type_error_and_null_in_required_num_is_missing():
-    df = pd.DataFrame({"ID": ["a", None, np.nan], "CODE": pd.Series(["A", pd.NA, "B"], dtype="string"),
-                       "N": [1.0, np.nan, 3.0], "DTC": ["2021", np.nan, ""]})
+    df = pd.DataFrame(
+        {
+            "ID": ["a", None, np.nan],
+            "CODE": pd.Series(["A", pd.NA, "B"], dtype="string"),
+            "N": [1.0, np.nan, 3.0],
+            "DTC": ["2021", np.nan, ""],
+        }
+    )
     assert_same_findings(df, SMALL)
     got = codes(df, SMALL)
     assert (2, "N", "schema-required-missing") in got and (3, "ID", "schema-required-missing") in got
@@ -66,14 +73,16 @@ def test_null_in_char_column_is_a_type_error_and_null_in_required_num_is_missing
 
 
 def test_type_errors_across_dtypes():
-    df = pd.DataFrame({
-        "ID": pd.Series([1, "a", 2.5, True, pd.Timestamp("2021-01-01")], dtype=object),
-        "CODE": ["A"] * 5,
-        "N": pd.Series(["1", "2", "", "x", "3"], dtype="str"),
-        "M": pd.array([1, None, 0, 5, 1], dtype="Int64"),
-        "FLAG": [True, False, True, False, True],
-        "MIX": pd.Series(["x", 1.0, True, False, 1], dtype=object),
-    })
+    df = pd.DataFrame(
+        {
+            "ID": pd.Series([1, "a", 2.5, True, pd.Timestamp("2021-01-01")], dtype=object),
+            "CODE": ["A"] * 5,
+            "N": pd.Series(["1", "2", "", "x", "3"], dtype="str"),
+            "M": pd.array([1, None, 0, 5, 1], dtype="Int64"),
+            "FLAG": [True, False, True, False, True],
+            "MIX": pd.Series(["x", 1.0, True, False, 1], dtype=object),
+        }
+    )
     found = assert_same_findings(df, SMALL)
     assert (1, "ID", "type") in found and (4, "ID", "type") in found and (5, "ID", "type") in found
     assert (4, "M", "enum") in found and (4, "MIX", "enum") in found and (2, "MIX", "enum") not in found
@@ -86,10 +95,15 @@ def test_max_length_counts_characters_not_bytes():
 
 
 def test_enum_const_and_bounds():
-    df = pd.DataFrame({
-        "ID": ["a"] * 4, "CODE": ["A", "C", "a", "B"], "N": [-1.0, 0.0, 10.0, np.inf],
-        "M": [1.0, 0.0, 2.0, np.nan], "DOMAIN": ["AE", "DM", "", "AE"],
-    })
+    df = pd.DataFrame(
+        {
+            "ID": ["a"] * 4,
+            "CODE": ["A", "C", "a", "B"],
+            "N": [-1.0, 0.0, 10.0, np.inf],
+            "M": [1.0, 0.0, 2.0, np.nan],
+            "DOMAIN": ["AE", "DM", "", "AE"],
+        }
+    )
     assert_same_findings(df, SMALL)
     got = codes(df, SMALL)
     assert {(2, "CODE", "schema-enum"), (3, "CODE", "schema-enum"), (3, "M", "schema-enum")} <= got
@@ -98,9 +112,21 @@ def test_enum_const_and_bounds():
 
 @pytest.mark.parametrize(
     "value, ok",
-    [("2021", True), ("2021-03-15T10:30:15", True), ("2021---15", True), ("--12-15", True),
-     ("-----T07:15", True), ("2021-03-15T-:30", True), ("", True), ("2021---", False), ("2021-13-01", False),
-     ("2021\n", False), ("\u0662\u0660\u0662\u0661", False), ("2021-03-15 10:30", False), ("15MAR2021", False)],
+    [
+        ("2021", True),
+        ("2021-03-15T10:30:15", True),
+        ("2021---15", True),
+        ("--12-15", True),
+        ("-----T07:15", True),
+        ("2021-03-15T-:30", True),
+        ("", True),
+        ("2021---", False),
+        ("2021-13-01", False),
+        ("2021\n", False),
+        ("\u0662\u0660\u0662\u0661", False),
+        ("2021-03-15 10:30", False),
+        ("15MAR2021", False),
+    ],
 )
 def test_iso8601_pattern(value, ok):
     df = pd.DataFrame({"ID": ["a"], "CODE": ["A"], "N": [1.0], "DTC": [value], "LOOSE": ["xax\n"]})
@@ -109,19 +135,34 @@ def test_iso8601_pattern(value, ok):
 
 
 def test_real_schema_on_a_broken_dm():
-    dm = pd.DataFrame({
-        "STUDYID": ["S1", "S1", ""], "DOMAIN": ["DM", "DX", "DM"], "USUBJID": ["S1-1", "S1-2", "S1-3"],
-        "SUBJID": ["1", "2", "3"], "SITEID": ["01"] * 3, "SEX": ["M", "MALE", ""], "AGE": [30.0, np.nan, -1.0],
-        "AGEU": ["YEARS", "", "Years"], "RFSTDTC": ["2021-01-01", "2021-1-1", ""], "COUNTRY": ["CHN"] * 3,
-        "ARM": ["x" * 201, "", ""],
-        "__src_file": ["dm.csv"] * 3, "__src_row": ["4", "5", "6"],
-    })
+    dm = pd.DataFrame(
+        {
+            "STUDYID": ["S1", "S1", ""],
+            "DOMAIN": ["DM", "DX", "DM"],
+            "USUBJID": ["S1-1", "S1-2", "S1-3"],
+            "SUBJID": ["1", "2", "3"],
+            "SITEID": ["01"] * 3,
+            "SEX": ["M", "MALE", ""],
+            "AGE": [30.0, np.nan, -1.0],
+            "AGEU": ["YEARS", "", "Years"],
+            "RFSTDTC": ["2021-01-01", "2021-1-1", ""],
+            "COUNTRY": ["CHN"] * 3,
+            "ARM": ["x" * 201, "", ""],
+            "__src_file": ["dm.csv"] * 3,
+            "__src_row": ["4", "5", "6"],
+        }
+    )
     assert_same_findings(dm, load_schema("DM"))
     issues = validate_frame(dm, load_schema("DM"), dataset="DM")
     sex = next(i for i in issues if i.variable == "SEX" and i.extra["record"] == 2)
     assert (sex.code, sex.file, sex.row, sex.usubjid, sex.value) == ("schema-enum", "dm.csv", 5, "S1-2", "MALE")
-    assert {i.code for i in issues} >= {"schema-const", "schema-enum", "schema-pattern", "schema-max-length",
-                                       "schema-required-missing"}
+    assert {i.code for i in issues} >= {
+        "schema-const",
+        "schema-enum",
+        "schema-pattern",
+        "schema-max-length",
+        "schema-required-missing",
+    }
 
 
 def test_without_provenance_row_is_the_record_number():
@@ -150,12 +191,36 @@ def test_compiled_once_per_schema():
 # (b) Hypothesis: random frames from a small schema ---------------------------------------------
 
 _STRINGS = st.one_of(
-    st.sampled_from(["", "A", "B", "a", "AE", "x", "2021", "2021-03-15", "2021---15", "2021---", "2021-13",
-                     "2021-03-15T10:30", "aaaaaa", "ééééé", "2021\n", "\u0662\u0660\u0662\u0661"]),
+    st.sampled_from(
+        [
+            "",
+            "A",
+            "B",
+            "a",
+            "AE",
+            "x",
+            "2021",
+            "2021-03-15",
+            "2021---15",
+            "2021---",
+            "2021-13",
+            "2021-03-15T10:30",
+            "aaaaaa",
+            "ééééé",
+            "2021\n",
+            "\u0662\u0660\u0662\u0661",
+        ]
+    ),
     st.text(alphabet="aAB-0123T:é\n\u0662", max_size=7),
 )
-_SCALARS = st.one_of(_STRINGS, st.none(), st.just(np.nan), st.booleans(), st.integers(-3, 12),
-                     st.floats(allow_nan=True, allow_infinity=True, width=32))
+_SCALARS = st.one_of(
+    _STRINGS,
+    st.none(),
+    st.just(np.nan),
+    st.booleans(),
+    st.integers(-3, 12),
+    st.floats(allow_nan=True, allow_infinity=True, width=32),
+)
 _NUMBERS = st.one_of(st.floats(-2, 12), st.sampled_from([0.0, 1.0, 10.0, np.nan, np.inf, -np.inf]))
 
 
@@ -187,6 +252,7 @@ def test_random_frames_match_jsonschema(df):
 
 
 # (c) the CDISC pilot ---------------------------------------------------------------------------
+
 
 def read_pilot(name: str) -> pd.DataFrame:
     df, _ = pyreadstat.read_xport(str(PILOT / f"{name}.xpt"), encoding="cp1252" if name == "ts" else None)

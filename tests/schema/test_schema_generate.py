@@ -87,11 +87,20 @@ def test_adam_templates_are_instantiated():
 
 @pytest.mark.parametrize(
     "dataset, variable, value, ok",
-    [("TE", "TEDUR", "P14D", True), ("TE", "TEDUR", "PT2H", True), ("TE", "TEDUR", "P12W", True),
-     ("TE", "TEDUR", "P", False), ("TE", "TEDUR", "-P1D", False), ("TE", "TEDUR", "14 days", False),
-     ("QS", "QSELTM", "-PT15M", True), ("QS", "QSEVLINT", "-P1M", True),
-     ("QS", "QSEVLINT", "2021-01-01/2021-02-01", True), ("AE", "AESTDTC", "2021-01-01/2021-02-01", False),
-     ("SE", "SESTDTC", "2021-08-31T09:00", True), ("SE", "SESTDTC", "2021-02-30", True)],
+    [
+        ("TE", "TEDUR", "P14D", True),
+        ("TE", "TEDUR", "PT2H", True),
+        ("TE", "TEDUR", "P12W", True),
+        ("TE", "TEDUR", "P", False),
+        ("TE", "TEDUR", "-P1D", False),
+        ("TE", "TEDUR", "14 days", False),
+        ("QS", "QSELTM", "-PT15M", True),
+        ("QS", "QSEVLINT", "-P1M", True),
+        ("QS", "QSEVLINT", "2021-01-01/2021-02-01", True),
+        ("AE", "AESTDTC", "2021-01-01/2021-02-01", False),
+        ("SE", "SESTDTC", "2021-08-31T09:00", True),
+        ("SE", "SESTDTC", "2021-02-30", True),
+    ],
 )
 def test_iso8601_patterns(dataset, variable, value, ok):
     prop = load_schema(dataset)["properties"][variable]
