@@ -1,1 +1,47 @@
-"""Submission package: Define-XML 2.1, define.html, Dataset-JSON 1.1, manifest."""
+"""Submission package: Define-XML 2.1, define.html, Dataset-JSON 1.1, manifest.
+
+``write_define_bundle`` writes define.xml, its stylesheet and define.html into one folder; each file
+goes to a temporary name first and is renamed into place, so a reader never sees half a file.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from importlib import resources
+from pathlib import Path
+
+from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.package.define_html import render_define_html
+from sdtm_convert.package.define_xml import STYLESHEET, build_define
+
+__all__ = ["write_define_bundle", "build_define", "render_define_html"]
+
+
+def _atomic(path: Path, data: bytes) -> Path:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return path
+
+
+def write_define_bundle(out_dir: str | Path, datasets: list[DatasetMeta], **study_info) -> list[Path]:
+    """Write ``define.xml`` (+ ``define2-1.xsl``, which it references) and ``define.html`` into ``out_dir``.
+
+    ``study_info`` are the keyword arguments of :func:`build_define` (study_oid, study_name, description,
+    protocol, standard, ct_version, created, ... , issues). Returns the paths written.
+    """
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    xml = build_define(datasets, **study_info)
+    paths = [_atomic(out / "define.xml", xml)]
+    if study_info.get("stylesheet", STYLESHEET):
+        name = study_info.get("stylesheet", STYLESHEET)
+        xsl = (resources.files("sdtm_convert.package") / "templates" / STYLESHEET).read_bytes()
+        paths.append(_atomic(out / name, xsl))
+    paths.append(_atomic(out / "define.html", render_define_html(xml).encode("utf-8")))
+    return paths

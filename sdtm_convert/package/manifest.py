@@ -36,8 +36,9 @@ def _files(root: Path) -> list[Path]:
 
 
 def _entries(root: Path) -> list[dict]:
-    return [{"path": p.relative_to(root).as_posix(), "size": p.stat().st_size, "sha256": sha256(p)}
-            for p in _files(root)]
+    return [
+        {"path": p.relative_to(root).as_posix(), "size": p.stat().st_size, "sha256": sha256(p)} for p in _files(root)
+    ]
 
 
 def write_manifest(root: str | Path, *, extra: dict | None = None) -> Path:
@@ -68,6 +69,8 @@ def verify_manifest(root: str | Path) -> list[Issue]:
             issues.append(Issue("manifest-file-missing", ERROR, "listed in the manifest but not present", file=rel))
         elif p.stat().st_size != entry.get("size") or sha256(p) != entry.get("sha256"):
             issues.append(Issue("manifest-file-changed", ERROR, "size or SHA-256 differs from the manifest", file=rel))
-    issues += [Issue("manifest-file-unlisted", ERROR, "present but not in the manifest", file=rel)
-               for rel in sorted(set(present) - set(listed))]
+    issues += [
+        Issue("manifest-file-unlisted", ERROR, "present but not in the manifest", file=rel)
+        for rel in sorted(set(present) - set(listed))
+    ]
     return issues

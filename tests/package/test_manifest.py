@@ -41,7 +41,10 @@ def test_verify_detects_changed_missing_and_unlisted_files(tmp_path):
     (tmp_path / "b.txt").unlink()
     (tmp_path / "new.txt").write_text("n")
     assert [(i.code, i.file) for i in verify_manifest(tmp_path)] == [
-        ("manifest-file-changed", "A.txt"), ("manifest-file-missing", "b.txt"), ("manifest-file-unlisted", "new.txt")]
+        ("manifest-file-changed", "A.txt"),
+        ("manifest-file-missing", "b.txt"),
+        ("manifest-file-unlisted", "new.txt"),
+    ]
 
 
 def test_verify_without_manifest(tmp_path):
