@@ -231,13 +231,21 @@ def frames(draw):
     for name in SMALL["properties"]:
         if draw(st.integers(0, 5)) == 0:
             continue  # column absent
-        kind = draw(st.sampled_from(["str", "object", "float", "int", "bool"]))
+        kind = draw(st.sampled_from(["str", "object", "float", "int", "bool", "category", "Int64"]))
         if kind == "str":
             data[name] = pd.Series(draw(st.lists(st.one_of(_STRINGS, st.none()), min_size=n, max_size=n)), dtype="str")
         elif kind == "object":
             data[name] = pd.Series(draw(st.lists(_SCALARS, min_size=n, max_size=n)), dtype=object)
         elif kind == "float":
             data[name] = pd.Series(draw(st.lists(_NUMBERS, min_size=n, max_size=n)), dtype="float64")
+        elif kind == "category":
+            data[name] = pd.Series(
+                draw(st.lists(st.one_of(_STRINGS, st.none()), min_size=n, max_size=n)), dtype="category"
+            )
+        elif kind == "Int64":
+            data[name] = pd.Series(
+                draw(st.lists(st.one_of(st.integers(-2, 12), st.none()), min_size=n, max_size=n)), dtype="Int64"
+            )
         elif kind == "int":
             data[name] = pd.Series(draw(st.lists(st.integers(-2, 12), min_size=n, max_size=n)), dtype="int64")
         else:
