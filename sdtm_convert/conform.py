@@ -87,7 +87,10 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
             out[name] = col.astype("string").fillna("").astype(str)
     if "DOMAIN" in out.columns and not domain.startswith("SUPP"):
         out["DOMAIN"] = domain
-    sort_keys = [k for k in (keys or []) if k in out.columns]
+    seq = f"{domain}SEQ"
+    # record order: by subject and --SEQ where the domain has one (as sponsors and the CDISC pilot do),
+    # else by the dataset keys
+    sort_keys = ["USUBJID", seq] if seq in out.columns and "USUBJID" in out.columns else [k for k in (keys or []) if k in out.columns]
     order = out.sort_values(sort_keys, kind="stable").index if sort_keys else out.index
     data = out.loc[order].reset_index(drop=True)
     lineage = _lineage(domain, df.loc[order], data)
