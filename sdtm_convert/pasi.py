@@ -310,22 +310,23 @@ def _issue(code: str, severity: str, message: str, rec: pd.Series, p: str, with_
 
 def _layout_item(df: pd.DataFrame, p: str, layout: pd.DataFrame) -> np.ndarray:
     """Layout item number (1..29) of each record, 0 for records that are not PASI items."""
-    pos = pd.Index(layout["testcd"]).get_indexer(df[f"{p}TESTCD"])
-    item = np.where(pos >= 0, pos + 1, 0)
+    codes, uniques = pd.factorize(df[f"{p}TESTCD"])  # map the few distinct codes, not every record
+    item_of_unique = np.append(pd.Index(layout["testcd"]).get_indexer(uniques) + 1, 0)  # code -1 (NaN) → 0
+    item = item_of_unique[codes]
     if f"{p}CAT" in df.columns:
-        cat = df[f"{p}CAT"]
-        ok = (cat.isna() | cat.isin(["", layout["category"].iloc[0]])).to_numpy()
-        item = np.where(ok, item, 0)
+        codes, uniques = pd.factorize(df[f"{p}CAT"])
+        ok_unique = np.append(pd.Index(uniques).isin(["", layout["category"].iloc[0]]), True)  # NaN: no category
+        item = np.where(ok_unique[codes], item, 0)
     return item
 
 
 def _wide(gid: np.ndarray, item: np.ndarray, values: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(n, 16) array of item values; returns it and a per-record mask of conflicting duplicates."""
-    key = pd.Series(gid * 32 + item)
-    dup = key.duplicated(keep=False).to_numpy()
+    key = gid * 16 + (item - 1)
+    dup = np.bincount(key, minlength=16 * n)[key] > 1
     conflict = np.zeros(len(gid), dtype=bool)
     if dup.any():
-        d = pd.DataFrame({"key": key[dup].to_numpy(), "v": np.nan_to_num(values[dup], nan=-1.0)})
+        d = pd.DataFrame({"key": key[dup], "v": np.nan_to_num(values[dup], nan=-1.0)})
         conflict[np.flatnonzero(dup)] = (d.groupby("key")["v"].transform("nunique") > 1).to_numpy()
     arr = np.full((n, 16), np.nan)
     arr[gid, item - 1] = values
@@ -343,30 +344,49 @@ def _strings(values, like: pd.Series | None):  # type: ignore[no-untyped-def]
 
 
 def _derived_records(
-    sub: pd.DataFrame, gid: np.ndarray, p: str, layout: pd.DataFrame, scores: np.ndarray, present: np.ndarray
+    sub: pd.DataFrame,
+    gid: np.ndarray,
+    p: str,
+    layout: pd.DataFrame,
+    scores: np.ndarray,
+    present: np.ndarray,
+    keep_missing: bool,
 ) -> pd.DataFrame:
-    """13 records per assessment, built from the assessment's first item record (visit, date, provenance)."""
+    """13 records per assessment, built from the assessment's first item record (visit, date, provenance).
+
+    Without ``keep_missing`` a score that cannot be derived gets no record.
+    """
     n = scores.shape[0]
     _, first = np.unique(gid, return_index=True)
-    out = sub.iloc[np.repeat(first, 13)].reset_index(drop=True)
+    keep = np.ones(13 * n, dtype=bool) if keep_missing else present.ravel()
+    rows = np.repeat(first, 13)[keep]  # the source record of each derived record
+    per_item = np.tile(np.arange(13), n)[keep]
+    blank = np.zeros(len(rows), dtype=np.int64)
     derived = layout[~layout["collected"]]
-    per_item = np.tile(np.arange(13), n)
-
-    def col(name: str, small, take: np.ndarray) -> None:  # type: ignore[no-untyped-def]
-        out[name] = _strings(small, sub[name] if name in sub.columns else None).take(take)
-
-    col(f"{p}TESTCD", derived["testcd"], per_item)
-    col(f"{p}TEST", derived["test"], per_item)
-    col(f"{p}CAT", derived["category"], per_item)
-    col(f"{p}ORRES", [""], np.zeros(len(out), dtype=np.int64))
-    col(f"{p}STRESC", _text_table(), _text_codes(scores, present).ravel())
-    out[f"{p}STRESN"] = format_scores(scores, present)[1].ravel()
-    col(f"{p}DRVFL", ["Y"], np.zeros(len(out), dtype=np.int64))
-    for suffix in _ITEM_LEVEL:
-        name = f"{p}{suffix}"
-        if name in out.columns:
-            out[name] = np.nan if pd.api.types.is_numeric_dtype(out[name]) else ""
-    return out
+    new = {
+        f"{p}TESTCD": (derived["testcd"], per_item),
+        f"{p}TEST": (derived["test"], per_item),
+        f"{p}CAT": (derived["category"], per_item),
+        f"{p}ORRES": ([""], blank),
+        f"{p}STRESC": (_text_table(), _text_codes(scores, present).ravel()[keep]),
+        f"{p}DRVFL": (["Y"], blank),
+    }
+    item_level = [f"{p}{x}" for x in _ITEM_LEVEL if f"{p}{x}" in sub.columns]
+    carried = [c for c in sub.columns if c not in new and c not in item_level and c != f"{p}STRESN"]
+    base = sub[carried].iloc[rows]
+    data: dict[str, object] = {}
+    for c in [*sub.columns, *[c for c in [*new, f"{p}STRESN"] if c not in sub.columns]]:
+        if c in new:
+            small, take = new[c]
+            data[c] = _strings(small, sub[c] if c in sub.columns else None).take(take)
+        elif c == f"{p}STRESN":
+            data[c] = format_scores(scores, present)[1].ravel()[keep]
+        elif c in item_level:
+            numeric = pd.api.types.is_numeric_dtype(sub[c])
+            data[c] = np.full(len(rows), np.nan) if numeric else _strings([""], sub[c]).take(blank)
+        else:
+            data[c] = base[c].array
+    return pd.DataFrame(data)
 
 
 def _default_by(df: pd.DataFrame, p: str) -> list[str]:
@@ -463,9 +483,7 @@ def derive_pasi_scores(
             )
         )
     scores, present = score_tenths(arr)
-    out = _derived_records(sub, gid, p, layout, scores, present)
-    if not keep_missing:
-        out = out[present.ravel()]
+    out = _derived_records(sub, gid, p, layout, scores, present, keep_missing)
     new = [c for c in out.columns if c not in kept.columns]  # e.g. --TEST when the input had only --TESTCD
     if new:
         kept = kept.assign(**{c: (np.nan if pd.api.types.is_numeric_dtype(out[c]) else "") for c in new})
