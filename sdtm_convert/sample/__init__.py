@@ -8,8 +8,8 @@ in :mod:`sdtm_convert.sample.cases`. Same ``(subjects, seed, sites)`` → byte-i
 
 from __future__ import annotations
 
+import csv
 import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -48,14 +48,16 @@ def build_frames(subjects: int = 30, seed: int = DEFAULT_SEED, sites: int = 2) -
 
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
-    """UTF-8, comma, header, "\\n" line ends, minimal quoting; temp file + rename (never half-written)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    """UTF-8, comma, header, "\\n" line ends, minimal quoting (csv.QUOTE_MINIMAL); temp file + rename."""
+    tmp = path.with_name(f".{path.name}.tmp")  # plain open(): normal permissions, unlike mkstemp
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            df.to_csv(fh, index=False, lineterminator="\n")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+            writer.writerow(list(df.columns))
+            writer.writerows(zip(*(df[c].tolist() for c in df.columns), strict=True))
         os.replace(tmp, path)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 

@@ -142,7 +142,7 @@ def infusion(plan: Plan, seed: int) -> pd.DataFrame:
     day = np.where(given, plan.visit_day[subj, vis], fmt.MISSING)
     y, m = _year_month(np.where(given, day, 0))
     batch = g.integers(1, 4, len(subj))
-    lot = np.char.add(np.char.add("UC", fmt._zfill((y % 100) * 100 + m, 4)), np.char.add("-", fmt._zfill(batch, 2)))
+    lot = "UC" + fmt.zfill((y % 100) * 100 + m, 4) + "-" + fmt.zfill(batch, 2)
     missed = ~plan.visit_done[subj, vis]
     not_given = ~given
     return frame(

@@ -60,9 +60,18 @@ def edc_times(minutes: np.ndarray) -> np.ndarray:
     return out
 
 
+def _by_unique(values: np.ndarray, render) -> np.ndarray:
+    """Apply ``render`` to each distinct value only (values are few: days, small integers)."""
+    values = np.asarray(values, dtype=np.int64)
+    if values.size == 0:
+        return np.zeros(0, dtype=object)
+    uniq, inv = np.unique(values, return_inverse=True)
+    return np.array([render(v) for v in uniq.tolist()], dtype=object)[inv.reshape(values.shape)]
+
+
 def integers(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
     """Plain base-10 integers; ``""`` where ``missing``."""
-    out = np.asarray(values, dtype=np.int64).astype(str).astype(object)
+    out = _by_unique(values, str)
     if missing is not None:
         out[np.asarray(missing, dtype=bool)] = ""
     return out
@@ -70,10 +79,7 @@ def integers(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarra
 
 def tenths(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
     """One-decimal text from integer tenths (``624`` → ``"62.4"``), exact, no float formatting."""
-    v = np.asarray(values, dtype=np.int64)
-    whole = (v // 10).astype(str).astype(object)
-    frac = (v % 10).astype(str).astype(object)
-    out = whole + "." + frac
+    out = _by_unique(values, lambda v: f"{v // 10}.{v % 10}")
     if missing is not None:
         out[np.asarray(missing, dtype=bool)] = ""
     return out
@@ -88,15 +94,15 @@ def labels(table: np.ndarray, codes: np.ndarray, missing: np.ndarray | None = No
     return out
 
 
-def _zfill(values: np.ndarray, width: int) -> np.ndarray:
-    text = np.asarray(values).astype(str)
-    return np.char.zfill(text, width) if text.size else text
+def zfill(values: np.ndarray, width: int) -> np.ndarray:
+    """Zero-padded non-negative integers as text (``zfill([1], 2)`` → ``["01"]``)."""
+    return _by_unique(values, lambda v: str(v).zfill(width))
 
 
 def subject_ids(site: np.ndarray, seq: np.ndarray) -> np.ndarray:
     """``SS-NNN`` (site two digits, subject number within site at least three digits)."""
-    return np.char.add(np.char.add(_zfill(site, 2), "-"), _zfill(seq, 3)).astype(object)
+    return zfill(site, 2) + "-" + zfill(seq, 3)
 
 
 def site_ids(site: np.ndarray) -> np.ndarray:
-    return _zfill(site, 2).astype(object)
+    return zfill(site, 2)
