@@ -32,7 +32,10 @@ from sdtm_convert.package._sasdates import from_iso, to_iso
 VERSION = "1.1.0"
 TEMPORAL = ("date", "datetime", "time")
 _SCHEMAS = resources.files("sdtm_convert") / "data" / "schemas" / "dataset-json"
-_DUMP = {"ensure_ascii": False, "separators": (",", ":"), "allow_nan": False}
+
+
+def _dumps(obj: object) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def column_types(v: VariableMeta, values: pd.Series | None = None) -> dict[str, str]:
@@ -74,7 +77,7 @@ def _num_cell(x: float, col: dict) -> object:
 
 
 def _cells(df: pd.DataFrame, cols: list[dict]) -> list[list]:
-    out = []
+    out: list[list] = []
     for col in cols:
         s = df[col["name"]]
         if "length" in col:  # Char
@@ -141,13 +144,13 @@ def write_dataset_json(
 
     def write(fh) -> None:
         if ndjson:
-            fh.write(json.dumps(header, **_DUMP) + "\n")
+            fh.write(_dumps(header) + "\n")
             for row in _rows(df, cols):
-                fh.write(json.dumps(list(row), **_DUMP) + "\n")
+                fh.write(_dumps(list(row)) + "\n")
             return
-        fh.write(json.dumps(header, **_DUMP)[:-1] + ',"rows":[')
+        fh.write(_dumps(header)[:-1] + ',"rows":[')
         for i, row in enumerate(_rows(df, cols)):
-            fh.write(("," if i else "") + "\n" + json.dumps(list(row), **_DUMP))
+            fh.write(("," if i else "") + "\n" + _dumps(list(row)))
         fh.write("\n]}\n")
 
     return _atomic_write(Path(path), write)

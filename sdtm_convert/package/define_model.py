@@ -35,6 +35,7 @@ class _Doc:
         self.def_ns = "http://www.cdisc.org/ns/def/v" + (define_version(tree) or "2.1")
         self.ns = {"odm": NS_ODM, "def": self.def_ns, "xlink": NS_XLINK, "arm": NS_ARM}
         self.anchors: dict[str, str] = {}
+        self.wcs = {el.get("OID"): el for el in self.findall(".//def:WhereClauseDef")}
         used: set[str] = set()
         for el in self.root.iter():
             if not isinstance(el.tag, str):
@@ -144,15 +145,12 @@ def _datasets(doc: _Doc, items: dict, names) -> list[dict]:
 
 
 def _where(doc: _Doc, wc_oid: str | None, items: dict) -> list[dict]:
-    if not hasattr(doc, "wcs"):
-        doc.wcs = {el.get("OID"): el for el in doc.findall(".//def:WhereClauseDef")}
-    wc = doc.wcs.get(wc_oid)
+    wc = doc.wcs.get(wc_oid) if wc_oid else None
     if wc is None:
         return []
     out = []
     for rc in doc.findall("odm:RangeCheck", wc):
         oid = doc.attr(rc, "def:ItemOID")
-        item = items.get(oid)
         out.append(
             {
                 "variable": doc.ref(oid, _item_name(items, oid)),

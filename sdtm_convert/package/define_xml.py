@@ -221,9 +221,10 @@ def _origin(el, origin_type: str, source: str | None, text: str | None) -> None:
 def _item_def(
     mdv, oid: str, var: VariableMeta | ValueLevel, parent: VariableMeta, ds: str, ctx: _Ctx, comment_oid: str
 ) -> etree._Element:
-    is_vl = isinstance(var, ValueLevel)
-    data_type = var.type if is_vl else var.data_type
-    length = (var.length or parent.length) if is_vl else var.length
+    if isinstance(var, ValueLevel):
+        data_type, length, display_format, source = var.type, var.length or parent.length, None, None
+    else:
+        data_type, length, display_format, source = var.data_type, var.length, var.display_format, var.source
     name = parent.name
     digits = var.significant_digits
     if data_type == "float" and digits is None:
@@ -246,14 +247,14 @@ def _item_def(
             "Length": length if data_type in _LENGTH_TYPES else None,
             "SignificantDigits": digits if data_type == "float" else None,
             "SASFieldName": name,
-            "def:DisplayFormat": None if is_vl else var.display_format,
+            "def:DisplayFormat": display_format,
             "def:CommentOID": _comment(ctx, comment_oid, var.comment),
         },
     )
     description(el, var.label)
     if var.codelist and codelist_oid(var.codelist, ctx.ct) in ctx.codelists:
         sub(el, "CodeListRef", {"CodeListOID": codelist_oid(var.codelist, ctx.ct)})
-    _origin(el, var.origin_type, var.origin_source, None if is_vl else var.source)
+    _origin(el, var.origin_type, var.origin_source, source)
     return el
 
 
