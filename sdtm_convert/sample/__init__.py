@@ -14,21 +14,24 @@ from pathlib import Path
 
 import pandas as pd
 
+from ..errors import SdtmConvertError, fatal
 from . import assessments, forms
 from .ae import ae, ae_meddra, ae_records
 from .faults import FAULTS, apply_faults
 from .labels import STUDYID
 from .plan import build_plan
 
-__all__ = ["generate_study", "build_frames", "FAULTS", "DEFAULT_SEED"]
+__all__ = ["generate_study", "build_frames", "FAULTS", "DEFAULT_SEED", "SdtmConvertError"]
 
 DEFAULT_SEED = 20211031
 
 
 def build_frames(subjects: int = 30, seed: int = DEFAULT_SEED, sites: int = 2) -> dict[str, pd.DataFrame]:
     """All raw forms as text frames, keyed by file name, in a fixed order."""
-    if subjects < 1 or not 1 <= sites <= 99:
-        raise ValueError("subjects must be >= 1 and sites between 1 and 99")
+    if int(subjects) < 1 or not 1 <= int(sites) <= 99:
+        raise fatal(
+            "sample-argument-invalid", f"subjects must be >= 1 and sites 1-99 (got subjects={subjects}, sites={sites})"
+        )
     plan = build_plan(int(subjects), int(seed), int(sites))
     records = ae_records(plan, seed)
     frames = {
@@ -73,12 +76,17 @@ def generate_study(
 
     Summary: ``{"study", "subjects", "seed", "sites", "faults", "out_dir", "files": {name: data rows}}``.
     Only ``*.csv`` files named in ``files`` are written; nothing else in ``out_dir`` is touched.
+    Bad arguments, unknown faults and write failures raise :class:`SdtmConvertError` (codes
+    ``sample-argument-invalid``, ``sample-fault-unknown``, ``sample-write-failed``).
     """
     frames = apply_faults(build_frames(subjects, seed, sites), tuple(faults))
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
-    for name, df in frames.items():
-        _write_csv(df, out / name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, df in frames.items():
+            _write_csv(df, out / name)
+    except OSError as exc:
+        raise fatal("sample-write-failed", f"cannot write the sample study: {exc}", file=str(out)) from None
     return {
         "study": STUDYID,
         "subjects": int(subjects),

@@ -11,6 +11,8 @@ from collections.abc import Callable
 
 import pandas as pd
 
+from ..errors import fatal
+
 Frames = dict[str, pd.DataFrame]
 FAULTS: dict[str, Callable[[Frames], Frames]] = {}
 
@@ -72,7 +74,7 @@ def duplicate_key(frames: Frames) -> Frames:
 def apply_faults(frames: Frames, names: tuple[str, ...] | list[str]) -> Frames:
     unknown = [n for n in names if n not in FAULTS]
     if unknown:
-        raise ValueError(f"unknown fault(s) {unknown}; known: {sorted(FAULTS)}")
+        raise fatal("sample-fault-unknown", f"unknown fault(s) {unknown}; known: {sorted(FAULTS)}")
     for name in names:
         frames = FAULTS[name](frames)
     return frames

@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sdtm_convert.errors import SdtmConvertError
 from sdtm_convert.sample import FAULTS, build_frames, generate_study
 from sdtm_convert.sample import labels as L
 
@@ -361,8 +362,24 @@ def test_faults_change_the_output_and_unknown_faults_are_refused(tmp_path):
             not read(tmp_path / name, f).equals(df.astype(str)) for f, df in clean.items() if f in summary["files"]
         )
         assert changed, name
-    with pytest.raises(ValueError):
+    with pytest.raises(SdtmConvertError) as err:
         generate_study(tmp_path / "x", faults=("no-such-fault",))
+    assert err.value.issue.code == "sample-fault-unknown"
+
+
+@pytest.mark.parametrize(("subjects", "sites"), [(0, 2), (10, 0), (10, 100)])
+def test_bad_arguments_are_fatal_issues(subjects, sites, tmp_path):
+    with pytest.raises(SdtmConvertError) as err:
+        generate_study(tmp_path, subjects=subjects, sites=sites)
+    assert err.value.issue.code == "sample-argument-invalid"
+
+
+def test_unwritable_output_is_a_fatal_issue(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(SdtmConvertError) as err:
+        generate_study(blocker / "sub", subjects=2)
+    assert err.value.issue.code == "sample-write-failed"
 
 
 def test_readme_expected_pasi_matches_data(study):
