@@ -70,6 +70,14 @@ VALUE_DOMAIN_PATTERNS = {
 # Name suffix -> pattern kind; wins over the value domain (elapsed times may be negative).
 SUFFIX_PATTERNS = {"DTC": "datetime", "ELTM": "signed-duration", "EVLINT": "duration-or-interval"}
 
+# Subsets of the NY codelist (C66742: N, NA, U, Y) that the SDTMIG 3.4 CDISC Notes prescribe:
+# (variable-name regex, allowed values, where the rule comes from).
+NY_SUBSETS: list[tuple[str, list[str], str]] = [
+    (r"[A-Z]{2}(?:LOBXFL|BLFL|DRVFL|PRESP)|DTHFL", ["Y"], 'SDTMIG 3.4 notes: "Y" or null'),
+    (r"AES(?:ER|CAN|CONG|DISAB|DTH|HOSP|LIFE|OD|MIE)|AECONTRT", ["N", "Y"], 'SDTMIG 3.4 notes: "Y" or "N"'),
+]
+NY_CODELIST = "C66742"
+
 # Per-variable overrides, keyed by (dataset, variable); applied last.
 VARIABLE_TWEAKS: dict[tuple[str, str], dict] = {
     ("TS", "TSVALNF"): {"value_list": NULL_FLAVORS, "value_list_source": "ISO 21090 NullFlavor"},

@@ -12,7 +12,8 @@ Conventions (one row = one JSON object whose properties are the variables):
 - ``required`` = the *Req* variables (a row must carry them, even if a Perm column may be absent).
 - ``const`` for DOMAIN; ``enum`` (sorted terms + ``""``) only when every codelist of the variable is
   non-extensible, or for a closed value list (ADaMIG value lists such as ``Y; N``, ISO 21090
-  NullFlavor); extensible codelists are annotations only (sponsor terms are allowed).
+  NullFlavor, the NY subsets the SDTMIG notes prescribe: ``--BLFL`` "Y" or null, ``AESER`` "Y"/"N");
+  extensible codelists are annotations only (sponsor terms are allowed).
 - ``pattern`` for ISO 8601 datetimes (``--DTC`` or the ISO 8601 datetime value domain) and durations
   (see :mod:`sdtm_convert.schema.patterns`).
 - Annotations (read by define.xml and the validator from the same place): ``x-label``, ``x-core``,
@@ -187,8 +188,17 @@ def _schema(meta: dict[str, Any], variables: list[dict[str, Any]]) -> dict[str, 
     }
 
 
+def _ny_subset(var: dict[str, Any]) -> dict[str, Any]:
+    if var["codelists"] != [D.NY_CODELIST]:
+        return {}
+    for regex, values, source in D.NY_SUBSETS:
+        if re.fullmatch(regex, var["name"]):
+            return {"value_list": values, "value_list_source": source}
+    return {}
+
+
 def _tweak(dataset: str, variables: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [{**v, **D.VARIABLE_TWEAKS.get((dataset, v["name"]), {})} for v in variables]
+    return [{**v, **_ny_subset(v), **D.VARIABLE_TWEAKS.get((dataset, v["name"]), {})} for v in variables]
 
 
 def sdtm_schema(dataset: str) -> dict[str, Any]:

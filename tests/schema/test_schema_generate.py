@@ -64,8 +64,17 @@ def test_enum_only_for_non_extensible_codelists(name):
             assert lists and not prop["x-extensible"]
             terms = set().union(*(ct.codelist(c["code"]).values for c in lists))
             assert set(prop["enum"]) == terms | {""}, var
+        elif prop.get("x-enum-source", "").startswith("SDTMIG 3.4 notes"):
+            assert [c["name"] for c in lists] == ["NY"] and set(prop["enum"]) - {""} < ct.codelist("NY").values
         elif lists and prop["x-extensible"]:
             assert "enum" not in prop, var
+
+
+def test_ny_flags_use_the_sdtmig_subsets():
+    assert load_schema("QS")["properties"]["QSBLFL"]["enum"] == ["", "Y"]
+    assert load_schema("DM")["properties"]["DTHFL"]["enum"] == ["", "Y"]
+    assert load_schema("AE")["properties"]["AESER"]["enum"] == ["", "N", "Y"]
+    assert load_schema("SV")["properties"]["SVOCCUR"]["enum"] == ["", "N", "NA", "U", "Y"]
 
 
 def test_schema_lookup_by_dataset_name():
