@@ -403,3 +403,17 @@ def test_eligibility_criteria_match_the_trial_design_config(study):
     assert len(failed) > 0
     for code, text in zip(failed.IECRIT, failed.IECRIT_T, strict=True):
         assert ti.get(code) == text
+
+
+@pytest.mark.parametrize("subjects", [15, 250])
+def test_scripted_cases_exist_at_other_sizes(subjects):
+    frames = build_frames(subjects=subjects)
+    ds = frames["disposition.csv"].set_index("SUBJECT")
+    assert ds.loc["02-001", "DSREAS"] == "Screen Failure" and ds.loc["01-002", "DSREAS"] == "Adverse Event"
+    scores = p10(frames["pasi.csv"]).unstack()
+    assert (scores.loc["01-001", "Week 0"], scores.loc["01-001", "Week 12"]) == (252, 63)
+    assert (frames["pasi.csv"].ERYTH == "").sum() == 1
+    ae = frames["ae.csv"]
+    assert {"头痛", "Fièvre légère après la perfusion"} <= set(ae.AETERM_V)
+    assert (ae.AESER == "Yes").any() and (ae.AEONGO == "Yes").any()
+    assert {"female", "F", "M"} <= set(frames["dm.csv"].SEX)
