@@ -168,12 +168,14 @@ def item_out_of_range(items: np.ndarray, values: np.ndarray) -> np.ndarray:
 def score_tenths(collected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Core integer scoring.
 
-    ``collected``: float array (n, 16), items 1..16 in columns, NaN = missing (values already checked).
+    ``collected``: float array (n, 16), items 1..16 in columns, NaN = missing; out-of-range values count
+    as missing.
     Returns ``(values, present)``: int64 array (n, 13) for items 17..29 — integers for S and S×A,
     tenths for S×A×w and the total — and a boolean mask of which values exist.
     """
     n = collected.shape[0]
-    x = collected.reshape(n, 4, 4)  # region × (E, I, D, A)
+    bad = item_out_of_range(np.tile(np.arange(1, 17), (n, 1)), collected)
+    x = np.where(bad, np.nan, collected).reshape(n, 4, 4)  # region × (E, I, D, A)
     eid, area = x[:, :, :3], x[:, :, 3]
     eid_ok = ~np.isnan(eid).any(axis=2)
     area_ok = ~np.isnan(area)
@@ -213,7 +215,6 @@ def compute_pasi_scores(items: pd.DataFrame) -> pd.DataFrame:
         for i in COLLECTED_ITEMS
     ]
     vals = np.column_stack([c.to_numpy(dtype="float64", na_value=np.nan) for c in cols])
-    vals = np.where(item_out_of_range(np.tile(np.arange(1, 17), (len(vals), 1)), vals), np.nan, vals)
     values, present = score_tenths(vals)
     out: dict[int, object] = {}
     for j, item in enumerate(DERIVED_ITEMS):
@@ -284,7 +285,7 @@ def _item_values(sub: pd.DataFrame, p: str) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def _shown(rec: pd.Series, p: str) -> str:
-    for suffix in ("STRESN", "STRESC", "ORRES"):
+    for suffix in ("ORRES", "STRESC", "STRESN"):  # the collected text first: it is what the raw file shows
         v = rec.get(f"{p}{suffix}")
         if v is not None and not (isinstance(v, float) and np.isnan(v)) and str(v).strip() != "":
             return str(v)

@@ -307,7 +307,7 @@ def test_out_of_range_item_is_reported_with_provenance_and_treated_as_missing():
     ]  # not a number at all
     out, issues = derive_pasi_scores(df, ctx)
     assert [(i.code, i.usubjid, i.file, i.row, i.value) for i in issues] == [
-        ("pasi-item-out-of-range", "P-001", "pasi.csv", 7, "5.0"),
+        ("pasi-item-out-of-range", "P-001", "pasi.csv", 7, "5"),
         ("pasi-item-out-of-range", "P-002", "pasi.csv", 8, "X"),
     ]
     derived = out[out["QSDRVFL"] == "Y"]
