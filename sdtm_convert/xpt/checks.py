@@ -25,7 +25,7 @@ import pandas as pd
 
 from ..errors import ERROR, WARNING, Issue
 from ..metadata import DatasetMeta, VariableMeta
-from .frame import FILE_COL, ROW_COL, char_values, data_columns
+from .frame import FILE_COL, ROW_COL, char_text, char_values, data_columns
 from .ibm import IBM_MIN
 
 MAX_VALUE_BYTES = 200
@@ -188,45 +188,31 @@ def _check_columns(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
 
 def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
     s = df[v.name]
-    if (
-        pd.api.types.is_numeric_dtype(s.dtype)
-        or pd.api.types.is_bool_dtype(s.dtype)
-        or (s.notna().any() and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty"))
-    ):
-        return [
-            _err(
-                "xpt-type-mismatch",
-                f"Char variable holds non-text values (dtype {s.dtype})",
-                dataset=dataset,
-                variable=v.name,
-            )
-        ]
-    text = char_values(s)
-    issues = []
+    if _not_text(s):
+        msg = f"Char variable holds non-text values (dtype {s.dtype})"
+        return [_err("xpt-type-mismatch", msg, dataset=dataset, variable=v.name)]
+    raw = char_text(s)
+    text = raw.str.rstrip(" ")
     non_ascii = text.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
-    issues += _cells(df, text, non_ascii, "xpt-non-ascii", "value is not ASCII", dataset, v.name)
-    nbytes = text.str.encode(OUTPUT_ENCODING).str.len().to_numpy()
+    nbytes = text.str.len().to_numpy(copy=True)
+    if non_ascii.any():  # only non-ASCII values have more bytes than characters
+        nbytes[non_ascii] = text[non_ascii].str.encode(OUTPUT_ENCODING).str.len().to_numpy()
     too_long = nbytes > MAX_VALUE_BYTES
-    issues += _cells(
-        df, text, too_long, "xpt-value-too-long", f"value is longer than {MAX_VALUE_BYTES} bytes", dataset, v.name
-    )
-    raw = s.where(s.notna(), "").astype(str)
-    trailing = (raw.str.len() != raw.str.rstrip(" ").str.len()).to_numpy(dtype=bool) & (
-        raw.str.strip(" ") != ""
-    ).to_numpy(dtype=bool)
-    if trailing.any():
-        msg = f"{int(trailing.sum())} values end in blanks; XPT cannot keep trailing blanks, they are removed"
+    issues = _cells(df, text, non_ascii, "xpt-non-ascii", "value is not ASCII", dataset, v.name)
+    issues += _cells(df, text, too_long, "xpt-value-too-long", f"longer than {MAX_VALUE_BYTES} bytes", dataset, v.name)
+    trailing = int(((raw.str.len().to_numpy() != text.str.len().to_numpy()) & (text != "").to_numpy()).sum())
+    if trailing:
+        msg = f"{trailing} values end in blanks; XPT cannot keep trailing blanks, they are removed"
         issues.append(
-            _err(
-                "xpt-trailing-blanks",
-                msg,
-                WARNING,
-                dataset=dataset,
-                variable=v.name,
-                extra={"count": int(trailing.sum())},
-            )
+            _err("xpt-trailing-blanks", msg, WARNING, dataset=dataset, variable=v.name, extra={"count": trailing})
         )
     return issues
+
+
+def _not_text(s: pd.Series) -> bool:
+    if pd.api.types.is_numeric_dtype(s.dtype) or pd.api.types.is_bool_dtype(s.dtype):
+        return True
+    return bool(s.notna().any()) and pd.api.types.infer_dtype(s, skipna=True) not in ("string", "empty")
 
 
 def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:

@@ -15,9 +15,16 @@ def data_columns(df: pd.DataFrame) -> list[str]:
     return [c for c in df.columns if not str(c).startswith(PROVENANCE_PREFIX)]
 
 
+def char_text(s: pd.Series) -> pd.Series:
+    """Character cells as a string-dtype series (Arrow-backed with pandas 3: fast .str), missing → ""."""
+    if isinstance(s.dtype, pd.StringDtype):
+        return s.fillna("")
+    return s.astype(object).where(s.notna(), "").astype("str")
+
+
 def char_values(s: pd.Series) -> pd.Series:
     """Character cells as written: missing → "", trailing blanks removed (XPT pads with blanks)."""
-    return s.astype(object).where(s.notna(), "").astype(str).str.rstrip(" ")
+    return char_text(s).str.rstrip(" ")
 
 
 def num_values(s: pd.Series) -> np.ndarray:
@@ -28,5 +35,5 @@ def prepare_frame(df: pd.DataFrame, meta: DatasetMeta) -> pd.DataFrame:
     """Columns in meta order (provenance dropped); call only after :func:`check_frame` found no error."""
     out = {}
     for v in meta.variables:
-        out[v.name] = num_values(df[v.name]) if v.type == "Num" else char_values(df[v.name]).astype(object)
+        out[v.name] = num_values(df[v.name]) if v.type == "Num" else char_values(df[v.name]).to_numpy(dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)), columns=[v.name for v in meta.variables])

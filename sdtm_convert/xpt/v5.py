@@ -214,9 +214,11 @@ def _decode(r, namestrs, rec1, rec2, data_at, nrec, obs_len, enc, data) -> V5Mem
 
 def _strings(cells: np.ndarray, enc: str) -> np.ndarray:
     """(n, k) uint8 → object array of str, trailing blanks removed (SAS semantics)."""
-    fixed = np.ascontiguousarray(cells).view(f"S{cells.shape[1]}").ravel()
-    text = np.strings.decode(np.strings.rstrip(fixed, b" "), enc)
-    return text.astype(object)
+    width = cells.shape[1]
+    fixed = np.strings.rstrip(np.ascontiguousarray(cells).view(f"S{width}").ravel(), b" ")
+    if (cells < 0x80).all():  # ASCII: numpy's own conversion, far faster than a codec call per value
+        return fixed.astype(f"U{width}").astype(object)
+    return np.strings.decode(fixed, enc).astype(object)
 
 
 def _text(raw: bytes, enc: str) -> str:

@@ -121,6 +121,17 @@ def test_provenance_columns_are_not_written_and_missing_text_is_blank(tmp_path):
     assert_same_values(oracle, normalise(expected))
 
 
+def test_index_labels_and_column_order_of_the_frame_do_not_matter(tmp_path):
+    df = pd.DataFrame({"N": [3.0, 1.0, 2.0], "C": ["c", "a", "b"]}, index=[10, 5, 7])
+    meta = meta_for(df)
+    meta.variables.reverse()  # metadata order wins: C, N
+    write_xpt(df, tmp_path / "xx.xpt", meta, created=CREATED)
+    got, oracle = read_both(tmp_path / "xx.xpt")
+    expected = normalise(df[["C", "N"]].reset_index(drop=True))
+    assert_same_values(got, expected)
+    assert_same_values(oracle, expected)
+
+
 ascii_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=200)
 ibm_numbers = st.one_of(
     st.just(0.0),
