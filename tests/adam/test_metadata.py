@@ -1,0 +1,67 @@
+"""DatasetMeta of the ADaM datasets; the row JSON Schemas of specs/adam (when present) accept the data."""
+
+from __future__ import annotations
+
+import pytest
+
+from sdtm_convert.adam import build_adam
+from sdtm_convert.metadata import DERIVED, PREDECESSOR
+
+
+@pytest.fixture
+def result(sdtm, study):
+    return build_adam(sdtm, study)
+
+
+def test_every_column_described_with_lengths_from_data(result):
+    for name, df in result.datasets.items():
+        meta = result.metadata[name]
+        cols = [c for c in df.columns if not c.startswith("__")]
+        assert [v.name for v in meta.variables] == cols
+        assert meta.records == len(df) and meta.standard == "ADaMIG 1.3"
+        for v in meta.variables:
+            assert v.label and len(v.label) <= 40
+            if v.type == "Char":
+                assert v.length == max(1, int(df[v.name].astype(str).str.encode("utf-8").str.len().max()))
+            else:
+                assert v.length == 8
+            assert v.origin_type in (DERIVED, PREDECESSOR)
+            if v.origin_type == DERIVED:
+                assert v.method_id in {m.id for m in meta.methods}, (name, v.name)
+            else:
+                assert v.source, (name, v.name)
+
+
+def test_labels_types_formats(result):
+    adsl = result.metadata["ADSL"]
+    assert adsl.variable("TRT01P").label == "Planned Treatment for Period 01"
+    assert adsl.variable("AGEGR1").label == "Pooled Age Group 1"
+    assert adsl.variable("TRTSDT").display_format == "DATE9." and adsl.variable("TRTSDT").type == "Num"
+    assert adsl.variable("AGE").source == "DM.AGE" and adsl.variable("AGE").origin_type == PREDECESSOR
+    assert adsl.keys == ["STUDYID", "USUBJID"] and adsl.class_ == "SUBJECT LEVEL ANALYSIS DATASET"
+    saffl = adsl.variable("SAFFL")
+    assert saffl.origin_type == DERIVED and "NINFUS" in next(m for m in adsl.methods if m.id == saffl.method_id).description
+    ae = result.metadata["ADAE"]
+    assert ae.variable("TRTEMFL").label == "Treatment Emergent Analysis Flag"
+    assert ae.variable("ASTDT").display_format == "DATE9."
+    assert next(m for m in ae.methods if m.id == "MT.ADAE.ASTDT").type == "Imputation"
+    assert ae.variable("AETERM").source == "AE.AETERM"
+
+
+def test_value_level_per_paramcd(result):
+    vl = result.metadata["ADPASI"].value_level
+    aval = {w.where.conditions[0][2][0] for w in vl if w.variable == "AVAL"}
+    avalc = {w.where.conditions[0][2][0] for w in vl if w.variable == "AVALC"}
+    assert aval == {"PASI", "PASIHN", "PASIUL", "PASITR", "PASILL", "PASIIMP", "PASI50", "PASI75", "PASI90", "PASI100"}
+    assert avalc == {"PASI50", "PASI75", "PASI90", "PASI100"}
+
+
+def test_outputs_match_the_json_schemas(result):
+    schema = pytest.importorskip("sdtm_convert.schema")
+    for name, df in result.datasets.items():
+        try:
+            sch = schema.load_schema(name)
+        except KeyError:
+            pytest.skip(f"no schema for {name} yet")
+        issues = schema.validate_frame(df, sch, dataset=name)
+        assert issues == [], [i.one_line() for i in issues[:5]]
