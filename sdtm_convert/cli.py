@@ -112,6 +112,26 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line for the user, the details in a file
+        log = _save_traceback(args)
+        print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; details in {log})",
+              file=sys.stderr)
+        return 3
+
+
+def _save_traceback(args: argparse.Namespace) -> Path:
+    import tempfile
+    import traceback
+
+    folder = Path(getattr(args, "out", None) or tempfile.gettempdir())
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        log = folder / "sdtm-convert-crash.log"
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    except OSError:
+        log = Path(tempfile.mkstemp(prefix="sdtm-convert-crash-", suffix=".log")[1])
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+    return log
 
 
 if __name__ == "__main__":

@@ -1,0 +1,98 @@
+"""The command line: exit codes, --json/--quiet, one readable line (never a traceback) for bad input."""
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sdtm_convert.cli import main
+from tests.e2e.conftest import SAMPLE, SPEC
+
+
+def test_run_json_summary(tmp_path, capsys):
+    code = main(["run", str(SAMPLE), "--spec", str(SPEC), "--out", str(tmp_path / "b"), "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and out["status"] == "passed" and out["errors"] == 0
+    assert any(p.endswith("tabulations/sdtm/dm.xpt") for p in out["outputs"]["sdtm"])
+
+
+def test_run_quiet_prints_nothing_on_success(tmp_path, capsys):
+    code = main(["run", str(SAMPLE), "--spec", str(SPEC), "--out", str(tmp_path / "b"), "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 0 and captured.out == "" and captured.err == ""
+
+
+def _copy_study(tmp_path: Path) -> tuple[Path, Path]:
+    raw, spec = tmp_path / "raw", tmp_path / "spec"
+    shutil.copytree(SAMPLE, raw)
+    shutil.copytree(SPEC, spec)
+    return raw, spec
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sdtm_convert.cli", *args], capture_output=True, text=True, timeout=300)
+
+
+def messages(p: subprocess.CompletedProcess) -> list[str]:
+    """stderr without the progress lines ("[  1.2s] stage")."""
+    return [line for line in p.stderr.strip().splitlines() if not line.startswith("[")]
+
+
+def test_missing_raw_file_is_one_line_with_exit_2(tmp_path):
+    raw, spec = _copy_study(tmp_path)
+    (raw / "ae_meddra.csv").unlink()
+    p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(tmp_path / "b"))
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr
+    lines = messages(p)
+    assert len(lines) == 1 and "[raw-file-missing]" in lines[0] and "ae_meddra.csv" in lines[0]
+
+
+def test_missing_column_names_file_and_column(tmp_path):
+    raw, spec = _copy_study(tmp_path)
+    text = (raw / "dm.csv").read_text(encoding="utf-8").replace("SEX,", "GENDER,", 1)
+    (raw / "dm.csv").write_text(text, encoding="utf-8")
+    p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(tmp_path / "b"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "[raw-column-missing]" in p.stderr and "dm.csv" in p.stderr and "column SEX" in p.stderr
+
+
+def test_spec_typo_names_file_and_line(tmp_path):
+    raw, spec = _copy_study(tmp_path)
+    text = (spec / "ae.yaml").read_text(encoding="utf-8").replace("algorithm: assign_datetime", "algorithm: assign_datetim", 1)
+    (spec / "ae.yaml").write_text(text, encoding="utf-8")
+    p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(tmp_path / "b"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    assert "[spec-invalid]" in p.stderr and "ae.yaml, row " in p.stderr
+
+
+def test_data_errors_exit_1_after_writing_the_report(tmp_path):
+    raw, spec = _copy_study(tmp_path)
+    text = (raw / "ae.csv").read_text(encoding="utf-8")
+    first = text.splitlines()[1].split(",")
+    first[4] = "31 FEB 2022"  # AESTDAT
+    lines = text.splitlines()
+    lines[1] = ",".join(first)
+    (raw / "ae.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "b"
+    p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(out))
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    assert "[date-nonexistent]" in p.stderr and "ae.csv, row 1, column AESTDAT" in p.stderr
+    report = json.loads((out / "reports" / "conversion-report.json").read_text(encoding="utf-8"))
+    assert report["status"] == "failed"
+    assert any(i["code"] == "date-nonexistent" and i["row"] == 1 for i in report["issues"])
+
+
+def test_sample_command_generates_a_study(tmp_path):
+    p = run_cli("sample", "--subjects", "12", "--seed", "7", "--out", str(tmp_path / "s"))
+    assert p.returncode == 0, p.stderr
+    assert (tmp_path / "s" / "dm.csv").exists() and (tmp_path / "s" / "pasi.csv").exists()
+
+
+@pytest.mark.parametrize("argv", [["run", "/nonexistent/study", "--spec", str(SPEC)]])
+def test_nonexistent_study_folder(argv, tmp_path):
+    p = run_cli(*argv, "--out", str(tmp_path / "b"))
+    assert p.returncode == 2 and "Traceback" not in p.stderr and len(messages(p)) == 1
