@@ -17,33 +17,29 @@ columns, ``file``/``row`` = raw source and ``extra["record"]`` = dataset record.
 
 from __future__ import annotations
 
-import re
-from collections import Counter
-
 import numpy as np
 import pandas as pd
 
 from ..errors import ERROR, WARNING, Issue
 from ..metadata import DatasetMeta, VariableMeta
+from .fold import ascii_fold
 from .frame import FILE_COL, ROW_COL, char_text, char_values, data_columns
 from .ibm import IBM_MIN
+from .meta_checks import NON_ASCII, check_columns, check_dataset, check_variables
+
+__all__ = ["ascii_fold", "check_frame"]
 
 MAX_VALUE_BYTES = 200
-MAX_LABEL = 40
 # pyreadstat 1.3.7 writes every |x| >= 2**249 (~9.046e74, below the IBM maximum ~7.237e75) as the IBM
 # maximum 0x7FFFFFFFFFFFFFFF and reads that back as infinity (measured): the usable range ends there.
 NUM_LIMIT = 2.0**249
 MAX_CELL_ISSUES = 20
 OUTPUT_ENCODING = "utf-8"  # pyreadstat encodes text as UTF-8; with ASCII enforced bytes == characters
-DATASET_NAME = re.compile(r"[A-Z][A-Z0-9]{0,7}")
-VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}")
-FORMAT = re.compile(r"(?P<name>\$?(?:[A-Z_](?:[A-Z0-9_]*[A-Z_])?)?)(?P<width>\d*)\.(?P<dec>\d*)")
-_NON_ASCII = r"[^\x00-\x7f]"
 
 
 def check_frame(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
     """All pre-write issues for ``df`` written as ``meta`` (columns starting ``__`` are provenance)."""
-    issues = _check_dataset(meta) + _check_variables(meta) + _check_columns(df, meta)
+    issues = check_dataset(meta) + check_variables(meta) + check_columns(df, meta)
     present = set(data_columns(df))
     for v in meta.variables:
         if v.name in present:
@@ -51,139 +47,8 @@ def check_frame(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
     return issues + _check_blank_last_record(df, meta)
 
 
-def ascii_fold(series: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Transliterate text to ASCII (NFKD, accents dropped, typographic punctuation mapped, else ``?``).
-
-    Returns the folded series and a boolean mask of the cells that changed. For callers that choose
-    to transliterate; the writer never does it silently.
-    """
-    folded = (
-        series.str.normalize("NFKD")
-        .str.translate(_PUNCTUATION)
-        .str.replace(r"[\u0300-\u036f]", "", regex=True)
-        .str.replace(_NON_ASCII, "?", regex=True)
-    )
-    changed = (folded != series) & series.notna()
-    return folded, changed.astype(bool)
-
-
-_PUNCTUATION = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'",
-    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
-    "\u00b5": "u", "\u03bc": "u", "\u00d7": "x", "\u00b7": ".", "\u2022": "*",
-})  # fmt: skip
-
-
 def _err(code: str, message: str, severity: str = ERROR, **where) -> Issue:
     return Issue(code, severity, message, **where)
-
-
-def _check_dataset(meta: DatasetMeta) -> list[Issue]:
-    issues = []
-    if not DATASET_NAME.fullmatch(meta.name or ""):
-        issues.append(
-            _err(
-                "xpt-name-invalid",
-                "dataset name must be 1-8 upper-case letters/digits starting with a letter",
-                value=meta.name,
-                dataset=meta.name,
-            )
-        )
-    return issues + _check_label(meta.label, "dataset label", dataset=meta.name)
-
-
-def _check_label(label: str | None, what: str, **where) -> list[Issue]:
-    if not label or not label.strip():
-        return [_err("xpt-label-missing", f"{what} is missing", **where)]
-    issues = []
-    if len(label) > MAX_LABEL:
-        issues.append(
-            _err(
-                "xpt-label-too-long",
-                f"{what} has {len(label)} characters (max {MAX_LABEL}; pyreadstat would truncate it)",
-                value=label,
-                **where,
-            )
-        )
-    if re.search(_NON_ASCII, label):
-        issues.append(_err("xpt-non-ascii", f"{what} is not ASCII", value=label, **where))
-    if not _balanced(label):
-        issues.append(
-            _err("xpt-label-unbalanced", f"{what} has unbalanced quotes or brackets", WARNING, value=label, **where)
-        )
-    return issues
-
-
-def _balanced(text: str) -> bool:
-    depth = {"(": 0, "[": 0, "{": 0}
-    closing = {")": "(", "]": "[", "}": "{"}
-    for ch in text:
-        if ch in depth:
-            depth[ch] += 1
-        elif ch in closing:
-            depth[closing[ch]] -= 1
-            if depth[closing[ch]] < 0:
-                return False
-    return not any(depth.values()) and text.count('"') % 2 == 0 and text.count("'") % 2 == 0
-
-
-def _check_variables(meta: DatasetMeta) -> list[Issue]:
-    issues = []
-    for name, n in Counter(v.name for v in meta.variables).items():
-        if n > 1:
-            issues.append(
-                _err("xpt-column-mismatch", f"variable {name} is defined {n} times", dataset=meta.name, variable=name)
-            )
-    for v in meta.variables:
-        where = {"dataset": meta.name, "variable": v.name}
-        if not VARIABLE_NAME.fullmatch(v.name or ""):
-            issues.append(
-                _err(
-                    "xpt-name-invalid",
-                    "variable name must be 1-8 upper-case letters/digits/_ starting with a letter",
-                    value=v.name,
-                    **where,
-                )
-            )
-        if v.type not in ("Char", "Num"):
-            issues.append(_err("xpt-type-mismatch", f"variable type must be Char or Num, not {v.type!r}", **where))
-        issues += _check_label(v.label, f"label of {v.name}", **where)
-        if v.display_format:
-            issues += _check_format(v, where)
-    return issues
-
-
-def _check_format(v: VariableMeta, where: dict) -> list[Issue]:
-    m = FORMAT.fullmatch(v.display_format or "")
-    if not m or len(m["name"]) > 8 or m["name"].startswith("$") != (v.type == "Char"):
-        msg = "display format must be NAMEw.d with a name of at most 8 characters ($ for Char variables only)"
-        return [_err("xpt-format-invalid", msg, value=v.display_format, **where)]
-    return []
-
-
-def _check_columns(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
-    cols = [str(c) for c in data_columns(df)]
-    names = [v.name for v in meta.variables]
-    missing = [n for n in names if n not in cols]
-    extra = [c for c in cols if c not in names]
-    dup = sorted({c for c in cols if cols.count(c) > 1})
-    issues = []
-    for what, found in (
-        ("missing from the frame", missing),
-        ("not in the metadata", extra),
-        ("duplicated in the frame", dup),
-    ):
-        if found:
-            issues.append(
-                _err(
-                    "xpt-column-mismatch",
-                    f"columns {what}: {', '.join(found)}",
-                    dataset=meta.name,
-                    value=", ".join(found),
-                )
-            )
-    return issues
 
 
 def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
@@ -193,7 +58,7 @@ def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
         return [_err("xpt-type-mismatch", msg, dataset=dataset, variable=v.name)]
     raw = char_text(s)
     text = raw.str.rstrip(" ")
-    non_ascii = text.str.contains(_NON_ASCII, regex=True).to_numpy(dtype=bool)
+    non_ascii = text.str.contains(NON_ASCII, regex=True).to_numpy(dtype=bool)
     nbytes = text.str.len().to_numpy(copy=True)
     if non_ascii.any():  # only non-ASCII values have more bytes than characters
         nbytes[non_ascii] = text[non_ascii].str.encode(OUTPUT_ENCODING).str.len().to_numpy()

@@ -38,7 +38,9 @@ def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created:
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
         _write_temp(data, tmp, meta, created)
-        written = read_v5_members(tmp, data=False)[0].info
+        written = read_v5_members(tmp, data=False)[0].info  # the lengths actually written
+        if written.records != len(data):
+            raise fatal("xpt-write-failed", f"wrote {written.records} records, expected {len(data)}", file=str(path))
         os.replace(tmp, path)
     except BaseException as e:
         tmp.unlink(missing_ok=True)
