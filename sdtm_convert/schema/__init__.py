@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sdtm_convert.schema.datasets import ADAM_DATASETS
+from sdtm_convert.schema.rows import PROVENANCE_COLS, frame_rows
+from sdtm_convert.schema.vectorised import validate_frame
 
 _REPO_SPECS = Path(__file__).resolve().parents[2] / "specs"
 _PACKAGE_SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"
@@ -45,12 +47,4 @@ def load_schema(dataset: str) -> dict[str, Any]:
     return json.loads(_load(path))
 
 
-def __getattr__(name: str):  # lazy: keep `import sdtm_convert.schema` light for the generator
-    if name == "validate_frame":
-        from sdtm_convert.schema.vectorised import validate_frame
-
-        return validate_frame
-    raise AttributeError(name)
-
-
-__all__ = ["load_schema", "schema_dir", "schema_path", "validate_frame"]
+__all__ = ["PROVENANCE_COLS", "frame_rows", "load_schema", "schema_dir", "schema_path", "validate_frame"]
