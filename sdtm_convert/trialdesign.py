@@ -158,7 +158,7 @@ def _valid_date(text: str) -> bool:
     return True
 
 
-def _as_text(value: Any, parmcd: str) -> str:
+def _as_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -239,10 +239,23 @@ def _ts_records(
         )
     records = []
     for raw in values:
-        val = _as_text(raw, parmcd)
+        val = _as_text(raw)
         if not val and not valnf:
             issues.append(
                 _issue("ts-value-missing", ERROR, f"{parmcd}: TSVAL or TSVALNF is required", study, idx, "TS", "TSVAL")
+            )
+        if val and valnf:
+            issues.append(
+                _issue(
+                    "ts-valnf-with-value",
+                    WARNING,
+                    f"{parmcd}: TSVALNF is only for a null TSVAL",
+                    study,
+                    idx,
+                    "TS",
+                    "TSVALNF",
+                    valnf,
+                )
             )
         valcd, vcdref, vcdver = "", "", ""
         if val:
