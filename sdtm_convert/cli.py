@@ -68,12 +68,31 @@ def _bundled_study() -> Path:
 def cmd_sample(args: argparse.Namespace) -> int:
     from sdtm_convert.sample import generate_study
 
-    summary = generate_study(args.out, subjects=args.subjects, seed=args.seed, sites=args.sites)
+    summary = generate_study(args.out, subjects=args.subjects, seed=args.seed, sites=args.sites,
+                             faults=tuple(args.fault or ()))
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     elif not args.quiet:
         print(f"wrote synthetic study ({args.subjects} subjects, seed {args.seed}) to {args.out}")
+        for name, rows in sorted(summary.get("files", {}).items()):
+            print(f"  {name}: {rows} rows")
     return 0
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from sdtm_convert import diff
+    from sdtm_convert.atomic import atomic_write_text
+
+    result = diff.diff_packages(args.old, args.new)
+    if args.report_json:
+        atomic_write_text(Path(args.report_json), diff.render_json(result))
+    if args.report_html:
+        atomic_write_text(Path(args.report_html), diff.render_html(result))
+    if args.json:
+        print(diff.render_json(result), end="")
+    elif not args.quiet:
+        print(diff.render_text(result), end="")
+    return 0 if result.identical else 1
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -94,10 +113,22 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--subjects", type=int, default=30)
     sample.add_argument("--seed", type=int, default=20211031)
     sample.add_argument("--sites", type=int, default=2)
+    sample.add_argument("--fault", action="append", metavar="NAME",
+                        help="inject a bad-input variant (pasi-item-out-of-range, invalid-date, unknown-sex, "
+                             "missing-column, orphan-subject, duplicate-key); repeatable")
     sample.add_argument("--out", required=True)
     sample.add_argument("--quiet", action="store_true")
     sample.add_argument("--json", action="store_true")
     sample.set_defaults(func=cmd_sample)
+
+    dif = sub.add_parser("diff", help="compare two packages (or runs) record by record")
+    dif.add_argument("old", help="previous package/run folder (or one .xpt)")
+    dif.add_argument("new", help="new package/run folder (or one .xpt)")
+    dif.add_argument("--report-json", help="also write the differences as JSON")
+    dif.add_argument("--report-html", help="also write the differences as HTML")
+    dif.add_argument("--quiet", action="store_true")
+    dif.add_argument("--json", action="store_true", help="print JSON instead of text")
+    dif.set_defaults(func=cmd_diff)
     return p
 
 
