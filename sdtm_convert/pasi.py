@@ -177,7 +177,7 @@ def score_tenths(collected: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     bad = item_out_of_range(np.tile(np.arange(1, 17), (n, 1)), collected)
     x = np.where(bad, np.nan, collected).reshape(n, 4, 4)  # region × (E, I, D, A)
     eid, area = x[:, :, :3], x[:, :, 3]
-    eid_ok: np.ndarray = ~np.isnan(eid).any(axis=2)
+    eid_ok = np.asarray(~np.isnan(eid).any(axis=2), dtype=bool)
     area_ok = ~np.isnan(area)
     s = np.where(eid_ok, np.nan_to_num(eid).sum(axis=2), 0).astype(np.int64)
     a = np.nan_to_num(area).astype(np.int64)
