@@ -75,7 +75,11 @@ def _member_check(values: list[Any]) -> Check:
         for kind, accept in ((NUMBER, numbers), (BOOLEAN, booleans)):
             pos = np.flatnonzero(col.kind == kind)
             if len(pos) and accept:
-                ok[pos] = pd.Series(col.values[pos], dtype=object).isin(list(accept)).to_numpy()
+                vals = col.values[pos]
+                if vals.dtype == object:  # hash lookup: 1 == 1.0; bools only meet bools (kinds split)
+                    ok[pos] = pd.Series(vals, dtype=object).isin(list(accept)).to_numpy()
+                else:
+                    ok[pos] = np.isin(vals, np.asarray(list(accept), dtype=vals.dtype))
         return ~ok
 
     return check

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.errors import ERROR, Issue
+from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.schema.columns import column_view
 from sdtm_convert.schema.compiled import KEYWORD_ORDER, CompiledSchema, PropertyRule, compile_schema
 from sdtm_convert.schema.rows import KIND_NAMES, PROVENANCE_COLS, json_kind, json_value, validated_columns
@@ -71,7 +71,9 @@ def _describe(rule: PropertyRule, kw: str, value: Any) -> tuple[str, str]:
         return CODES[kw], f"{var}: {KIND_NAMES[json_kind(value)]} value where {s['type']} is expected"
     if kw == "enum":
         lists = ", ".join(f"{c['name']} ({c['code']})" for c in s.get("x-codelist", []))
-        return CODES[kw], f"{var}: value not in {('codelist ' + lists) if lists else 'the allowed values'}"
+        source = s.get("x-enum-source", "")
+        where = f"codelist {lists}" if source == "CT" else "; ".join(x for x in (source, lists) if x)
+        return CODES[kw], f"{var}: value not allowed ({where or 'enum'})"
     if kw == "const":
         return CODES[kw], f"{var} must be {s['const']!r}"
     if kw == "pattern":
@@ -131,6 +133,9 @@ def validate_frame(
     record number in the dataset) and ``keyword`` (the JSON Schema keyword that failed).
     """
     provenance_cols = tuple(provenance_cols)
+    if df.columns.has_duplicates:
+        dup = sorted(set(df.columns[df.columns.duplicated()]))
+        raise fatal("schema-duplicate-column", f"{dataset}: duplicate columns {dup}", dataset=dataset)
     compiled = compile_schema(schema)
     rec, prop, kw = findings(df, compiled, validated_columns(df, provenance_cols))
     if len(rec) == 0:

@@ -188,6 +188,13 @@ def test_compiled_once_per_schema():
     assert compile_schema(load_schema("AE")) is compile_schema(load_schema("AE"))
 
 
+def test_duplicate_columns_are_refused():
+    df = pd.DataFrame([["a", "b"]], columns=["ID", "ID"])
+    with pytest.raises(SdtmConvertError) as err:
+        validate_frame(df, SMALL, dataset="T")
+    assert err.value.issue.code == "schema-duplicate-column"
+
+
 # (b) Hypothesis: random frames from a small schema ---------------------------------------------
 
 _STRINGS = st.one_of(
