@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import decimal
 from pathlib import Path
 
 import numpy as np
@@ -193,6 +194,26 @@ def test_duplicate_columns_are_refused():
     with pytest.raises(SdtmConvertError) as err:
         validate_frame(df, SMALL, dataset="T")
     assert err.value.issue.code == "schema-duplicate-column"
+
+
+EXOTIC = {
+    "object-with-NA": pd.Series(["a", pd.NA, None, np.nan], dtype=object),
+    "object-with-NaT": pd.Series(["a", pd.NaT, 1, "b"], dtype=object),
+    "decimal": pd.Series([decimal.Decimal("1"), decimal.Decimal("NaN"), 2, "x"], dtype=object),
+    "numpy-scalars": pd.Series([np.str_("a"), np.float64("nan"), np.int64(3), np.bool_(True)], dtype=object),
+    "datetime64": pd.Series(pd.to_datetime(["2021-01-01", None, "2021-01-02", "2021-01-03"])),
+    "string-python": pd.Series(["a", None, "AE", ""], dtype="string[python]"),
+    "big-int": pd.Series([2**70, 1, 0, -1], dtype=object),
+    "float32": pd.Series([1.0, np.nan, 0.5, 11], dtype="float32"),
+    "uint8": pd.Series([1, 2, 0, 11], dtype="uint8"),
+}
+
+
+@pytest.mark.parametrize("kind", list(EXOTIC))
+@pytest.mark.parametrize("prop", list(SMALL["properties"]))
+def test_exotic_columns_match_jsonschema(kind, prop):
+    base = {} if prop in SMALL["required"] else {"ID": ["a"] * 4, "CODE": ["A"] * 4, "N": [1.0] * 4}
+    assert_same_findings(pd.DataFrame({**base, prop: EXOTIC[kind]}), SMALL)
 
 
 # (b) Hypothesis: random frames from a small schema ---------------------------------------------
