@@ -5,27 +5,32 @@ Not a derivation module: nothing here is registered.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.dates import date_precision
+from sdtm_convert.dates import iso_to_date
 from sdtm_convert.errors import ERROR, Issue
 
 PROVENANCE = ("__src_file", "__src_row")
 # length of an ISO 8601 extended value known to precision 1 (year) .. 6 (seconds)
 _PREC_LEN = {1: 4, 2: 7, 3: 10, 4: 13, 5: 16, 6: 19}
+_LEN_PREC = {0: 0, **{n: p for p, n in _PREC_LEN.items()}}
+_KNOWN = r"^(\d{4}(?:-\d{2}(?:-\d{2}(?:T\d{2}(?::\d{2}(?::\d{2})?)?)?)?)?)"
 DAY = 3  # date_precision() of a value complete to the day
 MINUTE = 5
 
 
-def text(df: pd.DataFrame, col: str) -> pd.Series:
+def text(df: pd.DataFrame, col: str | None) -> pd.Series:
     """Column ``col`` as plain str with "" for missing; an all-"" column when absent."""
-    if col not in df.columns:
-        return pd.Series("", index=df.index, dtype=object).astype(str)
-    return df[col].astype("string").fillna("").astype(str)
+    if col is None or col not in df.columns:
+        return pd.Series("", index=df.index, dtype=str)
+    s = df[col]
+    if s.dtype == "str":  # pandas' default string dtype: no copy unless there are NaNs
+        return s.fillna("") if s.hasnans else s
+    return s.astype("string").fillna("").astype(str)
 
 
 def _row(v: Any) -> int | None:
@@ -80,6 +85,50 @@ def missing_columns(df: pd.DataFrame, cols: Iterable[str], dataset: str, by: str
     ]
 
 
+def by_unique(s: pd.Series, fn: Callable[[pd.Series], Any]) -> np.ndarray:
+    """``fn`` (vectorised, Series → same-length result) applied to the distinct values of ``s`` only.
+
+    Date columns hold far fewer distinct values than records; the result is spread back by position.
+    Missing values are treated as "".
+    """
+    codes, uniq = pd.factorize(s)
+    values = pd.Series(np.append(np.asarray(uniq, dtype=object), ""), dtype=object).astype(str)
+    return np.asarray(fn(values))[codes]  # code -1 (missing) takes the appended ""
+
+
+def _known_prefix(u: pd.Series) -> np.ndarray:
+    return u.str.extract(_KNOWN, expand=False).fillna("").to_numpy(dtype=object)
+
+
+def date_key(s: pd.Series) -> pd.Series:
+    """The value truncated to its known precision ("" when nothing is known): a sortable text key.
+
+    A hyphen placeholder ends the known part (``2021---15`` → ``2021``).
+    """
+    return pd.Series(by_unique(s, _known_prefix), index=s.index, dtype=str)
+
+
+def _key_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per value, distinct known prefixes) without building a full-length text column."""
+    codes, uniq = pd.factorize(s)
+    keys = _known_prefix(pd.Series(np.append(np.asarray(uniq, dtype=object), ""), dtype=object).astype(str))
+    kcodes, kuniq = pd.factorize(keys)
+    return kcodes[codes], np.asarray(kuniq, dtype=object)
+
+
+def precision(s: pd.Series) -> pd.Series:
+    """Known leading components: 0 none, 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second.
+
+    Same answer as :func:`sdtm_convert.dates.date_precision`, computed once per distinct value.
+    """
+    return date_key(s).str.len().map(_LEN_PREC).astype("int64")
+
+
+def to_date(s: pd.Series) -> pd.Series:
+    """:func:`sdtm_convert.dates.iso_to_date` (NaT unless complete to the day), once per distinct value."""
+    return pd.Series(by_unique(s, iso_to_date), index=s.index)
+
+
 def iso_compare(a: pd.Series, b: pd.Series, min_precision: int = 1) -> pd.Series:
     """Compare ISO 8601 values at the precision both have: -1 (a < b), 0 (equal there), 1 (a > b).
 
@@ -87,28 +136,21 @@ def iso_compare(a: pd.Series, b: pd.Series, min_precision: int = 1) -> pd.Series
     placeholder ends it: ``2021---15`` is known to the year). The result is NaN when either side is
     known to fewer than ``min_precision`` components (e.g. ``min_precision=3``: both complete to the day).
     Datetimes are compared as datetimes when both have times, else as dates. ``a`` and ``b`` have
-    the same length and are paired by position; the result has ``a``'s index.
+    the same length and are paired by position; the result has ``a``'s index. Work is done once per
+    distinct pair of values.
     """
-    a = a.astype("string").fillna("").astype(str)
-    b = pd.Series(b.to_numpy(), index=a.index).astype("string").fillna("").astype(str)
-    p = np.minimum(date_precision(a).to_numpy(), date_precision(b).to_numpy())
-    out = np.full(len(a), np.nan)
+    ca, ua0 = _key_codes(a)
+    cb, ub0 = _key_codes(b)
+    codes, pairs = pd.factorize(ca.astype("int64") * max(len(ub0), 1) + cb)
+    ua = pd.Series(ua0[pairs // max(len(ub0), 1)], dtype=object).astype(str)
+    ub = pd.Series(ub0[pairs % max(len(ub0), 1)], dtype=object).astype(str)
+    n_common = np.minimum(ua.str.len().to_numpy(), ub.str.len().to_numpy())
+    res = np.full(len(pairs), np.nan)
     for level, n in _PREC_LEN.items():
-        m = p == level
+        m = n_common == n
         if level < min_precision or not m.any():
             continue
-        sa = a.str.slice(0, n).to_numpy(dtype=object)[m]
-        sb = b.str.slice(0, n).to_numpy(dtype=object)[m]
-        out[m] = np.where(sa < sb, -1.0, np.where(sa > sb, 1.0, 0.0))
-    return pd.Series(out, index=a.index, dtype="float64")
-
-
-def date_key(s: pd.Series) -> pd.Series:
-    """Sortable text key: the value truncated to its known precision ("" when nothing is known)."""
-    s = s.astype("string").fillna("").astype(str)
-    prec = date_precision(s)
-    out = pd.Series("", index=s.index, dtype=object)
-    for level, n in _PREC_LEN.items():
-        m = prec == level
-        out[m] = s[m].str.slice(0, n)
-    return out.astype(str)
+        sa = ua[m].str.slice(0, n).to_numpy(dtype=object)
+        sb = ub[m].str.slice(0, n).to_numpy(dtype=object)
+        res[m] = np.where(sa < sb, -1.0, np.where(sa > sb, 1.0, 0.0))
+    return pd.Series(res[codes] if len(codes) else res[:0], index=a.index, dtype="float64")

@@ -38,8 +38,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.dates import date_precision
-from sdtm_convert.derive._common import DAY, date_key, missing_domain, record_issues, text
+from sdtm_convert.derive._common import DAY, date_key, missing_domain, precision, record_issues, text
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
 
@@ -51,7 +50,7 @@ def pick_date(usubjid: pd.Series, values: pd.Series, which: str) -> pd.Series:
     (then the earlier/later time).
     """
     v = values.astype("string").fillna("").astype(str)
-    prec = date_precision(v)
+    prec = precision(v)
     t = pd.DataFrame({"USUBJID": usubjid.astype(str).to_numpy(), "v": v.to_numpy(), "prec": prec.to_numpy()})
     t = t[t["prec"] >= DAY]
     t = t.assign(day=t["v"].str.slice(0, 10), key=date_key(t["v"]))
@@ -151,7 +150,7 @@ def derive_dm_reference_dates(
     ex_start, ex_subj = text(ex, "EXSTDTC"), text(ex, "USUBJID")
     ex_end = text(ex, "EXENDTC").where(text(ex, "EXENDTC") != "", ex_start)
     issues = record_issues(
-        ex[(ex_start != "") & (date_precision(ex_start) < DAY)],
+        ex[(ex_start != "") & (precision(ex_start) < DAY)],
         "dm-exposure-date-partial",
         WARNING,
         "EXSTDTC not complete to the day: not used for RF dates",
@@ -180,7 +179,7 @@ def completed_years(birth: pd.Series, ref: pd.Series) -> pd.Series:
     pat = r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
     b = birth.astype("string").fillna("").str.extract(pat).astype("float64")
     r = ref.astype("string").fillna("").str.extract(pat).astype("float64")
-    r_ok = date_precision(ref.astype("string").fillna("")) >= DAY
+    r_ok = precision(ref.astype("string").fillna("")) >= DAY
     before_birthday = (r[1] < b[1]) | ((r[1] == b[1]) & (r[2] < b[2]))
     years = r[0] - b[0] - before_birthday.astype("float64")
     known = r_ok & b[0].notna() & b[1].notna() & (b[2].notna() | (r[1] != b[1]))

@@ -18,18 +18,33 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.dates import date_precision
-from sdtm_convert.derive._common import DAY, iso_compare, missing_columns, missing_domain, record_issues, text
+from sdtm_convert.derive._common import (
+    DAY,
+    iso_compare,
+    missing_columns,
+    missing_domain,
+    precision,
+    record_issues,
+    text,
+)
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import INFO, Issue
 
 
 def locate_elements(df: pd.DataFrame, se: pd.DataFrame, var: str) -> pd.DataFrame:
-    """Per record (positional, aligned to ``df.index``): EPOCH, TAETORD and the reason when unassigned."""
-    n = len(df)
-    rec = pd.DataFrame(
-        {"__pos": np.arange(n), "USUBJID": text(df, "USUBJID").to_numpy(), "__dt": text(df, var).to_numpy()}
-    )
+    """Per record (aligned to ``df.index``): EPOCH, TAETORD and the reason when unassigned.
+
+    Computed once per distinct USUBJID × date and spread back to the records.
+    """
+    keys = pd.DataFrame({"USUBJID": text(df, "USUBJID").to_numpy(), "__dt": text(df, var).to_numpy()})
+    group = keys.groupby(["USUBJID", "__dt"], sort=False).ngroup().to_numpy()
+    found = _locate(keys.drop_duplicates().reset_index(drop=True), se)
+    return found.iloc[group].set_axis(df.index)
+
+
+def _locate(rec: pd.DataFrame, se: pd.DataFrame) -> pd.DataFrame:
+    n = len(rec)
+    rec = rec.assign(__pos=np.arange(n))
     ses = se.assign(__ord=pd.to_numeric(se["TAETORD"], errors="coerce") if "TAETORD" in se else np.nan)
     ses = ses.assign(__k=np.arange(len(ses)))[["USUBJID", "EPOCH", "__ord", "SESTDTC", "SEENDTC", "__k"]]
     ses = ses.sort_values(["USUBJID", "SESTDTC", "__k"], kind="mergesort")
@@ -45,7 +60,7 @@ def locate_elements(df: pd.DataFrame, se: pd.DataFrame, var: str) -> pd.DataFram
     epoch = hit["EPOCH"].reindex(range(n)).fillna("").astype(str)
     taetord = hit["__ord"].reindex(range(n)).astype("float64")
 
-    complete = (date_precision(rec["__dt"]) >= DAY).to_numpy()
+    complete = (precision(rec["__dt"]) >= DAY).to_numpy()
     has_se = rec["USUBJID"].isin(ses["USUBJID"]).to_numpy()
     first = m.groupby("__pos")["SESTDTC"].first().reindex(range(n))
     before_first = (iso_compare(rec["__dt"], first.fillna(""), DAY) < 0).to_numpy()
@@ -55,7 +70,7 @@ def locate_elements(df: pd.DataFrame, se: pd.DataFrame, var: str) -> pd.DataFram
         default="epoch-after-last-element",
     )
     reason = np.where(epoch.to_numpy() != "", "", reason)
-    return pd.DataFrame({"EPOCH": epoch.to_numpy(), "TAETORD": taetord.to_numpy(), "reason": reason}, index=df.index)
+    return pd.DataFrame({"EPOCH": epoch.to_numpy(), "TAETORD": taetord.to_numpy(), "reason": reason})
 
 
 _MESSAGES = {

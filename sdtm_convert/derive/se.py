@@ -41,8 +41,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.dates import iso_to_date
-from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text, to_date
 from sdtm_convert.derive.dm import pick_date
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import compute_study_day
@@ -75,7 +74,7 @@ def rule_dates(dm: pd.DataFrame, ctx: DeriveContext, rule: dict[str, Any]) -> tu
             v = v.where(v != "", text(src, rule["fallback"]))
         val = subj.map(pick_date(text(src, "USUBJID"), v, rule.get("which", "first"))).fillna("").astype(str)
     if rule.get("offset_days"):
-        shifted = iso_to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
+        shifted = to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
         val = shifted.dt.strftime("%Y-%m-%d").fillna("").astype(str)
     return val, []
 

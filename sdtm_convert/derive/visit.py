@@ -30,7 +30,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import missing_columns, missing_domain, record_issues, text
+from sdtm_convert.derive._common import by_unique, missing_columns, missing_domain, record_issues, text
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import compute_study_day, reference_dates
 from sdtm_convert.errors import ERROR, WARNING, Issue
@@ -38,7 +38,10 @@ from sdtm_convert.study import StudyConfig
 
 
 def _norm(s: pd.Series) -> pd.Series:
-    return s.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)
+    """Trimmed, upper case, single spaces (computed once per distinct label)."""
+    return pd.Series(
+        by_unique(s, lambda u: u.str.strip().str.upper().str.replace(r"\s+", " ", regex=True)), index=s.index, dtype=str
+    )
 
 
 def planned_visitnum(labels: pd.Series, study: StudyConfig, mapping: dict[str, float] | None) -> pd.Series:
@@ -57,17 +60,19 @@ def unscheduled_visitnum(
         {"USUBJID": usubjid.to_numpy(), "day": day.to_numpy(), "vn": visitnum.to_numpy(), "pos": np.arange(n)}
     )
     dated = rec["day"] != ""
-    planned = rec[rec["vn"].notna() & dated]
+    planned = rec[rec["vn"].notna() & dated].drop_duplicates(["USUBJID", "day", "vn"])
     un = rec[unsched.to_numpy() & dated]
-    m = un.drop(columns="vn").merge(planned[["USUBJID", "day", "vn"]], on="USUBJID", how="left", suffixes=("", "_p"))
+    keys = un.drop_duplicates(["USUBJID", "day"])[["USUBJID", "day"]]  # one row per unscheduled date
+    m = keys.merge(planned[["USUBJID", "day", "vn"]], on="USUBJID", how="left", suffixes=("", "_p"))
     m = m[m["day_p"].fillna("") <= m["day"]]
-    prev = m.groupby("pos")["vn"].max().reindex(un["pos"]).fillna(0.0).to_numpy()
-    un = un.assign(prev=prev)
-    k = un.groupby(["USUBJID", "prev"])["day"].rank(method="dense").to_numpy()
+    keys = keys.merge(m.groupby(["USUBJID", "day"], as_index=False)["vn"].max(), on=["USUBJID", "day"], how="left")
+    keys["prev"] = keys["vn"].fillna(0.0)
+    keys["k"] = keys.groupby(["USUBJID", "prev"])["day"].rank(method="dense")
+    un = un.merge(keys[["USUBJID", "day", "prev", "k"]], on=["USUBJID", "day"], how="left")
     vn = np.full(n, np.nan)
     kk = np.full(n, np.nan)
-    vn[un["pos"].to_numpy()] = np.round(prev + k / 100.0, 2)
-    kk[un["pos"].to_numpy()] = k
+    vn[un["pos"].to_numpy()] = np.round(un["prev"].to_numpy() + un["k"].to_numpy() / 100.0, 2)
+    kk[un["pos"].to_numpy()] = un["k"].to_numpy()
     return pd.Series(vn, index=usubjid.index, dtype="float64"), pd.Series(kk, index=usubjid.index, dtype="float64")
 
 
@@ -114,7 +119,12 @@ def derive_visit(
     vnum = planned_visitnum(raw, ctx.study, labels)
     vnum = vnum.where(vnum.isin(known))
     unsched = (
-        vnum.isna() & raw.str.contains(unscheduled_pattern, flags=re.IGNORECASE, regex=True)
+        vnum.isna()
+        & pd.Series(
+            by_unique(raw, lambda u: u.str.contains(unscheduled_pattern, flags=re.IGNORECASE, regex=True)),
+            index=df.index,
+            dtype=bool,
+        )
         if (unscheduled_pattern)
         else pd.Series(False, index=df.index)
     )
