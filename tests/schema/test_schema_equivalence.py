@@ -281,7 +281,7 @@ def frames(draw):
     return pd.DataFrame(data, index=range(n))
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(frames())
 def test_random_frames_match_jsonschema(df):
     assert_same_findings(df, SMALL)
