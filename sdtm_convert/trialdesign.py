@@ -269,6 +269,8 @@ def _ts_records(
         valcd = str(item.get("valcd", valcd) or "")
         vcdref = str(item.get("vcdref", vcdref) or "")
         vcdver = str(item.get("vcdver", vcdver) or "")
+        if "vcdref" in item:
+            _check_term(ct, "DICTNAM", vcdref, study, idx, "TS", "TSVCDREF", issues)
         rec: dict[str, Any] = {
             "TSGRPID": str(item.get("grpid", "") or ""),
             "TSPARMCD": parmcd,

@@ -317,3 +317,15 @@ def test_shipped_study_yaml_builds_without_errors():
     assert [v.window for v in study.visits][-1] == (82, 88)
     assert list(frames["TA"]["EPOCH"]) == ["SCREENING", "TREATMENT", "FOLLOW-UP"]
     assert len(frames["TI"]) == 5
+
+
+def test_codes_given_in_the_config_are_kept():
+    summary = [
+        {"parmcd": "SSTDTC", "val": "2021-08-31"},
+        {"parmcd": "INDIC", "val": "Psoriasis", "valcd": "9014002", "vcdref": "SNOMED", "vcdver": "2024-09"},
+        {"parmcd": "TRT", "val": "X", "valcd": "ABC123", "vcdref": "NOT A DICTIONARY"},
+    ]
+    ts, issues = build_ts(study_from_dict(dict(CONFIG, trial_summary=summary)), CT)
+    indic = ts[ts["TSPARMCD"] == "INDIC"].iloc[0]
+    assert (indic["TSVALCD"], indic["TSVCDREF"], indic["TSVCDVER"]) == ("9014002", "SNOMED", "2024-09")
+    assert [(i.code, i.row, i.severity) for i in issues] == [("ct-term-not-found", 3, "warning")]
