@@ -109,7 +109,7 @@ def test_study_day_names_and_missing_dm(make_ctx):
 _dates = st.dates(min_value=pd.Timestamp("1990-01-01").date(), max_value=pd.Timestamp("2040-12-31").date())
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=60, deadline=None)
 @given(st.lists(_dates, min_size=1, max_size=20), _dates)
 def test_study_day_property_never_zero_and_monotone(days, ref):
     days = sorted(days)
