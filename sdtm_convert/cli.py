@@ -95,6 +95,19 @@ def cmd_diff(args: argparse.Namespace) -> int:
     return 0 if result.identical else 1
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    from dataclasses import asdict
+
+    from sdtm_convert import trace
+
+    records = trace.trace(args.path, args.usubjid, dataset=args.dataset, seq=args.seq)
+    if args.json:
+        print(json.dumps([asdict(r) for r in records], indent=2, ensure_ascii=False))
+    else:
+        print(trace.render(records) or f"no record of {args.usubjid} found", end="" if records else "\n")
+    return 0 if records else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sdtm-convert", description=__doc__)
     p.add_argument("--version", action="version", version=f"sdtm-convert {__version__}")
@@ -129,6 +142,14 @@ def build_parser() -> argparse.ArgumentParser:
     dif.add_argument("--quiet", action="store_true")
     dif.add_argument("--json", action="store_true", help="print JSON instead of text")
     dif.set_defaults(func=cmd_diff)
+
+    tra = sub.add_parser("trace", help="where did a record come from: SDTM record → raw file and row")
+    tra.add_argument("path", help="a run's output folder, or one of its .xpt files (e.g. build/.../dm.xpt)")
+    tra.add_argument("usubjid")
+    tra.add_argument("--dataset", help="only this dataset (default: the .xpt given, else all)")
+    tra.add_argument("--seq", type=float, help="only the record with this --SEQ")
+    tra.add_argument("--json", action="store_true")
+    tra.set_defaults(func=cmd_trace)
     return p
 
 

@@ -268,8 +268,31 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
     report_dir = out / "reports"
     jpath, hpath = write_reports(conv, report_dir, outputs)
     progress(f"report: {hpath}")
+    _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
     _ = studyid
     return RunResult(conv, out, jpath, hpath, outputs)
+
+
+def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,
+                        encoding: str | None) -> Path:
+    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs."""
+    from sdtm_convert import __version__
+    from sdtm_convert.package.manifest import sha256, write_manifest
+
+    spec_dir, raw_dir = Path(spec_folder), Path(raw_folder)
+    inputs = sorted({f for ds in conv.raw.values() for f in ds.files})
+    extra = {
+        "tool": {"name": "sdtm-convert", "version": __version__},
+        "study": conv.spec.study.studyid,
+        "created": conv.spec.study.created,
+        "settings": {"raw_folder": str(raw_folder), "spec_folder": str(spec_folder), "encoding": encoding,
+                     "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
+                                                                        "version": conv.spec.study.pasi.version}},
+        "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
+        "inputs": {name: sha256(raw_dir / name) for name in inputs},
+        "status": "failed" if conv.errors else "passed",
+    }
+    return write_manifest(out, extra=extra)
 
 
 def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None:

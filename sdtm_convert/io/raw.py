@@ -8,6 +8,7 @@ cannot be read at all.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,17 @@ SRC_FILE = "__src_file"
 SRC_ROW = "__src_row"
 PROVENANCE = (SRC_FILE, SRC_ROW)
 ENCODINGS_TRIED = ("utf-8-sig", "gb18030", "cp1252")
+_GB2312_PAIR = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
+_HIGH = re.compile(rb"[\x80-\xff]")
+
+
+def _guess_legacy(data: bytes) -> tuple[str, ...]:
+    """Order GB18030 / Windows-1252 by plausibility (GB18030 decodes nearly any bytes, so it cannot just be
+    tried first): Chinese text is high-byte pairs in the GB2312 range; Windows-1252 text has isolated
+    high bytes (’, é) between ASCII."""
+    high = len(_HIGH.findall(data))
+    paired = 2 * len(_GB2312_PAIR.findall(data))
+    return ("gb18030", "cp1252") if high and paired >= 0.9 * high else ("cp1252", "gb18030")
 
 
 @dataclass
@@ -39,7 +51,7 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, str, list[Issue]]:
             return data.decode(encoding), encoding, []
         except (UnicodeDecodeError, LookupError) as exc:
             raise fatal("raw-encoding", f"cannot decode as {encoding}: {exc}", file=path.name) from None
-    for enc in ENCODINGS_TRIED:
+    for enc in ("utf-8-sig", *_guess_legacy(data)):
         try:
             text = data.decode(enc)
         except UnicodeDecodeError:
@@ -48,7 +60,8 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, str, list[Issue]]:
         if enc != "utf-8-sig":
             issues.append(
                 Issue("raw-encoding-detected", WARNING,
-                      f"file is not UTF-8; decoded as {enc} (set encoding in raw.yaml or --encoding to be explicit)",
+                      f"file is not UTF-8; decoded as {enc} by its byte pattern (check the text; set encoding in "
+                      "raw.yaml or --encoding to be explicit)",
                       file=path.name)
             )
         return text, enc, issues
