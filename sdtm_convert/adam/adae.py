@@ -18,11 +18,34 @@ from sdtm_convert.adam.inputs import domain
 from sdtm_convert.errors import Issue
 
 KEY = ["STUDYID", "USUBJID"]
-AE_VARS = ["STUDYID", "USUBJID", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESOC", "AESTDTC", "AEENDTC", "AESER",
-           "AESEV", "AEREL"]
+AE_VARS = [
+    "STUDYID",
+    "USUBJID",
+    "AESEQ",
+    "AETERM",
+    "AEDECOD",
+    "AEBODSYS",
+    "AESOC",
+    "AESTDTC",
+    "AEENDTC",
+    "AESER",
+    "AESEV",
+    "AEREL",
+]
 AE_OPTIONAL = ["AEOUT", "AEACN"]
-ADSL_VARS = {"SUBJID": "SUBJID", "SITEID": "SITEID", "AGE": "AGE", "SEX": "SEX", "RACE": "RACE", "TRTA": "TRT01A",
-             "TRTAN": "TRT01AN", "SAFFL": "SAFFL", "TRTSDT": "TRTSDT", "TRTEDT": "TRTEDT", "EOSDT": "EOSDT"}
+ADSL_VARS = {
+    "SUBJID": "SUBJID",
+    "SITEID": "SITEID",
+    "AGE": "AGE",
+    "SEX": "SEX",
+    "RACE": "RACE",
+    "TRTA": "TRT01A",
+    "TRTAN": "TRT01AN",
+    "SAFFL": "SAFFL",
+    "TRTSDT": "TRTSDT",
+    "TRTEDT": "TRTEDT",
+    "EOSDT": "EOSDT",
+}
 TEAE = {"var": "TRTEMFL", "op": "eq", "value": "Y"}
 
 
@@ -30,10 +53,19 @@ def derive_ae_dates(ae: pd.DataFrame, issues: list[Issue]) -> pd.DataFrame:
     """AENDT first ("last" imputation, capped by the end of study), then ASTDT ("first" imputation,
     raised to TRTSDT when first dose falls in the possible range, capped by AENDT) — so an imputed
     start never falls after the end."""
-    out = derive_vars_dt(ae, "AEN", dtc="AEENDTC", highest_imputation="M", date_imputation="last",
-                         max_dates=["EOSDT"], issues=issues)
-    out = derive_vars_dt(out, "AST", dtc="AESTDTC", highest_imputation="M", date_imputation="first",
-                         min_dates=["TRTSDT"], max_dates=["AENDT"], issues=issues)
+    out = derive_vars_dt(
+        ae, "AEN", dtc="AEENDTC", highest_imputation="M", date_imputation="last", max_dates=["EOSDT"], issues=issues
+    )
+    out = derive_vars_dt(
+        out,
+        "AST",
+        dtc="AESTDTC",
+        highest_imputation="M",
+        date_imputation="first",
+        min_dates=["TRTSDT"],
+        max_dates=["AENDT"],
+        issues=issues,
+    )
     return derive_vars_dy(out, reference_date="TRTSDT", source_vars=["ASTDT", "AENDT"])
 
 
@@ -46,10 +78,44 @@ def derive_ae_flags(ae: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
     return derive_var_extreme_flag(out, ["USUBJID", "AEBODSYS", "AEDECOD"], order, "AOCCPFL", TEAE, mode="first")
 
 
-ADAE_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "AGE", "SEX", "RACE", "SAFFL", "TRTA", "TRTAN", "TRTSDT",
-              "TRTEDT", "AESEQ", "AETERM", "AEDECOD", "AEBODSYS", "AESOC", "AESER", "AESEV", "AEREL", "AEOUT", "AEACN",
-              "AESTDTC", "AEENDTC", "ASTDT", "ASTDTF", "ASTDY", "AENDT", "AENDTF", "AENDY", "ADURN", "ADURU", "TRTEMFL",
-              "AOCCFL", "AOCCSFL", "AOCCPFL"]
+ADAE_ORDER = [
+    "STUDYID",
+    "USUBJID",
+    "SUBJID",
+    "SITEID",
+    "AGE",
+    "SEX",
+    "RACE",
+    "SAFFL",
+    "TRTA",
+    "TRTAN",
+    "TRTSDT",
+    "TRTEDT",
+    "AESEQ",
+    "AETERM",
+    "AEDECOD",
+    "AEBODSYS",
+    "AESOC",
+    "AESER",
+    "AESEV",
+    "AEREL",
+    "AEOUT",
+    "AEACN",
+    "AESTDTC",
+    "AEENDTC",
+    "ASTDT",
+    "ASTDTF",
+    "ASTDY",
+    "AENDT",
+    "AENDTF",
+    "AENDY",
+    "ADURN",
+    "ADURU",
+    "TRTEMFL",
+    "AOCCFL",
+    "AOCCSFL",
+    "AOCCPFL",
+]
 
 
 def build_adae(sdtm, adsl: pd.DataFrame, settings: AdamSettings, issues: list[Issue]) -> pd.DataFrame:

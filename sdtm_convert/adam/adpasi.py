@@ -48,10 +48,36 @@ def responder_param(k: int) -> tuple[str, str, float]:
     return f"PASI{k}", f"PASI {k} Response (>= {k}% Improvement)", 100.0 + k
 
 
-ADSL_VARS = {"SUBJID": "SUBJID", "SITEID": "SITEID", "TRTP": "TRT01P", "TRTA": "TRT01A", "TRTSDT": "TRTSDT",
-             "TRTEDT": "TRTEDT"}
-CARRY = ["SUBJID", "SITEID", "TRTP", "TRTA", "ADT", "ADY", "VISITNUM", "VISIT", "AVISIT", "AVISITN", "AWTARGET",
-         "AWLO", "AWHI", "AWTDIFF", "AWU", "ANL01FL", "ONTRTFL", "SRCDOM", "SRCVAR", "SRCSEQ"]
+ADSL_VARS = {
+    "SUBJID": "SUBJID",
+    "SITEID": "SITEID",
+    "TRTP": "TRT01P",
+    "TRTA": "TRT01A",
+    "TRTSDT": "TRTSDT",
+    "TRTEDT": "TRTEDT",
+}
+CARRY = [
+    "SUBJID",
+    "SITEID",
+    "TRTP",
+    "TRTA",
+    "ADT",
+    "ADY",
+    "VISITNUM",
+    "VISIT",
+    "AVISIT",
+    "AVISITN",
+    "AWTARGET",
+    "AWLO",
+    "AWHI",
+    "AWTDIFF",
+    "AWU",
+    "ANL01FL",
+    "ONTRTFL",
+    "SRCDOM",
+    "SRCVAR",
+    "SRCSEQ",
+]
 
 
 def pasi_records(sdtm, study: StudyConfig, issues: list[Issue]) -> pd.DataFrame:
@@ -62,15 +88,25 @@ def pasi_records(sdtm, study: StudyConfig, issues: list[Issue]) -> pd.DataFrame:
     codes = {f"{ver}{n:02d}": v for n, v in PASI_ITEMS.items()}
     src = src.loc[src[f"{dom}TESTCD"].isin(list(codes))]
     testcd = src[f"{dom}TESTCD"]
-    bds = pd.DataFrame({
-        "STUDYID": src["STUDYID"], "USUBJID": src["USUBJID"],
-        "PARAMCD": testcd.map({k: v[0] for k, v in codes.items()}).astype(object),
-        "PARAM": testcd.map({k: v[1] for k, v in codes.items()}).astype(object),
-        "PARAMN": testcd.map({k: v[2] for k, v in codes.items()}).astype(float),
-        "PARCAT1": "PASI", "AVAL": src[f"{dom}STRESN"].astype(float), "AVALC": "",
-        "VISITNUM": src["VISITNUM"], "VISIT": src["VISIT"], "DTC": src[f"{dom}DTC"],
-        "SRCDOM": dom, "SRCVAR": f"{dom}STRESN", "SRCSEQ": src[f"{dom}SEQ"], "DTYPE": "",
-    })
+    bds = pd.DataFrame(
+        {
+            "STUDYID": src["STUDYID"],
+            "USUBJID": src["USUBJID"],
+            "PARAMCD": testcd.map({k: v[0] for k, v in codes.items()}).astype(object),
+            "PARAM": testcd.map({k: v[1] for k, v in codes.items()}).astype(object),
+            "PARAMN": testcd.map({k: v[2] for k, v in codes.items()}).astype(float),
+            "PARCAT1": "PASI",
+            "AVAL": src[f"{dom}STRESN"].astype(float),
+            "AVALC": "",
+            "VISITNUM": src["VISITNUM"],
+            "VISIT": src["VISIT"],
+            "DTC": src[f"{dom}DTC"],
+            "SRCDOM": dom,
+            "SRCVAR": f"{dom}STRESN",
+            "SRCSEQ": src[f"{dom}SEQ"],
+            "DTYPE": "",
+        }
+    )
     for c in src.columns:
         if c.startswith("__"):
             bds[c] = src[c]
@@ -89,8 +125,9 @@ def derive_pasi_timing(bds: pd.DataFrame, adsl: pd.DataFrame, settings: AdamSett
     is_bl = out["ABLFL"] == "Y"
     out = out.assign(AVISIT=out["AVISIT"].where(~is_bl, "Baseline"), AVISITN=out["AVISITN"].where(~is_bl, 0.0))
     in_window = {"all": [{"var": "AVISIT", "op": "present"}, {"var": "AVAL", "op": "present"}]}
-    out = derive_var_extreme_flag(out, ["USUBJID", "PARAMCD", "AVISITN"], ANL01FL_RULES[settings.anl01fl_rule],
-                                  "ANL01FL", in_window, mode="last")
+    out = derive_var_extreme_flag(
+        out, ["USUBJID", "PARAMCD", "AVISITN"], ANL01FL_RULES[settings.anl01fl_rule], "ANL01FL", in_window, mode="last"
+    )
     window = settings.trtemfl_window_days or 0
     return derive_var_ontrtfl(out, ref_end_window=window)
 
@@ -113,9 +150,14 @@ def derive_param_pasiimp(bds: pd.DataFrame) -> pd.DataFrame:
     """PASIIMP: AVAL = −PCHG of the PASI total, one record per post-baseline PASI record."""
     cd, name, n = PASIIMP
     return derive_param_computed(
-        bds, BY, POST_BASELINE, parameters=["PASI"], source_vars=["PCHG"], keep_vars=[c for c in CARRY if c != "SRCSEQ"],
-        analysis_value=lambda w: 0.0 - w["PCHG.PASI"], set_values_to={"PARAMCD": cd, "PARAM": name, "PARAMN": n,
-                                                                  "PARCAT1": "PASI", "AVALC": ""},
+        bds,
+        BY,
+        POST_BASELINE,
+        parameters=["PASI"],
+        source_vars=["PCHG"],
+        keep_vars=[c for c in CARRY if c != "SRCSEQ"],
+        analysis_value=lambda w: 0.0 - w["PCHG.PASI"],
+        set_values_to={"PARAMCD": cd, "PARAM": name, "PARAMN": n, "PARCAT1": "PASI", "AVALC": ""},
     )
 
 
@@ -128,8 +170,13 @@ def derive_param_pasi_response(bds: pd.DataFrame, k: int) -> pd.DataFrame:
         return pd.DataFrame({"AVAL": resp, "AVALC": resp.map({1.0: "Y", 0.0: "N"}).fillna("").astype(object)})
 
     return derive_param_computed(
-        bds, BY, POST_BASELINE, parameters=["PASI"], source_vars=["AVAL", "BASE"],
-        keep_vars=[c for c in CARRY if c != "SRCSEQ"], analysis_value=value,
+        bds,
+        BY,
+        POST_BASELINE,
+        parameters=["PASI"],
+        source_vars=["AVAL", "BASE"],
+        keep_vars=[c for c in CARRY if c != "SRCSEQ"],
+        analysis_value=value,
         set_values_to={"PARAMCD": cd, "PARAM": name, "PARAMN": n, "PARCAT1": "PASI RESPONSE"},
     )
 
@@ -141,8 +188,9 @@ def primary_visit(settings: AdamSettings) -> dict[str, object]:
     return {"AVISIT": name, "AVISITN": settings.primary_avisitn}
 
 
-def build_adpasi(sdtm, study: StudyConfig, adsl_core: pd.DataFrame, settings: AdamSettings,
-                 issues: list[Issue]) -> pd.DataFrame:
+def build_adpasi(
+    sdtm, study: StudyConfig, adsl_core: pd.DataFrame, settings: AdamSettings, issues: list[Issue]
+) -> pd.DataFrame:
     """Records up to BASE/CHG/PCHG (the population flags are not needed yet)."""
     bds = pasi_records(sdtm, study, issues)
     bds = derive_pasi_timing(bds, adsl_core, settings)
@@ -160,19 +208,63 @@ def complete_adpasi(bds: pd.DataFrame, adsl: pd.DataFrame, settings: AdamSetting
             cd, name, n = responder_param(k)
             params[cd] = {"PARAM": name, "PARAMN": n, "PARCAT1": "PASI RESPONSE"}
         ref = adsl.rename(columns={"TRT01P": "TRTP", "TRT01A": "TRTA"})
-        out = derive_nri_records(out, KEY, {"var": settings.nri_population, "op": "eq", "value": "Y"},
-                                 dataset_ref=ref, parameters=params, visit=primary_visit(settings),
-                                 keep_vars=["SUBJID", "SITEID", "TRTP", "TRTA", "TRTSDT", "TRTEDT"])
+        out = derive_nri_records(
+            out,
+            KEY,
+            {"var": settings.nri_population, "op": "eq", "value": "Y"},
+            dataset_ref=ref,
+            parameters=params,
+            visit=primary_visit(settings),
+            keep_vars=["SUBJID", "SITEID", "TRTP", "TRTA", "TRTSDT", "TRTEDT"],
+        )
     pops = [p.flag for p in settings.populations if p.flag in ("ITTFL", "SAFFL", "FASFL", "PPROTFL")]
     out = derive_vars_merged(out, KEY, new_vars=pops, dataset_add=adsl)
     out = derive_var_obs_number(out, ["USUBJID"], ["PARAMN", "AVISITN", "ADT", "SRCSEQ", "DTYPE"])
     return finalize_adpasi(out)
 
 
-ADPASI_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "ASEQ", "TRTP", "TRTA", "ITTFL", "SAFFL", "FASFL", "PPROTFL",
-                "PARAMCD", "PARAM", "PARAMN", "PARCAT1", "AVAL", "AVALC", "BASE", "CHG", "PCHG", "ABLFL", "ANL01FL",
-                "ONTRTFL", "DTYPE", "ADT", "ADY", "VISITNUM", "VISIT", "AVISIT", "AVISITN", "AWTARGET",
-                "AWLO", "AWHI", "AWTDIFF", "AWU", "TRTSDT", "TRTEDT", "SRCDOM", "SRCVAR", "SRCSEQ"]
+ADPASI_ORDER = [
+    "STUDYID",
+    "USUBJID",
+    "SUBJID",
+    "SITEID",
+    "ASEQ",
+    "TRTP",
+    "TRTA",
+    "ITTFL",
+    "SAFFL",
+    "FASFL",
+    "PPROTFL",
+    "PARAMCD",
+    "PARAM",
+    "PARAMN",
+    "PARCAT1",
+    "AVAL",
+    "AVALC",
+    "BASE",
+    "CHG",
+    "PCHG",
+    "ABLFL",
+    "ANL01FL",
+    "ONTRTFL",
+    "DTYPE",
+    "ADT",
+    "ADY",
+    "VISITNUM",
+    "VISIT",
+    "AVISIT",
+    "AVISITN",
+    "AWTARGET",
+    "AWLO",
+    "AWHI",
+    "AWTDIFF",
+    "AWU",
+    "TRTSDT",
+    "TRTEDT",
+    "SRCDOM",
+    "SRCVAR",
+    "SRCSEQ",
+]
 
 
 def finalize_adpasi(bds: pd.DataFrame) -> pd.DataFrame:

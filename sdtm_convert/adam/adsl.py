@@ -18,8 +18,28 @@ from sdtm_convert.adam.derive import (
 from sdtm_convert.adam.inputs import domain
 from sdtm_convert.errors import Issue, fatal
 
-DM_VARS = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "SEX", "RACE", "ETHNIC",
-           "ARM", "ARMCD", "ACTARM", "ACTARMCD", "RFSTDTC", "RFENDTC", "RFXSTDTC", "RFXENDTC", "RFICDTC", "BRTHDTC"]
+DM_VARS = [
+    "STUDYID",
+    "USUBJID",
+    "SUBJID",
+    "SITEID",
+    "COUNTRY",
+    "AGE",
+    "AGEU",
+    "SEX",
+    "RACE",
+    "ETHNIC",
+    "ARM",
+    "ARMCD",
+    "ACTARM",
+    "ACTARMCD",
+    "RFSTDTC",
+    "RFENDTC",
+    "RFXSTDTC",
+    "RFXENDTC",
+    "RFICDTC",
+    "BRTHDTC",
+]
 HELPER_VARS = ["NINFUS", "ALLINFFL", "BLPASIFL", "PBPASIFL", "PVPASIFL"]
 KEY = ["STUDYID", "USUBJID"]
 
@@ -47,20 +67,43 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
         raise fatal("adam-input-missing", "DM has no subjects; ADSL cannot be built", dataset="DM")
     adsl = dm[DM_VARS + [c for c in dm.columns if c.startswith("__")]]
     adsl = adsl.assign(TRT01P=adsl["ARM"], TRT01A=adsl["ACTARM"])  # admiral: ARM/ACTARM (incl. "Screen Failure")
-    adsl = adsl.assign(TRT01PN=adsl["TRT01P"].map(settings.treatment_numbers).astype(float),
-                       TRT01AN=adsl["TRT01A"].map(settings.treatment_numbers).astype(float))
+    adsl = adsl.assign(
+        TRT01PN=adsl["TRT01P"].map(settings.treatment_numbers).astype(float),
+        TRT01AN=adsl["TRT01A"].map(settings.treatment_numbers).astype(float),
+    )
     ex = _exposure(sdtm, issues)
-    adsl = derive_vars_merged(adsl, KEY, ["EXSTDT", "EXSEQ"], {"TRTSDT": "EXSTDT"},
-                              {"var": "EXSTDT", "op": "present"}, dataset_add=ex, mode="first")
-    adsl = derive_vars_merged(adsl, KEY, ["EXENDT", "EXSEQ"], {"TRTEDT": "EXENDT"},
-                              {"var": "EXENDT", "op": "present"}, dataset_add=ex, mode="last")
+    adsl = derive_vars_merged(
+        adsl,
+        KEY,
+        ["EXSTDT", "EXSEQ"],
+        {"TRTSDT": "EXSTDT"},
+        {"var": "EXSTDT", "op": "present"},
+        dataset_add=ex,
+        mode="first",
+    )
+    adsl = derive_vars_merged(
+        adsl,
+        KEY,
+        ["EXENDT", "EXSEQ"],
+        {"TRTEDT": "EXENDT"},
+        {"var": "EXENDT", "op": "present"},
+        dataset_add=ex,
+        mode="last",
+    )
     adsl = derive_var_trtdurd(adsl)
     adsl = derive_var_merged_summary(adsl, KEY, "NINFUS", dataset_add=ex)
     adsl = derive_var_flag(adsl, "ALLINFFL", {"var": "NINFUS", "op": "ge", "value": settings.planned_infusions})
     adsl = derive_vars_dt(adsl, "RFIC", dtc="RFICDTC", issues=issues)
     ds = _disposition(sdtm, issues)
-    adsl = derive_vars_merged(adsl, KEY, ["DSSTDT", "DSSEQ"], {"EOSDECOD": "DSDECOD", "EOSDT": "DSSTDT"},
-                              {"var": "DSCAT", "op": "eq", "value": "DISPOSITION EVENT"}, dataset_add=ds, mode="last")
+    adsl = derive_vars_merged(
+        adsl,
+        KEY,
+        ["DSSTDT", "DSSEQ"],
+        {"EOSDECOD": "DSDECOD", "EOSDT": "DSSTDT"},
+        {"var": "DSCAT", "op": "eq", "value": "DISPOSITION EVENT"},
+        dataset_add=ds,
+        mode="last",
+    )
     status = compute_eosstt(adsl["EOSDECOD"], completed=settings.completed_terms, excluded=settings.eos_excluded_terms)
     adsl = adsl.assign(EOSSTT=status, DCSREAS=adsl["EOSDECOD"].where(status == "DISCONTINUED", ""))
     adsl = adsl.assign(EOSDT=adsl["EOSDT"].where(status != "ONGOING")).drop(columns="EOSDECOD")
@@ -72,11 +115,18 @@ def derive_pasi_availability(adsl: pd.DataFrame, adpasi: pd.DataFrame, settings:
     analysis window), PVPASIFL (a PASI chosen for the primary visit)."""
     pasi = adpasi.loc[(adpasi["PARAMCD"] == "PASI") & adpasi["AVAL"].notna()]
     post = {"all": [{"var": "ANL01FL", "op": "eq", "value": "Y"}, {"var": "AVISITN", "op": "gt", "value": 0}]}
-    prim = {"all": [{"var": "ANL01FL", "op": "eq", "value": "Y"},
-                    {"var": "AVISITN", "op": "eq", "value": settings.primary_avisitn}]}
+    prim = {
+        "all": [
+            {"var": "ANL01FL", "op": "eq", "value": "Y"},
+            {"var": "AVISITN", "op": "eq", "value": settings.primary_avisitn},
+        ]
+    }
     out = adsl
-    for flag, cond in (("BLPASIFL", {"var": "ABLFL", "op": "eq", "value": "Y"}), ("PBPASIFL", post),
-                       ("PVPASIFL", prim)):
+    for flag, cond in (
+        ("BLPASIFL", {"var": "ABLFL", "op": "eq", "value": "Y"}),
+        ("PBPASIFL", post),
+        ("PVPASIFL", prim),
+    ):
         out = derive_var_merged_summary(out, KEY, flag, cond, dataset_add=pasi)
         out = out.assign(**{flag: out[flag].gt(0).map({True: "Y", False: "N"}).astype(object)})
     return out
@@ -91,9 +141,34 @@ def derive_populations(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFra
     return out
 
 
-ADSL_ORDER = ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "AGEGR1", "AGEGR1N", "SEX", "RACE",
-              "ETHNIC", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "TRT01P", "TRT01PN", "TRT01A", "TRT01AN", "RFSTDTC",
-              "RFENDTC", "RFICDT", "TRTSDT", "TRTEDT", "TRTDURD"]
+ADSL_ORDER = [
+    "STUDYID",
+    "USUBJID",
+    "SUBJID",
+    "SITEID",
+    "COUNTRY",
+    "AGE",
+    "AGEU",
+    "AGEGR1",
+    "AGEGR1N",
+    "SEX",
+    "RACE",
+    "ETHNIC",
+    "ARM",
+    "ARMCD",
+    "ACTARM",
+    "ACTARMCD",
+    "TRT01P",
+    "TRT01PN",
+    "TRT01A",
+    "TRT01AN",
+    "RFSTDTC",
+    "RFENDTC",
+    "RFICDT",
+    "TRTSDT",
+    "TRTEDT",
+    "TRTDURD",
+]
 ADSL_TAIL = ["EOSSTT", "EOSDT", "DCSREAS"]
 
 

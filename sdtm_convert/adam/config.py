@@ -36,13 +36,17 @@ DEFAULT_POPULATIONS: dict[str, Any] = {
     "SAFFL": {"label": "received at least one infusion", "rule": "received_any_treatment"},
     "FASFL": {
         "label": "safety population with a baseline and at least one post-baseline PASI",
-        "where": {"all": [{"var": "SAFFL", "op": "eq", "value": "Y"},
-                          {"rule": "has_baseline_and_postbaseline_pasi"}]},
+        "where": {"all": [{"var": "SAFFL", "op": "eq", "value": "Y"}, {"rule": "has_baseline_and_postbaseline_pasi"}]},
     },
     "PPROTFL": {
         "label": "full analysis set, all planned infusions and a PASI in the primary-visit window",
-        "where": {"all": [{"var": "FASFL", "op": "eq", "value": "Y"}, {"rule": "received_all_planned_treatment"},
-                          {"rule": "has_primary_visit_pasi"}]},
+        "where": {
+            "all": [
+                {"var": "FASFL", "op": "eq", "value": "Y"},
+                {"rule": "received_all_planned_treatment"},
+                {"rule": "has_primary_visit_pasi"},
+            ]
+        },
     },
     "COMPLFL": {"label": "completed the study", "rule": "completed_study"},
 }
@@ -83,17 +87,23 @@ def expand_rules(cond: Any) -> Any:
         if "rule" in cond:
             name = cond["rule"]
             if name not in BUILTIN_RULES:
-                raise fatal("adam-config-invalid", f"unknown population rule {name!r} (known: {', '.join(BUILTIN_RULES)})")
+                raise fatal(
+                    "adam-config-invalid", f"unknown population rule {name!r} (known: {', '.join(BUILTIN_RULES)})"
+                )
             return BUILTIN_RULES[name]
-        return {k: ([expand_rules(c) for c in v] if k in ("all", "any") else expand_rules(v) if k == "not" else v)
-                for k, v in cond.items()}
+        return {
+            k: ([expand_rules(c) for c in v] if k in ("all", "any") else expand_rules(v) if k == "not" else v)
+            for k, v in cond.items()
+        }
     return cond
 
 
 def _population(flag: str, spec: Any) -> Population:
     if isinstance(spec, str):
         if spec not in BUILTIN_RULES:
-            raise fatal("adam-config-invalid", f"population {flag}: unknown rule {spec!r} (known: {', '.join(BUILTIN_RULES)})")
+            raise fatal(
+                "adam-config-invalid", f"population {flag}: unknown rule {spec!r} (known: {', '.join(BUILTIN_RULES)})"
+            )
         return Population(flag, spec.replace("_", " "), BUILTIN_RULES[spec])
     if not isinstance(spec, Mapping):
         raise fatal("adam-config-invalid", f"population {flag}: expected a rule name or a mapping")
@@ -117,14 +127,19 @@ def default_windows(study: StudyConfig, tolerance_days: int) -> pd.DataFrame:
     visits = [v for v in study.visits if v.visitdy is not None and v.visitdy > 1]
     if visits:
         for v in visits:
-            weeks, rem = divmod(int(v.visitdy) - 1, 7)
+            weeks, rem = divmod(int(v.visitdy or 0) - 1, 7)
             name, num = (f"Week {weeks}", float(weeks)) if rem == 0 else (v.visit.title(), float(v.visitnum))
-            rows.append((name, num, float(v.visitdy)))
+            rows.append((name, num, float(v.visitdy or 0)))
     else:
         rows = [(f"Week {w}", float(w), float(7 * w + 1)) for w in DEFAULT_WEEKS]
     return pd.DataFrame(
-        {"AVISIT": [r[0] for r in rows], "AVISITN": [r[1] for r in rows], "AWTARGET": [r[2] for r in rows],
-         "AWLO": [r[2] - tolerance_days for r in rows], "AWHI": [r[2] + tolerance_days for r in rows]}
+        {
+            "AVISIT": [r[0] for r in rows],
+            "AVISITN": [r[1] for r in rows],
+            "AWTARGET": [r[2] for r in rows],
+            "AWLO": [r[2] - tolerance_days for r in rows],
+            "AWHI": [r[2] + tolerance_days for r in rows],
+        }
     )
 
 
@@ -137,8 +152,15 @@ def _windows(study: StudyConfig, cfg: Mapping[str, Any]) -> tuple[pd.DataFrame, 
     for v in w["visits"]:
         target = float(v["target"])
         lo, hi = v.get("range", [target - tol, target + tol])
-        rows.append({"AVISIT": str(v["avisit"]), "AVISITN": float(v["avisitn"]), "AWTARGET": target,
-                     "AWLO": float(lo), "AWHI": float(hi)})
+        rows.append(
+            {
+                "AVISIT": str(v["avisit"]),
+                "AVISITN": float(v["avisitn"]),
+                "AWTARGET": target,
+                "AWLO": float(lo),
+                "AWHI": float(hi),
+            }
+        )
     return pd.DataFrame(rows), tol
 
 

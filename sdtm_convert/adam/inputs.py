@@ -30,8 +30,9 @@ def domain(
     for c in columns:
         if c not in out.columns:
             if required:
-                issues.append(Issue("adam-input-missing", WARNING, f"{name}.{c} is not available", dataset=name,
-                                    variable=c))
+                issues.append(
+                    Issue("adam-input-missing", WARNING, f"{name}.{c} is not available", dataset=name, variable=c)
+                )
             out[c] = np.nan if _is_numeric_name(c) else ""
     for c in columns:
         if _is_numeric_name(c):

@@ -15,10 +15,15 @@ from sdtm_convert.study import StudyConfig
 
 STRUCTURES = {"ADSL": "Subject-Level Analysis Dataset", "ADPASI": "Basic Data Structure"}
 EXTRA_LABELS = {
-    "TRTEMFL": "Treatment Emergent Analysis Flag", "AOCCFL": "1st Occurrence within Subject Flag",
-    "AOCCSFL": "1st Occurrence of SOC Flag", "AOCCPFL": "1st Occurrence of Preferred Term Flag",
-    "ADURN": "Analysis Duration (N)", "ADURU": "Analysis Duration Units", "VISITNUM": "Visit Number",
-    "VISIT": "Visit Name", "AGEGR1N": "Pooled Age Group 1 (N)",
+    "TRTEMFL": "Treatment Emergent Analysis Flag",
+    "AOCCFL": "1st Occurrence within Subject Flag",
+    "AOCCSFL": "1st Occurrence of SOC Flag",
+    "AOCCPFL": "1st Occurrence of Preferred Term Flag",
+    "ADURN": "Analysis Duration (N)",
+    "ADURU": "Analysis Duration Units",
+    "VISITNUM": "Visit Number",
+    "VISIT": "Visit Name",
+    "AGEGR1N": "Pooled Age Group 1 (N)",
 }
 DATE9 = "DATE9."
 
@@ -29,7 +34,7 @@ METHODS: dict[str, dict[str, str]] = {
         "AGEGR1N": "Order number of AGEGR1 in adam.age_groups.",
         "TRT01P": "DM.ARM (screen failures keep 'Screen Failure', as in admiral).",
         "TRT01PN": "Number of TRT01P (adam.treatment_numbers, default arm order in the study config); "
-                   "null for arms that are not treatments.",
+        "null for arms that are not treatments.",
         "TRT01A": "DM.ACTARM.",
         "TRT01AN": "Number of TRT01A (adam.treatment_numbers).",
         "RFICDT": "DM.RFICDTC converted to a SAS date (complete dates only).",
@@ -37,74 +42,134 @@ METHODS: dict[str, dict[str, str]] = {
         "TRTEDT": "Date part of the latest EX.EXENDTC (EXSTDTC when EXENDTC is empty) of a valid dose.",
         "TRTDURD": "TRTEDT - TRTSDT + 1.",
         "EOSSTT": "From the last DS record with DSCAT = 'DISPOSITION EVENT': COMPLETED when DSDECOD is "
-                  "COMPLETED; null for SCREEN FAILURE; DISCONTINUED for any other term; ONGOING when none.",
+        "COMPLETED; null for SCREEN FAILURE; DISCONTINUED for any other term; ONGOING when none.",
         "EOSDT": "DS.DSSTDTC of that disposition event as a SAS date (null when ONGOING).",
         "DCSREAS": "DS.DSDECOD of that disposition event when EOSSTT = DISCONTINUED.",
     },
     "ADPASI": {
         "PARAMCD": "PASI for PASInn29 (total), PASIHN/PASIUL/PASITR/PASILL for items 19/22/25/28; PASIIMP and "
-                   "PASIxx computed from PASI.",
+        "PASIxx computed from PASI.",
         "AVAL": "QS/RS --STRESN for PASI and region parameters; -PCHG of PASI for PASIIMP; 1/0 for PASIxx "
-                "(exact integer test 100*(B10-P10) >= k*B10 in tenths); 0 on DTYPE = NRI records.",
-        "PARAM": "Assigned from PARAMCD.", "PARAMN": "Assigned from PARAMCD (display order).",
+        "(exact integer test 100*(B10-P10) >= k*B10 in tenths); 0 on DTYPE = NRI records.",
+        "PARAM": "Assigned from PARAMCD.",
+        "PARAMN": "Assigned from PARAMCD (display order).",
         "PARCAT1": "'PASI' for scores, 'PASI RESPONSE' for PASIxx.",
         "AVALC": "'Y'/'N' for PASIxx (AVAL 1/0); null otherwise.",
         "ADT": "Date part of --DTC as a SAS date (no imputation).",
         "ADY": "ADT - TRTSDT + 1 if ADT >= TRTSDT, else ADT - TRTSDT.",
         "ABLFL": "'Y' on the last record with non-missing AVAL and ADT <= TRTSDT per USUBJID and PARAMCD "
-                 "(latest ADT, then highest SRCSEQ).",
+        "(latest ADT, then highest SRCSEQ).",
         "BASE": "AVAL of the ABLFL = 'Y' record of the subject and parameter.",
         "CHG": "AVAL - BASE (computed in integer tenths), post-baseline records only.",
         "PCHG": "100 * (AVAL - BASE) / BASE in integer tenths, unrounded; null when BASE is 0 or missing.",
         "AVISIT": "'Baseline' for the ABLFL record; otherwise the analysis window containing ADY "
-                  "(planned day +/- adam.windows.tolerance_days, default 3) for post-baseline records.",
+        "(planned day +/- adam.windows.tolerance_days, default 3) for post-baseline records.",
         "AVISITN": "0 for Baseline; the week number of the window otherwise.",
         "ANL01FL": "'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN chosen by "
-                   "adam.anl01fl_rule (default closest_to_target_then_latest); on the NRI record when imputed.",
+        "adam.anl01fl_rule (default closest_to_target_then_latest); on the NRI record when imputed.",
         "ONTRTFL": "'Y' when TRTSDT <= ADT <= TRTEDT + adam.trtemfl_window_days.",
         "DTYPE": "'NRI' on non-responder imputation records (missing primary-visit response in the "
-                 "adam.nri_population).",
-        "AWTARGET": "Planned study day of the analysis window.", "AWLO": "Window start day.",
-        "AWHI": "Window end day.", "AWTDIFF": "|ADY - AWTARGET|.", "AWU": "'DAYS' for windowed records.",
+        "adam.nri_population).",
+        "AWTARGET": "Planned study day of the analysis window.",
+        "AWLO": "Window start day.",
+        "AWHI": "Window end day.",
+        "AWTDIFF": "|ADY - AWTARGET|.",
+        "AWU": "'DAYS' for windowed records.",
         "ASEQ": "Sequence within USUBJID by PARAMN, AVISITN, ADT, SRCSEQ, DTYPE.",
-        "SRCDOM": "SDTM domain of the PASI record.", "SRCVAR": "SDTM variable of the value.",
+        "SRCDOM": "SDTM domain of the PASI record.",
+        "SRCVAR": "SDTM variable of the value.",
         "SRCSEQ": "--SEQ of the SDTM record (of the PASI total for computed parameters).",
     },
     "ADAE": {
         "ASTDT": "AESTDTC as a SAS date; partial dates imputed to the first day (of month/year); raised to "
-                 "TRTSDT when that lies in the possible range and is later; capped at AENDT when earlier.",
+        "TRTSDT when that lies in the possible range and is later; capped at AENDT when earlier.",
         "ASTDTF": "Imputation flag of ASTDT: D (day), M (month and day).",
         "AENDT": "AEENDTC as a SAS date; partial dates imputed to the last day (of month/year), capped at EOSDT.",
         "AENDTF": "Imputation flag of AENDT: D (day), M (month and day).",
         "ASTDY": "ASTDT - TRTSDT + 1 if ASTDT >= TRTSDT, else ASTDT - TRTSDT.",
         "AENDY": "AENDT - TRTSDT + 1 if AENDT >= TRTSDT, else AENDT - TRTSDT.",
-        "ADURN": "AENDT - ASTDT + 1.", "ADURU": "'DAYS' when ADURN is present.",
+        "ADURN": "AENDT - ASTDT + 1.",
+        "ADURU": "'DAYS' when ADURN is present.",
         "TRTEMFL": "'Y' when TRTSDT <= ASTDT <= TRTEDT + adam.trtemfl_window_days (default 28), or ASTDT missing "
-                   "and AENDT missing or >= TRTSDT; null when TRTSDT is missing.",
+        "and AENDT missing or >= TRTSDT; null when TRTSDT is missing.",
         "AOCCFL": "'Y' on the first TEAE of the subject (ASTDT, then AESEQ).",
         "AOCCSFL": "'Y' on the first TEAE of the subject within AEBODSYS (ASTDT, then AESEQ).",
         "AOCCPFL": "'Y' on the first TEAE of the subject within AEBODSYS and AEDECOD (ASTDT, then AESEQ).",
     },
 }
 SOURCES = {
-    "ADSL": {**{v: f"DM.{v}" for v in ["STUDYID", "USUBJID", "SUBJID", "SITEID", "COUNTRY", "AGE", "AGEU", "SEX",
-                                       "RACE", "ETHNIC", "ARM", "ARMCD", "ACTARM", "ACTARMCD", "RFSTDTC", "RFENDTC"]}},
-    "ADPASI": {"STUDYID": "ADSL.STUDYID", "USUBJID": "ADSL.USUBJID", "SUBJID": "ADSL.SUBJID", "SITEID": "ADSL.SITEID",
-               "TRTP": "ADSL.TRT01P", "TRTA": "ADSL.TRT01A", "TRTSDT": "ADSL.TRTSDT", "TRTEDT": "ADSL.TRTEDT",
-               "ITTFL": "ADSL.ITTFL", "SAFFL": "ADSL.SAFFL", "FASFL": "ADSL.FASFL", "PPROTFL": "ADSL.PPROTFL",
-               "VISITNUM": "{dom}.VISITNUM", "VISIT": "{dom}.VISIT"},
-    "ADAE": {"SUBJID": "ADSL.SUBJID", "SITEID": "ADSL.SITEID", "AGE": "ADSL.AGE", "SEX": "ADSL.SEX",
-             "RACE": "ADSL.RACE", "SAFFL": "ADSL.SAFFL", "TRTA": "ADSL.TRT01A", "TRTAN": "ADSL.TRT01AN",
-             "TRTSDT": "ADSL.TRTSDT", "TRTEDT": "ADSL.TRTEDT"},
+    "ADSL": {
+        **{
+            v: f"DM.{v}"
+            for v in [
+                "STUDYID",
+                "USUBJID",
+                "SUBJID",
+                "SITEID",
+                "COUNTRY",
+                "AGE",
+                "AGEU",
+                "SEX",
+                "RACE",
+                "ETHNIC",
+                "ARM",
+                "ARMCD",
+                "ACTARM",
+                "ACTARMCD",
+                "RFSTDTC",
+                "RFENDTC",
+            ]
+        }
+    },
+    "ADPASI": {
+        "STUDYID": "ADSL.STUDYID",
+        "USUBJID": "ADSL.USUBJID",
+        "SUBJID": "ADSL.SUBJID",
+        "SITEID": "ADSL.SITEID",
+        "TRTP": "ADSL.TRT01P",
+        "TRTA": "ADSL.TRT01A",
+        "TRTSDT": "ADSL.TRTSDT",
+        "TRTEDT": "ADSL.TRTEDT",
+        "ITTFL": "ADSL.ITTFL",
+        "SAFFL": "ADSL.SAFFL",
+        "FASFL": "ADSL.FASFL",
+        "PPROTFL": "ADSL.PPROTFL",
+        "VISITNUM": "{dom}.VISITNUM",
+        "VISIT": "{dom}.VISIT",
+    },
+    "ADAE": {
+        "SUBJID": "ADSL.SUBJID",
+        "SITEID": "ADSL.SITEID",
+        "AGE": "ADSL.AGE",
+        "SEX": "ADSL.SEX",
+        "RACE": "ADSL.RACE",
+        "SAFFL": "ADSL.SAFFL",
+        "TRTA": "ADSL.TRT01A",
+        "TRTAN": "ADSL.TRT01AN",
+        "TRTSDT": "ADSL.TRTSDT",
+        "TRTEDT": "ADSL.TRTEDT",
+    },
 }
-LABELS = {"ADSL": "Subject-Level Analysis Dataset", "ADPASI": "PASI Analysis Dataset",
-          "ADAE": "Adverse Events Analysis Dataset"}
-CLASSES = {"ADSL": "SUBJECT LEVEL ANALYSIS DATASET", "ADPASI": "BASIC DATA STRUCTURE",
-           "ADAE": "OCCURRENCE DATA STRUCTURE"}
-STRUCTURE_TEXT = {"ADSL": "One record per subject", "ADPASI": "One record per subject per parameter per analysis "
-                  "visit per assessment", "ADAE": "One record per subject per adverse event"}
-KEYS = {"ADSL": ["STUDYID", "USUBJID"], "ADPASI": ["STUDYID", "USUBJID", "PARAMCD", "ASEQ"],
-        "ADAE": ["STUDYID", "USUBJID", "AESEQ"]}
+LABELS = {
+    "ADSL": "Subject-Level Analysis Dataset",
+    "ADPASI": "PASI Analysis Dataset",
+    "ADAE": "Adverse Events Analysis Dataset",
+}
+CLASSES = {
+    "ADSL": "SUBJECT LEVEL ANALYSIS DATASET",
+    "ADPASI": "BASIC DATA STRUCTURE",
+    "ADAE": "OCCURRENCE DATA STRUCTURE",
+}
+STRUCTURE_TEXT = {
+    "ADSL": "One record per subject",
+    "ADPASI": "One record per subject per parameter per analysis visit per assessment",
+    "ADAE": "One record per subject per adverse event",
+}
+KEYS = {
+    "ADSL": ["STUDYID", "USUBJID"],
+    "ADPASI": ["STUDYID", "USUBJID", "PARAMCD", "ASEQ"],
+    "ADAE": ["STUDYID", "USUBJID", "AESEQ"],
+}
 
 
 def _instantiate(pattern: str) -> str:
@@ -123,7 +188,9 @@ def _adamig_label(name: str, structure: str) -> tuple[str, str] | None:
         generic = row["name"]
         if generic != generic.upper() and re.match(_instantiate(generic), name):
             digits = re.findall(r"\d+", name)
-            label = row["label"].replace("xx", digits[0] if digits else "01").replace("zz", digits[0] if digits else "01")
+            label = (
+                row["label"].replace("xx", digits[0] if digits else "01").replace("zz", digits[0] if digits else "01")
+            )
             label = re.sub(r"\by\b", digits[-1] if digits else "1", label)
             return label, str(row["core"])
     return None
@@ -172,10 +239,19 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
         source = source.format(dom=pasi_domain)
     origin = PREDECESSOR if source and not method else DERIVED
     return VariableMeta(
-        name=name, label=label[:40], type="Num" if numeric else "Char", length=length, data_type=data_type,
-        core=core, origin_type=origin, origin_source=None if origin == PREDECESSOR else "Sponsor",
-        codelist=None, method_id=f"MT.{ds}.{name}" if method else None, display_format=DATE9 if is_date else None,
-        source=source or None, comment=None,
+        name=name,
+        label=label[:40],
+        type="Num" if numeric else "Char",
+        length=length,
+        data_type=data_type,
+        core=core,
+        origin_type=origin,
+        origin_source=None if origin == PREDECESSOR else "Sponsor",
+        codelist=None,
+        method_id=f"MT.{ds}.{name}" if method else None,
+        display_format=DATE9 if is_date else None,
+        source=source or None,
+        comment=None,
     )
 
 
@@ -189,35 +265,73 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
             continue
         where = WhereClause(id=f"WC.ADPASI.PARAMCD.{cd}", conditions=[("ADPASI.PARAMCD", "EQ", [cd])])
         resp = cd.startswith("PASI") and cd[4:].isdigit()
-        out.append(ValueLevel("AVAL", where, f"{name}" if not resp else f"{name} (1 = Y, 0 = N)",
-                              "integer" if resp else "float", length=8, origin_type=DERIVED,
-                              method_id="MT.ADPASI.AVAL"))
+        out.append(
+            ValueLevel(
+                "AVAL",
+                where,
+                f"{name}" if not resp else f"{name} (1 = Y, 0 = N)",
+                "integer" if resp else "float",
+                length=8,
+                origin_type=DERIVED,
+                method_id="MT.ADPASI.AVAL",
+            )
+        )
         if resp:
-            out.append(ValueLevel("AVALC", where, f"{name} (Y/N)", "text", length=1, codelist="NY",
-                                  origin_type=DERIVED, method_id="MT.ADPASI.AVALC"))
+            out.append(
+                ValueLevel(
+                    "AVALC",
+                    where,
+                    f"{name} (Y/N)",
+                    "text",
+                    length=1,
+                    codelist="NY",
+                    origin_type=DERIVED,
+                    method_id="MT.ADPASI.AVALC",
+                )
+            )
     return out
 
 
 def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings) -> DatasetMeta:
     cols = [c for c in frame.columns if not c.startswith("__")]
     variables = [_variable(ds, c, frame[c], study.pasi.domain) for c in cols]
-    methods = [Method(id=f"MT.{ds}.{v.name}", name=f"Algorithm for {ds}.{v.name}",
-                      type="Imputation" if v.name in ("ASTDT", "AENDT", "ASTDTF", "AENDTF") else "Computation",
-                      description=METHODS[ds][v.name]) for v in variables if v.method_id]
+    methods = [
+        Method(
+            id=f"MT.{ds}.{v.name}",
+            name=f"Algorithm for {ds}.{v.name}",
+            type="Imputation" if v.name in ("ASTDT", "AENDT", "ASTDTF", "AENDTF") else "Computation",
+            description=METHODS[ds][v.name],
+        )
+        for v in variables
+        if v.method_id
+    ]
     if ds == "ADSL":
         for p in settings.populations:
             if p.flag in cols:
-                m = Method(id=f"MT.ADSL.{p.flag}", name=f"Population {p.flag}", type="Computation",
-                           description=f"'Y' if {p.label} (condition: {p.where}), else 'N'.")
+                m = Method(
+                    id=f"MT.ADSL.{p.flag}",
+                    name=f"Population {p.flag}",
+                    type="Computation",
+                    description=f"'Y' if {p.label} (condition: {p.where}), else 'N'.",
+                )
                 methods.append(m)
                 var = next(v for v in variables if v.name == p.flag)
                 var.method_id, var.origin_type, var.origin_source = m.id, DERIVED, "Sponsor"
     return DatasetMeta(
-        name=ds, label=LABELS[ds], class_=CLASSES[ds], structure=STRUCTURE_TEXT[ds], keys=KEYS[ds],
-        variables=variables, standard="ADaMIG 1.3", methods=methods,
-        value_level=_value_level(frame, settings) if ds == "ADPASI" else [], records=len(frame),
+        name=ds,
+        label=LABELS[ds],
+        class_=CLASSES[ds],
+        structure=STRUCTURE_TEXT[ds],
+        keys=KEYS[ds],
+        variables=variables,
+        standard="ADaMIG 1.3",
+        methods=methods,
+        value_level=_value_level(frame, settings) if ds == "ADPASI" else [],
+        records=len(frame),
     )
 
 
-def adam_metadata(datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings) -> dict[str, DatasetMeta]:
+def adam_metadata(
+    datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings
+) -> dict[str, DatasetMeta]:
     return {name: dataset_metadata(name, frame, study, settings) for name, frame in datasets.items()}

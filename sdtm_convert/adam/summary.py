@@ -54,17 +54,26 @@ def pasi_plot(adpasi: pd.DataFrame) -> dict[str, Any]:
         pts = " ".join(f"{sx(a)},{sy(b)}" for a, b in zip(g["AVISITN"], g["AVAL"]))
         subjects.append({"id": usubjid, "points": pts})
     means = d.groupby("AVISITN", sort=True)["AVAL"].agg(["mean", "count"]).reset_index()
-    mean_pts = [{"x": sx(a), "y": sy(m), "label": f"{m:.1f} (n={c})"} for a, m, c in
-                zip(means["AVISITN"], means["mean"], means["count"])]
+    mean_pts = [
+        {"x": sx(a), "y": sy(m), "label": f"{m:.1f} (n={c})"}
+        for a, m, c in zip(means["AVISITN"], means["mean"], means["count"])
+    ]
     labels = d.drop_duplicates("AVISITN").set_index("AVISITN")["AVISIT"].to_dict()
     return {
-        **p, "subjects": subjects, "mean_points": mean_pts,
+        **p,
+        "subjects": subjects,
+        "mean_points": mean_pts,
         "mean_line": " ".join(f"{m['x']},{m['y']}" for m in mean_pts),
         "xticks": [{"x": sx(v), "label": labels.get(v, f"{v:g}")} for v in xs],
         "yticks": [{"y": sy(v), "label": f"{v:g}"} for v in _ticks(ymax)],
-        "x0": p["left"], "x1": p["width"] - p["right"], "y0": p["top"], "y1": p["height"] - p["bottom"],
-        "mean_table": [{"avisit": labels.get(a, f"{a:g}"), "n": int(c), "mean": _fmt(m)} for a, m, c in
-                       zip(means["AVISITN"], means["mean"], means["count"])],
+        "x0": p["left"],
+        "x1": p["width"] - p["right"],
+        "y0": p["top"],
+        "y1": p["height"] - p["bottom"],
+        "mean_table": [
+            {"avisit": labels.get(a, f"{a:g}"), "n": int(c), "mean": _fmt(m)}
+            for a, m, c in zip(means["AVISITN"], means["mean"], means["count"])
+        ],
     }
 
 
@@ -83,8 +92,16 @@ def responses(adpasi: pd.DataFrame, avisitn: float, thresholds) -> list[dict[str
         n, x = len(d), int((d["AVAL"] == 1).sum())
         nri = int((d["DTYPE"] == "NRI").sum()) if "DTYPE" in d.columns else 0
         lo, hi = clopper_pearson(x, n) if n else (float("nan"), float("nan"))
-        rows.append({"param": name, "x": str(x), "n": str(n), "nri": str(nri),
-                     "rate": _fmt(100 * x / n) if n else "", "ci": f"{_fmt(100 * lo)} – {_fmt(100 * hi)}" if n else ""})
+        rows.append(
+            {
+                "param": name,
+                "x": str(x),
+                "n": str(n),
+                "nri": str(nri),
+                "rate": _fmt(100 * x / n) if n else "",
+                "ci": f"{_fmt(100 * lo)} – {_fmt(100 * hi)}" if n else "",
+            }
+        )
     return rows
 
 
@@ -95,12 +112,24 @@ def teae_table(adae: pd.DataFrame) -> list[dict[str, Any]]:
     socs = d.groupby("AEBODSYS").agg(subjects=("USUBJID", "nunique"), events=("USUBJID", "size")).reset_index()
     socs = socs.sort_values(["subjects", "AEBODSYS"], ascending=[False, True], kind="mergesort")
     for soc, subj, ev in zip(socs["AEBODSYS"], socs["subjects"], socs["events"]):
-        pts = d.loc[d["AEBODSYS"] == soc].groupby("AEDECOD").agg(
-            subjects=("USUBJID", "nunique"), events=("USUBJID", "size")).reset_index()
+        pts = (
+            d.loc[d["AEBODSYS"] == soc]
+            .groupby("AEDECOD")
+            .agg(subjects=("USUBJID", "nunique"), events=("USUBJID", "size"))
+            .reset_index()
+        )
         pts = pts.sort_values(["subjects", "AEDECOD"], ascending=[False, True], kind="mergesort")
-        out.append({"soc": soc, "subjects": int(subj), "events": int(ev),
-                    "pts": [{"pt": a, "subjects": int(b), "events": int(c)} for a, b, c in
-                            zip(pts["AEDECOD"], pts["subjects"], pts["events"])]})
+        out.append(
+            {
+                "soc": soc,
+                "subjects": int(subj),
+                "events": int(ev),
+                "pts": [
+                    {"pt": a, "subjects": int(b), "events": int(c)}
+                    for a, b, c in zip(pts["AEDECOD"], pts["subjects"], pts["events"])
+                ],
+            }
+        )
     return out
 
 
@@ -108,8 +137,18 @@ def serious_aes(adae: pd.DataFrame) -> list[dict[str, str]]:
     d = adae.loc[adae["AESER"] == "Y"].sort_values(["USUBJID", "AESEQ"], kind="mergesort")
     start, end = sas_date_to_iso(d["ASTDT"]), sas_date_to_iso(d["AENDT"])
     return [
-        {"usubjid": r.USUBJID, "term": r.AETERM, "pt": r.AEDECOD, "soc": r.AEBODSYS, "start": s, "end": e,
-         "day": _fmt(r.ASTDY, 0), "sev": r.AESEV, "rel": r.AEREL, "teae": r.TRTEMFL}
+        {
+            "usubjid": r.USUBJID,
+            "term": r.AETERM,
+            "pt": r.AEDECOD,
+            "soc": r.AEBODSYS,
+            "start": s,
+            "end": e,
+            "day": _fmt(r.ASTDY, 0),
+            "sev": r.AESEV,
+            "rel": r.AEREL,
+            "teae": r.TRTEMFL,
+        }
         for r, s, e in zip(d.itertuples(index=False), start, end)
     ]
 
@@ -118,14 +157,24 @@ def render_summary(result, study: StudyConfig) -> str:
     settings = result.settings or adam_settings(study)
     adsl, adpasi, adae = (result.datasets[k] for k in ("ADSL", "ADPASI", "ADAE"))
     visit = primary_visit(settings)
-    env = Environment(loader=PackageLoader("sdtm_convert.adam", "templates"),
-                      autoescape=select_autoescape(default=True, default_for_string=True))
+    env = Environment(
+        loader=PackageLoader("sdtm_convert.adam", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
     counts = {f: int((adsl[f] == "Y").sum()) for f in [p.flag for p in settings.populations] if f in adsl.columns}
     return env.get_template("summary.html.j2").render(
-        study=study, visit=visit, n_subjects=len(adsl), populations=counts,
+        study=study,
+        visit=visit,
+        n_subjects=len(adsl),
+        populations=counts,
         pop_labels={p.flag: p.label for p in settings.populations},
-        plot=pasi_plot(adpasi), improvement=improvement(adpasi, settings.primary_avisitn),
+        plot=pasi_plot(adpasi),
+        improvement=improvement(adpasi, settings.primary_avisitn),
         responses=responses(adpasi, settings.primary_avisitn, settings.responder_thresholds),
-        nri=settings.nri, tolerance=settings.tolerance_days, teae=teae_table(adae), sae=serious_aes(adae),
-        trtemfl_window=settings.trtemfl_window_days, created=study.created,
+        nri=settings.nri,
+        tolerance=settings.tolerance_days,
+        teae=teae_table(adae),
+        sae=serious_aes(adae),
+        trtemfl_window=settings.trtemfl_window_days,
+        created=study.created,
     )

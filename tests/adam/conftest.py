@@ -49,22 +49,43 @@ def day(subj: str, d: int) -> str:
 
 def dm() -> pd.DataFrame:
     rows = [
-        ("001", 34, "F", "UCMSC", "COMPLETED"), ("002", 52, "M", "UCMSC", "ADVERSE EVENT"),
-        ("003", 45, "M", "SCRNFAIL", "SCREEN FAILURE"), ("004", 41, "F", "UCMSC", "COMPLETED"),
+        ("001", 34, "F", "UCMSC", "COMPLETED"),
+        ("002", 52, "M", "UCMSC", "ADVERSE EVENT"),
+        ("003", 45, "M", "SCRNFAIL", "SCREEN FAILURE"),
+        ("004", 41, "F", "UCMSC", "COMPLETED"),
         ("005", 63, "M", "UCMSC", "COMPLETED"),
     ]
     out = []
     for s, age, sex, armcd, _ in rows:
         treated = armcd == "UCMSC"
-        out.append({
-            "STUDYID": STUDYID, "DOMAIN": "DM", "USUBJID": f"{STUDYID}-{s}", "SUBJID": s, "SITEID": "01",
-            "RFSTDTC": FIRST.get(s, ""), "RFENDTC": day(s, 85) if treated else "",
-            "RFXSTDTC": FIRST.get(s, ""), "RFXENDTC": "", "RFICDTC": day(s, -20), "RFPENDTC": day(s, 85),
-            "BRTHDTC": "", "AGE": float(age), "AGEU": "YEARS", "SEX": sex, "RACE": "ASIAN",
-            "ETHNIC": "NOT HISPANIC OR LATINO", "ARMCD": armcd, "ARM": ARM if treated else "Screen Failure",
-            "ACTARMCD": armcd, "ACTARM": ARM if treated else "Screen Failure", "COUNTRY": "CHN",
-            "__src_file": "dm.csv", "__src_row": str(len(out) + 1),
-        })
+        out.append(
+            {
+                "STUDYID": STUDYID,
+                "DOMAIN": "DM",
+                "USUBJID": f"{STUDYID}-{s}",
+                "SUBJID": s,
+                "SITEID": "01",
+                "RFSTDTC": FIRST.get(s, ""),
+                "RFENDTC": day(s, 85) if treated else "",
+                "RFXSTDTC": FIRST.get(s, ""),
+                "RFXENDTC": "",
+                "RFICDTC": day(s, -20),
+                "RFPENDTC": day(s, 85),
+                "BRTHDTC": "",
+                "AGE": float(age),
+                "AGEU": "YEARS",
+                "SEX": sex,
+                "RACE": "ASIAN",
+                "ETHNIC": "NOT HISPANIC OR LATINO",
+                "ARMCD": armcd,
+                "ARM": ARM if treated else "Screen Failure",
+                "ACTARMCD": armcd,
+                "ACTARM": ARM if treated else "Screen Failure",
+                "COUNTRY": "CHN",
+                "__src_file": "dm.csv",
+                "__src_row": str(len(out) + 1),
+            }
+        )
     return pd.DataFrame(out)
 
 
@@ -74,21 +95,56 @@ def ex() -> pd.DataFrame:
     for s, n in n_inf.items():
         for i in range(n):
             d = day(s, 1 + 14 * i)
-            rows.append({"STUDYID": STUDYID, "DOMAIN": "EX", "USUBJID": f"{STUDYID}-{s}", "EXSEQ": float(i + 1),
-                         "EXTRT": "UMBILICAL CORD MESENCHYMAL STEM CELLS", "EXDOSE": 2.0, "EXDOSU": "10^6 cells/kg",
-                         "EXSTDTC": d + "T09:30", "EXENDTC": d + "T10:15"})
+            rows.append(
+                {
+                    "STUDYID": STUDYID,
+                    "DOMAIN": "EX",
+                    "USUBJID": f"{STUDYID}-{s}",
+                    "EXSEQ": float(i + 1),
+                    "EXTRT": "UMBILICAL CORD MESENCHYMAL STEM CELLS",
+                    "EXDOSE": 2.0,
+                    "EXDOSU": "10^6 cells/kg",
+                    "EXSTDTC": d + "T09:30",
+                    "EXENDTC": d + "T10:15",
+                }
+            )
     return pd.DataFrame(rows)
 
 
 def ds() -> pd.DataFrame:
     rows = []
-    for s, term, d in [("001", "COMPLETED", 86), ("002", "ADVERSE EVENT", 20), ("003", "SCREEN FAILURE", -5),
-                       ("004", "COMPLETED", 85), ("005", "COMPLETED", 85)]:
+    for s, term, d in [
+        ("001", "COMPLETED", 86),
+        ("002", "ADVERSE EVENT", 20),
+        ("003", "SCREEN FAILURE", -5),
+        ("004", "COMPLETED", 85),
+        ("005", "COMPLETED", 85),
+    ]:
         u = f"{STUDYID}-{s}"
-        rows.append({"STUDYID": STUDYID, "DOMAIN": "DS", "USUBJID": u, "DSSEQ": 1.0, "DSTERM": "INFORMED CONSENT",
-                     "DSDECOD": "INFORMED CONSENT OBTAINED", "DSCAT": "PROTOCOL MILESTONE", "DSSTDTC": day(s, -20)})
-        rows.append({"STUDYID": STUDYID, "DOMAIN": "DS", "USUBJID": u, "DSSEQ": 2.0, "DSTERM": term, "DSDECOD": term,
-                     "DSCAT": "DISPOSITION EVENT", "DSSTDTC": day(s, d)})
+        rows.append(
+            {
+                "STUDYID": STUDYID,
+                "DOMAIN": "DS",
+                "USUBJID": u,
+                "DSSEQ": 1.0,
+                "DSTERM": "INFORMED CONSENT",
+                "DSDECOD": "INFORMED CONSENT OBTAINED",
+                "DSCAT": "PROTOCOL MILESTONE",
+                "DSSTDTC": day(s, -20),
+            }
+        )
+        rows.append(
+            {
+                "STUDYID": STUDYID,
+                "DOMAIN": "DS",
+                "USUBJID": u,
+                "DSSEQ": 2.0,
+                "DSTERM": term,
+                "DSDECOD": term,
+                "DSCAT": "DISPOSITION EVENT",
+                "DSSTDTC": day(s, d),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -111,15 +167,23 @@ def pasi_items(regions: list[tuple[int, int, int, int]] | None) -> list[float]:
 # PASI per subject: (study day, regions); totals noted
 R20 = [(2, 2, 1, 2), (2, 2, 2, 2), (2, 2, 2, 2), (2, 1, 2, 2)]  # 1.0 + 2.4 + 3.6 + 4.0 = 11.0
 PASI_PLAN = {
-    "001": [(-7, [(3, 3, 2, 3), (2, 2, 2, 2), (3, 2, 2, 2), (2, 2, 2, 3)]),  # 2.4+2.4+4.2+7.2 = 16.2
-            (1, [(3, 3, 3, 3), (2, 2, 2, 2), (3, 2, 2, 2), (2, 2, 2, 3)]),  # 2.7+2.4+4.2+7.2 = 16.5
-            (15, R20), (27, R20), (31, [(1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)]),  # tie: 3.0
-            (43, R20), (57, R20), (86, [(1, 1, 0, 1), (1, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)])],  # 0.2+0.6+0.6+1.2
+    "001": [
+        (-7, [(3, 3, 2, 3), (2, 2, 2, 2), (3, 2, 2, 2), (2, 2, 2, 3)]),  # 2.4+2.4+4.2+7.2 = 16.2
+        (1, [(3, 3, 3, 3), (2, 2, 2, 2), (3, 2, 2, 2), (2, 2, 2, 3)]),  # 2.7+2.4+4.2+7.2 = 16.5
+        (15, R20),
+        (27, R20),
+        (31, [(1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)]),  # tie: 3.0
+        (43, R20),
+        (57, R20),
+        (86, [(1, 1, 0, 1), (1, 1, 1, 1), (1, 0, 1, 1), (1, 1, 1, 1)]),
+    ],  # 0.2+0.6+0.6+1.2
     "002": [(-5, R20), (1, R20), (15, [(2, 2, 1, 2), (2, 2, 2, 2), (2, 2, 2, 2), (2, 2, 2, 2)])],
     "003": [(-5, R20)],
     # 004: baseline 12.0 (lower limbs S=10, A=3 → 120 tenths) → week 12 3.0: exactly 75.0 % improvement
-    "004": [(1, [(0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (4, 3, 3, 3)]),
-            (85, [(0, 0, 0, 0), (0, 0, 0, 0), (2, 2, 1, 2), (0, 0, 0, 0)])],
+    "004": [
+        (1, [(0, 0, 0, 0), (0, 0, 0, 0), (0, 0, 0, 0), (4, 3, 3, 3)]),
+        (85, [(0, 0, 0, 0), (0, 0, 0, 0), (2, 2, 1, 2), (0, 0, 0, 0)]),
+    ],
     "005": [(-6, R20), (1, None), (29, [(1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1), (1, 1, 1, 1)]), (85, R20)],
 }
 
@@ -134,13 +198,24 @@ def qs(plan: dict | None = None) -> pd.DataFrame:
             vnum = {-7: 1, -6: 1, -5: 1, 1: 2, 15: 3, 27: 4, 29: 4, 31: 4, 43: 5, 57: 6, 85: 7, 86: 7}[d]
             for n, value in enumerate(items, start=1):
                 seq += 1
-                rows.append({
-                    "STUDYID": STUDYID, "DOMAIN": "QS", "USUBJID": f"{STUDYID}-{s}", "QSSEQ": float(seq),
-                    "QSTESTCD": f"PASI03{n:02d}", "QSCAT": "PASI FREDRIKSSON",
-                    "QSSTRESC": "" if np.isnan(value) else f"{value:g}", "QSSTRESN": value,
-                    "QSDRVFL": "Y" if n >= 17 else "", "VISITNUM": float(vnum), "VISIT": f"V{vnum}",
-                    "QSDTC": day(s, d), "__src_file": "pasi.csv", "__src_row": str(len(rows) + 1),
-                })
+                rows.append(
+                    {
+                        "STUDYID": STUDYID,
+                        "DOMAIN": "QS",
+                        "USUBJID": f"{STUDYID}-{s}",
+                        "QSSEQ": float(seq),
+                        "QSTESTCD": f"PASI03{n:02d}",
+                        "QSCAT": "PASI FREDRIKSSON",
+                        "QSSTRESC": "" if np.isnan(value) else f"{value:g}",
+                        "QSSTRESN": value,
+                        "QSDRVFL": "Y" if n >= 17 else "",
+                        "VISITNUM": float(vnum),
+                        "VISIT": f"V{vnum}",
+                        "QSDTC": day(s, d),
+                        "__src_file": "pasi.csv",
+                        "__src_row": str(len(rows) + 1),
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -148,34 +223,130 @@ def ae() -> pd.DataFrame:
     u = f"{STUDYID}-"
     rows = [
         # 001: start partial in month of first dose (2022-03, first dose 2022-03-10) → imputed to 2022-03-10
-        ("001", 1, "Fever", "Pyrexia", "General disorders and administration site conditions", "2022-03", "2022-03-12",
-         "N", "MILD", "RELATED"),
+        (
+            "001",
+            1,
+            "Fever",
+            "Pyrexia",
+            "General disorders and administration site conditions",
+            "2022-03",
+            "2022-03-12",
+            "N",
+            "MILD",
+            "RELATED",
+        ),
         # 001: start and end partial in the same month before first dose month → start 04-01, end 04-30
-        ("001", 2, "Headache", "Headache", "Nervous system disorders", "2022-04", "2022-04", "N", "MILD", "NOT RELATED"),
+        (
+            "001",
+            2,
+            "Headache",
+            "Headache",
+            "Nervous system disorders",
+            "2022-04",
+            "2022-04",
+            "N",
+            "MILD",
+            "NOT RELATED",
+        ),
         # 001: start month partial, end complete before the first-dose-based imputation → capped at end
-        ("001", 3, "Itch", "Pruritus", "Skin and subcutaneous tissue disorders", "2022-03", "2022-03-05", "N", "MILD",
-         "NOT RELATED"),
+        (
+            "001",
+            3,
+            "Itch",
+            "Pruritus",
+            "Skin and subcutaneous tissue disorders",
+            "2022-03",
+            "2022-03-05",
+            "N",
+            "MILD",
+            "NOT RELATED",
+        ),
         # 001: second headache (not first occurrence)
-        ("001", 4, "Headache again", "Headache", "Nervous system disorders", "2022-05-02", "", "N", "MILD",
-         "NOT RELATED"),
+        (
+            "001",
+            4,
+            "Headache again",
+            "Headache",
+            "Nervous system disorders",
+            "2022-05-02",
+            "",
+            "N",
+            "MILD",
+            "NOT RELATED",
+        ),
         # 002: AE leading to discontinuation, year-only end
-        ("002", 1, "Infusion reaction", "Infusion related reaction", "Injury, poisoning and procedural complications",
-         "2022-04-18", "2022", "N", "MODERATE", "RELATED"),
+        (
+            "002",
+            1,
+            "Infusion reaction",
+            "Infusion related reaction",
+            "Injury, poisoning and procedural complications",
+            "2022-04-18",
+            "2022",
+            "N",
+            "MODERATE",
+            "RELATED",
+        ),
         # 003: screen failure AE (never treated)
-        ("003", 1, "Cold", "Nasopharyngitis", "Infections and infestations", "2022-01-28", "2022-02-03", "N", "MILD",
-         "NOT RELATED"),
+        (
+            "003",
+            1,
+            "Cold",
+            "Nasopharyngitis",
+            "Infections and infestations",
+            "2022-01-28",
+            "2022-02-03",
+            "N",
+            "MILD",
+            "NOT RELATED",
+        ),
         # 005: serious AE after the TEAE window (last dose day 57 + 28 → day 85): day 100 → not TEAE
-        ("005", 1, "Pneumonia", "Pneumonia", "Infections and infestations", day("005", 100), day("005", 110), "Y",
-         "SEVERE", "NOT RELATED"),
+        (
+            "005",
+            1,
+            "Pneumonia",
+            "Pneumonia",
+            "Infections and infestations",
+            day("005", 100),
+            day("005", 110),
+            "Y",
+            "SEVERE",
+            "NOT RELATED",
+        ),
         # 005: serious AE within window
-        ("005", 2, "Chest <pain>", "Chest pain", "General disorders and administration site conditions",
-         day("005", 30), day("005", 31), "Y", "MODERATE", "POSSIBLY RELATED"),
+        (
+            "005",
+            2,
+            "Chest <pain>",
+            "Chest pain",
+            "General disorders and administration site conditions",
+            day("005", 30),
+            day("005", 31),
+            "Y",
+            "MODERATE",
+            "POSSIBLY RELATED",
+        ),
     ]
-    return pd.DataFrame([
-        {"STUDYID": STUDYID, "DOMAIN": "AE", "USUBJID": u + s, "AESEQ": float(q), "AETERM": t, "AEDECOD": dcd,
-         "AEBODSYS": soc, "AESOC": soc, "AESTDTC": st, "AEENDTC": en, "AESER": ser, "AESEV": sev, "AEREL": rel}
-        for s, q, t, dcd, soc, st, en, ser, sev, rel in rows
-    ])
+    return pd.DataFrame(
+        [
+            {
+                "STUDYID": STUDYID,
+                "DOMAIN": "AE",
+                "USUBJID": u + s,
+                "AESEQ": float(q),
+                "AETERM": t,
+                "AEDECOD": dcd,
+                "AEBODSYS": soc,
+                "AESOC": soc,
+                "AESTDTC": st,
+                "AEENDTC": en,
+                "AESER": ser,
+                "AESEV": sev,
+                "AEREL": rel,
+            }
+            for s, q, t, dcd, soc, st, en, ser, sev, rel in rows
+        ]
+    )
 
 
 @pytest.fixture

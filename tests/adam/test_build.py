@@ -40,12 +40,33 @@ def test_adsl_one_row_per_dm_subject(result, sdtm):
 
 def test_adsl_values(result):
     a = result.datasets["ADSL"].set_index("SUBJID")
-    cols = ["TRTSDT", "TRTEDT", "TRTDURD", "SAFFL", "ITTFL", "FASFL", "PPROTFL", "COMPLFL", "EOSSTT", "DCSREAS",
-            "AGEGR1"]
+    cols = [
+        "TRTSDT",
+        "TRTEDT",
+        "TRTDURD",
+        "SAFFL",
+        "ITTFL",
+        "FASFL",
+        "PPROTFL",
+        "COMPLFL",
+        "EOSSTT",
+        "DCSREAS",
+        "AGEGR1",
+    ]
     got = a[cols].astype(object).where(a[cols].notna(), None).to_dict("index")
-    assert got["001"] == {"TRTSDT": 22714.0, "TRTEDT": 22770.0, "TRTDURD": 57.0, "SAFFL": "Y", "ITTFL": "Y",
-                          "FASFL": "Y", "PPROTFL": "Y", "COMPLFL": "Y", "EOSSTT": "COMPLETED", "DCSREAS": "",
-                          "AGEGR1": "18-40"}
+    assert got["001"] == {
+        "TRTSDT": 22714.0,
+        "TRTEDT": 22770.0,
+        "TRTDURD": 57.0,
+        "SAFFL": "Y",
+        "ITTFL": "Y",
+        "FASFL": "Y",
+        "PPROTFL": "Y",
+        "COMPLFL": "Y",
+        "EOSSTT": "COMPLETED",
+        "DCSREAS": "",
+        "AGEGR1": "18-40",
+    }
     assert got["002"]["PPROTFL"] == "N" and got["002"]["EOSSTT"] == "DISCONTINUED"
     assert got["002"]["DCSREAS"] == "ADVERSE EVENT" and got["002"]["TRTDURD"] == 15.0
     assert got["003"]["SAFFL"] == "N" and got["003"]["TRTSDT"] is None and got["003"]["EOSSTT"] == ""
@@ -160,8 +181,16 @@ def test_adae(result):
     d = result.datasets["ADAE"]
     assert (d["ASTDT"].isna() | d["AENDT"].isna() | (d["ASTDT"] <= d["AENDT"])).all()
     assert ae.loc[("002", 1.0), "AENDT"] == 22758.0 and ae.loc[("002", 1.0), "AENDTF"] == "M"  # capped at EOSDT
-    assert ae["TRTEMFL"].to_dict() == {("001", 1.0): "Y", ("001", 2.0): "Y", ("001", 3.0): "", ("001", 4.0): "Y",
-                                       ("002", 1.0): "Y", ("003", 1.0): "", ("005", 1.0): "", ("005", 2.0): "Y"}
+    assert ae["TRTEMFL"].to_dict() == {
+        ("001", 1.0): "Y",
+        ("001", 2.0): "Y",
+        ("001", 3.0): "",
+        ("001", 4.0): "Y",
+        ("002", 1.0): "Y",
+        ("003", 1.0): "",
+        ("005", 1.0): "",
+        ("005", 2.0): "Y",
+    }
     assert ae.loc[("001", 2.0), "AOCCPFL"] == "Y" and ae.loc[("001", 4.0), "AOCCPFL"] == ""
     assert ae.loc[("001", 1.0), "AOCCFL"] == "Y" and ae.loc[("001", 2.0), "AOCCFL"] == ""
     assert ae.loc[("005", 2.0), "AOCCSFL"] == "Y"

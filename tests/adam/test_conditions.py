@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from helpers import NA, frame
 
 from sdtm_convert.adam.derive import condition_mask, validate_condition
 from sdtm_convert.errors import SdtmConvertError
+from tests.adam.helpers import NA, frame
 
 DF = frame([("Y", 1, 2), ("N", 5, NA), ("", NA, 3)], ["FL", "A", "B"])
 
@@ -44,5 +44,8 @@ def test_unknown_operator_or_variable_is_a_fatal_config_error():
 def test_validate_condition_lists_problems():
     assert validate_condition({"var": "A", "op": "gt", "value": 1}) == []
     assert validate_condition({"all": [{"op": "eq"}, {"var": "A", "op": "bad"}]}) == [
-        "condition has no 'var'", "operator 'eq' needs 'value' or 'ref'", "unknown operator 'bad'"]
+        "condition has no 'var'",
+        "operator 'eq' needs 'value' or 'ref'",
+        "unknown operator 'bad'",
+    ]
     assert validate_condition("A > 1")  # a string is never evaluated

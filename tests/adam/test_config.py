@@ -20,9 +20,13 @@ def test_defaults_when_absent(study):
 
 
 def test_populations_as_rule_names_or_conditions(study):
-    cfg = {"SAFFL": "received_any_treatment",
-           "EFFFL": {"label": "efficacy", "where": {"all": [{"var": "SAFFL", "value": "Y"},
-                                                           {"rule": "has_primary_visit_pasi"}]}}}
+    cfg = {
+        "SAFFL": "received_any_treatment",
+        "EFFFL": {
+            "label": "efficacy",
+            "where": {"all": [{"var": "SAFFL", "value": "Y"}, {"rule": "has_primary_visit_pasi"}]},
+        },
+    }
     s = adam_settings(dataclasses.replace(study, populations=cfg))
     pops = {p.flag: p for p in s.populations}
     assert pops["SAFFL"].where == {"var": "NINFUS", "op": "ge", "value": 1}
@@ -30,11 +34,20 @@ def test_populations_as_rule_names_or_conditions(study):
 
 
 def test_custom_windows_and_options(study):
-    adam = {"windows": {"tolerance_days": 5, "visits": [{"avisit": "Week 12", "avisitn": 12, "target": 85},
-                                                         {"avisit": "Week 16", "avisitn": 16, "target": 113,
-                                                          "range": [100, 120]}]},
-            "anl01fl_rule": "latest", "responder_thresholds": [75], "nri": False, "trtemfl_window_days": None,
-            "primary_avisitn": 12}
+    adam = {
+        "windows": {
+            "tolerance_days": 5,
+            "visits": [
+                {"avisit": "Week 12", "avisitn": 12, "target": 85},
+                {"avisit": "Week 16", "avisitn": 16, "target": 113, "range": [100, 120]},
+            ],
+        },
+        "anl01fl_rule": "latest",
+        "responder_thresholds": [75],
+        "nri": False,
+        "trtemfl_window_days": None,
+        "primary_avisitn": 12,
+    }
     s = adam_settings(dataclasses.replace(study, adam=adam))
     assert s.windows[["AWLO", "AWHI"]].values.tolist() == [[80, 90], [100, 120]]
     assert (s.anl01fl_rule, s.responder_thresholds, s.nri, s.trtemfl_window_days) == ("latest", (75,), False, None)

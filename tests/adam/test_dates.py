@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pandas as pd
-from helpers import NA, assert_frames, frame
 
 from sdtm_convert.adam.derive import (
     compute_dt,
@@ -13,6 +12,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_duration,
     derive_vars_dy,
 )
+from tests.adam.helpers import NA, assert_frames, frame
 
 # SAS dates used below: 2022-03-01 = 22705, 2022-03-10 = 22714, 2022-03-15 = 22719, 2022-03-31 = 22735,
 # 2022-01-01 = 22646, 2022-12-31 = 23010, 2022-06-30 = 22826, 2024-02-29 = 23435
@@ -25,12 +25,22 @@ def test_sas_date_epoch():
 
 
 def test_partial_dates_first_last_mid_with_flags():
-    src = frame([("2022-03-15",), ("2022-03",), ("2022",), ("",), ("2022---15",), ("2024-02",), ("2022-03-15T10:30",)],
-                ["DTC"])
+    src = frame(
+        [("2022-03-15",), ("2022-03",), ("2022",), ("",), ("2022---15",), ("2024-02",), ("2022-03-15T10:30",)], ["DTC"]
+    )
     out = derive_vars_dt(src, "A", dtc="DTC", highest_imputation="M", date_imputation="first")
-    exp = frame([("2022-03-15", 22719, ""), ("2022-03", 22705, "D"), ("2022", 22646, "M"), ("", NA, ""),
-                 ("2022---15", 22646, "M"), ("2024-02", 23407, "D"), ("2022-03-15T10:30", 22719, "")],
-                ["DTC", "ADT", "ADTF"])
+    exp = frame(
+        [
+            ("2022-03-15", 22719, ""),
+            ("2022-03", 22705, "D"),
+            ("2022", 22646, "M"),
+            ("", NA, ""),
+            ("2022---15", 22646, "M"),
+            ("2024-02", 23407, "D"),
+            ("2022-03-15T10:30", 22719, ""),
+        ],
+        ["DTC", "ADT", "ADTF"],
+    )
     assert_frames(out, exp)
     last = derive_vars_dt(src, "A", dtc="DTC", highest_imputation="M", date_imputation="last")
     assert last["ADT"].tolist()[:3] == [22719.0, 22735.0, 23010.0]
@@ -44,26 +54,36 @@ def test_highest_imputation_limits_what_is_imputed():
     none = derive_vars_dt(src, "A", dtc="DTC")
     assert_frames(none, frame([("2022-03-15", 22719), ("2022-03", NA), ("2022", NA)], ["DTC", "ADT"]))
     day = derive_vars_dt(src, "A", dtc="DTC", highest_imputation="D")
-    assert_frames(day, frame([("2022-03-15", 22719, ""), ("2022-03", 22705, "D"), ("2022", NA, "")],
-                             ["DTC", "ADT", "ADTF"]))
+    assert_frames(
+        day, frame([("2022-03-15", 22719, ""), ("2022-03", 22705, "D"), ("2022", NA, "")], ["DTC", "ADT", "ADTF"])
+    )
 
 
 def test_min_dates_raise_start_to_first_dose_in_same_month_and_max_dates_cap_at_end():
     # TRTSDT 2022-03-10 (22714). Row 1: start 2022-03 → first dose date. Row 2: end 2022-03-05 (22709) is
     # earlier than that → capped at the end. Row 3: first dose outside the possible range → 1st of month.
-    src = frame([("2022-03", 22714, 22716), ("2022-03", 22714, 22709), ("2022-04", 22714, NA),
-                 ("2022-03-02", 22714, 22716)], ["AESTDTC", "TRTSDT", "AENDT"])
-    out = derive_vars_dt(src, "AST", dtc="AESTDTC", highest_imputation="M", min_dates=["TRTSDT"],
-                         max_dates=["AENDT"])
-    exp = frame([("2022-03", 22714, 22716, 22714, "D"), ("2022-03", 22714, 22709, 22709, "D"),
-                 ("2022-04", 22714, NA, 22736, "D"), ("2022-03-02", 22714, 22716, 22706, "")],
-                ["AESTDTC", "TRTSDT", "AENDT", "ASTDT", "ASTDTF"])
+    src = frame(
+        [("2022-03", 22714, 22716), ("2022-03", 22714, 22709), ("2022-04", 22714, NA), ("2022-03-02", 22714, 22716)],
+        ["AESTDTC", "TRTSDT", "AENDT"],
+    )
+    out = derive_vars_dt(src, "AST", dtc="AESTDTC", highest_imputation="M", min_dates=["TRTSDT"], max_dates=["AENDT"])
+    exp = frame(
+        [
+            ("2022-03", 22714, 22716, 22714, "D"),
+            ("2022-03", 22714, 22709, 22709, "D"),
+            ("2022-04", 22714, NA, 22736, "D"),
+            ("2022-03-02", 22714, 22716, 22706, ""),
+        ],
+        ["AESTDTC", "TRTSDT", "AENDT", "ASTDT", "ASTDTF"],
+    )
     assert_frames(out, exp)
 
 
 def test_end_imputed_last_then_start_never_after_end():
-    src = frame([("2022-03", "2022-03", 22740), ("2022", "2022", 22714), ("2022-03", "2022-03-05", 22714)],
-                ["AESTDTC", "AEENDTC", "TRTSDT"])
+    src = frame(
+        [("2022-03", "2022-03", 22740), ("2022", "2022", 22714), ("2022-03", "2022-03-05", 22714)],
+        ["AESTDTC", "AEENDTC", "TRTSDT"],
+    )
     out = derive_vars_dt(src, "AEN", dtc="AEENDTC", highest_imputation="M", date_imputation="last")
     out = derive_vars_dt(out, "AST", dtc="AESTDTC", highest_imputation="M", min_dates=["TRTSDT"], max_dates=["AENDT"])
     assert (out["ASTDT"] <= out["AENDT"]).all()
@@ -92,14 +112,19 @@ def test_study_day_has_no_day_zero():
     assert compute_dy(pd.Series([100.0] * 4), pd.Series([99.0, 100.0, 101.0, NA])).tolist()[:3] == [-1.0, 1.0, 2.0]
     src = frame([(22714, 22714, 22700), (22714, 22800, NA), (NA, 22800, 22800)], ["TRTSDT", "ASTDT", "AENDT"])
     out = derive_vars_dy(src, source_vars=["ASTDT", "AENDT"])
-    exp = frame([(22714, 22714, 22700, 1, -14), (22714, 22800, NA, 87, NA), (NA, 22800, 22800, NA, NA)],
-                ["TRTSDT", "ASTDT", "AENDT", "ASTDY", "AENDY"])
+    exp = frame(
+        [(22714, 22714, 22700, 1, -14), (22714, 22800, NA, 87, NA), (NA, 22800, 22800, NA, NA)],
+        ["TRTSDT", "ASTDT", "AENDT", "ASTDY", "AENDY"],
+    )
     assert_frames(out, exp)
 
 
 def test_trtdurd_and_duration():
     src = frame([(22714, 22770), (22714, NA)], ["TRTSDT", "TRTEDT"])
-    assert_frames(derive_var_trtdurd(src), frame([(22714, 22770, 57), (22714, NA, NA)], ["TRTSDT", "TRTEDT", "TRTDURD"]))
+    assert_frames(
+        derive_var_trtdurd(src), frame([(22714, 22770, 57), (22714, NA, NA)], ["TRTSDT", "TRTEDT", "TRTDURD"])
+    )
     ae = frame([(10, 12), (10, NA)], ["ASTDT", "AENDT"])
-    assert_frames(derive_vars_duration(ae), frame([(10, 12, 3, "DAYS"), (10, NA, NA, "")],
-                                                 ["ASTDT", "AENDT", "ADURN", "ADURU"]))
+    assert_frames(
+        derive_vars_duration(ae), frame([(10, 12, 3, "DAYS"), (10, NA, NA, "")], ["ASTDT", "AENDT", "ADURN", "ADURU"])
+    )

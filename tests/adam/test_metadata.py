@@ -40,7 +40,10 @@ def test_labels_types_formats(result):
     assert adsl.variable("AGE").source == "DM.AGE" and adsl.variable("AGE").origin_type == PREDECESSOR
     assert adsl.keys == ["STUDYID", "USUBJID"] and adsl.class_ == "SUBJECT LEVEL ANALYSIS DATASET"
     saffl = adsl.variable("SAFFL")
-    assert saffl.origin_type == DERIVED and "NINFUS" in next(m for m in adsl.methods if m.id == saffl.method_id).description
+    assert (
+        saffl.origin_type == DERIVED
+        and "NINFUS" in next(m for m in adsl.methods if m.id == saffl.method_id).description
+    )
     ae = result.metadata["ADAE"]
     assert ae.variable("TRTEMFL").label == "Treatment Emergent Analysis Flag"
     assert ae.variable("ASTDT").display_format == "DATE9."

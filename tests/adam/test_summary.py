@@ -13,8 +13,13 @@ from sdtm_convert.adam.stats import binom_cdf, clopper_pearson, describe
 
 @pytest.mark.parametrize(
     ("x", "n", "lo", "hi"),
-    [(0, 10, 0.0, 0.3085), (5, 10, 0.1871, 0.8129), (10, 10, 0.6915, 1.0), (1, 5, 0.0051, 0.7164),
-     (50, 1000, 0.03734, 0.06539)],
+    [
+        (0, 10, 0.0, 0.3085),
+        (5, 10, 0.1871, 0.8129),
+        (10, 10, 0.6915, 1.0),
+        (1, 5, 0.0051, 0.7164),
+        (50, 1000, 0.03734, 0.06539),
+    ],
 )
 def test_clopper_pearson_known_values(x, n, lo, hi):
     a, b = clopper_pearson(x, n)
@@ -28,7 +33,13 @@ def test_binom_cdf():
 
 def test_describe():
     assert describe([1.0, 2.0, 3.0, 4.0, float("nan")]) == {
-        "n": 4, "mean": 2.5, "sd": pytest.approx(1.2909944), "median": 2.5, "min": 1.0, "max": 4.0}
+        "n": 4,
+        "mean": 2.5,
+        "sd": pytest.approx(1.2909944),
+        "median": 2.5,
+        "min": 1.0,
+        "max": 4.0,
+    }
     assert describe([])["n"] == 0 and describe([5.0])["sd"] is None
 
 
@@ -52,6 +63,9 @@ def test_svg_is_well_formed_with_trajectories_and_mean(html):
 def test_response_and_improvement_tables(html):
     assert "PASI 75 Response" in html
     # week 12, FAS (001 84.2 %, 002 NRI, 004 75 %, 005 0 %): PASI75 2/4, CI 6.8–93.2
-    assert re.search(r"PASI 75 Response.*?<td class=\"num\">2</td><td class=\"num\">4</td><td class=\"num\">50.0</td>"
-                     r"<td class=\"num\">6.8 – 93.2</td><td class=\"num\">1</td>", html)
+    assert re.search(
+        r"PASI 75 Response.*?<td class=\"num\">2</td><td class=\"num\">4</td><td class=\"num\">50.0</td>"
+        r"<td class=\"num\">6.8 – 93.2</td><td class=\"num\">1</td>",
+        html,
+    )
     assert "Pneumonia" in html  # serious AE listed even when not treatment-emergent

@@ -25,8 +25,9 @@ def sorted_positions(frame: pd.DataFrame, by_vars: Sequence[str], order: Sequenc
         return np.arange(len(frame))
     work = frame[keys].reset_index(drop=True)
     work.columns = [f"k{i}" for i in range(len(keys))]
-    work = work.sort_values(list(work.columns), ascending=[True] * len(by_vars) + asc, kind="mergesort",
-                            na_position="first")
+    work = work.sort_values(
+        list(work.columns), ascending=[True] * len(by_vars) + asc, kind="mergesort", na_position="first"
+    )
     return work.index.to_numpy()
 
 

@@ -8,7 +8,7 @@ dataset, or ``None`` (all records).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeAlias
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,7 @@ import pandas as pd
 from sdtm_convert.errors import fatal
 
 OPS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "missing", "present")
-Condition = Mapping[str, Any] | pd.Series | None
+Condition: TypeAlias = Mapping[str, Any] | pd.Series | None
 
 
 def is_missing(s: pd.Series) -> pd.Series:

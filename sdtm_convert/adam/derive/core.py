@@ -42,9 +42,11 @@ def derive_vars_merged(
         add = add.loc[~add.duplicated(subset=list(by_vars), keep=mode)]
     elif add.duplicated(subset=list(by_vars)).any():
         raise fatal("adam-merge-not-unique", f"dataset_add is not unique by {', '.join(by_vars)}")
-    mapping = dict(new_vars) if isinstance(new_vars, Mapping) else {
-        v: v for v in (new_vars if new_vars is not None else [c for c in add.columns if c not in by_vars])
-    }
+    mapping = (
+        dict(new_vars)
+        if isinstance(new_vars, Mapping)
+        else {v: v for v in (new_vars if new_vars is not None else [c for c in add.columns if c not in by_vars])}
+    )
     right = add[list(by_vars) + list(mapping.values())].copy()
     right.columns = list(by_vars) + list(mapping.keys())
     if exist_flag:
@@ -93,8 +95,11 @@ def derive_var_obs_number(
     out = dataset.copy()
     pos = sorted_positions(out, by_vars, order)
     ordered = out.iloc[pos]
-    seq = ordered.groupby(list(by_vars), sort=False, dropna=False).cumcount() + 1 if by_vars else \
-        pd.Series(np.arange(1, len(out) + 1), index=ordered.index)
+    seq = (
+        ordered.groupby(list(by_vars), sort=False, dropna=False).cumcount() + 1
+        if by_vars
+        else pd.Series(np.arange(1, len(out) + 1), index=ordered.index)
+    )
     values = np.empty(len(out), dtype=float)
     values[pos] = seq.to_numpy(dtype=float)
     out[new_var] = values
@@ -116,8 +121,15 @@ def derive_var_base(
     dup = base.duplicated(subset=list(by_vars))
     if dup.any() and issues is not None:
         for _, rec in base.loc[dup].iterrows():
-            issues.append(Issue("adam-baseline-not-unique", WARNING, "more than one baseline record; the first is used",
-                                variable=new_var, usubjid=str(rec.get("USUBJID", "")) or None))
+            issues.append(
+                Issue(
+                    "adam-baseline-not-unique",
+                    WARNING,
+                    "more than one baseline record; the first is used",
+                    variable=new_var,
+                    usubjid=str(rec.get("USUBJID", "")) or None,
+                )
+            )
     base = base.loc[~dup]
     return derive_vars_merged(dataset, by_vars, new_vars={new_var: source_var}, dataset_add=base)
 
@@ -233,7 +245,9 @@ def derive_param_computed(
     for c in values.columns:
         new[c] = values[c].to_numpy()
     combined = pd.concat([dataset, new], ignore_index=True)
-    char_cols = [c for c in combined.columns if combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c])]
+    char_cols = [
+        c for c in combined.columns if combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c])
+    ]
     combined[char_cols] = fill_char_missing(combined[char_cols])
     return combined
 

@@ -81,8 +81,8 @@ def derive_nri_records(
     have = dataset.loc[flagged & dataset["AVAL"].notna(), list(by_vars) + ["PARAMCD"]].drop_duplicates()
     todo = expected.merge(have, how="left", on=list(by_vars) + ["PARAMCD"], indicator=True)
     todo = todo.loc[todo["_merge"] == "left_only"].drop(columns="_merge")
-    new = todo.assign(AVISIT=visit["AVISIT"], AVISITN=float(visit["AVISITN"]), AVAL=0.0, AVALC="N",
-                      DTYPE="NRI", **{flag_var: "Y"})
+    avisitn = pd.to_numeric(pd.Series([visit["AVISITN"]])).astype(float).iloc[0]
+    new = todo.assign(AVISIT=visit["AVISIT"], AVISITN=avisitn, AVAL=0.0, AVALC="N", DTYPE="NRI", **{flag_var: "Y"})
     out = dataset.copy()
     key = list(by_vars) + ["PARAMCD"]
     unflag = out[key].merge(new[key].assign(_nri=True), how="left", on=key)["_nri"].fillna(False).to_numpy(dtype=bool)
