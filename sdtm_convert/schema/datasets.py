@@ -22,6 +22,7 @@ SDTM_DATASETS: dict[str, dict] = {
     "QS": {"keys": ["STUDYID", "USUBJID", "QSCAT", "QSTESTCD", "VISITNUM"]},
     "RS": {"keys": ["STUDYID", "USUBJID", "RSCAT", "RSTESTCD", "VISITNUM"]},
     "SE": {"keys": ["STUDYID", "USUBJID", "ETCD", "SESTDTC"]},
+    "IE": {"keys": ["STUDYID", "USUBJID", "IETESTCD"]},
     "TA": {"keys": ["STUDYID", "ARMCD", "TAETORD"]},
     "TE": {"keys": ["STUDYID", "ETCD"]},
     "TV": {"keys": ["STUDYID", "VISITNUM", "ARMCD"]},
