@@ -1,0 +1,105 @@
+"""What a rule sees: the package plus standards metadata and CT, with small look-ups cached."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+import pandas as pd
+
+from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
+from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.validate.model import Dataset, Package
+
+TRIAL_DESIGN = {"TA", "TE", "TV", "TI", "TS", "TD", "TM"}
+GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
+
+
+class Context:
+    def __init__(self, package: Package):
+        self.package = package
+        self.kind = package.kind
+        self.define = package.define
+        self._meta: dict[str, pd.DataFrame] = {}
+
+    @cached_property
+    def ct(self) -> ControlledTerminology | None:
+        try:
+            return load_ct(self.package.ct_version)
+        except KeyError:
+            return None
+
+    # -- datasets -----------------------------------------------------------------------------
+    def datasets(self) -> list[Dataset]:
+        return [self.package.datasets[k] for k in sorted(self.package.datasets)]
+
+    def klass(self, ds: Dataset) -> str:
+        """SDTM class of a dataset (Findings, Events, ..., Relationship, Trial Design, Special-Purpose)."""
+        dom = ds.domain
+        if dom.startswith("SUPP") or dom == "RELREC":
+            return "Relationship"
+        std = self.std_classes.get(dom)
+        if std:
+            return std
+        if self.define is not None:
+            d = self.define.datasets.get(ds.name)
+            if d is not None and d.klass:
+                return {"FINDINGS": "Findings", "EVENTS": "Events", "INTERVENTIONS": "Interventions",
+                        "FINDINGS ABOUT": "Findings About"}.get(d.klass.upper(), d.klass.title())
+        return ""
+
+    @cached_property
+    def std_classes(self) -> dict[str, str]:
+        d = sdtmig_datasets()
+        return dict(zip(d["dataset"], d["class"]))
+
+    def general(self) -> list[Dataset]:
+        """Datasets of the general observation classes (Interventions, Events, Findings)."""
+        return [d for d in self.datasets() if self.klass(d) in GENERAL]
+
+    def subject_level(self) -> list[Dataset]:
+        """Datasets with subject records: general classes plus DM/SE/SV/CO and SUPP--/RELREC excluded."""
+        return [d for d in self.datasets() if "USUBJID" in d.frame.columns and not d.domain.startswith("SUPP")
+                and d.domain != "RELREC"]
+
+    def supp(self) -> list[Dataset]:
+        return [d for d in self.datasets() if d.domain.startswith("SUPP")]
+
+    def frame(self, domain: str, columns: list[str] | None = None) -> pd.DataFrame | None:
+        return self.package.domain_frame(domain, columns)
+
+    # -- standards ----------------------------------------------------------------------------
+    def sdtm_vars(self, ds: Dataset) -> pd.DataFrame:
+        """SDTMIG variables of the dataset's domain (``--`` names instantiated); empty for custom domains."""
+        dom = ds.domain
+        if dom not in self._meta:
+            self._meta[dom] = sdtmig_domain_variables(dom)
+        return self._meta[dom]
+
+    @cached_property
+    def class_variables(self) -> dict[str, set[str]]:
+        """``--`` variable stems allowed per general class (union over that class's SDTMIG domains)."""
+        from sdtm_convert.standards import sdtmig_variables
+
+        v = sdtmig_variables()
+        out: dict[str, set[str]] = {}
+        for klass, g in v[v["class"].isin(GENERAL)].groupby("class"):
+            stems = set()
+            for ds_name, name in zip(g["dataset"], g["name"]):
+                stems.add("--" + name[len(ds_name):] if name.startswith(ds_name) else name)
+            out[str(klass)] = stems
+        common = set().union(*out.values()) if out else set()
+        for k in out:  # identifiers and timing variables are shared by all general classes
+            out[k] |= {s for s in common if not s.startswith("--")}
+        return out
+
+    @cached_property
+    def adam_vars(self) -> pd.DataFrame:
+        return adamig_variables()
+
+    def adam_structure(self, ds: Dataset) -> str:
+        if ds.name == "ADSL":
+            return "Subject-Level Analysis Dataset"
+        cols = ds.frame.columns
+        if "PARAMCD" in cols:
+            return "Basic Data Structure"
+        return "Other"

@@ -1,0 +1,162 @@
+"""Define-XML 2.0 / 2.1 reader (the subset the validator compares with the data).
+
+Parsed with a locked-down lxml parser: no entity resolution, no network, no DTD, no huge trees.
+A file that declares entities (billion laughs, external entities) is refused with one clear error.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from lxml import etree
+
+from sdtm_convert.errors import fatal
+
+_ENTITY = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.I)
+
+
+@dataclass
+class DefVariable:
+    name: str
+    label: str
+    data_type: str  # text, integer, float, date, datetime, ...
+    length: int | None
+    codelist: str | None  # CodeList OID
+    mandatory: bool
+    order: int | None
+    display_format: str | None = None
+
+
+@dataclass
+class DefDataset:
+    name: str
+    domain: str
+    label: str
+    klass: str
+    structure: str
+    file: str | None
+    variables: dict[str, DefVariable] = field(default_factory=dict)
+
+
+@dataclass
+class DefCodelist:
+    oid: str
+    name: str
+    data_type: str
+    values: list[str]
+    nci_code: str | None
+
+
+@dataclass
+class Define:
+    path: str
+    define_version: str
+    standard_name: str
+    standard_version: str
+    ct_versions: list[str]
+    datasets: dict[str, DefDataset]
+    codelists: dict[str, DefCodelist]
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+                           dtd_validation=False, remove_comments=True)
+
+
+def _local(el: etree._Element) -> str:
+    return etree.QName(el).localname
+
+
+def _attr(el: etree._Element, name: str) -> str:
+    for k, v in el.attrib.items():
+        if etree.QName(k).localname == name:
+            return v
+    return ""
+
+
+def _text(el: etree._Element) -> str:
+    for d in el:
+        if _local(d) == "Description":
+            return " ".join("".join(t.itertext()) for t in d if _local(t) == "TranslatedText").strip()
+    return ""
+
+
+def read_define(path: str | Path) -> Define:
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise fatal("define-unreadable", f"{path.name} cannot be read: {exc}", file=path.name) from None
+    if _ENTITY.search(raw[:65536]):
+        raise fatal("define-unsafe", f"{path.name} declares a DTD/entities; refused (entity expansion is not allowed)",
+                    file=path.name)
+    try:
+        root = etree.fromstring(raw, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise fatal("define-unreadable", f"{path.name} is not well-formed XML: {exc}", file=path.name) from None
+    mdv = next((e for e in root.iter() if isinstance(e.tag, str) and _local(e) == "MetaDataVersion"), None)
+    if mdv is None:
+        raise fatal("define-unreadable", f"{path.name} has no MetaDataVersion (not a Define-XML file)", file=path.name)
+    return _build(path, mdv)
+
+
+def _build(path: Path, mdv: etree._Element) -> Define:
+    items: dict[str, etree._Element] = {}
+    groups, codelists, ct_versions = [], {}, []
+    std_name, std_version = _attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")
+    for el in mdv.iter():
+        if not isinstance(el.tag, str):
+            continue
+        tag = _local(el)
+        if tag == "ItemDef":
+            items[el.get("OID", "")] = el
+        elif tag == "ItemGroupDef":
+            groups.append(el)
+        elif tag == "CodeList":
+            codelists[el.get("OID", "")] = _codelist(el)
+        elif tag == "Standard":  # Define-XML 2.1 def:Standards
+            if el.get("Type") == "CT":
+                ct_versions.append(el.get("Version", ""))
+            elif el.get("Type") == "IG" and not std_name:
+                std_name, std_version = el.get("Name", ""), el.get("Version", "")
+    datasets = {}
+    for g in groups:
+        ds = _dataset(g, items)
+        datasets[ds.name] = ds
+    return Define(str(path), _attr(mdv, "DefineVersion"), std_name, std_version, ct_versions, datasets, codelists)
+
+
+def _codelist(el: etree._Element) -> DefCodelist:
+    values, nci = [], None
+    for c in el:
+        if not isinstance(c.tag, str):
+            continue
+        if _local(c) in ("CodeListItem", "EnumeratedItem"):
+            values.append(c.get("CodedValue", ""))
+        elif _local(c) == "Alias" and c.get("Context") == "nci:ExtCodeID":
+            nci = c.get("Name")
+    return DefCodelist(el.get("OID", ""), el.get("Name", ""), el.get("DataType", ""), values, nci)
+
+
+def _dataset(g: etree._Element, items: dict[str, etree._Element]) -> DefDataset:
+    name = (g.get("SASDatasetName") or g.get("Name") or "").upper()
+    leaf = next((c for c in g if isinstance(c.tag, str) and _local(c) == "leaf"), None)
+    file = leaf.get("{http://www.w3.org/1999/xlink}href") if leaf is not None else None
+    ds = DefDataset(name, g.get("Domain") or name, _text(g), _attr(g, "Class"), _attr(g, "Structure"), file)
+    for ref in g:
+        if not isinstance(ref.tag, str) or _local(ref) != "ItemRef":
+            continue
+        it = items.get(ref.get("ItemOID", ""))
+        if it is None:
+            continue
+        cl = next((c.get("CodeListOID") for c in it if isinstance(c.tag, str) and _local(c) == "CodeListRef"), None)
+        length = it.get("Length")
+        order = ref.get("OrderNumber")
+        var = DefVariable(it.get("Name", ""), _text(it), it.get("DataType", ""),
+                          int(length) if length and length.isdigit() else None, cl,
+                          ref.get("Mandatory") == "Yes", int(order) if order and order.isdigit() else None,
+                          _attr(it, "DisplayFormat") or None)
+        ds.variables[var.name] = var
+    return ds

@@ -1,0 +1,172 @@
+"""``validate_package``: read (or take) a package, run every applicable rule, return a report."""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
+from sdtm_convert.validate.context import Context
+from sdtm_convert.validate.define_reader import Define, read_define
+from sdtm_convert.validate.helpers import text
+from sdtm_convert.validate.model import Dataset, Package
+from sdtm_convert.validate.package import from_frames, read_folder
+from sdtm_convert.validate.registry import RULES, Hits, Rule, rows_of
+from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
+
+STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "adamig-1.3")
+
+
+def _tool_version() -> str:
+    try:
+        from sdtm_convert import __version__
+
+        return str(__version__)
+    except Exception:  # pragma: no cover
+        return "unknown"
+
+
+def _standard_from_define(d: Define | None) -> str | None:
+    if d is None or not d.standard_name:
+        return None
+    name = d.standard_name.upper()
+    if "ADAM" in name:
+        return "adamig-1.3"
+    if "SDTM" in name or "STDTM" in name:
+        cand = f"sdtmig-{d.standard_version}"
+        return cand if cand in STANDARDS else "sdtmig-3.4"
+    return None
+
+
+def _guess_standard(datasets: Mapping[str, Dataset]) -> str:
+    names = set(datasets)
+    if "ADSL" in names or (names and all(n.startswith("AD") for n in names)):
+        return "adamig-1.3"
+    return "sdtmig-3.4"
+
+
+def _resolve(datasets: dict[str, Dataset], define: Define | None, standard: str | None, ct: str | None,
+             path: str | None) -> Package:
+    notes = []
+    std = (standard or _standard_from_define(define) or _guess_standard(datasets)).lower()
+    if std not in STANDARDS:
+        raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
+    ct_version = ct or next((v for v in (define.ct_versions if define else []) if v in SDTM_CT_VERSIONS), None)
+    if ct_version is None:
+        wanted = define.ct_versions if define and define.ct_versions else []
+        ct_version = DEFAULT_CT_VERSION
+        notes.append(f"CT {', '.join(wanted) or '(not stated)'} not shipped or not stated; used CT {ct_version}")
+    elif ct_version not in SDTM_CT_VERSIONS:
+        notes.append(f"CT {ct_version} is not shipped; terminology rules were skipped")
+    if std in ("sdtmig-3.2", "sdtmig-3.3"):
+        notes.append(f"{std}: variable metadata from SDTMIG 3.4 (variables added after {std[-3:]} are not expected)")
+    return Package(datasets, "adam" if std.startswith("adam") else "sdtm", std, ct_version, define, path, notes)
+
+
+def _seq_col(ds: Dataset) -> str | None:
+    for c in (ds.parent + "SEQ", "ASEQ"):
+        if c in ds.frame.columns:
+            return c
+    return None
+
+
+def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
+    ds = pkg.datasets.get(h.dataset or "")
+    base = {"rule": rule.id, "p21_id": rule.p21_id, "cdisc_id": rule.cdisc_id, "fda_id": rule.fda_id,
+            "severity": rule.severity, "category": rule.category, "dataset": h.dataset, "variable": h.variable,
+            "message": h.message or rule.message}
+    if h.rows is None or ds is None:
+        row = dict(base, record=None, usubjid=None, seq=None, value=None if h.values is None else str(h.values))
+        return pd.DataFrame([row], columns=FINDING_COLUMNS)
+    pos = rows_of(h.rows, len(ds.frame))
+    if len(pos) == 0:
+        return None
+    f = ds.frame
+    out = pd.DataFrame({"record": pos + 1})
+    out["usubjid"] = f["USUBJID"].to_numpy()[pos] if "USUBJID" in f.columns else None
+    seq = _seq_col(ds)
+    out["seq"] = f[seq].to_numpy()[pos] if seq else np.nan
+    if h.values is not None:
+        vals = h.values(pos) if callable(h.values) else h.values
+        if isinstance(vals, pd.Series) and len(vals) == len(f) and len(vals) != len(pos):
+            vals = vals.to_numpy()[pos]
+        elif np.isscalar(vals):
+            vals = [vals] * len(pos)
+        out["value"] = pd.Series(np.asarray(vals, dtype=object)).astype(str).to_numpy()
+    elif h.variable and h.variable in f.columns:
+        out["value"] = text(f[h.variable].iloc[pos]).to_numpy()
+    else:
+        out["value"] = None
+    for k, v in base.items():
+        out[k] = v
+    return out[FINDING_COLUMNS]
+
+
+def applicable(kind: str) -> list[Rule]:
+    from sdtm_convert.validate import rules as _  # noqa: F401  (registers the rules)
+
+    return [RULES[k] for k in sorted(RULES) if kind in RULES[k].standards]
+
+
+def run_rules(pkg: Package) -> tuple[pd.DataFrame, list[Rule], list[str]]:
+    ctx = Context(pkg)
+    rules = applicable(pkg.kind)
+    chunks, notes = [], []
+    for r in rules:
+        try:
+            for h in r.fn(ctx):
+                chunk = _hits_frame(r, h, pkg)
+                if chunk is not None:
+                    chunks.append(chunk)
+        except Exception as exc:  # a rule must never take the whole validation down
+            notes.append(f"rule {r.id} could not run: {type(exc).__name__}: {exc}")
+    chunks = [c for c in chunks if len(c)]
+    f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
+    f["record"] = f["record"].astype("Int64")
+    f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
+    return f, rules, notes
+
+
+def validate_package(
+    path_or_frames: str | Path | Mapping[str, pd.DataFrame],
+    *,
+    define: str | Path | Define | None = None,
+    standard: str | None = None,
+    ct: str | None = None,
+    encoding: str | None = None,
+    metadata: Mapping[str, Mapping[str, Any]] | None = None,
+) -> ValidationReport:
+    """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
+
+    ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``.
+    Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
+    """
+    t0 = time.perf_counter()
+    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    path = None
+    if isinstance(path_or_frames, (str, Path)):
+        path = str(path_or_frames)
+        datasets, found = read_folder(Path(path_or_frames), encoding)
+        define = define if define is not None else found
+    else:
+        datasets = from_frames(path_or_frames, metadata)
+    d = define if isinstance(define, Define) or define is None else read_define(define)
+    t1 = time.perf_counter()
+    pkg = _resolve(datasets, d, standard, ct, path)
+    findings, rules, notes = run_rules(pkg)
+    t2 = time.perf_counter()
+    ctx = Context(pkg)
+    ds_rows = [{"dataset": n, "file": x.file, "domain": x.domain, "class": ctx.klass(x) if pkg.kind == "sdtm" else
+                ctx.adam_structure(x), "label": x.label, "records": len(x.frame), "variables": x.frame.shape[1],
+                "encoding": x.encoding} for n, x in sorted(datasets.items())]
+    return ValidationReport(
+        standard=pkg.standard, ct_version=pkg.ct_version, define=d.path if d else None, tool_version=_tool_version(),
+        path=path, findings=findings, datasets=ds_rows, rules=[r.catalog_row() for r in rules],
+        timing={"read_s": round(t1 - t0, 3), "validate_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3)},
+        notes=pkg.notes + notes, started=started,
+    )

@@ -1,0 +1,201 @@
+"""Vectorised building blocks the rules share: presence, ISO 8601, numbers with a fitting tolerance,
+one-to-one checks. Everything works on whole columns; nothing loops over rows.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+import pandas as pd
+
+_MM = r"(?:0[1-9]|1[0-2]|-)"
+_DD = r"(?:0[1-9]|[12]\d|3[01]|-)"
+_DATE = rf"(?:\d{{4}}(?:-{_MM}(?:-{_DD})?)?)"
+_TIME = r"(?:T(?:[01]\d|2[0-3]|-)(?::(?:[0-5]\d|-)(?::(?:[0-5]\d(?:\.\d+)?|-))?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)"
+DATETIME = rf"{_DATE}{_TIME}?"
+_N = r"\d+(?:[.,]\d+)?"
+DURATION = rf"(?:-?P(?:{_N}W|(?=\d|T\d)(?:{_N}Y)?(?:{_N}M)?(?:{_N}D)?(?:T(?=\d)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?))"
+ISO_DTC = rf"(?:{DATETIME}|{DATETIME}/{DATETIME}|{DATETIME}/{DURATION}|{DURATION}/{DATETIME}|{DURATION})"
+_NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
+
+
+def obj(s: pd.Series) -> pd.Series:
+    """Text as numpy object strings (hash-based unique/isin/merge are fast; no Arrow round trips)."""
+    if s.dtype == object:
+        return s
+    if pd.api.types.is_numeric_dtype(s):
+        return num_text(s)
+    return pd.Series(s.to_numpy(dtype=object, na_value=""), index=s.index, dtype=object)
+
+
+def show(*parts):
+    """Lazy value text for findings: joined only for the rows that break a rule."""
+    def at(pos):
+        out = None
+        for p in parts:
+            piece = p if isinstance(p, str) else text(p.iloc[pos]).to_numpy(dtype=object)
+            out = piece if out is None else out + piece
+        return out
+    return at
+
+
+_UNIQ: dict[int, tuple] = {}
+
+
+def distinct(s: pd.Series) -> pd.Series:
+    """Distinct values of a text column, remembered per underlying array while that array lives."""
+    arr = s.to_numpy()
+    hit = _UNIQ.get(id(arr))
+    if hit is not None and hit[0]() is arr:
+        return hit[1]
+    u = pd.Series(pd.unique(arr), dtype=object)
+    try:
+        _UNIQ[id(arr)] = (weakref.ref(arr), u)
+    except TypeError:  # pragma: no cover - arrays that refuse weak references are simply not cached
+        pass
+    if len(_UNIQ) > 4096:
+        for k in [k for k, v in _UNIQ.items() if v[0]() is None]:
+            del _UNIQ[k]
+    return u
+
+
+def by_unique(s: pd.Series, test) -> pd.Series:
+    """Apply a vectorised test to the distinct values only, then map back (columns repeat a lot)."""
+    s = obj(s)
+    u = distinct(s)
+    bad = u[np.asarray(test(u), dtype=bool)]
+    if bad.empty:
+        return pd.Series(np.zeros(len(s), dtype=bool), index=s.index)
+    return s.isin(set(bad))
+
+
+def present(s: pd.Series) -> pd.Series:
+    """Populated: numeric not NaN, text not empty/blank."""
+    if pd.api.types.is_numeric_dtype(s):
+        return s.notna()
+    return ~by_unique(s, lambda u: u.str.strip() == "")
+
+
+def text(s: pd.Series) -> pd.Series:
+    """A column as text ("" for missing); numbers rendered without trailing .0 where integral."""
+    if pd.api.types.is_numeric_dtype(s):
+        return num_text(s)
+    return obj(s)
+
+
+def num_text(s: pd.Series) -> pd.Series:
+    out = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))))
+    return out.astype(object)
+
+
+def iso8601_invalid(s: pd.Series) -> pd.Series:
+    """Populated values that are not ISO 8601 date/time, interval or duration (partial dates are valid)."""
+    return by_unique(s, _iso8601_invalid)
+
+
+def _iso8601_invalid(s: pd.Series) -> pd.Series:
+    t = obj(s)
+    pop = t.str.strip() != ""
+    ok = t.str.fullmatch(ISO_DTC)
+    bad = pop & ~ok.fillna(False).astype(bool)
+    full = pop & t.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
+    if full.any():  # a complete calendar date must exist (2021-02-30 is not a date)
+        d = pd.to_datetime(t[full].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
+        bad.loc[d.index[d.isna()]] = True
+    return bad
+
+
+def duration_invalid(s: pd.Series) -> pd.Series:
+    return by_unique(s, _duration_invalid)
+
+
+def _duration_invalid(s: pd.Series) -> pd.Series:
+    t = obj(s)
+    pop = t.str.strip() != ""
+    return pop & ~t.str.fullmatch(rf"{DURATION}|{DATETIME}/{DATETIME}").fillna(False).astype(bool)
+
+
+def iso_date(s: pd.Series) -> pd.Series:
+    """Date part of an ISO 8601 value complete to the day, as datetime64 (NaT otherwise)."""
+    t = obj(s).str.slice(0, 10)
+    return pd.to_datetime(t.where(t.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)),
+                          format="%Y-%m-%d", errors="coerce")
+
+
+def iso_days(s: pd.Series) -> pd.Series:
+    """Days since 1970-01-01 of an ISO 8601 value complete to the day (NaN otherwise), via distinct values."""
+    s = obj(s)
+    u = pd.Series(s.unique(), dtype=object)
+    d = iso_date(u)
+    days = pd.Series((d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64"), index=u.to_numpy())
+    return s.map(days).astype("float64")
+
+
+def iso_sortkey(s: pd.Series) -> pd.Series:
+    """Comparable text for ISO datetimes (only meaningful for values without placeholders)."""
+    return obj(s).str.replace(r"(Z|[+-]\d{2}(:?\d{2})?)$", "", regex=True)
+
+
+def is_number(s: pd.Series) -> pd.Series:
+    return by_unique(s, lambda u: u.str.fullmatch(_NUMBER).fillna(False).astype(bool))
+
+
+def to_number(s: pd.Series) -> pd.Series:
+    if pd.api.types.is_numeric_dtype(s):
+        return s.astype("float64")
+    s = obj(s)
+    u = pd.Series(s.unique(), dtype=object)
+    vals = pd.Series(pd.to_numeric(u.where(u.str.fullmatch(_NUMBER).fillna(False).astype(bool)).str.strip(),
+                                   errors="coerce").to_numpy(dtype="float64"), index=u.to_numpy())
+    return s.map(vals).astype("float64")
+
+
+def decimals(x: pd.Series, max_dp: int = 8) -> pd.Series:
+    """Decimal places a stored number was written with (8.549999999999999 → 2, 4.1999999 → 7)."""
+    v = x.to_numpy(dtype="float64")
+    out = np.full(v.shape, max_dp, dtype=np.int64)
+    done = ~np.isfinite(v)
+    for d in range(max_dp + 1):
+        hit = ~done & (np.abs(np.round(v, d) - v) <= 1e-9 * np.maximum(1.0, np.abs(v)))
+        out[hit] = d
+        done |= hit
+    return pd.Series(out, index=x.index)
+
+
+def tolerance(*cols: pd.Series) -> pd.Series:
+    """Half a unit of the least precise stored operand, plus a relative floating-point margin."""
+    dp = pd.concat([decimals(c) for c in cols], axis=1).min(axis=1)
+    mag = pd.concat([c.abs() for c in cols], axis=1).max(axis=1).fillna(0)
+    return 0.5 * 10.0 ** (-dp.astype(float)) + 1e-9 * np.maximum(1.0, mag)
+
+
+def num_key(s: pd.Series) -> pd.Series:
+    """Grouping key for numbers compared as numbers (4.1999999999 and 4.2 fall together)."""
+    return s.astype("float64").round(6)
+
+
+def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
+    """Rows whose ``value`` is not the most frequent value within their ``key`` group (1:n → flagged)."""
+    sub = df[key + [value]].copy()
+    sub.columns = [f"k{i}" for i in range(len(key))] + ["v"]
+    keys = [f"k{i}" for i in range(len(key))]
+    counts = sub.groupby(keys + ["v"], dropna=False, sort=False).size().reset_index(name="n")
+    nvals = counts.groupby(keys, dropna=False, sort=False)["v"].transform("size")
+    counts = counts[nvals > 1]
+    if counts.empty:
+        return pd.Series(False, index=df.index)
+    counts = counts.sort_values(["n", "v"], ascending=[False, True], kind="stable")
+    mode = counts.drop_duplicates(keys)
+    bad = counts.merge(mode[keys + ["v"]].rename(columns={"v": "mode"}), on=keys)
+    bad = bad[bad["v"] != bad["mode"]][keys + ["v"]]
+    flag = sub.reset_index(drop=True).merge(bad.assign(_bad=True), on=keys + ["v"], how="left")["_bad"]
+    return pd.Series(flag.fillna(False).astype(bool).to_numpy(), index=df.index)
+
+
+def isin_frame(left: pd.DataFrame, right: pd.DataFrame) -> pd.Series:
+    """Row-wise membership of ``left`` rows (same columns) in ``right``."""
+    cols = list(left.columns)
+    r = right[cols].drop_duplicates().assign(_hit=True)
+    out = left.reset_index(drop=True).merge(r, on=cols, how="left")["_hit"]
+    return pd.Series(out.fillna(False).astype(bool).to_numpy(), index=left.index)

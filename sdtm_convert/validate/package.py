@@ -1,0 +1,152 @@
+"""Read a package folder (XPT v5 and/or Dataset-JSON 1.1) or frames given directly into Datasets.
+
+Character columns come back as ``str`` with ``""`` for missing, numerics as ``float64`` (SAS dates
+stay numbers: ``disable_datetime_conversion``). Text that is not UTF-8 (XPT records no encoding; the
+pilot ``ts.xpt`` has a Windows-1252 0x92) is re-read as cp1252 unless an encoding is given. Any file
+that cannot be read raises :class:`SdtmConvertError` naming the file.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+import pyreadstat
+
+from sdtm_convert.errors import fatal
+from sdtm_convert.validate.model import Dataset
+from sdtm_convert.validate.xpt_header import read_header
+
+DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
+_NUMERIC_JSON = {"integer", "float", "double", "decimal"}
+
+
+def _normalise(df: pd.DataFrame) -> pd.DataFrame:
+    out = {}
+    for c in df.columns:
+        s = df[c]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            out[c] = s.astype("float64")
+        else:
+            # numpy object strings: hashing (unique/isin/groupby) is fast and nothing converts to Arrow and back
+            arr = s.to_numpy(dtype=object, na_value="")
+            if s.dtype == object:
+                arr = np.where(pd.isna(arr), "", arr).astype(object)
+            out[c] = pd.Series(arr, dtype=object)
+    return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
+    header = read_header(path)
+    if header["version"] is None:
+        raise fatal("xpt-unreadable", f"{path.name} is not a SAS XPORT transport file", file=path.name)
+    tried = [encoding] if encoding else [None, "cp1252"]
+    last: Exception | None = None
+    for enc in tried:
+        try:
+            kw: dict[str, Any] = {"disable_datetime_conversion": True}
+            if enc:
+                kw["encoding"] = enc
+            df, meta = pyreadstat.read_xport(str(path), **kw)
+            break
+        except UnicodeDecodeError as exc:  # not UTF-8: try the next encoding
+            last = exc
+        except Exception as exc:  # pyreadstat.ReadstatError and friends: truncated/corrupt
+            if "decod" in str(exc).lower() or "unicode" in str(exc).lower() or "conver" in str(exc).lower():
+                last = exc
+                continue
+            raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {exc}", file=path.name) from None
+    else:
+        raise fatal("xpt-unreadable", f"{path.name}: text is not in encoding {tried[-1] or 'utf-8'} ({last})",
+                    file=path.name) from None
+    formats = {k: v for k, v in (meta.original_variable_types or {}).items() if v}
+    return Dataset(
+        name=(header["member"] or path.stem).upper(),
+        frame=_normalise(df),
+        labels={k: v or "" for k, v in meta.column_names_to_labels.items()},
+        lengths=dict(meta.variable_storage_width or {}),
+        formats=formats,
+        label=header["label"] or meta.file_label,
+        file=path.name,
+        file_size=path.stat().st_size,
+        member_name=header["member"],
+        source="xpt",
+        encoding=enc or "utf-8",
+    )
+
+
+def _json_frame(columns: list[dict[str, Any]], rows: list[list[Any]], name: str) -> Dataset:
+    names = [c["name"] for c in columns]
+    df = pd.DataFrame(rows, columns=names) if rows else pd.DataFrame({n: [] for n in names})
+    for c in columns:
+        if c.get("dataType") in _NUMERIC_JSON:
+            df[c["name"]] = pd.to_numeric(df[c["name"]], errors="coerce")
+        else:
+            df[c["name"]] = df[c["name"]].astype(object)
+    ds = Dataset(name=name.upper(), frame=_normalise(df))
+    ds.labels = {c["name"]: c.get("label", "") for c in columns}
+    ds.lengths = {c["name"]: int(c["length"]) for c in columns if c.get("length") is not None}
+    ds.formats = {c["name"]: c["displayFormat"] for c in columns if c.get("displayFormat")}
+    return ds
+
+
+def read_dataset_json(path: Path) -> Dataset:
+    try:
+        if path.suffix.lower() == ".ndjson":
+            with open(path, encoding="utf-8") as fh:
+                meta = json.loads(fh.readline())
+                rows = [json.loads(line) for line in fh if line.strip()]
+            source = "ndjson"
+        else:
+            with open(path, encoding="utf-8") as fh:
+                meta = json.load(fh)
+            rows = meta.get("rows", [])
+            source = "json"
+        ds = _json_frame(meta["columns"], rows, meta.get("name") or path.stem)
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise fatal("json-unreadable", f"{path.name} cannot be read as Dataset-JSON: {exc}", file=path.name) from None
+    ds.label, ds.file, ds.file_size, ds.source = meta.get("label"), path.name, path.stat().st_size, source
+    ds.member_name, ds.encoding = meta.get("name"), "utf-8"
+    return ds
+
+
+def read_file(path: Path, encoding: str | None = None) -> Dataset:
+    if path.suffix.lower() == ".xpt":
+        return read_xpt(path, encoding)
+    return read_dataset_json(path)
+
+
+def read_folder(path: Path, encoding: str | None = None) -> tuple[dict[str, Dataset], Path | None]:
+    """All datasets of a folder (XPT preferred over Dataset-JSON of the same name) and its define.xml."""
+    if not path.exists():
+        raise fatal("package-missing", f"{path} does not exist", file=str(path))
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
+    files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
+    if not files:
+        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset", file=str(path))
+    out: dict[str, Dataset] = {}
+    for p in sorted(files, key=lambda p: (p.stem.lower(), DATA_SUFFIXES.index(p.suffix.lower()))):
+        if p.stem.upper() in out:
+            continue
+        ds = read_file(p, encoding)
+        out[p.stem.upper()] = ds
+    folder = path if path.is_dir() else path.parent
+    define = next((p for p in sorted(folder.iterdir()) if p.name.lower() == "define.xml"), None)
+    return out, define
+
+
+def from_frames(frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Dataset]:
+    """Datasets from frames given directly; ``metadata[name]`` may hold labels/lengths/formats/label."""
+    out = {}
+    for name, df in frames.items():
+        md = dict((metadata or {}).get(name, {}))
+        cols = [c for c in df.columns if not str(c).startswith("__")]  # provenance columns are not data
+        out[name.upper()] = Dataset(
+            name=name.upper(), frame=_normalise(df[cols]),
+            labels=dict(md.get("labels", {})), lengths=dict(md.get("lengths", {})),
+            formats=dict(md.get("formats", {})), label=md.get("label"), source="frame",
+        )
+    return out

@@ -1,0 +1,12 @@
+"""Rule modules, one per category; importing this package registers every rule."""
+
+from sdtm_convert.validate.rules import (  # noqa: F401
+    adam,
+    consistency,
+    crossref,
+    fmt,
+    metadata,
+    presence,
+    technical,
+    terminology,
+)

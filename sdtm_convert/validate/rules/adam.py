@@ -1,0 +1,328 @@
+"""ADaM rules: ADSL one record per subject, baseline flags, CHG/PCHG formulas (with a tolerance fit for
+the stored precision), AVAL/AVALC one-to-one, CRITy per parameter, analysis windows, numeric dates."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.validate.helpers import inconsistent, num_key, present, show, tolerance
+from sdtm_convert.validate.registry import Hits, rule
+
+AD = ("adam",)
+_DATE_FMT = re.compile(r"^(DATE|YYMMDD[BCDNPS]?|E8601DA|B8601DA|IS8601DA|DDMMYY[BCDNPS]?|MMDDYY[BCDNPS]?|MONYY|"
+                       r"WORDDATE|WEEKDATE|NLDATE|DAY|JULIAN|YYQ|MMYY|YYMM|MMDDYY)\d*\.?\d*$", re.I)
+_DTM_FMT = re.compile(r"^(DATETIME|E8601DT|B8601DT|IS8601DT|DTDATE|NLDATM|MDYAMPM|DATEAMPM)\d*\.?\d*$", re.I)
+_TM_FMT = re.compile(r"^(TIME|TOD|E8601TM|B8601TM|IS8601TM|HHMM|HOUR|NLTIME|TIMEAMPM)\d*\.?\d*$", re.I)
+POP_FLAGS = ("COMPLFL", "FASFL", "ITTFL", "PPROTFL", "SAFFL", "RANDFL", "ENRLFL")
+
+
+def _has(ds, *cols) -> bool:
+    return all(c in ds.frame.columns for c in cols)
+
+
+def _bds(ctx):
+    return [d for d in ctx.datasets() if _has(d, "PARAMCD")]
+
+
+@rule("AD-PRES-001", category="presence", standards=AD, p21="AD0001")
+def adsl_present(ctx) -> Iterator[Hits]:
+    if "ADSL" not in ctx.package.datasets:
+        yield Hits(None, None, values="ADSL")
+
+
+def _required(ctx, ds) -> list[str]:
+    a = ctx.adam_vars
+    structure = ctx.adam_structure(ds)
+    return [n for n, s, c in zip(a["name"], a["structure"], a["core"]) if s == structure and c == "Req"]
+
+
+def _matches(name: str, cols) -> bool:
+    if name.isupper() or not re.search("[a-z]", name):
+        return name in cols
+    pat = re.compile(name.replace("xx", r"\d\d").replace("zz", r"\d\d").replace("y", r"\d").replace("w", r"\d") + "$")
+    return any(pat.match(c) for c in cols)
+
+
+@rule("AD-PRES-047", category="presence", standards=AD, p21="AD0047")
+def required_present(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for v in _required(ctx, ds):
+            if not _matches(v, ds.frame.columns):
+                yield Hits(ds.name, v)
+
+
+@rule("AD-PRES-196", category="presence", standards=AD, p21="AD0196")
+def required_populated(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for v in ("STUDYID", "USUBJID", "PARAM", "PARAMCD"):
+            if v in ds.frame.columns:
+                yield Hits(ds.name, v, ~present(ds.frame[v]))
+
+
+@rule("AD-PRES-019", category="presence", standards=AD, p21="AD0019")
+def population_flags_populated(ctx) -> Iterator[Hits]:
+    ds = ctx.package.datasets.get("ADSL")
+    if ds is not None:
+        for v in POP_FLAGS:
+            if v in ds.frame.columns:
+                yield Hits(ds.name, v, ~present(ds.frame[v]))
+
+
+@rule("AD-PRES-160", category="presence", standards=AD, p21="AD0160")
+def awu_window_present(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if _has(ds, "AWU") and not (_has(ds, "AWLO") or _has(ds, "AWHI")):
+            yield Hits(ds.name, "AWU")
+
+
+@rule("AD-CONS-054", category="consistency", standards=AD, p21="AD0054")
+def adsl_one_per_subject(ctx) -> Iterator[Hits]:
+    ds = ctx.package.datasets.get("ADSL")
+    if ds is not None and _has(ds, "USUBJID"):
+        yield Hits(ds.name, "USUBJID", ds.frame["USUBJID"].duplicated())
+
+
+def _base_keys(ds) -> list[str]:
+    return ["USUBJID", "PARAMCD"] + (["BASETYPE"] if _has(ds, "BASETYPE") else [])
+
+
+@rule("AD-CONS-154", category="consistency", standards=AD, p21="AD0154")
+def ablfl_unique(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "USUBJID", "ABLFL"):
+            f = ds.frame
+            yield Hits(ds.name, "ABLFL", (f["ABLFL"] == "Y") & f.duplicated(_base_keys(ds) + ["ABLFL"], keep="first"))
+
+
+@rule("AD-CONS-127", category="consistency", standards=AD, p21="AD0127")
+def base_without_baseline(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "USUBJID", "BASE", "ABLFL"):
+            f = ds.frame
+            keys = _base_keys(ds)
+            has_bl = f.assign(_b=f["ABLFL"] == "Y").groupby(keys, sort=False)["_b"].transform("any")
+            yield Hits(ds.name, "BASE", f["BASE"].notna() & ~has_bl)
+
+
+@rule("AD-CONS-152", category="consistency", standards=AD, p21="AD0152")
+def base_equals_aval_on_baseline(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "ABLFL", "BASE", "AVAL"):
+            f = ds.frame
+            bad = (f["ABLFL"] == "Y") & ((f["BASE"] - f["AVAL"]).abs() > tolerance(f["BASE"], f["AVAL"]))
+            bad |= (f["ABLFL"] == "Y") & (f["BASE"].isna() != f["AVAL"].isna())
+            yield Hits(ds.name, "BASE", bad, values=show(f["BASE"], " vs AVAL ", f["AVAL"]))
+
+
+@rule("AD-CONS-129", category="consistency", standards=AD, p21="AD0129")
+def base_constant(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "USUBJID", "BASE"):
+            f = ds.frame[_base_keys(ds)].assign(_base=num_key(ds.frame["BASE"]))
+            f = f[f["_base"].notna()]
+            yield Hits(ds.name, "BASE", inconsistent(f, _base_keys(ds), "_base").reindex(ds.frame.index, fill_value=False))
+
+
+@rule("AD-CONS-223", category="consistency", standards=AD, p21="AD0223")
+def chg_formula(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "CHG", "AVAL", "BASE"):
+            f = ds.frame
+            expect = f["AVAL"] - f["BASE"]
+            ok = expect.notna() & f["CHG"].notna()
+            tol = tolerance(f["CHG"].where(ok, 0), f["AVAL"].where(ok, 0), f["BASE"].where(ok, 0)) * 2
+            yield Hits(ds.name, "CHG", ok & ((f["CHG"] - expect).abs() > tol),
+                       values=show(f["CHG"], " vs ", expect.round(8)))
+
+
+@rule("AD-CONS-225", category="consistency", standards=AD, p21="AD0225")
+def pchg_formula(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "PCHG", "AVAL", "BASE"):
+            f = ds.frame
+            base = f["BASE"].where(f["BASE"] != 0)
+            expect = (f["AVAL"] - base) / base * 100
+            ok = expect.notna() & f["PCHG"].notna()
+            # half a unit of PCHG's stored precision, plus the error AVAL/BASE rounding carries into the ratio
+            carry = 100 * tolerance(f["AVAL"].where(ok, 0), base.where(ok, 1)) * \
+                (1 / base.abs().where(ok, 1) + (f["AVAL"] / base ** 2).abs().where(ok, 0))
+            tol = tolerance(f["PCHG"].where(ok, 0)) + carry
+            yield Hits(ds.name, "PCHG", ok & ((f["PCHG"] - expect).abs() > tol),
+                       values=show(f["PCHG"], " vs ", expect.round(6)))
+
+
+@rule("AD-CONS-225A", category="consistency", standards=AD, p21="AD0225A")
+def pchg_base_zero(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "PCHG", "BASE"):
+            yield Hits(ds.name, "PCHG", (ds.frame["BASE"] == 0) & ds.frame["PCHG"].notna())
+
+
+def _aval_pairs(ctx, key: str, val: str) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "AVAL", "AVALC"):
+            f = ds.frame
+            both = f["AVAL"].notna() & present(f["AVALC"])
+            g = pd.DataFrame({"p": f["PARAMCD"], "AVAL": num_key(f["AVAL"]), "AVALC": f["AVALC"]})[both]
+            yield Hits(ds.name, val, inconsistent(g, ["p", key], val).reindex(f.index, fill_value=False),
+                       values=show(f["PARAMCD"], ": ", f["AVAL"], " / ", f["AVALC"]))
+
+
+@rule("AD-CONS-149", category="consistency", standards=AD, p21="AD0149")
+def avalc_per_aval(ctx) -> Iterator[Hits]:
+    yield from _aval_pairs(ctx, "AVAL", "AVALC")
+
+
+@rule("AD-CONS-150", category="consistency", standards=AD, p21="AD0150")
+def aval_per_avalc(ctx) -> Iterator[Hits]:
+    yield from _aval_pairs(ctx, "AVALC", "AVAL")
+
+
+def _crit(ds) -> list[str]:
+    return [c for c in ds.frame.columns if re.fullmatch(r"CRIT\d+", c)]
+
+
+@rule("AD-CONS-151", category="consistency", standards=AD, p21="AD0151")
+def crit_per_paramcd(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        for c in _crit(ds):
+            f = ds.frame[present(ds.frame[c])]
+            yield Hits(ds.name, c, inconsistent(f, ["PARAMCD"], c).reindex(ds.frame.index, fill_value=False))
+
+
+@rule("AD-CONS-137", category="consistency", standards=AD, p21="AD0137")
+def critfl_without_crit(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for fl in [c for c in ds.frame.columns if re.fullmatch(r"CRIT\d+FL", c)]:
+            crit = fl[:-2]
+            if crit in ds.frame.columns:
+                yield Hits(ds.name, crit, present(ds.frame[fl]) & ~present(ds.frame[crit]))
+
+
+@rule("AD-CONS-161", category="consistency", standards=AD, p21="AD0161")
+def awu_window_populated(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if _has(ds, "AWU"):
+            lo = present(ds.frame["AWLO"]) if _has(ds, "AWLO") else False
+            hi = present(ds.frame["AWHI"]) if _has(ds, "AWHI") else False
+            yield Hits(ds.name, "AWU", present(ds.frame["AWU"]) & ~(lo & hi))
+
+
+@rule("AD-CONS-141", category="consistency", standards=AD, p21="AD0141")
+def param_per_paramcd(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "PARAM"):
+            yield Hits(ds.name, "PARAM", inconsistent(ds.frame, ["PARAMCD"], "PARAM"))
+
+
+@rule("AD-CONS-142", category="consistency", standards=AD, p21="AD0142")
+def paramcd_per_param(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        if _has(ds, "PARAM"):
+            yield Hits(ds.name, "PARAMCD", inconsistent(ds.frame, ["PARAM"], "PARAMCD"))
+
+
+def _visit_pair(ctx, key: str, val: str) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if _has(ds, "AVISIT", "AVISITN"):
+            f = pd.DataFrame({"AVISIT": ds.frame["AVISIT"], "AVISITN": num_key(ds.frame["AVISITN"])})
+            f = f[present(ds.frame["AVISIT"]) & ds.frame["AVISITN"].notna()]
+            yield Hits(ds.name, val, inconsistent(f, [key], val).reindex(ds.frame.index, fill_value=False))
+
+
+@rule("AD-CONS-109", category="consistency", standards=AD, p21="AD0109")
+def avisitn_per_avisit(ctx) -> Iterator[Hits]:
+    yield from _visit_pair(ctx, "AVISIT", "AVISITN")
+
+
+@rule("AD-CONS-110", category="consistency", standards=AD, p21="AD0110")
+def avisit_per_avisitn(ctx) -> Iterator[Hits]:
+    yield from _visit_pair(ctx, "AVISITN", "AVISIT")
+
+
+@rule("AD-CONS-046", category="consistency", standards=AD, p21="AD0046")
+def dy_zero(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in ds.frame.columns:
+            if c.endswith("DY") and ds.is_numeric(c):
+                yield Hits(ds.name, c, ds.frame[c] == 0)
+
+
+@rule("AD-CONS-121", category="consistency", standards=AD, p21="AD0121")
+def sdt_after_edt(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for s in [c for c in ds.frame.columns if c.endswith("SDT")]:
+            e = s[:-3] + "EDT"
+            if e in ds.frame.columns and ds.is_numeric(s) and ds.is_numeric(e):
+                yield Hits(ds.name, s, ds.frame[s] > ds.frame[e], values=show(ds.frame[s], " > ", ds.frame[e]))
+
+
+def _fl_fn(ctx, fl_value: str, fn_value: float) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for fl in [c for c in ds.frame.columns if c.endswith("FL")]:
+            fn = fl[:-1] + "N"
+            if fn in ds.frame.columns and ds.is_numeric(fn) and not ds.is_numeric(fl):
+                yield Hits(ds.name, fn, (ds.frame[fl] == fl_value) & (ds.frame[fn] != fn_value))
+
+
+@rule("AD-CONS-010", category="consistency", standards=AD, p21="AD0010")
+def fl_y_fn_1(ctx) -> Iterator[Hits]:
+    yield from _fl_fn(ctx, "Y", 1.0)
+
+
+@rule("AD-CONS-011", category="consistency", standards=AD, p21="AD0011")
+def fl_n_fn_0(ctx) -> Iterator[Hits]:
+    yield from _fl_fn(ctx, "N", 0.0)
+
+
+def _date_vars(ds, suffix: str) -> list[str]:
+    return [c for c in ds.frame.columns if c.endswith(suffix) and not c.endswith("DTF") and len(c) > len(suffix)]
+
+
+@rule("AD-FMT-058", category="format", standards=AD, p21="AD0058")
+def dt_numeric(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in _date_vars(ds, "DT"):
+            if not ds.is_numeric(c):
+                yield Hits(ds.name, c, values="Char")
+
+
+def _fmt(ctx, suffix: str, pat: re.Pattern) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in _date_vars(ds, suffix):
+            if ds.is_numeric(c) and not pat.match(ds.formats.get(c, "") or ""):
+                yield Hits(ds.name, c, values=ds.formats.get(c) or "(no format)")
+
+
+@rule("AD-FMT-041", category="format", standards=AD, p21="AD0041")
+def dt_format(ctx) -> Iterator[Hits]:
+    yield from _fmt(ctx, "DT", _DATE_FMT)
+
+
+@rule("AD-FMT-043", category="format", standards=AD, p21="AD0043")
+def dtm_format(ctx) -> Iterator[Hits]:
+    yield from _fmt(ctx, "DTM", _DTM_FMT)
+
+
+@rule("AD-FMT-042", category="format", standards=AD, p21="AD0042")
+def tm_format(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in _date_vars(ds, "TM"):
+            if c.endswith("DTM") or c.endswith("ELTM") or c.endswith("RELTM"):
+                continue
+            if ds.is_numeric(c) and not _TM_FMT.match(ds.formats.get(c, "") or ""):
+                yield Hits(ds.name, c, values=ds.formats.get(c) or "(no format)")
+
+
+@rule("AD-FMT-143", category="format", standards=AD, p21="AD0143")
+def paramcd_format(ctx) -> Iterator[Hits]:
+    for ds in _bds(ctx):
+        s = ds.frame["PARAMCD"]
+        yield Hits(ds.name, "PARAMCD", present(s) & ~s.str.fullmatch(r"[A-Z_][A-Z0-9_]{0,7}").fillna(False))
+
+
+__all__ = ["POP_FLAGS", "np"]

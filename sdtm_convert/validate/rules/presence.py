@@ -1,0 +1,162 @@
+"""Presence: datasets and variables that must be there, required values populated, empty datasets."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from sdtm_convert.validate.helpers import present
+from sdtm_convert.validate.registry import Hits, rule
+
+# variables SDTMIG 3.4 added after 3.2 / 3.3 (not expected in packages that declare the older IG)
+ADDED_AFTER = {
+    "sdtmig-3.2": {"ARMNRS", "ACTARMUD", "--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP",
+                   "--COLSRT", "--LLOQ", "--ULOQ", "--ORREF", "--STREFC", "--STREFN", "--TMRKR", "--NSPCES",
+                   "--PTFL", "--PDUR", "--STRTPT", "--ENRTPT"},
+    "sdtmig-3.3": {"--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP", "--COLSRT"},
+}
+
+
+def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
+    """SDTMIG variables of a dataset's domain, without variables newer than the declared IG."""
+    meta = ctx.sdtm_vars(ds)
+    newer = ADDED_AFTER.get(ctx.package.standard, set())
+    if newer:
+        p = ds.domain if not ds.domain.startswith("SUPP") else "SUPP"
+        stems = meta["name"].map(lambda n: "--" + n[len(p):] if n.startswith(p) and len(n) > len(p) else n)
+        meta = meta[~stems.isin(newer)]
+    return meta if core is None else meta[meta["core"] == core]
+
+
+@rule("SC-PRES-001", category="presence", standards=("sdtm", "adam"), p21="SD0001")
+def empty_dataset(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if len(ds.frame) == 0:
+            yield Hits(ds.name, None, values="0 records")
+
+
+@rule("SC-PRES-002", category="presence", p21="SD0002")
+def required_populated(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for v in std_vars(ctx, ds, "Req")["name"]:
+            if v in ds.frame.columns:
+                yield Hits(ds.name, v, ~present(ds.frame[v]))
+
+
+@rule("SC-PRES-003", category="presence", p21="SD0056")
+def required_present(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for v in std_vars(ctx, ds, "Req")["name"]:
+            if v not in ds.frame.columns:
+                yield Hits(ds.name, v)
+
+
+@rule("SC-PRES-004", category="presence", p21="SD0057")
+def expected_present(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for v in std_vars(ctx, ds, "Exp")["name"]:
+            if v not in ds.frame.columns:
+                yield Hits(ds.name, v)
+
+
+@rule("SC-PRES-005", category="presence", p21="SD1020")
+def dm_present(ctx) -> Iterator[Hits]:
+    if not ctx.package.by_domain("DM"):
+        yield Hits(None, None, values="DM")
+
+
+@rule("SC-PRES-006", category="presence", p21="SD1115")
+def ts_present(ctx) -> Iterator[Hits]:
+    if not ctx.package.by_domain("TS"):
+        yield Hits(None, None, values="TS")
+
+
+@rule("SC-PRES-007", category="presence", p21="SD1078")
+def permissible_all_missing(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        perm = set(std_vars(ctx, ds, "Perm")["name"])
+        for v in ds.frame.columns:
+            if v in perm and len(ds.frame) and not present(ds.frame[v]).any():
+                yield Hits(ds.name, v)
+
+
+@rule("SC-PRES-008", category="presence", p21="SD0006")
+def baseline_present(ctx) -> Iterator[Hits]:
+    dm = ctx.frame("DM", ["USUBJID", "ARMCD", "ACTARMCD"])
+    excluded: set = set()
+    if dm is not None:
+        ex = dm.get("ARMCD", pd.Series("", index=dm.index)).isin(["SCRNFAIL", "NOTASSGN"])
+        ex |= dm.get("ACTARMCD", pd.Series("", index=dm.index)).isin(["NOTTRT"])
+        excluded = set(dm.loc[ex, "USUBJID"])
+    for dom in ("EG", "LB", "MB", "MS", "PC", "VS"):
+        f = ctx.frame(dom, ["USUBJID", dom + "BLFL"])
+        if f is None or dom + "BLFL" not in f.columns:
+            continue
+        missing = (set(f["USUBJID"]) - excluded) - set(f.loc[f[dom + "BLFL"] == "Y", "USUBJID"])
+        for d in ctx.package.by_domain(dom):  # one finding per subject, on its first record
+            m = d.frame["USUBJID"].isin(missing) & ~d.frame["USUBJID"].duplicated()
+            missing -= set(d.frame.loc[m, "USUBJID"])
+            yield Hits(d.name, dom + "BLFL", m, values=d.frame["USUBJID"])
+
+
+def _subjects_without(ctx, dom: str) -> Iterator[Hits]:
+    dm = ctx.frame("DM", ["USUBJID", "ARMCD"])
+    f = ctx.frame(dom, ["USUBJID"])
+    if dm is None or f is None:
+        return
+    dm_ds = ctx.package.by_domain("DM")[0]
+    arm = dm_ds.frame.get("ARMCD", pd.Series("", index=dm_ds.frame.index))
+    m = ~dm_ds.frame["USUBJID"].isin(set(f["USUBJID"]))
+    if dom == "EX":
+        m &= ~arm.isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
+        if "ACTARMCD" in dm_ds.frame.columns:
+            m &= ~dm_ds.frame["ACTARMCD"].isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
+    yield Hits(dm_ds.name, "USUBJID", m)
+
+
+@rule("SC-PRES-009", category="presence", p21="SD0069")
+def disposition_present(ctx) -> Iterator[Hits]:
+    yield from _subjects_without(ctx, "DS")
+
+
+@rule("SC-PRES-010", category="presence", p21="SD0070")
+def exposure_present(ctx) -> Iterator[Hits]:
+    yield from _subjects_without(ctx, "EX")
+
+
+def _domain_missing(dom: str):
+    def fn(ctx) -> Iterator[Hits]:
+        if ctx.package.by_domain("DM") and not ctx.package.by_domain(dom):
+            yield Hits(None, None, values=dom)
+    fn.__doc__ = f"Missing {dom} dataset"
+    return fn
+
+
+for _i, (_dom, _p21) in enumerate([("AE", "SD1106"), ("LB", "SD1107"), ("VS", "SD1108"), ("EX", "SD1109"),
+                                   ("DS", "SD1110"), ("SE", "SD1111"), ("TA", "SD1112"), ("TE", "SD1113")]):
+    rule(f"SC-PRES-{20 + _i:03d}", category="presence", p21=_p21)(_domain_missing(_dom))
+
+# Trial Summary parameters FDA requires (TS parameter → P21 rule); one rule per parameter.
+TS_REQUIRED = [("ADDON", "SD2201"), ("AGEMAX", "SD2202"), ("AGEMIN", "SD2203"), ("LENGTH", "SD2204"),
+               ("PLANSUB", "SD2205"), ("RANDOM", "SD2206"), ("SEXPOP", "SD2207"), ("STOPRULE", "SD2208"),
+               ("TBLIND", "SD2209"), ("TCNTRL", "SD2210"), ("TDIGRP", "SD2211"), ("TINDTP", "SD2212"),
+               ("TITLE", "SD2213"), ("TPHASE", "SD2214"), ("TTYPE", "SD2215"), ("CURTRT", "SD2216"),
+               ("OBJPRIM", "SD2217"), ("SPONSOR", "SD2218"), ("TRT", "SD2219"), ("REGID", "SD2221"),
+               ("OUTMSPRI", "SD2222"), ("PCLAS", "SD2223"), ("FCNTRY", "SD2224"), ("ADAPT", "SD2225"),
+               ("DCUTDTC", "SD2226"), ("DCUTDESC", "SD2227"), ("INTMODEL", "SD2228"), ("NARMS", "SD2229"),
+               ("STYPE", "SD2230"), ("INTTYPE", "SD2231"), ("SSTDTC", "SD2232"), ("SENDTC", "SD2233"),
+               ("ACTSUB", "SD2234"), ("HLTSUBJI", "SD2235"), ("INDIC", "SD1226")]
+
+
+def _ts_param_missing(parm: str):
+    def fn(ctx) -> Iterator[Hits]:
+        parts = ctx.package.by_domain("TS")
+        if parts and "TSPARMCD" in parts[0].frame.columns and parm not in set(parts[0].frame["TSPARMCD"]):
+            yield Hits(parts[0].name, "TSPARMCD", values=parm)
+    return fn
+
+
+for _i, (_parm, _p21) in enumerate(TS_REQUIRED):
+    rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21,
+         cdisc="CORE-000740")(_ts_param_missing(_parm))

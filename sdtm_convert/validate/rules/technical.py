@@ -1,0 +1,209 @@
+"""XPT/file technical rules: names, labels, lengths, ASCII, 200 bytes, file name, file size, format."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+
+from sdtm_convert.validate.registry import Hits, rule
+
+BOTH = ("sdtm", "adam")
+_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}")
+_NON_ASCII = r"[^\x20-\x7e]"
+
+
+def _non_ascii(u: pd.Series) -> pd.Series:
+    return u.str.contains(_NON_ASCII, regex=True).fillna(False)
+
+
+def _max_bytes(u: pd.Series, encoding: str | None) -> int:
+    u = u.str.rstrip()
+    n = u.str.len()
+    if not len(u):
+        return 0
+    if _non_ascii(u).any():
+        n = u.str.encode(encoding or "utf-8", errors="replace").str.len()
+    return int(n.max() or 0)
+
+
+def _char_cols(ds):
+    return [c for c in ds.frame.columns if not ds.is_numeric(c)]
+
+
+@rule("SC-TECH-001", category="technical", standards=BOTH, severity="error",
+      message="Invalid dataset name",
+      description="Dataset names are at most 8 characters, upper-case letters and digits, starting with a letter (FDA TCG, XPT v5).")
+def dataset_name(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", ds.name):
+            yield Hits(ds.name, None, values=ds.name)
+
+
+def _bad_variable_names(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in ds.frame.columns:
+            if not _NAME.fullmatch(str(c)):
+                yield Hits(ds.name, str(c), values=str(c))
+
+
+@rule("SC-TECH-002", category="technical", severity="error", message="Invalid variable name",
+      description="Variable names are at most 8 characters, upper-case letters, digits and underscores, starting with a letter.")
+def variable_name(ctx) -> Iterator[Hits]:
+    yield from _bad_variable_names(ctx)
+
+
+@rule("AD-TECH-002", category="technical", standards=("adam",), p21="AD0013")
+def variable_name_adam(ctx) -> Iterator[Hits]:
+    yield from _bad_variable_names(ctx)
+
+
+def _long_labels(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c, lab in ds.labels.items():
+            if lab and len(lab) > 40:
+                yield Hits(ds.name, c, values=lab)
+
+
+@rule("SC-TECH-003", category="technical", severity="error", message="Variable label longer than 40 characters",
+      description="Variable labels are at most 40 characters (XPT v5, FDA TCG).")
+def variable_label_length(ctx) -> Iterator[Hits]:
+    yield from _long_labels(ctx)
+
+
+@rule("AD-TECH-003", category="technical", standards=("adam",), p21="AD0016")
+def variable_label_length_adam(ctx) -> Iterator[Hits]:
+    yield from _long_labels(ctx)
+
+
+@rule("SC-TECH-004", category="technical", standards=BOTH, severity="warning",
+      message="Dataset label missing or longer than 40 characters",
+      description="Every dataset carries a label of at most 40 characters (FDA TCG); XPT files written without one lose it.")
+def dataset_label(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if ds.source == "frame" and ds.label is None:
+            continue  # frames given directly: no label supplied is not a file defect
+        if not ds.label or len(ds.label) > 40:
+            yield Hits(ds.name, None, values=ds.label or "")
+
+
+@rule("SC-TECH-005", category="technical", standards=BOTH, severity="error",
+      message="Non-ASCII or unbalanced characters in a label",
+      description="Dataset and variable labels use printable ASCII only, without unbalanced quotes or brackets (FDA TCG).")
+def label_ascii(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        labels = dict(ds.labels)
+        if ds.label:
+            labels[None] = ds.label
+        for c, lab in labels.items():
+            if lab and (re.search(_NON_ASCII, lab) or lab.count("(") != lab.count(")") or lab.count('"') % 2):
+                yield Hits(ds.name, c, values=lab)
+
+
+@rule("SC-TECH-006", category="technical", standards=BOTH, severity="error",
+      message="Character value longer than 200 bytes",
+      description="XPT v5 character values hold at most 200 bytes; longer text goes to SUPP-- (SDTMIG 4.5.3).")
+def value_200_bytes(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in _char_cols(ds):
+            if _max_bytes(ds.uniques(c), ds.encoding) > 200:
+                s = ds.frame[c]
+                yield Hits(ds.name, c, s.str.encode(ds.encoding or "utf-8", errors="replace").str.len() > 200)
+
+
+@rule("SC-TECH-007", category="technical", standards=BOTH, severity="error",
+      message="Variable length greater than 200",
+      description="XPT v5 character variables are at most 200 bytes long.")
+def variable_length_200(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c, n in ds.lengths.items():
+            if n and n > 200:
+                yield Hits(ds.name, c, values=n)
+
+
+@rule("SC-TECH-008", category="technical", standards=BOTH, severity="error",
+      message="File name does not match the dataset name",
+      description="One dataset per file; the file name is the lower-case dataset name (dm.xpt holds member DM).")
+def file_name(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if ds.file and ds.member_name and ds.file.rsplit(".", 1)[0].upper() != ds.member_name.upper():
+            yield Hits(ds.name, None, values=f"{ds.file} holds {ds.member_name}")
+        elif ds.file and ds.file != ds.file.lower():
+            yield Hits(ds.name, None, values=ds.file, message="File name is not lower case")
+
+
+@rule("SC-TECH-009", category="technical", standards=BOTH, p21="SD1071")
+def file_size(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if ds.file_size and ds.file_size > 5 * 1024**3:
+            yield Hits(ds.name, None, values=ds.file_size)
+
+
+@rule("SC-TECH-010", category="technical", p21="SD1029")
+def non_ascii_names(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        p = ds.parent
+        for c in (p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"):
+            if c in ds.frame.columns and not ds.is_numeric(c):
+                yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
+
+
+@rule("SC-TECH-011", category="technical", standards=BOTH, severity="warning",
+      message="Non-ASCII character in a value",
+      description="Values should be printable ASCII (FDA TCG: XPT records no encoding; e.g. a Windows-1252 apostrophe 0x92).")
+def non_ascii_values(ctx) -> Iterator[Hits]:
+    p21_cols = set()
+    for ds in ctx.datasets():
+        p = ds.parent
+        p21_cols = {p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"} if ctx.kind == "sdtm" else set()
+        for c in _char_cols(ds):
+            if c in p21_cols:
+                continue
+            yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
+
+
+@rule("SC-TECH-012", category="technical", p21="SD1082")
+def length_too_long(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if ds.source != "xpt":
+            continue
+        for c in _char_cols(ds):
+            alloc = ds.lengths.get(c)
+            if not alloc:
+                continue
+            used = _max_bytes(ds.uniques(c), ds.encoding)
+            if used < alloc:
+                yield Hits(ds.name, c, values=f"length {alloc}, longest value {used}")
+
+
+@rule("SC-TECH-013", category="technical", standards=BOTH, p21="SD0062")
+def transport_version(ctx) -> Iterator[Hits]:
+    from pathlib import Path
+
+    from sdtm_convert.validate.xpt_header import read_header
+
+    for ds in ctx.datasets():
+        if ds.source == "xpt" and ctx.package.path:
+            folder = Path(ctx.package.path)
+            p = folder / ds.file if folder.is_dir() else folder
+            if read_header(p)["version"] != "5":
+                yield Hits(ds.name, None, values="XPT version 8", message="Dataset is not a SAS XPORT version 5 file")
+
+
+@rule("SC-TECH-014", category="technical", p21="SD1116")
+def split_lengths(ctx) -> Iterator[Hits]:
+    groups: dict[str, list] = {}
+    for ds in ctx.datasets():
+        if ds.name != ds.domain or ds.domain.startswith("SUPP"):
+            groups.setdefault(ds.domain, []).append(ds)
+    for dom, parts in groups.items():
+        if len(parts) < 2:
+            continue
+        lens = pd.DataFrame([{"ds": d.name, **d.lengths} for d in parts]).set_index("ds")
+        for c in lens.columns:
+            col = lens[c].dropna()
+            if col.nunique() > 1:
+                for name, n in col.items():
+                    if n != col.max():
+                        yield Hits(str(name), c, values=f"length {int(n)}; {int(col.max())} in another {dom} split")

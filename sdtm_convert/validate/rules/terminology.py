@@ -1,0 +1,135 @@
+"""Terminology: values in CDISC CT codelists (per CT version), TEST/TESTCD pairs, define.xml codelists,
+ADaM flag value sets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pandas as pd
+
+from sdtm_convert.validate.helpers import is_number, present, show
+from sdtm_convert.validate.registry import Hits, rule
+
+_RESULT = re.compile(r"^[A-Z]{2}(ORRES|STRESC)$")
+
+
+def _codelists(ctx, ds) -> dict[str, list[str]]:
+    """Variable → CT codelist C-codes, from SDTMIG (SDTM) or ADaMIG (ADaM) metadata."""
+    if ctx.kind == "sdtm":
+        meta = ctx.sdtm_vars(ds)
+        return {n: list(c) for n, c in zip(meta["name"], meta["codelist_codes"]) if c}
+    out: dict[str, list[str]] = {}
+    a = ctx.adam_vars
+    for n, cls in zip(a["name"], a["codelists"]):
+        if cls and n in ds.frame.columns:
+            out[n] = [ctx.ct.resolve(c) for c in cls if ctx.ct.resolve(c)]
+    return out
+
+
+def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
+    if ctx.ct is None:
+        return
+    for ds in ctx.datasets():
+        for var, codes in _codelists(ctx, ds).items():
+            if var not in ds.frame.columns or ds.is_numeric(var):
+                continue
+            lists = [ctx.ct.codelist(c) for c in codes if c in ctx.ct]
+            if not lists or any(cl.extensible for cl in lists) != extensible:
+                continue
+            allowed = set().union(*(cl.values for cl in lists))
+            s = ds.frame[var]
+            bad = present(s) & ~s.isin(allowed)
+            if _RESULT.match(var):  # numeric results are not coded
+                bad &= ~is_number(s)
+            names = "/".join(cl.short_name for cl in lists)
+            if bad.any():
+                yield Hits(ds.name, var, bad, message=f"Value not found in {'extensible' if extensible else 'non-extensible'} codelist {names} (CT {ctx.ct.version})")
+
+
+@rule("SC-CT-001", category="terminology", standards=("sdtm", "adam"), p21="CT2001")
+def ct_non_extensible(ctx) -> Iterator[Hits]:
+    yield from _ct_misses(ctx, extensible=False)
+
+
+@rule("SC-CT-002", category="terminology", standards=("sdtm", "adam"), p21="CT2002")
+def ct_extensible(ctx) -> Iterator[Hits]:
+    yield from _ct_misses(ctx, extensible=True)
+
+
+@rule("SC-CT-003", category="terminology", p21="CT2003")
+def test_testcd_pair(ctx) -> Iterator[Hits]:
+    if ctx.ct is None:
+        return
+    for ds in ctx.datasets():
+        p = ds.parent
+        cd, te = p + "TESTCD", p + "TEST"
+        cls = _codelists(ctx, ds)
+        if cd not in ds.frame.columns or te not in ds.frame.columns or cd not in cls or te not in cls:
+            continue
+        cl_cd, cl_te = ctx.ct.codelist(cls[cd][0]), ctx.ct.codelist(cls[te][0])
+        code_cd = dict(zip(cl_cd.terms["value"], cl_cd.terms["code"]))
+        code_te = dict(zip(cl_te.terms["value"], cl_te.terms["code"]))
+        pairs = ds.frame[[cd, te]].drop_duplicates()
+        a, b = pairs[cd].map(code_cd), pairs[te].map(code_te)
+        bad_pairs = pairs[a.notna() & b.notna() & (a != b)]
+        if len(bad_pairs):
+            m = ds.frame[[cd, te]].merge(bad_pairs.assign(_b=True), how="left", on=[cd, te])["_b"].fillna(False)
+            yield Hits(ds.name, te, m.to_numpy(dtype=bool), values=show(ds.frame[cd], " / ", ds.frame[te]))
+
+
+@rule("SC-CT-004", category="terminology", standards=("sdtm", "adam"), p21="SD0037")
+def define_codelist(ctx) -> Iterator[Hits]:
+    d = ctx.define
+    if d is None:
+        return
+    for ds in ctx.datasets():
+        dd = d.datasets.get(ds.name)
+        if dd is None:
+            continue
+        for v in dd.variables.values():
+            cl = d.codelists.get(v.codelist or "")
+            if cl is None or not cl.values or v.name not in ds.frame.columns:
+                continue
+            s = ds.frame[v.name]
+            if ds.is_numeric(v.name):
+                allowed = pd.to_numeric(pd.Series(cl.values), errors="coerce").dropna().round(9)
+                bad = s.notna() & ~s.round(9).isin(set(allowed))
+            else:
+                bad = present(s) & ~s.isin(set(cl.values))
+            if bad.any():
+                yield Hits(ds.name, v.name, bad, message=f"Value not found in define.xml codelist {cl.name}")
+
+
+def _flag_values(ctx, pick, allowed: set[str], numeric: bool = False) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for c in ds.frame.columns:
+            if not pick(c) or ds.is_numeric(c) != numeric:
+                continue
+            s = ds.frame[c]
+            bad = s.notna() & ~s.isin(allowed) if numeric else present(s) & ~s.isin(allowed)
+            yield Hits(ds.name, c, bad)
+
+
+_Y_ONLY = re.compile(r"^(ABLFL|ANL\d\dFL|.*RFL|.*PFL)$")
+
+
+@rule("AD-CT-005", category="terminology", standards=("adam",), p21="AD0005")
+def fl_values(ctx) -> Iterator[Hits]:
+    yield from _flag_values(ctx, lambda c: c.endswith("FL") and not _Y_ONLY.match(c), {"Y", "N"})
+
+
+@rule("AD-CT-006", category="terminology", standards=("adam",), p21="AD0006")
+def fn_values(ctx) -> Iterator[Hits]:
+    yield from _flag_values(ctx, lambda c: c.endswith("FN") and not re.match(r"^(ABLFN|ANL\d\dFN)$", c),
+                            {0.0, 1.0}, numeric=True)
+
+
+@rule("AD-CT-176", category="terminology", standards=("adam",), p21="AD0176")
+def ablfl_values(ctx) -> Iterator[Hits]:
+    yield from _flag_values(ctx, lambda c: c == "ABLFL", {"Y"})
+
+
+@rule("AD-CT-178", category="terminology", standards=("adam",), p21="AD0178")
+def anlfl_values(ctx) -> Iterator[Hits]:
+    yield from _flag_values(ctx, lambda c: bool(re.fullmatch(r"ANL\d\dFL", c)), {"Y"})
