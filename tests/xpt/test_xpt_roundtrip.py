@@ -150,3 +150,11 @@ def test_round_trip_property(tmp_path, rows):
     expected = normalise(df.assign(C=df["C"].str.rstrip(" ")))  # XPT keeps no trailing blanks
     assert_same_values(got, expected)
     assert_same_values(oracle, expected)
+
+
+def test_display_formats_read_back_the_same_through_both_readers(tmp_path):
+    df = pd.DataFrame({"C": ["a"], "N": [1.5], "T": [3600.0], "D": [22000.0]})
+    formats = {"C": "$CHAR20.", "N": "8.2", "T": "TIME8.", "D": "DATE9."}
+    write_and_read(tmp_path, df, formats=formats)
+    for info in (read_xpt(tmp_path / "xx.xpt")[1], read_v5(tmp_path / "xx.xpt").info):
+        assert {v.name: v.format for v in info.variables} == formats
