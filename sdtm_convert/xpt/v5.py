@@ -185,7 +185,17 @@ def _record_count(r: _Reader, data_at: int, data_end: int, obs_len: int) -> int:
     return n
 
 
-def _decode(r, namestrs, rec1, rec2, data_at, nrec, obs_len, enc, data) -> V5Member:
+def _decode(
+    r: _Reader,
+    namestrs: list[_Namestr],
+    rec1: bytes,
+    rec2: bytes,
+    data_at: int,
+    nrec: int,
+    obs_len: int,
+    enc: str,
+    data: bool,
+) -> V5Member:
     variables = [
         XptVariable(_text(n.name, "ascii"), _text(n.label, enc), "Num" if n.ntype == 1 else "Char", n.length, n.format)
         for n in namestrs
