@@ -4,6 +4,7 @@ value-level metadata per PARAMCD (ADPASI AVAL/AVALC)."""
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import pandas as pd
 
@@ -178,28 +179,41 @@ def _instantiate(pattern: str) -> str:
     return "^" + rx + "$"
 
 
-def _adamig_label(name: str, structure: str) -> tuple[str, str] | None:
+@cache
+def _adamig_table(structure: str) -> tuple[dict[str, tuple[str, str]], tuple[tuple[re.Pattern[str], str, str], ...]]:
+    """Exact names → (label, core), and generic names (TRTxxP, AGEGRy...) as regexes."""
     table = adamig_variables()
     table = table[table["structure"] == structure]
-    exact = table[table["name"] == name]
-    if len(exact):
-        return str(exact["label"].iloc[0]), str(exact["core"].iloc[0])
-    for _, row in table.iterrows():
-        generic = row["name"]
-        if generic != generic.upper() and re.match(_instantiate(generic), name):
+    exact = {n: (str(lab), str(core)) for n, lab, core in zip(table["name"], table["label"], table["core"])}
+    generic = tuple(
+        (re.compile(_instantiate(n)), str(lab), str(core))
+        for n, lab, core in zip(table["name"], table["label"], table["core"])
+        if n != n.upper()
+    )
+    return exact, generic
+
+
+def _adamig_label(name: str, structure: str) -> tuple[str, str] | None:
+    exact, generic = _adamig_table(structure)
+    if name in exact:
+        return exact[name]
+    for rx, label, core in generic:
+        if rx.match(name):
             digits = re.findall(r"\d+", name)
-            label = (
-                row["label"].replace("xx", digits[0] if digits else "01").replace("zz", digits[0] if digits else "01")
-            )
-            label = re.sub(r"\by\b", digits[-1] if digits else "1", label)
-            return label, str(row["core"])
+            first, last = (digits[0], digits[-1]) if digits else ("01", "1")
+            label = label.replace("xx", first).replace("zz", first)
+            return re.sub(r"\by\b", last, label), core
     return None
 
 
-def _sdtm_label(name: str, domain: str) -> str | None:
+@cache
+def _sdtm_labels(domain: str) -> dict[str, str]:
     table = sdtmig_domain_variables(domain)
-    hit = table[table["name"] == name]
-    return str(hit["label"].iloc[0]) if len(hit) else None
+    return dict(zip(table["name"], table["label"].astype(str)))
+
+
+def _sdtm_label(name: str, domain: str) -> str | None:
+    return _sdtm_labels(domain).get(name)
 
 
 def _label(ds: str, name: str) -> tuple[str, str]:

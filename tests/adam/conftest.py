@@ -357,3 +357,11 @@ def study():
 @pytest.fixture
 def sdtm() -> dict[str, pd.DataFrame]:
     return {"DM": dm(), "EX": ex(), "DS": ds(), "QS": qs(), "AE": ae()}
+
+
+@pytest.fixture(scope="session")
+def built():
+    """build_adam on the fixture study, once per session (tests must not modify it)."""
+    from sdtm_convert.adam import build_adam
+
+    return build_adam({"DM": dm(), "EX": ex(), "DS": ds(), "QS": qs(), "AE": ae()}, study_from_dict(STUDY_DICT))

@@ -14,8 +14,8 @@ U = "NCT03745417-"
 
 
 @pytest.fixture
-def result(sdtm, study):
-    return build_adam(sdtm, study)
+def result(built):
+    return built
 
 
 def _rec(df, subj, paramcd, avisitn, flag="ANL01FL"):

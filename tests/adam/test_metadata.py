@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from sdtm_convert.adam import build_adam
 from sdtm_convert.metadata import DERIVED, PREDECESSOR
 
 
 @pytest.fixture
-def result(sdtm, study):
-    return build_adam(sdtm, study)
+def result(built):
+    return built
 
 
 def test_every_column_described_with_lengths_from_data(result):

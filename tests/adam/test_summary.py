@@ -7,8 +7,10 @@ import re
 import pytest
 from lxml import etree
 
-from sdtm_convert.adam import build_adam, render_summary
+from sdtm_convert.adam import render_summary
 from sdtm_convert.adam.stats import binom_cdf, clopper_pearson, describe
+from sdtm_convert.study import study_from_dict
+from tests.adam.conftest import STUDY_DICT
 
 
 @pytest.mark.parametrize(
@@ -43,9 +45,9 @@ def test_describe():
     assert describe([])["n"] == 0 and describe([5.0])["sd"] is None
 
 
-@pytest.fixture
-def html(sdtm, study):
-    return render_summary(build_adam(sdtm, study), study)
+@pytest.fixture(scope="module")
+def html(built):
+    return render_summary(built, study_from_dict(STUDY_DICT))
 
 
 def test_page_is_self_contained_and_escaped(html):

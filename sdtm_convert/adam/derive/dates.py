@@ -49,14 +49,17 @@ def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
     return pd.to_datetime(frame, errors="coerce").dt.days_in_month.astype(float)
 
 
-def compute_dt_range(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Earliest and latest SAS date compatible with each (possibly partial) ISO 8601 value."""
-    p = _parts(dtc)
+def _range_from_parts(p: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     y = p["y"].where(p["valid"])
     lo = _to_sas(y, p["m"].fillna(1), p["d"].fillna(1))
     m_hi = p["m"].fillna(12)
     hi = _to_sas(y, m_hi, p["d"].fillna(_days_in_month(y, m_hi)))
     return lo, hi
+
+
+def compute_dt_range(dtc: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Earliest and latest SAS date compatible with each (possibly partial) ISO 8601 value."""
+    return _range_from_parts(_parts(dtc))
 
 
 def compute_dt(
@@ -65,28 +68,36 @@ def compute_dt(
     """ISO 8601 text → (SAS date as float, DATEFL flag). Unimputable or invalid values give NaN, ""."""
     if highest_imputation not in _LEVEL or date_imputation not in ("first", "last", "mid"):
         raise ValueError(f"bad imputation options {highest_imputation!r}/{date_imputation!r}")
-    p = _parts(dtc)
+    return _dt_from_parts(_parts(dtc), highest_imputation, date_imputation)
+
+
+def _dt_from_parts(p: pd.DataFrame, highest_imputation: str, date_imputation: str) -> tuple[pd.Series, pd.Series]:
     y, m, d = p["y"].where(p["valid"]), p["m"], p["d"]
-    level = pd.Series(np.select([m.isna(), d.isna()], [2, 1], 0), index=dtc.index)
+    index = p.index
+    level = pd.Series(np.select([m.isna(), d.isna()], [2, 1], 0), index=index)
     allowed = p["valid"] & (level <= min(_LEVEL[highest_imputation], 2))
     if date_imputation == "first":
         m2, d2 = m.fillna(1), d.fillna(1)
     elif date_imputation == "mid":
         m2 = m.fillna(6)
-        d2 = d.fillna(pd.Series(np.where(m.isna(), 30, 15), index=dtc.index, dtype=float))
+        d2 = d.fillna(pd.Series(np.where(m.isna(), 30, 15), index=index, dtype=float))
     else:
         m2 = m.fillna(12)
         d2 = d.fillna(_days_in_month(y, m2))
     dt = _to_sas(y, m2, d2).where(allowed)
-    flag = pd.Series(np.select([level == 2, level == 1], ["M", "D"], ""), index=dtc.index, dtype=object)
+    flag = pd.Series(np.select([level == 2, level == 1], ["M", "D"], ""), index=index, dtype=object)
     flag = flag.where(dt.notna(), "")
     return dt, flag
 
 
-def invalid_date_issues(dataset: pd.DataFrame, dtc: str, *, dataset_name: str | None = None) -> list[Issue]:
+def invalid_date_issues(
+    dataset: pd.DataFrame, dtc: str, *, dataset_name: str | None = None, parts: pd.DataFrame | None = None
+) -> list[Issue]:
     """One ``iso8601-invalid`` issue per non-empty value that is not an ISO 8601 date (or impossible)."""
-    p = _parts(dataset[dtc])
-    lo, _ = compute_dt_range(dataset[dtc])
+    p = _parts(dataset[dtc]) if parts is None else parts
+    if not p["present"].any():
+        return []
+    lo, _ = _range_from_parts(p)
     bad = p["present"] & (~p["valid"] | (p["m"].notna() & p["d"].notna() & lo.isna()))
     issues = []
     for idx in dataset.index[bad]:
@@ -135,10 +146,13 @@ def derive_vars_dt(
     first, max_dates last. ``flag_imputation``: "auto" (flag when highest_imputation != "n"), "date", "none".
     """
     out = dataset.copy()
-    dt, flag = compute_dt(out[dtc], highest_imputation=highest_imputation, date_imputation=date_imputation)
+    if highest_imputation not in _LEVEL or date_imputation not in ("first", "last", "mid"):
+        raise ValueError(f"bad imputation options {highest_imputation!r}/{date_imputation!r}")
+    parts = _parts(out[dtc])
+    dt, flag = _dt_from_parts(parts, highest_imputation, date_imputation)
     imputed = flag != ""
-    if min_dates or max_dates:
-        lo, hi = compute_dt_range(out[dtc])
+    if (min_dates or max_dates) and imputed.any():
+        lo, hi = _range_from_parts(parts)
         for col in min_dates:
             dt = dt.where(~imputed, _bounded(dt, lo, hi, out[col].astype(float), side="min"))
         for col in max_dates:
@@ -147,7 +161,7 @@ def derive_vars_dt(
     if flag_imputation == "date" or (flag_imputation == "auto" and highest_imputation != "n"):
         out[f"{new_vars_prefix}DTF"] = flag.astype(object)
     if issues is not None:
-        issues.extend(invalid_date_issues(dataset, dtc))
+        issues.extend(invalid_date_issues(dataset, dtc, parts=parts))
     return out
 
 
