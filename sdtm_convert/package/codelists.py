@@ -115,7 +115,7 @@ def _used(keys: list[tuple[str, ...]], used_values: UsedValues | None) -> list[t
 
 def _ct_terms(ref, cl, used, issues) -> list[Term]:
     codes = dict(zip(cl.terms["value"], cl.terms["code"]))
-    if used is None:
+    if not used:  # no data knowledge, or no value in the data: the whole CT codelist (never an empty one)
         return [Term(v, None, c) for v, c in codes.items()]
     decodes = dict(used)
     terms = [Term(v, decodes[v], c) for v, c in codes.items() if v in decodes]

@@ -33,7 +33,14 @@ def wc_oid(where_id: str) -> str:
 
 def vl_item_oid(ds: str, var: str, where_id: str) -> str:
     """``IT.QS.QSORRES.PASITOT`` for where-clause ``QS.QSORRES.PASITOT`` (or ``PASITOT``) on QS.QSORRES."""
-    return f"IT.{ds}.{var}." + where_id.removeprefix("WC.").removeprefix(f"{ds}.{var}.")
+    suffix = where_id.removeprefix("WC.")
+    suffix = suffix.removeprefix(f"{ds}.{var}.") if suffix.startswith(f"{ds}.{var}.") else suffix.removeprefix(f"{ds}.")
+    return f"IT.{ds}.{var}.{suffix}"
+
+
+def define_class(class_: str) -> str:
+    """Define-XML class name from an SDTMIG/ADaMIG class (``Special-Purpose`` → ``SPECIAL PURPOSE``)."""
+    return " ".join(class_.upper().replace("-", " ").split())
 
 
 def method_oid(method_id: str) -> str:
@@ -174,7 +181,7 @@ def _item_group(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
     sdtm = not ds.standard.startswith("ADaM")
     domain = (ds.name[4:] if ds.name.startswith("SUPP") else ds.name) if sdtm else None
     per_subject = ds.structure.strip().lower().rstrip(".") == "one record per subject"
-    reference = ds.class_.upper() == "TRIAL DESIGN"
+    reference = define_class(ds.class_) == "TRIAL DESIGN"
     el = sub(
         mdv,
         "ItemGroupDef",
@@ -207,7 +214,7 @@ def _item_group(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
                 "Role": v.role if sdtm else None,
             },
         )
-    sub(el, "def:Class", {"Name": ds.class_.upper()})
+    sub(el, "def:Class", {"Name": define_class(ds.class_)})
     leaf = sub(el, "def:leaf", {"ID": f"LF.{ds.name}", "xlink:href": f"{ds.name.lower()}.xpt"})
     sub(leaf, "def:title", None, f"{ds.name.lower()}.xpt")
 

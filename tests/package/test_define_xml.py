@@ -200,3 +200,23 @@ def test_metadata_problems_are_reported_as_issues():
     assert {"define-method-missing", "define-derived-without-method"} <= {i.code for i in issues}
     assert b"MT.NOPE" not in b
     assert validate_define(b) == []
+
+
+def test_sdtmig_class_spelling_is_normalised_and_a_ct_codelist_without_used_values_is_whole():
+    metas, frames = S.sdtm()
+    metas[0].class_ = "Special-Purpose"  # as spelt in the SDTMIG dataset table
+    used = used_values_from_frames(metas, frames) | {("AE", "AESER"): []}  # AESER all missing
+    b = build_define(metas, standard="SDTMIG 3.4", used_values=used, **S.STUDY)
+    assert validate_define(b) == []
+    root = _tree(b)
+    assert root.find(".//odm:ItemGroupDef[@OID='IG.DM']/def:Class", NS).get("Name") == "SPECIAL PURPOSE"
+    ny = root.find(".//odm:CodeList[@OID='CL.NY']", NS)
+    assert {i.get("CodedValue") for i in ny.findall("odm:EnumeratedItem", NS)} == {"N", "Y", "NA", "U"}
+
+
+def test_value_level_item_oids_from_where_clause_ids():
+    from sdtm_convert.package.define_xml import vl_item_oid
+
+    assert vl_item_oid("QS", "QSORRES", "QS.QSORRES.PASITOT") == "IT.QS.QSORRES.PASITOT"
+    assert vl_item_oid("ADPASI", "AVAL", "WC.ADPASI.PARAMCD.PASI") == "IT.ADPASI.AVAL.PARAMCD.PASI"
+    assert vl_item_oid("QS", "QSORRES", "TOTAL") == "IT.QS.QSORRES.TOTAL"

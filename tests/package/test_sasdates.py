@@ -46,8 +46,14 @@ def test_times_round_trip(seconds, frac):
 def test_dataset_json_keeps_every_double_exactly(tmp_path_factory, values):
     meta = DatasetMeta("X", "X", "FINDINGS", "x", [], [VariableMeta("V", "Value", "Num", 8, data_type="float")])
     df = pd.DataFrame({"V": values}, dtype="float64")
-    path = write_dataset_json(df, meta, tmp_path_factory.mktemp("dj") / "x.json", created="2026-11-25T00:00:00",
-                              study_oid="S", metadata_version_oid="M")
+    path = write_dataset_json(
+        df,
+        meta,
+        tmp_path_factory.mktemp("dj") / "x.json",
+        created="2026-11-25T00:00:00",
+        study_oid="S",
+        metadata_version_oid="M",
+    )
     json.loads(path.read_text())  # strict JSON (no NaN tokens)
     back, _ = read_dataset_json(path)
     pd.testing.assert_frame_equal(back, df, check_exact=True)
