@@ -1,5 +1,19 @@
 """Submission package: Define-XML 2.1, define.html, Dataset-JSON 1.1, manifest.
 
+- :func:`~sdtm_convert.package.define_xml.build_define` — Define-XML 2.1 (+ ARM 1.0) from the
+  ``DatasetMeta`` objects and CT; :mod:`~sdtm_convert.package.codelists` builds the codelists from the
+  values used in the data (``used_values_from_frames``).
+- :func:`~sdtm_convert.package.xsd.validate_define` — official XSDs (vendored), offline, safe parser.
+- :func:`~sdtm_convert.package.define_html.render_define_html` — define.html from any define.xml.
+- :mod:`~sdtm_convert.package.datasetjson` — Dataset-JSON 1.1 write/read/validate, XPT converters.
+- :mod:`~sdtm_convert.package.manifest` — ``write_manifest`` / ``verify_manifest``.
+
+Stylesheet: define.xml carries ``<?xml-stylesheet type="text/xsl" href="define2-1.xsl"?>`` and the
+bundle ships our own small XSLT 1.0 (``templates/define2-1.xsl``: datasets, variables, value level,
+codelists with NCI codes, methods, comments). It is tested with libxslt. The navigable, reviewed
+rendering is define.html (browsers increasingly refuse XSLT on local files). ``stylesheet=None``
+drops both the processing instruction and the file.
+
 ``write_define_bundle`` writes define.xml, its stylesheet and define.html into one folder; each file
 goes to a temporary name first and is renamed into place, so a reader never sees half a file.
 """
