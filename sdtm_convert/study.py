@@ -44,6 +44,7 @@ class Visit:
     start_rule: str
     end_rule: str = ""
     epoch: str = ""
+    armcd: str = ""  # for arm-specific visits (TV.ARMCD); empty when the visit applies to every arm
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def study_from_dict(d: dict[str, Any], path: str = "") -> StudyConfig:
                 start_rule=v.get("start_rule", ""),
                 end_rule=v.get("end_rule", ""),
                 epoch=v.get("epoch", ""),
+                armcd=v.get("armcd", ""),
             )
             for v in d.get("visits", [])
         ),
