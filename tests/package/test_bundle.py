@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import samples as S
 from lxml import etree
 from lxml import html as lxml_html
 
 from sdtm_convert.package import write_define_bundle
 from sdtm_convert.package.codelists import used_values_from_frames
 from sdtm_convert.package.xsd import validate_define
+from tests.package import samples as S
 
 
 def _bundle(out, **kw):

@@ -8,7 +8,6 @@ from datetime import datetime
 import numpy as np
 import pandas as pd
 import pytest
-import samples as S
 
 from sdtm_convert.package.datasetjson import (
     json_to_xpt,
@@ -18,6 +17,7 @@ from sdtm_convert.package.datasetjson import (
     xpt_to_json,
 )
 from sdtm_convert.xpt import read_xpt
+from tests.package import samples as S
 
 IDS = dict(created=S.CREATED, study_oid="NCT03745417", metadata_version_oid="MDV.NCT03745417.SDTMIG.3.4")
 CREATED_DT = datetime(2026, 11, 25)

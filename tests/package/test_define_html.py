@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 
-import samples as S
 from lxml import html as lxml_html
 
 from sdtm_convert.package.codelists import used_values_from_frames
 from sdtm_convert.package.define_html import render_define_html
 from sdtm_convert.package.define_xml import build_define
+from tests.package import samples as S
 
 
 def _inputs() -> dict:

@@ -7,11 +7,11 @@ FAIL with an explanation rather than skip.
 from __future__ import annotations
 
 import pytest
-import samples as S
-from cdp import Browser, find_chromium
 
 from sdtm_convert.package import write_define_bundle
 from sdtm_convert.package.codelists import used_values_from_frames
+from tests.package import samples as S
+from tests.package.cdp import Browser, find_chromium
 
 pytestmark = pytest.mark.browser
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import samples as S
 from lxml import etree
 
 from sdtm_convert.errors import Issue
 from sdtm_convert.package.codelists import used_values_from_frames
 from sdtm_convert.package.define_xml import build_define
 from sdtm_convert.package.xsd import validate_define
+from tests.package import samples as S
 
 NS = {
     "odm": "http://www.cdisc.org/ns/odm/v1.3",
