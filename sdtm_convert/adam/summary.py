@@ -16,7 +16,7 @@ from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
 from sdtm_convert.study import StudyConfig
 
-PLOT = {"width": 640, "height": 360, "left": 56, "right": 20, "top": 20, "bottom": 44}
+PLOT = {"width": 640, "height": 360, "left": 56, "right": 40, "top": 20, "bottom": 44}
 
 
 def _fmt(x: float | None, digits: int = 1) -> str:

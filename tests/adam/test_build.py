@@ -208,3 +208,9 @@ def test_missing_domains_are_reported_not_fatal(sdtm, study):
     assert {i.code for i in r.issues} == {"adam-input-missing"}
     assert len(r.datasets["ADSL"]) == 5 and r.datasets["ADAE"].empty
     assert (r.datasets["ADSL"]["SAFFL"] == "N").all()
+
+
+def test_sponsor_qs_codes_without_version(sdtm, study):
+    qs = sdtm["QS"].assign(QSTESTCD=sdtm["QS"]["QSTESTCD"].str.replace("PASI03", "PASI", regex=False))
+    r = build_adam({**sdtm, "QS": qs}, study)
+    assert _rec(r.datasets["ADPASI"], "004", "PASI75", 12)["AVALC"] == "Y"
