@@ -220,3 +220,11 @@ def test_value_level_item_oids_from_where_clause_ids():
     assert vl_item_oid("QS", "QSORRES", "QS.QSORRES.PASITOT") == "IT.QS.QSORRES.PASITOT"
     assert vl_item_oid("ADPASI", "AVAL", "WC.ADPASI.PARAMCD.PASI") == "IT.ADPASI.AVAL.PARAMCD.PASI"
     assert vl_item_oid("QS", "QSORRES", "TOTAL") == "IT.QS.QSORRES.TOTAL"
+
+
+def test_supplemental_documents_are_referenced_and_leafed():
+    root = _tree(b := _sdtm(supplemental_docs={"csdrg.pdf": "Clinical Study Data Reviewer's Guide"}))
+    assert validate_define(b) == []
+    assert root.find(".//def:SupplementalDoc/def:DocumentRef", NS).get("leafID") == "LF.DOC1"
+    leaf = root.find(".//odm:MetaDataVersion/def:leaf[@ID='LF.DOC1']", NS)
+    assert leaf.get("{http://www.w3.org/1999/xlink}href") == "csdrg.pdf"
