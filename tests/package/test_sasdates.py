@@ -25,17 +25,20 @@ def test_known_values():
     assert from_iso("2021-09-01T01:02:03+02:00", "datetime") == 86400 * 22524 + 3723
 
 
+@settings(deadline=None)
 @given(DAYS)
 def test_dates_round_trip(days):
     assert from_iso(to_iso(float(days), "date"), "date") == days
 
 
+@settings(deadline=None)
 @given(DAYS, SECONDS)
 def test_datetimes_round_trip(days, seconds):
     value = float(days * 86400 + seconds)
     assert from_iso(to_iso(value, "datetime"), "datetime") == value
 
 
+@settings(deadline=None)
 @given(SECONDS, st.sampled_from([0.0, 0.5, 0.25, 0.125]))
 def test_times_round_trip(seconds, frac):
     assert from_iso(to_iso(seconds + frac, "time"), "time") == seconds + frac
