@@ -34,13 +34,22 @@ class _Progress:
             print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
+def _formats(text: str) -> str:
+    parts = {p.strip().lower() for p in text.split(",") if p.strip()}
+    if not parts or parts - {"xpt", "json"}:
+        raise argparse.ArgumentTypeError("choose from xpt, json (comma separated)")
+    return text
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     from sdtm_convert.pipeline import run_study
 
     study_dir = Path(args.study) if args.study else _bundled_study()
     spec = Path(args.spec) if args.spec else _default_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
-    result = run_study(study_dir, spec, args.out, encoding=args.encoding, progress=progress)
+    formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
+    result = run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
+                       progress=progress)
     conv = result.conversion
     errors = len(conv.errors)
     warnings = sum(1 for i in conv.issues if i.severity == "warning")
@@ -53,7 +62,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(issue.one_line(), file=sys.stderr)
         more = " (first 10 shown)" if errors > 10 else ""
         print(f"{'FAILED' if errors else 'OK'}: {errors} errors{more}, {warnings} warnings; "
-              f"{len(result.outputs.get('sdtm', []))} SDTM datasets in {result.out}; report {result.report_html}")
+              f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "
+              f"report {result.report_html}")
     return 1 if errors else 0
 
 
@@ -118,6 +128,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--spec", help="mapping spec folder (default: mappings/<study folder name>)")
     run.add_argument("--out", default="build", help="output folder (default: build)")
     run.add_argument("--encoding", help="encoding of the raw files (default: detect UTF-8/GB18030/Windows-1252)")
+    run.add_argument("--formats", default="xpt,json", type=_formats,
+                     help="dataset formats to write: xpt, json or both (default xpt,json; NDJSON above 100,000 rows)")
+    run.add_argument("--no-adam", action="store_true", help="write SDTM only")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     run.set_defaults(func=cmd_run)

@@ -13,7 +13,16 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
-from sdtm_convert.metadata import ASSIGNED, COLLECTED, DERIVED, PROTOCOL, DatasetMeta, Method, VariableMeta
+from sdtm_convert.metadata import (
+    ASSIGNED,
+    COLLECTED,
+    DERIVED,
+    NOT_AVAILABLE,
+    PROTOCOL,
+    DatasetMeta,
+    Method,
+    VariableMeta,
+)
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
@@ -25,6 +34,10 @@ DERIVED_SUFFIXES = {
     "ENDY": "Study day of end: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
     "LOBXFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
     "BLFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
+    "TESTCD": "Item code from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
+    "TEST": "Item name from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
+    "CAT": "Instrument category from the item layout (for PASI: study.yaml pasi.domain and pasi.version)",
+    "DRVFL": "Y on records derived by the sponsor (PASI sub-scores and total, exact integer arithmetic)",
 }
 DERIVED_NAMES = {
     "EPOCH": "EPOCH of the subject element (SE) containing the record's date",
@@ -40,7 +53,18 @@ DERIVED_NAMES = {
     "ARMNRS": "SCREEN FAILURE when not randomised; ASSIGNED, NOT TREATED when never exposed",
     "ACTARMCD": "Planned arm when the subject received study treatment",
     "ACTARM": "Planned arm when the subject received study treatment",
+    "DTHFL": "Y when DTHDTC is populated or DS has a DEATH record, else null",
+    "AGEU": "YEARS where AGE is known",
+    "ARMCD": "Planned arm of the study (study.yaml arms); null for screen failures",
+    "ARM": "Planned arm of the study (study.yaml arms); null for screen failures",
+    "ETCD": "Element of the subject's arm (TA order) that the subject entered",
+    "ELEMENT": "Element of the subject's arm (TA order) that the subject entered",
+    "TAETORD": "Order of the element within the arm (TA.TAETORD)",
+    "SESTDTC": "Start of the element by its start rule: informed consent, first infusion, day after the last infusion",
+    "SEENDTC": "Start of the next element; the last element ends at RFPENDTC",
 }
+# variables whose value a derivation assigns from study-level facts rather than computes from data
+ASSIGNED_NAMES = {"STUDYID", "DOMAIN", "USUBJID", "RDOMAIN", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QORIG", "QEVAL"}
 
 
 def _derived_method(domain: str, name: str) -> str | None:
@@ -122,10 +146,25 @@ def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[st
         if algo in ("if_then_else", "lookup", "concat"):
             return ASSIGNED, "Sponsor", None
         return COLLECTED, "Investigator", None
+    if name in ASSIGNED_NAMES:
+        return ASSIGNED, "Sponsor", None
+    if name == "QVAL":
+        return COLLECTED, "Investigator", None
     method = _derived_method(domain[:2] if not domain.startswith("SUPP") else domain, name)
     if method:
         return DERIVED, None, method
-    return DERIVED, None, None
+    return NOT_AVAILABLE, None, None
+
+
+def _numeric_type(values: pd.Series) -> tuple[str, int | None]:
+    """Define-XML DataType of a numeric column and its significant digits (decimals actually used)."""
+    v = values.dropna().to_numpy(dtype="float64")
+    if v.size == 0 or np.all(v == np.floor(v)):
+        return "integer", None
+    for digits in range(1, 16):
+        if np.allclose(np.round(v, digits), v, rtol=0, atol=10.0 ** -(digits + 6)):
+            return "float", digits
+    return "float", 16
 
 
 def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],
@@ -145,14 +184,17 @@ def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str,
         if method_text:
             method_id = f"MT.{domain}.{name}"
             methods.append(Method(method_id, f"Algorithm to derive {domain}.{name}", "Computation", method_text))
+        data_type, sig = ("text", None)
         if typ == "Num":
             length = 8
+            data_type, sig = _numeric_type(data[name])
         else:
             length = max(1, int(data[name].str.encode("utf-8").str.len().max() or 1)) if len(data) else 1
         codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
         variables.append(VariableMeta(
             name=name, label=vlabel[:40], type=typ, length=length,
-            data_type="float" if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
+            data_type=data_type if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
+            significant_digits=sig,
             core=core, role=role or None, origin_type=otype, origin_source=osource, codelist=codelist,
             method_id=method_id,
             source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,

@@ -217,22 +217,6 @@ def adam_dir(out: Path, studyid: str) -> Path:
     return out / "m5" / "datasets" / studyid.lower() / "analysis" / "adam" / "datasets"
 
 
-def write_sdtm(conv: Conversion, out: Path) -> list[Path]:
-    from sdtm_convert.xpt import write_xpt
-
-    created = datetime.fromisoformat(conv.spec.study.created)
-    folder = sdtm_dir(out, conv.spec.study.studyid)
-    folder.mkdir(parents=True, exist_ok=True)
-    written = []
-    for code in sorted(conv.sdtm):
-        path = folder / f"{code.lower()}.xpt"
-        issues = write_xpt(conv.sdtm[code], path, conv.metadata[code], created=created)
-        conv.issues += issues
-        if not any(i.severity == ERROR for i in issues):
-            written.append(path)
-    return written
-
-
 @dataclass
 class RunResult:
     conversion: Conversion
@@ -247,30 +231,72 @@ class RunResult:
 
 
 def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
+              formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True,
               progress: Progress = _quiet) -> RunResult:
-    """Convert a study and write the package and the conversion report under ``out``.
+    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``.
 
-    The report is written even when the study has errors; SDTM files with write errors are not written.
+    The report is written even when the study has errors; a dataset with write errors is not written.
     """
     import time
 
+    from sdtm_convert import submission
     from sdtm_convert.report import write_reports
 
     out = Path(out)
     conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
+    study = conv.spec.study
+    outputs: dict[str, Any] = {}
+
     t = time.perf_counter()
-    written = write_sdtm(conv, out)
-    conv.timings["write_xpt"] = time.perf_counter() - t
-    progress(f"wrote {len(written)} SDTM datasets")
-    studyid = conv.spec.study.studyid
-    outputs: dict[str, Any] = {"sdtm": [p.relative_to(out).as_posix() for p in written]}
+    folder = sdtm_dir(out, study.studyid)
+    written = submission.write_datasets(conv.sdtm, conv.metadata, folder, study, formats=formats)
+    conv.issues += written.issues
+    conv.timings["write_sdtm"] = time.perf_counter() - t
+    t = time.perf_counter()
+    define = submission.write_define(conv.sdtm, conv.metadata, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
+    conv.issues += define.issues
+    conv.timings["define_sdtm"] = time.perf_counter() - t
+    outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
+    progress(f"wrote {len(conv.sdtm)} SDTM datasets and define.xml")
+
+    if adam:
+        _run_adam(conv, out, outputs, formats, progress)
     _write_lineage(conv, out, outputs)
-    report_dir = out / "reports"
-    jpath, hpath = write_reports(conv, report_dir, outputs)
+    jpath, hpath = write_reports(conv, out / "reports", outputs)
     progress(f"report: {hpath}")
     _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
-    _ = studyid
     return RunResult(conv, out, jpath, hpath, outputs)
+
+
+def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tuple[str, ...], progress: Progress) -> None:
+    """ADSL, ADPASI, ADAE from the SDTM frames; checked against their JSON Schemas; written with define.xml."""
+    import time
+
+    from sdtm_convert import submission
+    from sdtm_convert.adam import build_adam, render_summary
+    from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.schema import load_schema, validate_frame
+
+    study = conv.spec.study
+    t = time.perf_counter()
+    result = build_adam(conv.sdtm, study)
+    conv.adam = result
+    conv.issues += result.issues
+    for name, frame in result.datasets.items():
+        conv.issues += validate_frame(frame, load_schema(name), dataset=name)
+    conv.timings["adam"] = time.perf_counter() - t
+    t = time.perf_counter()
+    folder = adam_dir(out, study.studyid)
+    written = submission.write_datasets(result.datasets, result.metadata, folder, study, formats=formats)
+    define = submission.write_define(result.datasets, result.metadata, folder, study, standard="ADaMIG 1.3",
+                                     arm=submission.primary_endpoint_arm(study))
+    conv.issues += written.issues + define.issues
+    summary = out / "reports" / "analysis-summary.html"
+    atomic_write_text(summary, render_summary(result, study))
+    conv.timings["write_adam"] = time.perf_counter() - t
+    outputs["adam"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
+    outputs["analysis_summary"] = summary.relative_to(out).as_posix()
+    progress(f"wrote {len(result.datasets)} ADaM datasets, define.xml and the analysis summary")
 
 
 def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,

@@ -22,6 +22,8 @@ def test_all_domains_written_without_errors(sample_run):
     assert [i.one_line() for i in conv.errors] == []
     folder = sdtm_dir(sample_run.out, "NCT03745417")
     assert {p.stem.upper() for p in folder.glob("*.xpt")} == DOMAINS
+    assert {p.stem.upper() for p in folder.glob("*.json")} == DOMAINS
+    assert (folder / "define.xml").exists() and (folder / "define.html").exists()
     assert all(p.name == p.name.lower() for p in folder.glob("*.xpt"))
     assert sample_run.report_json.exists() and sample_run.report_html.exists()
 
