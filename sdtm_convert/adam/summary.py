@@ -106,9 +106,19 @@ def responses(adpasi: pd.DataFrame, avisitn: float, thresholds) -> list[dict[str
 
 
 def teae_table(adae: pd.DataFrame) -> list[dict[str, Any]]:
+    """TEAEs of the safety population: an "any TEAE" row, then SOCs and PTs (subjects desc, then name)."""
     saf = adae["SAFFL"] == "Y" if "SAFFL" in adae.columns else True
     d = adae.loc[(adae["TRTEMFL"] == "Y") & saf]
-    out = []
+    if d.empty:
+        return []
+    out: list[dict[str, Any]] = [
+        {
+            "soc": "Any treatment-emergent adverse event",
+            "subjects": int(d["USUBJID"].nunique()),
+            "events": len(d),
+            "pts": [],
+        }
+    ]
     socs = d.groupby("AEBODSYS").agg(subjects=("USUBJID", "nunique"), events=("USUBJID", "size")).reset_index()
     socs = socs.sort_values(["subjects", "AEBODSYS"], ascending=[False, True], kind="mergesort")
     for soc, subj, ev in zip(socs["AEBODSYS"], socs["subjects"], socs["events"]):
@@ -162,6 +172,7 @@ def render_summary(result, study: StudyConfig) -> str:
         autoescape=select_autoescape(default=True, default_for_string=True),
     )
     counts = {f: int((adsl[f] == "Y").sum()) for f in [p.flag for p in settings.populations] if f in adsl.columns}
+    n_saf = counts.get("SAFFL", len(adsl))
     return env.get_template("summary.html.j2").render(
         study=study,
         visit=visit,
@@ -176,5 +187,6 @@ def render_summary(result, study: StudyConfig) -> str:
         teae=teae_table(adae),
         sae=serious_aes(adae),
         trtemfl_window=settings.trtemfl_window_days,
+        n_saf=n_saf,
         created=study.created,
     )

@@ -71,3 +71,16 @@ def test_response_and_improvement_tables(html):
         html,
     )
     assert "Pneumonia" in html  # serious AE listed even when not treatment-emergent
+
+
+def test_teae_table_counts_subjects_and_events(built):
+    from sdtm_convert.adam.summary import teae_table
+
+    rows = teae_table(built.datasets["ADAE"])
+    assert (rows[0]["subjects"], rows[0]["events"]) == (3, 5)  # 001 ×3, 002, 005 (003 never treated)
+    nervous = next(r for r in rows if r["soc"] == "Nervous system disorders")
+    assert (nervous["subjects"], nervous["events"], nervous["pts"]) == (
+        1,
+        2,
+        [{"pt": "Headache", "subjects": 1, "events": 2}],
+    )
