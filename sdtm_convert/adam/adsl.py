@@ -13,6 +13,7 @@ from sdtm_convert.adam.derive import (
     derive_var_trtdurd,
     derive_vars_cat,
     derive_vars_dt,
+    derive_vars_dtm,
     derive_vars_merged,
 )
 from sdtm_convert.adam.inputs import domain
@@ -50,6 +51,7 @@ def _exposure(sdtm, issues: list[Issue]) -> pd.DataFrame:
     ex = ex.assign(EXENDTC=ex["EXENDTC"].where(ex["EXENDTC"] != "", ex["EXSTDTC"]))
     ex = derive_vars_dt(ex, "EXST", dtc="EXSTDTC", issues=issues)
     ex = derive_vars_dt(ex, "EXEN", dtc="EXENDTC", issues=issues)
+    ex = derive_vars_dtm(derive_vars_dtm(ex, "EXST", dtc="EXSTDTC"), "EXEN", dtc="EXENDTC", time_imputation="last")
     valid = (ex["EXDOSE"] > 0) | (ex["EXDOSE"].isna() & (ex["EXTRT"] != ""))
     return ex.loc[valid.to_numpy(dtype=bool)]
 
@@ -75,8 +77,8 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
     adsl = derive_vars_merged(
         adsl,
         KEY,
-        ["EXSTDT", "EXSEQ"],
-        {"TRTSDT": "EXSTDT"},
+        ["EXSTDT", "EXSTDTM", "EXSEQ"],
+        {"TRTSDT": "EXSTDT", "TRTSDTM": "EXSTDTM", "TRTSTMF": "EXSTTMF"},
         {"var": "EXSTDT", "op": "present"},
         dataset_add=ex,
         mode="first",
@@ -84,8 +86,8 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
     adsl = derive_vars_merged(
         adsl,
         KEY,
-        ["EXENDT", "EXSEQ"],
-        {"TRTEDT": "EXENDT"},
+        ["EXENDT", "EXENDTM", "EXSEQ"],
+        {"TRTEDT": "EXENDT", "TRTEDTM": "EXENDTM", "TRTETMF": "EXENTMF"},
         {"var": "EXENDT", "op": "present"},
         dataset_add=ex,
         mode="last",
@@ -166,7 +168,11 @@ ADSL_ORDER = [
     "RFENDTC",
     "RFICDT",
     "TRTSDT",
+    "TRTSDTM",
+    "TRTSTMF",
     "TRTEDT",
+    "TRTEDTM",
+    "TRTETMF",
     "TRTDURD",
 ]
 ADSL_TAIL = ["EOSSTT", "EOSDT", "DCSREAS"]

@@ -42,6 +42,10 @@ METHODS: dict[str, dict[str, str]] = {
         "TRTSDT": "Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0), complete dates only.",
         "TRTEDT": "Date part of the latest EX.EXENDTC (EXSTDTC when EXENDTC is empty) of a valid dose.",
         "TRTDURD": "TRTEDT - TRTSDT + 1.",
+        "TRTSDTM": "EX.EXSTDTC of the first valid dose as a SAS datetime; missing time parts imputed as 00.",
+        "TRTSTMF": "Time imputation flag of TRTSDTM: H (hour), M (minute), S (second).",
+        "TRTEDTM": "EX.EXENDTC of the last valid dose as a SAS datetime; missing time parts imputed as 23:59:59.",
+        "TRTETMF": "Time imputation flag of TRTEDTM: H (hour), M (minute), S (second).",
         "EOSSTT": "From the last DS record with DSCAT = 'DISPOSITION EVENT': COMPLETED when DSDECOD is "
         "COMPLETED; null for SCREEN FAILURE; DISCONTINUED for any other term; ONGOING when none.",
         "EOSDT": "DS.DSSTDTC of that disposition event as a SAS date (null when ONGOING).",
@@ -234,11 +238,12 @@ def _label(ds: str, name: str) -> tuple[str, str]:
 def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableMeta:
     label, core = _label(ds, name)
     numeric = pd.api.types.is_numeric_dtype(col)
-    is_date = numeric and (name.endswith("DT") and name not in ("DTYPE",))
+    is_date = numeric and name.endswith("DT")
+    is_dtm = numeric and name.endswith("DTM")
     if numeric:
         vals = col.dropna()
         integer = bool(len(vals) == 0 or (vals == vals.round()).all()) and name not in ("AVAL", "BASE", "CHG", "PCHG")
-        data_type = "date" if is_date else ("integer" if integer else "float")
+        data_type = "date" if is_date else "datetime" if is_dtm else ("integer" if integer else "float")
         length = 8
     else:
         data_type = "text"
@@ -263,7 +268,7 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
         origin_source=None if origin == PREDECESSOR else "Sponsor",
         codelist=None,
         method_id=f"MT.{ds}.{name}" if method else None,
-        display_format=DATE9 if is_date else None,
+        display_format=DATE9 if is_date else "DATETIME20." if is_dtm else None,
         source=source or None,
         comment=None,
     )

@@ -72,6 +72,9 @@ def test_adsl_values(result):
     assert got["003"]["SAFFL"] == "N" and got["003"]["TRTSDT"] is None and got["003"]["EOSSTT"] == ""
     assert a.loc["003", "TRT01P"] == "Screen Failure" and np.isnan(a.loc["003", "TRT01PN"])
     assert a.loc["001", "TRT01PN"] == 1.0
+    # first infusion 2022-03-10T09:30, last (5th) ends 2022-05-05T10:15
+    assert (a.loc["001", "TRTSDTM"], a.loc["001", "TRTSTMF"]) == (22714 * 86400.0 + 9.5 * 3600, "S")
+    assert a.loc["001", "TRTEDTM"] == 22770 * 86400.0 + 10.25 * 3600 + 59
 
 
 def test_one_baseline_per_subject_and_parameter(result):

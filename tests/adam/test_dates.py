@@ -9,6 +9,7 @@ from sdtm_convert.adam.derive import (
     compute_dy,
     derive_var_trtdurd,
     derive_vars_dt,
+    derive_vars_dtm,
     derive_vars_duration,
     derive_vars_dy,
 )
@@ -128,3 +129,24 @@ def test_trtdurd_and_duration():
     assert_frames(
         derive_vars_duration(ae), frame([(10, 12, 3, "DAYS"), (10, NA, NA, "")], ["ASTDT", "AENDT", "ADURN", "ADURU"])
     )
+
+
+def test_datetimes_with_time_imputation_flags():
+    src = frame(
+        [("1960-01-02T01:02:03",), ("2022-03-15T10:30",), ("2022-03-15T10",), ("2022-03-15",), ("2022-03",)], ["DTC"]
+    )
+    out = derive_vars_dtm(src, "A", dtc="DTC")
+    day = 22719 * 86400.0
+    exp = frame(
+        [
+            ("1960-01-02T01:02:03", 86400.0 + 3723, ""),
+            ("2022-03-15T10:30", day + 37800, "S"),
+            ("2022-03-15T10", day + 36000, "M"),
+            ("2022-03-15", day, "H"),
+            ("2022-03", NA, ""),
+        ],
+        ["DTC", "ADTM", "ATMF"],
+    )
+    assert_frames(out, exp)
+    last = derive_vars_dtm(src, "A", dtc="DTC", time_imputation="last")
+    assert last["ADTM"].iloc[3] == day + 86399

@@ -218,3 +218,43 @@ def sas_date_to_iso(dt: pd.Series) -> pd.Series:
     """Numeric SAS date → ``YYYY-MM-DD`` text ("" when missing), for display."""
     ts = SAS_EPOCH + pd.to_timedelta(dt.astype(float), unit="D")
     return ts.dt.strftime("%Y-%m-%d").fillna("").astype(object)
+
+
+_TIME_RX = r"T(?P<h>\d{2}|-)?(?::(?P<mi>\d{2}|-))?(?::(?P<s>\d{2}(?:\.\d+)?))?$"
+
+
+def compute_dtm(dtc: pd.Series, *, time_imputation: str = "first") -> tuple[pd.Series, pd.Series]:
+    """ISO 8601 text → (SAS datetime = seconds since 1960-01-01T00:00:00, TIMEFL flag).
+
+    The date must be complete. Missing time parts are imputed with 00 ("first") or 23:59:59 ("last");
+    the flag is "H" (hour imputed), "M" (minute), "S" (second), "" (complete time).
+    """
+    if time_imputation not in ("first", "last"):
+        raise ValueError("time_imputation must be 'first' or 'last'")
+    date, _ = compute_dt(dtc)
+    text = dtc.astype("string").fillna("").str.strip()
+    t = text.str.extract(_TIME_RX).apply(lambda c: pd.to_numeric(c, errors="coerce")).astype(float)
+    h, mi, s = t["h"], t["mi"].where(t["h"].notna()), t["s"].where(t["mi"].notna() & t["h"].notna())
+    level = np.select([h.isna(), mi.isna(), s.isna()], ["H", "M", "S"], "")
+    fill = (0.0, 0.0, 0.0) if time_imputation == "first" else (23.0, 59.0, 59.0)
+    secs = h.fillna(fill[0]) * 3600 + mi.fillna(fill[1]) * 60 + s.fillna(fill[2])
+    dtm = (date * 86400.0 + secs).where(date.notna())
+    flag = pd.Series(level, index=dtc.index, dtype=object).where(dtm.notna(), "")
+    return dtm, flag
+
+
+def derive_vars_dtm(
+    dataset: pd.DataFrame,
+    new_vars_prefix: str,
+    *,
+    dtc: str,
+    time_imputation: str = "first",
+    flag_imputation: bool = True,
+) -> pd.DataFrame:
+    """Add ``<prefix>DTM`` (numeric SAS datetime) and ``<prefix>TMF`` (time imputation flag) from ``dtc``."""
+    out = dataset.copy()
+    dtm, flag = compute_dtm(out[dtc], time_imputation=time_imputation)
+    out[f"{new_vars_prefix}DTM"] = dtm
+    if flag_imputation:
+        out[f"{new_vars_prefix}TMF"] = flag
+    return out
