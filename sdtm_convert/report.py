@@ -39,11 +39,44 @@ def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
         "issue_summary": [{"severity": s, "code": c, "count": n} for (s, c), n in sorted(by_code.items(), key=lambda x: (_SEV_ORDER[x[0][0]], x[0][1]))],
         "reconciliation": conv.reconciliation.to_dict(orient="records") if conv.reconciliation is not None else [],
         "rejects": conv.rejects.to_dict(orient="records") if conv.rejects is not None else [],
-        "datasets": [{"name": m.name, "label": m.label, "records": int(len(conv.sdtm.get(m.name, [])) if m.name in conv.sdtm else m.records),
-                      "variables": len(m.variables)} for m in sorted(conv.metadata.values(), key=lambda m: m.name)],
+        "reject_summary": _reject_summary(conv.rejects),
+        "datasets": _datasets(conv),
         "outputs": outputs,
         "issues": [i.to_dict() for i in issues],
     }
+
+
+def _datasets(conv: Any) -> list[dict[str, Any]]:
+    frames = dict(conv.sdtm)
+    metas = dict(conv.metadata)
+    if conv.adam is not None:
+        frames.update(conv.adam.datasets)
+        metas.update(conv.adam.metadata)
+    return [{"name": n, "label": metas[n].label, "standard": metas[n].standard, "records": int(len(frames[n])),
+             "variables": len(metas[n].variables)} for n in sorted(metas, key=lambda n: (n.startswith("AD"), n))]
+
+
+def _ranges(rows: list[int]) -> str:
+    """1, 3-29, 31 (compact list of row numbers)."""
+    out, start, prev = [], None, None
+    for r in sorted(rows):
+        if start is None:
+            start = prev = r
+        elif r == prev + 1:
+            prev = r
+        else:
+            out.append(f"{start}-{prev}" if prev != start else str(start))
+            start = prev = r
+    if start is not None:
+        out.append(f"{start}-{prev}" if prev != start else str(start))
+    return ", ".join(out)
+
+
+def _reject_summary(rejects: Any) -> list[dict[str, Any]]:
+    if rejects is None or not len(rejects):
+        return []
+    return [{"file": f, "reason": reason, "count": int(len(g)), "rows": _ranges(g["row"].astype(int).tolist())}
+            for (f, reason), g in rejects.groupby(["file", "reason"], sort=True)]
 
 
 def _json_default(o: Any) -> Any:
@@ -68,5 +101,14 @@ _ENV = jinja2.Environment(
 )
 
 
+HTML_ISSUES_PER_CODE = 200  # the HTML lists at most this many issues per code; the JSON has them all
+
+
 def render_html(data: dict[str, Any]) -> str:
-    return _ENV.get_template("conversion_report.html.j2").render(r=data)
+    shown, seen = [], Counter()
+    for issue in data["issues"]:
+        seen[issue["code"]] += 1
+        if seen[issue["code"]] <= HTML_ISSUES_PER_CODE:
+            shown.append(issue)
+    hidden = {c: n - HTML_ISSUES_PER_CODE for c, n in seen.items() if n > HTML_ISSUES_PER_CODE}
+    return _ENV.get_template("conversion_report.html.j2").render(r=data, shown=shown, hidden=hidden)
