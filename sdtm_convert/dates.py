@@ -22,8 +22,12 @@ FORMATS: dict[str, str] = {
     "DD-MON-YYYY": r"(?P<d>\w{1,2})[ -](?P<m>\w{2,3})[ -](?P<y>\w{1,4})",
     "YYYY-MM-DD": r"(?P<y>\w{1,4})-(?P<m>\w{1,3})-(?P<d>\w{1,2})",
     "MM/DD/YYYY": r"(?P<m>\w{1,3})/(?P<d>\w{1,2})/(?P<y>\w{1,4})",
+    "MM-DD-YYYY": r"(?P<m>\w{1,3})-(?P<d>\w{1,2})-(?P<y>\w{1,4})",
     "DD/MM/YYYY": r"(?P<d>\w{1,2})/(?P<m>\w{1,3})/(?P<y>\w{1,4})",
     "DDMONYYYY": r"(?P<d>\w{2})(?P<m>[A-Za-z]{3})(?P<y>\w{4})",
+    # partial dates collected as such (list them after the full format: ``format: [MM/DD/YYYY, YYYY]``)
+    "MM/YYYY": r"(?P<m>\w{1,3})/(?P<y>\w{4})(?P<d>)",
+    "YYYY": r"(?P<y>\d{4})(?P<m>)(?P<d>)",
 }
 TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 
@@ -95,6 +99,22 @@ def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, 
     iso[yonly] = ys[yonly]
     # a year unknown but other parts known cannot be represented: report as invalid
     problem[~empty & problem.isna() & yu] = INVALID
+    return iso.astype(str), problem
+
+
+def edc_to_iso_any(values: pd.Series, formats: str | list[str]) -> tuple[pd.Series, pd.Series]:
+    """As :func:`edc_to_iso` with several accepted formats: each value takes the first format it is
+    valid in; a value valid in none keeps the problem found with the first format."""
+    fmts = [formats] if isinstance(formats, str) else list(formats)
+    iso, problem = edc_to_iso(values, fmts[0])
+    for fmt in fmts[1:]:
+        retry = problem == INVALID
+        if not retry.any():
+            break
+        iso2, problem2 = edc_to_iso(values[retry], fmt)
+        ok = problem2.isna()
+        iso.loc[ok[ok].index] = iso2[ok]
+        problem.loc[ok[ok].index] = None
     return iso.astype(str), problem
 
 

@@ -184,18 +184,85 @@ def assign_number(frame, var, env):
                              f"value outside the allowed range {lo}..{hi}; left missing",
                              column=var["column"], env=env, variable=var["target"], values=raw)
         num = num.mask(out)
+    if "convert" in var:
+        num = convert_units(num, var["convert"], frame, env)
+    if "round" in var:
+        num = round_half_up(num, int(var["round"]))
     return num, issues
+
+
+# closed set of arithmetic steps of a unit conversion, applied in order
+UNIT_STEPS: dict[str, Callable[[pd.Series, float], pd.Series]] = {
+    "add": lambda s, v: s + v,
+    "multiply": lambda s, v: s * v,
+    "divide": lambda s, v: s / v,
+}
+
+
+def convert_units(num: pd.Series, spec: dict[str, Any], frame: pd.DataFrame, env: Env) -> pd.Series:
+    """Convert each number from its unit (the ``unit`` expression, per row) with the steps listed for
+    that unit in ``from``: ``{unit: {target: VSORRESU}, from: {F: [{add: -32}, {multiply: 5}, {divide: 9}]}}``.
+    Units not listed are left unchanged (already in the standard unit)."""
+    unit = expr_value(spec["unit"], frame, env.targets).astype("string").fillna("").str.strip().str.upper()
+    out = num.copy()
+    for name, steps in spec["from"].items():
+        hit = unit == str(name).strip().upper()
+        if not hit.any():
+            continue
+        part = num[hit]
+        for step in steps:
+            (op, value), = step.items()
+            part = UNIT_STEPS[op](part, float(value))
+        out[hit] = part
+    return out.astype("float64")
+
+
+def round_half_up(num: pd.Series, decimals: int) -> pd.Series:
+    """Round half away from zero at ``decimals`` places (SAS ROUND; Python's round() is half-even)."""
+    from decimal import ROUND_HALF_UP, Decimal
+
+    quant = Decimal(1).scaleb(-decimals)
+
+    def one(v: float) -> float:
+        return float(Decimal(repr(v)).quantize(quant, rounding=ROUND_HALF_UP))
+
+    return num.map(lambda v: one(v) if pd.notna(v) else np.nan).astype("float64")
+
+
+def number_text(num: pd.Series) -> pd.Series:
+    """Shortest decimal text of each number (``64.0`` → ``64``, ``36.06`` → ``36.06``); NaN → ``""``."""
+    def one(v: float) -> str:
+        if pd.isna(v):
+            return ""
+        from decimal import Decimal
+
+        return format(Decimal(repr(float(v))).normalize(), "f")
+
+    return num.map(one).astype(str)
+
+
+@algorithm("format_number")
+def format_number(frame, var, env):
+    """Text of a number (a target or column), e.g. --STRESC from --STRESN; optional ``decimals`` fixes
+    the places (``decimals: 1`` → ``98.0``)."""
+    num = pd.to_numeric(expr_value(var["value"], frame, env.targets), errors="coerce").astype("float64")
+    if "decimals" in var:
+        d = int(var["decimals"])
+        num = round_half_up(num, d)
+        return num.map(lambda v: "" if pd.isna(v) else f"{v:.{d}f}").astype(str), []
+    return number_text(num), []
 
 
 @algorithm("assign_datetime")
 def assign_datetime(frame, var, env):
     raw = _text(frame, var["date"])
-    iso, problem = dates.edc_to_iso(raw, var.get("format", "DD MON YYYY"))
+    fmt = var.get("format", "DD MON YYYY")  # one format, or a list tried in order (full, then partial forms)
+    iso, problem = dates.edc_to_iso_any(raw, fmt)
     issues = []
     for code in (dates.INVALID, dates.TWO_DIGIT_YEAR, dates.NONEXISTENT):
         mask = problem == code
         msg = {
-            dates.INVALID: "not a valid date in format " + var.get("format", "DD MON YYYY") + "; left empty",
+            dates.INVALID: "not a valid date in format " + (fmt if isinstance(fmt, str) else " or ".join(fmt)) + "; left empty",
             dates.TWO_DIGIT_YEAR: "two-digit year is ambiguous; left empty",
             dates.NONEXISTENT: "date does not exist in the calendar; left empty",
         }[code]
@@ -232,11 +299,14 @@ def if_then_else(frame, var, env):
             out[hit] = val[hit]
         decided |= hit
     issues: list[Issue] = []
-    if "codelist" in var and out.dtype == object:
+    textual = out.dtype == object or pd.api.types.is_string_dtype(out)  # a raw column may be pandas "str"
+    if "codelist" in var and textual:
         mapped, unmatched = env.ct.codelist(var["codelist"]).map_values(out.astype(str))
         out = mapped.fillna(out.astype(str).str.upper()).astype(str)
         issues += row_issues(frame, unmatched, "ct-term-not-found", ERROR, f"result not in codelist {var['codelist']}",
                              column=None, env=env, variable=var["target"], values=out)
+    if var.get("upper") and textual:
+        out = out.astype(str).str.upper()
     return out, issues
 
 
@@ -247,6 +317,8 @@ def concat(frame, var, env):
     out = parts[0]
     for p in parts[1:]:
         out = out + sep + p
+    if var.get("upper"):
+        out = out.str.upper()
     return out.astype(str), []
 
 
@@ -259,9 +331,14 @@ def lookup(frame, var, env):
     merged = left.merge(right[[*keys, "value"]], on=keys, how="left")
     merged.index = frame.index
     miss = merged["value"].isna()
-    issues = row_issues(frame, miss, "lookup-not-found", ERROR, f"no entry in the lookup table for {'+'.join(keys)}",
-                        column=keys[0], env=env, variable=var["target"])
-    values = merged["value"].fillna("")
+    if "default" in var:  # rows without a table entry take the default expression instead of an error
+        fallback = expr_value(var["default"], frame, env.targets).astype("string").fillna("").astype(str)
+        values = merged["value"].astype(object).where(~miss, fallback)
+        issues: list[Issue] = []
+    else:
+        issues = row_issues(frame, miss, "lookup-not-found", ERROR, f"no entry in the lookup table for {'+'.join(keys)}",
+                            column=keys[0], env=env, variable=var["target"])
+        values = merged["value"].fillna("")
     if all(isinstance(r["value"], int | float) and not isinstance(r["value"], bool) for r in var["table"]):
         return pd.to_numeric(values, errors="coerce").astype("float64"), issues
     return values.astype(str), issues

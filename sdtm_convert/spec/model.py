@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert import dates
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.mapping import conditions
 from sdtm_convert.spec.loader import _line_of, load_yaml_validated, load_yaml_validated_with_node
@@ -133,6 +134,11 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
             if col not in columns:
                 issues.append(_err(ds, path, "spec-column-unknown",
                                    f"{var['target']}: column {col!r} is not declared for raw dataset {src['raw']}"))
+        fmts = var.get("format", "DD MON YYYY") if var["algorithm"] == "assign_datetime" else []
+        for fmt in [fmts] if isinstance(fmts, str) else fmts:
+            if fmt not in dates.FORMATS:
+                issues.append(_err(ds, [*path, "format"], "spec-date-format-unknown",
+                                   f"{var['target']}: unknown date format {fmt!r} (known: {', '.join(dates.FORMATS)})"))
         for tgt in _targets_read(var):
             if tgt not in targets:
                 issues.append(_err(ds, path, "spec-target-order", f"{var['target']}: reads target {tgt!r} before it is assigned"))
@@ -149,16 +155,22 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
     return issues
 
 
+def _exprs(var: dict[str, Any]) -> list[Any]:
+    """Every expression (``{value|column|target}``) a variable reads, outside its conditions."""
+    exprs = [var.get("else"), var.get("default"), (var.get("convert") or {}).get("unit")]
+    exprs += list(var.get("parts", []))
+    exprs += [case["then"] for case in var.get("cases", [])]
+    if var.get("algorithm") == "format_number":
+        exprs.append(var.get("value"))
+    return [e for e in exprs if isinstance(e, dict)]
+
+
 def _columns_read(var: dict[str, Any]) -> list[str]:
     cols = [var[k] for k in ("column", "date", "time") if k in var]
     cols += list(var.get("keys", []))
     for case in var.get("cases", []):
         cols += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "column"]
-        if "column" in case["then"]:
-            cols.append(case["then"]["column"])
-    for expr in [var.get("else")] + list(var.get("parts", [])):
-        if isinstance(expr, dict) and "column" in expr:
-            cols.append(expr["column"])
+    cols += [e["column"] for e in _exprs(var) if "column" in e]
     return cols
 
 
@@ -166,9 +178,5 @@ def _targets_read(var: dict[str, Any]) -> list[str]:
     names = []
     for case in var.get("cases", []):
         names += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "target"]
-        if "target" in case["then"]:
-            names.append(case["then"]["target"])
-    for expr in [var.get("else")] + list(var.get("parts", [])):
-        if isinstance(expr, dict) and "target" in expr:
-            names.append(expr["target"])
+    names += [e["target"] for e in _exprs(var) if "target" in e]
     return names
