@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
+import numpy as np
 import pandas as pd
 
 from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
@@ -235,6 +236,15 @@ def _label(ds: str, name: str) -> tuple[str, str]:
     return EXTRA_LABELS.get(name, name), "Perm"
 
 
+def significant_digits(values: pd.Series) -> int:
+    """Decimals actually used by a float column (1..16; 1 when all values are whole numbers)."""
+    v = values.dropna().to_numpy(dtype="float64")
+    for digits in range(1, 16):
+        if np.allclose(np.round(v, digits), v, rtol=0, atol=10.0 ** -(digits + 6)):
+            return digits
+    return 16
+
+
 def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableMeta:
     label, core = _label(ds, name)
     numeric = pd.api.types.is_numeric_dtype(col)
@@ -244,10 +254,11 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
         vals = col.dropna()
         integer = bool(len(vals) == 0 or (vals == vals.round()).all()) and name not in ("AVAL", "BASE", "CHG", "PCHG")
         data_type = "date" if is_date else "datetime" if is_dtm else ("integer" if integer else "float")
+        digits = significant_digits(col) if data_type == "float" else None
         length = 8
     else:
-        data_type = "text"
-        length = max(1, int(col.astype(str).map(lambda s: len(s.encode("utf-8"))).max() or 1)) if len(col) else 1
+        data_type, digits = "text", None
+        length = max(1, int(col.astype(str).str.encode("utf-8").str.len().max() or 1)) if len(col) else 1
     source = SOURCES.get(ds, {}).get(name)
     method = METHODS.get(ds, {}).get(name)
     if source is None and ds == "ADAE" and name.startswith("AE") and name not in METHODS["ADAE"]:
@@ -269,6 +280,7 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
         codelist=None,
         method_id=f"MT.{ds}.{name}" if method else None,
         display_format=DATE9 if is_date else "DATETIME20." if is_dtm else None,
+        significant_digits=digits,
         source=source or None,
         comment=None,
     )
@@ -293,6 +305,7 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
                 length=8,
                 origin_type=DERIVED,
                 method_id="MT.ADPASI.AVAL",
+                significant_digits=None if resp else significant_digits(adpasi.loc[adpasi["PARAMCD"] == cd, "AVAL"]),
             )
         )
         if resp:

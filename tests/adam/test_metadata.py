@@ -67,3 +67,13 @@ def test_outputs_match_the_json_schemas(result):
             pytest.skip(f"no schema for {name} yet")
         issues = schema.validate_frame(df, sch, dataset=name)
         assert issues == [], [i.one_line() for i in issues[:5]]
+
+
+def test_float_variables_have_significant_digits(result):
+    meta = result.metadata["ADPASI"]
+    assert meta.variable("AVAL").data_type == "float" and meta.variable("AVAL").significant_digits >= 1
+    vl = {(w.variable, w.where.conditions[0][2][0]): w for w in meta.value_level}
+    assert vl[("AVAL", "PASI")].significant_digits == 1 and vl[("AVAL", "PASI75")].type == "integer"
+    for m in result.metadata.values():
+        for v in m.variables:
+            assert (v.data_type == "float") == (v.significant_digits is not None), (m.name, v.name)
