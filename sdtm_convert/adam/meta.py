@@ -222,18 +222,22 @@ def _sdtm_label(name: str, domain: str) -> str | None:
 
 
 def _label(ds: str, name: str) -> tuple[str, str]:
+    """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables), then sponsor/OCCDS
+    labels, then ADSL labels for variables copied from ADSL (core Perm), then SDTMIG DM/AE labels."""
     found = _adamig_label(name, STRUCTURES.get(ds, "Basic Data Structure"))
     if found:
         return found
-    if ds == "ADAE":
-        found = _adamig_label(name, "Basic Data Structure")
-        if found and name not in EXTRA_LABELS:
-            return found
+    if name in EXTRA_LABELS:
+        return EXTRA_LABELS[name], "Perm"
+    if ds != "ADSL":
+        found = _adamig_label(name, "Subject-Level Analysis Dataset")
+        if found:
+            return found[0], "Perm"
     for dom in ("DM", "AE"):
         lab = _sdtm_label(name, dom)
-        if lab and name not in EXTRA_LABELS:
+        if lab:
             return lab, "Perm"
-    return EXTRA_LABELS.get(name, name), "Perm"
+    return name, "Perm"
 
 
 def significant_digits(values: pd.Series) -> int:
@@ -253,7 +257,8 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
     if numeric:
         vals = col.dropna()
         integer = bool(len(vals) == 0 or (vals == vals.round()).all()) and name not in ("AVAL", "BASE", "CHG", "PCHG")
-        data_type = "date" if is_date else "datetime" if is_dtm else ("integer" if integer else "float")
+        # numeric SAS dates/datetimes: Define-XML DataType integer + DisplayFormat (date/datetime = ISO text)
+        data_type = "integer" if (is_date or is_dtm or integer) else "float"
         digits = significant_digits(col) if data_type == "float" else None
         length = 8
     else:

@@ -45,7 +45,10 @@ def test_labels_types_formats(result):
     )
     ae = result.metadata["ADAE"]
     assert ae.variable("TRTEMFL").label == "Treatment Emergent Analysis Flag"
-    assert ae.variable("ASTDT").display_format == "DATE9."
+    assert ae.variable("ASTDT").display_format == "DATE9." and ae.variable("ASTDT").data_type == "integer"
+    assert ae.variable("SAFFL").label == "Safety Population Flag" and ae.variable("SAFFL").source == "ADSL.SAFFL"
+    assert result.metadata["ADPASI"].variable("TRTSDT").label == "Date of First Exposure to Treatment"
+    assert adsl.variable("TRTSDTM").display_format == "DATETIME20."
     assert next(m for m in ae.methods if m.id == "MT.ADAE.ASTDT").type == "Imputation"
     assert ae.variable("AETERM").source == "AE.AETERM"
 
