@@ -58,18 +58,13 @@ def _datasets(conv: Any) -> list[dict[str, Any]]:
 
 def _ranges(rows: list[int]) -> str:
     """1, 3-29, 31 (compact list of row numbers)."""
-    out, start, prev = [], None, None
+    spans: list[list[int]] = []
     for r in sorted(rows):
-        if start is None:
-            start = prev = r
-        elif r == prev + 1:
-            prev = r
+        if spans and r == spans[-1][1] + 1:
+            spans[-1][1] = r
         else:
-            out.append(f"{start}-{prev}" if prev != start else str(start))
-            start = prev = r
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev != start else str(start))
-    return ", ".join(out)
+            spans.append([r, r])
+    return ", ".join(f"{a}-{b}" if b != a else str(a) for a, b in spans)
 
 
 def _reject_summary(rejects: Any) -> list[dict[str, Any]]:
@@ -105,7 +100,8 @@ HTML_ISSUES_PER_CODE = 200  # the HTML lists at most this many issues per code; 
 
 
 def render_html(data: dict[str, Any]) -> str:
-    shown, seen = [], Counter()
+    shown: list[dict[str, Any]] = []
+    seen: Counter[str] = Counter()
     for issue in data["issues"]:
         seen[issue["code"]] += 1
         if seen[issue["code"]] <= HTML_ISSUES_PER_CODE:

@@ -2,9 +2,7 @@
 with a second reader that is not pyreadstat."""
 
 import csv
-import re
 from fractions import Fraction
-from pathlib import Path
 
 import numpy as np
 import pandas as pd

@@ -1,7 +1,6 @@
 """Trust at database lock: lineage/trace, run manifest, interrupted runs, encodings."""
 
 import json
-import os
 import subprocess
 import sys
 import textwrap

@@ -4,8 +4,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.mapping.algorithms import ALGORITHMS, Env
 from sdtm_convert.mapping import conditions
+from sdtm_convert.mapping.algorithms import ALGORITHMS, Env
 from sdtm_convert.standards import load_ct
 
 

@@ -1,7 +1,6 @@
 """The engine on a tiny study: join, filter, accounting, orphans, reconciliation."""
 
 import pandas as pd
-import pytest
 
 from sdtm_convert import pipeline
 from sdtm_convert.io.raw import read_raw_dataset
