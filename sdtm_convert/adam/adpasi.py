@@ -147,6 +147,11 @@ POST_BASELINE = {"all": [{"var": "ADT", "op": "gt", "ref": "TRTSDT"}, {"var": "A
 BY = ["STUDYID", "USUBJID", "SRCSEQ"]
 
 
+def _carried(bds: pd.DataFrame) -> list[str]:
+    """Variables a computed parameter record copies from its PASI record (incl. provenance columns)."""
+    return [c for c in CARRY if c != "SRCSEQ"] + [c for c in bds.columns if c.startswith("__")]
+
+
 def derive_param_pasiimp(bds: pd.DataFrame) -> pd.DataFrame:
     """PASIIMP: AVAL = −PCHG of the PASI total, one record per post-baseline PASI record."""
     cd, name, n = PASIIMP
@@ -156,7 +161,7 @@ def derive_param_pasiimp(bds: pd.DataFrame) -> pd.DataFrame:
         POST_BASELINE,
         parameters=["PASI"],
         source_vars=["PCHG"],
-        keep_vars=[c for c in CARRY if c != "SRCSEQ"],
+        keep_vars=_carried(bds),
         analysis_value=lambda w: 0.0 - w["PCHG.PASI"],
         set_values_to={"PARAMCD": cd, "PARAM": name, "PARAMN": n, "PARCAT1": "PASI", "AVALC": ""},
     )
@@ -176,7 +181,7 @@ def derive_param_pasi_response(bds: pd.DataFrame, k: int) -> pd.DataFrame:
         POST_BASELINE,
         parameters=["PASI"],
         source_vars=["AVAL", "BASE"],
-        keep_vars=[c for c in CARRY if c != "SRCSEQ"],
+        keep_vars=_carried(bds),
         analysis_value=value,
         set_values_to={"PARAMCD": cd, "PARAM": name, "PARAMN": n, "PARCAT1": "PASI RESPONSE"},
     )

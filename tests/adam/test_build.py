@@ -159,6 +159,8 @@ def test_traceability_to_sdtm(result, sdtm):
     assert np.allclose(looked["QSSTRESN"].fillna(-1).to_numpy(), src["AVAL"].fillna(-1).to_numpy())
     assert set(src["SRCDOM"]) == {"QS"} and set(src["SRCVAR"]) == {"QSSTRESN"}
     assert set(src["__src_file"]) == {"pasi.csv"}
+    imp = d[d["PARAMCD"] == "PASIIMP"].merge(src[["USUBJID", "SRCSEQ", "__src_row"]], on=["USUBJID", "SRCSEQ"])
+    assert len(imp) == (d["PARAMCD"] == "PASIIMP").sum() and (imp["__src_row_x"] == imp["__src_row_y"]).all()
 
 
 def test_rs_domain_and_other_version(sdtm, study):
