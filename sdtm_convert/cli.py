@@ -118,6 +118,47 @@ def cmd_trace(args: argparse.Namespace) -> int:
     return 0 if records else 1
 
 
+def _targets(src: Path, out: str | None, suffix: str) -> list[tuple[Path, Path]]:
+    """(input, output) pairs: one file, or every file of a folder, to ``out`` (a file or a folder)."""
+    files = sorted(p for p in src.iterdir() if p.suffix.lower() in ((".xpt",) if suffix != ".xpt" else (".json", ".ndjson"))) \
+        if src.is_dir() else [src]
+    if not files:
+        raise fatal("convert-nothing", "no input files found", file=str(src))
+    if out and not Path(out).is_dir() and len(files) == 1 and not src.is_dir():
+        return [(files[0], Path(out))]
+    folder = Path(out) if out else (src if src.is_dir() else src.parent)
+    folder.mkdir(parents=True, exist_ok=True)
+    return [(f, folder / (f.stem.lower() + suffix)) for f in files]
+
+
+def cmd_xpt2json(args: argparse.Namespace) -> int:
+    from sdtm_convert.package.datasetjson import xpt_to_json
+
+    for src, dst in _targets(Path(args.input), args.out, ".ndjson" if args.ndjson else ".json"):
+        xpt_to_json(src, dst, created=args.created, study_oid=args.study_oid,
+                    metadata_version_oid=args.metadata_version_oid, encoding=args.encoding)
+        if not args.quiet:
+            print(f"{src} → {dst}")
+    return 0
+
+
+def cmd_json2xpt(args: argparse.Namespace) -> int:
+    from datetime import datetime
+
+    from sdtm_convert.package.datasetjson import json_to_xpt
+
+    failed = 0
+    for src, dst in _targets(Path(args.input), args.out, ".xpt"):
+        issues = json_to_xpt(src, dst, created=datetime.fromisoformat(args.created), label=args.label)
+        errors = [i for i in issues if i.severity == "error"]
+        for i in errors[:10]:
+            print(i.one_line(), file=sys.stderr)
+        failed += bool(errors)
+        if not args.quiet and not errors:
+            print(f"{src} → {dst}")
+    return 1 if failed else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sdtm-convert", description=__doc__)
     p.add_argument("--version", action="version", version=f"sdtm-convert {__version__}")
@@ -155,6 +196,25 @@ def build_parser() -> argparse.ArgumentParser:
     dif.add_argument("--quiet", action="store_true")
     dif.add_argument("--json", action="store_true", help="print JSON instead of text")
     dif.set_defaults(func=cmd_diff)
+
+    x2j = sub.add_parser("xpt2json", help="convert XPT v5 files to Dataset-JSON 1.1")
+    x2j.add_argument("input", help="an .xpt file or a folder of them")
+    x2j.add_argument("--out", help="output file or folder (default: beside the input)")
+    x2j.add_argument("--ndjson", action="store_true", help="write NDJSON (one row per line)")
+    x2j.add_argument("--created", default="2026-01-01T00:00:00", help="datasetJSONCreationDateTime (fixed for reproducible files)")
+    x2j.add_argument("--study-oid", default="STUDY")
+    x2j.add_argument("--metadata-version-oid", default="MDV.1")
+    x2j.add_argument("--encoding", help="text encoding of the XPT files (default: UTF-8, else Windows-1252)")
+    x2j.add_argument("--quiet", action="store_true")
+    x2j.set_defaults(func=cmd_xpt2json)
+
+    j2x = sub.add_parser("json2xpt", help="convert Dataset-JSON 1.1 (.json/.ndjson) files to XPT v5")
+    j2x.add_argument("input", help="a .json/.ndjson file or a folder of them")
+    j2x.add_argument("--out", help="output file or folder (default: beside the input)")
+    j2x.add_argument("--created", default="2026-01-01T00:00:00", help="creation timestamp written in the XPT header")
+    j2x.add_argument("--label", help="dataset label when the JSON has none")
+    j2x.add_argument("--quiet", action="store_true")
+    j2x.set_defaults(func=cmd_json2xpt)
 
     tra = sub.add_parser("trace", help="where did a record come from: SDTM record → raw file and row")
     tra.add_argument("path", help="a run's output folder, or one of its .xpt files (e.g. build/.../dm.xpt)")

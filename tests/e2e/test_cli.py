@@ -96,3 +96,19 @@ def test_sample_command_generates_a_study(tmp_path):
 def test_nonexistent_study_folder(argv, tmp_path):
     p = run_cli(*argv, "--out", str(tmp_path / "b"))
     assert p.returncode == 2 and "Traceback" not in p.stderr and len(messages(p)) == 1
+
+
+def test_xpt_to_json_to_xpt_round_trip_from_the_command_line(sample_run, tmp_path):
+    from sdtm_convert.pipeline import sdtm_dir
+    from sdtm_convert.xpt import read_xpt
+
+    src = sdtm_dir(sample_run.out, "NCT03745417")
+    assert main(["xpt2json", str(src), "--out", str(tmp_path / "j"), "--quiet"]) == 0
+    assert main(["json2xpt", str(tmp_path / "j"), "--out", str(tmp_path / "x"), "--quiet"]) == 0
+    for original in sorted(src.glob("*.xpt")):
+        a, ia = read_xpt(original)
+        b, ib = read_xpt(tmp_path / "x" / original.name)
+        assert a.equals(b), original.name
+        assert [(v.name, v.label, v.type, v.length) for v in ia.variables] == \
+            [(v.name, v.label, v.type, v.length) for v in ib.variables]
+        assert ia.label == ib.label
