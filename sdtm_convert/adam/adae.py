@@ -122,6 +122,7 @@ def build_adae(sdtm, adsl: pd.DataFrame, settings: AdamSettings, issues: list[Is
     ae = domain(sdtm, "AE", AE_VARS, issues)
     ae = domain({"AE": ae}, "AE", AE_OPTIONAL, issues, required=False)
     ae = ae[AE_VARS + AE_OPTIONAL + [c for c in ae.columns if c.startswith("__")]]
+    ae = ae.loc[ae["USUBJID"].isin(adsl["USUBJID"])]  # ADSL subjects only
     out = derive_vars_merged(ae, KEY, new_vars=ADSL_VARS, dataset_add=adsl)
     out = derive_ae_dates(out, issues)
     out = derive_vars_duration(out)

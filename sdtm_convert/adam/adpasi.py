@@ -199,6 +199,7 @@ def build_adpasi(
 ) -> pd.DataFrame:
     """Records up to BASE/CHG/PCHG (the population flags are not needed yet)."""
     bds = pasi_records(sdtm, study, issues)
+    bds = bds.loc[bds["USUBJID"].isin(adsl_core["USUBJID"])]  # ADSL subjects only
     bds = derive_pasi_timing(bds, adsl_core, settings)
     return derive_pasi_change(bds, issues)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sdtm_convert.adam.config import AdamSettings
+from sdtm_convert.adam.config import BUILTIN_RULES, AdamSettings
 from sdtm_convert.adam.derive import (
     compute_eosstt,
     condition_mask,
@@ -68,7 +68,9 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
     if dm.empty:
         raise fatal("adam-input-missing", "DM has no subjects; ADSL cannot be built", dataset="DM")
     adsl = dm[DM_VARS + [c for c in dm.columns if c.startswith("__")]]
-    adsl = adsl.assign(TRT01P=adsl["ARM"], TRT01A=adsl["ACTARM"])  # admiral: ARM/ACTARM (incl. "Screen Failure")
+    if settings.adsl_subjects == "assigned":  # drop subjects never assigned to an arm (screen failures)
+        adsl = adsl.loc[condition_mask(adsl, BUILTIN_RULES["assigned_to_treatment"])]
+    adsl = adsl.assign(TRT01P=adsl["ARM"], TRT01A=adsl["ACTARM"])  # admiral: ARM/ACTARM
     adsl = adsl.assign(
         TRT01PN=adsl["TRT01P"].map(settings.treatment_numbers).astype(float),
         TRT01AN=adsl["TRT01A"].map(settings.treatment_numbers).astype(float),

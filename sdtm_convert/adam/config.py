@@ -79,6 +79,7 @@ class AdamSettings:
     completed_terms: tuple[str, ...] = ("COMPLETED",)
     eos_excluded_terms: tuple[str, ...] = ("SCREEN FAILURE",)
     treatment_numbers: dict[str, float] = field(default_factory=dict)
+    adsl_subjects: str = "all"
 
 
 def expand_rules(cond: Any) -> Any:
@@ -182,7 +183,11 @@ def adam_settings(study: StudyConfig) -> AdamSettings:
     numbers = {str(k): float(v) for k, v in (cfg.get("treatment_numbers") or {}).items()}
     if not numbers:
         numbers = {a.arm: float(i) for i, a in enumerate(study.arms, start=1)}
+    adsl_subjects = str(cfg.get("adsl_subjects", "all"))
+    if adsl_subjects not in ("all", "assigned"):
+        raise fatal("adam-config-invalid", f"adsl_subjects must be 'all' or 'assigned', not {adsl_subjects!r}")
     return AdamSettings(
+        adsl_subjects=adsl_subjects,
         populations=pops,
         windows=windows,
         tolerance_days=tol,

@@ -219,3 +219,10 @@ def test_sponsor_qs_codes_without_version(sdtm, study):
     qs = sdtm["QS"].assign(QSTESTCD=sdtm["QS"]["QSTESTCD"].str.replace("PASI03", "PASI", regex=False))
     r = build_adam({**sdtm, "QS": qs}, study)
     assert _rec(r.datasets["ADPASI"], "004", "PASI75", 12)["AVALC"] == "Y"
+
+
+def test_adsl_subjects_assigned_drops_screen_failures_everywhere(sdtm, study):
+    r = build_adam(sdtm, dataclasses.replace(study, adam={"adsl_subjects": "assigned"}))
+    for name in ("ADSL", "ADPASI", "ADAE"):
+        assert U + "003" not in set(r.datasets[name]["USUBJID"]), name
+    assert len(r.datasets["ADSL"]) == 4

@@ -61,6 +61,7 @@ def test_custom_windows_and_options(study):
         ({"SAFFL": "__import__('os')"}, {}),
         ({}, {"anl01fl_rule": "random"}),
         ({}, {"responder_thresholds": [0]}),
+        ({}, {"adsl_subjects": "some"}),
     ],
 )
 def test_bad_config_is_fatal(study, populations, adam):
