@@ -19,7 +19,7 @@ from sdtm_convert.spec.loader import _line_of, load_yaml_validated, load_yaml_va
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
 
-NOT_DOMAIN_FILES = {"study", "raw", "adam"}
+NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: define-spec metadata (spec.excel)
 TRANSPOSE_COLUMNS = ("__item", "__value")
 
 

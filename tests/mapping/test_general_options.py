@@ -44,8 +44,14 @@ def test_date_format_list_tries_each_format_in_order(env):
 
 def test_upper_on_if_then_else_and_concat(env):
     f = raw(SUBJ=["1", "2"], TERM=["Randomized", ""], OTHER=["", "Final Lab Visit"])
-    s, _ = run("if_then_else", f, env, cases=[{"when": {"column": "OTHER", "op": "not_empty"}, "then": {"column": "OTHER"}}],
-               **{"else": {"column": "TERM"}}, upper=True)
+    s, _ = run(
+        "if_then_else",
+        f,
+        env,
+        cases=[{"when": {"column": "OTHER", "op": "not_empty"}, "then": {"column": "OTHER"}}],
+        **{"else": {"column": "TERM"}},
+        upper=True,
+    )
     assert s.tolist() == ["RANDOMIZED", "FINAL LAB VISIT"]
     s, _ = run("concat", f, env, parts=[{"column": "TERM"}, {"column": "OTHER"}], upper=True)
     assert s.tolist() == ["RANDOMIZED", "FINAL LAB VISIT"]
@@ -53,8 +59,13 @@ def test_upper_on_if_then_else_and_concat(env):
 
 def test_if_then_else_codelist_applies_to_text_columns_of_any_dtype(env):
     f = raw(SUBJ=["1"], SEV=["Mild"]).astype({"SEV": "string"})
-    s, issues = run("if_then_else", f, env, cases=[{"when": {"column": "SEV", "op": "not_empty"}, "then": {"column": "SEV"}}],
-                    codelist="AESEV")
+    s, issues = run(
+        "if_then_else",
+        f,
+        env,
+        cases=[{"when": {"column": "SEV", "op": "not_empty"}, "then": {"column": "SEV"}}],
+        codelist="AESEV",
+    )
     assert s.tolist() == ["MILD"] and not issues
 
 
@@ -71,8 +82,14 @@ def test_lookup_default_instead_of_an_error(env):
 def test_assign_number_converts_units_per_row_and_rounds_half_up(env):
     f = raw(SUBJ=["1"] * 5, V=["96.9", "146", "58.0", "120", ""])
     units = pd.Series(["F", "LB", "IN", "mmHg", ""], index=f.index)
-    conv = {"unit": {"target": "U"}, "from": {"F": [{"add": -32}, {"multiply": 5}, {"divide": 9}],
-                                              "LB": [{"multiply": 0.45359237}], "IN": [{"multiply": 2.54}]}}
+    conv = {
+        "unit": {"target": "U"},
+        "from": {
+            "F": [{"add": -32}, {"multiply": 5}, {"divide": 9}],
+            "LB": [{"multiply": 0.45359237}],
+            "IN": [{"multiply": 2.54}],
+        },
+    }
     s, issues = run("assign_number", f, env, column="V", convert=conv, round=2, _targets={"U": units})
     assert s.tolist()[:4] == [36.06, 66.22, 147.32, 120.0] and np.isnan(s.iloc[4]) and not issues
     s, _ = run("assign_number", raw(SUBJ=["1", "2"], V=["0.125", "-0.125"]), env, column="V", round=2)
@@ -89,29 +106,68 @@ def test_format_number_writes_shortest_text_or_fixed_decimals(env):
 
 
 def test_schema_accepts_the_new_options_and_rejects_a_bad_step():
-    ok = {"domain": "VS", "sources": [{"raw": "vs", "variables": [
-        {"target": "VSSTRESN", "algorithm": "assign_number", "column": "V", "round": 2,
-         "convert": {"unit": {"target": "VSORRESU"}, "from": {"F": [{"add": -32}, {"divide": 1.8}]}}},
-        {"target": "VSSTRESC", "algorithm": "format_number", "value": {"target": "VSSTRESN"}},
-        {"target": "VSDTC", "algorithm": "assign_datetime", "date": "D", "format": ["MM/DD/YYYY", "YYYY"]},
-        {"target": "VISITDY", "algorithm": "lookup", "keys": ["V"], "table": [{"V": "A", "value": 1}], "default": {"value": None}},
-        {"target": "X", "algorithm": "concat", "parts": [{"column": "A"}], "upper": True}]}]}
+    ok = {
+        "domain": "VS",
+        "sources": [
+            {
+                "raw": "vs",
+                "variables": [
+                    {
+                        "target": "VSSTRESN",
+                        "algorithm": "assign_number",
+                        "column": "V",
+                        "round": 2,
+                        "convert": {"unit": {"target": "VSORRESU"}, "from": {"F": [{"add": -32}, {"divide": 1.8}]}},
+                    },
+                    {"target": "VSSTRESC", "algorithm": "format_number", "value": {"target": "VSSTRESN"}},
+                    {"target": "VSDTC", "algorithm": "assign_datetime", "date": "D", "format": ["MM/DD/YYYY", "YYYY"]},
+                    {
+                        "target": "VISITDY",
+                        "algorithm": "lookup",
+                        "keys": ["V"],
+                        "table": [{"V": "A", "value": 1}],
+                        "default": {"value": None},
+                    },
+                    {"target": "X", "algorithm": "concat", "parts": [{"column": "A"}], "upper": True},
+                ],
+            }
+        ],
+    }
     assert not list(_validator("domain").iter_errors(ok))
-    bad = {"domain": "VS", "sources": [{"raw": "vs", "variables": [
-        {"target": "X", "algorithm": "assign_number", "column": "V",
-         "convert": {"unit": {"value": "F"}, "from": {"F": [{"power": 2}]}}}]}]}
+    bad = {
+        "domain": "VS",
+        "sources": [
+            {
+                "raw": "vs",
+                "variables": [
+                    {
+                        "target": "X",
+                        "algorithm": "assign_number",
+                        "column": "V",
+                        "convert": {"unit": {"value": "F"}, "from": {"F": [{"power": 2}]}},
+                    }
+                ],
+            }
+        ],
+    }
     assert list(_validator("domain").iter_errors(bad))
 
 
 def test_merge_vars_copies_the_first_value_per_subject():
     dm = pd.DataFrame({"USUBJID": ["A", "B", "C"], "DTHDTC": ["", "", "2020-01-01"]})
-    ds = pd.DataFrame({"USUBJID": ["A", "A", "B", "C"], "__D": ["", "2013-01-14", "", "2021-05-05"],
-                       "DSDECOD": ["X", "DEATH", "X", "DEATH"]})
+    ds = pd.DataFrame(
+        {
+            "USUBJID": ["A", "A", "B", "C"],
+            "__D": ["", "2013-01-14", "", "2021-05-05"],
+            "DSDECOD": ["X", "DEATH", "X", "DEATH"],
+        }
+    )
     ctx = DeriveContext(study=None, ct=None, domain="DM", domains={"DS": ds})  # type: ignore[arg-type]
     out, issues = get_derivation("merge_vars")(dm, ctx, vars={"DTHDTC": "__D"}, **{"from": "DS"})
     assert out["DTHDTC"].tolist() == ["2013-01-14", "", "2020-01-01"] and not issues
-    out, _ = get_derivation("merge_vars")(dm, ctx, vars={"DTHDTC": "__D"}, where={"DSDECOD": "death"}, overwrite=True,
-                                         **{"from": "DS"})
+    out, _ = get_derivation("merge_vars")(
+        dm, ctx, vars={"DTHDTC": "__D"}, where={"DSDECOD": "death"}, overwrite=True, **{"from": "DS"}
+    )
     assert out["DTHDTC"].tolist() == ["2013-01-14", "", "2021-05-05"]
     _, issues = get_derivation("merge_vars")(dm, ctx, vars={"DTHDTC": "__D"}, **{"from": "EX"})
     assert [i.code for i in issues] == ["derive-domain-missing"]

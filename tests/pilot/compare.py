@@ -170,11 +170,26 @@ def assign(exceptions: list[dict[str, Any]], diffs: list[Difference]) -> tuple[l
 
 def summary(diffs: list[Difference]) -> pd.DataFrame:
     """Differences per dataset × variable with one example (for writing the exceptions file)."""
-    rows = [{"dataset": d.dataset, "variable": d.variable, "ours": d.ours, "pharmaverse": d.pharmaverse,
-             "usubjid": d.value("USUBJID")} for d in diffs]
+    rows = [
+        {
+            "dataset": d.dataset,
+            "variable": d.variable,
+            "ours": d.ours,
+            "pharmaverse": d.pharmaverse,
+            "usubjid": d.value("USUBJID"),
+        }
+        for d in diffs
+    ]
     if not rows:
         return pd.DataFrame(columns=["dataset", "variable", "count", "ours", "pharmaverse", "usubjid"])
     df = pd.DataFrame(rows)
-    return df.groupby(["dataset", "variable"], sort=True).agg(
-        count=("ours", "size"), ours=("ours", "first"), pharmaverse=("pharmaverse", "first"),
-        usubjid=("usubjid", "first")).reset_index()
+    return (
+        df.groupby(["dataset", "variable"], sort=True)
+        .agg(
+            count=("ours", "size"),
+            ours=("ours", "first"),
+            pharmaverse=("pharmaverse", "first"),
+            usubjid=("usubjid", "first"),
+        )
+        .reset_index()
+    )

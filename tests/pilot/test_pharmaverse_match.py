@@ -65,8 +65,11 @@ def test_every_difference_is_a_listed_exception(differences, exceptions):
 
 def test_every_exception_still_occurs_exactly(differences, exceptions):
     counts, _ = cmp.assign(exceptions, differences)
-    stale = [(e["dataset"], e["variable"], e.get("where"), e["count"], n) for e, n in zip(exceptions, counts)
-             if n != e["count"]]
+    stale = [
+        (e["dataset"], e["variable"], e.get("where"), e["count"], n)
+        for e, n in zip(exceptions, counts)
+        if n != e["count"]
+    ]
     assert not stale, f"(dataset, variable, where, listed, found): {stale}"
 
 

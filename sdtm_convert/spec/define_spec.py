@@ -1,0 +1,249 @@
+"""Define-XML metadata as authored in a spec workbook (Pinnacle 21 define-spec layout), in a neutral form.
+
+``DefineSpec`` holds what the sheets Study, Datasets, Variables, ValueLevel, WhereClauses, Codelists,
+Methods, Comments and Documents say, with references kept as ids (a variable's ``codelist``, ``method``,
+``comment``; a value-level row's ``where_clause``). A where-clause is kept whole: all its conditions,
+which Define-XML ANDs (``def:WhereClauseDef`` with several ``RangeCheck``). ``to_dict``/``from_dict``
+give the plain data stored in ``mappings/<study>/define.yaml``; ``check_refs`` lists broken references.
+No I/O here: the workbook side is :mod:`sdtm_convert.spec.excel`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+COMPARATORS = ("EQ", "NE", "LT", "LE", "GT", "GE", "IN", "NOTIN")
+
+
+@dataclass
+class DatasetDef:
+    dataset: str
+    description: str = ""
+    cls: str = ""  # observation class ("Class" column)
+    structure: str = ""
+    purpose: str = ""
+    key_variables: str = ""
+    repeating: str = ""
+    reference_data: str = ""
+    comment: str = ""  # comment id
+    developer_notes: str = ""
+
+
+@dataclass
+class VariableDef:
+    dataset: str
+    variable: str
+    order: int | None = None
+    label: str = ""
+    data_type: str = ""
+    length: int | None = None
+    significant_digits: int | None = None
+    format: str = ""
+    mandatory: str = ""
+    assigned_value: str = ""
+    codelist: str = ""  # codelist id
+    common: str = ""
+    origin: str = ""
+    source: str = ""
+    pages: str = ""
+    method: str = ""  # method id
+    predecessor: str = ""
+    role: str = ""
+    comment: str = ""  # comment id
+    developer_notes: str = ""
+
+
+@dataclass
+class WhereCondition:
+    dataset: str
+    variable: str
+    comparator: str  # one of COMPARATORS
+    values: list[str] = field(default_factory=list)
+    comment: str = ""
+
+
+@dataclass
+class WhereClause:
+    id: str
+    conditions: list[WhereCondition] = field(default_factory=list)  # ANDed, all kept
+
+
+@dataclass
+class ValueLevelDef:
+    dataset: str
+    variable: str
+    where_clause: str  # where-clause id
+    order: int | None = None
+    description: str = ""
+    data_type: str = ""
+    length: int | None = None
+    significant_digits: int | None = None
+    format: str = ""
+    mandatory: str = ""
+    assigned_value: str = ""
+    codelist: str = ""
+    origin: str = ""
+    source: str = ""
+    pages: str = ""
+    method: str = ""
+    predecessor: str = ""
+    comment: str = ""
+    developer_notes: str = ""
+
+
+@dataclass
+class CodelistTerm:
+    term: str
+    order: int | None = None
+    nci_term_code: str = ""
+    decoded_value: str = ""
+    comment: str = ""
+    developer_notes: str = ""
+
+
+@dataclass
+class Codelist:
+    id: str
+    name: str = ""
+    nci_codelist_code: str = ""
+    data_type: str = ""
+    terms: list[CodelistTerm] = field(default_factory=list)
+
+
+@dataclass
+class MethodDef:
+    id: str
+    name: str = ""
+    type: str = ""
+    description: str = ""
+    expression_context: str = ""
+    expression_code: str = ""
+    document: str = ""
+    pages: str = ""
+
+
+@dataclass
+class CommentDef:
+    id: str
+    description: str = ""
+    document: str = ""
+    pages: str = ""
+
+
+@dataclass
+class DocumentDef:
+    id: str
+    title: str = ""
+    href: str = ""
+
+
+@dataclass
+class DefineSpec:
+    study: dict[str, str] = field(default_factory=dict)  # Attribute → Value (StudyName, StandardVersion...)
+    datasets: list[DatasetDef] = field(default_factory=list)
+    variables: list[VariableDef] = field(default_factory=list)
+    value_level: list[ValueLevelDef] = field(default_factory=list)
+    where_clauses: list[WhereClause] = field(default_factory=list)
+    codelists: list[Codelist] = field(default_factory=list)
+    methods: list[MethodDef] = field(default_factory=list)
+    comments: list[CommentDef] = field(default_factory=list)
+    documents: list[DocumentDef] = field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        return not any(getattr(self, f.name) for f in fields(self))
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> DefineSpec:
+        def where(w: dict[str, Any]) -> WhereClause:
+            return WhereClause(w["id"], [WhereCondition(**c) for c in w.get("conditions", [])])
+
+        def codelist(c: dict[str, Any]) -> Codelist:
+            return Codelist(**{**c, "terms": [CodelistTerm(**t) for t in c.get("terms", [])]})
+
+        return cls(
+            study=dict(d.get("study") or {}),
+            datasets=[DatasetDef(**x) for x in d.get("datasets", [])],
+            variables=[VariableDef(**x) for x in d.get("variables", [])],
+            value_level=[ValueLevelDef(**x) for x in d.get("value_level", [])],
+            where_clauses=[where(x) for x in d.get("where_clauses", [])],
+            codelists=[codelist(x) for x in d.get("codelists", [])],
+            methods=[MethodDef(**x) for x in d.get("methods", [])],
+            comments=[CommentDef(**x) for x in d.get("comments", [])],
+            documents=[DocumentDef(**x) for x in d.get("documents", [])],
+        )
+
+    def where_clause(self, wid: str) -> WhereClause:
+        for w in self.where_clauses:
+            if w.id == wid:
+                return w
+        raise KeyError(wid)
+
+
+def check_refs(spec: DefineSpec) -> list[tuple[str, int, str, str, str]]:
+    """Broken references as ``(sheet, index in that list, field, value, message)``; empty when sound."""
+    problems: list[tuple[str, int, str, str, str]] = []
+    codelists = {c.id for c in spec.codelists}
+    methods = {m.id for m in spec.methods}
+    comments = {c.id for c in spec.comments}
+    documents = {d.id for d in spec.documents}
+    variables = {(v.dataset, v.variable) for v in spec.variables}
+    clauses = {w.id for w in spec.where_clauses}
+
+    def ref(sheet: str, i: int, name: str, value: str, known: set[str], what: str) -> None:
+        if value and value not in known:
+            problems.append((sheet, i, name, value, f"{what} {value!r} is not defined"))
+
+    for i, d in enumerate(spec.datasets):
+        ref("Datasets", i, "comment", d.comment, comments, "comment")
+    for i, v in enumerate(spec.variables):
+        ref("Variables", i, "codelist", v.codelist, codelists, "codelist")
+        ref("Variables", i, "method", v.method, methods, "method")
+        ref("Variables", i, "comment", v.comment, comments, "comment")
+    for i, vl in enumerate(spec.value_level):
+        ref("ValueLevel", i, "where_clause", vl.where_clause, clauses, "where clause")
+        ref("ValueLevel", i, "codelist", vl.codelist, codelists, "codelist")
+        ref("ValueLevel", i, "method", vl.method, methods, "method")
+        ref("ValueLevel", i, "comment", vl.comment, comments, "comment")
+        if variables and (vl.dataset, vl.variable) not in variables:
+            problems.append(
+                (
+                    "ValueLevel",
+                    i,
+                    "variable",
+                    vl.variable,
+                    f"value-level metadata for unknown variable {vl.dataset}.{vl.variable}",
+                )
+            )
+    k = 0
+    for w in spec.where_clauses:
+        for c in w.conditions:
+            if (c.dataset, c.variable) not in variables:
+                problems.append(
+                    (
+                        "WhereClauses",
+                        k,
+                        "variable",
+                        c.variable,
+                        f"where clause {w.id} reads unknown variable {c.dataset}.{c.variable}",
+                    )
+                )
+            if c.comparator not in COMPARATORS:
+                problems.append(
+                    (
+                        "WhereClauses",
+                        k,
+                        "comparator",
+                        c.comparator,
+                        f"comparator {c.comparator!r} is not one of {', '.join(COMPARATORS)}",
+                    )
+                )
+            k += 1
+    for i, m in enumerate(spec.methods):
+        ref("Methods", i, "document", m.document, documents, "document")
+    for i, com in enumerate(spec.comments):
+        ref("Comments", i, "document", com.document, documents, "document")
+    return problems
