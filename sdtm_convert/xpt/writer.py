@@ -1,4 +1,8 @@
-"""Write one dataset as SAS XPT v5 (pyreadstat) behind :func:`check_frame`: atomic and byte-reproducible."""
+"""Write one dataset as SAS XPT v5 behind :func:`check_frame`: atomic and byte-reproducible.
+
+The observations are encoded by :mod:`.fastwriter` (numpy; headers by pyreadstat; files byte-identical
+to ``pyreadstat.write_xport``); ``ENGINE = "pyreadstat"`` writes whole files with pyreadstat instead.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +11,14 @@ import re
 import secrets
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pyreadstat
 
 from ..errors import ERROR, Issue, fatal
 from ..metadata import DatasetMeta
+from . import fastwriter
 from .checks import check_frame
 from .frame import prepare_frame
 from .info import sas_datetime_text
@@ -21,6 +27,7 @@ from .v5 import DSCRPTR, LIBRARY, read_v5_members
 # (offset, length) of the created/modified datetimes of the library and (first) member headers
 _STAMPS = ((144, 16), (160, 16), (464, 16), (480, 16))
 _STAMP = re.compile(rb"\d\d[A-Z]{3}\d\d:\d\d:\d\d:\d\d")
+ENGINE = "fast"  # "fast" (fastwriter, byte-identical) or "pyreadstat"
 
 
 def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created: datetime) -> list[Issue]:
@@ -65,15 +72,16 @@ def _write_temp(data: pd.DataFrame, tmp: Path, meta: DatasetMeta, created: datet
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, unlike mkstemp's 0600
     os.close(fd)
     formats = {v.name: v.display_format for v in meta.variables if v.display_format}
-    pyreadstat.write_xport(
-        data,
-        str(tmp),
+    kwargs: dict[str, Any] = dict(
         file_label=meta.label,
         column_labels=[v.label for v in meta.variables],
         table_name=meta.name,
-        file_format_version=5,
         variable_format=formats or None,
     )
+    if ENGINE == "fast":
+        fastwriter.write_xport(data, tmp, **kwargs)
+    else:
+        pyreadstat.write_xport(data, str(tmp), file_format_version=5, **kwargs)
     _stamp(tmp, sas_datetime_text(created).encode("ascii"))
 
 
