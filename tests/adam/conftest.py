@@ -3,7 +3,7 @@
 - 001 completes; PASI 20.0 → week 12 4.0; two week-4 assessments equally far from the target (tie);
   AEs with partial dates (start in the month of first dose; start/end in the same partial month).
 - 002 discontinues early (ADVERSE EVENT) after 2 infusions; no week-12 PASI (NRI).
-- 003 screen failure (ARMCD SCRNFAIL): no exposure, screening PASI only.
+- 003 screen failure (SDTMIG 3.4: ARMCD/ARM null, ARMNRS "SCREEN FAILURE"): no exposure, screening PASI.
 - 004 completes; baseline 12.0 → week 12 3.0: exactly 75.0 % improvement (PASI75 responder).
 - 005 completes; the day-1 PASI is missing so the screening PASI is the baseline; one serious AE.
 """
@@ -51,7 +51,7 @@ def dm() -> pd.DataFrame:
     rows = [
         ("001", 34, "F", "UCMSC", "COMPLETED"),
         ("002", 52, "M", "UCMSC", "ADVERSE EVENT"),
-        ("003", 45, "M", "SCRNFAIL", "SCREEN FAILURE"),
+        ("003", 45, "M", "", "SCREEN FAILURE"),
         ("004", 41, "F", "UCMSC", "COMPLETED"),
         ("005", 63, "M", "UCMSC", "COMPLETED"),
     ]
@@ -78,9 +78,11 @@ def dm() -> pd.DataFrame:
                 "RACE": "ASIAN",
                 "ETHNIC": "NOT HISPANIC OR LATINO",
                 "ARMCD": armcd,
-                "ARM": ARM if treated else "Screen Failure",
+                "ARM": ARM if treated else "",
                 "ACTARMCD": armcd,
-                "ACTARM": ARM if treated else "Screen Failure",
+                "ACTARM": ARM if treated else "",
+                "ARMNRS": "" if treated else "SCREEN FAILURE",
+                "ACTARMUD": "",
                 "COUNTRY": "CHN",
                 "__src_file": "dm.csv",
                 "__src_row": str(len(out) + 1),
