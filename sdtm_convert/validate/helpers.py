@@ -134,7 +134,8 @@ def iso_days(s: pd.Series) -> pd.Series:
 
 def iso_sortkey(s: pd.Series) -> pd.Series:
     """Comparable text for ISO datetimes (only meaningful for values without placeholders)."""
-    return obj(s).str.replace(r"(Z|[+-]\d{2}(:?\d{2})?)$", "", regex=True)
+    return obj(s).str.replace(r"(T\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)(?:Z|[+-]\d{2}(?::?\d{2})?)$", r"\1",
+                              regex=True)
 
 
 def is_number(s: pd.Series) -> pd.Series:
@@ -163,9 +164,11 @@ def decimals(x: pd.Series, max_dp: int = 8) -> pd.Series:
     return pd.Series(out, index=x.index)
 
 
-def tolerance(*cols: pd.Series) -> pd.Series:
-    """Half a unit of the least precise stored operand, plus a relative floating-point margin."""
-    dp = pd.concat([decimals(c) for c in cols], axis=1).min(axis=1)
+def tolerance(*cols: pd.Series, finest: bool = False) -> pd.Series:
+    """Half a unit of the least precise stored operand (``finest``: of the most precise one), plus a relative
+    floating-point margin. '8.55' vs 8.549999999999999 → equal; 10 vs 10.3 → not equal when finest."""
+    dps = pd.concat([decimals(c) for c in cols], axis=1)
+    dp = dps.max(axis=1) if finest else dps.min(axis=1)
     mag = pd.concat([c.abs() for c in cols], axis=1).max(axis=1).fillna(0)
     return 0.5 * 10.0 ** (-dp.astype(float)) + 1e-9 * np.maximum(1.0, mag)
 

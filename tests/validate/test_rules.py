@@ -1,0 +1,244 @@
+"""One case per rule: a small package that breaks it (the rule fires) and the base package (it does not)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+
+from sdtm_convert.validate import validate_package
+from tests.validate.conftest import ADAM_META, adam_base, frame, sdtm_base
+
+
+def _set(ds: str, col: str, row: int, value) -> Callable[[dict], None]:
+    def f(p: dict) -> None:
+        p[ds].loc[row, col] = value
+    return f
+
+
+def _drop(ds: str, *cols: str) -> Callable[[dict], None]:
+    def f(p: dict) -> None:
+        p[ds] = p[ds].drop(columns=list(cols))
+    return f
+
+
+def _add(ds: str, col: str, values) -> Callable[[dict], None]:
+    def f(p: dict) -> None:
+        p[ds][col] = values
+    return f
+
+
+def _del(ds: str) -> Callable[[dict], None]:
+    def f(p: dict) -> None:
+        del p[ds]
+    return f
+
+
+def _rename(old: str, new: str) -> Callable[[dict], None]:
+    def f(p: dict) -> None:
+        p[new] = p.pop(old)
+    return f
+
+
+def _split_lb(p: dict) -> None:
+    lb = p.pop("LB")
+    p["LBCH"], p["LBHE"] = lb.iloc[[0, 2]].reset_index(drop=True), lb.iloc[[1, 3]].reset_index(drop=True)
+
+
+def _seq_clash_across_splits(p: dict) -> None:
+    _split_lb(p)
+    p["LBHE"].loc[0, "LBSEQ"] = 1.0  # S-1 already has LBSEQ 1 in LBCH
+
+
+SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
+    # technical
+    ("SC-TECH-001", _rename("AE", "AE_1")),
+    ("SC-TECH-002", _add("AE", "aelower", "x")),
+    ("SC-TECH-005", lambda p: p.__setitem__("_meta", {"AE": {"labels": {"AETERM": "Reported Term – dash"}}})),
+    ("SC-TECH-006", _set("AE", "AETERM", 0, "X" * 201)),
+    ("SC-TECH-010", _set("LB", "LBTEST", 0, "Albúmin")),
+    ("SC-TECH-011", _set("AE", "AETERM", 0, "PATIENT\u2019S HEADACHE")),
+    ("SC-TECH-003", lambda p: p.__setitem__("_meta", {"AE": {"labels": {"AETERM": "L" * 41}}})),
+    # presence
+    ("SC-PRES-001", lambda p: p.__setitem__("EX", p["EX"].iloc[0:0])),
+    ("SC-PRES-002", _set("AE", "AETERM", 1, "")),
+    ("SC-PRES-003", _drop("AE", "AETERM")),
+    ("SC-PRES-005", _del("DM")),
+    ("SC-PRES-006", _del("TS")),
+    ("SC-PRES-007", _add("AE", "AESPID", "")),
+    ("SC-PRES-008", _set("LB", "LBBLFL", 2, "")),
+    ("SC-PRES-009", lambda p: p.__setitem__("DS", p["DS"].iloc[[0]])),
+    ("SC-PRES-010", lambda p: p.__setitem__("EX", p["EX"].iloc[[0]])),
+    ("SC-PRES-020", _del("AE")),
+    ("SC-PRES-130", lambda p: p.__setitem__("TS", p["TS"].iloc[1:].reset_index(drop=True))),
+    # format
+    ("SC-FMT-001", _set("AE", "AESTDTC", 0, "15/01/2020")),
+    ("SC-FMT-001", _set("AE", "AEENDTC", 0, "2020-02-30")),
+    ("SC-FMT-002", _add("AE", "AEDUR", ["P2D", "2 days"])),
+    ("SC-FMT-003", _set("LB", "LBTESTCD", 0, "1ALB")),
+    ("SC-FMT-004", _set("LB", "LBTEST", 0, "A" * 41)),
+    ("SC-FMT-005", _set("TS", "TSPARMCD", 2, "TITLE_TOO_LONG")),
+    ("SC-FMT-006", _set("TS", "TSPARM", 2, "T" * 41)),
+    ("SC-FMT-007", _set("AE", "AETERM", 0, " HEADACHE")),
+    ("SC-FMT-008", _set("SUPPLB", "QNAM", 0, "1CLSIG")),
+    ("SC-FMT-009", _set("SUPPLB", "QLABEL", 0, "Q" * 41)),
+    ("SC-FMT-010", _set("DM", "ARMCD", 0, "A" * 21)),
+    ("SC-FMT-020", _set("TS", "TSVAL", 0, "Jan 2020")),
+    ("SC-FMT-024", _set("TS", "TSVAL", 1, "18 years")),
+    # terminology
+    ("SC-CT-001", _set("DM", "SEX", 0, "Female")),
+    ("SC-CT-002", _set("DS", "DSDECOD", 0, "FINISHED")),
+    ("SC-CT-003", _set("LB", "LBTEST", 0, "Glucose")),
+    # consistency
+    ("SC-CONS-001", _set("AE", "DOMAIN", 0, "XX")),
+    ("SC-CONS-002", _set("AE", "AESEQ", 1, 1.0) if False else _set("LB", "LBSEQ", 1, 1.0)),
+    ("SC-CONS-002", _seq_clash_across_splits),
+    ("SC-CONS-003", _set("LB", "VISIT", 3, "WEEK 02")),
+    ("SC-CONS-004", _set("LB", "VISITNUM", 3, 3.0)),
+    ("SC-CONS-005", _set("LB", "LBSTRESU", 3, "mg/dL")),
+    ("SC-CONS-006", _set("LB", "LBORRESU", 0, "")),
+    ("SC-CONS-007", _set("LB", "LBORRES", 0, "")),
+    ("SC-CONS-008", _set("LB", "LBSTRESU", 0, "")),
+    ("SC-CONS-010", _set("LB", "LBSTRESC", 0, "")),
+    ("SC-CONS-011", _set("LB", "LBSTRESN", 0, float("nan"))),
+    ("SC-CONS-012", _set("LB", "LBSTRESN", 0, 38.6)),
+    ("SC-CONS-013", _set("AE", "AESDTH", 1, "N")),
+    ("SC-CONS-014", _set("AE", "AESDTH", 1, "N")),
+    ("SC-CONS-015", _set("AE", "AEOUT", 1, "NOT RECOVERED/NOT RESOLVED")),
+    ("SC-CONS-016", lambda p: p.__setitem__("LB", pd.concat([p["LB"], p["LB"].iloc[[3]].assign(LBSEQ=3.0, LBTEST="Alb")],
+                                                            ignore_index=True))),
+    ("SC-CONS-018", _set("AE", "AESTDTC", 0, "2020-01-21")),
+    ("SC-CONS-020", _set("DM", "RFSTDTC", 0, "2020-04-01")),
+    ("SC-CONS-021", _set("AE", "AESTDY", 0, 12.0)),
+    ("SC-CONS-022", _set("LB", "LBSTNRHI", 0, 20.0)),
+    ("SC-CONS-023", _set("DM", "USUBJID", 1, "S-1")),
+    ("SC-CONS-024", lambda p: p.__setitem__("SUPPLB", pd.concat([p["SUPPLB"], p["SUPPLB"].iloc[[0]]], ignore_index=True))),
+    ("SC-CONS-025", _set("SUPPLB", "QLABEL", 1, "Clin Signif")),
+    ("SC-CONS-026", _set("AE", "AESTDY", 0, 0.0)),
+    ("SC-CONS-028", _set("DM", "DTHFL", 1, "")),
+    ("SC-CONS-029", _set("DM", "DTHDTC", 1, "")),
+    ("SC-CONS-030", _set("DM", "AGEU", 0, "")),
+    ("SC-CONS-031", _set("DM", "ARMCD", 0, "SCRNFAIL")),
+    ("SC-CONS-034", _set("DM", "ACTARMCD", 0, "B")),
+    # cross-reference
+    ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
+    ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),
+    ("SC-XREF-004", _set("DM", "ARM", 0, "Drug B")),
+    ("SC-XREF-006", _set("LB", "VISIT", 0, "SCREEN")),
+    ("SC-XREF-007", _set("LB", "VISITNUM", 3, 3.0)),
+    ("SC-XREF-008", _set("SUPPLB", "IDVARVAL", 0, "7")),
+    ("SC-XREF-010", _set("SUPPLB", "RDOMAIN", 0, "XY")),
+    ("SC-XREF-011", _set("SUPPLB", "IDVAR", 0, "LBNOPE")),
+    ("SC-XREF-012", _set("LB", "LBDY", 1, 14.0)),
+    ("SC-XREF-013", _set("AE", "AESTDY", 0, 5.0)),
+    ("SC-XREF-015", _set("TA", "ETCD", 1, "NOPE")),
+    ("SC-XREF-016", _set("AE", "EPOCH", 0, "FOLLOW-UP")),
+    # metadata
+    ("SC-META-010", _add("AE", "AEFOO", "x")),
+    ("SC-META-011", _add("AE", "AEOCCUR", "Y")),
+    ("SC-META-012", _drop("AE", "EPOCH")),
+    ("SC-META-008", _add("AE", "AESTDY", ["6", "7"])),
+    ("SC-META-009", lambda p: p.__setitem__("_meta", {"AE": {"labels": {"AETERM": "Adverse event term"}}})),
+]
+
+
+def _run(p: dict, **kw):
+    meta = p.pop("_meta", None)
+    return validate_package(p, metadata=meta, **kw)
+
+
+@pytest.fixture(scope="module")
+def sdtm_clean_rules() -> set[str]:
+    return _run(sdtm_base(), standard="sdtmig-3.4").rule_ids()
+
+
+@pytest.mark.parametrize("rule_id,breaker", SDTM_CASES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(SDTM_CASES)])
+def test_sdtm_rule_fires_on_broken_data_only(rule_id, breaker, sdtm_clean_rules):
+    assert rule_id not in sdtm_clean_rules, f"{rule_id} fires on the clean base package"
+    p = sdtm_base()
+    breaker(p)
+    assert rule_id in _run(p, standard="sdtmig-3.4").rule_ids()
+
+
+def _adam_set(ds, col, row, value):
+    def f(p):
+        p[ds].loc[row, col] = value
+    return f
+
+
+ADAM_CASES: list[tuple[str, Callable[[dict], None]]] = [
+    ("AD-PRES-001", lambda p: p.__setitem__("ADSL", p["ADSL"]) or p.pop("ADSL")),
+    ("AD-PRES-047", lambda p: p.__setitem__("ADVS", p["ADVS"].drop(columns=["PARAM"]))),
+    ("AD-PRES-196", _adam_set("ADVS", "PARAMCD", 0, "")),
+    ("AD-PRES-019", _adam_set("ADSL", "SAFFL", 0, "")),
+    ("AD-CT-005", _adam_set("ADSL", "SAFFL", 0, "X")),
+    ("AD-CT-006", _adam_set("ADSL", "SAFFN", 0, 3.0)),
+    ("AD-CT-176", _adam_set("ADVS", "ABLFL", 1, "N")),
+    ("AD-CONS-010", _adam_set("ADSL", "SAFFN", 0, 0.0)),
+    ("AD-CONS-054", _adam_set("ADSL", "USUBJID", 1, "S-1")),
+    ("AD-CONS-154", _adam_set("ADVS", "ABLFL", 1, "Y")),
+    ("AD-CONS-127", lambda p: p["ADVS"].__setitem__("ABLFL", "")),
+    ("AD-CONS-152", _adam_set("ADVS", "BASE", 0, 121.0)),
+    ("AD-CONS-223", _adam_set("ADVS", "CHG", 1, 10.0)),
+    ("AD-CONS-225", _adam_set("ADVS", "PCHG", 1, 8.7)),
+    ("AD-CONS-225A", lambda p: (_adam_set("ADVS", "BASE", 3, 0.0)(p), _adam_set("ADVS", "AVAL", 2, 0.0)(p))),
+    ("AD-CONS-149", _adam_set("ADVS", "AVAL", 3, 130.3)),
+    ("AD-CONS-150", _adam_set("ADVS", "AVALC", 3, "130.3")),
+    ("AD-CONS-151", _adam_set("ADVS", "CRIT1", 3, "SYSBP > 160")),
+    ("AD-CONS-137", _adam_set("ADVS", "CRIT1", 3, "")),
+    ("AD-CONS-141", _adam_set("ADVS", "PARAM", 3, "Systolic Blood Pressure")),
+    ("AD-CONS-109", _adam_set("ADVS", "AVISITN", 3, 3.0)),
+    ("AD-CONS-046", _adam_set("ADVS", "ADY", 0, 0.0)),
+    ("AD-CONS-161", lambda p: p["ADVS"].__setitem__("AWU", ["DAYS", "", "", ""])),
+    ("AD-PRES-160", lambda p: p["ADVS"].__setitem__("AWU", ["DAYS", "", "", ""])),
+    ("AD-FMT-058", lambda p: p["ADVS"].__setitem__("ADT", ["2020-01-10"] * 4)),
+    ("AD-FMT-041", lambda p: p.__setitem__("_meta", {"ADVS": {"formats": {"ADT": "BEST12."}}})),
+    ("AD-FMT-143", _adam_set("ADVS", "PARAMCD", 0, "SYSBP-1")),
+    ("AD-XREF-256", _adam_set("ADVS", "USUBJID", 0, "S-9")),
+    ("AD-META-018", lambda p: p.__setitem__("_meta", {**ADAM_META, "ADVS": {"formats": {"ADT": "DATE9."},
+                                                                             "labels": {"AVAL": "Value"}}})),
+    ("AD-TECH-002", lambda p: p["ADSL"].__setitem__("_X", "x")),
+]
+
+
+def _run_adam(p: dict):
+    meta = p.pop("_meta", ADAM_META)
+    return validate_package(p, metadata=meta, standard="adamig-1.3")
+
+
+@pytest.fixture(scope="module")
+def adam_clean_rules() -> set[str]:
+    return _run_adam(adam_base()).rule_ids()
+
+
+@pytest.mark.parametrize("rule_id,breaker", ADAM_CASES, ids=[f"{r}-{i}" for i, (r, _) in enumerate(ADAM_CASES)])
+def test_adam_rule_fires_on_broken_data_only(rule_id, breaker, adam_clean_rules):
+    assert rule_id not in adam_clean_rules, f"{rule_id} fires on the clean ADaM package"
+    p = adam_base()
+    breaker(p)
+    assert rule_id in _run_adam(p).rule_ids()
+
+
+def test_required_and_expected_variables_pass_when_present():
+    p = {"TE": frame("STUDYID DOMAIN ETCD ELEMENT TESTRL TEENRL TEDUR",
+                     [("S", "TE", "SCRN", "Screening", "Consent", "Dose", "P7D")])}
+    ids = validate_package(p, standard="sdtmig-3.4").rule_ids()
+    assert "SC-PRES-003" not in ids and "SC-PRES-004" not in ids
+    p["TE"] = p["TE"].drop(columns=["ELEMENT"])
+    assert "SC-PRES-003" in validate_package(p, standard="sdtmig-3.4").rule_ids()
+    dm = frame("STUDYID DOMAIN USUBJID SUBJID SITEID SEX COUNTRY", [("S", "DM", "S-1", "1", "01", "F", "USA")])
+    assert "SC-PRES-004" in validate_package({"DM": dm}, standard="sdtmig-3.4").rule_ids()  # AGE, ARMCD, ...
+
+
+def test_ts_parameter_rules_pass_when_the_parameter_is_there():
+    base = sdtm_base()
+    assert "SC-PRES-130" not in validate_package(base).rule_ids()  # SSTDTC present
+    assert "SC-PRES-101" in validate_package(base).rule_ids()  # AGEMAX missing
+
+
+def test_sdtm_32_does_not_expect_variables_added_later():
+    p = sdtm_base()
+    ids34 = validate_package(p, standard="sdtmig-3.4").findings
+    ids32 = validate_package(sdtm_base(), standard="sdtmig-3.2").findings
+    assert "LBLOBXFL" in set(ids34["variable"]) and "LBLOBXFL" not in set(ids32["variable"])
