@@ -876,28 +876,37 @@ def import_spec(xlsx_path: str | Path, spec_folder: str | Path) -> list[Path]:
 
 
 def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``spec export SPEC_DIR XLSX`` and ``spec import XLSX SPEC_DIR`` to an argparse subparsers object;
-    each sub-command sets ``func`` (call ``args.func(args)``; returns the exit status)."""
+    """Add ``spec export SPEC_DIR XLSX`` and ``spec import XLSX SPEC_DIR`` to an argparse subparsers object,
+    in the CLI's convention: each sub-command sets ``func``; ``args.func(args)`` returns the exit status
+    (0) and raises SdtmConvertError for a bad spec or workbook (the CLI prints its one line, exit 2)."""
     spec = subparsers.add_parser("spec", help="mapping spec as an Excel workbook (export/import)")
     sub = spec.add_subparsers(dest="spec_command", required=True)
     ex = sub.add_parser("export", help="write mappings/<study> to a spec workbook")
     ex.add_argument("spec_dir")
     ex.add_argument("xlsx")
-    ex.set_defaults(func=lambda a: _run(lambda: export_spec(a.spec_dir, a.xlsx), f"wrote {a.xlsx}"))
+    ex.add_argument("--quiet", action="store_true")
+    ex.set_defaults(func=cmd_spec_export)
     im = sub.add_parser("import", help="write a spec workbook's YAML files into mappings/<study>")
     im.add_argument("xlsx")
     im.add_argument("spec_dir")
-    im.set_defaults(func=lambda a: _run(lambda: import_spec(a.xlsx, a.spec_dir), f"wrote the spec into {a.spec_dir}"))
+    im.add_argument("--quiet", action="store_true")
+    im.set_defaults(func=cmd_spec_import)
     return spec
 
 
-def _run(action: Any, message: str) -> int:
+def cmd_spec_export(args: argparse.Namespace) -> int:
     import sys
 
-    try:
-        action()
-    except SdtmConvertError as exc:
-        print("error: " + exc.issue.one_line(), file=sys.stderr)
-        return 2
-    print(message, file=sys.stderr)
+    path = export_spec(args.spec_dir, args.xlsx)
+    if not args.quiet:
+        print(f"wrote {path}", file=sys.stderr)
+    return 0
+
+
+def cmd_spec_import(args: argparse.Namespace) -> int:
+    import sys
+
+    written = import_spec(args.xlsx, args.spec_dir)
+    if not args.quiet:
+        print(f"wrote {len(written)} spec files into {args.spec_dir}", file=sys.stderr)
     return 0
