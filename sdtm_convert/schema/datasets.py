@@ -82,6 +82,10 @@ NY_CODELIST = "C66742"
 # Per-variable overrides, keyed by (dataset, variable); applied last.
 VARIABLE_TWEAKS: dict[tuple[str, str], dict] = {
     ("TS", "TSVALNF"): {"value_list": NULL_FLAVORS, "value_list_source": "ISO 21090 NullFlavor"},
+    # ADSL holds every DM subject; SDTMIG 3.4 leaves DM.ARM null for screen failures (reason in ARMNRS), so
+    # ARM and TRT01P copied from it are null there. ADaMIG "Req" = the variable must be present.
+    ("ADSL", "ARM"): {"allow_empty": True},
+    ("ADSL", "TRT01P"): {"allow_empty": True},
 }
 
 ADAM_DATASETS: dict[str, dict] = {

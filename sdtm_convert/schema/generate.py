@@ -141,7 +141,7 @@ def property_schema(var: dict[str, Any], ct, order: int, dataset: str) -> dict[s
     if var["type"] == "Char":
         prop["type"] = "string"
         prop["maxLength"] = CHAR_MAX_LENGTH
-        if req:
+        if req and not var.get("allow_empty"):
             prop["minLength"] = 1
     else:
         prop["type"] = "number" if req else ["number", "null"]
