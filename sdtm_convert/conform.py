@@ -124,7 +124,7 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
 
 def _lineage(domain: str, src: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:
     seq_name = next((c for c in data.columns if c.endswith("SEQ") and c != "TSSEQ"), None)
-    return pd.DataFrame({
+    lin = pd.DataFrame({
         "dataset": domain,
         "record": np.arange(1, len(data) + 1),
         "USUBJID": data["USUBJID"].to_numpy() if "USUBJID" in data else "",
@@ -132,6 +132,25 @@ def _lineage(domain: str, src: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame
         "raw_file": src[SRC_FILE].to_numpy() if SRC_FILE in src else "",
         "raw_row": src[SRC_ROW].to_numpy() if SRC_ROW in src else np.nan,
     })
+    lin["derived_from_rows"] = _derived_from(domain, data, lin)
+    return lin
+
+
+def _derived_from(domain: str, data: pd.DataFrame, lin: pd.DataFrame) -> np.ndarray:
+    """For sponsor-derived records (--DRVFL = Y, e.g. PASI sub-scores and total): the raw rows of every
+    collected record of the same assessment (subject, visit, date), ';'-joined; else ""."""
+    flag, dtc = f"{domain}DRVFL", f"{domain}DTC"
+    out = np.full(len(data), "", dtype=object)
+    keys = [k for k in ("USUBJID", "VISITNUM", dtc) if k in data.columns]
+    if flag not in data.columns or not (data[flag] == "Y").any() or len(keys) < 2:
+        return out
+    derived = (data[flag] == "Y").to_numpy()
+    frame = data[keys].astype(str).assign(__row=lin["raw_row"].to_numpy())
+    rows = (frame[~derived].drop_duplicates().groupby(keys, sort=False)["__row"]
+            .agg(lambda r: ";".join(str(int(v)) for v in sorted(set(r)))))
+    joined = frame[derived].merge(rows.rename("__rows").reset_index(), on=keys, how="left")["__rows"]
+    out[derived] = joined.fillna("").to_numpy()
+    return out
 
 
 def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[str, str | None, str | None]:
@@ -154,6 +173,27 @@ def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[st
     if method:
         return DERIVED, None, method
     return NOT_AVAILABLE, None, None
+
+
+def max_utf8_bytes(values: pd.Series) -> int:
+    """Longest UTF-8 byte length of a text column (no per-value Python call: Arrow or character counts)."""
+    if len(values) == 0:
+        return 0
+    arr = values.array
+    if hasattr(arr, "__arrow_array__"):
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            longest = pc.max(pc.binary_length(pa.array(arr))).as_py()
+            return int(longest or 0)
+        except ImportError:  # pragma: no cover
+            pass
+    chars = values.str.len()
+    wide = ~values.str.isascii().fillna(True).astype(bool)  # only non-ASCII values have more bytes than characters
+    if wide.any():
+        chars = chars.where(~wide, values[wide].str.encode("utf-8").str.len())
+    return int(chars.max() or 0)
 
 
 def _numeric_type(values: pd.Series) -> tuple[str, int | None]:
@@ -189,7 +229,7 @@ def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str,
             length = 8
             data_type, sig = _numeric_type(data[name])
         else:
-            length = max(1, int(data[name].str.encode("utf-8").str.len().max() or 1)) if len(data) else 1
+            length = max(1, max_utf8_bytes(data[name])) if len(data) else 1
         codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
         variables.append(VariableMeta(
             name=name, label=vlabel[:40], type=typ, length=length,

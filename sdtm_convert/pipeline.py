@@ -352,3 +352,39 @@ def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None
     path = out / "reports" / "lineage-sdtm.csv"
     atomic_write_text(path, lin.to_csv(index=False, lineterminator="\n"))
     outputs["lineage"] = path.relative_to(out).as_posix()
+    if conv.adam is not None:
+        adam = adam_lineage(conv.adam.datasets)
+        path = out / "reports" / "lineage-adam.csv"
+        atomic_write_text(path, adam.to_csv(index=False, lineterminator="\n"))
+        outputs["lineage_adam"] = path.relative_to(out).as_posix()
+
+
+# where an ADaM record comes from when it carries no SRCDOM/SRCSEQ of its own
+ADAM_SOURCES = {"ADSL": ("DM", None), "ADAE": ("AE", "AESEQ")}
+
+
+def adam_lineage(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per ADaM record: dataset, record, USUBJID, PARAMCD, ASEQ → SDTM dataset, variable, --SEQ.
+
+    Records derived from other ADaM records (e.g. responder parameters, NRI imputations) have no SDTM
+    source of their own; their source columns are empty."""
+    parts = []
+    for name in sorted(datasets):
+        df = datasets[name]
+        n = len(df)
+        blank = pd.Series([""] * n, index=df.index)
+        dom, seqvar = ADAM_SOURCES.get(name, ("", None))
+        src_dom = df["SRCDOM"].astype(str) if "SRCDOM" in df else pd.Series([dom] * n, index=df.index)
+        src_var = df["SRCVAR"].astype(str) if "SRCVAR" in df else pd.Series([seqvar or "USUBJID"] * n, index=df.index)
+        seq = df["SRCSEQ"] if "SRCSEQ" in df else (df[seqvar] if seqvar and seqvar in df else pd.Series(float("nan"), index=df.index))
+        parts.append(pd.DataFrame({
+            "dataset": name,
+            "record": range(1, n + 1),
+            "USUBJID": df["USUBJID"].astype(str) if "USUBJID" in df else blank,
+            "PARAMCD": df["PARAMCD"].astype(str) if "PARAMCD" in df else blank,
+            "ASEQ": df["ASEQ"].map(lambda v: "" if pd.isna(v) else f"{v:g}") if "ASEQ" in df else blank,
+            "source_dataset": src_dom.to_numpy(),
+            "source_variable": src_var.where(src_dom != "", "").to_numpy(),
+            "source_seq": pd.Series(seq).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(),
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

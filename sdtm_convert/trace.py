@@ -16,6 +16,7 @@ import pandas as pd
 from sdtm_convert.errors import fatal
 
 LINEAGE = Path("reports") / "lineage-sdtm.csv"
+ADAM_LINEAGE = Path("reports") / "lineage-adam.csv"
 RUN_MANIFEST = Path("manifest.json")
 
 
@@ -28,6 +29,8 @@ class TracedRecord:
     raw_file: str
     raw_row: int | None
     raw_values: dict[str, str] = field(default_factory=dict)
+    derived_from_rows: list[int] = field(default_factory=list)  # a sponsor-derived record: all its raw rows
+    via: str = ""  # for an ADaM record: the SDTM record it comes from, e.g. "QS seq 29 (QSSTRESN)"
 
 
 def find_run_root(path: Path) -> Path:
@@ -57,10 +60,14 @@ def _raw_row(folder: Path | None, name: str, row: int | None) -> dict[str, str]:
 
 
 def trace(path: str | Path, usubjid: str, *, dataset: str | None = None, seq: float | None = None) -> list[TracedRecord]:
+    """Records of ``usubjid`` with their raw source. ``seq`` is --SEQ for SDTM, ASEQ (or the record
+    number) for ADaM; an ADaM record is followed to its SDTM record and on to the raw row."""
     path = Path(path)
     root = find_run_root(path)
-    if dataset is None and path.suffix.lower() == ".xpt":
+    if dataset is None and path.suffix.lower() in (".xpt", ".json", ".ndjson"):
         dataset = path.stem.upper()
+    if dataset and dataset.upper().startswith("AD"):
+        return _trace_adam(root, usubjid, dataset.upper(), seq)
     lin = pd.read_csv(root / LINEAGE, dtype=str, keep_default_na=False)
     hit = lin[lin["USUBJID"] == usubjid]
     if dataset:
@@ -70,17 +77,47 @@ def trace(path: str | Path, usubjid: str, *, dataset: str | None = None, seq: fl
     folder = _raw_folder(root)
     return [
         TracedRecord(r.dataset, int(r.record), r.USUBJID, r.seq, r.raw_file, int(r.raw_row) if r.raw_row else None,
-                     _raw_row(folder, r.raw_file, int(r.raw_row) if r.raw_row else None))
+                     _raw_row(folder, r.raw_file, int(r.raw_row) if r.raw_row else None),
+                     [int(x) for x in getattr(r, "derived_from_rows", "").split(";") if x])
         for r in hit.itertuples(index=False)
     ]
+
+
+def _trace_adam(root: Path, usubjid: str, dataset: str, seq: float | None) -> list[TracedRecord]:
+    if not (root / ADAM_LINEAGE).is_file():
+        raise fatal("trace-no-lineage", "no ADaM lineage file in this run", file=str(root))
+    lin = pd.read_csv(root / ADAM_LINEAGE, dtype=str, keep_default_na=False)
+    hit = lin[(lin["USUBJID"] == usubjid) & (lin["dataset"] == dataset)]
+    if seq is not None:
+        key = pd.to_numeric(hit["ASEQ"].where(hit["ASEQ"] != "", hit["record"]), errors="coerce")
+        hit = hit[key == float(seq)]
+    out = []
+    for r in hit.itertuples(index=False):
+        via = f"{r.source_dataset} {r.source_variable}" + (f" seq {r.source_seq}" if r.source_seq else "")
+        sdtm = trace(root, usubjid, dataset=r.source_dataset, seq=float(r.source_seq)) \
+            if r.source_dataset and r.source_seq else \
+            (trace(root, usubjid, dataset=r.source_dataset) if r.source_dataset else [])
+        first = sdtm[0] if sdtm else None
+        out.append(TracedRecord(r.dataset, int(r.record), usubjid, r.ASEQ, first.raw_file if first else "",
+                                first.raw_row if first else None, first.raw_values if first else {},
+                                first.derived_from_rows if first else [],
+                                via=(via + (f" ({r.PARAMCD})" if r.PARAMCD else "")) if r.source_dataset else
+                                f"derived from other {dataset} records ({r.PARAMCD})"))
+    return out
 
 
 def render(records: list[TracedRecord]) -> str:
     lines = []
     for r in records:
         seq = f" seq {r.seq}" if r.seq else ""
-        src = f"{r.raw_file} row {r.raw_row}" if r.raw_row is not None else (r.raw_file or "(derived, no raw row)")
-        lines.append(f"{r.dataset} record {r.record} ({r.usubjid}{seq}) ← {src}")
-        if r.raw_values:
+        if r.derived_from_rows:
+            src = f"derived from {r.raw_file} rows {', '.join(map(str, r.derived_from_rows))}"
+        elif r.raw_row is not None:
+            src = f"{r.raw_file} row {r.raw_row}"
+        else:
+            src = r.raw_file or "(derived, no raw row)"
+        via = f"{r.via} ← " if r.via else ""
+        lines.append(f"{r.dataset} record {r.record} ({r.usubjid}{seq}) ← {via}{src}")
+        if r.raw_values and not r.derived_from_rows:
             lines.append("    " + ", ".join(f"{k}={v}" for k, v in r.raw_values.items()))
     return "\n".join(lines) + ("\n" if lines else "")

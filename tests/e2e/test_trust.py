@@ -126,3 +126,27 @@ def test_excel_and_sas_raw_exports_read_like_csv(tmp_path):
     pyreadstat.write_xport(frame, str(tmp_path / "dm.xpt"), file_format_version=5)
     df, _ = read_table(tmp_path / "dm.xpt")
     assert df[["SUBJECT", "AGE"]].values.tolist() == frame.values.tolist()
+
+
+def test_trace_follows_an_adam_record_to_sdtm_and_to_every_raw_row(sample_run):
+    adpasi = sample_run.conversion.adam.datasets["ADPASI"]
+    rec = adpasi[(adpasi["PARAMCD"] == "PASI") & (adpasi["AVISIT"] == "Week 12")].iloc[0]
+    folder = sample_run.out / "m5" / "datasets" / "nct03745417" / "analysis" / "adam" / "datasets"
+    found = trace.trace(folder / "adpasi.xpt", rec["USUBJID"], seq=rec["ASEQ"])
+    assert len(found) == 1
+    t = found[0]
+    assert t.via.startswith(f"QS QSSTRESN seq {rec['SRCSEQ']:g}")
+    assert t.raw_file == "pasi.csv" and len(t.derived_from_rows) == 4  # a total comes from the 4 regions
+    raw = pd.read_csv(SAMPLE / "pasi.csv", dtype=str, keep_default_na=False)
+    rows = raw.iloc[[r - 1 for r in t.derived_from_rows]]
+    assert set(rows["REGION"]) == {"Head/Neck", "Upper Limbs", "Trunk", "Lower Limbs"}
+    assert set("NCT03745417-" + rows["SUBJECT"]) == {rec["USUBJID"]}
+
+
+def test_every_adam_record_has_lineage(sample_run):
+    lin = pd.read_csv(sample_run.out / "reports" / "lineage-adam.csv", dtype=str, keep_default_na=False)
+    adam = sample_run.conversion.adam.datasets
+    assert lin.groupby("dataset").size().to_dict() == {k: len(v) for k, v in adam.items()}
+    with_source = lin[lin["source_dataset"] != ""]
+    assert set(with_source["source_dataset"]) == {"DM", "AE", "QS"}
+    assert (lin.loc[lin["dataset"] == "ADAE", "source_seq"] != "").all()
