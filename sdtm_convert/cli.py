@@ -216,6 +216,10 @@ def build_parser() -> argparse.ArgumentParser:
     j2x.add_argument("--quiet", action="store_true")
     j2x.set_defaults(func=cmd_json2xpt)
 
+    from sdtm_convert.spec import excel
+
+    excel.add_arguments(sub)
+
     tra = sub.add_parser("trace", help="where did a record come from: SDTM record → raw file and row")
     tra.add_argument("path", help="a run's output folder, or one of its .xpt files (e.g. build/.../dm.xpt)")
     tra.add_argument("usubjid")

@@ -75,8 +75,51 @@ def _derived_method(domain: str, name: str) -> str | None:
     return None
 
 
-def standard_variables(domain: str) -> pd.DataFrame:
-    return sdtmig_domain_variables(domain)
+# SDTM timing variables of the general observation classes (SDTM v2.0 / SDTMIG 3.4 §2.7: any of them may be
+# added to a general-observation-class domain) with generic labels; "--" is the domain prefix.
+TIMING_VARIABLES: tuple[tuple[str, str, str], ...] = (
+    ("VISITNUM", "Visit Number", "Num"), ("VISIT", "Visit Name", "Char"),
+    ("VISITDY", "Planned Study Day of Visit", "Num"), ("TAETORD", "Planned Order of Element within Arm", "Num"),
+    ("EPOCH", "Epoch", "Char"), ("--DTC", "Date/Time of Collection", "Char"),
+    ("--STDTC", "Start Date/Time of Observation", "Char"), ("--ENDTC", "End Date/Time of Observation", "Char"),
+    ("--DY", "Study Day of Visit/Collection/Exam", "Num"), ("--STDY", "Study Day of Start of Observation", "Num"),
+    ("--ENDY", "Study Day of End of Observation", "Num"), ("--DUR", "Duration", "Char"),
+    ("--TPT", "Planned Time Point Name", "Char"), ("--TPTNUM", "Planned Time Point Number", "Num"),
+    ("--ELTM", "Planned Elapsed Time from Time Point Ref", "Char"), ("--TPTREF", "Time Point Reference", "Char"),
+    ("--RFTDTC", "Date/Time of Reference Time Point", "Char"), ("--STRF", "Start Relative to Reference Period", "Char"),
+    ("--ENRF", "End Relative to Reference Period", "Char"), ("--EVLINT", "Evaluation Interval", "Char"),
+    ("--STRTPT", "Start Relative to Reference Time Point", "Char"), ("--STTPT", "Start Reference Time Point", "Char"),
+    ("--ENRTPT", "End Relative to Reference Time Point", "Char"), ("--ENTPT", "End Reference Time Point", "Char"),
+)
+GENERAL_CLASSES = {"Interventions", "Events", "Findings", "Findings About"}
+
+
+def standard_variables(domain: str, present: list[str] | None = None) -> pd.DataFrame:
+    """SDTMIG variables of ``domain``, plus the SDTM timing variables in ``present`` that its IG table lacks
+    (general observation classes only), placed after the domain's timing variables that precede them."""
+    std = sdtmig_domain_variables(domain)
+    if not present or std.empty or std["class"].iloc[0] not in GENERAL_CLASSES:
+        return std
+    prefix = domain[:2]
+    names = [n.replace("--", prefix) for n, _, _ in TIMING_VARIABLES]
+    known = set(std["name"].str.replace("--", prefix, regex=False))
+    extra = [i for i, n in enumerate(names) if n in present and n not in known]
+    if not extra:
+        return std
+    order = dict(zip(std["name"].str.replace("--", prefix, regex=False), std["order"].astype(float)))
+    rows = []
+    for i in extra:
+        before = [order[n] for n in names[:i] if n in order]
+        after = [order[n] for n in names[i + 1:] if n in order]
+        position = max(before) + 0.01 * (i + 1) if before else (min(after) - 1 + 0.01 * (i + 1) if after
+                                                               else std["order"].max() + 0.01 * (i + 1))
+        name, label, typ = TIMING_VARIABLES[i]
+        rows.append({"dataset": domain, "order": position, "name": name.replace("--", prefix), "label": label,
+                     "type": typ, "core": "Perm", "codelist_codes": ["C99079"] if name == "EPOCH" else [],
+                     "codelists": [], "value_domain": "", "value_list": "", "role": "Timing",
+                     "class": std["class"].iloc[0]})
+        order[name.replace("--", prefix)] = position
+    return pd.concat([std, pd.DataFrame(rows)], ignore_index=True).sort_values("order", kind="stable").reset_index(drop=True)
 
 
 def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]] | None = None,
@@ -84,7 +127,7 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
     """Return ``(data, meta, lineage, issues)`` for one SDTM dataset (``SUPPxx`` uses SUPPQUAL)."""
     origins = origins or {}
     issues: list[Issue] = []
-    std = standard_variables(domain)
+    std = standard_variables(domain, [c for c in df.columns if not c.startswith("__")])
     std_names = list(std["name"].str.replace("--", domain[:2], regex=False))
     std = std.assign(name=std_names)
     present = [c for c in df.columns if not c.startswith("__")]

@@ -164,3 +164,19 @@ def test_every_record_has_lineage_to_a_raw_row(sample_run):
     assert sub["raw_file"].str.len().gt(0).all() and sub["raw_row"].notna().all()
     counts = sub.groupby("dataset").size().to_dict()
     assert counts == {d: len(sample_run.conversion.sdtm[d]) for d in subject_domains}
+
+
+def test_sdtm_timing_variables_may_be_added_to_a_general_class_domain():
+    """SDTMIG 3.4 §2.7: VISITNUM/VISIT are not in the DS table but may be added; they keep timing order."""
+    import pandas as pd
+
+    from sdtm_convert.conform import conform
+
+    df = pd.DataFrame({"STUDYID": ["S"], "DOMAIN": ["DS"], "USUBJID": ["S-1"], "DSSEQ": [1.0], "DSTERM": ["X"],
+                       "DSDECOD": ["COMPLETED"], "DSCAT": ["DISPOSITION EVENT"], "EPOCH": ["FOLLOW-UP"],
+                       "DSSTDTC": ["2022-01-01"], "VISITNUM": [7.0], "VISIT": ["WEEK 12"]})
+    data, meta, _, issues = conform("DS", df)
+    assert not [i for i in issues if i.code == "variable-nonstandard"]
+    cols = list(data.columns)
+    assert cols.index("VISITNUM") < cols.index("VISIT") < cols.index("EPOCH") < cols.index("DSSTDTC")
+    assert meta.variable("VISITNUM").label == "Visit Number" and meta.variable("VISITNUM").type == "Num"
