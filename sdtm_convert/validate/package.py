@@ -18,7 +18,7 @@ import pyreadstat
 
 from sdtm_convert.errors import fatal
 from sdtm_convert.validate.model import Dataset
-from sdtm_convert.validate.xpt_header import read_header
+from sdtm_convert.validate.xpt_header import read_header, truncation
 
 DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
 _NUMERIC_JSON = {"integer", "float", "double", "decimal"}
@@ -62,6 +62,11 @@ def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
     else:
         raise fatal("xpt-unreadable", f"{path.name}: text is not in encoding {tried[-1] or 'utf-8'} ({last})",
                     file=path.name) from None
+    widths = dict(meta.variable_storage_width or {})
+    if header["version"] == "5":
+        why = truncation(path, sum(widths.values()), len(df))
+        if why:
+            raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {why}", file=path.name)
     formats = {k: v for k, v in (meta.original_variable_types or {}).items() if v}
     return Dataset(
         name=(header["member"] or path.stem).upper(),

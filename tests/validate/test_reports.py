@@ -1,0 +1,64 @@
+"""JSON, Excel and HTML reports render the one ValidationReport; values are escaped."""
+
+from __future__ import annotations
+
+import json
+
+import openpyxl
+
+from sdtm_convert.validate import rules_catalog, validate_package, write_html, write_json, write_xlsx
+from sdtm_convert.validate.catalog import render_markdown
+from tests.validate.conftest import sdtm_base
+
+XSS = "<script>alert(1)</script>"
+
+
+def _report():
+    p = sdtm_base()
+    p["AE"].loc[0, "AESTDTC"] = XSS  # invalid ISO 8601: its value lands in the report
+    return validate_package(p)
+
+
+def test_json_report(tmp_path):
+    r = _report()
+    data = json.loads(write_json(r, tmp_path / "r.json").read_text())
+    assert data["run"]["standard"] == "sdtmig-3.4" and data["run"]["ct_version"]
+    assert {"read_s", "validate_s", "total_s"} <= set(data["run"]["timing"])
+    f = next(x for x in data["findings"] if x["rule"] == "SC-FMT-001")
+    assert f["p21_id"] == "SD0003" and f["fda_id"] == "FDAC038" and f["value"] == XSS
+    assert {"rule", "p21_id", "cdisc_id", "fda_id", "severity", "dataset", "variable", "record", "usubjid", "seq",
+            "value", "message"} <= set(f)
+    assert f["record"] == 1 and f["usubjid"] == "S-1" and f["seq"] == 1
+    assert any(s["rule"] == "SC-FMT-001" and s["dataset"] == "AE" and s["count"] == 1 for s in data["summary"])
+    assert data["counts"]["errors"] == r.errors
+
+
+def test_xlsx_report_has_the_p21_sheets(tmp_path):
+    wb = openpyxl.load_workbook(write_xlsx(_report(), tmp_path / "r.xlsx"))
+    assert wb.sheetnames == ["Dataset Summary", "Issue Summary", "Details", "Rules"]
+    details = list(wb["Details"].iter_rows(values_only=True))
+    assert details[0][:3] == ("Dataset", "Record", "USUBJID") and len(details) > 1
+
+
+def test_html_escapes_values_and_has_no_network(tmp_path):
+    html = write_html(_report(), tmp_path / "r.html").read_text()
+    assert XSS not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    assert "http://" not in html.replace("http-equiv", "") and "https://" not in html
+    assert html.index("Issue summary") < html.index("Details")
+
+
+def test_catalog_lists_every_rule_with_ids():
+    cat = rules_catalog()
+    ids = [r["id"] for r in cat]
+    assert len(ids) == len(set(ids)) and len(ids) > 100
+    by = {r["id"]: r for r in cat}
+    assert by["SC-PRES-002"]["p21_id"] == "SD0002" and by["SC-PRES-002"]["fda_id"] == "FDAC018"
+    assert by["AD-CONS-223"]["cdisc_id"] == "ADaM-223"
+    assert all(r["category"] and r["severity"] in ("error", "warning", "notice") and r["message"] for r in cat)
+
+
+def test_docs_rules_md_is_generated_from_the_code():
+    from pathlib import Path
+
+    doc = Path(__file__).parents[2] / "docs" / "rules.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), "regenerate: python -m sdtm_convert.validate.catalog docs/rules.md"
