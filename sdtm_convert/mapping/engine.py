@@ -19,6 +19,7 @@ from sdtm_convert.mapping.algorithms import ALGORITHMS, Env, row_issues
 from sdtm_convert.spec.model import DomainSpec
 from sdtm_convert.standards.ct import ControlledTerminology
 
+_TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)
 ACCOUNT_COLUMNS = ["file", "row", "domain", "status", "reason"]
 MAPPED = "mapped"
 REJECTED = "rejected"
@@ -45,6 +46,18 @@ def _account(frame: pd.DataFrame, domain: str, status: str, reason: str) -> pd.D
     )
 
 
+def as_text(s: pd.Series) -> pd.Series:
+    """``s.astype("string").fillna("").astype(str)`` without the round trip when ``s`` is already ``str`` with no missing."""
+    if s.dtype == _TEXT and not s.hasnans:
+        return s
+    return s.astype("string").fillna("").astype(str)
+
+
+def _pairs(files: pd.Series, rows: pd.Series) -> pd.MultiIndex:
+    """(source file, source row) keys, rows as integers, for vectorised membership tests."""
+    return pd.MultiIndex.from_arrays([files.to_numpy(dtype=object), rows.to_numpy().astype("int64")])
+
+
 def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], env: Env) -> tuple[pd.DataFrame, list[pd.DataFrame], list[Issue]]:
     accounts, issues = [], []
     for j in src.get("join", []):
@@ -59,8 +72,9 @@ def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], e
                                  f"more than one {j['raw']} record matches on {'+'.join(keys)}; first used",
                                  column=keys[0], env=env, variable="")
             merged = merged.drop_duplicates(subset=[SRC_FILE, SRC_ROW], keep="first")
-        matched_right = set(zip(merged["__join_file"].dropna(), merged["__join_row"].dropna().astype(int)))
-        is_used = pd.Series([(f, int(rw)) in matched_right for f, rw in zip(right[SRC_FILE], right[SRC_ROW])], index=right.index)
+        hit = merged["__join_file"].notna() & merged["__join_row"].notna()
+        matched_right = _pairs(merged.loc[hit, "__join_file"], merged.loc[hit, "__join_row"])
+        is_used = pd.Series(_pairs(right[SRC_FILE], right[SRC_ROW]).isin(matched_right), index=right.index)
         unmatched = right[~is_used]
         issues += row_issues(unmatched, pd.Series(True, index=unmatched.index), "join-unmatched", WARNING,
                              f"record has no matching {src['raw']} record on {'+'.join(keys)}; not used",
@@ -74,7 +88,7 @@ def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], e
         base = merged.drop(columns=["__merge", "__join_file", "__join_row"])
         for c in base.columns:
             if c not in PROVENANCE:
-                base[c] = base[c].astype("string").fillna("").astype(str)
+                base[c] = as_text(base[c])
     return base, accounts, issues
 
 
@@ -124,8 +138,8 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
     result = pd.DataFrame(out, index=frame.index)
     for c in PROVENANCE:
         result[c] = frame[c].to_numpy()
-    produced = set(zip(result[SRC_FILE], result[SRC_ROW]))
-    used = pd.Series([(f, r) in produced for f, r in zip(base[SRC_FILE], base[SRC_ROW])], index=base.index)
+    produced = _pairs(result[SRC_FILE], result[SRC_ROW])
+    used = pd.Series(_pairs(base[SRC_FILE], base[SRC_ROW]).isin(produced), index=base.index)
     accounts.append(_account(base[used], ds.domain, MAPPED, ""))
     accounts.append(_account(base[~used], ds.domain, REJECTED, "no values to map (all transposed cells empty)"))
     accounting = pd.concat(accounts, ignore_index=True) if accounts else pd.DataFrame(columns=ACCOUNT_COLUMNS)
@@ -139,7 +153,7 @@ def map_domain(ds: DomainSpec, raw: dict[str, RawDataset], ct: ControlledTermino
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     for c in frame.columns:
         if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
-            frame[c] = frame[c].astype("string").fillna("").astype(str) if c not in PROVENANCE else frame[c]
+            frame[c] = as_text(frame[c]) if c not in PROVENANCE else frame[c]
     origins: dict[str, dict[str, Any]] = {}
     for p in parts:
         for k, v in p.origins.items():
