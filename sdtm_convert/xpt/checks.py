@@ -58,7 +58,7 @@ def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
         return [_err("xpt-type-mismatch", msg, dataset=dataset, variable=v.name)]
     raw = char_text(s)
     text = raw.str.rstrip(" ")
-    non_ascii = text.str.contains(NON_ASCII, regex=True).to_numpy(dtype=bool)
+    non_ascii = _non_ascii(text)
     nbytes = text.str.len().to_numpy(copy=True)
     if non_ascii.any():  # only non-ASCII values have more bytes than characters
         nbytes[non_ascii] = text[non_ascii].str.encode(OUTPUT_ENCODING).str.len().to_numpy()
@@ -72,6 +72,13 @@ def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
             _err("xpt-trailing-blanks", msg, WARNING, dataset=dataset, variable=v.name, extra={"count": trailing})
         )
     return issues
+
+
+def _non_ascii(text: pd.Series) -> np.ndarray:
+    """``text.str.contains(NON_ASCII)`` (any character above 0x7F) without a regex: ``str.isascii``."""
+    if hasattr(text.str, "isascii"):
+        return ~text.str.isascii().to_numpy(dtype=bool)
+    return text.str.contains(NON_ASCII, regex=True).to_numpy(dtype=bool)  # pragma: no cover - pandas < 3
 
 
 def _not_text(s: pd.Series) -> bool:

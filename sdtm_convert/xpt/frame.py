@@ -18,7 +18,7 @@ def data_columns(df: pd.DataFrame) -> list[str]:
 def char_text(s: pd.Series) -> pd.Series:
     """Character cells as a string-dtype series (Arrow-backed with pandas 3: fast .str), missing → ""."""
     if isinstance(s.dtype, pd.StringDtype):
-        return s.fillna("")
+        return s.fillna("") if s.hasnans else s
     return s.astype(object).where(s.notna(), "").astype("str")
 
 
@@ -32,8 +32,11 @@ def num_values(s: pd.Series) -> np.ndarray:
 
 
 def prepare_frame(df: pd.DataFrame, meta: DatasetMeta) -> pd.DataFrame:
-    """Columns in meta order (provenance dropped); call only after :func:`check_frame` found no error."""
+    """Columns in meta order (provenance dropped); call only after :func:`check_frame` found no error.
+
+    Text stays in pandas' string dtype (Arrow-backed with pandas 3): the writer reads its buffers directly.
+    """
     out = {}
     for v in meta.variables:
-        out[v.name] = num_values(df[v.name]) if v.type == "Num" else char_values(df[v.name]).to_numpy(dtype=object)
+        out[v.name] = num_values(df[v.name]) if v.type == "Num" else char_values(df[v.name]).array
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)), columns=[v.name for v in meta.variables])

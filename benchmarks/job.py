@@ -1,0 +1,190 @@
+"""One measured job, meant to run in a fresh process: ``python -m benchmarks.job RAW OUT --json RESULT``.
+
+It runs :func:`sdtm_convert.pipeline.run_study` as the product runs it, with the functions of each stage
+wrapped by a timer (wall and CPU, exclusive: a nested stage's time is not counted twice). When the
+run does not validate its own output yet, the validator is called on the written package afterwards
+(stage ``validate``). Each stage also records the process's peak RSS when it ends, which shows where
+the peak comes from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import importlib
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.measure import Clock, cpu_seconds, load_average, peak_rss_mb, rss_mb
+
+SPEC = Path(__file__).resolve().parents[1] / "mappings" / "nct03745417"
+
+# (stage, module, attribute): the attribute is looked up where run_study finds it at call time
+STAGES = [
+    ("spec", "sdtm_convert.pipeline", "prepare_spec"),
+    ("read", "sdtm_convert.pipeline", "read_raw"),
+    ("map", "sdtm_convert.pipeline", "map_domain"),
+    ("map", "sdtm_convert.pipeline", "_reject_orphans"),
+    ("derive", "sdtm_convert.pipeline", "_run_derivations"),
+    ("derive", "sdtm_convert.trialdesign", "build_trial_design"),
+    ("conform", "sdtm_convert.conform", "conform"),
+    ("schema", "sdtm_convert.schema", "validate_frame"),
+    ("reconcile", "sdtm_convert.pipeline", "reconcile"),
+    ("write_xpt", "sdtm_convert.xpt", "write_xpt"),
+    ("write_json", "sdtm_convert.package.datasetjson", "write_dataset_json"),
+    ("define", "sdtm_convert.submission", "write_define"),
+    ("adam", "sdtm_convert.adam", "build_adam"),
+    ("adam", "sdtm_convert.adam", "render_summary"),
+    ("validate", "sdtm_convert.validate", "validate_package"),
+    ("validate", "sdtm_convert.validate.engine", "validate_package"),
+    ("report", "sdtm_convert.report", "write_reports"),
+    ("report", "sdtm_convert.pipeline", "_write_lineage"),
+    ("report", "sdtm_convert.pipeline", "_write_run_manifest"),
+]
+ORDER = [
+    "spec",
+    "read",
+    "map",
+    "derive",
+    "conform",
+    "schema",
+    "reconcile",
+    "adam",
+    "validate",
+    "write_xpt",
+    "write_json",
+    "define",
+    "report",
+    "other",
+]
+
+
+class StageTimer:
+    """Exclusive wall/CPU time per stage name; entering a nested stage pauses the enclosing one."""
+
+    def __init__(self) -> None:
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self.calls: dict[str, int] = {}
+        self.peak_after: dict[str, float] = {}
+        self.rss_after: dict[str, float] = {}
+        self._stack: list[tuple[str, float, float]] = []
+
+    def _charge(self, now_wall: float, now_cpu: float) -> None:
+        name, w0, c0 = self._stack[-1]
+        self.wall[name] = self.wall.get(name, 0.0) + now_wall - w0
+        self.cpu[name] = self.cpu.get(name, 0.0) + now_cpu - c0
+
+    def wrap(self, name: str, fn: Any) -> Any:
+        if getattr(fn, "__bench_stage__", None):
+            return fn
+
+        @functools.wraps(fn)
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            now_w, now_c = time.perf_counter(), cpu_seconds()
+            if self._stack:
+                self._charge(now_w, now_c)
+            self._stack.append((name, now_w, now_c))
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                now_w, now_c = time.perf_counter(), cpu_seconds()
+                self._charge(now_w, now_c)
+                self._stack.pop()
+                if self._stack:
+                    outer, _, _ = self._stack.pop()
+                    self._stack.append((outer, now_w, now_c))
+                self.calls[name] = self.calls.get(name, 0) + 1
+                self.peak_after[name] = max(self.peak_after.get(name, 0.0), peak_rss_mb())
+                self.rss_after[name] = max(self.rss_after.get(name, 0.0), rss_mb())
+
+        timed.__bench_stage__ = name  # type: ignore[attr-defined]
+        return timed
+
+    def install(self) -> list[str]:
+        """Wrap every stage function that exists; return the ``module.attr`` names not found."""
+        missing = []
+        for name, module, attr in STAGES:
+            try:
+                mod = importlib.import_module(module)
+                setattr(mod, attr, self.wrap(name, getattr(mod, attr)))
+            except (ImportError, AttributeError):
+                missing.append(f"{module}.{attr}")
+        return missing
+
+
+def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
+    import sdtm_convert.pipeline as pipeline  # imported before the clock: not part of the job
+
+    timer = StageTimer()
+    missing = timer.install()
+    total = Clock.start()
+    result = pipeline.run_study(raw, spec, out)
+    if "validate" not in timer.calls:  # not wired into run_study yet: validate the written package here
+        validate_written(result, timer)
+    wall, cpu = total.elapsed()
+    conv = result.conversion
+    frames = dict(conv.sdtm)
+    adam = getattr(conv.adam, "datasets", None) or {}
+    stages = {
+        k: {
+            "wall": round(timer.wall.get(k, 0.0), 3),
+            "cpu": round(timer.cpu.get(k, 0.0), 3),
+            "calls": timer.calls.get(k, 0),
+            "peak_rss_mb_after": round(timer.peak_after.get(k, 0.0), 1),
+        }
+        for k in ORDER
+        if k in timer.wall
+    }
+    stages["other"] = {
+        "wall": round(wall - sum(timer.wall.values()), 3),
+        "cpu": round(cpu - sum(timer.cpu.values()), 3),
+        "calls": 1,
+        "peak_rss_mb_after": round(peak_rss_mb(), 1),
+    }
+    return {
+        "raw": str(raw),
+        "wall": round(wall, 3),
+        "cpu": round(cpu, 3),
+        "peak_rss_mb": round(peak_rss_mb(), 1),
+        "stages": stages,
+        "pipeline_timings": {k: round(v, 3) for k, v in conv.timings.items()},
+        "records": {k: len(v) for k, v in sorted(frames.items())} | {k: len(v) for k, v in sorted(adam.items())},
+        "issues": len(conv.issues),
+        "errors": len(conv.errors),
+        "stage_hooks_missing": missing,
+        "validate_in_run_study": "validate" in timer.calls and not getattr(timer, "validated_here", False),
+        "load_average": load_average(),
+    }
+
+
+def validate_written(result: Any, timer: StageTimer) -> None:
+    """Validate the written SDTM and ADaM folders (XPT + define.xml) as a separate user would."""
+    import sdtm_convert.validate as validate
+
+    timer.validated_here = True  # type: ignore[attr-defined]
+    study = result.conversion.spec.study
+    from sdtm_convert.pipeline import adam_dir, sdtm_dir
+
+    for folder in (sdtm_dir(result.out, study.studyid), adam_dir(result.out, study.studyid)):
+        if folder.is_dir():
+            validate.validate_package(folder)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("raw", type=Path)
+    ap.add_argument("out", type=Path)
+    ap.add_argument("--spec", type=Path, default=SPEC)
+    ap.add_argument("--json", type=Path, required=True)
+    args = ap.parse_args(argv)
+    res = run(args.raw, args.out, args.spec)
+    args.json.write_text(json.dumps(res, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
