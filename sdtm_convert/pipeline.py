@@ -118,27 +118,6 @@ def _resolve_params(value: Any, domain: str) -> Any:
     return value
 
 
-# trial summary values counted from the data (study.yaml: {parmcd: ACTSUB, count: enrolled})
-SUBJECT_COUNTS = {
-    "enrolled": lambda dm: int((dm["ARMCD"].astype(str) != "").sum()),
-    "treated": lambda dm: int((dm["ACTARMCD"].astype(str) != "").sum()),
-    "screened": lambda dm: int(dm["USUBJID"].nunique()),
-}
-
-
-def _resolve_counts(study: Any, frames: dict[str, pd.DataFrame]) -> Any:
-    """Replace ``count:`` trial summary entries by the number of subjects counted in DM."""
-    import dataclasses
-
-    dm = frames.get("DM")
-    items = []
-    for item in study.trial_summary:
-        if "count" in item and dm is not None and item["count"] in SUBJECT_COUNTS:
-            item = {k: v for k, v in item.items() if k != "count"} | {"val": SUBJECT_COUNTS[item["count"]](dm)}
-        items.append(item)
-    return dataclasses.replace(study, trial_summary=tuple(items))
-
-
 def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], supp: dict[str, list[pd.DataFrame]],
                      progress: Progress) -> list[Issue]:
     issues: list[Issue] = []
@@ -187,7 +166,7 @@ def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | 
     frames = {code: m.frame for code, m in mapped.items()}
     supp: dict[str, list[pd.DataFrame]] = {}
     issues += _run_derivations(spec, ct, frames, supp, progress)
-    design, design_issues = build_trial_design(_resolve_counts(spec.study, frames), ct)
+    design, design_issues = build_trial_design(spec.study, ct, frames.get("DM"))
     issues += design_issues
     frames.update(design)
     for name, parts in supp.items():

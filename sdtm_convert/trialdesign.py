@@ -555,10 +555,39 @@ def build_ti(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
     return _frame("TI", records, study), issues
 
 
-def build_trial_design(study: StudyConfig, ct: ControlledTerminology) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
-    """TS, TA, TE, TV and TI frames (SDTMIG 3.4 variables + provenance columns) and the issues found."""
+# trial summary values counted from the data (study.yaml: {parmcd: ACTSUB, count: enrolled})
+SUBJECT_COUNTS = {
+    "enrolled": lambda dm: int((dm["ARMCD"].astype(str) != "").sum()),
+    "treated": lambda dm: int((dm["ACTARMCD"].astype(str) != "").sum()),
+    "screened": lambda dm: int(dm["USUBJID"].nunique()),
+}
+
+
+def resolve_counts(study: StudyConfig, dm: pd.DataFrame | None) -> tuple[StudyConfig, list[Issue]]:
+    """Replace ``count:`` trial summary entries by the number of subjects counted in DM."""
+    import dataclasses
+
+    items, issues = [], []
+    for idx, item in enumerate(study.trial_summary, start=1):
+        if "count" in item:
+            kind = item["count"]
+            if kind not in SUBJECT_COUNTS or dm is None:
+                why = f"unknown count {kind!r} (known: {', '.join(SUBJECT_COUNTS)})" if kind not in SUBJECT_COUNTS \
+                    else "a counted value needs the DM domain"
+                issues.append(_issue("ts-count-invalid", ERROR, f"{item.get('parmcd')}: {why}", study, idx, "TS", "TSVAL"))
+                item = {k: v for k, v in item.items() if k != "count"} | {"valnf": "NI"}
+            else:
+                item = {k: v for k, v in item.items() if k != "count"} | {"val": SUBJECT_COUNTS[kind](dm)}
+        items.append(item)
+    return dataclasses.replace(study, trial_summary=tuple(items)), issues
+
+
+def build_trial_design(study: StudyConfig, ct: ControlledTerminology,
+                       dm: pd.DataFrame | None = None) -> tuple[dict[str, pd.DataFrame], list[Issue]]:
+    """TS, TA, TE, TV and TI frames (SDTMIG 3.4 variables + provenance columns) and the issues found.
+    ``dm`` (the derived DM) resolves trial summary values counted from the data (``count: enrolled``)."""
     frames: dict[str, pd.DataFrame] = {}
-    issues: list[Issue] = []
+    study, issues = resolve_counts(study, dm)
     for name, build in (("TS", build_ts), ("TA", build_ta), ("TE", build_te), ("TV", build_tv), ("TI", build_ti)):
         frames[name], found = build(study, ct)
         issues.extend(found)

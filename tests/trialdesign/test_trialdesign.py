@@ -306,10 +306,12 @@ def test_shipped_study_yaml_builds_without_errors():
     config = yaml.safe_load(STUDY_YAML.read_text())
     assert "populations" not in config and "adam" not in config
     study = study_from_dict(config, str(STUDY_YAML))
-    frames, issues = build_trial_design(study, load_ct(study.ct_version))
+    dm = pd.DataFrame({"USUBJID": ["S-1", "S-2", "S-3"], "ARMCD": ["UCMSC", "UCMSC", ""], "ACTARMCD": ["UCMSC", "", ""]})
+    frames, issues = build_trial_design(study, load_ct(study.ct_version), dm)
     assert [i.one_line() for i in issues if i.severity == ERROR] == []
     ts = frames["TS"].set_index("TSPARMCD")
     assert ts.loc["SSTDTC", "TSVAL"] == "2021-08-31"
+    assert ts.loc["ACTSUB", "TSVAL"] == "2"  # counted from DM: subjects assigned to an arm
     assert ts.loc["TPHASE", "TSVALCD"] == "C15693"
     assert study.pasi.domain == "QS" and study.pasi.version == "PASI03"
     assert list(frames["TV"]["VISIT"]) == ["SCREENING", "WEEK 0", "WEEK 2", "WEEK 4", "WEEK 6", "WEEK 8", "WEEK 12"]
@@ -329,3 +331,9 @@ def test_codes_given_in_the_config_are_kept():
     indic = ts[ts["TSPARMCD"] == "INDIC"].iloc[0]
     assert (indic["TSVALCD"], indic["TSVCDREF"], indic["TSVCDVER"]) == ("9014002", "SNOMED", "2024-09")
     assert [(i.code, i.row, i.severity) for i in issues] == [("ct-term-not-found", 3, "warning")]
+
+
+def test_counted_trial_summary_value_without_dm_is_an_error():
+    study = study_from_dict(yaml.safe_load(STUDY_YAML.read_text()), str(STUDY_YAML))
+    frames, issues = build_trial_design(study, load_ct(study.ct_version))
+    assert [i.code for i in issues if i.severity == ERROR] == ["ts-count-invalid"]
