@@ -13,6 +13,8 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
+from sdtm_convert.mapping.describe import describe
+from sdtm_convert.valuelevel import findings_value_level
 from sdtm_convert.metadata import (
     ASSIGNED,
     COLLECTED,
@@ -26,6 +28,7 @@ from sdtm_convert.metadata import (
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
+_TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)
 # variables a derivation computes (origin Derived) and the method text used in define.xml
 DERIVED_SUFFIXES = {
     "SEQ": "Sequential number per subject in the order given by the mapping spec",
@@ -149,9 +152,9 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
                                     dataset=domain, variable=name))
             col = pd.Series(np.nan if typ == "Num" else "", index=df.index)
         if typ == "Num":
-            out[name] = pd.to_numeric(col, errors="coerce").astype("float64")
+            out[name] = col if col.dtype == np.float64 else pd.to_numeric(col, errors="coerce").astype("float64")
         else:
-            out[name] = col.astype("string").fillna("").astype(str)
+            out[name] = col if (col.dtype == _TEXT and not col.hasnans) else col.astype("string").fillna("").astype(str)
     if "DOMAIN" in out.columns and not domain.startswith("SUPP"):
         out["DOMAIN"] = domain
     seq = f"{domain}SEQ"
@@ -160,8 +163,9 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
     sort_keys = ["USUBJID", seq] if seq in out.columns and "USUBJID" in out.columns else [k for k in (keys or []) if k in out.columns]
     order = out.sort_values(sort_keys, kind="stable").index if sort_keys else out.index
     data = out.loc[order].reset_index(drop=True)
-    lineage = _lineage(domain, df.loc[order], data)
+    lineage = _lineage(domain, df.loc[order, [c for c in (SRC_FILE, SRC_ROW) if c in df.columns]], data)
     meta = _meta(domain, data, keep, origins, keys or [], label)
+    findings_value_level(domain, data, meta)
     return data, meta, lineage, issues
 
 
@@ -200,14 +204,7 @@ def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[st
     if domain in TRIAL_DESIGN:
         return PROTOCOL, None, None
     if spec_row is not None:
-        if "origin" in spec_row:
-            return spec_row["origin"], None, None
-        algo = spec_row["algorithm"]
-        if algo.startswith("hardcode"):
-            return ASSIGNED, "Sponsor", None
-        if algo in ("if_then_else", "lookup", "concat"):
-            return ASSIGNED, "Sponsor", None
-        return COLLECTED, "Investigator", None
+        return describe(spec_row)[:3]
     if name in ASSIGNED_NAMES:
         return ASSIGNED, "Sponsor", None
     if name == "QVAL":
@@ -274,12 +271,13 @@ def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str,
         else:
             length = max(1, max_utf8_bytes(data[name])) if len(data) else 1
         codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
+        comment = describe(spec_row)[3] if spec_row is not None else None
         variables.append(VariableMeta(
             name=name, label=vlabel[:40], type=typ, length=length,
             data_type=data_type if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
             significant_digits=sig,
             core=core, role=role or None, origin_type=otype, origin_source=osource, codelist=codelist,
-            method_id=method_id,
+            method_id=method_id, comment=comment,
             source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,
         ))
     return DatasetMeta(

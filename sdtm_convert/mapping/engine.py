@@ -129,7 +129,7 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
     origins: dict[str, dict[str, Any]] = {}
     for var in src["variables"]:
         target = resolve_name(var["target"], ds.domain)
-        var = {**var, "target": target}
+        var = {**var, "target": target, "__raw": src["raw"]}
         env.targets = out
         series, var_issues = ALGORITHMS[var["algorithm"]](frame, var, env)
         out[target] = series.reindex(frame.index)

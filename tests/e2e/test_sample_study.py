@@ -180,3 +180,19 @@ def test_sdtm_timing_variables_may_be_added_to_a_general_class_domain():
     cols = list(data.columns)
     assert cols.index("VISITNUM") < cols.index("VISIT") < cols.index("EPOCH") < cols.index("DSSTDTC")
     assert meta.variable("VISITNUM").label == "Visit Number" and meta.variable("VISITNUM").type == "Num"
+
+
+def test_define_metadata_comes_from_the_spec_and_the_data(sample_run):
+    """Methods from the spec's algorithms, comments from its rows, value-level metadata per PASI item."""
+    ae = sample_run.conversion.metadata["AE"]
+    methods = {m.id: m.description for m in ae.methods}
+    assert methods["MT.AE.AEENRTPT"] == "if AEONGO = 'Yes' then 'ONGOING'; otherwise null"
+    assert ae.variable("AESEV").origin_type == "Collected" and "mapped to controlled terminology AESEV" in ae.variable("AESEV").comment
+    qs = sample_run.conversion.metadata["QS"]
+    vl = {(v.variable, v.where.id): v for v in qs.value_level}
+    item, total = vl[("QSSTRESN", "WC.QS.PASI.PASI01")], vl[("QSSTRESN", "WC.QS.PASI.PASI29")]
+    assert (item.type, item.origin_type) == ("integer", "Collected")
+    assert (total.type, total.significant_digits, total.origin_type) == ("float", 1, "Derived")
+    assert total.where.conditions == [("QSCAT", "EQ", ["PASI"]), ("QSTESTCD", "EQ", ["PASI29"])]  # composite, whole
+    define = (sdtm_dir(sample_run.out, "NCT03745417") / "define.xml").read_text(encoding="utf-8")
+    assert 'WhereClauseOID="WC.QS.PASI.PASI29"' in define and "MT.QS.DERIVEDRESULT" in define
