@@ -14,7 +14,6 @@ import pandas as pd
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.describe import describe
-from sdtm_convert.valuelevel import findings_value_level
 from sdtm_convert.metadata import (
     ASSIGNED,
     COLLECTED,
@@ -26,6 +25,7 @@ from sdtm_convert.metadata import (
     VariableMeta,
 )
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
+from sdtm_convert.valuelevel import findings_value_level
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
 _TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)
