@@ -25,7 +25,7 @@ from sdtm_convert.metadata import (
     VariableMeta,
 )
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
-from sdtm_convert.valuelevel import findings_value_level
+from sdtm_convert.valuelevel import findings_value_level, numeric_type
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
 _TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)
@@ -236,17 +236,6 @@ def max_utf8_bytes(values: pd.Series) -> int:
     return int(chars.max() or 0)
 
 
-def _numeric_type(values: pd.Series) -> tuple[str, int | None]:
-    """Define-XML DataType of a numeric column and its significant digits (decimals actually used)."""
-    v = values.dropna().to_numpy(dtype="float64")
-    if v.size == 0 or np.all(v == np.floor(v)):
-        return "integer", None
-    for digits in range(1, 16):
-        if np.allclose(np.round(v, digits), v, rtol=0, atol=10.0 ** -(digits + 6)):
-            return "float", digits
-    return "float", 16
-
-
 def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],
           label: str | None) -> DatasetMeta:
     dsets = sdtmig_datasets()
@@ -267,7 +256,7 @@ def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str,
         data_type, sig = ("text", None)
         if typ == "Num":
             length = 8
-            data_type, sig = _numeric_type(data[name])
+            data_type, sig = numeric_type(data[name])
         else:
             length = max(1, max_utf8_bytes(data[name])) if len(data) else 1
         codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
