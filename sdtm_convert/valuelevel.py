@@ -28,7 +28,8 @@ def _oid_part(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.-]", "_", text) or "_"
 
 
-def _num_type(values: pd.Series) -> tuple[str, int | None]:
+def numeric_type(values: pd.Series) -> tuple[str, int | None]:
+    """Define-XML DataType of numeric values (integer or float) and the decimals actually used."""
     v = values.dropna().to_numpy(dtype="float64")
     if v.size == 0 or np.all(v == np.floor(v)):
         return "integer", None
@@ -56,7 +57,7 @@ def findings_value_level(domain: str, data: pd.DataFrame, meta: DatasetMeta) -> 
         for var in results:
             values = group[var]
             if var.endswith("STRESN"):
-                vtype, digits = _num_type(values)
+                vtype, digits = numeric_type(values)
                 length = 8
             else:
                 if derived and var.endswith("ORRES"):
