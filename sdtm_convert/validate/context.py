@@ -14,12 +14,17 @@ TRIAL_DESIGN = {"TA", "TE", "TV", "TI", "TS", "TD", "TM"}
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
 
 
+def _plain(df: pd.DataFrame) -> pd.DataFrame:
+    """Standards tables with object text columns (cheap to iterate and hash, unlike Arrow strings)."""
+    return df.astype({c: object for c in df.columns if df[c].dtype != object and not df[c].dtype.kind in "iuf"})
+
+
 class Context:
     def __init__(self, package: Package):
         self.package = package
         self.kind = package.kind
         self.define = package.define
-        self._meta: dict[str, pd.DataFrame] = {}
+        self._meta: dict = {}
 
     @cached_property
     def ct(self) -> ControlledTerminology | None:
@@ -50,7 +55,7 @@ class Context:
     @cached_property
     def std_classes(self) -> dict[str, str]:
         d = sdtmig_datasets()
-        return dict(zip(d["dataset"], d["class"]))
+        return dict(zip(d["dataset"].tolist(), d["class"].tolist()))
 
     def general(self) -> list[Dataset]:
         """Datasets of the general observation classes (Interventions, Events, Findings)."""
@@ -67,12 +72,27 @@ class Context:
     def frame(self, domain: str, columns: list[str] | None = None) -> pd.DataFrame | None:
         return self.package.domain_frame(domain, columns)
 
+    # -- terminology --------------------------------------------------------------------------
+    def cl_values(self, code: str) -> frozenset:
+        key = ("values", code)
+        if key not in self._meta:
+            self._meta[key] = frozenset(self.ct.codelist(code).terms["value"].tolist())
+        return self._meta[key]
+
+    def cl_codes(self, code: str) -> dict[str, str]:
+        """Submission value → NCI term code for one codelist."""
+        key = ("codes", code)
+        if key not in self._meta:
+            t = self.ct.codelist(code).terms
+            self._meta[key] = dict(zip(t["value"].tolist(), t["code"].tolist()))
+        return self._meta[key]
+
     # -- standards ----------------------------------------------------------------------------
     def sdtm_vars(self, ds: Dataset) -> pd.DataFrame:
         """SDTMIG variables of the dataset's domain (``--`` names instantiated); empty for custom domains."""
         dom = ds.domain
         if dom not in self._meta:
-            self._meta[dom] = sdtmig_domain_variables(dom)
+            self._meta[dom] = _plain(sdtmig_domain_variables(dom))
         return self._meta[dom]
 
     @cached_property
@@ -94,7 +114,7 @@ class Context:
 
     @cached_property
     def adam_vars(self) -> pd.DataFrame:
-        return adamig_variables()
+        return _plain(adamig_variables())
 
     def adam_structure(self, ds: Dataset) -> str:
         if ds.name == "ADSL":

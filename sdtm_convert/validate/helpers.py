@@ -40,21 +40,27 @@ def show(*parts):
     return at
 
 
-_UNIQ: dict[int, tuple] = {}
+_UNIQ: dict[tuple, tuple] = {}
 
 
 def distinct(s: pd.Series) -> pd.Series:
-    """Distinct values of a text column, remembered per underlying array while that array lives."""
+    """Distinct values of a text column, remembered per underlying memory while its array lives.
+
+    A frame column is a view into the frame's 2-D block and a new view object on each access, so the cache
+    key is the view's data address, shape and strides, validated by a weak reference to the owning block.
+    """
     arr = s.to_numpy()
-    hit = _UNIQ.get(id(arr))
-    if hit is not None and hit[0]() is arr:
+    base = arr.base if isinstance(arr.base, np.ndarray) else arr
+    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
+    hit = _UNIQ.get(key)
+    if hit is not None and hit[0]() is base:
         return hit[1]
     u = pd.Series(pd.unique(arr), dtype=object)
     try:
-        _UNIQ[id(arr)] = (weakref.ref(arr), u)
-    except TypeError:  # pragma: no cover - arrays that refuse weak references are simply not cached
+        _UNIQ[key] = (weakref.ref(base), u)
+    except TypeError:  # pragma: no cover - not weak-referenceable: simply not cached
         pass
-    if len(_UNIQ) > 4096:
+    if len(_UNIQ) > 8192:
         for k in [k for k, v in _UNIQ.items() if v[0]() is None]:
             del _UNIQ[k]
     return u

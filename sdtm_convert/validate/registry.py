@@ -116,7 +116,9 @@ def rule(
         row = p21_catalog().get(p21 or "", {})
         pub = row.get("Publisher ID", "")
         fda_id = fda or (pub if pub.startswith("FDA") else None)
-        cdisc_id = cdisc or (f"ADaM-{pub}" if row.get("kind") == "adam" and pub[:1].isdigit() else None)
+        from sdtm_convert.validate.equivalents import CDISC
+
+        cdisc_id = cdisc or CDISC.get(rule_id) or (f"ADaM-{pub}" if row.get("kind") == "adam" and pub[:1].isdigit() else None)
         sev = _severity(severity or row.get("Severity") or "error")
         msg = message or row.get("Message") or rule_id
         desc = description or row.get("Description") or (fn.__doc__ or "").strip().split("\n\n")[0]

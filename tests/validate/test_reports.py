@@ -62,3 +62,15 @@ def test_docs_rules_md_is_generated_from_the_code():
 
     doc = Path(__file__).parents[2] / "docs" / "rules.md"
     assert doc.read_text(encoding="utf-8") == render_markdown(), "regenerate: python -m sdtm_convert.validate.catalog docs/rules.md"
+
+
+def test_cdisc_equivalents_exist_in_the_core_catalogue():
+    from sdtm_convert.validate.registry import core_catalog
+
+    core = core_catalog()
+    for r in rules_catalog():
+        for part in (r["cdisc_id"] or "").split("; "):
+            if part.startswith("CORE-"):
+                assert part in core, (r["id"], part)
+            elif part.startswith(("CG", "FB")):
+                assert any(part in c["source_ids"].split(",") for c in core.values()), (r["id"], part)

@@ -159,4 +159,4 @@ def _ts_param_missing(parm: str):
 
 for _i, (_parm, _p21) in enumerate(TS_REQUIRED):
     rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21,
-         cdisc="CORE-000740")(_ts_param_missing(_parm))
+         cdisc="CG0287; CORE-000740")(_ts_param_missing(_parm))

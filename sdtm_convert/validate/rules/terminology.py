@@ -37,7 +37,7 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
             lists = [ctx.ct.codelist(c) for c in codes if c in ctx.ct]
             if not lists or any(cl.extensible for cl in lists) != extensible:
                 continue
-            allowed = set().union(*(cl.values for cl in lists))
+            allowed = set().union(*(ctx.cl_values(cl.code) for cl in lists))
             s = ds.frame[var]
             bad = present(s) & ~s.isin(allowed)
             if _RESULT.match(var):  # numeric results are not coded
@@ -67,9 +67,7 @@ def test_testcd_pair(ctx) -> Iterator[Hits]:
         cls = _codelists(ctx, ds)
         if cd not in ds.frame.columns or te not in ds.frame.columns or cd not in cls or te not in cls:
             continue
-        cl_cd, cl_te = ctx.ct.codelist(cls[cd][0]), ctx.ct.codelist(cls[te][0])
-        code_cd = dict(zip(cl_cd.terms["value"], cl_cd.terms["code"]))
-        code_te = dict(zip(cl_te.terms["value"], cl_te.terms["code"]))
+        code_cd, code_te = ctx.cl_codes(cls[cd][0]), ctx.cl_codes(cls[te][0])
         pairs = ds.frame[[cd, te]].drop_duplicates()
         a, b = pairs[cd].map(code_cd), pairs[te].map(code_te)
         bad_pairs = pairs[a.notna() & b.notna() & (a != b)]
