@@ -98,7 +98,40 @@ def _json_frame(columns: list[dict[str, Any]], rows: list[list[Any]], name: str)
     return ds
 
 
+def _meta_dict(md: Any) -> dict[str, Any]:
+    """Per-dataset metadata from a plain mapping or the project's ``metadata.DatasetMeta``."""
+    if md is None:
+        return {}
+    if hasattr(md, "variables"):
+        vs = list(md.variables)
+        return {"labels": {v.name: v.label for v in vs},
+                "lengths": {v.name: int(v.length) for v in vs if getattr(v, "type", "Char") == "Char" and v.length},
+                "formats": {v.name: v.display_format for v in vs if getattr(v, "display_format", None)},
+                "label": md.label}
+    return dict(md)
+
+
 def read_dataset_json(path: Path) -> Dataset:
+    """Dataset-JSON 1.1 (.json / .ndjson): the project's reader when present, else the small one below."""
+    try:
+        from sdtm_convert.package.datasetjson import read_dataset_json as shared
+    except ImportError:
+        shared = None
+    if shared is not None:
+        df, meta = shared(path)
+        md = _meta_dict(meta)
+        with open(path, encoding="utf-8") as fh:
+            declared = {c["name"] for c in (json.loads(fh.readline()) if path.suffix.lower() == ".ndjson"
+                                            else json.load(fh)).get("columns", []) if c.get("length") is not None}
+        ds = Dataset(name=str(meta.name).upper(), frame=_normalise(df), labels=md["labels"],
+                     lengths={k: v for k, v in md["lengths"].items() if k in declared}, formats=md["formats"],
+                     label=md["label"], file=path.name, file_size=path.stat().st_size, member_name=meta.name,
+                     source="ndjson" if path.suffix.lower() == ".ndjson" else "json", encoding="utf-8")
+        return ds
+    return _read_dataset_json_own(path)
+
+
+def _read_dataset_json_own(path: Path) -> Dataset:
     try:
         if path.suffix.lower() == ".ndjson":
             with open(path, encoding="utf-8") as fh:
@@ -147,7 +180,7 @@ def from_frames(frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mappi
     """Datasets from frames given directly; ``metadata[name]`` may hold labels/lengths/formats/label."""
     out = {}
     for name, df in frames.items():
-        md = dict((metadata or {}).get(name, {}))
+        md = _meta_dict((metadata or {}).get(name))
         cols = [c for c in df.columns if not str(c).startswith("__")]  # provenance columns are not data
         out[name.upper()] = Dataset(
             name=name.upper(), frame=_normalise(df[cols]),

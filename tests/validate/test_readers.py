@@ -183,3 +183,23 @@ def test_malformed_define(tmp_path):
     with pytest.raises(SdtmConvertError) as exc:
         read_define(tmp_path / "define.xml")
     assert exc.value.issue.code == "define-unreadable"
+
+
+def test_own_dataset_json_reader_matches(tmp_path):
+    from sdtm_convert.validate.package import _read_dataset_json_own
+
+    a, b = read_dataset_json(DATA / "dm.json"), _read_dataset_json_own(DATA / "dm.json")
+    assert list(a.frame.columns) == list(b.frame.columns) and len(a.frame) == len(b.frame)
+    assert a.frame["USUBJID"].tolist() == b.frame["USUBJID"].tolist()
+
+
+def test_frames_with_project_dataset_metadata():
+    from sdtm_convert.metadata import DatasetMeta, VariableMeta
+    from tests.validate.conftest import sdtm_base
+
+    p = sdtm_base()
+    ae = p["AE"]
+    vars_ = [VariableMeta(c, "L" * 41 if c == "AETERM" else c, "Num" if ae[c].dtype.kind == "f" else "Char", 8)
+             for c in ae.columns]
+    meta = {"AE": DatasetMeta("AE", "Adverse Events", "EVENTS", "x", [], vars_)}
+    assert "SC-TECH-003" in validate_package(p, metadata=meta).rule_ids()

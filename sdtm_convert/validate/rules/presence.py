@@ -13,8 +13,9 @@ from sdtm_convert.validate.registry import Hits, rule
 ADDED_AFTER = {
     "sdtmig-3.2": {"ARMNRS", "ACTARMUD", "--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP",
                    "--COLSRT", "--LLOQ", "--ULOQ", "--ORREF", "--STREFC", "--STREFN", "--TMRKR", "--NSPCES",
-                   "--PTFL", "--PDUR", "--STRTPT", "--ENRTPT"},
-    "sdtmig-3.3": {"--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP", "--COLSRT"},
+                   "--PTFL", "--PDUR", "SVPRESP", "SVOCCUR", "SVCNTMOD", "SVEPCHGI", "SVREASOC"},
+    "sdtmig-3.3": {"--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP", "--COLSRT",
+                   "SVPRESP", "SVOCCUR", "SVCNTMOD", "SVEPCHGI", "SVREASOC"},
 }
 
 
