@@ -21,24 +21,39 @@ def _md(text: str) -> str:
 def render_markdown() -> str:
     rows = rules_catalog()
     by_cat = Counter(r["category"] for r in rows)
-    out = ["# Validation rules", "",
-           "Generated from the code by `python -m sdtm_convert.validate.catalog docs/rules.md`; do not edit by hand.",
-           "",
-           "Each rule is one registered function in `sdtm_convert/validate/rules/`. *P21* is the equivalent Pinnacle 21 "
-           "Community 2.2.0 rule (its message, description and FDA \"Publisher ID\" are read from the P21 catalogue "
-           "shipped in `sdtm_convert/validate/data/`); *FDA* is the FDA validator rule id; *CDISC* is the CDISC "
-           "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.2-3.4), "
-           "`adam` (ADaMIG 1.3).", "",
-           f"{len(rows)} rules: " + ", ".join(f"{c} {by_cat[c]}" for c in CATEGORIES if by_cat[c]) + ".", ""]
+    out = [
+        "# Validation rules",
+        "",
+        "Generated from the code by `python -m sdtm_convert.validate.catalog docs/rules.md`; do not edit by hand.",
+        "",
+        "Each rule is one registered function in `sdtm_convert/validate/rules/`. *P21* is the equivalent Pinnacle 21 "
+        'Community 2.2.0 rule (its message, description and FDA "Publisher ID" are read from the P21 catalogue '
+        "shipped in `sdtm_convert/validate/data/`); *FDA* is the FDA validator rule id; *CDISC* is the CDISC "
+        "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.2-3.4), "
+        "`adam` (ADaMIG 1.3).",
+        "",
+        f"{len(rows)} rules: " + ", ".join(f"{c} {by_cat[c]}" for c in CATEGORIES if by_cat[c]) + ".",
+        "",
+    ]
     for cat in CATEGORIES:
         sel = [r for r in rows if r["category"] == cat]
         if not sel:
             continue
-        out += [f"## {cat.capitalize()}", "", "| Rule | Severity | Standards | P21 | FDA | CDISC | Message | Description |",
-                "|---|---|---|---|---|---|---|---|"]
+        out += [
+            f"## {cat.capitalize()}",
+            "",
+            "| Rule | Severity | Standards | P21 | FDA | CDISC | Message | Description |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
         for r in sel:
-            out.append("| " + " | ".join(_md(r[k]) for k in ("id", "severity", "standards", "p21_id", "fda_id",
-                                                               "cdisc_id", "message", "description")) + " |")
+            out.append(
+                "| "
+                + " | ".join(
+                    _md(r[k])
+                    for k in ("id", "severity", "standards", "p21_id", "fda_id", "cdisc_id", "message", "description")
+                )
+                + " |"
+            )
         out.append("")
     return "\n".join(out)
 

@@ -15,8 +15,12 @@ from sdtm_convert.validate.engine import STANDARDS
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="folder of XPT and/or Dataset-JSON files (or one file)")
     parser.add_argument("--define", help="define.xml (default: define.xml in PATH)")
-    parser.add_argument("--standard", choices=STANDARDS, help="default: from define.xml, else guessed from the datasets")
-    parser.add_argument("--ct", help="CDISC CT version, e.g. 2025-03-25 (default: from define.xml, else the newest shipped)")
+    parser.add_argument(
+        "--standard", choices=STANDARDS, help="default: from define.xml, else guessed from the datasets"
+    )
+    parser.add_argument(
+        "--ct", help="CDISC CT version, e.g. 2025-03-25 (default: from define.xml, else the newest shipped)"
+    )
     parser.add_argument("--encoding", help="text encoding of XPT files (default: UTF-8, falling back to cp1252)")
     parser.add_argument("--report-json", metavar="FILE")
     parser.add_argument("--report-xlsx", metavar="FILE")
@@ -24,9 +28,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _summary_lines(report) -> list[str]:
-    lines = [f"{report.standard}, CT {report.ct_version}, define: {report.define or '(none)'}",
-             f"{len(report.datasets)} datasets, {sum(d['records'] for d in report.datasets)} records, "
-             f"{report.timing.get('total_s')} s"]
+    lines = [
+        f"{report.standard}, CT {report.ct_version}, define: {report.define or '(none)'}",
+        f"{len(report.datasets)} datasets, {sum(d['records'] for d in report.datasets)} records, "
+        f"{report.timing.get('total_s')} s",
+    ]
     for n in report.notes:
         lines.append(f"note: {n}")
     top = report.rule_summary().head(15)
@@ -41,8 +47,9 @@ def run(args: argparse.Namespace) -> int:
     from sdtm_convert.validate.engine import validate_package
 
     try:
-        report = validate_package(args.path, define=args.define, standard=args.standard, ct=args.ct,
-                                  encoding=args.encoding)
+        report = validate_package(
+            args.path, define=args.define, standard=args.standard, ct=args.ct, encoding=args.encoding
+        )
     except SdtmConvertError as exc:
         print(exc.issue.one_line(), file=sys.stderr)
         return 2

@@ -16,7 +16,7 @@ GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
     """Standards tables with object text columns (cheap to iterate and hash, unlike Arrow strings)."""
-    return df.astype({c: object for c in df.columns if df[c].dtype != object and not df[c].dtype.kind in "iuf"})
+    return df.astype({c: object for c in df.columns if df[c].dtype != object and df[c].dtype.kind not in "iuf"})
 
 
 class Context:
@@ -48,8 +48,12 @@ class Context:
         if self.define is not None:
             d = self.define.datasets.get(ds.name)
             if d is not None and d.klass:
-                return {"FINDINGS": "Findings", "EVENTS": "Events", "INTERVENTIONS": "Interventions",
-                        "FINDINGS ABOUT": "Findings About"}.get(d.klass.upper(), d.klass.title())
+                return {
+                    "FINDINGS": "Findings",
+                    "EVENTS": "Events",
+                    "INTERVENTIONS": "Interventions",
+                    "FINDINGS ABOUT": "Findings About",
+                }.get(d.klass.upper(), d.klass.title())
         return ""
 
     @cached_property
@@ -63,8 +67,11 @@ class Context:
 
     def subject_level(self) -> list[Dataset]:
         """Datasets with subject records: general classes plus DM/SE/SV/CO and SUPP--/RELREC excluded."""
-        return [d for d in self.datasets() if "USUBJID" in d.frame.columns and not d.domain.startswith("SUPP")
-                and d.domain != "RELREC"]
+        return [
+            d
+            for d in self.datasets()
+            if "USUBJID" in d.frame.columns and not d.domain.startswith("SUPP") and d.domain != "RELREC"
+        ]
 
     def supp(self) -> list[Dataset]:
         return [d for d in self.datasets() if d.domain.startswith("SUPP")]
@@ -105,7 +112,7 @@ class Context:
         for klass, g in v[v["class"].isin(GENERAL)].groupby("class"):
             stems = set()
             for ds_name, name in zip(g["dataset"], g["name"]):
-                stems.add("--" + name[len(ds_name):] if name.startswith(ds_name) else name)
+                stems.add("--" + name[len(ds_name) :] if name.startswith(ds_name) else name)
             out[str(klass)] = stems
         common = set().union(*out.values()) if out else set()
         for k in out:  # identifiers and timing variables are shared by all general classes

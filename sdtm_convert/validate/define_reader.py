@@ -61,8 +61,14 @@ class Define:
 
 
 def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-                           dtd_validation=False, remove_comments=True)
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        load_dtd=False,
+        huge_tree=False,
+        dtd_validation=False,
+        remove_comments=True,
+    )
 
 
 def _local(el: etree._Element) -> str:
@@ -90,8 +96,11 @@ def read_define(path: str | Path) -> Define:
     except OSError as exc:
         raise fatal("define-unreadable", f"{path.name} cannot be read: {exc}", file=path.name) from None
     if _ENTITY.search(raw[:65536]):
-        raise fatal("define-unsafe", f"{path.name} declares a DTD/entities; refused (entity expansion is not allowed)",
-                    file=path.name)
+        raise fatal(
+            "define-unsafe",
+            f"{path.name} declares a DTD/entities; refused (entity expansion is not allowed)",
+            file=path.name,
+        )
     try:
         root = etree.fromstring(raw, _parser())
     except etree.XMLSyntaxError as exc:
@@ -154,9 +163,15 @@ def _dataset(g: etree._Element, items: dict[str, etree._Element]) -> DefDataset:
         cl = next((c.get("CodeListOID") for c in it if isinstance(c.tag, str) and _local(c) == "CodeListRef"), None)
         length = it.get("Length")
         order = ref.get("OrderNumber")
-        var = DefVariable(it.get("Name", ""), _text(it), it.get("DataType", ""),
-                          int(length) if length and length.isdigit() else None, cl,
-                          ref.get("Mandatory") == "Yes", int(order) if order and order.isdigit() else None,
-                          _attr(it, "DisplayFormat") or None)
+        var = DefVariable(
+            it.get("Name", ""),
+            _text(it),
+            it.get("DataType", ""),
+            int(length) if length and length.isdigit() else None,
+            cl,
+            ref.get("Mandatory") == "Yes",
+            int(order) if order and order.isdigit() else None,
+            _attr(it, "DisplayFormat") or None,
+        )
         ds.variables[var.name] = var
     return ds

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import time
-from datetime import datetime, timezone
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,9 @@ def _guess_standard(datasets: Mapping[str, Dataset]) -> str:
     return "sdtmig-3.4"
 
 
-def _resolve(datasets: dict[str, Dataset], define: Define | None, standard: str | None, ct: str | None,
-             path: str | None) -> Package:
+def _resolve(
+    datasets: dict[str, Dataset], define: Define | None, standard: str | None, ct: str | None, path: str | None
+) -> Package:
     notes = []
     std = (standard or _standard_from_define(define) or _guess_standard(datasets)).lower()
     if std not in STANDARDS:
@@ -77,9 +79,17 @@ def _seq_col(ds: Dataset) -> str | None:
 
 def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
     ds = pkg.datasets.get(h.dataset or "")
-    base = {"rule": rule.id, "p21_id": rule.p21_id, "cdisc_id": rule.cdisc_id, "fda_id": rule.fda_id,
-            "severity": rule.severity, "category": rule.category, "dataset": h.dataset, "variable": h.variable,
-            "message": h.message or rule.message}
+    base = {
+        "rule": rule.id,
+        "p21_id": rule.p21_id,
+        "cdisc_id": rule.cdisc_id,
+        "fda_id": rule.fda_id,
+        "severity": rule.severity,
+        "category": rule.category,
+        "dataset": h.dataset,
+        "variable": h.variable,
+        "message": h.message or rule.message,
+    }
     if h.rows is None or ds is None:
         row = dict(base, record=None, usubjid=None, seq=None, value=None if h.values is None else str(h.values))
         return pd.DataFrame([row], columns=FINDING_COLUMNS)
@@ -127,10 +137,13 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
     return chunks, notes
 
 
-def run_rules(pkg: Package) -> tuple[pd.DataFrame, list[Rule], list[str]]:
+def run_rules(pkg: Package, only: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
     # One process: measured on the 2-core machine, forking the rules over two workers gained nothing
     # (result pickling, copy-on-write faults, and the cores are shared) -- see benchmarks/validate_pilot.py.
     rules = applicable(pkg.kind)
+    if only is not None:
+        wanted = tuple(only)
+        rules = [r for r in rules if r.id.startswith(wanted) or (r.p21_id or "") in wanted]
     chunks, notes = _run_subset(pkg, rules)
     order = {r.id: i for i, r in enumerate(rules)}
     chunks = sorted((c for c in chunks if len(c)), key=lambda c: order[c["rule"].iloc[0]])  # deterministic order
@@ -147,15 +160,17 @@ def validate_package(
     standard: str | None = None,
     ct: str | None = None,
     encoding: str | None = None,
-    metadata: Mapping[str, Mapping[str, Any]] | None = None,
+    metadata: Mapping[str, Any] | None = None,
+    rules: Iterable[str] | None = None,
 ) -> ValidationReport:
     """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
 
-    ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``.
+    ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
+    project's ``metadata.DatasetMeta``. ``rules`` restricts the run to rule ids / id prefixes / P21 ids.
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
     """
     t0 = time.perf_counter()
-    started = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    started = datetime.now(UTC).isoformat(timespec="seconds")
     path = None
     if isinstance(path_or_frames, (str, Path)):
         path = str(path_or_frames)
@@ -166,15 +181,32 @@ def validate_package(
     d = define if isinstance(define, Define) or define is None else read_define(define)
     t1 = time.perf_counter()
     pkg = _resolve(datasets, d, standard, ct, path)
-    findings, rules, notes = run_rules(pkg)
+    findings, ran, notes = run_rules(pkg, rules)
     t2 = time.perf_counter()
     ctx = Context(pkg)
-    ds_rows = [{"dataset": n, "file": x.file, "domain": x.domain, "class": ctx.klass(x) if pkg.kind == "sdtm" else
-                ctx.adam_structure(x), "label": x.label, "records": len(x.frame), "variables": x.frame.shape[1],
-                "encoding": x.encoding} for n, x in sorted(datasets.items())]
+    ds_rows = [
+        {
+            "dataset": n,
+            "file": x.file,
+            "domain": x.domain,
+            "class": ctx.klass(x) if pkg.kind == "sdtm" else ctx.adam_structure(x),
+            "label": x.label,
+            "records": len(x.frame),
+            "variables": x.frame.shape[1],
+            "encoding": x.encoding,
+        }
+        for n, x in sorted(datasets.items())
+    ]
     return ValidationReport(
-        standard=pkg.standard, ct_version=pkg.ct_version, define=d.path if d else None, tool_version=_tool_version(),
-        path=path, findings=findings, datasets=ds_rows, rules=[r.catalog_row() for r in rules],
+        standard=pkg.standard,
+        ct_version=pkg.ct_version,
+        define=d.path if d else None,
+        tool_version=_tool_version(),
+        path=path,
+        findings=findings,
+        datasets=ds_rows,
+        rules=[r.catalog_row() for r in ran],
         timing={"read_s": round(t1 - t0, 3), "validate_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3)},
-        notes=pkg.notes + notes, started=started,
+        notes=pkg.notes + notes,
+        started=started,
     )

@@ -31,12 +31,14 @@ def obj(s: pd.Series) -> pd.Series:
 
 def show(*parts):
     """Lazy value text for findings: joined only for the rows that break a rule."""
+
     def at(pos):
         out = None
         for p in parts:
             piece = p if isinstance(p, str) else text(p.iloc[pos]).to_numpy(dtype=object)
             out = piece if out is None else out + piece
         return out
+
     return at
 
 
@@ -91,7 +93,9 @@ def text(s: pd.Series) -> pd.Series:
 
 
 def num_text(s: pd.Series) -> pd.Series:
-    out = s.map(lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v))))
+    out = s.map(
+        lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v)))
+    )
     return out.astype(object)
 
 
@@ -125,8 +129,9 @@ def _duration_invalid(s: pd.Series) -> pd.Series:
 def iso_date(s: pd.Series) -> pd.Series:
     """Date part of an ISO 8601 value complete to the day, as datetime64 (NaT otherwise)."""
     t = obj(s).str.slice(0, 10)
-    return pd.to_datetime(t.where(t.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)),
-                          format="%Y-%m-%d", errors="coerce")
+    return pd.to_datetime(
+        t.where(t.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)), format="%Y-%m-%d", errors="coerce"
+    )
 
 
 def iso_days(s: pd.Series) -> pd.Series:
@@ -140,8 +145,9 @@ def iso_days(s: pd.Series) -> pd.Series:
 
 def iso_sortkey(s: pd.Series) -> pd.Series:
     """Comparable text for ISO datetimes (only meaningful for values without placeholders)."""
-    return obj(s).str.replace(r"(T\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)(?:Z|[+-]\d{2}(?::?\d{2})?)$", r"\1",
-                              regex=True)
+    return obj(s).str.replace(
+        r"(T\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)(?:Z|[+-]\d{2}(?::?\d{2})?)$", r"\1", regex=True
+    )
 
 
 def is_number(s: pd.Series) -> pd.Series:
@@ -153,8 +159,12 @@ def to_number(s: pd.Series) -> pd.Series:
         return s.astype("float64")
     s = obj(s)
     u = pd.Series(s.unique(), dtype=object)
-    vals = pd.Series(pd.to_numeric(u.where(u.str.fullmatch(_NUMBER).fillna(False).astype(bool)).str.strip(),
-                                   errors="coerce").to_numpy(dtype="float64"), index=u.to_numpy())
+    vals = pd.Series(
+        pd.to_numeric(
+            u.where(u.str.fullmatch(_NUMBER).fillna(False).astype(bool)).str.strip(), errors="coerce"
+        ).to_numpy(dtype="float64"),
+        index=u.to_numpy(),
+    )
     return s.map(vals).astype("float64")
 
 

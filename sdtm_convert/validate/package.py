@@ -9,8 +9,9 @@ that cannot be read raises :class:`SdtmConvertError` naming the file.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -60,8 +61,9 @@ def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
                 continue
             raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {exc}", file=path.name) from None
     else:
-        raise fatal("xpt-unreadable", f"{path.name}: text is not in encoding {tried[-1] or 'utf-8'} ({last})",
-                    file=path.name) from None
+        raise fatal(
+            "xpt-unreadable", f"{path.name}: text is not in encoding {tried[-1] or 'utf-8'} ({last})", file=path.name
+        ) from None
     widths = dict(meta.variable_storage_width or {})
     if header["version"] == "5":
         why = truncation(path, sum(widths.values()), len(df))
@@ -104,10 +106,12 @@ def _meta_dict(md: Any) -> dict[str, Any]:
         return {}
     if hasattr(md, "variables"):
         vs = list(md.variables)
-        return {"labels": {v.name: v.label for v in vs},
-                "lengths": {v.name: int(v.length) for v in vs if getattr(v, "type", "Char") == "Char" and v.length},
-                "formats": {v.name: v.display_format for v in vs if getattr(v, "display_format", None)},
-                "label": md.label}
+        return {
+            "labels": {v.name: v.label for v in vs},
+            "lengths": {v.name: int(v.length) for v in vs if getattr(v, "type", "Char") == "Char" and v.length},
+            "formats": {v.name: v.display_format for v in vs if getattr(v, "display_format", None)},
+            "label": md.label,
+        }
     return dict(md)
 
 
@@ -121,12 +125,26 @@ def read_dataset_json(path: Path) -> Dataset:
         df, meta = shared(path)
         md = _meta_dict(meta)
         with open(path, encoding="utf-8") as fh:
-            declared = {c["name"] for c in (json.loads(fh.readline()) if path.suffix.lower() == ".ndjson"
-                                            else json.load(fh)).get("columns", []) if c.get("length") is not None}
-        ds = Dataset(name=str(meta.name).upper(), frame=_normalise(df), labels=md["labels"],
-                     lengths={k: v for k, v in md["lengths"].items() if k in declared}, formats=md["formats"],
-                     label=md["label"], file=path.name, file_size=path.stat().st_size, member_name=meta.name,
-                     source="ndjson" if path.suffix.lower() == ".ndjson" else "json", encoding="utf-8")
+            declared = {
+                c["name"]
+                for c in (json.loads(fh.readline()) if path.suffix.lower() == ".ndjson" else json.load(fh)).get(
+                    "columns", []
+                )
+                if c.get("length") is not None
+            }
+        ds = Dataset(
+            name=str(meta.name).upper(),
+            frame=_normalise(df),
+            labels=md["labels"],
+            lengths={k: v for k, v in md["lengths"].items() if k in declared},
+            formats=md["formats"],
+            label=md["label"],
+            file=path.name,
+            file_size=path.stat().st_size,
+            member_name=meta.name,
+            source="ndjson" if path.suffix.lower() == ".ndjson" else "json",
+            encoding="utf-8",
+        )
         return ds
     return _read_dataset_json_own(path)
 
@@ -176,15 +194,21 @@ def read_folder(path: Path, encoding: str | None = None) -> tuple[dict[str, Data
     return out, define
 
 
-def from_frames(frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mapping[str, Any]] | None = None) -> dict[str, Dataset]:
+def from_frames(
+    frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mapping[str, Any]] | None = None
+) -> dict[str, Dataset]:
     """Datasets from frames given directly; ``metadata[name]`` may hold labels/lengths/formats/label."""
     out = {}
     for name, df in frames.items():
         md = _meta_dict((metadata or {}).get(name))
         cols = [c for c in df.columns if not str(c).startswith("__")]  # provenance columns are not data
         out[name.upper()] = Dataset(
-            name=name.upper(), frame=_normalise(df[cols]),
-            labels=dict(md.get("labels", {})), lengths=dict(md.get("lengths", {})),
-            formats=dict(md.get("formats", {})), label=md.get("label"), source="frame",
+            name=name.upper(),
+            frame=_normalise(df[cols]),
+            labels=dict(md.get("labels", {})),
+            lengths=dict(md.get("lengths", {})),
+            formats=dict(md.get("formats", {})),
+            label=md.get("label"),
+            source="frame",
         )
     return out

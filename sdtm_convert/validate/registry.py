@@ -15,10 +15,11 @@ conformance checks, which P21's ADaM catalogue lists as its "Publisher ID").
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -72,7 +73,10 @@ _DATA = resources.files("sdtm_convert.validate") / "data"
 def p21_catalog() -> dict[str, dict[str, str]]:
     """P21 id → row of the P21 catalogue (SDTM first, ADaM adds its own ids)."""
     out: dict[str, dict[str, str]] = {}
-    for name, kind in (("p21-community-2.2.0-sdtm-3.2-rules.csv", "sdtm"), ("p21-community-2.2.0-adam-1.0-rules.csv", "adam")):
+    for name, kind in (
+        ("p21-community-2.2.0-sdtm-3.2-rules.csv", "sdtm"),
+        ("p21-community-2.2.0-adam-1.0-rules.csv", "adam"),
+    ):
         with (_DATA / name).open("r", encoding="utf-8") as fh:
             for row in csv.DictReader(fh):
                 row = {k: (v or "").strip() for k, v in row.items()}
@@ -118,7 +122,9 @@ def rule(
         fda_id = fda or (pub if pub.startswith("FDA") else None)
         from sdtm_convert.validate.equivalents import CDISC
 
-        cdisc_id = cdisc or CDISC.get(rule_id) or (f"ADaM-{pub}" if row.get("kind") == "adam" and pub[:1].isdigit() else None)
+        cdisc_id = (
+            cdisc or CDISC.get(rule_id) or (f"ADaM-{pub}" if row.get("kind") == "adam" and pub[:1].isdigit() else None)
+        )
         sev = _severity(severity or row.get("Severity") or "error")
         msg = message or row.get("Message") or rule_id
         desc = description or row.get("Description") or (fn.__doc__ or "").strip().split("\n\n")[0]

@@ -9,8 +9,21 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 
-FINDING_COLUMNS = ["rule", "p21_id", "cdisc_id", "fda_id", "severity", "category", "dataset", "variable",
-                   "record", "usubjid", "seq", "value", "message"]
+FINDING_COLUMNS = [
+    "rule",
+    "p21_id",
+    "cdisc_id",
+    "fda_id",
+    "severity",
+    "category",
+    "dataset",
+    "variable",
+    "record",
+    "usubjid",
+    "seq",
+    "value",
+    "message",
+]
 
 
 @dataclass
@@ -55,8 +68,13 @@ class ValidationReport:
         if f.empty:
             return pd.DataFrame(columns=["dataset", "rule", "p21_id", "severity", "category", "message", "count"])
         g = f.groupby(["dataset", "rule"], dropna=False, sort=True)
-        out = g.agg(p21_id=("p21_id", "first"), severity=("severity", "first"), category=("category", "first"),
-                    message=("message", "first"), count=("rule", "size")).reset_index()
+        out = g.agg(
+            p21_id=("p21_id", "first"),
+            severity=("severity", "first"),
+            category=("category", "first"),
+            message=("message", "first"),
+            count=("rule", "size"),
+        ).reset_index()
         return out
 
     def rule_summary(self) -> pd.DataFrame:
@@ -64,9 +82,17 @@ class ValidationReport:
         if f.empty:
             return pd.DataFrame(columns=["rule", "p21_id", "severity", "message", "datasets", "count"])
         g = f.groupby("rule", sort=True)
-        return g.agg(p21_id=("p21_id", "first"), severity=("severity", "first"), message=("message", "first"),
-                     datasets=("dataset", lambda s: ", ".join(sorted(set(s.dropna().astype(str))))),
-                     count=("rule", "size")).reset_index().sort_values("count", ascending=False, kind="stable")
+        return (
+            g.agg(
+                p21_id=("p21_id", "first"),
+                severity=("severity", "first"),
+                message=("message", "first"),
+                datasets=("dataset", lambda s: ", ".join(sorted(set(s.dropna().astype(str))))),
+                count=("rule", "size"),
+            )
+            .reset_index()
+            .sort_values("count", ascending=False, kind="stable")
+        )
 
     def records(self) -> list[dict[str, Any]]:
         f = self.findings.astype(object).where(self.findings.notna(), None)
@@ -77,7 +103,17 @@ class ValidationReport:
         sev = {"error": ERROR, "warning": WARNING, "notice": INFO}
         out = []
         for r in self.records():
-            out.append(Issue(r["rule"], sev[r["severity"]], r["message"], row=r["record"], value=r["value"],
-                             dataset=r["dataset"], variable=r["variable"], usubjid=r["usubjid"],
-                             extra={k: r[k] for k in ("p21_id", "cdisc_id", "fda_id", "seq") if r[k] is not None}))
+            out.append(
+                Issue(
+                    r["rule"],
+                    sev[r["severity"]],
+                    r["message"],
+                    row=r["record"],
+                    value=r["value"],
+                    dataset=r["dataset"],
+                    variable=r["variable"],
+                    usubjid=r["usubjid"],
+                    extra={k: r[k] for k in ("p21_id", "cdisc_id", "fda_id", "seq") if r[k] is not None},
+                )
+            )
         return out

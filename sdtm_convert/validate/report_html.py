@@ -15,25 +15,40 @@ PER_GROUP = 200  # findings shown per dataset × rule in the HTML (JSON/XLSX hol
 
 
 def _env() -> Environment:
-    return Environment(loader=PackageLoader("sdtm_convert.validate", "templates"),
-                       autoescape=select_autoescape(default=True, default_for_string=True))
+    return Environment(
+        loader=PackageLoader("sdtm_convert.validate", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+    )
 
 
 def render_html(report: ValidationReport) -> str:
     data = to_dict(report)
     f = report.findings
     shown = f.groupby(["dataset", "rule"], dropna=False, sort=False).head(PER_GROUP) if len(f) else f
-    details = [r for r in data["findings"]] if len(shown) == len(f) else \
-        [data["findings"][i] for i in shown.index]
+    details = [r for r in data["findings"]] if len(shown) == len(f) else [data["findings"][i] for i in shown.index]
     per_ds = f.groupby(["dataset", "severity"]).size().to_dict() if len(f) else {}
-    datasets = [dict(d, errors=per_ds.get((d["dataset"], "error"), 0), warnings=per_ds.get((d["dataset"], "warning"), 0))
-                for d in data["datasets"]]
-    return _env().get_template("report.html.j2").render(
-        run=data["run"], valid=report.valid, errors=report.errors, warnings=report.warnings, total=len(f),
-        datasets=datasets, summary=data["summary"], details=details, shown=len(details),
-        truncated=len(details) < len(f), per_group=PER_GROUP,
-        ds_names=sorted({d["dataset"] for d in data["findings"] if d["dataset"]}),
-        rule_names=sorted({d["rule"] for d in data["findings"]}),
+    datasets = [
+        dict(d, errors=per_ds.get((d["dataset"], "error"), 0), warnings=per_ds.get((d["dataset"], "warning"), 0))
+        for d in data["datasets"]
+    ]
+    return (
+        _env()
+        .get_template("report.html.j2")
+        .render(
+            run=data["run"],
+            valid=report.valid,
+            errors=report.errors,
+            warnings=report.warnings,
+            total=len(f),
+            datasets=datasets,
+            summary=data["summary"],
+            details=details,
+            shown=len(details),
+            truncated=len(details) < len(f),
+            per_group=PER_GROUP,
+            ds_names=sorted({d["dataset"] for d in data["findings"] if d["dataset"]}),
+            rule_names=sorted({d["rule"] for d in data["findings"]}),
+        )
     )
 
 

@@ -70,8 +70,9 @@ def test_cli_exit_1_on_errors_and_writes_reports(tmp_path):
     pkg.mkdir()
     for f in ("dm.xpt", "ta.xpt", "te.xpt", "tv.xpt", "ts.xpt"):
         shutil.copy(DATA / f, pkg / f)
-    rc = cli.run(_args(pkg, report_json=tmp_path / "r.json", report_html=tmp_path / "r.html",
-                       report_xlsx=tmp_path / "r.xlsx"))
+    rc = cli.run(
+        _args(pkg, report_json=tmp_path / "r.json", report_html=tmp_path / "r.html", report_xlsx=tmp_path / "r.xlsx")
+    )
     assert rc == 1  # the pilot DM has ARMCD 'Scrnfail' not in TA (SD0066), an error
     assert all((tmp_path / n).stat().st_size > 0 for n in ("r.json", "r.html", "r.xlsx"))
 
@@ -79,21 +80,37 @@ def test_cli_exit_1_on_errors_and_writes_reports(tmp_path):
 def _write_json(path, name, df):
     import json
 
-    cols = [{"itemOID": f"IT.{name}.{c}", "name": c, "label": c,
-             "dataType": "double" if df[c].dtype.kind == "f" else "string"} for c in df.columns]
+    cols = [
+        {
+            "itemOID": f"IT.{name}.{c}",
+            "name": c,
+            "label": c,
+            "dataType": "double" if df[c].dtype.kind == "f" else "string",
+        }
+        for c in df.columns
+    ]
     rows = [[None if (isinstance(v, float) and v != v) else v for v in r] for r in df.itertuples(index=False)]
-    path.write_text(json.dumps({"datasetJSONVersion": "1.1.0", "name": name, "label": name, "columns": cols,
-                                "rows": rows}))
+    path.write_text(
+        json.dumps({"datasetJSONVersion": "1.1.0", "name": name, "label": name, "columns": cols, "rows": rows})
+    )
 
 
 def test_cli_exit_0_without_errors(tmp_path):
     from sdtm_convert.validate.rules.presence import TS_REQUIRED
     from tests.validate.conftest import frame, sdtm_base
 
-    values = {"SSTDTC": "2020-01-01", "SENDTC": "2021-01-01", "DCUTDTC": "2021-01-01", "AGEMIN": "P18Y",
-              "AGEMAX": "P80Y", "LENGTH": "P1Y"}
-    ts = frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
-               [("STUDY1", "TS", 1, p, p.title(), values.get(p, "X")) for p, _ in TS_REQUIRED])
+    values = {
+        "SSTDTC": "2020-01-01",
+        "SENDTC": "2021-01-01",
+        "DCUTDTC": "2021-01-01",
+        "AGEMIN": "P18Y",
+        "AGEMAX": "P80Y",
+        "LENGTH": "P1Y",
+    }
+    ts = frame(
+        "STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
+        [("STUDY1", "TS", 1, p, p.title(), values.get(p, "X")) for p, _ in TS_REQUIRED],
+    )
     pkg = tmp_path / "pkg"
     pkg.mkdir()
     _write_json(pkg / "ts.json", "TS", ts)
@@ -199,7 +216,9 @@ def test_frames_with_project_dataset_metadata():
 
     p = sdtm_base()
     ae = p["AE"]
-    vars_ = [VariableMeta(c, "L" * 41 if c == "AETERM" else c, "Num" if ae[c].dtype.kind == "f" else "Char", 8)
-             for c in ae.columns]
+    vars_ = [
+        VariableMeta(c, "L" * 41 if c == "AETERM" else c, "Num" if ae[c].dtype.kind == "f" else "Char", 8)
+        for c in ae.columns
+    ]
     meta = {"AE": DatasetMeta("AE", "Adverse Events", "EVENTS", "x", [], vars_)}
     assert "SC-TECH-003" in validate_package(p, metadata=meta).rule_ids()

@@ -26,8 +26,20 @@ def test_json_report(tmp_path):
     assert {"read_s", "validate_s", "total_s"} <= set(data["run"]["timing"])
     f = next(x for x in data["findings"] if x["rule"] == "SC-FMT-001")
     assert f["p21_id"] == "SD0003" and f["fda_id"] == "FDAC038" and f["value"] == XSS
-    assert {"rule", "p21_id", "cdisc_id", "fda_id", "severity", "dataset", "variable", "record", "usubjid", "seq",
-            "value", "message"} <= set(f)
+    assert {
+        "rule",
+        "p21_id",
+        "cdisc_id",
+        "fda_id",
+        "severity",
+        "dataset",
+        "variable",
+        "record",
+        "usubjid",
+        "seq",
+        "value",
+        "message",
+    } <= set(f)
     assert f["record"] == 1 and f["usubjid"] == "S-1" and f["seq"] == 1
     assert any(s["rule"] == "SC-FMT-001" and s["dataset"] == "AE" and s["count"] == 1 for s in data["summary"])
     assert data["counts"]["errors"] == r.errors
@@ -61,7 +73,9 @@ def test_docs_rules_md_is_generated_from_the_code():
     from pathlib import Path
 
     doc = Path(__file__).parents[2] / "docs" / "rules.md"
-    assert doc.read_text(encoding="utf-8") == render_markdown(), "regenerate: python -m sdtm_convert.validate.catalog docs/rules.md"
+    assert doc.read_text(encoding="utf-8") == render_markdown(), (
+        "regenerate: python -m sdtm_convert.validate.catalog docs/rules.md"
+    )
 
 
 def test_cdisc_equivalents_exist_in_the_core_catalogue():

@@ -13,8 +13,11 @@ from sdtm_convert.validate.helpers import inconsistent, num_key, present, show, 
 from sdtm_convert.validate.registry import Hits, rule
 
 AD = ("adam",)
-_DATE_FMT = re.compile(r"^(DATE|YYMMDD[BCDNPS]?|E8601DA|B8601DA|IS8601DA|DDMMYY[BCDNPS]?|MMDDYY[BCDNPS]?|MONYY|"
-                       r"WORDDATE|WEEKDATE|NLDATE|DAY|JULIAN|YYQ|MMYY|YYMM|MMDDYY)\d*\.?\d*$", re.I)
+_DATE_FMT = re.compile(
+    r"^(DATE|YYMMDD[BCDNPS]?|E8601DA|B8601DA|IS8601DA|DDMMYY[BCDNPS]?|MMDDYY[BCDNPS]?|MONYY|"
+    r"WORDDATE|WEEKDATE|NLDATE|DAY|JULIAN|YYQ|MMYY|YYMM|MMDDYY)\d*\.?\d*$",
+    re.I,
+)
 _DTM_FMT = re.compile(r"^(DATETIME|E8601DT|B8601DT|IS8601DT|DTDATE|NLDATM|MDYAMPM|DATEAMPM)\d*\.?\d*$", re.I)
 _TM_FMT = re.compile(r"^(TIME|TOD|E8601TM|B8601TM|IS8601TM|HHMM|HOUR|NLTIME|TIMEAMPM)\d*\.?\d*$", re.I)
 POP_FLAGS = ("COMPLFL", "FASFL", "ITTFL", "PPROTFL", "SAFFL", "RANDFL", "ENRLFL")
@@ -124,7 +127,9 @@ def base_constant(ctx) -> Iterator[Hits]:
         if _has(ds, "USUBJID", "BASE"):
             f = ds.frame[_base_keys(ds)].assign(_base=num_key(ds.frame["BASE"]))
             f = f[f["_base"].notna()]
-            yield Hits(ds.name, "BASE", inconsistent(f, _base_keys(ds), "_base").reindex(ds.frame.index, fill_value=False))
+            yield Hits(
+                ds.name, "BASE", inconsistent(f, _base_keys(ds), "_base").reindex(ds.frame.index, fill_value=False)
+            )
 
 
 @rule("AD-CONS-223", category="consistency", standards=AD, p21="AD0223")
@@ -135,8 +140,9 @@ def chg_formula(ctx) -> Iterator[Hits]:
             expect = f["AVAL"] - f["BASE"]
             ok = expect.notna() & f["CHG"].notna()
             tol = tolerance(f["CHG"].where(ok, 0), f["AVAL"].where(ok, 0), f["BASE"].where(ok, 0), finest=True)
-            yield Hits(ds.name, "CHG", ok & ((f["CHG"] - expect).abs() > tol),
-                       values=show(f["CHG"], " vs ", expect.round(8)))
+            yield Hits(
+                ds.name, "CHG", ok & ((f["CHG"] - expect).abs() > tol), values=show(f["CHG"], " vs ", expect.round(8))
+            )
 
 
 @rule("AD-CONS-225", category="consistency", standards=AD, p21="AD0225")
@@ -148,8 +154,12 @@ def pchg_formula(ctx) -> Iterator[Hits]:
             expect = (f["AVAL"] - base) / base * 100
             ok = expect.notna() & f["PCHG"].notna()
             tol = tolerance(f["PCHG"].where(ok, 0))  # half a unit of the precision PCHG was stored with
-            yield Hits(ds.name, "PCHG", ok & ((f["PCHG"] - expect).abs() > tol),
-                       values=show(f["PCHG"], " vs ", expect.round(6)))
+            yield Hits(
+                ds.name,
+                "PCHG",
+                ok & ((f["PCHG"] - expect).abs() > tol),
+                values=show(f["PCHG"], " vs ", expect.round(6)),
+            )
 
 
 @rule("AD-CONS-225A", category="consistency", standards=AD, p21="AD0225A")
@@ -165,8 +175,12 @@ def _aval_pairs(ctx, key: str, val: str) -> Iterator[Hits]:
             f = ds.frame
             both = f["AVAL"].notna() & present(f["AVALC"])
             g = pd.DataFrame({"p": f["PARAMCD"], "AVAL": num_key(f["AVAL"]), "AVALC": f["AVALC"]})[both]
-            yield Hits(ds.name, val, inconsistent(g, ["p", key], val).reindex(f.index, fill_value=False),
-                       values=show(f["PARAMCD"], ": ", f["AVAL"], " / ", f["AVALC"]))
+            yield Hits(
+                ds.name,
+                val,
+                inconsistent(g, ["p", key], val).reindex(f.index, fill_value=False),
+                values=show(f["PARAMCD"], ": ", f["AVAL"], " / ", f["AVALC"]),
+            )
 
 
 @rule("AD-CONS-149", category="consistency", standards=AD, p21="AD0149")

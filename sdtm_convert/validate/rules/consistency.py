@@ -8,8 +8,16 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import (inconsistent, show, is_number, iso_sortkey, num_key, present, to_number,
-                                           tolerance)
+from sdtm_convert.validate.helpers import (
+    inconsistent,
+    is_number,
+    iso_sortkey,
+    num_key,
+    present,
+    show,
+    to_number,
+    tolerance,
+)
 from sdtm_convert.validate.registry import Hits, rule
 
 
@@ -36,9 +44,20 @@ def seq_unique(ctx) -> Iterator[Hits]:
     for dom, parts in groups.items():
         seq = dom + "SEQ"
         keys = [k for k in ("USUBJID", "POOLID", "SPDEVID") if all(k in d.frame.columns for d in parts)]
-        stack = pd.concat([pd.DataFrame({**{k: d.frame[k].to_numpy() for k in keys},
-                                         "_seq": num_key(d.frame[seq]).to_numpy(), "_ds": d.name,
-                                         "_pos": np.arange(len(d.frame))}) for d in parts], ignore_index=True)
+        stack = pd.concat(
+            [
+                pd.DataFrame(
+                    {
+                        **{k: d.frame[k].to_numpy() for k in keys},
+                        "_seq": num_key(d.frame[seq]).to_numpy(),
+                        "_ds": d.name,
+                        "_pos": np.arange(len(d.frame)),
+                    }
+                )
+                for d in parts
+            ],
+            ignore_index=True,
+        )
         dup = stack.duplicated(keys + ["_seq"], keep="first") & stack["_seq"].notna()
         for d in parts:
             m = stack.loc[dup & (stack["_ds"] == d.name), "_pos"].to_numpy()
@@ -91,9 +110,13 @@ def _missing_when(ctx, target: str, when: str, numeric_only: bool = False) -> It
         yield Hits(ds.name, t, cond & ~present(ds.frame[t]), values=ds.frame[w])
 
 
-@rule("SC-CONS-006", category="consistency", p21="SD0026",
-      description="Original units (--ORRESU) are populated when a numeric result (--ORRES) is provided, for tests "
-                  "that carry a unit on other records.")
+@rule(
+    "SC-CONS-006",
+    category="consistency",
+    p21="SD0026",
+    description="Original units (--ORRESU) are populated when a numeric result (--ORRES) is provided, for tests "
+    "that carry a unit on other records.",
+)
 def orresu_when_orres(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "ORRESU", "ORRES", numeric_only=True)
 
@@ -103,9 +126,13 @@ def orres_when_orresu(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "ORRES", "ORRESU")
 
 
-@rule("SC-CONS-008", category="consistency", p21="SD0029",
-      description="Standard units (--STRESU) are populated when a numeric standard result (--STRESC) is provided, "
-                  "for tests that carry a unit on other records.")
+@rule(
+    "SC-CONS-008",
+    category="consistency",
+    p21="SD0029",
+    description="Standard units (--STRESU) are populated when a numeric standard result (--STRESC) is provided, "
+    "for tests that carry a unit on other records.",
+)
 def stresu_when_stresc(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESU", "STRESC", numeric_only=True)
 
@@ -125,10 +152,14 @@ def stresn_when_numeric_stresc(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESN", "STRESC", numeric_only=True)
 
 
-@rule("SC-CONS-012", category="consistency", severity="error",
-      message="--STRESN does not equal the numeric value of --STRESC",
-      description="When --STRESC holds a number, --STRESN holds the same number (compared as numbers, within the "
-                  "precision --STRESC was written with: '8.55' equals 8.549999999999999).")
+@rule(
+    "SC-CONS-012",
+    category="consistency",
+    severity="error",
+    message="--STRESN does not equal the numeric value of --STRESC",
+    description="When --STRESC holds a number, --STRESN holds the same number (compared as numbers, within the "
+    "precision --STRESC was written with: '8.55' equals 8.549999999999999).",
+)
 def stresn_equals_stresc(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         p = ds.parent
@@ -194,8 +225,14 @@ def testcd_within_test(ctx) -> Iterator[Hits]:
 def _after(a: pd.Series, b: pd.Series) -> pd.Series:
     """a > b for ISO 8601 text, compared at the precision both have (2010 vs 2010-03-01: not after)."""
     ka, kb = iso_sortkey(a), iso_sortkey(b)
-    ok = present(a) & present(b) & ~ka.str.contains(r"\d-{2}|--|T-|:-", regex=True) & \
-        ~kb.str.contains(r"\d-{2}|--|T-|:-", regex=True) & ~ka.str.contains("/") & ~kb.str.contains("/")
+    ok = (
+        present(a)
+        & present(b)
+        & ~ka.str.contains(r"\d-{2}|--|T-|:-", regex=True)
+        & ~kb.str.contains(r"\d-{2}|--|T-|:-", regex=True)
+        & ~ka.str.contains("/")
+        & ~kb.str.contains("/")
+    )
     n = np.minimum(ka.str.len(), kb.str.len())
     out = pd.Series(False, index=a.index)
     for width in pd.unique(n[ok]):
@@ -227,7 +264,9 @@ def rfstdtc_after_rfendtc(ctx) -> Iterator[Hits]:
     for ds in ctx.package.by_domain("DM"):
         if _has(ds, "RFSTDTC", "RFENDTC"):
             f = ds.frame
-            yield Hits(ds.name, "RFSTDTC", _after(f["RFSTDTC"], f["RFENDTC"]), values=show(f["RFSTDTC"], " > ", f["RFENDTC"]))
+            yield Hits(
+                ds.name, "RFSTDTC", _after(f["RFSTDTC"], f["RFENDTC"]), values=show(f["RFSTDTC"], " > ", f["RFENDTC"])
+            )
 
 
 @rule("SC-CONS-021", category="consistency", p21="SD0012")
@@ -244,8 +283,9 @@ def stnrhi_below_stnrlo(ctx) -> Iterator[Hits]:
         lo, hi = ds.parent + "STNRLO", ds.parent + "STNRHI"
         if _has(ds, lo, hi):
             a, b = to_number(ds.frame[lo]), to_number(ds.frame[hi])
-            yield Hits(ds.name, hi, b < a - 1e-9 * np.maximum(1.0, a.abs()),
-                       values=show(ds.frame[hi], " < ", ds.frame[lo]))
+            yield Hits(
+                ds.name, hi, b < a - 1e-9 * np.maximum(1.0, a.abs()), values=show(ds.frame[hi], " < ", ds.frame[lo])
+            )
 
 
 @rule("SC-CONS-023", category="consistency", p21="SD0083")
@@ -265,8 +305,9 @@ def supp_duplicates(ctx) -> Iterator[Hits]:
         parts = [d for d in parts if _has(d, *key)]
         if not parts:
             continue
-        stack = pd.concat([d.frame[key].assign(_ds=d.name, _pos=np.arange(len(d.frame))) for d in parts],
-                          ignore_index=True)
+        stack = pd.concat(
+            [d.frame[key].assign(_ds=d.name, _pos=np.arange(len(d.frame))) for d in parts], ignore_index=True
+        )
         dup = stack.duplicated(key, keep="first")
         for d in parts:
             yield Hits(d.name, "QNAM", stack.loc[dup & (stack["_ds"] == d.name), "_pos"].to_numpy())
@@ -353,8 +394,23 @@ def duplicate_findings(ctx) -> Iterator[Hits]:
         p = ds.parent
         if ctx.klass(ds) != "Findings" or not _has(ds, "USUBJID", p + "TESTCD", p + "DTC"):
             continue
-        keys = ["USUBJID"] + [c for c in (p + "CAT", p + "SCAT", p + "TESTCD", p + "SPEC", p + "METHOD", p + "POS",
-                                          p + "LOC", p + "TPTNUM", p + "TPTREF", p + "EVAL", "VISITNUM", p + "DTC")
-                              if c in ds.frame.columns]
+        keys = ["USUBJID"] + [
+            c
+            for c in (
+                p + "CAT",
+                p + "SCAT",
+                p + "TESTCD",
+                p + "SPEC",
+                p + "METHOD",
+                p + "POS",
+                p + "LOC",
+                p + "TPTNUM",
+                p + "TPTREF",
+                p + "EVAL",
+                "VISITNUM",
+                p + "DTC",
+            )
+            if c in ds.frame.columns
+        ]
         f = ds.frame
         yield Hits(ds.name, p + "TESTCD", present(f[p + "DTC"]) & f.duplicated(keys, keep="first"))

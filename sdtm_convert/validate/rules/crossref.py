@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import iso_days, num_key, show, present, to_number
+from sdtm_convert.validate.helpers import iso_days, num_key, present, show, to_number
 from sdtm_convert.validate.registry import Hits, rule
 
 
@@ -63,8 +63,12 @@ def arm_pair_in_ta(ctx) -> Iterator[Hits]:
         if _has(ds, "ARMCD", "ARM"):
             f = ds.frame
             ok = pd.Series([p in pairs for p in zip(f["ARMCD"], f["ARM"])], index=f.index, dtype=bool)
-            yield Hits(ds.name, "ARM", ~ok & ~f["ARMCD"].isin(["SCRNFAIL", "NOTASSGN"]) & present(f["ARMCD"]),
-                       values=show(f["ARMCD"], " / ", f["ARM"]))
+            yield Hits(
+                ds.name,
+                "ARM",
+                ~ok & ~f["ARMCD"].isin(["SCRNFAIL", "NOTASSGN"]) & present(f["ARMCD"]),
+                values=show(f["ARMCD"], " / ", f["ARM"]),
+            )
 
 
 def _tv(ctx) -> pd.DataFrame | None:
@@ -119,8 +123,7 @@ def visit_in_sv(ctx) -> Iterator[Hits]:
         stat = ds.parent + "STAT"
         if _has(ds, stat):
             check &= ~present(ds.frame[stat]).to_numpy()
-        yield Hits(ds.name, "VISITNUM", check & ~hit,
-                   values=show(ds.frame["USUBJID"], " / ", ds.frame["VISITNUM"]))
+        yield Hits(ds.name, "VISITNUM", check & ~hit, values=show(ds.frame["USUBJID"], " / ", ds.frame["VISITNUM"]))
 
 
 def _parent_keys(ctx, domain: str, idvar: str) -> pd.DataFrame | None:
@@ -158,20 +161,30 @@ def _unresolved(ctx, frame: pd.DataFrame) -> np.ndarray:
     return bad
 
 
-@rule("SC-XREF-008", category="cross-reference", p21="SD0077",
-      description="Every SUPP-- record refers to an existing parent record (RDOMAIN, USUBJID, IDVAR, IDVARVAL); "
-                  "split datasets (LBCH, LBHE, ...) together form the parent domain.")
+@rule(
+    "SC-XREF-008",
+    category="cross-reference",
+    p21="SD0077",
+    description="Every SUPP-- record refers to an existing parent record (RDOMAIN, USUBJID, IDVAR, IDVARVAL); "
+    "split datasets (LBCH, LBHE, ...) together form the parent domain.",
+)
 def supp_reference(ctx) -> Iterator[Hits]:
     for ds in ctx.supp():
         if _has(ds, "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL"):
             f = ds.frame
-            yield Hits(ds.name, "IDVARVAL", _unresolved(ctx, f),
-                       values=show(f["RDOMAIN"], ".", f["IDVAR"], "=", f["IDVARVAL"]))
+            yield Hits(
+                ds.name, "IDVARVAL", _unresolved(ctx, f), values=show(f["RDOMAIN"], ".", f["IDVAR"], "=", f["IDVARVAL"])
+            )
 
 
-@rule("SC-XREF-009", category="cross-reference", p21="SD0077", message="Invalid referenced record in RELREC",
-      description="Every RELREC record refers to an existing record of its RDOMAIN (by USUBJID, IDVAR, IDVARVAL); "
-                  "dataset-level relationships (USUBJID empty) are not record references.")
+@rule(
+    "SC-XREF-009",
+    category="cross-reference",
+    p21="SD0077",
+    message="Invalid referenced record in RELREC",
+    description="Every RELREC record refers to an existing record of its RDOMAIN (by USUBJID, IDVAR, IDVARVAL); "
+    "dataset-level relationships (USUBJID empty) are not record references.",
+)
 def relrec_reference(ctx) -> Iterator[Hits]:
     for ds in ctx.package.by_domain("RELREC"):
         if not _has(ds, "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL"):
@@ -225,8 +238,12 @@ def _study_day(ctx, dtc_suffix: str, dy_suffix: str) -> Iterator[Hits]:
         days = iso_days(ds.frame[dtc]) - ds.frame["USUBJID"].map(ref).astype("float64")
         expect = days + (days >= 0)
         given = ds.frame[dy]
-        yield Hits(ds.name, dy, expect.notna() & given.notna() & (expect != given),
-                   values=show("given ", given, ", expected ", expect))
+        yield Hits(
+            ds.name,
+            dy,
+            expect.notna() & given.notna() & (expect != given),
+            values=show("given ", given, ", expected ", expect),
+        )
 
 
 @rule("SC-XREF-012", category="cross-reference", p21="SD1086")

@@ -109,10 +109,16 @@ def _tsval(ctx, parm: str, check) -> Iterator[Hits]:
             yield Hits(ds.name, "TSVAL", (f["TSPARMCD"] == parm) & check(f["TSVAL"]))
 
 
-for _i, (_parm, _p21, _check) in enumerate([
-    ("SSTDTC", "SD2247", iso8601_invalid), ("SENDTC", "SD2248", iso8601_invalid),
-    ("DCUTDTC", "SD2245", iso8601_invalid), ("AGEMAX", "SD1215", duration_invalid),
-    ("AGEMIN", "SD1217", duration_invalid), ("LENGTH", "SD1219", duration_invalid),
-]):
+for _i, (_parm, _p21, _check) in enumerate(
+    [
+        ("SSTDTC", "SD2247", iso8601_invalid),
+        ("SENDTC", "SD2248", iso8601_invalid),
+        ("DCUTDTC", "SD2245", iso8601_invalid),
+        ("AGEMAX", "SD1215", duration_invalid),
+        ("AGEMIN", "SD1217", duration_invalid),
+        ("LENGTH", "SD1219", duration_invalid),
+    ]
+):
     rule(f"SC-FMT-{20 + _i:03d}", category="format", p21=_p21)(
-        (lambda p, c: (lambda ctx: _tsval(ctx, p, c)))(_parm, _check))
+        (lambda p, c: lambda ctx: _tsval(ctx, p, c))(_parm, _check)
+    )

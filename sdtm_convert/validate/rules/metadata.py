@@ -3,7 +3,6 @@ against the standard (model variables, permissible additions, types, labels, FDA
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from sdtm_convert.validate.context import GENERAL
@@ -67,12 +66,21 @@ def define_type(ctx) -> Iterator[Hits]:
         for v in dd.variables.values():
             if v.name in ds.frame.columns and v.data_type:
                 if (v.data_type in _NUMERIC_TYPES) != ds.is_numeric(v.name):
-                    yield Hits(ds.name, v.name, values=f"define {v.data_type}, data {'Num' if ds.is_numeric(v.name) else 'Char'}")
+                    yield Hits(
+                        ds.name,
+                        v.name,
+                        values=f"define {v.data_type}, data {'Num' if ds.is_numeric(v.name) else 'Char'}",
+                    )
 
 
-@rule("SC-META-006", category="metadata", standards=BOTH, severity="warning",
-      message="Define.xml/dataset variable label mismatch",
-      description="The variable label in the dataset matches the ItemDef description in define.xml.")
+@rule(
+    "SC-META-006",
+    category="metadata",
+    standards=BOTH,
+    severity="warning",
+    message="Define.xml/dataset variable label mismatch",
+    description="The variable label in the dataset matches the ItemDef description in define.xml.",
+)
 def define_label(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
         for v in dd.variables.values():
@@ -81,9 +89,14 @@ def define_label(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, v.name, values=f"data '{lab}', define '{v.label}'")
 
 
-@rule("SC-META-007", category="metadata", standards=BOTH, severity="notice",
-      message="Define.xml/dataset variable length mismatch",
-      description="The length of a character variable in the dataset matches its define.xml Length.")
+@rule(
+    "SC-META-007",
+    category="metadata",
+    standards=BOTH,
+    severity="notice",
+    message="Define.xml/dataset variable length mismatch",
+    description="The length of a character variable in the dataset matches its define.xml Length.",
+)
 def define_length(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
         for v in dd.variables.values():
@@ -125,7 +138,7 @@ def _model_status(ctx, ds, var: str) -> str:
     klass = ctx.klass(ds)
     if klass in GENERAL:
         p = ds.parent
-        stem = "--" + var[len(p):] if var.startswith(p) else var
+        stem = "--" + var[len(p) :] if var.startswith(p) else var
         if stem in ctx.class_variables.get(klass, set()):
             return "class"
     return "none"

@@ -11,11 +11,45 @@ from sdtm_convert.validate.registry import Hits, rule
 
 # variables SDTMIG 3.4 added after 3.2 / 3.3 (not expected in packages that declare the older IG)
 ADDED_AFTER = {
-    "sdtmig-3.2": {"ARMNRS", "ACTARMUD", "--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP",
-                   "--COLSRT", "--LLOQ", "--ULOQ", "--ORREF", "--STREFC", "--STREFN", "--TMRKR", "--NSPCES",
-                   "--PTFL", "--PDUR", "SVPRESP", "SVOCCUR", "SVCNTMOD", "SVEPCHGI", "SVREASOC"},
-    "sdtmig-3.3": {"--LOBXFL", "--TSTOPO", "--TSTCND", "--BDAGNT", "--RESSCL", "--RESTYP", "--COLSRT",
-                   "SVPRESP", "SVOCCUR", "SVCNTMOD", "SVEPCHGI", "SVREASOC"},
+    "sdtmig-3.2": {
+        "ARMNRS",
+        "ACTARMUD",
+        "--LOBXFL",
+        "--TSTOPO",
+        "--TSTCND",
+        "--BDAGNT",
+        "--RESSCL",
+        "--RESTYP",
+        "--COLSRT",
+        "--LLOQ",
+        "--ULOQ",
+        "--ORREF",
+        "--STREFC",
+        "--STREFN",
+        "--TMRKR",
+        "--NSPCES",
+        "--PTFL",
+        "--PDUR",
+        "SVPRESP",
+        "SVOCCUR",
+        "SVCNTMOD",
+        "SVEPCHGI",
+        "SVREASOC",
+    },
+    "sdtmig-3.3": {
+        "--LOBXFL",
+        "--TSTOPO",
+        "--TSTCND",
+        "--BDAGNT",
+        "--RESSCL",
+        "--RESTYP",
+        "--COLSRT",
+        "SVPRESP",
+        "SVOCCUR",
+        "SVCNTMOD",
+        "SVEPCHGI",
+        "SVREASOC",
+    },
 }
 
 
@@ -25,7 +59,7 @@ def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
     newer = ADDED_AFTER.get(ctx.package.standard, set())
     if newer:
         p = ds.domain if not ds.domain.startswith("SUPP") else "SUPP"
-        stems = meta["name"].map(lambda n: "--" + n[len(p):] if n.startswith(p) and len(n) > len(p) else n)
+        stems = meta["name"].map(lambda n: "--" + n[len(p) :] if n.startswith(p) and len(n) > len(p) else n)
         meta = meta[~stems.isin(newer)]
     return meta if core is None else meta[meta["core"] == core]
 
@@ -130,24 +164,63 @@ def _domain_missing(dom: str):
     def fn(ctx) -> Iterator[Hits]:
         if ctx.package.by_domain("DM") and not ctx.package.by_domain(dom):
             yield Hits(None, None, values=dom)
+
     fn.__doc__ = f"Missing {dom} dataset"
     return fn
 
 
-for _i, (_dom, _p21) in enumerate([("AE", "SD1106"), ("LB", "SD1107"), ("VS", "SD1108"), ("EX", "SD1109"),
-                                   ("DS", "SD1110"), ("SE", "SD1111"), ("TA", "SD1112"), ("TE", "SD1113")]):
+for _i, (_dom, _p21) in enumerate(
+    [
+        ("AE", "SD1106"),
+        ("LB", "SD1107"),
+        ("VS", "SD1108"),
+        ("EX", "SD1109"),
+        ("DS", "SD1110"),
+        ("SE", "SD1111"),
+        ("TA", "SD1112"),
+        ("TE", "SD1113"),
+    ]
+):
     rule(f"SC-PRES-{20 + _i:03d}", category="presence", p21=_p21)(_domain_missing(_dom))
 
 # Trial Summary parameters FDA requires (TS parameter → P21 rule); one rule per parameter.
-TS_REQUIRED = [("ADDON", "SD2201"), ("AGEMAX", "SD2202"), ("AGEMIN", "SD2203"), ("LENGTH", "SD2204"),
-               ("PLANSUB", "SD2205"), ("RANDOM", "SD2206"), ("SEXPOP", "SD2207"), ("STOPRULE", "SD2208"),
-               ("TBLIND", "SD2209"), ("TCNTRL", "SD2210"), ("TDIGRP", "SD2211"), ("TINDTP", "SD2212"),
-               ("TITLE", "SD2213"), ("TPHASE", "SD2214"), ("TTYPE", "SD2215"), ("CURTRT", "SD2216"),
-               ("OBJPRIM", "SD2217"), ("SPONSOR", "SD2218"), ("TRT", "SD2219"), ("REGID", "SD2221"),
-               ("OUTMSPRI", "SD2222"), ("PCLAS", "SD2223"), ("FCNTRY", "SD2224"), ("ADAPT", "SD2225"),
-               ("DCUTDTC", "SD2226"), ("DCUTDESC", "SD2227"), ("INTMODEL", "SD2228"), ("NARMS", "SD2229"),
-               ("STYPE", "SD2230"), ("INTTYPE", "SD2231"), ("SSTDTC", "SD2232"), ("SENDTC", "SD2233"),
-               ("ACTSUB", "SD2234"), ("HLTSUBJI", "SD2235"), ("INDIC", "SD1226")]
+TS_REQUIRED = [
+    ("ADDON", "SD2201"),
+    ("AGEMAX", "SD2202"),
+    ("AGEMIN", "SD2203"),
+    ("LENGTH", "SD2204"),
+    ("PLANSUB", "SD2205"),
+    ("RANDOM", "SD2206"),
+    ("SEXPOP", "SD2207"),
+    ("STOPRULE", "SD2208"),
+    ("TBLIND", "SD2209"),
+    ("TCNTRL", "SD2210"),
+    ("TDIGRP", "SD2211"),
+    ("TINDTP", "SD2212"),
+    ("TITLE", "SD2213"),
+    ("TPHASE", "SD2214"),
+    ("TTYPE", "SD2215"),
+    ("CURTRT", "SD2216"),
+    ("OBJPRIM", "SD2217"),
+    ("SPONSOR", "SD2218"),
+    ("TRT", "SD2219"),
+    ("REGID", "SD2221"),
+    ("OUTMSPRI", "SD2222"),
+    ("PCLAS", "SD2223"),
+    ("FCNTRY", "SD2224"),
+    ("ADAPT", "SD2225"),
+    ("DCUTDTC", "SD2226"),
+    ("DCUTDESC", "SD2227"),
+    ("INTMODEL", "SD2228"),
+    ("NARMS", "SD2229"),
+    ("STYPE", "SD2230"),
+    ("INTTYPE", "SD2231"),
+    ("SSTDTC", "SD2232"),
+    ("SENDTC", "SD2233"),
+    ("ACTSUB", "SD2234"),
+    ("HLTSUBJI", "SD2235"),
+    ("INDIC", "SD1226"),
+]
 
 
 def _ts_param_missing(parm: str):
@@ -155,9 +228,11 @@ def _ts_param_missing(parm: str):
         parts = ctx.package.by_domain("TS")
         if parts and "TSPARMCD" in parts[0].frame.columns and parm not in set(parts[0].frame["TSPARMCD"]):
             yield Hits(parts[0].name, "TSPARMCD", values=parm)
+
     return fn
 
 
 for _i, (_parm, _p21) in enumerate(TS_REQUIRED):
-    rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21,
-         cdisc="CG0287; CORE-000740")(_ts_param_missing(_parm))
+    rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21, cdisc="CG0287; CORE-000740")(
+        _ts_param_missing(_parm)
+    )

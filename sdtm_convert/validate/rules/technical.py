@@ -32,9 +32,14 @@ def _char_cols(ds):
     return [c for c in ds.frame.columns if not ds.is_numeric(c)]
 
 
-@rule("SC-TECH-001", category="technical", standards=BOTH, severity="error",
-      message="Invalid dataset name",
-      description="Dataset names are at most 8 characters, upper-case letters and digits, starting with a letter (FDA TCG, XPT v5).")
+@rule(
+    "SC-TECH-001",
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Invalid dataset name",
+    description="Dataset names are at most 8 characters, upper-case letters and digits, starting with a letter (FDA TCG, XPT v5).",
+)
 def dataset_name(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if not re.fullmatch(r"[A-Z][A-Z0-9]{0,7}", ds.name):
@@ -48,8 +53,13 @@ def _bad_variable_names(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, str(c), values=str(c))
 
 
-@rule("SC-TECH-002", category="technical", severity="error", message="Invalid variable name",
-      description="Variable names are at most 8 characters, upper-case letters, digits and underscores, starting with a letter.")
+@rule(
+    "SC-TECH-002",
+    category="technical",
+    severity="error",
+    message="Invalid variable name",
+    description="Variable names are at most 8 characters, upper-case letters, digits and underscores, starting with a letter.",
+)
 def variable_name(ctx) -> Iterator[Hits]:
     yield from _bad_variable_names(ctx)
 
@@ -66,8 +76,13 @@ def _long_labels(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, c, values=lab)
 
 
-@rule("SC-TECH-003", category="technical", severity="error", message="Variable label longer than 40 characters",
-      description="Variable labels are at most 40 characters (XPT v5, FDA TCG).")
+@rule(
+    "SC-TECH-003",
+    category="technical",
+    severity="error",
+    message="Variable label longer than 40 characters",
+    description="Variable labels are at most 40 characters (XPT v5, FDA TCG).",
+)
 def variable_label_length(ctx) -> Iterator[Hits]:
     yield from _long_labels(ctx)
 
@@ -77,9 +92,14 @@ def variable_label_length_adam(ctx) -> Iterator[Hits]:
     yield from _long_labels(ctx)
 
 
-@rule("SC-TECH-004", category="technical", standards=BOTH, severity="warning",
-      message="Dataset label missing or longer than 40 characters",
-      description="Every dataset carries a label of at most 40 characters (FDA TCG); XPT files written without one lose it.")
+@rule(
+    "SC-TECH-004",
+    category="technical",
+    standards=BOTH,
+    severity="warning",
+    message="Dataset label missing or longer than 40 characters",
+    description="Every dataset carries a label of at most 40 characters (FDA TCG); XPT files written without one lose it.",
+)
 def dataset_label(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ds.source == "frame" and ds.label is None:
@@ -88,9 +108,14 @@ def dataset_label(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, None, values=ds.label or "")
 
 
-@rule("SC-TECH-005", category="technical", standards=BOTH, severity="error",
-      message="Non-ASCII or unbalanced characters in a label",
-      description="Dataset and variable labels use printable ASCII only, without unbalanced quotes or brackets (FDA TCG).")
+@rule(
+    "SC-TECH-005",
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Non-ASCII or unbalanced characters in a label",
+    description="Dataset and variable labels use printable ASCII only, without unbalanced quotes or brackets (FDA TCG).",
+)
 def label_ascii(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         labels = dict(ds.labels)
@@ -101,9 +126,14 @@ def label_ascii(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, c, values=lab)
 
 
-@rule("SC-TECH-006", category="technical", standards=BOTH, severity="error",
-      message="Character value longer than 200 bytes",
-      description="XPT v5 character values hold at most 200 bytes; longer text goes to SUPP-- (SDTMIG 4.5.3).")
+@rule(
+    "SC-TECH-006",
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Character value longer than 200 bytes",
+    description="XPT v5 character values hold at most 200 bytes; longer text goes to SUPP-- (SDTMIG 4.5.3).",
+)
 def value_200_bytes(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for c in _char_cols(ds):
@@ -112,9 +142,14 @@ def value_200_bytes(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, c, s.str.encode(ds.encoding or "utf-8", errors="replace").str.len() > 200)
 
 
-@rule("SC-TECH-007", category="technical", standards=BOTH, severity="error",
-      message="Variable length greater than 200",
-      description="XPT v5 character variables are at most 200 bytes long.")
+@rule(
+    "SC-TECH-007",
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Variable length greater than 200",
+    description="XPT v5 character variables are at most 200 bytes long.",
+)
 def variable_length_200(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for c, n in ds.lengths.items():
@@ -122,9 +157,14 @@ def variable_length_200(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, c, values=n)
 
 
-@rule("SC-TECH-008", category="technical", standards=BOTH, severity="error",
-      message="File name does not match the dataset name",
-      description="One dataset per file; the file name is the lower-case dataset name (dm.xpt holds member DM).")
+@rule(
+    "SC-TECH-008",
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="File name does not match the dataset name",
+    description="One dataset per file; the file name is the lower-case dataset name (dm.xpt holds member DM).",
+)
 def file_name(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ds.file and ds.member_name and ds.file.rsplit(".", 1)[0].upper() != ds.member_name.upper():
@@ -149,14 +189,21 @@ def non_ascii_names(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
 
 
-@rule("SC-TECH-011", category="technical", standards=BOTH, severity="warning",
-      message="Non-ASCII character in a value",
-      description="Values should be printable ASCII (FDA TCG: XPT records no encoding; e.g. a Windows-1252 apostrophe 0x92).")
+@rule(
+    "SC-TECH-011",
+    category="technical",
+    standards=BOTH,
+    severity="warning",
+    message="Non-ASCII character in a value",
+    description="Values should be printable ASCII (FDA TCG: XPT records no encoding; e.g. a Windows-1252 apostrophe 0x92).",
+)
 def non_ascii_values(ctx) -> Iterator[Hits]:
     p21_cols = set()
     for ds in ctx.datasets():
         p = ds.parent
-        p21_cols = {p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"} if ctx.kind == "sdtm" else set()
+        p21_cols = (
+            {p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"} if ctx.kind == "sdtm" else set()
+        )
         for c in _char_cols(ds):
             if c in p21_cols:
                 continue

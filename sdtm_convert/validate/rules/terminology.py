@@ -44,7 +44,12 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
                 bad &= ~is_number(s)
             names = "/".join(cl.short_name for cl in lists)
             if bad.any():
-                yield Hits(ds.name, var, bad, message=f"Value not found in {'extensible' if extensible else 'non-extensible'} codelist {names} (CT {ctx.ct.version})")
+                yield Hits(
+                    ds.name,
+                    var,
+                    bad,
+                    message=f"Value not found in {'extensible' if extensible else 'non-extensible'} codelist {names} (CT {ctx.ct.version})",
+                )
 
 
 @rule("SC-CT-001", category="terminology", standards=("sdtm", "adam"), p21="CT2001")
@@ -119,8 +124,9 @@ def fl_values(ctx) -> Iterator[Hits]:
 
 @rule("AD-CT-006", category="terminology", standards=("adam",), p21="AD0006")
 def fn_values(ctx) -> Iterator[Hits]:
-    yield from _flag_values(ctx, lambda c: c.endswith("FN") and not re.match(r"^(ABLFN|ANL\d\dFN)$", c),
-                            {0.0, 1.0}, numeric=True)
+    yield from _flag_values(
+        ctx, lambda c: c.endswith("FN") and not re.match(r"^(ABLFN|ANL\d\dFN)$", c), {0.0, 1.0}, numeric=True
+    )
 
 
 @rule("AD-CT-176", category="terminology", standards=("adam",), p21="AD0176")
