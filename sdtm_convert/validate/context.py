@@ -83,6 +83,7 @@ class Context:
     def cl_values(self, code: str) -> frozenset:
         key = ("values", code)
         if key not in self._meta:
+            assert self.ct is not None
             self._meta[key] = frozenset(self.ct.codelist(code).terms["value"].tolist())
         return self._meta[key]
 
@@ -90,6 +91,7 @@ class Context:
         """Submission value → NCI term code for one codelist."""
         key = ("codes", code)
         if key not in self._meta:
+            assert self.ct is not None
             t = self.ct.codelist(code).terms
             self._meta[key] = dict(zip(t["value"].tolist(), t["code"].tolist()))
         return self._meta[key]

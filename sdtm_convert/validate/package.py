@@ -117,10 +117,11 @@ def _meta_dict(md: Any) -> dict[str, Any]:
 
 def read_dataset_json(path: Path) -> Dataset:
     """Dataset-JSON 1.1 (.json / .ndjson): the project's reader when present, else the small one below."""
+    shared: Any = None
     try:
         from sdtm_convert.package.datasetjson import read_dataset_json as shared
     except ImportError:
-        shared = None
+        pass
     if shared is not None:
         df, meta = shared(path)
         md = _meta_dict(meta)

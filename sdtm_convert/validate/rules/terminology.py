@@ -104,7 +104,7 @@ def define_codelist(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, v.name, bad, message=f"Value not found in define.xml codelist {cl.name}")
 
 
-def _flag_values(ctx, pick, allowed: set[str], numeric: bool = False) -> Iterator[Hits]:
+def _flag_values(ctx, pick, allowed: set, numeric: bool = False) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for c in ds.frame.columns:
             if not pick(c) or ds.is_numeric(c) != numeric:
