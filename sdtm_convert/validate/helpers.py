@@ -78,11 +78,28 @@ def by_unique(s: pd.Series, test) -> pd.Series:
     return s.isin(set(bad))
 
 
+_PRESENT: dict[tuple, tuple] = {}
+
+
 def present(s: pd.Series) -> pd.Series:
-    """Populated: numeric not NaN, text not empty/blank."""
+    """Populated: numeric not NaN, text not empty/blank (remembered per column while the frame lives)."""
     if pd.api.types.is_numeric_dtype(s):
         return s.notna()
-    return ~by_unique(s, lambda u: u.str.strip() == "")
+    arr = s.to_numpy()
+    base = arr.base if isinstance(arr.base, np.ndarray) else arr
+    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
+    hit = _PRESENT.get(key)
+    if hit is not None and hit[0]() is base:
+        return pd.Series(hit[1], index=s.index)
+    mask = ~by_unique(s, lambda u: u.str.strip() == "").to_numpy(dtype=bool)
+    try:
+        _PRESENT[key] = (weakref.ref(base), mask)
+    except TypeError:  # pragma: no cover
+        pass
+    if len(_PRESENT) > 8192:
+        for k in [k for k, v in _PRESENT.items() if v[0]() is None]:
+            del _PRESENT[k]
+    return pd.Series(mask, index=s.index)
 
 
 def text(s: pd.Series) -> pd.Series:

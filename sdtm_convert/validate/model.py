@@ -70,7 +70,10 @@ class Dataset:
         return dom[4:] if dom.startswith("SUPP") else dom
 
     def is_numeric(self, var: str) -> bool:
-        return pd.api.types.is_numeric_dtype(self.frame[var])
+        kinds = self._uniq.get("__kinds__")
+        if kinds is None:
+            kinds = self._uniq["__kinds__"] = {c: t.kind in "iufb" for c, t in self.frame.dtypes.items()}
+        return bool(kinds[var])
 
     def char(self, var: str) -> pd.Series:
         """A character column as stripped-right ``str`` (missing → "")."""

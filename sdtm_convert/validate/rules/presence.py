@@ -54,14 +54,19 @@ ADDED_AFTER = {
 
 
 def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
-    """SDTMIG variables of a dataset's domain, without variables newer than the declared IG."""
+    """SDTMIG variables of a dataset's domain, without variables newer than the declared IG (cached)."""
+    key = ("std_vars", ds.domain, core)
+    if key in ctx._meta:
+        return ctx._meta[key]
     meta = ctx.sdtm_vars(ds)
     newer = ADDED_AFTER.get(ctx.package.standard, set())
     if newer:
         p = ds.domain if not ds.domain.startswith("SUPP") else "SUPP"
         stems = meta["name"].map(lambda n: "--" + n[len(p) :] if n.startswith(p) and len(n) > len(p) else n)
-        meta = meta[~stems.isin(newer)]
-    return meta if core is None else meta[meta["core"] == core]
+        meta = meta[~stems.isin(newer) & ~meta["name"].isin(newer)]
+    out = meta if core is None else meta[meta["core"] == core]
+    ctx._meta[key] = out
+    return out
 
 
 @rule("SC-PRES-001", category="presence", standards=("sdtm", "adam"), p21="SD0001")

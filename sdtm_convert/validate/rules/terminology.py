@@ -38,10 +38,13 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
             if not lists or any(cl.extensible for cl in lists) != extensible:
                 continue
             allowed = set().union(*(ctx.cl_values(cl.code) for cl in lists))
-            s = ds.frame[var]
-            bad = present(s) & ~s.isin(allowed)
-            if _RESULT.match(var):  # numeric results are not coded
-                bad &= ~is_number(s)
+            numeric_ok = bool(_RESULT.match(var))  # numeric results are not coded
+
+            def test(u, allowed=allowed, numeric_ok=numeric_ok):
+                bad = (u.str.strip() != "") & ~u.isin(allowed)
+                return bad & ~is_number(u) if numeric_ok else bad
+
+            bad = ds.rows_where(var, test)
             names = "/".join(cl.short_name for cl in lists)
             if bad.any():
                 yield Hits(
