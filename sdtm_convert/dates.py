@@ -59,7 +59,32 @@ def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
     return dim.astype("float64") + (leap & (m == 2)).astype("float64")
 
 
+def per_distinct(fn, *columns: pd.Series) -> tuple[pd.Series, ...]:
+    """Apply an element-wise ``fn(*columns) -> (Series, ...)`` to the distinct rows only and spread the
+    results back: dates repeat (a visit date on every PASI item), and the regexes are the cost."""
+    index = columns[0].index
+    if len(columns) == 1:
+        codes, uniq = pd.factorize(columns[0], use_na_sentinel=True)
+        distinct = [pd.Series(list(uniq) + [None], dtype=object)]
+    else:
+        frame = pd.DataFrame({i: c.astype("string").fillna("").to_numpy() for i, c in enumerate(columns)})
+        codes, uniq_idx = pd.factorize(pd.MultiIndex.from_frame(frame))
+        distinct = [pd.Series(list(uniq_idx.get_level_values(i)) + [""], dtype=object) for i in range(len(columns))]
+        uniq = uniq_idx
+    results = fn(*distinct)
+    pick = np.where(codes < 0, len(uniq), codes)
+    return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)
+
+
 def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, pd.Series]:
+    """Convert EDC date text to ISO 8601 (partial dates kept partial), once per distinct value.
+
+    Returns ``(iso, problem)`` as :func:`_edc_to_iso` does."""
+    iso, problem = per_distinct(lambda v: _edc_to_iso(v, fmt), values)
+    return iso.astype(str), problem
+
+
+def _edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, pd.Series]:
     """Convert EDC date text to ISO 8601 (partial dates kept partial).
 
     Returns ``(iso, problem)``: ``iso`` is str ("" when empty or invalid); ``problem`` is an object
@@ -119,7 +144,13 @@ def edc_to_iso_any(values: pd.Series, formats: str | list[str]) -> tuple[pd.Seri
 
 
 def add_time(iso_date: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Append ``Thh:mm[:ss]`` to complete ISO dates. Returns (iso, problem code or None)."""
+    """Append ``Thh:mm[:ss]`` to complete ISO dates, once per distinct (date, time) pair.
+    Returns (iso, problem code or None)."""
+    iso, problem = per_distinct(_add_time, iso_date.astype("string").fillna("").astype(object), times)
+    return iso.astype(str), problem
+
+
+def _add_time(iso_date: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
     t = times.astype("string").fillna("").str.strip()
     parts = t.str.extract("^" + TIME_RE + "$")
     h = pd.to_numeric(parts["H"], errors="coerce")

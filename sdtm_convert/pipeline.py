@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
@@ -320,14 +321,21 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spe
     return write_manifest(out, extra=extra)
 
 
+def number_text(s: pd.Series) -> pd.Series:
+    """Numbers as short text ("3", "3.01"; "" for missing), formatted once per distinct value."""
+    codes, uniq = pd.factorize(pd.to_numeric(s, errors="coerce"), use_na_sentinel=True)
+    text = np.array([f"{float(v):.15g}" for v in uniq] + [""], dtype=object)
+    return pd.Series(text[np.where(codes < 0, len(uniq), codes)], index=s.index, dtype=object)
+
+
 def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None:
     from sdtm_convert.atomic import atomic_write_text
 
     if conv.lineage is None:
         return
     lin = conv.lineage.copy()
-    lin["seq"] = lin["seq"].map(lambda v: "" if pd.isna(v) else f"{v:g}")
-    lin["raw_row"] = lin["raw_row"].map(lambda v: "" if pd.isna(v) else str(int(v)))
+    lin["seq"] = number_text(lin["seq"])
+    lin["raw_row"] = number_text(lin["raw_row"])
     path = out / "reports" / "lineage-sdtm.csv"
     atomic_write_text(path, lin.to_csv(index=False, lineterminator="\n"))
     outputs["lineage"] = path.relative_to(out).as_posix()
@@ -361,9 +369,9 @@ def adam_lineage(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
             "record": range(1, n + 1),
             "USUBJID": df["USUBJID"].astype(str) if "USUBJID" in df else blank,
             "PARAMCD": df["PARAMCD"].astype(str) if "PARAMCD" in df else blank,
-            "ASEQ": df["ASEQ"].map(lambda v: "" if pd.isna(v) else f"{v:g}") if "ASEQ" in df else blank,
+            "ASEQ": number_text(df["ASEQ"]) if "ASEQ" in df else blank,
             "source_dataset": src_dom.to_numpy(),
             "source_variable": src_var.where(src_dom != "", "").to_numpy(),
-            "source_seq": pd.Series(seq).map(lambda v: "" if pd.isna(v) else f"{v:g}").to_numpy(),
+            "source_seq": number_text(pd.Series(seq)).to_numpy(),
         }))
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
