@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, WARNING, Issue
@@ -182,14 +183,16 @@ def _mask(df: pd.DataFrame, where: WhereClause, dataset: str) -> pd.Series:
         ds, _, name = var.rpartition(".")
         if (ds and ds != dataset) or name not in df.columns:
             return pd.Series(False, index=df.index)
-        col = pd.Series([_text(x) for x in df[name]], index=df.index, dtype=object)
-        hit = col.isin([str(v) for v in values])
+        codes, uniq = pd.factorize(df[name].to_numpy(dtype=object))  # _text once per distinct value
+        wanted = {str(v) for v in values}
+        hit_u = np.array([_text(u) in wanted for u in uniq] + [None in wanted], dtype=bool)
+        hit = pd.Series(hit_u[np.where(codes < 0, len(uniq), codes)], index=df.index)
         mask &= {"EQ": hit, "IN": hit, "NE": ~hit, "NOTIN": ~hit}.get(op, pd.Series(False, index=df.index))
     return mask
 
 
 def _distinct(col: pd.Series) -> list[str]:
-    return sorted({t for t in (_text(x) for x in col) if t is not None})
+    return sorted({t for t in (_text(x) for x in pd.unique(col.to_numpy(dtype=object))) if t is not None})
 
 
 def used_values_from_frames(datasets: list[DatasetMeta], frames: Mapping[str, pd.DataFrame]) -> dict:
