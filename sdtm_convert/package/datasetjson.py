@@ -23,6 +23,8 @@ from pathlib import Path
 import jsonschema
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 import sdtm_convert
 from sdtm_convert.errors import ERROR, Issue, fatal
@@ -76,25 +78,41 @@ def _num_cell(x: float, col: dict) -> object:
     return float(x)
 
 
-def _cells(df: pd.DataFrame, cols: list[dict]) -> list[list]:
-    out: list[list] = []
-    for col in cols:
-        s = df[col["name"]]
-        if "length" in col:  # Char
-            out.append(
-                [
-                    "" if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)
-                    for x in s.astype(object)
-                ]
-            )
-        else:
-            out.append([_num_cell(x, col) for x in pd.to_numeric(s).astype(float).tolist()])
-    return out
+def _char_json(s: pd.Series) -> pa.Array:
+    codes, uniq = pd.factorize(s)  # JSON text once per distinct value
+    enc = [_dumps("" if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)) for x in uniq]
+    return _spread(enc, _dumps(""), codes)
 
 
-def _rows(df: pd.DataFrame, cols: list[dict], chunk: int = 10_000) -> Iterator[list]:
+def _num_json(s: pd.Series, col: dict) -> pa.Array:
+    codes, uniq = pd.factorize(pd.to_numeric(s).astype(float))
+    return _spread([_dumps(_num_cell(float(v), col)) for v in uniq], "null", codes)
+
+
+def _spread(encoded: list[str], missing: str, codes: np.ndarray) -> pa.Array:
+    table = pa.array(encoded + [missing], type=pa.large_string())
+    return table.take(pa.array(np.where(codes < 0, len(encoded), codes)))
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
+
+
+def row_text(df: pd.DataFrame, cols: list[dict], sep: str) -> str:
+    """The rows of ``df`` as JSON arrays joined by ``sep``: each column is encoded once per distinct value
+    (with :func:`_dumps`, so the text is what ``json.dumps`` of the row gives) and the rows are assembled
+    column-wise by Arrow, not cell by cell in Python."""
+    if len(df) == 0:
+        return ""
+    parts = [_char_json(df[c["name"]]) if "length" in c else _num_json(df[c["name"]], c) for c in cols]
+    body = pc.binary_join_element_wise(*parts, _lit(",")) if parts else pa.array([""] * len(df), pa.large_string())
+    rows = pc.binary_join_element_wise(_lit("["), body, _lit("]"), _lit(""))
+    return sep.join(rows.to_pylist())
+
+
+def _row_chunks(df: pd.DataFrame, cols: list[dict], sep: str, chunk: int = 50_000) -> Iterator[str]:
     for start in range(0, len(df), chunk):
-        yield from zip(*_cells(df.iloc[start : start + chunk], cols), strict=True) if cols else ()
+        yield row_text(df.iloc[start : start + chunk], cols, sep)
 
 
 def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_ref) -> dict:
@@ -145,12 +163,12 @@ def write_dataset_json(
     def write(fh) -> None:
         if ndjson:
             fh.write(_dumps(header) + "\n")
-            for row in _rows(df, cols):
-                fh.write(_dumps(list(row)) + "\n")
+            for text in _row_chunks(df, cols, "\n"):
+                fh.write(text + "\n")
             return
         fh.write(_dumps(header)[:-1] + ',"rows":[')
-        for i, row in enumerate(_rows(df, cols)):
-            fh.write(("," if i else "") + "\n" + _dumps(list(row)))
+        for i, text in enumerate(_row_chunks(df, cols, ",\n")):
+            fh.write(("," if i else "") + "\n" + text)
         fh.write("\n]}\n")
 
     return _atomic_write(Path(path), write)
