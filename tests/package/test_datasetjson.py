@@ -84,15 +84,15 @@ def test_ndjson_is_one_metadata_line_then_one_row_per_line(tmp_path):
 
 def test_ndjson_writer_streams_rows_without_building_the_document(tmp_path, monkeypatch):
     meta, df = S.ae()
-    big = pd.concat([df] * 5000, ignore_index=True)
+    big = pd.concat([df] * 60_000, ignore_index=True)
     import sdtm_convert.package.datasetjson as dj
 
     calls = []
-    real = dj._cells
-    monkeypatch.setattr(dj, "_cells", lambda chunk, cols: calls.append(len(chunk)) or real(chunk, cols))
+    real = dj.row_text
+    monkeypatch.setattr(dj, "row_text", lambda chunk, cols, sep: calls.append(len(chunk)) or real(chunk, cols, sep))
     path = write_dataset_json(big, meta, tmp_path / "ae.ndjson", ndjson=True, **IDS)
-    assert calls == [10_000]  # rows are produced chunk by chunk
-    assert sum(1 for _ in path.open()) == 1 + 10_000
+    assert calls == [50_000, 50_000, 20_000]  # rows are produced chunk by chunk
+    assert sum(1 for _ in path.open()) == 1 + 120_000
     assert validate_dataset_json(path) == []
 
 
