@@ -40,19 +40,6 @@ def _normalise(df: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
 
-def _from_lists(raw: dict[str, list], types: dict[str, str]) -> pd.DataFrame:
-    cols = {}
-    for name, values in raw.items():
-        if types.get(name) == "string":
-            arr = np.array(values, dtype=object)
-            if None in values:
-                arr[arr == None] = ""  # noqa: E711 - element-wise comparison on an object array
-            cols[name] = pd.Series(arr, dtype=object)
-        else:
-            cols[name] = pd.Series(np.array(values, dtype="float64"))  # None → NaN
-    return pd.DataFrame(cols, index=pd.RangeIndex(len(next(iter(raw.values()), []))))
-
-
 def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
     header = read_header(path)
     if header["version"] is None:
@@ -64,9 +51,7 @@ def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
             kw: dict[str, Any] = {"disable_datetime_conversion": True}
             if enc:
                 kw["encoding"] = enc
-            # dict output: plain lists, turned into numpy arrays below (no Arrow string round trip)
-            raw, meta = pyreadstat.read_xport(str(path), output_format="dict", **kw)
-            df = _from_lists(raw, meta.readstat_variable_types or {})
+            df, meta = pyreadstat.read_xport(str(path), **kw)
             break
         except UnicodeDecodeError as exc:  # not UTF-8: try the next encoding
             last = exc
@@ -87,7 +72,7 @@ def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
     formats = {k: v for k, v in (meta.original_variable_types or {}).items() if v}
     return Dataset(
         name=(header["member"] or path.stem).upper(),
-        frame=df,
+        frame=_normalise(df),
         labels={k: v or "" for k, v in meta.column_names_to_labels.items()},
         lengths=dict(meta.variable_storage_width or {}),
         formats=formats,
