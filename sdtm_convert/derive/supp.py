@@ -20,9 +20,10 @@ first piece in the variable and the rest goes to SUPP-- as QNAM AETERM1, AETERM2
 leave room for the digits: AEHLGTCD → AEHLGTC1; a non-standard column is named by its future QNAM,
 ``qnams: {__AECOMM: AECOMM}``, default the column name without leading underscores), QLABEL = the SDTMIG label + " 1", " 2"... (cut to
 fit 40; ``labels: {AETERM: ...}`` overrides), QORIG = ``qorig`` (CRF). Each piece is at most 200 bytes,
-cut before the last run of spaces that fits (so no piece ends in a blank, which XPT would drop), else
-at the last whole character: never inside a multi-byte character. Concatenating the variable and
-QVAL of QNAM 1, 2... in order gives back the original text exactly. Exactly 200 bytes: no split.
+cut at the last run of spaces that fits, which is dropped (XPT drops trailing blanks, and validators
+flag leading ones), else at the last whole character: never inside a multi-byte character. Joining the
+variable and QVAL of QNAM 1, 2... in order with one space where a piece ends at a word gives back the
+text (a cut inside a long word joins with nothing). Exactly 200 bytes: no split.
 Only the over-long values go through the (per-value) splitting function; the rest is vectorised.
 """
 
@@ -50,7 +51,8 @@ def byte_len(s: pd.Series) -> pd.Series:
 
 
 def split_text(value: str, limit: int = MAX_BYTES) -> list[str]:
-    """Pieces of at most ``limit`` UTF-8 bytes whose concatenation is ``value`` (see module doc)."""
+    """Pieces of at most ``limit`` UTF-8 bytes, cut at word boundaries (see module doc): the run of spaces
+    at a cut belongs to neither piece, so no piece starts or ends with a blank."""
     pieces: list[str] = []
     rest = value
     while len(rest.encode("utf-8")) > limit:
@@ -58,7 +60,7 @@ def split_text(value: str, limit: int = MAX_BYTES) -> list[str]:
         cuts = [m.start() for m in _CUT.finditer(rest, 0, i + 1)]
         cut = cuts[-1] if cuts else i
         pieces.append(rest[:cut])
-        rest = rest[cut:]
+        rest = rest[cut:].lstrip(" ") if cuts else rest[cut:]
     return [*pieces, rest]
 
 

@@ -126,7 +126,7 @@ def test_long_free_text_is_split_into_supp_records(sample_run):
     raw = pd.read_csv(SAMPLE / "ae.csv", dtype=str, keep_default_na=False)
     longest = max(raw["AECOMM"], key=len)
     assert len(longest) > 200
-    pieces = comments.sort_values("QNAM").groupby(["USUBJID", "IDVARVAL"])["QVAL"].agg("".join)
+    pieces = comments.sort_values("QNAM").groupby(["USUBJID", "IDVARVAL"])["QVAL"].agg(" ".join)
     assert longest in set(pieces)
 
 

@@ -262,3 +262,16 @@ def test_sdtm_32_does_not_expect_variables_added_later():
     ids34 = validate_package(p, standard="sdtmig-3.4", rules=["SC-PRES-004"]).findings
     ids32 = validate_package(sdtm_base(), standard="sdtmig-3.2", rules=["SC-PRES-004"]).findings
     assert "LBLOBXFL" in set(ids34["variable"]) and "LBLOBXFL" not in set(ids32["variable"])
+
+
+def test_length_too_long_flags_padding_but_not_the_one_byte_floor_of_empty_columns(tmp_path):
+    """SD1082: a character length above the longest value is flagged; an all-empty column written with
+    XPT's minimum length of 1 byte is not (there is no shorter length to give it)."""
+    import pyreadstat
+
+    from sdtm_convert.validate import validate_package
+
+    df = pd.DataFrame({"STUDYID": ["S1"], "DOMAIN": ["TA"], "ARMCD": ["A   "], "TABRANCH": [""]})
+    pyreadstat.write_xport(df, str(tmp_path / "ta.xpt"), file_format_version=5, table_name="TA", file_label="Trial Arms")
+    found = validate_package(tmp_path, rules=["SC-TECH-012"]).findings
+    assert found["variable"].tolist() == ["ARMCD"]

@@ -220,7 +220,7 @@ def length_too_long(ctx) -> Iterator[Hits]:
             if not alloc:
                 continue
             used = _max_bytes(ds.uniques(c), ds.encoding)
-            if used < alloc:
+            if used < alloc and not (used == 0 and alloc == 1):  # XPT has no 0-byte column: 1 is the floor
                 yield Hits(ds.name, c, values=f"length {alloc}, longest value {used}")
 
 
