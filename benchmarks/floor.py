@@ -24,7 +24,7 @@ from benchmarks.measure import Clock, load_average, peak_rss_mb
 
 
 def ready_frame(path: Path) -> tuple[pd.DataFrame, Any]:
-    df, meta = pyreadstat.read_xport(str(path))
+    df, meta = pyreadstat.read_xport(str(path), disable_datetime_conversion=True)  # SAS dates stay numbers
     cols = {}
     for c in df.columns:
         s = df[c]

@@ -41,8 +41,8 @@ STAGES = [
     ("validate", "sdtm_convert.validate", "validate_package"),
     ("validate", "sdtm_convert.validate.engine", "validate_package"),
     ("report", "sdtm_convert.report", "write_reports"),
-    ("report", "sdtm_convert.pipeline", "_write_lineage"),
-    ("report", "sdtm_convert.pipeline", "_write_run_manifest"),
+    ("lineage", "sdtm_convert.pipeline", "_write_lineage"),
+    ("manifest", "sdtm_convert.pipeline", "_write_run_manifest"),
 ]
 ORDER = [
     "spec",
@@ -58,6 +58,8 @@ ORDER = [
     "write_json",
     "define",
     "report",
+    "lineage",
+    "manifest",
     "other",
 ]
 

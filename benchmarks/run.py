@@ -42,6 +42,8 @@ STAGE_ORDER = [
     "write_json",
     "define",
     "report",
+    "lineage",
+    "manifest",
     "other",
 ]
 
