@@ -49,7 +49,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     progress = _Progress(args.quiet or args.json)
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     result = run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
-                       progress=progress)
+                       validate=not args.no_validate, progress=progress)
     conv = result.conversion
     errors = len(conv.errors)
     warnings = sum(1 for i in conv.issues if i.severity == "warning")
@@ -159,6 +159,25 @@ def cmd_json2xpt(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_validate(args: argparse.Namespace) -> int:
+    from sdtm_convert.validate import cli as validate_cli
+
+    return validate_cli.run(args)
+
+
+def cmd_rules(args: argparse.Namespace) -> int:
+    from sdtm_convert.validate import rules_catalog
+
+    catalog = rules_catalog()
+    if args.json:
+        print(json.dumps(catalog, indent=2, ensure_ascii=False, default=str))
+        return 0
+    for r in catalog:
+        ids = " ".join(f"{k}={r[k]}" for k in ("p21_id", "fda_id", "cdisc_id") if r.get(k))
+        print(f"{r['id']:<12} {r['severity']:<8} {r['category']:<13} {r.get('message', '')}" + (f"  [{ids}]" if ids else ""))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sdtm-convert", description=__doc__)
     p.add_argument("--version", action="version", version=f"sdtm-convert {__version__}")
@@ -172,6 +191,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--formats", default="xpt,json", type=_formats,
                      help="dataset formats to write: xpt, json or both (default xpt,json; NDJSON above 100,000 rows)")
     run.add_argument("--no-adam", action="store_true", help="write SDTM only")
+    run.add_argument("--no-validate", action="store_true", help="skip the conformance validation of the output")
     run.add_argument("--quiet", action="store_true", help="print nothing but errors")
     run.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
     run.set_defaults(func=cmd_run)
@@ -187,6 +207,16 @@ def build_parser() -> argparse.ArgumentParser:
     sample.add_argument("--quiet", action="store_true")
     sample.add_argument("--json", action="store_true")
     sample.set_defaults(func=cmd_sample)
+
+    from sdtm_convert.validate import cli as validate_cli
+
+    val = sub.add_parser("validate", help="check any SDTM/ADaM package (XPT or Dataset-JSON, define.xml)")
+    validate_cli.add_arguments(val)
+    val.set_defaults(func=cmd_validate)
+
+    rul = sub.add_parser("rules", help="list the validator's rules with their Pinnacle 21 / FDA / CDISC ids")
+    rul.add_argument("--json", action="store_true")
+    rul.set_defaults(func=cmd_rules)
 
     dif = sub.add_parser("diff", help="compare two packages (or runs) record by record")
     dif.add_argument("old", help="previous package/run folder (or one .xpt)")
@@ -241,6 +271,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except Exception as exc:  # a bug, not bad input: one line for the user, the details in a file
         log = _save_traceback(args)
         print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; details in {log})",

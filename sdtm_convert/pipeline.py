@@ -231,7 +231,7 @@ class RunResult:
 
 
 def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
-              formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True,
+              formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True, validate: bool = True,
               progress: Progress = _quiet) -> RunResult:
     """Convert a study and write the module-5 package, the reports and the run manifest under ``out``.
 
@@ -261,6 +261,8 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
 
     if adam:
         _run_adam(conv, out, outputs, formats, progress)
+    if validate:
+        _run_validator(conv, out, outputs, progress)
     _write_lineage(conv, out, outputs)
     jpath, hpath = write_reports(conv, out / "reports", outputs)
     progress(f"report: {hpath}")
@@ -297,6 +299,35 @@ def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tup
     outputs["adam"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
     outputs["analysis_summary"] = summary.relative_to(out).as_posix()
     progress(f"wrote {len(result.datasets)} ADaM datasets, define.xml and the analysis summary")
+
+
+def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progress: Progress) -> None:
+    """The conformance validator on our own output (SDTM and ADaM), as for any package: its error findings
+    are errors of the run; all findings are in reports/validation-<standard>.{json,html}."""
+    import time
+
+    from sdtm_convert.errors import INFO
+    from sdtm_convert.validate import validate_package, write_html, write_json
+
+    study = conv.spec.study
+    t = time.perf_counter()
+    packages = [("sdtm", f"sdtmig-{study.sdtmig_version}", conv.sdtm, conv.metadata)]
+    if conv.adam is not None:
+        packages.append(("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata))
+    for kind, standard, frames, metas in packages:
+        report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
+        report.started, report.timing = study.created, {}  # reproducible report files
+        base = out / "reports" / f"validation-{kind}"
+        write_json(report, base.with_suffix(".json"))
+        write_html(report, base.with_suffix(".html"))
+        outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
+        errors = [i for i in report.issues() if i.severity == ERROR]
+        conv.issues += errors
+        conv.issues.append(Issue("validation-summary", INFO,
+                                 f"{standard} conformance: {report.errors} errors, {report.warnings} warnings "
+                                 f"(details in {base.name}.html)", dataset=kind.upper()))
+    conv.timings["validate"] = time.perf_counter() - t
+    progress("validated the package")
 
 
 def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,

@@ -196,3 +196,15 @@ def test_define_metadata_comes_from_the_spec_and_the_data(sample_run):
     assert total.where.conditions == [("QSCAT", "EQ", ["PASI"]), ("QSTESTCD", "EQ", ["PASI29"])]  # composite, whole
     define = (sdtm_dir(sample_run.out, "NCT03745417") / "define.xml").read_text(encoding="utf-8")
     assert 'WhereClauseOID="WC.QS.PASI.PASI29"' in define and "MT.QS.DERIVEDRESULT" in define
+
+
+def test_run_validates_its_own_output_without_errors(sample_run):
+    import json
+
+    for kind in ("sdtm", "adam"):
+        report = json.loads((sample_run.out / "reports" / f"validation-{kind}.json").read_text(encoding="utf-8"))
+        errors = [f for f in report["findings"] if f["severity"] == "error"]
+        assert errors == [], errors[:3]
+        assert (sample_run.out / "reports" / f"validation-{kind}.html").exists()
+    codes = {i.code for i in sample_run.conversion.issues}
+    assert "validation-summary" in codes
