@@ -38,6 +38,7 @@ STAGE_ORDER = [
     "reconcile",
     "adam",
     "validate",
+    "validate_report",
     "write_xpt",
     "write_json",
     "define",
