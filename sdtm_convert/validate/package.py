@@ -41,9 +41,42 @@ def _normalise(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
+    """XPT v5 through the project's numpy parser (twice as fast as pyreadstat, and it refuses truncated
+    or corrupt files itself); other transport versions through pyreadstat."""
     header = read_header(path)
     if header["version"] is None:
         raise fatal("xpt-unreadable", f"{path.name} is not a SAS XPORT transport file", file=path.name)
+    if header["version"] == "5":
+        return _read_v5(path, header, encoding)
+    return _read_pyreadstat(path, header, encoding)
+
+
+def _read_v5(path: Path, header: dict[str, Any], encoding: str | None) -> Dataset:
+    from sdtm_convert.errors import SdtmConvertError
+    from sdtm_convert.xpt import read_v5
+
+    try:
+        member = read_v5(path, encoding=encoding)
+    except SdtmConvertError as exc:
+        raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {exc.issue.message}", file=path.name) from None
+    info = member.info
+    frame = pd.DataFrame({v.name: member.columns[v.name] for v in info.variables}, index=pd.RangeIndex(info.records))
+    return Dataset(
+        name=(header["member"] or info.name or path.stem).upper(),
+        frame=_normalise(frame),
+        labels={v.name: v.label or "" for v in info.variables},
+        lengths={v.name: v.length for v in info.variables},
+        formats={v.name: v.format for v in info.variables if v.format},
+        label=header["label"] or info.label,
+        file=path.name,
+        file_size=path.stat().st_size,
+        member_name=header["member"],
+        source="xpt",
+        encoding=info.encoding,
+    )
+
+
+def _read_pyreadstat(path: Path, header: dict[str, Any], encoding: str | None) -> Dataset:
     tried = [encoding] if encoding else [None, "cp1252"]
     last: Exception | None = None
     for enc in tried:
