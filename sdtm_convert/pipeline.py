@@ -167,6 +167,8 @@ def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | 
     frames = {code: m.frame for code, m in mapped.items()}
     supp: dict[str, list[pd.DataFrame]] = {}
     issues += _run_derivations(spec, ct, frames, supp, progress)
+    for m in mapped.values():  # the derived frames replace the mapped ones; keep only accounting and origins
+        m.frame = m.frame.iloc[0:0]
     design, design_issues = build_trial_design(spec.study, ct, frames.get("DM"))
     issues += design_issues
     frames.update(design)
@@ -189,17 +191,17 @@ def _conform_all(conv: Conversion, frames: dict[str, pd.DataFrame], origins: dic
 
     lineage = []
     for code in sorted(frames):
+        frame = frames.pop(code)  # conformed one at a time; the derived frame is freed once conformed
         try:
             schema = load_schema(code)
             keys = list(schema.get("x-keys", []))
         except KeyError:
             schema, keys = None, []
-        data, meta, lin, issues = conform_mod.conform(code, frames[code], origins=origins.get(code), keys=keys)
+        data, meta, lin, issues = conform_mod.conform(code, frame, origins=origins.get(code), keys=keys)
         conv.issues += issues
         if schema is not None:
-            with_prov = data.copy()
-            src = frames[code].loc[:, [c for c in PROVENANCE if c in frames[code]]]
-            if len(src.columns) == 2:
+            with_prov = data.copy(deep=False)
+            if all(c in frame.columns for c in PROVENANCE):
                 with_prov[SRC_FILE] = lin["raw_file"].to_numpy()
                 with_prov[SRC_ROW] = lin["raw_row"].to_numpy()
             conv.issues += validate_frame(with_prov, schema, dataset=code)
@@ -321,7 +323,7 @@ def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progres
         write_json(report, base.with_suffix(".json"))
         write_html(report, base.with_suffix(".html"))
         outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
-        errors = [i for i in report.issues() if i.severity == ERROR]
+        errors = report.issues(severity="error")
         conv.issues += errors
         conv.issues.append(Issue("validation-summary", INFO,
                                  f"{standard} conformance: {report.errors} errors, {report.warnings} warnings "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,11 +99,14 @@ class ValidationReport:
         f = self.findings.astype(object).where(self.findings.notna(), None)
         return f.to_dict("records")
 
-    def issues(self) -> list[Issue]:
-        """Findings as the project's typed :class:`Issue` records (code = rule id)."""
+    def issues(self, severity: str | None = None) -> list[Issue]:
+        """Findings as the project's typed :class:`Issue` records (code = rule id); ``severity`` keeps only
+        the findings of that severity (converted alone: a large report can hold millions of warnings)."""
         sev = {"error": ERROR, "warning": WARNING, "notice": INFO}
         out = []
-        for r in self.records():
+        source = self if severity is None else dataclasses.replace(
+            self, findings=self.findings[self.findings["severity"] == severity])
+        for r in source.records():
             out.append(
                 Issue(
                     r["rule"],

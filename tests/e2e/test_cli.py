@@ -112,3 +112,12 @@ def test_xpt_to_json_to_xpt_round_trip_from_the_command_line(sample_run, tmp_pat
         assert [(v.name, v.label, v.type, v.length) for v in ia.variables] == \
             [(v.name, v.label, v.type, v.length) for v in ib.variables]
         assert ia.label == ib.label
+
+
+def test_run_without_adam_or_validation(tmp_path, capsys):
+    code = main(["run", str(SAMPLE), "--spec", str(SPEC), "--out", str(tmp_path / "b"), "--no-adam",
+                 "--no-validate", "--formats", "xpt", "--json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 0 and "adam" not in out["outputs"]
+    assert not list((tmp_path / "b").rglob("*.json")) or all(
+        p.name in ("manifest.json", "conversion-report.json") for p in (tmp_path / "b").rglob("*.json"))
