@@ -303,6 +303,9 @@ def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tup
     progress(f"wrote {len(result.datasets)} ADaM datasets, define.xml and the analysis summary")
 
 
+VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's validation JSON (all are counted)
+
+
 def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progress: Progress) -> None:
     """The conformance validator on our own output (SDTM and ADaM), as for any package: its error findings
     are errors of the run; all findings are in reports/validation-<standard>.{json,html}."""
@@ -320,7 +323,7 @@ def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progres
         report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
         report.started, report.timing = study.created, {}  # reproducible report files
         base = out / "reports" / f"validation-{kind}"
-        write_json(report, base.with_suffix(".json"))
+        write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
         write_html(report, base.with_suffix(".html"))
         outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
         errors = report.issues(severity="error")

@@ -15,10 +15,10 @@ from sdtm_convert.validate.registry import rules_catalog
 from sdtm_convert.validate.report import ValidationReport
 
 
-def write_json(report, path):  # noqa: D103 - thin lazy wrappers (openpyxl/jinja2 load only when used)
+def write_json(report, path, per_group=None):  # noqa: D103 - thin lazy wrappers (openpyxl/jinja2 load only when used)
     from sdtm_convert.validate.report_json import write_json as w
 
-    return w(report, path)
+    return w(report, path, per_group)
 
 
 def write_xlsx(report, path):  # noqa: D103

@@ -22,10 +22,9 @@ def _env() -> Environment:
 
 
 def render_html(report: ValidationReport) -> str:
-    data = to_dict(report)
+    data = to_dict(report, PER_GROUP)  # only the listed findings are converted: reports can hold millions
     f = report.findings
-    shown = f.groupby(["dataset", "rule"], dropna=False, sort=False).head(PER_GROUP) if len(f) else f
-    details = [r for r in data["findings"]] if len(shown) == len(f) else [data["findings"][i] for i in shown.index]
+    details = data["findings"]
     per_ds = f.groupby(["dataset", "severity"]).size().to_dict() if len(f) else {}
     datasets = [
         dict(d, errors=per_ds.get((d["dataset"], "error"), 0), warnings=per_ds.get((d["dataset"], "warning"), 0))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import os
@@ -20,8 +21,19 @@ def _clean(v: Any) -> Any:
     return v
 
 
-def to_dict(report: ValidationReport) -> dict[str, Any]:
-    findings = [{k: _clean(v) for k, v in r.items() if k != "category"} for r in report.records()]
+def capped(report: ValidationReport, per_group: int | None) -> ValidationReport:
+    """The report with at most ``per_group`` findings listed per dataset × rule (as Pinnacle 21's issue
+    limit); counts and the summary are computed from the full report by the callers."""
+    f = report.findings
+    if per_group is None or not len(f):
+        return report
+    return dataclasses.replace(report, findings=f.groupby(["dataset", "rule"], dropna=False, sort=False).head(per_group))
+
+
+def to_dict(report: ValidationReport, per_group: int | None = None) -> dict[str, Any]:
+    """``per_group`` limits the findings listed per dataset × rule (all are counted)."""
+    listed = capped(report, per_group)
+    findings = [{k: _clean(v) for k, v in r.items() if k != "category"} for r in listed.records()]
     for f in findings:
         if f.get("seq") is not None and float(f["seq"]).is_integer():
             f["seq"] = int(f["seq"])
@@ -42,6 +54,8 @@ def to_dict(report: ValidationReport) -> dict[str, Any]:
             "errors": report.errors,
             "warnings": report.warnings,
             "findings": len(report.findings),
+            "listed": len(findings),
+            "listed_per_dataset_rule": per_group,
             "by_severity": report.counts(),
         },
         "valid": report.valid,
@@ -52,12 +66,12 @@ def to_dict(report: ValidationReport) -> dict[str, Any]:
     }
 
 
-def write_json(report: ValidationReport, path: str | Path) -> Path:
+def write_json(report: ValidationReport, path: str | Path, per_group: int | None = None) -> Path:
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(to_dict(report), fh, indent=1, ensure_ascii=False)
+        json.dump(to_dict(report, per_group), fh, indent=1, ensure_ascii=False)
         fh.write("\n")
     os.chmod(tmp, 0o644)
     os.replace(tmp, path)

@@ -88,3 +88,22 @@ def test_cdisc_equivalents_exist_in_the_core_catalogue():
                 assert part in core, (r["id"], part)
             elif part.startswith(("CG", "FB")):
                 assert any(part in c["source_ids"].split(",") for c in core.values()), (r["id"], part)
+
+
+def test_json_report_can_list_a_limited_number_of_findings_per_rule_but_counts_them_all(tmp_path):
+    import json
+
+    import pandas as pd
+
+    from sdtm_convert.validate import validate_package, write_json
+
+    ae = pd.DataFrame({"STUDYID": ["S"] * 5, "DOMAIN": ["AE"] * 5, "USUBJID": ["S-1"] * 5,
+                       "AESEQ": [1.0, 2, 3, 4, 5], "AETERM": ["X"] * 5, "AEDECOD": ["X"] * 5,
+                       "AESEV": ["HUGE"] * 5})
+    report = validate_package({"AE": ae}, standard="sdtmig-3.4")
+    sev = report.findings[report.findings["variable"] == "AESEV"]
+    assert len(sev) == 5
+    doc = json.loads(write_json(report, tmp_path / "r.json", per_group=2).read_text(encoding="utf-8"))
+    listed = [f for f in doc["findings"] if f["variable"] == "AESEV" and f["rule"] == sev["rule"].iloc[0]]
+    assert len(listed) == 2 and doc["counts"]["findings"] == len(report.findings)
+    assert doc["counts"]["listed"] < doc["counts"]["findings"]
