@@ -60,6 +60,15 @@ def _text(frame: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _recode(s: pd.Series, var: dict[str, Any]) -> pd.Series:
+    """Pattern extraction and sponsor recoding, once per distinct value (answers repeat on every record)."""
+    if "pattern" not in var and "map" not in var:
+        return s
+    codes, uniq = pd.factorize(s, use_na_sentinel=False)
+    out = _recode_values(pd.Series(uniq, dtype=s.dtype), var)
+    return pd.Series(out.to_numpy()[codes], index=s.index, dtype=out.dtype)
+
+
+def _recode_values(s: pd.Series, var: dict[str, Any]) -> pd.Series:
     if "pattern" in var:
         extracted = s.str.extract(var["pattern"], expand=False)
         if isinstance(extracted, pd.DataFrame):
