@@ -208,3 +208,28 @@ def test_run_validates_its_own_output_without_errors(sample_run):
         assert (sample_run.out / "reports" / f"validation-{kind}.html").exists()
     codes = {i.code for i in sample_run.conversion.issues}
     assert "validation-summary" in codes
+
+
+def test_define_and_data_agree(sample_run):
+    """Every dataset and variable of the written files is in define.xml with the same name, label, type and
+    length, and nothing in define.xml is missing from the data (SDTM and ADaM; read back from disk)."""
+    from sdtm_convert.package.xsd import validate_define
+    from sdtm_convert.validate.define_reader import read_define
+
+    adam = sample_run.out / "m5" / "datasets" / "nct03745417" / "analysis" / "adam" / "datasets"
+    for folder in (sdtm_dir(sample_run.out, "NCT03745417"), adam):
+        assert validate_define(folder / "define.xml") == []
+        define = read_define(folder / "define.xml")
+        files = {p.stem.upper(): read_v5(p) for p in folder.glob("*.xpt")}
+        assert set(define.datasets) == set(files)
+        for name, member in files.items():
+            dd = define.datasets[name]
+            assert dd.label == member.info.label and dd.file == f"{name.lower()}.xpt"
+            assert list(dd.variables) == [v.name for v in member.info.variables], name
+            for v in member.info.variables:
+                d = dd.variables[v.name]
+                assert d.label == v.label, (name, v.name)
+                assert (d.data_type in ("text", "datetime", "date", "time", "partialDate", "partialDatetime",
+                                        "durationDatetime", "incompleteDatetime")) == (v.type == "Char"), (name, v.name)
+                if d.data_type == "text":  # Define-XML 2.1 gives no Length for ISO 8601 date/time types
+                    assert d.length == v.length, (name, v.name, d.length, v.length)
