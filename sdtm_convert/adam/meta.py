@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
+from sdtm_convert.adam.adsl import DM_VARS
 from sdtm_convert.adam.config import AdamSettings
 from sdtm_convert.metadata import DERIVED, PREDECESSOR, DatasetMeta, Method, ValueLevel, VariableMeta, WhereClause
 from sdtm_convert.standards import adamig_variables, sdtmig_domain_variables
@@ -107,24 +108,8 @@ SOURCES = {
     "ADSL": {
         **{
             v: f"DM.{v}"
-            for v in [
-                "STUDYID",
-                "USUBJID",
-                "SUBJID",
-                "SITEID",
-                "COUNTRY",
-                "AGE",
-                "AGEU",
-                "SEX",
-                "RACE",
-                "ETHNIC",
-                "ARM",
-                "ARMCD",
-                "ACTARM",
-                "ACTARMCD",
-                "RFSTDTC",
-                "RFENDTC",
-            ]
+            for v in DM_VARS
+            if not v.startswith("RFX")
         }
     },
     "ADPASI": {
