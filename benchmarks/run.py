@@ -24,29 +24,12 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.anchors import ANCHORS
+from benchmarks.job import ORDER
 from benchmarks.measure import load_average
 
 ROOT = Path(__file__).resolve().parents[1]
 GOALS = {"wall_s_10000": 90.0, "peak_mb": 4096.0, "floor_ratio": 3.0, "growth_10x": 11.0, "schema_speedup": 50.0}
-STAGE_ORDER = [
-    "spec",
-    "read",
-    "map",
-    "derive",
-    "conform",
-    "schema",
-    "reconcile",
-    "adam",
-    "validate",
-    "validate_report",
-    "write_xpt",
-    "write_json",
-    "define",
-    "report",
-    "lineage",
-    "manifest",
-    "other",
-]
+STAGE_ORDER = ORDER  # the stages the job times, in pipeline order
 
 
 def default_cache() -> Path:
