@@ -6,6 +6,7 @@ written) for notebook users; ``run_study(...)`` also writes the package and the 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,8 +28,9 @@ from sdtm_convert.spec.model import StudySpec, check_spec, load_spec
 from sdtm_convert.standards import load_ct
 
 Progress = Callable[[str], None]
-# DM derives first (from the mapped EX and DS); the rest follow alphabetically
-DOMAIN_ORDER = ["DM"]  # DM reference dates and SE first: --DY, EPOCH and baseline flags need them
+# DM derives first, from the mapped EX and DS (reference dates, then SE): --DY, EPOCH and the baseline flags
+# of every other domain need them; the rest follow alphabetically
+DOMAIN_ORDER = ["DM"]
 SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
 
 
@@ -99,12 +101,11 @@ def _reject_orphans(mapped: dict[str, MappedDomain]) -> tuple[list[Issue], list[
                                       "status": REJECTED, "reason": "subject not in DM"}))
         m.frame = m.frame[~orphan].reset_index(drop=True)
         # a raw row whose only records were orphans must not count as mapped to this domain
-        m.accounting = m.accounting[~(
-            (m.accounting["domain"] == code) & (m.accounting["status"] == "mapped")
-            & pd.MultiIndex.from_frame(m.accounting[["file", "row"]]).isin(
-                pd.MultiIndex.from_arrays([bad[SRC_FILE], bad[SRC_ROW]]))
-            & ~pd.MultiIndex.from_frame(m.accounting[["file", "row"]]).isin(
-                pd.MultiIndex.from_arrays([m.frame[SRC_FILE], m.frame[SRC_ROW]])))]
+        rows = pd.MultiIndex.from_frame(m.accounting[["file", "row"]])
+        only_orphans = (rows.isin(pd.MultiIndex.from_arrays([bad[SRC_FILE], bad[SRC_ROW]]))
+                        & ~rows.isin(pd.MultiIndex.from_arrays([m.frame[SRC_FILE], m.frame[SRC_ROW]])))
+        m.accounting = m.accounting[~((m.accounting["domain"] == code) & (m.accounting["status"] == "mapped")
+                                      & only_orphans)]
     return issues, accounts
 
 
@@ -143,8 +144,6 @@ def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], 
 def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | None = None,
             progress: Progress = _quiet) -> Conversion:
     """Map and derive every SDTM domain in memory. Bad spec or unreadable input raises SdtmConvertError."""
-    import time
-
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
@@ -239,8 +238,6 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
 
     The report is written even when the study has errors; a dataset with write errors is not written.
     """
-    import time
-
     from sdtm_convert import submission
     from sdtm_convert.report import write_reports
 
@@ -274,8 +271,6 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
 
 def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tuple[str, ...], progress: Progress) -> None:
     """ADSL, ADPASI, ADAE from the SDTM frames; checked against their JSON Schemas; written with define.xml."""
-    import time
-
     from sdtm_convert import submission
     from sdtm_convert.adam import build_adam, render_summary
     from sdtm_convert.atomic import atomic_write_text
@@ -309,8 +304,6 @@ VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's v
 def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progress: Progress) -> None:
     """The conformance validator on our own output (SDTM and ADaM), as for any package: its error findings
     are errors of the run; all findings are in reports/validation-<standard>.{json,html}."""
-    import time
-
     from sdtm_convert.errors import INFO
     from sdtm_convert.validate import validate_package, write_html, write_json
 
