@@ -20,11 +20,10 @@ goes to a temporary name first and is renamed into place, so a reader never sees
 
 from __future__ import annotations
 
-import os
-import secrets
 from importlib import resources
 from pathlib import Path
 
+from sdtm_convert.atomic import atomic_write_bytes
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.define_html import render_define_html
 from sdtm_convert.package.define_xml import STYLESHEET, build_define
@@ -33,14 +32,7 @@ __all__ = ["write_define_bundle", "build_define", "render_define_html"]
 
 
 def _atomic(path: Path, data: bytes) -> Path:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
+    return atomic_write_bytes(path, data)
 
 
 def write_define_bundle(out_dir: str | Path, datasets: list[DatasetMeta], **study_info) -> list[Path]:

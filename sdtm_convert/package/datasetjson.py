@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import secrets
 from collections.abc import Iterator
 from datetime import datetime
 from functools import cache
@@ -27,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import sdtm_convert
+from sdtm_convert.atomic import atomic_open
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta, VariableMeta
 from sdtm_convert.package._sasdates import from_iso, to_iso
@@ -134,14 +133,8 @@ def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_r
 
 
 def _atomic_write(path: Path, write) -> Path:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            write(fh)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "w") as fh:
+        write(fh)
     return path
 
 

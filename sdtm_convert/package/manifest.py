@@ -5,9 +5,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import secrets
 from pathlib import Path
 
+from sdtm_convert.atomic import atomic_write_text
 from sdtm_convert.errors import ERROR, Issue
 
 MANIFEST = "manifest.json"
@@ -45,11 +45,7 @@ def write_manifest(root: str | Path, *, extra: dict | None = None) -> Path:
     """Write ``<root>/manifest.json`` (``extra`` first, e.g. study id, tool version, created; then ``files``)."""
     root = Path(root)
     doc = dict(sorted((extra or {}).items())) | {"files": _entries(root)}
-    path = root / MANIFEST
-    tmp = root / f".{MANIFEST}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-    tmp.write_text(json.dumps(doc, indent=2, ensure_ascii=False, sort_keys=False) + "\n", encoding="utf-8")
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(root / MANIFEST, json.dumps(doc, indent=2, ensure_ascii=False) + "\n")
 
 
 def verify_manifest(root: str | Path) -> list[Issue]:

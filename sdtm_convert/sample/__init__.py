@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from sdtm_convert.atomic import atomic_open
+
 from ..errors import SdtmConvertError, fatal
 from . import assessments, forms
 from .ae import ae, ae_meddra, ae_records
@@ -52,16 +54,10 @@ def build_frames(subjects: int = 30, seed: int = DEFAULT_SEED, sites: int = 2) -
 
 def _write_csv(df: pd.DataFrame, path: Path) -> None:
     """UTF-8, comma, header, "\\n" line ends, minimal quoting (csv.QUOTE_MINIMAL); temp file + rename."""
-    tmp = path.with_name(f".{path.name}.tmp")  # plain open(): normal permissions, unlike mkstemp
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-            writer.writerow(list(df.columns))
-            writer.writerows(zip(*(df[c].tolist() for c in df.columns), strict=True))
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_open(path, "w", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
+        writer.writerow(list(df.columns))
+        writer.writerows(zip(*(df[c].tolist() for c in df.columns), strict=True))
 
 
 def generate_study(

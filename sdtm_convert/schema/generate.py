@@ -26,13 +26,12 @@ Conventions (one row = one JSON object whose properties are the variables):
 from __future__ import annotations
 
 import json
-import os
 import re
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert.atomic import atomic_write_text
 from sdtm_convert.schema import datasets as D
 from sdtm_convert.schema.patterns import PATTERNS
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
@@ -239,11 +238,7 @@ def render(schema: dict[str, Any]) -> str:
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    atomic_write_text(path, text)
 
 
 def write_schemas(out_dir: Path) -> list[Path]:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from sdtm_convert.atomic import atomic_write_text
 from sdtm_convert.validate.report import ValidationReport
 from sdtm_convert.validate.report_json import to_dict
 
@@ -52,11 +51,4 @@ def render_html(report: ValidationReport) -> str:
 
 
 def write_html(report: ValidationReport, path: str | Path) -> Path:
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(render_html(report))
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
-    return path
+    return atomic_write_text(path, render_html(report))

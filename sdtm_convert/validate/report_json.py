@@ -5,11 +5,10 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert.atomic import atomic_open
 from sdtm_convert.validate.report import ValidationReport
 
 
@@ -68,11 +67,7 @@ def to_dict(report: ValidationReport, per_group: int | None = None) -> dict[str,
 
 def write_json(report: ValidationReport, path: str | Path, per_group: int | None = None) -> Path:
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+    with atomic_open(path, "w") as fh:
         json.dump(to_dict(report, per_group), fh, indent=1, ensure_ascii=False)
         fh.write("\n")
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
     return path

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -11,6 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from sdtm_convert.atomic import atomic_open
 from sdtm_convert.validate.report import ValidationReport
 
 MAX_DETAIL_ROWS = 1_000_000  # Excel holds 1,048,576 rows per sheet
@@ -169,10 +168,6 @@ def write_xlsx(report: ValidationReport, path: str | Path) -> Path:
         {7: 60, 8: 90},
         sev_col=5,
     )
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
-    os.close(fd)
-    wb.save(tmp)
-    os.chmod(tmp, 0o644)
-    os.replace(tmp, path)
+    with atomic_open(path, "wb") as fh:
+        wb.save(fh)
     return path
