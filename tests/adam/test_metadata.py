@@ -65,7 +65,7 @@ def test_value_level_per_paramcd(result):
 
 
 def _schema_issues(result):
-    schema = pytest.importorskip("sdtm_convert.schema")
+    from sdtm_convert import schema
     found = []
     for name, df in result.datasets.items():
         found += schema.validate_frame(df, schema.load_schema(name), dataset=name)
