@@ -3,5 +3,8 @@
 from hypothesis import HealthCheck, settings
 
 # CI machines are shared and their speed varies: judge properties on their results, never on time.
-settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# The default profile is derandomised, so every run (CI included) tries the same examples and a failure reproduces;
+# `pytest --hypothesis-profile=explore` searches fresh random examples, more of them, when hunting for new bugs.
+settings.register_profile("ci", deadline=None, suppress_health_check=[HealthCheck.too_slow], derandomize=True)
+settings.register_profile("explore", deadline=None, suppress_health_check=[HealthCheck.too_slow], max_examples=500)
 settings.load_profile("ci")

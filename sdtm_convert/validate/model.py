@@ -46,21 +46,22 @@ class Dataset:
             return np.zeros(len(self.frame), dtype=bool)
         return self.frame[var].isin(set(u[hit])).to_numpy()
 
+    def _most_common(self, var: str) -> str:
+        """The most frequent non-blank text value of var ('' when there is none; missing values never count)."""
+        vals = self.frame[var].dropna().astype(str).str.strip()
+        modes = vals[vals != ""].mode(dropna=True)
+        return str(modes.iloc[0]) if len(modes) else ""
+
     @cached_property
     def domain(self) -> str:
         """Domain code: DOMAIN value for SDTM (LBCH → LB), RDOMAIN parent for SUPP--, else the name."""
         name = self.name.upper()
         if name.startswith("SUPP") and "RDOMAIN" in self.frame.columns:
-            vals = self.frame["RDOMAIN"].astype(str).str.strip()
-            vals = vals[vals != ""]
-            return "SUPP" + (vals.mode().iloc[0] if len(vals) else name[4:6])
-        if "DOMAIN" in self.frame.columns and len(self.frame):
-            vals = self.frame["DOMAIN"].astype(str).str.strip()
-            vals = vals[vals != ""]
-            if len(vals):
-                dom = vals.mode().iloc[0]
-                if name.startswith(dom):
-                    return dom
+            return "SUPP" + (self._most_common("RDOMAIN") or name[4:6])
+        if "DOMAIN" in self.frame.columns:
+            dom = self._most_common("DOMAIN")
+            if dom and name.startswith(dom):
+                return dom
         return name
 
     @cached_property

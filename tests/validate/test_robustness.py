@@ -4,6 +4,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -42,6 +43,19 @@ CELLS = st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True), st.
 @given(st.sampled_from(["DM", "AE", "QS", "ADSL", "XX"]), st.lists(st.sampled_from(NAMES), min_size=1, max_size=8,
                                                                    unique=True), st.data())
 def test_any_frame_gives_a_report(name, columns, data):
+    _report_for_frame(name, columns, data)
+
+
+@pytest.mark.parametrize("name", ["DM", "SUPPAE"])
+@pytest.mark.parametrize("cell", [None, np.nan, "", "  "])
+def test_domain_without_a_usable_value_falls_back_to_the_name(name, cell):
+    """Found by Hypothesis in CI: a DOMAIN/RDOMAIN holding only a missing value crashed the domain lookup."""
+    frame = pd.DataFrame({"STUDYID": ["S1"], "DOMAIN" if name == "DM" else "RDOMAIN": pd.Series([cell], dtype=object)})
+    report = validate_package({name: frame}, standard="sdtmig-3.4")
+    assert report.exit_code in (0, 1)
+
+
+def _report_for_frame(name, columns, data):
     n = data.draw(st.integers(0, 6))
     frame = pd.DataFrame({c: pd.Series([data.draw(CELLS) for _ in range(n)], dtype=object) for c in columns})
     numeric = [c for c in columns if data.draw(st.booleans())]
