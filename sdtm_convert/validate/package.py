@@ -31,13 +31,24 @@ def _normalise(df: pd.DataFrame) -> pd.DataFrame:
         s = df[c]
         if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
             out[c] = s.astype("float64")
+        elif s.dtype == object or pd.api.types.is_bool_dtype(s):  # Python objects stay as they are (1 ≠ True)
+            arr = s.to_numpy(dtype=object)
+            out[c] = pd.Series(np.where(pd.isna(arr), "", arr).astype(object), dtype=object)
         else:
-            # numpy object strings: hashing (unique/isin/groupby) is fast and nothing converts to Arrow and back
-            arr = s.to_numpy(dtype=object, na_value="")
-            if s.dtype == object:
-                arr = np.where(pd.isna(arr), "", arr).astype(object)
-            out[c] = pd.Series(arr, dtype=object)
+            out[c] = pd.Series(_shared_text(s), dtype=object)
     return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
+
+
+def _shared_text(s: pd.Series) -> np.ndarray:
+    """Text as a numpy object array ("" for missing) in which equal values share one Python string.
+
+    Rules hash these arrays (unique/isin/groupby), which is fast on numpy objects; building one string
+    per distinct value instead of one per cell keeps a 2-million-row QS at 8 bytes a cell, not ~60."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    table = np.empty(len(uniq) + 1, dtype=object)
+    table[:-1] = [str(x) for x in uniq]
+    table[-1] = ""
+    return table[np.where(codes < 0, len(uniq), codes)]
 
 
 def read_xpt(path: Path, encoding: str | None = None) -> Dataset:
