@@ -23,6 +23,7 @@ from sdtm_convert.metadata import (
     DatasetMeta,
     Method,
     VariableMeta,
+    max_utf8_bytes,
 )
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
 from sdtm_convert.valuelevel import findings_value_level, numeric_type
@@ -213,27 +214,6 @@ def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[st
     if method:
         return DERIVED, None, method
     return NOT_AVAILABLE, None, None
-
-
-def max_utf8_bytes(values: pd.Series) -> int:
-    """Longest UTF-8 byte length of a text column (no per-value Python call: Arrow or character counts)."""
-    if len(values) == 0:
-        return 0
-    arr = values.array
-    if hasattr(arr, "__arrow_array__"):
-        try:
-            import pyarrow as pa
-            import pyarrow.compute as pc
-
-            longest = pc.max(pc.binary_length(pa.array(arr))).as_py()
-            return int(longest or 0)
-        except ImportError:  # pragma: no cover
-            pass
-    chars = values.str.len()
-    wide = ~values.str.isascii().fillna(True).astype(bool)  # only non-ASCII values have more bytes than characters
-    if wide.any():
-        chars = chars.where(~wide, values[wide].str.encode("utf-8").str.len())
-    return int(chars.max() or 0)
 
 
 def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],

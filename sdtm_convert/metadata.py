@@ -8,6 +8,10 @@ validator's define-vs-data checks all read the same objects. No second hand-kept
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Define-XML 2.1 origin types
 COLLECTED = "Collected"
@@ -90,3 +94,24 @@ class DatasetMeta:
             if v.name == name:
                 return v
         raise KeyError(name)
+
+
+def max_utf8_bytes(values: pd.Series) -> int:
+    """Longest UTF-8 byte length of a text column (no per-value Python call: Arrow or character counts)."""
+    if len(values) == 0:
+        return 0
+    arr = values.array
+    if hasattr(arr, "__arrow_array__"):
+        try:
+            import pyarrow as pa
+            import pyarrow.compute as pc
+
+            longest = pc.max(pc.binary_length(pa.array(arr))).as_py()
+            return int(longest or 0)
+        except ImportError:  # pragma: no cover
+            pass
+    chars = values.str.len()
+    wide = ~values.str.isascii().fillna(True).astype(bool)  # only non-ASCII values have more bytes than characters
+    if wide.any():
+        chars = chars.where(~wide, values[wide].str.encode("utf-8").str.len())
+    return int(chars.max() or 0)

@@ -13,7 +13,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.metadata import COLLECTED, DERIVED, DatasetMeta, Method, ValueLevel, WhereClause
+from sdtm_convert.metadata import COLLECTED, DERIVED, DatasetMeta, Method, ValueLevel, WhereClause, max_utf8_bytes
 
 RESULT_SUFFIXES = ("ORRES", "STRESC", "STRESN")
 DERIVED_RESULT_METHOD = (
@@ -63,7 +63,7 @@ def findings_value_level(domain: str, data: pd.DataFrame, meta: DatasetMeta) -> 
                 if derived and var.endswith("ORRES"):
                     continue  # derived records carry no original result
                 vtype, digits = "text", None
-                length = max(1, int(values.astype(str).str.encode("utf-8").str.len().max() or 1))
+                length = max(1, max_utf8_bytes(values.astype(str)))
             meta.value_level.append(ValueLevel(
                 variable=var, where=where, label=labels.get(var, var), type=vtype, length=length,
                 significant_digits=digits, origin_type=DERIVED if derived else COLLECTED,

@@ -12,7 +12,16 @@ import pandas as pd
 from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
 from sdtm_convert.adam.adsl import DM_VARS
 from sdtm_convert.adam.config import AdamSettings
-from sdtm_convert.metadata import DERIVED, PREDECESSOR, DatasetMeta, Method, ValueLevel, VariableMeta, WhereClause
+from sdtm_convert.metadata import (
+    DERIVED,
+    PREDECESSOR,
+    DatasetMeta,
+    Method,
+    ValueLevel,
+    VariableMeta,
+    WhereClause,
+    max_utf8_bytes,
+)
 from sdtm_convert.standards import adamig_variables, sdtmig_domain_variables
 from sdtm_convert.study import StudyConfig
 
@@ -248,7 +257,7 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableM
         length = 8
     else:
         data_type, digits = "text", None
-        length = max(1, int(col.astype(str).str.encode("utf-8").str.len().max() or 1)) if len(col) else 1
+        length = max(1, max_utf8_bytes(col.astype(str)))
     source = SOURCES.get(ds, {}).get(name)
     method = METHODS.get(ds, {}).get(name)
     if source is None and ds == "ADAE" and name.startswith("AE") and name not in METHODS["ADAE"]:

@@ -56,16 +56,23 @@ def _check_char(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
     if _not_text(s):
         msg = f"Char variable holds non-text values (dtype {s.dtype})"
         return [_err("xpt-type-mismatch", msg, dataset=dataset, variable=v.name)]
-    raw = char_text(s)
+    # every test runs once per distinct value and is spread back to the cells by the factor codes
+    codes, uniq = pd.factorize(char_text(s), use_na_sentinel=False)
+    raw = pd.Series(uniq, dtype="str")
     text = raw.str.rstrip(" ")
     non_ascii = _non_ascii(text)
     nbytes = text.str.len().to_numpy(copy=True)
     if non_ascii.any():  # only non-ASCII values have more bytes than characters
         nbytes[non_ascii] = text[non_ascii].str.encode(OUTPUT_ENCODING).str.len().to_numpy()
     too_long = nbytes > MAX_VALUE_BYTES
-    issues = _cells(df, text, non_ascii, "xpt-non-ascii", "value is not ASCII", dataset, v.name)
-    issues += _cells(df, text, too_long, "xpt-value-too-long", f"longer than {MAX_VALUE_BYTES} bytes", dataset, v.name)
-    trailing = int(((raw.str.len().to_numpy() != text.str.len().to_numpy()) & (text != "").to_numpy()).sum())
+    issues: list[Issue] = []
+    if non_ascii.any() or too_long.any():
+        cells = text.to_numpy(dtype=object)[codes]
+        issues += _cells(df, cells, non_ascii[codes], "xpt-non-ascii", "value is not ASCII", dataset, v.name)
+        issues += _cells(df, cells, too_long[codes], "xpt-value-too-long", f"longer than {MAX_VALUE_BYTES} bytes",
+                         dataset, v.name)
+    ends_blank = (raw.str.len().to_numpy() != text.str.len().to_numpy()) & (text != "").to_numpy()
+    trailing = int(np.bincount(codes, minlength=len(uniq))[ends_blank].sum()) if len(uniq) else 0
     if trailing:
         msg = f"{trailing} values end in blanks; XPT cannot keep trailing blanks, they are removed"
         issues.append(
@@ -101,7 +108,7 @@ def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
     if pd.api.types.is_integer_dtype(s.dtype):
         big = (s.abs() > 2**53).fillna(False).to_numpy(dtype=bool)  # compared as integers, exactly
         return _cells(
-            df, s, big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name
+            df, s.to_numpy(dtype=object), big, "xpt-number-out-of-range", "integer beyond 2**53 is not exact as a double", dataset, v.name
         )
     x = s.to_numpy(dtype=np.float64, na_value=np.nan)
     with np.errstate(invalid="ignore"):
@@ -109,7 +116,7 @@ def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
         tiny = (x != 0) & (np.abs(x) < IBM_MIN)
     issues = _cells(
         df,
-        s,
+        x,
         huge,
         "xpt-number-out-of-range",
         "|value| >= 2**249 (~9.05e74) or infinite is not stored faithfully (pyreadstat writes the IBM maximum)",
@@ -117,7 +124,7 @@ def _check_num(df: pd.DataFrame, v: VariableMeta, dataset: str) -> list[Issue]:
         v.name,
     )
     return issues + _cells(
-        df, s, tiny, "xpt-number-underflow", "|value| < 16**-65 is written as 0", dataset, v.name, WARNING
+        df, x, tiny, "xpt-number-underflow", "|value| < 16**-65 is written as 0", dataset, v.name, WARNING
     )
 
 
@@ -134,10 +141,10 @@ def _check_blank_last_record(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]
     return [_err("xpt-blank-last-record", msg, dataset=meta.name, **where)]
 
 
-def _cells(df, values, mask, code, message, dataset, variable, severity=ERROR) -> list[Issue]:
+def _cells(df, values: np.ndarray, mask, code, message, dataset, variable, severity=ERROR) -> list[Issue]:
     idx = np.flatnonzero(mask)
     issues = [
-        _err(code, message, severity, dataset=dataset, variable=variable, value=str(values.iat[i]), **_where(df, i))
+        _err(code, message, severity, dataset=dataset, variable=variable, value=str(values[i]), **_where(df, i))
         for i in idx[:MAX_CELL_ISSUES]
     ]
     if len(idx) > MAX_CELL_ISSUES:
