@@ -358,7 +358,7 @@ def number_text(s: pd.Series) -> pd.Series:
 
 
 def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None:
-    from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.csvout import write_csv
 
     if conv.lineage is None:
         return
@@ -366,12 +366,12 @@ def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None
     lin["seq"] = number_text(lin["seq"])
     lin["raw_row"] = number_text(lin["raw_row"])
     path = out / "reports" / "lineage-sdtm.csv"
-    atomic_write_text(path, lin.to_csv(index=False, lineterminator="\n"))
+    write_csv(path, lin)
     outputs["lineage"] = path.relative_to(out).as_posix()
     if conv.adam is not None:
         adam = adam_lineage(conv.adam.datasets)
         path = out / "reports" / "lineage-adam.csv"
-        atomic_write_text(path, adam.to_csv(index=False, lineterminator="\n"))
+        write_csv(path, adam)
         outputs["lineage_adam"] = path.relative_to(out).as_posix()
 
 
