@@ -77,41 +77,50 @@ def _num_cell(x: float, col: dict) -> object:
     return float(x)
 
 
-def _char_json(s: pd.Series) -> pa.Array:
+class _Encoded:
+    """One column as the JSON text of each distinct value (``table``) and, per row, its index there."""
+
+    def __init__(self, encoded: list[str], missing: str, codes: np.ndarray) -> None:
+        self.table = pa.array(encoded + [missing], type=pa.large_string())
+        self.index = np.where(codes < 0, len(encoded), codes)
+
+    def rows(self, start: int, stop: int) -> pa.Array:
+        return self.table.take(pa.array(self.index[start:stop]))
+
+
+def _char_json(s: pd.Series) -> _Encoded:
     codes, uniq = pd.factorize(s)  # JSON text once per distinct value
     enc = [_dumps("" if (x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x))) else str(x)) for x in uniq]
-    return _spread(enc, _dumps(""), codes)
+    return _Encoded(enc, _dumps(""), codes)
 
 
-def _num_json(s: pd.Series, col: dict) -> pa.Array:
+def _num_json(s: pd.Series, col: dict) -> _Encoded:
     codes, uniq = pd.factorize(pd.to_numeric(s).astype(float))
-    return _spread([_dumps(_num_cell(float(v), col)) for v in uniq], "null", codes)
-
-
-def _spread(encoded: list[str], missing: str, codes: np.ndarray) -> pa.Array:
-    table = pa.array(encoded + [missing], type=pa.large_string())
-    return table.take(pa.array(np.where(codes < 0, len(encoded), codes)))
+    return _Encoded([_dumps(_num_cell(float(v), col)) for v in uniq], "null", codes)
 
 
 def _lit(text: str) -> pa.Scalar:
     return pa.scalar(text, pa.large_string())
 
 
-def row_text(df: pd.DataFrame, cols: list[dict], sep: str) -> str:
-    """The rows of ``df`` as JSON arrays joined by ``sep``: each column is encoded once per distinct value
-    (with :func:`_dumps`, so the text is what ``json.dumps`` of the row gives) and the rows are assembled
-    column-wise by Arrow, not cell by cell in Python."""
-    if len(df) == 0:
+def row_text(parts: list[pa.Array], n: int, sep: str) -> str:
+    """``n`` rows given column-wise as JSON text (``parts``), as JSON arrays joined by ``sep``; the rows are
+    assembled by Arrow, not cell by cell in Python."""
+    if n == 0:
         return ""
-    parts = [_char_json(df[c["name"]]) if "length" in c else _num_json(df[c["name"]], c) for c in cols]
-    body = pc.binary_join_element_wise(*parts, _lit(",")) if parts else pa.array([""] * len(df), pa.large_string())
+    body = pc.binary_join_element_wise(*parts, _lit(",")) if parts else pa.array([""] * n, pa.large_string())
     rows = pc.binary_join_element_wise(_lit("["), body, _lit("]"), _lit(""))
-    return sep.join(rows.to_pylist())
+    whole = pa.LargeListArray.from_arrays(pa.array([0, n], pa.int64()), rows)
+    return str(pc.binary_join(whole, _lit(sep))[0].as_py())
 
 
 def _row_chunks(df: pd.DataFrame, cols: list[dict], sep: str, chunk: int = 50_000) -> Iterator[str]:
+    """Each column is encoded once per distinct value (with :func:`_dumps`, so the text is what
+    ``json.dumps`` of the row gives); rows are then produced ``chunk`` at a time."""
+    encoded = [_char_json(df[c["name"]]) if "length" in c else _num_json(df[c["name"]], c) for c in cols]
     for start in range(0, len(df), chunk):
-        yield row_text(df.iloc[start : start + chunk], cols, sep)
+        stop = min(start + chunk, len(df))
+        yield row_text([e.rows(start, stop) for e in encoded], stop - start, sep)
 
 
 def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_ref) -> dict:

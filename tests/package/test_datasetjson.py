@@ -89,7 +89,7 @@ def test_ndjson_writer_streams_rows_without_building_the_document(tmp_path, monk
 
     calls = []
     real = dj.row_text
-    monkeypatch.setattr(dj, "row_text", lambda chunk, cols, sep: calls.append(len(chunk)) or real(chunk, cols, sep))
+    monkeypatch.setattr(dj, "row_text", lambda parts, n, sep: calls.append(n) or real(parts, n, sep))
     path = write_dataset_json(big, meta, tmp_path / "ae.ndjson", ndjson=True, **IDS)
     assert calls == [50_000, 50_000, 20_000]  # rows are produced chunk by chunk
     assert sum(1 for _ in path.open()) == 1 + 120_000
