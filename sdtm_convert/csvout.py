@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -20,6 +19,7 @@ from sdtm_convert.atomic import atomic_open
 
 CHUNK_ROWS = 500_000
 _SPECIAL = (",", '"', "\n", "\r")
+_NEEDS_QUOTES = '[,"\n\r]'
 
 
 def csv_field(value: str) -> str:
@@ -30,18 +30,29 @@ def csv_field(value: str) -> str:
 
 
 def _column(s: pd.Series) -> pa.Array:
+    """The column's CSV fields, formatted and quoted by Arrow compute functions."""
     if pd.api.types.is_float_dtype(s.dtype):
         raise TypeError(f"column {s.name!r} is float: format it as text first (pandas writes 1.0, not 1)")
-    codes, uniq = pd.factorize(s, use_na_sentinel=True)
-    fields = [csv_field(str(v)) for v in uniq] + [""]
-    return pa.array(fields, type=pa.large_string()).take(pa.array(np.where(codes < 0, len(uniq), codes)))
+    if pd.api.types.is_integer_dtype(s.dtype):
+        return pa.array(s.array, from_pandas=True).cast(pa.large_string()).fill_null("")
+    text = s if isinstance(s.dtype, pd.StringDtype) else s.astype("str")
+    arr = pa.array(text.array, type=pa.large_string()).fill_null("")
+    special = pc.match_substring_regex(arr, _NEEDS_QUOTES)
+    if not pc.any(special).as_py():
+        return arr
+    quoted = pc.binary_join_element_wise(_lit('"'), pc.replace_substring(arr, '"', '""'), _lit('"'), _lit(""))
+    return pc.if_else(special, quoted, arr)
+
+
+def _lit(text: str) -> pa.Scalar:
+    return pa.scalar(text, pa.large_string())
 
 
 def _lines(columns: list[pa.Array]) -> str:
-    sep = pa.scalar(",", pa.large_string())
+    sep = _lit(",")
     rows = pc.binary_join_element_wise(*columns, sep) if len(columns) > 1 else columns[0]
     whole = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
-    return pc.binary_join(whole, pa.scalar("\n", pa.large_string()))[0].as_py() + "\n"
+    return pc.binary_join(whole, _lit("\n"))[0].as_py() + "\n"
 
 
 def write_csv(path: str | Path, df: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> Path:

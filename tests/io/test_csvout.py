@@ -36,6 +36,12 @@ def test_lineage_shaped_frame(tmp_path):
     assert (tmp_path / "l.csv").read_text(encoding="utf-8") == _pandas(df)
 
 
+def test_other_column_types(tmp_path):
+    df = pd.DataFrame({"flag": [True, False], "n": pd.array([1, None], dtype="Int64"), "o": [3, "a,b"]})
+    write_csv(tmp_path / "o.csv", df)
+    assert (tmp_path / "o.csv").read_text(encoding="utf-8") == _pandas(df)
+
+
 def test_float_columns_are_refused(tmp_path):
     with pytest.raises(TypeError, match="float"):
         write_csv(tmp_path / "f.csv", pd.DataFrame({"a": [1.0], "b": ["x"]}))

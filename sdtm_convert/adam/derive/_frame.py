@@ -32,11 +32,16 @@ def sorted_positions(frame: pd.DataFrame, by_vars: Sequence[str], order: Sequenc
 
 
 def fill_char_missing(frame: pd.DataFrame) -> pd.DataFrame:
-    """Missing values in non-numeric columns become "" (the SDTM/ADaM character convention)."""
-    out = frame.copy()
+    """Missing values in non-numeric columns become "" (the SDTM/ADaM character convention).
+
+    Columns without missing values are kept as they are, and string columns stay string columns (no
+    Python object per cell)."""
+    out = frame.copy(deep=False)
     for c in out.columns:
-        if not pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
-            out[c] = out[c].astype(object).where(out[c].notna(), "")
+        s = out[c]
+        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or not s.hasnans:
+            continue
+        out[c] = s.fillna("") if isinstance(s.dtype, pd.StringDtype) else s.astype(object).where(s.notna(), "")
     return out
 
 
