@@ -36,7 +36,10 @@ def _column(s: pd.Series) -> pa.Array:
     if pd.api.types.is_integer_dtype(s.dtype):
         return pa.array(s.array, from_pandas=True).cast(pa.large_string()).fill_null("")
     text = s if isinstance(s.dtype, pd.StringDtype) else s.astype("str")
-    arr = pa.array(text.array, type=pa.large_string()).fill_null("")
+    arr = pa.array(text.array, type=pa.large_string())
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    arr = arr.fill_null("")
     special = pc.match_substring_regex(arr, _NEEDS_QUOTES)
     if not pc.any(special).as_py():
         return arr

@@ -42,6 +42,13 @@ def test_other_column_types(tmp_path):
     assert (tmp_path / "o.csv").read_text(encoding="utf-8") == _pandas(df)
 
 
+def test_chunked_arrow_columns(tmp_path):
+    text = pd.concat([pd.Series(["a", "b,c"], dtype="str"), pd.Series(["d", None], dtype="str")], ignore_index=True)
+    df = pd.DataFrame({"t": text, "n": [1, 2, 3, 4]})
+    write_csv(tmp_path / "c.csv", df)
+    assert (tmp_path / "c.csv").read_text(encoding="utf-8") == _pandas(df)
+
+
 def test_float_columns_are_refused(tmp_path):
     with pytest.raises(TypeError, match="float"):
         write_csv(tmp_path / "f.csv", pd.DataFrame({"a": [1.0], "b": ["x"]}))
