@@ -18,7 +18,15 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.measure import Clock, cpu_seconds, load_average, peak_rss_mb, rss_mb
+from benchmarks.measure import (
+    Clock,
+    TreeMemory,
+    children_cpu_seconds,
+    cpu_seconds,
+    load_average,
+    peak_rss_mb,
+    rss_mb,
+)
 
 SPEC = Path(__file__).resolve().parents[1] / "mappings" / "nct03745417"
 
@@ -121,19 +129,35 @@ class StageTimer:
         return missing
 
 
-def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
-    import sdtm_convert.pipeline as pipeline  # imported before the clock: not part of the job
+WORKER = "_sdtm_package"  # what run_study hands to its worker process (when it has one)
 
-    timer = StageTimer()
-    missing = timer.install()
-    total = Clock.start()
-    result = pipeline.run_study(raw, spec, out)
-    if "validate" not in timer.calls:  # not wired into run_study yet: validate the written package here
-        validate_written(result, timer)
-    wall, cpu = total.elapsed()
-    conv = result.conversion
-    frames = dict(conv.sdtm)
-    adam = getattr(conv.adam, "datasets", None) or {}
+
+def capture_worker(timer: StageTimer, report: Path) -> None:
+    """Time the stages the worker process runs: in the worker, the (forked) timer starts empty and its
+    stages, CPU and peak RSS are written to ``report`` for the job to read back; run inline, nothing changes."""
+    import os
+
+    import sdtm_convert.pipeline as pipeline
+
+    job_pid, inner = os.getpid(), getattr(pipeline, WORKER)
+
+    @functools.wraps(inner)
+    def in_worker(*args: Any, **kwargs: Any) -> Any:
+        if os.getpid() == job_pid:
+            return inner(*args, **kwargs)
+        timer.wall, timer.cpu, timer.calls, timer.peak_after, timer._stack = {}, {}, {}, {}, []
+        clock = Clock.start()
+        try:
+            return inner(*args, **kwargs)
+        finally:
+            wall, cpu = clock.elapsed()
+            report.write_text(json.dumps({"wall": wall, "cpu": cpu, "peak_rss_mb": peak_rss_mb(),
+                                          "stages": _stage_table(timer, wall, cpu)}))
+
+    setattr(pipeline, WORKER, in_worker)
+
+
+def _stage_table(timer: StageTimer, wall: float, cpu: float) -> dict[str, dict[str, Any]]:
     stages = {
         k: {
             "wall": round(timer.wall.get(k, 0.0), 3),
@@ -150,11 +174,41 @@ def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
         "calls": 1,
         "peak_rss_mb_after": round(peak_rss_mb(), 1),
     }
+    return stages
+
+
+def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
+    import tempfile
+
+    import sdtm_convert.pipeline as pipeline  # imported before the clock: not part of the job
+
+    timer = StageTimer()
+    missing = timer.install()
+    worker_report = Path(tempfile.mkdtemp(prefix="sdtm-bench-worker-")) / "worker.json"
+    capture_worker(timer, worker_report)
+    total = Clock.start()
+    with TreeMemory() as tree:
+        result = pipeline.run_study(raw, spec, out)
+        if "validate" not in timer.calls:  # not wired into run_study yet: validate the written package here
+            validate_written(result, timer)
+    wall, cpu = total.elapsed()
+    worker = json.loads(worker_report.read_text()) if worker_report.is_file() else None
+    worker_report.unlink(missing_ok=True)
+    worker_report.parent.rmdir()
+    conv = result.conversion
+    frames = dict(conv.sdtm)
+    adam = getattr(conv.adam, "datasets", None) or {}
+    stages = _stage_table(timer, wall, cpu)
+    if worker:  # the worker's stages as their own rows; its CPU is part of the job's
+        stages |= {f"{k} [worker]": v for k, v in worker["stages"].items()}
     return {
         "raw": str(raw),
         "wall": round(wall, 3),
-        "cpu": round(cpu, 3),
+        "cpu": round(cpu + (children_cpu_seconds() if worker else 0.0), 3),
+        "cpu_main": round(cpu, 3),
         "peak_rss_mb": round(peak_rss_mb(), 1),
+        "worker": None if worker is None else {k: round(v, 3) for k, v in worker.items() if k != "stages"},
+        "peak_pss_tree_mb": round(tree.peak_mb, 1),
         "stages": stages,
         "pipeline_timings": {k: round(v, 3) for k, v in conv.timings.items()},
         "records": {k: len(v) for k, v in sorted(frames.items())} | {k: len(v) for k, v in sorted(adam.items())},

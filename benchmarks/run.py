@@ -104,7 +104,7 @@ def measure_size(
             "raw": str(raw),
             "job": best,
             "repeats": [
-                {"wall": r["wall"], "cpu": r["cpu"], "peak_rss_mb": r["peak_rss_mb"], "load_average": r["load_average"]}
+                {"wall": r["wall"], "cpu": r["cpu"], "peak_mb": job_memory_mb(r), "load_average": r["load_average"]}
                 for r in runs
             ],
         }
@@ -138,16 +138,16 @@ def ratios(sizes: list[dict[str, Any]], schema: dict[str, Any] | None) -> dict[s
             r["pyreadstat_mb_per_cpu_s"] = round(mb / fl["cpu"], 1) if fl["cpu"] else None
             r["fastwriter_mb_per_cpu_s"] = round(mb / fw["cpu"], 1) if fw["cpu"] else None
             r["pyreadstat_vs_anchor_mb_per_s"] = ANCHORS["pyreadstat_write_1m"]["mb_per_s"]
-        validate = job["stages"].get("validate")
+        validate_wall = sum(job["stages"].get(k, {}).get("wall", 0.0) for k in ("validate", "validate [worker]"))
         records = sum(job["records"].values())
-        if validate and validate["wall"]:
+        if validate_wall:
             core = ANCHORS["core_pilot_package"]
-            ours = validate["wall"] / records * 1e6
+            ours = validate_wall / records * 1e6
             theirs = core["wall_s"] / core["records"] * 1e6
             r["validate_us_per_record"] = round(ours, 1)
             r["core_us_per_record_anchor"] = round(theirs, 1)
             r["core_anchor_vs_our_validate"] = round(theirs / ours, 1)
-        r["peak_rss_vs_core_anchor"] = round(ANCHORS["core_pilot_package"]["peak_gb"] * 1024 / job["peak_rss_mb"], 1)
+        r["peak_memory_vs_core_anchor"] = round(ANCHORS["core_pilot_package"]["peak_gb"] * 1024 / job_memory_mb(job), 1)
         out[str(n)] = r
     if len(sizes) >= 2:
         a, b = sizes[0], sizes[-1]
@@ -177,8 +177,7 @@ def goals(sizes: list[dict[str, Any]], rat: dict[str, Any], schema: dict[str, An
     big = max(sizes, key=lambda s: s["subjects"])
     if big["subjects"] >= 10_000:
         g["whole run 10,000 subjects <= 90 s wall"] = (big["job"]["wall"], big["job"]["wall"] <= GOALS["wall_s_10000"])
-        g["whole run 10,000 subjects <= 90 s CPU"] = (big["job"]["cpu"], big["job"]["cpu"] <= GOALS["wall_s_10000"])
-    g["peak memory <= 4 GB"] = (big["job"]["peak_rss_mb"], big["job"]["peak_rss_mb"] <= GOALS["peak_mb"])
+    g["peak memory <= 4 GB"] = (job_memory_mb(big["job"]), job_memory_mb(big["job"]) <= GOALS["peak_mb"])
     fr = rat.get(str(big["subjects"]), {}).get("whole_vs_pyreadstat_floor_cpu")
     if fr is not None:
         g["<= 3x the pyreadstat floor (CPU)"] = (fr, fr <= GOALS["floor_ratio"])
@@ -192,6 +191,11 @@ def goals(sizes: list[dict[str, Any]], rat: dict[str, Any], schema: dict[str, An
             bool(schema["speedup_cpu"] and schema["speedup_cpu"] >= 50 and schema["identical"]),
         )
     return g
+
+
+def job_memory_mb(job: dict[str, Any]) -> float:
+    """Peak memory of the job: the process tree's sampled PSS peak, never less than the main process's RSS peak."""
+    return max(job["peak_rss_mb"], job.get("peak_pss_tree_mb") or 0.0)
 
 
 def _table(rows: list[list[str]]) -> str:
@@ -209,7 +213,7 @@ def render(result: dict[str, Any]) -> str:
     out = [
         f"sdtm-convert benchmark  {result['started']}  python {result['python']}  cpus {result['cpus']}  "
         f"load average before/after {result['load_before']} / {result['load_after']}",
-        "CPU = user+system of the job process (getrusage); wall is inflated when the machine is shared.",
+        "CPU = user+system of the job's processes (getrusage); wall is inflated when the machine is shared.",
         "",
     ]
     head = (
@@ -219,7 +223,7 @@ def render(result: dict[str, Any]) -> str:
         + [f"{s['subjects']:,} peak MB" for s in sizes]
     )
     rows = [head]
-    for st in STAGE_ORDER:
+    for st in STAGE_ORDER + [f"{st} [worker]" for st in STAGE_ORDER]:
         if not any(st in s["job"]["stages"] for s in sizes):
             continue
         cells = [s["job"]["stages"].get(st, {}) for s in sizes]
@@ -233,9 +237,23 @@ def render(result: dict[str, Any]) -> str:
         ["WHOLE"]
         + [f"{s['job']['wall']:.2f}" for s in sizes]
         + [f"{s['job']['cpu']:.2f}" for s in sizes]
-        + [f"{s['job']['peak_rss_mb']:.0f}" for s in sizes]
+        + [f"{job_memory_mb(s['job']):.0f}" for s in sizes]
     )
     out.append(_table(rows))
+    out.append("")
+    out.append(
+        "[worker] rows: run by the worker process while the main one goes on (SDTM write, validation, lineage). "
+        "WHOLE CPU = main + worker; WHOLE peak MB = sampled PSS of main + worker (shared pages counted once); "
+        "peak MB of a stage = ru_maxrss of its own process."
+    )
+    for s in sizes:
+        j, w = s["job"], s["job"].get("worker")
+        if w:
+            out.append(
+                f"  {s['subjects']:,}: main {j.get('cpu_main', j['cpu']):.2f} s CPU, peak RSS {j['peak_rss_mb']:.0f} MB; "
+                f"worker {w['wall']:.2f} s wall, {w['cpu']:.2f} s CPU, peak RSS {w['peak_rss_mb']:.0f} MB; "
+                f"tree PSS peak {j.get('peak_pss_tree_mb', 0):.0f} MB"
+            )
     out.append("")
     out.append(
         "records: "

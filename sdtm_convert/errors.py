@@ -66,6 +66,9 @@ class SdtmConvertError(Exception):
         super().__init__(issue.one_line())
         self.issue = issue
 
+    def __reduce__(self) -> tuple[type, tuple[Issue]]:  # picklable, so a worker process can hand it back
+        return (type(self), (self.issue,))
+
 
 def fatal(code: str, message: str, **where: Any) -> SdtmConvertError:
     """Build (not raise) a fatal error: ``raise fatal("raw-file-missing", "...", file=p)``."""

@@ -231,45 +231,82 @@ class RunResult:
         return not self.conversion.errors
 
 
+@dataclass
+class Part:
+    """What one part of a run produced (it changes nothing shared, so it can run in a worker process)."""
+
+    issues: list[Issue] = field(default_factory=list)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+
+    def add(self, other: Part) -> Part:
+        self.issues += other.issues
+        self.outputs |= other.outputs
+        self.timings |= other.timings
+        return self
+
+
 def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
               formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True, validate: bool = True,
-              progress: Progress = _quiet) -> RunResult:
+              progress: Progress = _quiet, jobs: int | None = None) -> RunResult:
     """Convert a study and write the module-5 package, the reports and the run manifest under ``out``.
 
     The report is written even when the study has errors; a dataset with write errors is not written.
+    With ``jobs`` ≥ 2 (the default where ``fork`` works and there are two cores) the SDTM package is
+    written and validated by a worker process while this one derives, writes and validates ADaM; the
+    files and the report are the same either way.
     """
-    from sdtm_convert import submission
+    from sdtm_convert.background import Background, default_jobs
     from sdtm_convert.report import write_reports
 
     out = Path(out)
     conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
     study = conv.spec.study
-    outputs: dict[str, Any] = {}
-
-    t = time.perf_counter()
-    folder = sdtm_dir(out, study.studyid)
-    written = submission.write_datasets(conv.sdtm, conv.metadata, folder, study, formats=formats)
-    conv.issues += written.issues
-    conv.timings["write_sdtm"] = time.perf_counter() - t
-    t = time.perf_counter()
-    define = submission.write_define(conv.sdtm, conv.metadata, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
-    conv.issues += define.issues
-    conv.timings["define_sdtm"] = time.perf_counter() - t
-    outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
-    progress(f"wrote {len(conv.sdtm)} SDTM datasets and define.xml")
-
-    if adam:
-        _run_adam(conv, out, outputs, formats, progress)
-    if validate:
-        _run_validator(conv, out, outputs, progress)
-    _write_lineage(conv, out, outputs)
+    parallel = (jobs or default_jobs()) >= 2
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, conv.lineage, study, out, formats, validate,
+                          progress, parallel=parallel, what="SDTM writer")
+    adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
+    adam_validation = Part()
+    if validate and conv.adam is not None:
+        adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
+        progress("validated the ADaM package")
+    adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
+    sdtm_written, sdtm_validation, sdtm_lineage_out = sdtm_job.result()
+    whole = Part().add(sdtm_written).add(adam_part).add(sdtm_validation).add(adam_validation)
+    conv.issues += whole.issues
+    conv.timings |= whole.timings
+    outputs = whole.outputs | sdtm_lineage_out | adam_lineage_out
     jpath, hpath = write_reports(conv, out / "reports", outputs)
     progress(f"report: {hpath}")
     _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
     return RunResult(conv, out, jpath, hpath, outputs)
 
 
-def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tuple[str, ...], progress: Progress) -> None:
+def _sdtm_package(sdtm: dict[str, pd.DataFrame], metadata: dict[str, DatasetMeta], lineage: pd.DataFrame | None,
+                  study: Any, out: Path, formats: tuple[str, ...], validate: bool,
+                  progress: Progress) -> tuple[Part, Part, dict[str, str]]:
+    """Write the SDTM datasets and define.xml, validate them, write their lineage (a worker process runs this)."""
+    from sdtm_convert import submission
+
+    part = Part()
+    t = time.perf_counter()
+    folder = sdtm_dir(out, study.studyid)
+    written = submission.write_datasets(sdtm, metadata, folder, study, formats=formats)
+    part.timings["write_sdtm"] = time.perf_counter() - t
+    t = time.perf_counter()
+    define = submission.write_define(sdtm, metadata, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
+    part.timings["define_sdtm"] = time.perf_counter() - t
+    part.issues += written.issues + define.issues
+    part.outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
+    progress(f"wrote {len(sdtm)} SDTM datasets and define.xml")
+    validation = Part()
+    if validate:
+        validation = _run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out)
+        progress("validated the SDTM package")
+    return part, validation, _write_lineage(out, lineage=lineage)
+
+
+def _run_adam(conv: Conversion, out: Path, formats: tuple[str, ...], progress: Progress) -> Part:
     """ADSL, ADPASI, ADAE from the SDTM frames; checked against their JSON Schemas; written with define.xml."""
     from sdtm_convert import submission
     from sdtm_convert.adam import build_adam, render_summary
@@ -277,55 +314,53 @@ def _run_adam(conv: Conversion, out: Path, outputs: dict[str, Any], formats: tup
     from sdtm_convert.schema import load_schema, validate_frame
 
     study = conv.spec.study
+    part = Part()
     t = time.perf_counter()
     result = build_adam(conv.sdtm, study)
     conv.adam = result
-    conv.issues += result.issues
+    part.issues += result.issues
     for name, frame in result.datasets.items():
-        conv.issues += validate_frame(frame, load_schema(name), dataset=name)
-    conv.timings["adam"] = time.perf_counter() - t
+        part.issues += validate_frame(frame, load_schema(name), dataset=name)
+    part.timings["adam"] = time.perf_counter() - t
     t = time.perf_counter()
     folder = adam_dir(out, study.studyid)
     written = submission.write_datasets(result.datasets, result.metadata, folder, study, formats=formats)
     define = submission.write_define(result.datasets, result.metadata, folder, study, standard="ADaMIG 1.3",
                                      arm=submission.primary_endpoint_arm(study))
-    conv.issues += written.issues + define.issues
+    part.issues += written.issues + define.issues
     summary = out / "reports" / "analysis-summary.html"
     atomic_write_text(summary, render_summary(result, study))
-    conv.timings["write_adam"] = time.perf_counter() - t
-    outputs["adam"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
-    outputs["analysis_summary"] = summary.relative_to(out).as_posix()
+    part.timings["write_adam"] = time.perf_counter() - t
+    part.outputs["adam"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
+    part.outputs["analysis_summary"] = summary.relative_to(out).as_posix()
     progress(f"wrote {len(result.datasets)} ADaM datasets, define.xml and the analysis summary")
+    return part
 
 
 VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's validation JSON (all are counted)
 
 
-def _run_validator(conv: Conversion, out: Path, outputs: dict[str, Any], progress: Progress) -> None:
-    """The conformance validator on our own output (SDTM and ADaM), as for any package: its error findings
-    are errors of the run; all findings are in reports/validation-<standard>.{json,html}."""
+def _run_validator(kind: str, standard: str, frames: dict[str, pd.DataFrame], metas: dict[str, DatasetMeta],
+                   study: Any, out: Path) -> Part:
+    """The conformance validator on our own output (SDTM or ADaM), as for any package: its error findings
+    are errors of the run; all findings are in reports/validation-<kind>.{json,html}."""
     from sdtm_convert.errors import INFO
     from sdtm_convert.validate import validate_package, write_html, write_json
 
-    study = conv.spec.study
+    part = Part()
     t = time.perf_counter()
-    packages = [("sdtm", f"sdtmig-{study.sdtmig_version}", conv.sdtm, conv.metadata)]
-    if conv.adam is not None:
-        packages.append(("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata))
-    for kind, standard, frames, metas in packages:
-        report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
-        report.started, report.timing = study.created, {}  # reproducible report files
-        base = out / "reports" / f"validation-{kind}"
-        write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
-        write_html(report, base.with_suffix(".html"))
-        outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
-        errors = report.issues(severity="error")
-        conv.issues += errors
-        conv.issues.append(Issue("validation-summary", INFO,
-                                 f"{standard} conformance: {report.errors} errors, {report.warnings} warnings "
-                                 f"(details in {base.name}.html)", dataset=kind.upper()))
-    conv.timings["validate"] = time.perf_counter() - t
-    progress("validated the package")
+    report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
+    report.started, report.timing = study.created, {}  # reproducible report files
+    base = out / "reports" / f"validation-{kind}"
+    write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
+    write_html(report, base.with_suffix(".html"))
+    part.outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
+    part.issues += report.issues(severity="error")
+    part.issues.append(Issue("validation-summary", INFO,
+                             f"{standard} conformance: {report.errors} errors, {report.warnings} warnings "
+                             f"(details in {base.name}.html)", dataset=kind.upper()))
+    part.timings[f"validate_{kind}"] = time.perf_counter() - t
+    return part
 
 
 def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,
@@ -357,22 +392,24 @@ def number_text(s: pd.Series) -> pd.Series:
     return pd.Series(text[np.where(codes < 0, len(uniq), codes)], index=s.index, dtype=object)
 
 
-def _write_lineage(conv: Conversion, out: Path, outputs: dict[str, Any]) -> None:
+def _write_lineage(out: Path, lineage: pd.DataFrame | None = None,
+                   adam: dict[str, pd.DataFrame] | None = None) -> dict[str, str]:
+    """reports/lineage-sdtm.csv (every SDTM record → raw file and row) and/or lineage-adam.csv (ADaM → SDTM)."""
     from sdtm_convert.csvout import write_csv
 
-    if conv.lineage is None:
-        return
-    lin = conv.lineage.copy()
-    lin["seq"] = number_text(lin["seq"])
-    lin["raw_row"] = number_text(lin["raw_row"])
-    path = out / "reports" / "lineage-sdtm.csv"
-    write_csv(path, lin)
-    outputs["lineage"] = path.relative_to(out).as_posix()
-    if conv.adam is not None:
-        adam = adam_lineage(conv.adam.datasets)
+    outputs: dict[str, str] = {}
+    if lineage is not None:
+        lin = lineage.copy()
+        lin["seq"] = number_text(lin["seq"])
+        lin["raw_row"] = number_text(lin["raw_row"])
+        path = out / "reports" / "lineage-sdtm.csv"
+        write_csv(path, lin)
+        outputs["lineage"] = path.relative_to(out).as_posix()
+    if adam is not None:
         path = out / "reports" / "lineage-adam.csv"
-        write_csv(path, adam)
+        write_csv(path, adam_lineage(adam))
         outputs["lineage_adam"] = path.relative_to(out).as_posix()
+    return outputs
 
 
 # where an ADaM record comes from when it carries no SRCDOM/SRCSEQ of its own

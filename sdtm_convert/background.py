@@ -1,0 +1,93 @@
+"""Run one function in a forked worker process while the caller goes on: the second core of a 2-core machine.
+
+``job = Background(fn, *args)`` starts ``fn(*args)`` in a child made by ``fork`` (so the child sees the
+caller's data frames without copying or pickling them: pages are shared copy-on-write and the frames are
+only read); ``job.result()`` waits and returns what ``fn`` returned (pickled back through a pipe) or
+raises what it raised. With ``jobs=1``, or where ``fork`` does not exist (Windows, and macOS where it is
+unsafe), ``fn`` simply runs in the caller, so results never depend on the mode.
+
+The function must not change the caller's objects (changes made in the child are lost): it returns
+everything it produces.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import sys
+import traceback
+from collections.abc import Callable
+from typing import Any, Generic, TypeVar
+
+from sdtm_convert.errors import fatal
+
+T = TypeVar("T")
+
+
+def can_fork() -> bool:
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods()
+
+
+def default_jobs() -> int:
+    """Processes a run uses: 2 where fork works and there are 2+ cores (``SDTM_CONVERT_JOBS`` overrides)."""
+    env = os.environ.get("SDTM_CONVERT_JOBS")
+    if env:
+        return max(1, int(env))
+    return 2 if can_fork() and (os.cpu_count() or 1) >= 2 else 1
+
+
+def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    try:
+        payload: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
+    except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
+        payload = ("error", exc, traceback.format_exc())
+    try:
+        conn.send(payload)
+    except Exception:  # noqa: BLE001 - an unpicklable result or exception: send its text
+        conn.send(("error", None, traceback.format_exc() if payload[0] == "ok" else payload[2]))
+    finally:
+        conn.close()
+
+
+class Background(Generic[T]):
+    """``fn(*args, **kwargs)`` in a worker process (``parallel=True`` and fork available) or right here."""
+
+    def __init__(self, fn: Callable[..., T], *args: Any, parallel: bool = True, what: str = "worker",
+                 **kwargs: Any) -> None:
+        self.what = what
+        self._proc: Any = None
+        if not (parallel and can_fork()):
+            self._inline = True
+            try:
+                self._value: Any = fn(*args, **kwargs)
+                self._error: BaseException | None = None
+            except BaseException as exc:  # noqa: BLE001 - re-raised by result(), as in the worker case
+                self._error = exc
+            return
+        self._inline = False
+        ctx = mp.get_context("fork")
+        self._conn, child_conn = ctx.Pipe(duplex=False)
+        self._proc = ctx.Process(target=_child, args=(child_conn, fn, args, kwargs), name=f"sdtm-convert {what}")
+        self._proc.start()
+        child_conn.close()
+
+    def result(self) -> T:
+        if self._inline:
+            if self._error is not None:
+                raise self._error
+            return self._value
+        try:
+            payload = self._conn.recv()
+        except EOFError:
+            self._proc.join()
+            raise fatal("worker-failed", f"the {self.what} process ended without a result "
+                                         f"(exit code {self._proc.exitcode}; out of memory?)") from None
+        finally:
+            self._conn.close()
+        self._proc.join()
+        if payload[0] == "ok":
+            return payload[1]
+        _, exc, text = payload
+        if exc is None:
+            raise fatal("worker-failed", f"the {self.what} process failed:\n{text}")
+        raise exc
