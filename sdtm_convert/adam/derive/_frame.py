@@ -39,10 +39,30 @@ def fill_char_missing(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy(deep=False)
     for c in out.columns:
         s = out[c]
-        if pd.api.types.is_numeric_dtype(s) or pd.api.types.is_bool_dtype(s) or not s.hasnans:
+        if not _is_char(s) or not s.hasnans:
             continue
         out[c] = s.fillna("") if isinstance(s.dtype, pd.StringDtype) else s.astype(object).where(s.notna(), "")
     return out
+
+
+def append_records(dataset: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """``dataset`` with the records of ``new`` appended, their missing character values as "".
+
+    The records of ``dataset`` are taken as they are (every derivation fills the character values of the
+    records it makes), so appending a few thousand records to two million does not rescan the two
+    million. A character column only one side has is "" in the other side's records."""
+    new = new.reset_index(drop=True).copy()
+    for c in dataset.columns:
+        if c not in new.columns and _is_char(dataset[c]):
+            new[c] = ""
+    only_new = {c: "" for c in new.columns if c not in dataset.columns and _is_char(new[c])}
+    if only_new:
+        dataset = dataset.assign(**only_new)
+    return pd.concat([dataset, fill_char_missing(new)], ignore_index=True)
+
+
+def _is_char(s: pd.Series) -> bool:
+    return not pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s)
 
 
 def flag_series(mask: pd.Series, true_value: str = "Y", false_value: str = "") -> pd.Series:

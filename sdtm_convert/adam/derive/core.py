@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.adam.derive._frame import fill_char_missing, flag_series, sorted_positions
+from sdtm_convert.adam.derive._frame import append_records, fill_char_missing, flag_series, sorted_positions
 from sdtm_convert.adam.derive.conditions import Condition, condition_mask
 from sdtm_convert.errors import WARNING, Issue, fatal
 
@@ -244,12 +244,7 @@ def derive_param_computed(
         new[k] = v
     for c in values.columns:
         new[c] = values[c].to_numpy()
-    combined = pd.concat([dataset, new], ignore_index=True)
-    char_cols = [
-        c for c in combined.columns if combined[c].dtype == object or pd.api.types.is_string_dtype(combined[c])
-    ]
-    combined[char_cols] = fill_char_missing(combined[char_cols])
-    return combined
+    return append_records(dataset, new)
 
 
 def derive_var_trtemfl(

@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.adam.derive._frame import fill_char_missing
+from sdtm_convert.adam.derive._frame import append_records
 from sdtm_convert.adam.derive.conditions import Condition, condition_mask
 
 WINDOW_COLUMNS = ["AVISIT", "AVISITN", "AWTARGET", "AWLO", "AWHI"]
@@ -87,7 +87,4 @@ def derive_nri_records(
     key = list(by_vars) + ["PARAMCD"]
     unflag = out[key].merge(new[key].assign(_nri=True), how="left", on=key)["_nri"].fillna(False).to_numpy(dtype=bool)
     out.loc[flagged.to_numpy() & unflag, flag_var] = ""
-    combined = pd.concat([out, new.reset_index(drop=True)], ignore_index=True)
-    char_cols = [c for c in combined.columns if not pd.api.types.is_numeric_dtype(combined[c])]
-    combined[char_cols] = fill_char_missing(combined[char_cols])
-    return combined
+    return append_records(out, new)
