@@ -10,6 +10,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
@@ -193,11 +195,17 @@ def _derived_from(domain: str, data: pd.DataFrame, lin: pd.DataFrame) -> np.ndar
     if flag not in data.columns or not (data[flag] == "Y").any() or len(keys) < 2:
         return out
     derived = (data[flag] == "Y").to_numpy()
-    frame = data[keys].astype(str).assign(__row=lin["raw_row"].to_numpy())
-    rows = (frame[~derived].drop_duplicates().groupby(keys, sort=False)["__row"]
-            .agg(lambda r: ";".join(str(int(v)) for v in sorted(set(r)))))
-    joined = frame[derived].merge(rows.rename("__rows").reset_index(), on=keys, how="left")["__rows"]
-    out[derived] = joined.fillna("").to_numpy()
+    group = data.groupby(keys, sort=False, dropna=False).ngroup().to_numpy()
+    rows = pd.to_numeric(lin["raw_row"]).to_numpy(dtype=float)
+    take = ~derived & ~np.isnan(rows)
+    pairs = np.unique(np.stack([group[take], rows[take].astype(np.int64)], axis=1), axis=0)  # sorted by group, row
+    text = np.full(group.max() + 1 if len(group) else 0, "", dtype=object)
+    if len(pairs):  # one ';'-joined list per assessment, joined by Arrow
+        starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
+        lists = pa.ListArray.from_arrays(pa.array(np.r_[starts, len(pairs)], pa.int32()),
+                                         pa.array(pairs[:, 1]).cast(pa.string()))
+        text[pairs[starts, 0]] = pc.binary_join(lists, ";").to_numpy(zero_copy_only=False)
+    out[derived] = text[group[derived]]
     return out
 
 
