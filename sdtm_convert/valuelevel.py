@@ -49,7 +49,8 @@ def findings_value_level(domain: str, data: pd.DataFrame, meta: DatasetMeta) -> 
     labels = {v.name: v.label for v in meta.variables}
     method_id = f"MT.{domain}.DERIVEDRESULT"
     used_method = False
-    for key, group in data.groupby(keys, sort=True):
+    needed = list(dict.fromkeys(keys + results + ([drvfl] if drvfl in data.columns else [])))
+    for key, group in data[needed].groupby(keys, sort=True):  # only the columns used: groups are copies
         key = key if isinstance(key, tuple) else (key,)
         conditions = [(k, "EQ", [str(v)]) for k, v in zip(keys, key)]
         where = WhereClause("WC." + domain + "." + ".".join(_oid_part(str(v)) for v in key), conditions)

@@ -15,6 +15,7 @@ from sdtm_convert.adam.adae import build_adae
 from sdtm_convert.adam.adpasi import build_adpasi, complete_adpasi
 from sdtm_convert.adam.adsl import derive_adsl_core, derive_pasi_availability, derive_populations, finalize_adsl
 from sdtm_convert.adam.config import AdamSettings, adam_settings
+from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.errors import Issue
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.study import StudyConfig
@@ -34,12 +35,13 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
 
     issues: list[Issue] = []
     settings = adam_settings(study)
-    core = derive_adsl_core(sdtm, settings, issues)
-    pasi = build_adpasi(sdtm, study, core, settings, issues)
+    # text columns as pandas strings between steps and at the end (see as_text)
+    core = as_text(derive_adsl_core(sdtm, settings, issues))
+    pasi = as_text(build_adpasi(sdtm, study, core, settings, issues))
     adsl = derive_populations(derive_pasi_availability(core, pasi, settings), settings)
-    adsl = finalize_adsl(adsl, settings)
-    adpasi = complete_adpasi(pasi, adsl, settings)
-    adae = build_adae(sdtm, adsl, settings, issues)
+    adsl = as_text(finalize_adsl(adsl, settings))
+    adpasi = as_text(complete_adpasi(pasi, adsl, settings))
+    adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
     metadata = adam_metadata(datasets, study, settings)
     return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings)

@@ -22,7 +22,17 @@ _LEVEL = {"n": 0, "D": 1, "M": 2, "Y": 3}
 
 
 def _parts(dtc: pd.Series) -> pd.DataFrame:
-    """Year/month/day as floats (NaN when unknown) plus ``present`` and ``valid`` masks."""
+    """Year/month/day as floats (NaN when unknown) plus ``present`` and ``valid`` masks.
+
+    Parsed once per distinct value (a visit date repeats on every record of the visit), then spread."""
+    codes, uniq = pd.factorize(dtc, use_na_sentinel=True)
+    if 2 * len(uniq) >= len(dtc):
+        return _parse_parts(dtc)
+    distinct = _parse_parts(pd.Series(list(uniq) + [None], dtype=object))
+    return distinct.iloc[np.where(codes < 0, len(uniq), codes)].set_axis(dtc.index)
+
+
+def _parse_parts(dtc: pd.Series) -> pd.DataFrame:
     text = dtc.astype("string").fillna("").str.strip()
     parts = text.str.extract(_DATE_RX)
     num = parts.apply(lambda c: pd.to_numeric(c, errors="coerce")).astype(float)
