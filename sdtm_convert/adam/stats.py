@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from functools import cache
+
+import numpy as np
 
 
 def describe(values: Sequence[float]) -> dict[str, float | int | None]:
@@ -31,9 +34,16 @@ def binom_cdf(k: int, n: int, p: float) -> float:
     if p >= 1.0:
         return 0.0
     lp, lq = math.log(p), math.log1p(-p)
-    lgn = math.lgamma(n + 1)
-    terms = (math.exp(lgn - math.lgamma(i + 1) - math.lgamma(n - i + 1) + i * lp + (n - i) * lq) for i in range(k + 1))
-    return min(1.0, math.fsum(terms))
+    lf = _log_factorials(n)
+    i = np.arange(k + 1)
+    terms = np.exp(lf[n] - lf[i] - lf[n - i] + i * lp + (n - i) * lq)  # the pmf, term by term, as arrays
+    return min(1.0, math.fsum(terms.tolist()))
+
+
+@cache
+def _log_factorials(n: int) -> np.ndarray:
+    """log(i!) for i = 0..n (``math.lgamma``), computed once per n: the bisection evaluates the CDF ~90 times."""
+    return np.array([math.lgamma(i + 1) for i in range(n + 1)])
 
 
 def _bisect(f, lo: float = 0.0, hi: float = 1.0, iterations: int = 200) -> float:
