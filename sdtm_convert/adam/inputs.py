@@ -26,7 +26,7 @@ def domain(
             issues.append(Issue("adam-input-missing", WARNING, f"SDTM domain {name} is not available", dataset=name))
         frame = pd.DataFrame({c: pd.Series(dtype=float if _is_numeric_name(c) else object) for c in columns})
         return frame
-    out = frame.copy()
+    out = frame.copy(deep=False)  # copy-on-write: columns are copied only when changed
     for c in columns:
         if c not in out.columns:
             if required:
@@ -37,6 +37,8 @@ def domain(
     for c in columns:
         if _is_numeric_name(c):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
+        elif isinstance(out[c].dtype, pd.StringDtype):  # stays a string column: no Python object per cell
+            out[c] = out[c].fillna("") if out[c].hasnans else out[c]
         else:
             out[c] = out[c].astype(object).where(out[c].notna(), "")
     return out
