@@ -36,9 +36,10 @@ def locate_elements(df: pd.DataFrame, se: pd.DataFrame, var: str) -> pd.DataFram
 
     Computed once per distinct USUBJID × date and spread back to the records.
     """
-    keys = pd.DataFrame({"USUBJID": text(df, "USUBJID").to_numpy(), "__dt": text(df, var).to_numpy()})
+    keys = pd.DataFrame({"USUBJID": text(df, "USUBJID"), "__dt": text(df, var)}).reset_index(drop=True)
     group = keys.groupby(["USUBJID", "__dt"], sort=False).ngroup().to_numpy()
-    found = _locate(keys.drop_duplicates().reset_index(drop=True), se)
+    _, first = np.unique(group, return_index=True)  # first record of each group, in group-number order
+    found = _locate(keys.iloc[first].reset_index(drop=True), se)
     return found.iloc[group].set_axis(df.index)
 
 
