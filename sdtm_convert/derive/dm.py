@@ -50,8 +50,10 @@ def pick_date(usubjid: pd.Series, values: pd.Series, which: str) -> pd.Series:
     (then the earlier/later time).
     """
     v = values.astype("string").fillna("").astype(str)
-    prec = precision(v)
-    t = pd.DataFrame({"USUBJID": usubjid.astype(str).to_numpy(), "v": v.to_numpy(), "prec": prec.to_numpy()})
+    # equal (subject, value) pairs pick the same value: keep one of each (dates repeat on every item)
+    t = pd.DataFrame({"USUBJID": usubjid.astype(str).reset_index(drop=True),
+                      "v": v.reset_index(drop=True)}).drop_duplicates()
+    t = t.assign(prec=precision(t["v"]).to_numpy())
     t = t[t["prec"] >= DAY]
     t = t.assign(day=t["v"].str.slice(0, 10), key=date_key(t["v"]))
     asc = which == "first"
@@ -67,8 +69,9 @@ def _ds_subjects(ds: pd.DataFrame | None, decod: str) -> set[str]:
 
 def _activity_dates(dm: pd.DataFrame, domains: dict[str, pd.DataFrame]) -> pd.DataFrame:
     frames = [dm] + [f for name, f in domains.items() if name != "DM" and "USUBJID" in f.columns]
-    parts = [
-        pd.DataFrame({"USUBJID": text(f, "USUBJID").to_numpy(), "v": text(f, c).to_numpy()})
+    parts = [  # distinct pairs per column: a visit date repeats on every item of the visit
+        pd.DataFrame({"USUBJID": text(f, "USUBJID").reset_index(drop=True),
+                      "v": text(f, c).reset_index(drop=True)}).drop_duplicates()
         for f in frames
         for c in f.columns
         if c.endswith("DTC") and c != "BRTHDTC"

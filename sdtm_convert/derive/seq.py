@@ -27,18 +27,24 @@ def _sort_key(col: pd.Series) -> pd.Series:
     return t.where(t != "", _LAST)
 
 
+def _rank(col: pd.Series) -> np.ndarray:
+    """Integer ranks that sort like the values (missing last): sorting integers, not text, is the fast part."""
+    codes, uniq = pd.factorize(col, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniq), codes)
+
+
 def seq_numbers(df: pd.DataFrame, order: list[str] | None = None, by: str = "USUBJID") -> pd.Series:
     """1..n per ``by`` in ``order`` (then row order); float64, aligned to ``df.index``."""
-    pos = pd.RangeIndex(len(df))
-    keys = pd.DataFrame({"__by": df[by].astype("string").fillna("").to_numpy()}, index=pos)
-    cols = ["__by"]
-    for i, c in enumerate(order or []):
-        keys[f"__k{i}"] = _sort_key(df[c]).to_numpy()
-        cols.append(f"__k{i}")
-    keys["__pos"] = np.arange(len(df))
-    ordered = keys.sort_values(cols + ["__pos"], kind="mergesort")
-    n = ordered.groupby("__by", sort=False).cumcount() + 1
-    return pd.Series(n.sort_index().to_numpy(dtype="float64"), index=df.index)
+    n = len(df)
+    by_rank = _rank(df[by].astype("string").fillna(""))
+    keys = [by_rank] + [_rank(_sort_key(df[c])) for c in order or []]
+    ordered = np.lexsort([np.arange(n)] + keys[::-1])  # lexsort sorts by its last key first
+    group = by_rank[ordered]
+    starts = np.r_[True, group[1:] != group[:-1]] if n else np.zeros(0, dtype=bool)
+    run_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
+    seq = np.empty(n, dtype="float64")
+    seq[ordered] = np.arange(n) - run_start + 1
+    return pd.Series(seq, index=df.index)
 
 
 @register("seq")

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+import numpy as np
 import pandas as pd
 
 _DATA = resources.files("sdtm_convert") / "data" / "ct"
@@ -63,11 +64,13 @@ class Codelist:
         Returns ``(mapped, unmatched)``: ``mapped`` holds the submission value or <NA>;
         ``unmatched`` is a boolean mask of non-empty inputs that matched no term.
         """
-        key = _norm(raw)
+        codes, uniq = pd.factorize(raw, use_na_sentinel=True)  # once per distinct collected value
+        key = _norm(pd.Series(list(uniq) + [None], dtype=object))
         mapped = key.map(self._lookup).astype("string")
-        present = key.notna() & (key != "")
-        unmatched = present & mapped.isna()
-        return mapped, unmatched.fillna(False).astype(bool)
+        unmatched = (key.notna() & (key != "") & mapped.isna()).fillna(False).astype(bool)
+        pick = np.where(codes < 0, len(uniq), codes)
+        return (pd.Series(mapped.array.take(pick), index=raw.index),
+                pd.Series(unmatched.to_numpy()[pick], index=raw.index))
 
 
 class ControlledTerminology:
