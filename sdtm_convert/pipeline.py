@@ -263,7 +263,10 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
     conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
     study = conv.spec.study
     parallel = (jobs or default_jobs()) >= 2
-    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, conv.lineage, study, out, formats, validate,
+    # the worker: SDTM XPT + define.xml, SDTM validation, SDTM lineage; this process: ADaM (built, validated,
+    # written, traced), then the SDTM Dataset-JSON files; each side's share is about half of the work
+    xpt_only = tuple(f for f in formats if f == "xpt")
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, conv.lineage, study, out, xpt_only, validate,
                           progress, parallel=parallel, what="SDTM writer")
     adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
     adam_validation = Part()
@@ -271,8 +274,11 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
         adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
         progress("validated the ADaM package")
     adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
+    sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
     sdtm_written, sdtm_validation, sdtm_lineage_out = sdtm_job.result()
-    whole = Part().add(sdtm_written).add(adam_part).add(sdtm_validation).add(adam_validation)
+    sdtm_files = _dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))
+    whole = Part().add(sdtm_written).add(sdtm_json).add(adam_part).add(sdtm_validation).add(adam_validation)
+    whole.outputs["sdtm"] = sdtm_files
     conv.issues += whole.issues
     conv.timings |= whole.timings
     outputs = whole.outputs | sdtm_lineage_out | adam_lineage_out
@@ -280,6 +286,25 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
     progress(f"report: {hpath}")
     _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
     return RunResult(conv, out, jpath, hpath, outputs)
+
+
+def _dataset_files_first(files: list[str]) -> list[str]:
+    """Per dataset its .xpt then its .json/.ndjson (by name), then define.xml and its renderings."""
+    data = sorted((f for f in files if f.endswith((".xpt", ".json", ".ndjson"))),
+                  key=lambda f: (f.rsplit("/", 1)[-1].split(".")[0], not f.endswith(".xpt")))
+    return data + [f for f in files if f not in data]
+
+
+def _sdtm_json(conv: Conversion, out: Path) -> Part:
+    """The SDTM datasets as Dataset-JSON 1.1 (beside the XPT files)."""
+    from sdtm_convert import submission
+
+    study = conv.spec.study
+    t = time.perf_counter()
+    written = submission.write_datasets(conv.sdtm, conv.metadata, sdtm_dir(out, study.studyid), study,
+                                        formats=("json",))
+    return Part(written.issues, {"sdtm": [p.relative_to(out).as_posix() for p in written.files]},
+                {"write_sdtm_json": time.perf_counter() - t})
 
 
 def _sdtm_package(sdtm: dict[str, pd.DataFrame], metadata: dict[str, DatasetMeta], lineage: pd.DataFrame | None,

@@ -46,7 +46,7 @@ def _shared_text(s: pd.Series) -> np.ndarray:
     per distinct value instead of one per cell keeps a 2-million-row QS at 8 bytes a cell, not ~60."""
     codes, uniq = pd.factorize(s, use_na_sentinel=True)
     table = np.empty(len(uniq) + 1, dtype=object)
-    table[:-1] = [str(x) for x in uniq]
+    table[:-1] = np.asarray(uniq, dtype=object) if isinstance(s.dtype, pd.StringDtype) else [str(x) for x in uniq]
     table[-1] = ""
     return table[np.where(codes < 0, len(uniq), codes)]
 

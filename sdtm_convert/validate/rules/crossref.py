@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import iso_days, num_key, present, show, to_number
+from sdtm_convert.validate.helpers import by_unique, iso_days, num_key, present, show, to_number
 from sdtm_convert.validate.registry import Hits, rule
 
 
@@ -104,7 +104,8 @@ def visit_pair_in_tv(ctx) -> Iterator[Hits]:
         n, v = num_key(ds.frame["VISITNUM"]), ds.frame["VISIT"]
         planned = n.isin(set(name_of))
         wrong_name = planned & (n.map(name_of) != v)
-        unknown = ~planned & n.notna() & (n == n.round(0)) & ~v.str.contains(_UNPLANNED, regex=True)
+        named_unplanned = by_unique(v, lambda u: u.str.contains(_UNPLANNED, regex=True))
+        unknown = ~planned & n.notna() & (n == n.round(0)) & ~named_unplanned
         yield Hits(ds.name, "VISIT", wrong_name | unknown, values=show(ds.frame["VISITNUM"], " / ", v))
 
 
