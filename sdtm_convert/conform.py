@@ -13,6 +13,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sdtm_convert.derive._common import sort_rank, stable_order
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.describe import describe
@@ -164,9 +165,9 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
     # record order: by subject and --SEQ where the domain has one (as sponsors and the CDISC pilot do),
     # else by the dataset keys
     sort_keys = ["USUBJID", seq] if seq in out.columns and "USUBJID" in out.columns else [k for k in (keys or []) if k in out.columns]
-    order = out.sort_values(sort_keys, kind="stable").index if sort_keys else out.index
-    data = out.loc[order].reset_index(drop=True)
-    lineage = _lineage(domain, df.loc[order, [c for c in (SRC_FILE, SRC_ROW) if c in df.columns]], data)
+    order = stable_order([sort_rank(out[k]) for k in sort_keys]) if sort_keys else np.arange(len(out))
+    data = out.take(order).reset_index(drop=True)
+    lineage = _lineage(domain, df[[c for c in (SRC_FILE, SRC_ROW) if c in df.columns]].take(order), data)
     meta = _meta(domain, data, keep, origins, keys or [], label)
     findings_value_level(domain, data, meta)
     return data, meta, lineage, issues

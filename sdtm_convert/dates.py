@@ -66,11 +66,14 @@ def per_distinct(fn, *columns: pd.Series) -> tuple[pd.Series, ...]:
     if len(columns) == 1:
         codes, uniq = pd.factorize(columns[0], use_na_sentinel=True)
         distinct = [pd.Series(list(uniq) + [None], dtype=object)]
-    else:
-        frame = pd.DataFrame({i: c.astype("string").fillna("").to_numpy() for i, c in enumerate(columns)})
-        codes, uniq_idx = pd.factorize(pd.MultiIndex.from_frame(frame))
-        distinct = [pd.Series(list(uniq_idx.get_level_values(i)) + [""], dtype=object) for i in range(len(columns))]
-        uniq = uniq_idx
+    else:  # distinct rows from the columns' factor codes (no text copy of the columns)
+        texts = [c.astype("string").fillna("") for c in columns]
+        codes = np.zeros(len(index), dtype=np.int64)
+        for t in texts:
+            c, u = pd.factorize(t)
+            codes = pd.factorize(codes * len(u) + c)[0]
+        uniq, first = np.unique(codes, return_index=True)  # codes are 0..k-1: uniq[i] == i
+        distinct = [pd.Series(t.iloc[first].tolist() + [""], dtype=object) for t in texts]
     results = fn(*distinct)
     pick = np.where(codes < 0, len(uniq), codes)
     return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)
@@ -146,7 +149,7 @@ def edc_to_iso_any(values: pd.Series, formats: str | list[str]) -> tuple[pd.Seri
 def add_time(iso_date: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Append ``Thh:mm[:ss]`` to complete ISO dates, once per distinct (date, time) pair.
     Returns (iso, problem code or None)."""
-    iso, problem = per_distinct(_add_time, iso_date.astype("string").fillna("").astype(object), times)
+    iso, problem = per_distinct(_add_time, iso_date, times)
     return iso.astype(str), problem
 
 

@@ -87,6 +87,18 @@ def missing_columns(df: pd.DataFrame, cols: Iterable[str], dataset: str, by: str
     ]
 
 
+def sort_rank(col: pd.Series) -> np.ndarray:
+    """Integer ranks that sort like the values, missing last (sorting integers is the fast part of a sort)."""
+    codes, uniq = pd.factorize(col, sort=True, use_na_sentinel=True)
+    return np.where(codes < 0, len(uniq), codes)
+
+
+def stable_order(ranks: list[np.ndarray]) -> np.ndarray:
+    """Row positions sorted by ``ranks[0]``, then ``ranks[1]``, ..., then position (a stable sort)."""
+    n = len(ranks[0]) if ranks else 0
+    return np.lexsort([np.arange(n)] + ranks[::-1])  # lexsort sorts by its last key first
+
+
 def by_unique(s: pd.Series, fn: Callable[[pd.Series], Any]) -> np.ndarray:
     """``fn`` (vectorised, Series → same-length result) applied to the distinct values of ``s`` only.
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import missing_columns
+from sdtm_convert.derive._common import missing_columns, sort_rank, stable_order
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import Issue
 
@@ -27,18 +27,11 @@ def _sort_key(col: pd.Series) -> pd.Series:
     return t.where(t != "", _LAST)
 
 
-def _rank(col: pd.Series) -> np.ndarray:
-    """Integer ranks that sort like the values (missing last): sorting integers, not text, is the fast part."""
-    codes, uniq = pd.factorize(col, sort=True, use_na_sentinel=True)
-    return np.where(codes < 0, len(uniq), codes)
-
-
 def seq_numbers(df: pd.DataFrame, order: list[str] | None = None, by: str = "USUBJID") -> pd.Series:
     """1..n per ``by`` in ``order`` (then row order); float64, aligned to ``df.index``."""
     n = len(df)
-    by_rank = _rank(df[by].astype("string").fillna(""))
-    keys = [by_rank] + [_rank(_sort_key(df[c])) for c in order or []]
-    ordered = np.lexsort([np.arange(n)] + keys[::-1])  # lexsort sorts by its last key first
+    by_rank = sort_rank(df[by].astype("string").fillna(""))
+    ordered = stable_order([by_rank] + [sort_rank(_sort_key(df[c])) for c in order or []])
     group = by_rank[ordered]
     starts = np.r_[True, group[1:] != group[:-1]] if n else np.zeros(0, dtype=bool)
     run_start = np.maximum.accumulate(np.where(starts, np.arange(n), 0)) if n else np.zeros(0, dtype=np.int64)
