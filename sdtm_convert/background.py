@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import signal
 import sys
 import traceback
 from collections.abc import Callable
@@ -70,6 +71,18 @@ class Background(Generic[T]):
         self._proc = ctx.Process(target=_child, args=(child_conn, fn, args, kwargs), name=f"sdtm-convert {what}")
         self._proc.start()
         child_conn.close()
+
+    def cancel(self, timeout: float = 30.0) -> None:
+        """Stop a running worker: an interrupt first (its atomic writers remove their temporary files),
+        then a kill if it does not end within ``timeout`` seconds. No-op when it ran inline or has ended."""
+        if self._inline or self._proc is None or not self._proc.is_alive():
+            return
+        os.kill(self._proc.pid, signal.SIGINT)
+        self._proc.join(timeout)
+        if self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        self._conn.close()
 
     def result(self) -> T:
         if self._inline:

@@ -268,13 +268,17 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
     xpt_only = tuple(f for f in formats if f == "xpt")
     sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, conv.lineage, study, out, xpt_only, validate,
                           progress, parallel=parallel, what="SDTM writer")
-    adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
-    adam_validation = Part()
-    if validate and conv.adam is not None:
-        adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
-        progress("validated the ADaM package")
-    adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
-    sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
+    try:
+        adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
+        adam_validation = Part()
+        if validate and conv.adam is not None:
+            adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
+            progress("validated the ADaM package")
+        adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
+        sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
+    except BaseException:
+        sdtm_job.cancel()  # this side failed or was interrupted: the worker stops too (no half-written files)
+        raise
     sdtm_written, sdtm_validation, sdtm_lineage_out = sdtm_job.result()
     sdtm_files = _dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))
     whole = Part().add(sdtm_written).add(sdtm_json).add(adam_part).add(sdtm_validation).add(adam_validation)

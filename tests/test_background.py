@@ -1,6 +1,7 @@
 """The worker process: results and errors come back as if the function had run in the caller."""
 
 import os
+import time
 
 import numpy as np
 import pandas as pd
@@ -59,3 +60,42 @@ def test_an_error_that_cannot_be_sent_back_arrives_as_its_traceback():
     with pytest.raises(SdtmConvertError) as err:
         Background(_raise_unpicklable).result()
     assert err.value.issue.code == "worker-failed" and "_Unpicklable" in err.value.issue.message
+
+
+def _write_slowly(folder):
+    from sdtm_convert.atomic import atomic_open
+
+    with atomic_open(folder / "big.txt", "w") as fh:
+        while True:  # until interrupted
+            fh.write("x" * 1000)
+            time.sleep(0.001)
+
+
+def test_cancel_interrupts_the_worker_and_its_atomic_writes_leave_nothing(tmp_path):
+    job = Background(_write_slowly, tmp_path, what="SDTM writer")
+    deadline = time.monotonic() + 20
+    while not any(tmp_path.iterdir()) and time.monotonic() < deadline:  # its temporary file exists
+        time.sleep(0.05)
+    assert any(p.name.endswith(".tmp") for p in tmp_path.iterdir())
+    job.cancel(timeout=20)
+    assert list(tmp_path.iterdir()) == []  # temporary file removed, nothing renamed into place
+
+
+def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
+    import sdtm_convert.background as bg  # run_study imports Background from here when it runs
+    import sdtm_convert.pipeline as pipeline
+    from tests.e2e.conftest import SAMPLE, SPEC
+
+    started = {}
+
+    class Spy(bg.Background):
+        def cancel(self, timeout=30.0):
+            started["cancelled"] = True
+            super().cancel(timeout)
+
+    monkeypatch.setattr(bg, "Background", Spy)
+    monkeypatch.setattr(pipeline, "_run_adam", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("ADaM broke")))
+    with pytest.raises(RuntimeError, match="ADaM broke"):
+        pipeline.run_study(SAMPLE, SPEC, tmp_path / "out", jobs=2)
+    assert started == {"cancelled": True}
+    assert not [p for p in (tmp_path / "out").rglob("*.tmp")]
