@@ -178,9 +178,10 @@ def _lineage(domain: str, src: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame
     lin = pd.DataFrame({
         "dataset": domain,
         "record": np.arange(1, len(data) + 1),
-        "USUBJID": data["USUBJID"].to_numpy() if "USUBJID" in data else "",
+        # .array keeps text in Arrow (to_numpy would make a Python object per record)
+        "USUBJID": data["USUBJID"].array if "USUBJID" in data else "",
         "seq": data[seq_name].to_numpy() if seq_name else np.nan,
-        "raw_file": src[SRC_FILE].to_numpy() if SRC_FILE in src else "",
+        "raw_file": src[SRC_FILE].array if SRC_FILE in src else "",
         "raw_row": src[SRC_ROW].to_numpy() if SRC_ROW in src else np.nan,
     })
     lin["derived_from_rows"] = _derived_from(domain, data, lin)

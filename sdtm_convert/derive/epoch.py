@@ -62,7 +62,7 @@ def _locate(rec: pd.DataFrame, se: pd.DataFrame) -> pd.DataFrame:
     taetord = hit["__ord"].reindex(range(n)).astype("float64")
 
     complete = (precision(rec["__dt"]) >= DAY).to_numpy()
-    has_se = rec["USUBJID"].isin(ses["USUBJID"]).to_numpy()
+    has_se = rec["USUBJID"].isin(ses["USUBJID"].unique()).to_numpy()  # distinct values: Arrow isin loops over them
     first = m.groupby("__pos")["SESTDTC"].first().reindex(range(n))
     before_first = (iso_compare(rec["__dt"], first.fillna(""), DAY) < 0).to_numpy()
     reason = np.select(

@@ -40,7 +40,8 @@ class ColumnView:
 def _strings(series: pd.Series) -> ColumnView:
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     kind = np.where(codes < 0, NULL, STRING).astype(np.uint8)
-    return ColumnView(kind, np.empty(len(series), dtype=object), codes, [str(u) for u in uniques])
+    text = uniques.tolist() if isinstance(series.dtype, pd.StringDtype) else [str(u) for u in uniques]
+    return ColumnView(kind, np.empty(len(series), dtype=object), codes, text)
 
 
 def _scalars(series: pd.Series, kind_of_present: int) -> ColumnView:
