@@ -31,8 +31,10 @@ def can_fork() -> bool:
 
 def default_jobs() -> int:
     """Processes a run uses: 2 where fork works and there are 2+ cores (``SDTM_CONVERT_JOBS`` overrides)."""
-    env = os.environ.get("SDTM_CONVERT_JOBS")
+    env = os.environ.get("SDTM_CONVERT_JOBS", "").strip()
     if env:
+        if not env.isdigit():
+            raise fatal("jobs-invalid", f"SDTM_CONVERT_JOBS must be a whole number (1 or 2), not {env!r}")
         return max(1, int(env))
     return 2 if can_fork() and (os.cpu_count() or 1) >= 2 else 1
 
@@ -72,12 +74,15 @@ class Background(Generic[T]):
         self._proc.start()
         child_conn.close()
 
-    def cancel(self, timeout: float = 30.0) -> None:
+    def cancel(self, timeout: float = 30.0, *, interrupt: bool = True) -> None:
         """Stop a running worker: an interrupt first (its atomic writers remove their temporary files),
-        then a kill if it does not end within ``timeout`` seconds. No-op when it ran inline or has ended."""
+        then a kill if it does not end within ``timeout`` seconds. ``interrupt=False`` when the worker
+        has had its interrupt already (Ctrl-C reaches the whole process group; a second one could cut
+        its clean-up short). No-op when it ran inline or has ended."""
         if self._inline or self._proc is None or not self._proc.is_alive():
             return
-        os.kill(self._proc.pid, signal.SIGINT)
+        if interrupt:
+            os.kill(self._proc.pid, signal.SIGINT)
         self._proc.join(timeout)
         if self._proc.is_alive():
             self._proc.kill()

@@ -276,8 +276,8 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
             progress("validated the ADaM package")
         adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
         sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
-    except BaseException:
-        sdtm_job.cancel()  # this side failed or was interrupted: the worker stops too (no half-written files)
+    except BaseException as exc:  # this side failed or was interrupted: the worker stops too (no half-written files)
+        sdtm_job.cancel(interrupt=not isinstance(exc, KeyboardInterrupt))
         raise
     sdtm_written, sdtm_validation, sdtm_lineage_out = sdtm_job.result()
     sdtm_files = _dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))

@@ -89,9 +89,9 @@ def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
     started = {}
 
     class Spy(bg.Background):
-        def cancel(self, timeout=30.0):
+        def cancel(self, timeout=30.0, *, interrupt=True):
             started["cancelled"] = True
-            super().cancel(timeout)
+            super().cancel(timeout, interrupt=interrupt)
 
     monkeypatch.setattr(bg, "Background", Spy)
     monkeypatch.setattr(pipeline, "_run_adam", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("ADaM broke")))
@@ -99,3 +99,14 @@ def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
         pipeline.run_study(SAMPLE, SPEC, tmp_path / "out", jobs=2)
     assert started == {"cancelled": True}
     assert not [p for p in (tmp_path / "out").rglob("*.tmp")]
+
+
+def test_jobs_setting_must_be_a_number(monkeypatch):
+    from sdtm_convert.background import default_jobs
+
+    monkeypatch.setenv("SDTM_CONVERT_JOBS", "1")
+    assert default_jobs() == 1
+    monkeypatch.setenv("SDTM_CONVERT_JOBS", "two")
+    with pytest.raises(SdtmConvertError) as err:
+        default_jobs()
+    assert err.value.issue.code == "jobs-invalid"
