@@ -1,10 +1,10 @@
 """CSV files of millions of rows (the lineage reports), assembled column-wise by Arrow.
 
 The text is what ``df.to_csv(path, index=False, lineterminator="\\n")`` writes for columns of text and
-integers (minimal quoting: a value is quoted when it holds a comma, a quote or a line break, with quotes
-doubled; missing → empty; unlike pandas, a bare carriage return is quoted too, so readers keep it), but each column is formatted once per distinct value and the rows are joined
-by Arrow, not by the ``csv`` module cell by cell. Rows are written in chunks, so the whole file is never one
-string in memory.
+integers: minimal quoting (a value holding a comma, a quote or a line break is quoted, quotes doubled),
+missing → empty; unlike pandas, a bare carriage return is quoted too, so readers keep it. Fields are
+formatted and quoted by Arrow compute functions and the rows joined by Arrow, not by the ``csv`` module
+cell by cell; rows are written in chunks, so the whole file is never one string in memory.
 """
 
 from __future__ import annotations
