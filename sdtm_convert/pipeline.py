@@ -261,6 +261,8 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
 
     out = Path(out)
     conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
+    for ds in conv.raw.values():  # reconciled: the raw records are not needed again (file names are kept)
+        ds.frame = ds.frame.iloc[0:0]
     study = conv.spec.study
     parallel = (jobs or default_jobs()) >= 2
     # the worker: SDTM XPT + define.xml, SDTM validation, SDTM lineage; this process: ADaM (built, validated,
