@@ -11,8 +11,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
+from sdtm_convert.arrowtext import join_runs
 from sdtm_convert.derive._common import sort_rank, stable_order
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
@@ -204,9 +204,8 @@ def _derived_from(domain: str, data: pd.DataFrame, lin: pd.DataFrame) -> np.ndar
     text = np.full(group.max() + 1 if len(group) else 0, "", dtype=object)
     if len(pairs):  # one ';'-joined list per assessment, joined by Arrow
         starts = np.flatnonzero(np.r_[True, pairs[1:, 0] != pairs[:-1, 0]])
-        lists = pa.ListArray.from_arrays(pa.array(np.r_[starts, len(pairs)], pa.int32()),
-                                         pa.array(pairs[:, 1]).cast(pa.string()))
-        text[pairs[starts, 0]] = pc.binary_join(lists, ";").to_numpy(zero_copy_only=False)
+        rows = pa.array(pairs[:, 1]).cast(pa.large_string())
+        text[pairs[starts, 0]] = join_runs(rows, starts, ";").to_numpy(zero_copy_only=False)
     out[derived] = text[group[derived]]
     return out
 

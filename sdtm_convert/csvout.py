@@ -15,6 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from sdtm_convert.arrowtext import join_all, lit
 from sdtm_convert.atomic import atomic_open
 
 CHUNK_ROWS = 500_000
@@ -43,19 +44,13 @@ def _column(s: pd.Series) -> pa.Array:
     special = pc.match_substring_regex(arr, _NEEDS_QUOTES)
     if not pc.any(special).as_py():
         return arr
-    quoted = pc.binary_join_element_wise(_lit('"'), pc.replace_substring(arr, '"', '""'), _lit('"'), _lit(""))
+    quoted = pc.binary_join_element_wise(lit('"'), pc.replace_substring(arr, '"', '""'), lit('"'), lit(""))
     return pc.if_else(special, quoted, arr)
 
 
-def _lit(text: str) -> pa.Scalar:
-    return pa.scalar(text, pa.large_string())
-
-
 def _lines(columns: list[pa.Array]) -> str:
-    sep = _lit(",")
-    rows = pc.binary_join_element_wise(*columns, sep) if len(columns) > 1 else columns[0]
-    whole = pa.LargeListArray.from_arrays(pa.array([0, len(rows)], pa.int64()), rows)
-    return pc.binary_join(whole, _lit("\n"))[0].as_py() + "\n"
+    rows = pc.binary_join_element_wise(*columns, lit(",")) if len(columns) > 1 else columns[0]
+    return join_all(rows, "\n") + "\n"
 
 
 def write_csv(path: str | Path, df: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> Path:

@@ -17,6 +17,7 @@ from sdtm_convert.adam.adpasi import primary_visit, responder_param
 from sdtm_convert.adam.config import adam_settings
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
+from sdtm_convert.arrowtext import join_runs, lit
 from sdtm_convert.study import StudyConfig
 
 PLOT = {"width": 640, "height": 360, "left": 56, "right": 40, "top": 20, "bottom": 44}
@@ -45,11 +46,11 @@ def _trajectories(d: pd.DataFrame, sx, sy) -> list[dict[str, str]]:
 
     def text(values: pd.Series, scale) -> pa.Array:
         codes, uniq = pd.factorize(values.to_numpy(dtype=float))
-        return pa.array(np.array([str(scale(v)) for v in uniq], dtype=object)[codes], pa.string())
+        return pa.array(np.array([str(scale(v)) for v in uniq], dtype=object)[codes], pa.large_string())
 
-    points = pc.binary_join_element_wise(text(d["AVISITN"], sx), text(d["AVAL"], sy), ",")
+    points = pc.binary_join_element_wise(text(d["AVISITN"], sx), text(d["AVAL"], sy), lit(","))
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
-    lines = pc.binary_join(pa.ListArray.from_arrays(pa.array(np.r_[starts, len(ids)], pa.int32()), points), " ")
+    lines = join_runs(points, starts, " ")
     return [{"id": i, "points": p} for i, p in zip(ids[starts].tolist(), lines.to_pylist())]
 
 

@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import sdtm_convert
+from sdtm_convert.arrowtext import join_all, lit
 from sdtm_convert.atomic import atomic_open
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta, VariableMeta
@@ -99,19 +100,13 @@ def _num_json(s: pd.Series, col: dict) -> _Encoded:
     return _Encoded([_dumps(_num_cell(float(v), col)) for v in uniq], "null", codes)
 
 
-def _lit(text: str) -> pa.Scalar:
-    return pa.scalar(text, pa.large_string())
-
-
 def row_text(parts: list[pa.Array], n: int, sep: str) -> str:
     """``n`` rows given column-wise as JSON text (``parts``), as JSON arrays joined by ``sep``; the rows are
     assembled by Arrow, not cell by cell in Python."""
     if n == 0:
         return ""
-    body = pc.binary_join_element_wise(*parts, _lit(",")) if parts else pa.array([""] * n, pa.large_string())
-    rows = pc.binary_join_element_wise(_lit("["), body, _lit("]"), _lit(""))
-    whole = pa.LargeListArray.from_arrays(pa.array([0, n], pa.int64()), rows)
-    return str(pc.binary_join(whole, _lit(sep))[0].as_py())
+    body = pc.binary_join_element_wise(*parts, lit(",")) if parts else pa.array([""] * n, pa.large_string())
+    return join_all(pc.binary_join_element_wise(lit("["), body, lit("]"), lit("")), sep)
 
 
 def _row_chunks(df: pd.DataFrame, cols: list[dict], sep: str, chunk: int = 50_000) -> Iterator[str]:
