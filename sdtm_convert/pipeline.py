@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
@@ -21,6 +20,7 @@ import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset
+from sdtm_convert.mapping.algorithms import number_text
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain, resolve_name
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.reconcile import reconcile
@@ -414,13 +414,6 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spe
         "status": "failed" if conv.errors else "passed",
     }
     return write_manifest(out, extra=extra)
-
-
-def number_text(s: pd.Series) -> pd.Series:
-    """Numbers as short text ("3", "3.01"; "" for missing), formatted once per distinct value."""
-    codes, uniq = pd.factorize(pd.to_numeric(s, errors="coerce"), use_na_sentinel=True)
-    text = np.array([f"{float(v):.15g}" for v in uniq] + [""], dtype=object)
-    return pd.Series(text[np.where(codes < 0, len(uniq), codes)], index=s.index, dtype=object)
 
 
 def _write_lineage(out: Path, lineage: pd.DataFrame | None = None,

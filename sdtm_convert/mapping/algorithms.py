@@ -239,15 +239,23 @@ def round_half_up(num: pd.Series, decimals: int) -> pd.Series:
 
 
 def number_text(num: pd.Series) -> pd.Series:
-    """Shortest decimal text of each number (``64.0`` → ``64``, ``36.06`` → ``36.06``); NaN → ``""``."""
-    def one(v: float) -> str:
-        if pd.isna(v):
-            return ""
-        from decimal import Decimal
+    """Shortest decimal text of each number (``64.0`` → ``64``, ``36.06`` → ``36.06``); NaN → ``""``.
 
-        return format(Decimal(repr(float(v))).normalize(), "f")
+    Formatted once per distinct value (record numbers and --SEQ of millions of records repeat little, but
+    results do)."""
+    from decimal import Decimal
 
-    return num.map(one).astype(str)
+    x = pd.to_numeric(num, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    codes, bits = pd.factorize(x.view(np.int64))  # by bit pattern: -0.0 and 0.0 stay apart, as in per-cell text
+    vals = np.asarray(bits, dtype=np.int64).view(np.float64)
+    codes = np.where(np.isnan(x), -1, codes)  # missing → the "" at the end
+    with np.errstate(invalid="ignore"):  # whole numbers (not -0.0) print as integers, without Decimal
+        whole = (vals == np.round(vals)) & (np.abs(vals) < 1e15) & ~((vals == 0) & np.signbit(vals))
+    text = np.empty(len(vals) + 1, dtype=object)
+    text[:-1][whole] = vals[whole].astype(np.int64).astype(str)
+    text[:-1][~whole] = [format(Decimal(repr(float(v))).normalize(), "f") for v in vals[~whole]]
+    text[-1] = ""
+    return pd.Series(text[np.where(codes < 0, len(vals), codes)], index=num.index).astype(str)
 
 
 @algorithm("format_number")

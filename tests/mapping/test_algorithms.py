@@ -3,6 +3,8 @@
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sdtm_convert.mapping import conditions
 from sdtm_convert.mapping.algorithms import ALGORITHMS, Env
@@ -134,3 +136,17 @@ def test_numeric_conditions_never_match_text():
     f = pd.DataFrame({"N": ["1", "5", "x"]})
     assert conditions.evaluate({"column": "N", "op": "gt", "value": 2}, f).tolist() == [False, True, False]
     assert conditions.evaluate({"not": {"column": "N", "op": "le", "value": 1}}, f).tolist() == [False, True, True]
+
+
+@settings(max_examples=200)
+@given(st.lists(st.one_of(st.none(), st.floats(allow_nan=True, allow_infinity=True),
+                          st.integers(-10**16, 10**16).map(float), st.sampled_from([-0.0, 0.0, 36.06, 1e15])),
+                max_size=40))
+def test_number_text_is_the_shortest_decimal_of_each_value(values):
+    """number_text formats once per distinct value; the answer must be the per-value Decimal text."""
+    from decimal import Decimal
+
+    from sdtm_convert.mapping.algorithms import number_text
+
+    expected = ["" if v is None or v != v else format(Decimal(repr(float(v))).normalize(), "f") for v in values]
+    assert number_text(pd.Series(values, dtype="float64")).tolist() == expected
