@@ -229,6 +229,12 @@ def _variable(col: dict, values: pd.Series) -> VariableMeta:
 
 def read_dataset_json(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta]:
     """Frame (Char → str with "" for missing, Num → float64 with NaN; SAS dates back to numbers) and metadata."""
+    df, meta, _ = read_dataset_json_columns(path)
+    return df, meta
+
+
+def read_dataset_json_columns(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta, list[dict]]:
+    """:func:`read_dataset_json` plus the file's ``columns`` as written (e.g. whether a length was declared)."""
     path = Path(path)
     try:
         head, rows = _load(path)
@@ -243,7 +249,7 @@ def read_dataset_json(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta]:
     meta = DatasetMeta(
         head["name"], head.get("label", ""), "", "", keys, [_variable(c, df[c["name"]]) for c in cols], records=len(df)
     )
-    return df, meta
+    return df, meta, cols
 
 
 # -- schema validation -----------------------------------------------------------------------------------

@@ -10,7 +10,6 @@ from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, s
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.validate.model import Dataset, Package
 
-TRIAL_DESIGN = {"TA", "TE", "TV", "TI", "TS", "TD", "TM"}
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
 
 

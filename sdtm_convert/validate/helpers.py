@@ -227,11 +227,3 @@ def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
     bad = bad[bad["v"] != bad["mode"]][keys + ["v"]]
     flag = sub.reset_index(drop=True).merge(bad.assign(_bad=True), on=keys + ["v"], how="left")["_bad"]
     return pd.Series(flag.fillna(False).astype(bool).to_numpy(), index=df.index)
-
-
-def isin_frame(left: pd.DataFrame, right: pd.DataFrame) -> pd.Series:
-    """Row-wise membership of ``left`` rows (same columns) in ``right``."""
-    cols = list(left.columns)
-    r = right[cols].drop_duplicates().assign(_hit=True)
-    out = left.reset_index(drop=True).merge(r, on=cols, how="left")["_hit"]
-    return pd.Series(out.fillna(False).astype(bool).to_numpy(), index=left.index)

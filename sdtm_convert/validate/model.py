@@ -76,13 +76,6 @@ class Dataset:
             kinds = self._uniq["__kinds__"] = {c: t.kind in "iufb" for c, t in self.frame.dtypes.items()}
         return bool(kinds[var])
 
-    def char(self, var: str) -> pd.Series:
-        """A character column as stripped-right ``str`` (missing → "")."""
-        s = self.frame[var]
-        if pd.api.types.is_numeric_dtype(s):
-            return s.map(lambda v: "" if pd.isna(v) else repr(float(v)))
-        return s
-
 
 @dataclass
 class Package:

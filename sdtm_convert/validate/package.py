@@ -8,7 +8,6 @@ that cannot be read raises :class:`SdtmConvertError` naming the file.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -19,10 +18,9 @@ import pyreadstat
 
 from sdtm_convert.errors import fatal
 from sdtm_convert.validate.model import Dataset
-from sdtm_convert.validate.xpt_header import read_header, truncation
+from sdtm_convert.validate.xpt_header import read_header
 
 DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
-_NUMERIC_JSON = {"integer", "float", "double", "decimal"}
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
@@ -108,11 +106,6 @@ def _read_pyreadstat(path: Path, header: dict[str, Any], encoding: str | None) -
         raise fatal(
             "xpt-unreadable", f"{path.name}: text is not in encoding {tried[-1] or 'utf-8'} ({last})", file=path.name
         ) from None
-    widths = dict(meta.variable_storage_width or {})
-    if header["version"] == "5":
-        why = truncation(path, sum(widths.values()), len(df))
-        if why:
-            raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {why}", file=path.name)
     formats = {k: v for k, v in (meta.original_variable_types or {}).items() if v}
     return Dataset(
         name=(header["member"] or path.stem).upper(),
@@ -127,21 +120,6 @@ def _read_pyreadstat(path: Path, header: dict[str, Any], encoding: str | None) -
         source="xpt",
         encoding=enc or "utf-8",
     )
-
-
-def _json_frame(columns: list[dict[str, Any]], rows: list[list[Any]], name: str) -> Dataset:
-    names = [c["name"] for c in columns]
-    df = pd.DataFrame(rows, columns=names) if rows else pd.DataFrame({n: [] for n in names})
-    for c in columns:
-        if c.get("dataType") in _NUMERIC_JSON:
-            df[c["name"]] = pd.to_numeric(df[c["name"]], errors="coerce")
-        else:
-            df[c["name"]] = df[c["name"]].astype(object)
-    ds = Dataset(name=name.upper(), frame=_normalise(df))
-    ds.labels = {c["name"]: c.get("label", "") for c in columns}
-    ds.lengths = {c["name"]: int(c["length"]) for c in columns if c.get("length") is not None}
-    ds.formats = {c["name"]: c["displayFormat"] for c in columns if c.get("displayFormat")}
-    return ds
 
 
 def _meta_dict(md: Any) -> dict[str, Any]:
@@ -160,58 +138,25 @@ def _meta_dict(md: Any) -> dict[str, Any]:
 
 
 def read_dataset_json(path: Path) -> Dataset:
-    """Dataset-JSON 1.1 (.json / .ndjson): the project's reader when present, else the small one below."""
-    shared: Any = None
-    try:
-        from sdtm_convert.package.datasetjson import read_dataset_json as shared
-    except ImportError:
-        pass
-    if shared is not None:
-        df, meta = shared(path)
-        md = _meta_dict(meta)
-        with open(path, encoding="utf-8") as fh:
-            declared = {
-                c["name"]
-                for c in (json.loads(fh.readline()) if path.suffix.lower() == ".ndjson" else json.load(fh)).get(
-                    "columns", []
-                )
-                if c.get("length") is not None
-            }
-        ds = Dataset(
-            name=str(meta.name).upper(),
-            frame=_normalise(df),
-            labels=md["labels"],
-            lengths={k: v for k, v in md["lengths"].items() if k in declared},
-            formats=md["formats"],
-            label=md["label"],
-            file=path.name,
-            file_size=path.stat().st_size,
-            member_name=meta.name,
-            source="ndjson" if path.suffix.lower() == ".ndjson" else "json",
-            encoding="utf-8",
-        )
-        return ds
-    return _read_dataset_json_own(path)
+    """Dataset-JSON 1.1 (.json / .ndjson) through the project's reader, parsed once."""
+    from sdtm_convert.package.datasetjson import read_dataset_json_columns
 
-
-def _read_dataset_json_own(path: Path) -> Dataset:
-    try:
-        if path.suffix.lower() == ".ndjson":
-            with open(path, encoding="utf-8") as fh:
-                meta = json.loads(fh.readline())
-                rows = [json.loads(line) for line in fh if line.strip()]
-            source = "ndjson"
-        else:
-            with open(path, encoding="utf-8") as fh:
-                meta = json.load(fh)
-            rows = meta.get("rows", [])
-            source = "json"
-        ds = _json_frame(meta["columns"], rows, meta.get("name") or path.stem)
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise fatal("json-unreadable", f"{path.name} cannot be read as Dataset-JSON: {exc}", file=path.name) from None
-    ds.label, ds.file, ds.file_size, ds.source = meta.get("label"), path.name, path.stat().st_size, source
-    ds.member_name, ds.encoding = meta.get("name"), "utf-8"
-    return ds
+    df, meta, columns = read_dataset_json_columns(path)
+    md = _meta_dict(meta)
+    declared = {c["name"] for c in columns if c.get("length") is not None}
+    return Dataset(
+        name=str(meta.name).upper(),
+        frame=_normalise(df),
+        labels=md["labels"],
+        lengths={k: v for k, v in md["lengths"].items() if k in declared},
+        formats=md["formats"],
+        label=md["label"],
+        file=path.name,
+        file_size=path.stat().st_size,
+        member_name=meta.name,
+        source="ndjson" if path.suffix.lower() == ".ndjson" else "json",
+        encoding="utf-8",
+    )
 
 
 def read_file(path: Path, encoding: str | None = None) -> Dataset:

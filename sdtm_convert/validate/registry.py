@@ -25,7 +25,6 @@ import numpy as np
 import pandas as pd
 
 CATEGORIES = ("technical", "presence", "format", "terminology", "consistency", "cross-reference", "metadata", "adam")
-SEVERITIES = ("error", "warning", "notice")
 
 
 @dataclass

@@ -24,31 +24,3 @@ def read_header(path: Path) -> dict[str, str | None]:
     return {"version": version, "member": member, "label": label}
 
 
-_OBS = b"HEADER RECORD*******OBS     HEADER RECORD!!!!!!!"
-
-
-def truncation(path: Path, obs_length: int, nrows: int) -> str | None:
-    """Why a v5 file looks truncated or corrupt (pyreadstat reads such files without a word), else None.
-
-    The file is whole 80-byte records; after the OBS header come ``nrows`` observations of ``obs_length``
-    bytes and at most one record of blank padding.
-    """
-    size = path.stat().st_size
-    if size % 80:
-        return f"file size {size} is not a multiple of 80 bytes (truncated?)"
-    with open(path, "rb") as fh:
-        head = fh.read(min(size, 1 << 20))
-    at = head.find(_OBS)
-    if at < 0 or at % 80:
-        return "no OBS header record"
-    data = size - (at + 80)
-    rest = data - nrows * obs_length if obs_length else 0
-    if rest < 0 or (obs_length and rest >= max(obs_length, 80)):
-        return f"{data} data bytes do not hold {nrows} records of {obs_length} bytes (truncated or corrupt)"
-    if rest:
-        with open(path, "rb") as fh:
-            fh.seek(size - rest)
-            tail = fh.read()
-        if tail.strip(b" \x00"):
-            return "data after the last record is not padding (truncated or corrupt)"
-    return None

@@ -202,14 +202,6 @@ def test_malformed_define(tmp_path):
     assert exc.value.issue.code == "define-unreadable"
 
 
-def test_own_dataset_json_reader_matches(tmp_path):
-    from sdtm_convert.validate.package import _read_dataset_json_own
-
-    a, b = read_dataset_json(DATA / "dm.json"), _read_dataset_json_own(DATA / "dm.json")
-    assert list(a.frame.columns) == list(b.frame.columns) and len(a.frame) == len(b.frame)
-    assert a.frame["USUBJID"].tolist() == b.frame["USUBJID"].tolist()
-
-
 def test_frames_with_project_dataset_metadata():
     from sdtm_convert.metadata import DatasetMeta, VariableMeta
     from tests.validate.conftest import sdtm_base

@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.helpers import inconsistent, num_key, present, show, tolerance
@@ -335,5 +334,3 @@ def paramcd_format(ctx) -> Iterator[Hits]:
         s = ds.frame["PARAMCD"]
         yield Hits(ds.name, "PARAMCD", present(s) & ~s.str.fullmatch(r"[A-Z_][A-Z0-9_]{0,7}").fillna(False))
 
-
-__all__ = ["POP_FLAGS", "np"]

@@ -84,20 +84,21 @@ def required_populated(ctx) -> Iterator[Hits]:
                 yield Hits(ds.name, v, ~present(ds.frame[v]))
 
 
-@rule("SC-PRES-003", category="presence", p21="SD0056")
-def required_present(ctx) -> Iterator[Hits]:
+def _absent(ctx, core: str) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for v in std_vars(ctx, ds, "Req")["name"]:
+        for v in std_vars(ctx, ds, core)["name"]:
             if v not in ds.frame.columns:
                 yield Hits(ds.name, v)
+
+
+@rule("SC-PRES-003", category="presence", p21="SD0056")
+def required_present(ctx) -> Iterator[Hits]:
+    yield from _absent(ctx, "Req")
 
 
 @rule("SC-PRES-004", category="presence", p21="SD0057")
 def expected_present(ctx) -> Iterator[Hits]:
-    for ds in ctx.datasets():
-        for v in std_vars(ctx, ds, "Exp")["name"]:
-            if v not in ds.frame.columns:
-                yield Hits(ds.name, v)
+    yield from _absent(ctx, "Exp")
 
 
 @rule("SC-PRES-005", category="presence", p21="SD1020")

@@ -198,7 +198,6 @@ def non_ascii_names(ctx) -> Iterator[Hits]:
     description="Values should be printable ASCII (FDA TCG: XPT records no encoding; e.g. a Windows-1252 apostrophe 0x92).",
 )
 def non_ascii_values(ctx) -> Iterator[Hits]:
-    p21_cols = set()
     for ds in ctx.datasets():
         p = ds.parent
         p21_cols = (
