@@ -102,14 +102,10 @@ def max_utf8_bytes(values: pd.Series) -> int:
         return 0
     arr = values.array
     if hasattr(arr, "__arrow_array__"):
-        try:
-            import pyarrow as pa
-            import pyarrow.compute as pc
+        import pyarrow as pa
+        import pyarrow.compute as pc
 
-            longest = pc.max(pc.binary_length(pa.array(arr))).as_py()
-            return int(longest or 0)
-        except ImportError:  # pragma: no cover
-            pass
+        return int(pc.max(pc.binary_length(pa.array(arr))).as_py() or 0)
     chars = values.str.len()
     wide = ~values.str.isascii().fillna(True).astype(bool)  # only non-ASCII values have more bytes than characters
     if wide.any():

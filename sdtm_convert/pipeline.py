@@ -201,7 +201,7 @@ def _conform_all(conv: Conversion, frames: dict[str, pd.DataFrame], origins: dic
         if schema is not None:
             with_prov = data.copy(deep=False)
             if all(c in frame.columns for c in PROVENANCE):
-                with_prov[SRC_FILE] = lin["raw_file"].to_numpy()
+                with_prov[SRC_FILE] = lin["raw_file"].array  # stays in Arrow
                 with_prov[SRC_ROW] = lin["raw_row"].to_numpy()
             conv.issues += validate_frame(with_prov, schema, dataset=code)
         conv.sdtm[code] = data

@@ -41,7 +41,7 @@ def last_before_reference(df: pd.DataFrame, date: str, ref: pd.Series, by: list[
     keep = np.flatnonzero(has_result & on_or_before)  # candidates only, and text stays in Arrow
     cand = pd.DataFrame({c: text(df, c).take(keep).reset_index(drop=True) for c in ["USUBJID", *by]})
     key = date_key(text(df, date).take(keep))
-    cand = cand.take(stable_order([sort_rank(key), np.arange(len(keep))]))
+    cand = cand.take(stable_order([sort_rank(key)]))  # ties keep record order
     last = keep[cand.drop_duplicates(["USUBJID", *by], keep="last").index.to_numpy()]
     flag = np.zeros(len(df), dtype=bool)
     flag[last] = True

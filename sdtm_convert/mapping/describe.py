@@ -11,7 +11,6 @@ from typing import Any
 from sdtm_convert.metadata import ASSIGNED, COLLECTED, DERIVED
 
 COLLECTED_ALGORITHMS = {"assign_no_ct", "assign_ct", "assign_number", "assign_datetime"}
-DERIVED_ALGORITHMS = {"if_then_else", "concat", "lookup", "format_number"}
 _OPS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "in": "in", "not_in": "not in",
         "matches": "matches", "starts_with": "starts with"}
 

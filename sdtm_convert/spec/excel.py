@@ -52,6 +52,7 @@ from typing import Any
 
 import yaml
 
+from sdtm_convert.atomic import atomic_write_bytes
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import define_spec as ds
 
@@ -492,10 +493,7 @@ def _save(wb: Any, path: Path, created: datetime) -> None:
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = 0o600 << 16
             dst.writestr(fixed, src.read(info.filename))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(out.getvalue())
-    tmp.replace(path)
+    atomic_write_bytes(path, out.getvalue())
 
 
 def _created(rows: dict[str, list[dict[str, Any]]]) -> datetime:

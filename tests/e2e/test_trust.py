@@ -59,8 +59,9 @@ KILLER = textwrap.dedent("""
 
 
 def test_killed_run_leaves_previous_outputs_intact(sample_run, tmp_path):
-    """Kill -9 while the third dataset (DS) is half written: DS is still the previous transfer's file,
-    every dataset on disk is complete, and no new name appears."""
+    """Kill -9 at the third XPT write of a process: the SDTM worker dies while DS is half written, the main
+    process at ADSL; DS is still the previous transfer's file, every dataset on disk is complete, and no new
+    name appears."""
     import shutil
 
     out, raw = tmp_path / "out", tmp_path / "raw"

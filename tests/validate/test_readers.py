@@ -168,10 +168,7 @@ def test_define_21_standard_ct_and_metadata_rules(tmp_path):
 
 
 def test_pilot_define_20_is_read():
-    pilot = Path("/work/shared/refdata/cdiscpilot01/sdtm/define.xml")
-    if not pilot.exists():
-        pytest.skip("pilot package not present")
-    d = read_define(pilot)
+    d = read_define(Path(__file__).resolve().parents[1] / "data" / "define" / "define-2-0-cdiscpilot01-sdtm.xml")
     assert d.standard_version == "3.2" and "LBCH" in d.datasets and d.datasets["LBCH"].domain == "LB"
 
 
