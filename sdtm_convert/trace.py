@@ -10,6 +10,7 @@ import csv
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -49,14 +50,49 @@ def _raw_folder(root: Path) -> Path | None:
     return Path(raw) if raw and Path(raw).is_dir() else None
 
 
-def _raw_row(folder: Path | None, name: str, row: int | None) -> dict[str, str]:
-    if folder is None or row is None or not (folder / name).is_file() or not name.lower().endswith(".csv"):
-        return {}
-    with open(folder / name, encoding="utf-8-sig", newline="") as fh:
-        for i, rec in enumerate(csv.DictReader(fh), start=1):
-            if i == row:
-                return dict(rec)
-    return {}
+def _raw_rows(folder: Path | None, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], dict[str, str]]:
+    """The raw CSV rows asked for, each file read once (and only up to the last row wanted)."""
+    out: dict[tuple[str, int], dict[str, str]] = {}
+    by_file: dict[str, set[int]] = {}
+    for name, row in wanted:
+        by_file.setdefault(name, set()).add(row)
+    for name, rows in by_file.items():
+        if folder is None or not (folder / name).is_file() or not name.lower().endswith(".csv"):
+            continue
+        last = max(rows)
+        with open(folder / name, encoding="utf-8-sig", newline="") as fh:
+            for i, rec in enumerate(csv.DictReader(fh), start=1):
+                if i in rows:
+                    out[(name, i)] = dict(rec)
+                if i >= last:
+                    break
+    return out
+
+
+def _raw_key(r: Any) -> tuple[str, int] | None:
+    return (r.raw_file, int(r.raw_row)) if r.raw_row else None
+
+
+def _sdtm_hits(lin: pd.DataFrame, usubjid: str, dataset: str | None, seq: float | None) -> pd.DataFrame:
+    hit = lin[lin["USUBJID"] == usubjid]
+    if dataset:
+        hit = hit[hit["dataset"] == dataset.upper()]
+    if seq is not None:
+        hit = hit[pd.to_numeric(hit["seq"], errors="coerce") == float(seq)]
+    return hit
+
+
+def _sdtm_records(hit: pd.DataFrame, raw: dict[tuple[str, int], dict[str, str]]) -> list[TracedRecord]:
+    return [
+        TracedRecord(r.dataset, int(r.record), r.USUBJID, r.seq, r.raw_file, int(r.raw_row) if r.raw_row else None,
+                     raw.get(_raw_key(r) or ("", 0), {}),
+                     [int(x) for x in getattr(r, "derived_from_rows", "").split(";") if x])
+        for r in hit.itertuples(index=False)
+    ]
+
+
+def _wanted(hit: pd.DataFrame) -> set[tuple[str, int]]:
+    return {k for r in hit.itertuples(index=False) if (k := _raw_key(r))}
 
 
 def trace(path: str | Path, usubjid: str, *, dataset: str | None = None, seq: float | None = None) -> list[TracedRecord]:
@@ -68,19 +104,8 @@ def trace(path: str | Path, usubjid: str, *, dataset: str | None = None, seq: fl
         dataset = path.stem.upper()
     if dataset and dataset.upper().startswith("AD"):
         return _trace_adam(root, usubjid, dataset.upper(), seq)
-    lin = pd.read_csv(root / LINEAGE, dtype=str, keep_default_na=False)
-    hit = lin[lin["USUBJID"] == usubjid]
-    if dataset:
-        hit = hit[hit["dataset"] == dataset.upper()]
-    if seq is not None:
-        hit = hit[pd.to_numeric(hit["seq"], errors="coerce") == float(seq)]
-    folder = _raw_folder(root)
-    return [
-        TracedRecord(r.dataset, int(r.record), r.USUBJID, r.seq, r.raw_file, int(r.raw_row) if r.raw_row else None,
-                     _raw_row(folder, r.raw_file, int(r.raw_row) if r.raw_row else None),
-                     [int(x) for x in getattr(r, "derived_from_rows", "").split(";") if x])
-        for r in hit.itertuples(index=False)
-    ]
+    hit = _sdtm_hits(pd.read_csv(root / LINEAGE, dtype=str, keep_default_na=False), usubjid, dataset, seq)
+    return _sdtm_records(hit, _raw_rows(_raw_folder(root), _wanted(hit)))
 
 
 def _trace_adam(root: Path, usubjid: str, dataset: str, seq: float | None) -> list[TracedRecord]:
@@ -91,12 +116,18 @@ def _trace_adam(root: Path, usubjid: str, dataset: str, seq: float | None) -> li
     if seq is not None:
         key = pd.to_numeric(hit["ASEQ"].where(hit["ASEQ"] != "", hit["record"]), errors="coerce")
         hit = hit[key == float(seq)]
+    # the SDTM lineage and each raw file are read once for all the ADaM records
+    sdtm_lin = _sdtm_hits(pd.read_csv(root / LINEAGE, dtype=str, keep_default_na=False), usubjid, None, None)
+    sources = [  # the first SDTM record each ADaM record comes from
+        _sdtm_hits(sdtm_lin, usubjid, r.source_dataset, float(r.source_seq) if r.source_seq else None).iloc[:1]
+        if r.source_dataset else sdtm_lin.iloc[0:0]
+        for r in hit.itertuples(index=False)
+    ]
+    raw = _raw_rows(_raw_folder(root), set().union(*(_wanted(h) for h in sources)))
     out = []
-    for r in hit.itertuples(index=False):
+    for r, source in zip(hit.itertuples(index=False), sources):
         via = f"{r.source_dataset} {r.source_variable}" + (f" seq {r.source_seq}" if r.source_seq else "")
-        sdtm = trace(root, usubjid, dataset=r.source_dataset, seq=float(r.source_seq)) \
-            if r.source_dataset and r.source_seq else \
-            (trace(root, usubjid, dataset=r.source_dataset) if r.source_dataset else [])
+        sdtm = _sdtm_records(source, raw)
         first = sdtm[0] if sdtm else None
         out.append(TracedRecord(r.dataset, int(r.record), usubjid, r.ASEQ, first.raw_file if first else "",
                                 first.raw_row if first else None, first.raw_values if first else {},
