@@ -14,7 +14,7 @@ from typing import Any
 import jinja2
 
 from sdtm_convert import __version__
-from sdtm_convert.atomic import atomic_write_bytes
+from sdtm_convert.atomic import atomic_write_text
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 
 _SEV_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -84,8 +84,8 @@ def write_reports(conv: Any, folder: Path, outputs: dict[str, Any]) -> tuple[Pat
     data = report_dict(conv, outputs)
     folder.mkdir(parents=True, exist_ok=True)
     jpath, hpath = folder / "conversion-report.json", folder / "conversion-report.html"
-    atomic_write_bytes(jpath, (json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n").encode("utf-8"))
-    atomic_write_bytes(hpath, render_html(data).encode("utf-8"))
+    atomic_write_text(jpath, json.dumps(data, indent=2, ensure_ascii=False, default=_json_default) + "\n")
+    atomic_write_text(hpath, render_html(data))
     return jpath, hpath
 
 

@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.adam.derive._frame import empty_for_missing
 from sdtm_convert.errors import WARNING, Issue
 
 NUMERIC_SUFFIXES = ("SEQ", "STRESN", "DOSE", "AGE", "VISITNUM", "DY")
@@ -37,8 +38,6 @@ def domain(
     for c in columns:
         if _is_numeric_name(c):
             out[c] = pd.to_numeric(out[c], errors="coerce").astype(float)
-        elif isinstance(out[c].dtype, pd.StringDtype):  # stays a string column: no Python object per cell
-            out[c] = out[c].fillna("") if out[c].hasnans else out[c]
-        else:
-            out[c] = out[c].astype(object).where(out[c].notna(), "")
+        elif out[c].hasnans:
+            out[c] = empty_for_missing(out[c])
     return out

@@ -23,16 +23,12 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from sdtm_convert.atomic import atomic_write_bytes
+from sdtm_convert.atomic import atomic_write_bytes, atomic_write_text
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.define_html import render_define_html
 from sdtm_convert.package.define_xml import STYLESHEET, build_define
 
 __all__ = ["write_define_bundle", "build_define", "render_define_html"]
-
-
-def _atomic(path: Path, data: bytes) -> Path:
-    return atomic_write_bytes(path, data)
 
 
 def write_define_bundle(out_dir: str | Path, datasets: list[DatasetMeta], **study_info) -> list[Path]:
@@ -44,10 +40,10 @@ def write_define_bundle(out_dir: str | Path, datasets: list[DatasetMeta], **stud
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     xml = build_define(datasets, **study_info)
-    paths = [_atomic(out / "define.xml", xml)]
+    paths = [atomic_write_bytes(out / "define.xml", xml)]
     if study_info.get("stylesheet", STYLESHEET):
         name = study_info.get("stylesheet", STYLESHEET)
         xsl = (resources.files("sdtm_convert.package") / "templates" / STYLESHEET).read_bytes()
-        paths.append(_atomic(out / name, xsl))
-    paths.append(_atomic(out / "define.html", render_define_html(xml).encode("utf-8")))
+        paths.append(atomic_write_bytes(out / name, xsl))
+    paths.append(atomic_write_text(out / "define.html", render_define_html(xml)))
     return paths

@@ -237,15 +237,11 @@ def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    atomic_write_text(path, text)
-
-
 def write_schemas(out_dir: Path) -> list[Path]:
     written = []
     for rel, schema in all_schemas().items():
         path = out_dir / rel
-        _write_atomic(path, render(schema))
+        atomic_write_text(path, render(schema))
         written.append(path)
     return written
 

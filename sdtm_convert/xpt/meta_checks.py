@@ -9,13 +9,13 @@ import pandas as pd
 
 from ..errors import ERROR, WARNING, Issue
 from ..metadata import DatasetMeta, VariableMeta
+from .fold import NON_ASCII
 from .frame import data_columns
 
 MAX_LABEL = 40
 DATASET_NAME = re.compile(r"[A-Z][A-Z0-9]{0,7}")
 VARIABLE_NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}")
 FORMAT = re.compile(r"(?P<name>\$?(?:[A-Z_](?:[A-Z0-9_]*[A-Z_])?)?)(?P<width>\d*)\.(?P<dec>\d*)")
-NON_ASCII = r"[^\x00-\x7f]"
 
 
 def _err(code: str, message: str, severity: str = ERROR, **where) -> Issue:

@@ -41,8 +41,13 @@ def fill_char_missing(frame: pd.DataFrame) -> pd.DataFrame:
         s = out[c]
         if not _is_char(s) or not s.hasnans:
             continue
-        out[c] = s.fillna("") if isinstance(s.dtype, pd.StringDtype) else s.astype(object).where(s.notna(), "")
+        out[c] = empty_for_missing(s)
     return out
+
+
+def empty_for_missing(s: pd.Series) -> pd.Series:
+    """A character column with "" for missing (string columns stay string columns)."""
+    return s.fillna("") if isinstance(s.dtype, pd.StringDtype) else s.astype(object).where(s.notna(), "")
 
 
 def append_records(dataset: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
