@@ -178,16 +178,21 @@ def _stage_table(timer: StageTimer, wall: float, cpu: float) -> dict[str, dict[s
 
 
 def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
+    import os
+    import shutil
     import tempfile
 
     import sdtm_convert.pipeline as pipeline  # imported before the clock: not part of the job
+    from sdtm_convert.store import TMPDIR_ENV
 
     timer = StageTimer()
     missing = timer.install()
     worker_report = Path(tempfile.mkdtemp(prefix="sdtm-bench-worker-")) / "worker.json"
     capture_worker(timer, worker_report)
+    scratch = tempfile.mkdtemp(prefix="sdtm-bench-scratch-")  # where the run keeps its frames between stages
+    os.environ[TMPDIR_ENV] = scratch
     total = Clock.start()
-    with TreeMemory() as tree:
+    with TreeMemory(scratch=scratch) as tree:
         result = pipeline.run_study(raw, spec, out)
         if "validate" not in timer.calls:  # not wired into run_study yet: validate the written package here
             validate_written(result, timer)
@@ -196,8 +201,12 @@ def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
     worker_report.unlink(missing_ok=True)
     worker_report.parent.rmdir()
     conv = result.conversion
-    frames = dict(conv.sdtm)
-    adam = getattr(conv.adam, "datasets", None) or {}
+    timings = {k: round(v, 3) for k, v in conv.timings.items()}
+    issues, errors = len(conv.issues), len(conv.errors)
+    records = {k: len(v) for k, v in sorted(conv.sdtm.items())}
+    records |= {k: len(v) for k, v in sorted((getattr(conv.adam, "datasets", None) or {}).items())}
+    del result, conv
+    shutil.rmtree(scratch, ignore_errors=True)
     stages = _stage_table(timer, wall, cpu)
     if worker:  # the worker's stages as their own rows; its CPU is part of the job's
         stages |= {f"{k} [worker]": v for k, v in worker["stages"].items()}
@@ -209,11 +218,13 @@ def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
         "peak_rss_mb": round(peak_rss_mb(), 1),
         "worker": None if worker is None else {k: round(v, 3) for k, v in worker.items() if k != "stages"},
         "peak_pss_tree_mb": round(tree.peak_mb, 1),
+        "peak_anon_tree_mb": round(tree.peak_anon_mb, 1),
+        "peak_scratch_mb": round(tree.peak_scratch_mb, 1),
         "stages": stages,
-        "pipeline_timings": {k: round(v, 3) for k, v in conv.timings.items()},
-        "records": {k: len(v) for k, v in sorted(frames.items())} | {k: len(v) for k, v in sorted(adam.items())},
-        "issues": len(conv.issues),
-        "errors": len(conv.errors),
+        "pipeline_timings": timings,
+        "records": records,
+        "issues": issues,
+        "errors": errors,
         "stage_hooks_missing": missing,
         "validate_in_run_study": "validate" in timer.calls and not getattr(timer, "validated_here", False),
         "load_average": load_average(),

@@ -243,8 +243,8 @@ def render(result: dict[str, Any]) -> str:
     out.append("")
     out.append(
         "[worker] rows: run by the worker process while the main one goes on (SDTM write, validation, lineage). "
-        "WHOLE CPU = main + worker; WHOLE peak MB = sampled PSS of main + worker (shared pages counted once); "
-        "peak MB of a stage = ru_maxrss of its own process."
+        "WHOLE CPU = main + worker; WHOLE peak MB = sampled PSS of main + worker (shared pages counted once; "
+        "memory-mapped pages of the frames kept on disk included); peak MB of a stage = ru_maxrss of its own process."
     )
     for s in sizes:
         j, w = s["job"], s["job"].get("worker")
@@ -252,7 +252,9 @@ def render(result: dict[str, Any]) -> str:
             out.append(
                 f"  {s['subjects']:,}: main {j.get('cpu_main', j['cpu']):.2f} s CPU, peak RSS {j['peak_rss_mb']:.0f} MB; "
                 f"worker {w['wall']:.2f} s wall, {w['cpu']:.2f} s CPU, peak RSS {w['peak_rss_mb']:.0f} MB; "
-                f"tree PSS peak {j.get('peak_pss_tree_mb', 0):.0f} MB"
+                f"tree PSS peak {j.get('peak_pss_tree_mb', 0):.0f} MB, of it anonymous (not file-backed) at most "
+                f"{j.get('peak_anon_tree_mb', 0):.0f} MB; frames kept on disk between stages at most "
+                f"{j.get('peak_scratch_mb', 0):.0f} MB"
             )
     out.append("")
     out.append(

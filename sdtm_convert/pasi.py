@@ -420,7 +420,7 @@ def derive_pasi_scores(
     by = list(by) if by else _default_by(df, p)
     missing_cols = [c for c in [f"{p}TESTCD", *by] if c not in df.columns]
     if missing_cols:
-        return df.copy(), [
+        return df.copy(deep=False), [
             Issue(
                 "derive-column-missing",
                 ERROR,

@@ -7,7 +7,8 @@ written) for notebook users; ``run_study(...)`` also writes the package and the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections import ChainMap
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.reconcile import reconcile
 from sdtm_convert.spec.model import StudySpec, check_spec, load_spec
 from sdtm_convert.standards import load_ct
+from sdtm_convert.store import FrameStore
 
 Progress = Callable[[str], None]
 # DM derives first, from the mapped EX and DS (reference dates, then SE): --DY, EPOCH and the baseline flags
@@ -38,7 +40,7 @@ SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
 class Conversion:
     spec: StudySpec
     raw: dict[str, RawDataset]
-    sdtm: dict[str, pd.DataFrame] = field(default_factory=dict)
+    sdtm: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)  # a FrameStore once converted
     metadata: dict[str, DatasetMeta] = field(default_factory=dict)
     lineage: pd.DataFrame | None = None
     reconciliation: pd.DataFrame | None = None
@@ -81,32 +83,53 @@ def read_raw(spec: StudySpec, raw_folder: Path, encoding: str | None = None) -> 
     return raw, issues
 
 
-def _reject_orphans(mapped: dict[str, MappedDomain]) -> tuple[list[Issue], list[pd.DataFrame]]:
+def _reject_orphans(code: str, m: MappedDomain, subjects: pd.Index) -> tuple[list[Issue], list[pd.DataFrame]]:
     """Records of subjects not in DM are rejected (error): they cannot be submitted."""
-    if "DM" not in mapped:
+    if code == "DM" or code in SUBJECT_FREE or "USUBJID" not in m.frame:
         return [], []
-    subjects = set(mapped["DM"].frame["USUBJID"])
-    issues, accounts = [], []
-    for code, m in mapped.items():
-        if code == "DM" or code in SUBJECT_FREE or "USUBJID" not in m.frame:
-            continue
-        orphan = ~m.frame["USUBJID"].isin(subjects)
-        if not orphan.any():
-            continue
-        bad = m.frame[orphan]
-        for f, r, u in zip(bad[SRC_FILE], bad[SRC_ROW], bad["USUBJID"]):
-            issues.append(Issue("subject-not-in-dm", ERROR, f"{code} record for a subject that is not in DM; rejected",
-                                file=f, row=int(r), column="USUBJID", value=u, dataset=code, usubjid=u))
-        accounts.append(pd.DataFrame({"file": bad[SRC_FILE].to_numpy(), "row": bad[SRC_ROW].to_numpy(), "domain": code,
-                                      "status": REJECTED, "reason": "subject not in DM"}))
-        m.frame = m.frame[~orphan].reset_index(drop=True)
-        # a raw row whose only records were orphans must not count as mapped to this domain
-        rows = pd.MultiIndex.from_frame(m.accounting[["file", "row"]])
-        only_orphans = (rows.isin(pd.MultiIndex.from_arrays([bad[SRC_FILE], bad[SRC_ROW]]))
-                        & ~rows.isin(pd.MultiIndex.from_arrays([m.frame[SRC_FILE], m.frame[SRC_ROW]])))
-        m.accounting = m.accounting[~((m.accounting["domain"] == code) & (m.accounting["status"] == "mapped")
-                                      & only_orphans)]
-    return issues, accounts
+    orphan = ~m.frame["USUBJID"].isin(subjects)
+    if not orphan.any():
+        return [], []
+    bad = m.frame[orphan]
+    issues = [Issue("subject-not-in-dm", ERROR, f"{code} record for a subject that is not in DM; rejected",
+                    file=f, row=int(r), column="USUBJID", value=u, dataset=code, usubjid=u)
+              for f, r, u in zip(bad[SRC_FILE], bad[SRC_ROW], bad["USUBJID"])]
+    account = pd.DataFrame({"file": bad[SRC_FILE].to_numpy(), "row": bad[SRC_ROW].to_numpy(), "domain": code,
+                            "status": REJECTED, "reason": "subject not in DM"})
+    m.frame = m.frame[~orphan].reset_index(drop=True)
+    # a raw row whose only records were orphans must not count as mapped to this domain
+    rows = pd.MultiIndex.from_frame(m.accounting[["file", "row"]])
+    only_orphans = (rows.isin(pd.MultiIndex.from_arrays([bad[SRC_FILE], bad[SRC_ROW]]))
+                    & ~rows.isin(pd.MultiIndex.from_arrays([m.frame[SRC_FILE], m.frame[SRC_ROW]])))
+    m.accounting = m.accounting[~((m.accounting["domain"] == code) & (m.accounting["status"] == "mapped")
+                                  & only_orphans)]
+    return issues, [account]
+
+
+def _map_all(spec: StudySpec, raw: dict[str, RawDataset], ct: Any,
+             frames: FrameStore) -> tuple[dict[str, MappedDomain], list[Issue], list[pd.DataFrame]]:
+    """Map every domain (DM first: the others' records are checked against its subjects) into ``frames``;
+    the returned MappedDomains keep their accounting and origins, not their records. Returns them, the
+    issues (spec order, the orphan rejections after all mapping issues) and the orphans' accounting."""
+    order = sorted(spec.domains, key=lambda d: d.domain != "DM")
+    mapped: dict[str, MappedDomain] = {}
+    orphan_issues: dict[str, list[Issue]] = {}
+    orphan_accounts: list[pd.DataFrame] = []
+    subjects = None
+    for d in order:
+        m = map_domain(d, raw, ct)
+        if d.domain == "DM":
+            subjects = pd.Index(m.frame["USUBJID"].unique())
+        if subjects is not None:
+            orphan_issues[d.domain], accounts = _reject_orphans(d.domain, m, subjects)
+            orphan_accounts += accounts
+        frames[d.domain] = m.frame
+        m.frame = m.frame.iloc[0:0]
+        mapped[d.domain] = m
+    mapped = {d.domain: mapped[d.domain] for d in spec.domains}  # back in spec order
+    issues = [i for m in mapped.values() for i in m.issues]
+    issues += [i for code in mapped for i in orphan_issues.get(code, [])]
+    return mapped, issues, orphan_accounts
 
 
 def _resolve_params(value: Any, domain: str) -> Any:
@@ -120,64 +143,69 @@ def _resolve_params(value: Any, domain: str) -> Any:
     return value
 
 
-def _run_derivations(spec: StudySpec, ct: Any, frames: dict[str, pd.DataFrame], supp: dict[str, list[pd.DataFrame]],
+def _run_derivations(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, list[pd.DataFrame]],
                      progress: Progress) -> list[Issue]:
+    """Each domain's derivation steps, DM first; the derived frame replaces the mapped one in ``frames``.
+
+    The domain being derived is held in memory (``ctx.domains`` shows it, and any frame a step adds such
+    as SE, over the stored ones) and stored when its steps are done."""
     issues: list[Issue] = []
     specs = {d.domain: d for d in spec.domains}
     order = [c for c in DOMAIN_ORDER if c in specs] + sorted(c for c in specs if c not in DOMAIN_ORDER)
     for code in order:
-        ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=frames, options={"supp": {}})
-        df = frames[code]
+        current = {code: frames[code]}
+        ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=ChainMap(current, frames),
+                                       options={"supp": {}})
         for step in specs[code].derivations:
             params = {k: _resolve_params(v, code) for k, v in step.items() if k != "name"}
-            df, step_issues = derive_pkg.get(step["name"])(df, ctx, **params)
+            current[code], step_issues = derive_pkg.get(step["name"])(current[code], ctx, **params)
             issues += step_issues
-            frames[code] = df
         for name, parts in ctx.options.get("supp", {}).items():
             supp.setdefault(name, []).extend(parts if isinstance(parts, list) else [parts])
-        for name, extra in ctx.options.get("domains", {}).items():  # derivations that build whole domains (SE)
-            frames[name] = extra
+        current |= ctx.options.get("domains", {})  # derivations that build whole domains (SE)
+        frames.update(current)
         progress(f"derived {code}")
     return issues
 
 
 def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | None = None,
             progress: Progress = _quiet) -> Conversion:
-    """Map and derive every SDTM domain in memory. Bad spec or unreadable input raises SdtmConvertError."""
+    """Map and derive every SDTM domain. Bad spec or unreadable input raises SdtmConvertError.
+
+    No files are written; the frames live in a :class:`~sdtm_convert.store.FrameStore` (memory-mapped
+    temporary files) between the stages, so memory holds the domain being worked on, not all of them."""
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
     raw, issues = read_raw(spec, Path(raw_folder), encoding)
+    raw_store = FrameStore("raw")
+    for name, ds in raw.items():
+        ds.frame = raw_store.keep(name, ds.frame)
     timings = {"read": time.perf_counter() - t0}
     progress(f"read {len(raw)} raw datasets")
 
     t1 = time.perf_counter()
-    mapped = {d.domain: map_domain(d, raw, ct) for d in spec.domains}
-    for m in mapped.values():
-        issues += m.issues
-    orphan_issues, orphan_accounts = _reject_orphans(mapped)
-    issues += orphan_issues
+    work = FrameStore("work")  # the mapped, then derived frames; then the lineage
+    mapped, map_issues, orphan_accounts = _map_all(spec, raw, ct, work)
+    issues += map_issues
     timings["map"] = time.perf_counter() - t1
     progress(f"mapped {len(mapped)} domains")
 
     t2 = time.perf_counter()
     from sdtm_convert.trialdesign import build_trial_design
 
-    frames = {code: m.frame for code, m in mapped.items()}
     supp: dict[str, list[pd.DataFrame]] = {}
-    issues += _run_derivations(spec, ct, frames, supp, progress)
-    for m in mapped.values():  # the derived frames replace the mapped ones; keep only accounting and origins
-        m.frame = m.frame.iloc[0:0]
-    design, design_issues = build_trial_design(spec.study, ct, frames.get("DM"))
+    issues += _run_derivations(spec, ct, work, supp, progress)
+    design, design_issues = build_trial_design(spec.study, ct, work.get("DM"))
     issues += design_issues
-    frames.update(design)
+    work.update(design)
     for name, parts in supp.items():
-        frames[name] = pd.concat(parts, ignore_index=True)
+        work[name] = pd.concat(parts, ignore_index=True)
     timings["derive"] = time.perf_counter() - t2
 
     conv = Conversion(spec=spec, raw=raw, issues=issues, timings=timings)
     origins = {code: m.origins for code, m in mapped.items()}
-    _conform_all(conv, frames, origins)
+    _conform_all(conv, work, origins)
     accounting = pd.concat([m.accounting for m in mapped.values()] + orphan_accounts, ignore_index=True) \
         if mapped else pd.DataFrame(columns=ACCOUNT_COLUMNS)
     conv.reconciliation, conv.rejects, rec_issues = reconcile(raw, accounting)
@@ -185,12 +213,14 @@ def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | 
     return conv
 
 
-def _conform_all(conv: Conversion, frames: dict[str, pd.DataFrame], origins: dict[str, dict[str, Any]]) -> None:
+def _conform_all(conv: Conversion, frames: FrameStore, origins: dict[str, dict[str, Any]]) -> None:
+    """Conform the derived frames one at a time into ``conv.sdtm`` (a store of its own); the lineage is
+    stored in ``frames``. The stores' files go with the stores; frames handed out stay readable."""
     from sdtm_convert.schema import load_schema, validate_frame
 
-    lineage = []
-    for code in sorted(frames):
-        frame = frames.pop(code)  # conformed one at a time; the derived frame is freed once conformed
+    conv.sdtm, lineage = FrameStore("sdtm"), []
+    for code in sorted(frames):  # (the names now: what follows adds lineage parts)
+        frame = frames.pop(code)  # the derived frame's file goes; it is released once conformed
         try:
             schema = load_schema(code)
             keys = list(schema.get("x-keys", []))
@@ -206,8 +236,8 @@ def _conform_all(conv: Conversion, frames: dict[str, pd.DataFrame], origins: dic
             conv.issues += validate_frame(with_prov, schema, dataset=code)
         conv.sdtm[code] = data
         conv.metadata[code] = meta
-        lineage.append(lin)
-    conv.lineage = pd.concat(lineage, ignore_index=True) if lineage else None
+        lineage.append(frames.keep(f"lineage {code}", lin))
+    conv.lineage = frames.keep("lineage", pd.concat(lineage, ignore_index=True)) if lineage else None
 
 
 def sdtm_dir(out: Path, studyid: str) -> Path:

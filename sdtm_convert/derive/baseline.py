@@ -63,7 +63,7 @@ def derive_baseline_flags(
     date = date or f"{p}DTC"
     by = by if by is not None else [f"{p}TESTCD"] + ([f"{p}CAT"] if f"{p}CAT" in df.columns else [])
     result = result or [c for c in (f"{p}STRESC", f"{p}ORRES") if c in df.columns] or [f"{p}ORRES"]
-    out = df.copy()
+    out = df.copy(deep=False)
     dm = ctx.domains.get("DM")
     issues = missing_columns(df, ["USUBJID", date, *by, *result], p, "baseline_flags")
     if dm is None:

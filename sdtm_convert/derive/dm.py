@@ -145,7 +145,7 @@ def derive_dm_reference_dates(
     screen_failure_decod: str = "SCREEN FAILURE",
     death_decod: str = "DEATH",
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    out = df.copy()
+    out = df.copy(deep=False)
     ex, ds = ctx.domains.get("EX"), ctx.domains.get("DS")
     if ex is None:
         return out, [missing_domain("DM", "EX", "dm_reference_dates")]
@@ -193,7 +193,7 @@ def completed_years(birth: pd.Series, ref: pd.Series) -> pd.Series:
 def derive_age(
     df: pd.DataFrame, ctx: DeriveContext, ref: str = "RFICDTC", brthdtc: str = "BRTHDTC", collected: str | None = None
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    out = df.copy()
+    out = df.copy(deep=False)
     derived = completed_years(text(df, brthdtc), text(df, ref))
     negative = derived < 0
     derived = derived.where(~negative)

@@ -86,7 +86,7 @@ _MESSAGES = {
 def derive_epoch(
     df: pd.DataFrame, ctx: DeriveContext, var: str, taetord: bool = False
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    out = df.copy()
+    out = df.copy(deep=False)
     se = ctx.domains.get("SE")
     issues = missing_columns(df, ["USUBJID", var], ctx.domain, "epoch")
     if se is None:

@@ -43,15 +43,15 @@ def derive_merge_vars(
     source = params.get("from", "")
     src = ctx.domains.get(source)
     if src is None:
-        return df.copy(), [missing_domain(ctx.domain, source, "merge_vars")]
+        return df.copy(deep=False), [missing_domain(ctx.domain, source, "merge_vars")]
     issues = missing_columns(src, ["USUBJID", *vars.values(), *(where or {})], ctx.domain, "merge_vars")
     if issues:
-        return df.copy(), issues
+        return df.copy(deep=False), issues
     keep = pd.Series(True, index=src.index)
     for col, value in (where or {}).items():
         keep &= text(src, col).str.strip().str.upper() == str(value).strip().upper()
     src = src[keep]
-    out = df.copy()
+    out = df.copy(deep=False)
     subj = text(df, "USUBJID")
     for new, col in vars.items():
         merged = subj.map(first_value_per_subject(src, col, which)).fillna("").astype(str)

@@ -21,12 +21,12 @@ def derive_pasi_items(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     p = ctx.domain
     if item not in df.columns:
-        return df.copy(), [
+        return df.copy(deep=False), [
             Issue("derive-column-missing", ERROR, f"pasi_items needs column {item}", dataset=p, variable=item)
         ]
     layout = pasi_items(ctx.study).set_index("item")
     number = pd.to_numeric(df[item], errors="coerce")
-    out = df.copy()
+    out = df.copy(deep=False)
     for var, col in (("TESTCD", "testcd"), ("TEST", "test"), ("CAT", "category")):
         out[f"{p}{var}"] = number.map(layout[col]).fillna("").astype(str)
     return out, []

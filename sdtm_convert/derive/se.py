@@ -208,4 +208,4 @@ def derive_subject_elements(
     se, issues = build_se(ctx, df, starts, end)
     ctx.domains["SE"] = se
     ctx.options.setdefault("domains", {})["SE"] = se
-    return df.copy(), issues
+    return df.copy(deep=False), issues

@@ -47,7 +47,7 @@ def derive_seq(
     target = var or f"{ctx.domain}SEQ"
     issues = missing_columns(df, ["USUBJID", *(order or [])], ctx.domain, "seq")
     if issues:
-        return df.copy(), issues
-    out = df.copy()
+        return df.copy(deep=False), issues
+    out = df.copy(deep=False)
     out[target] = seq_numbers(df, order)
     return out, []

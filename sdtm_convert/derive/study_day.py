@@ -45,7 +45,7 @@ def reference_dates(df: pd.DataFrame, dm: pd.DataFrame, ref: str = "RFSTDTC") ->
 def derive_study_day(
     df: pd.DataFrame, ctx: DeriveContext, vars: list[str], ref: str = "RFSTDTC"
 ) -> tuple[pd.DataFrame, list[Issue]]:
-    out = df.copy()
+    out = df.copy(deep=False)
     dm = ctx.domains.get("DM")
     issues = missing_columns(df, ["USUBJID", *vars], ctx.domain, "study_day")
     if dm is None:

@@ -156,7 +156,7 @@ def derive_suppqual(
                 )
             )
     if issues:
-        return df.copy(), issues
+        return df.copy(deep=False), issues
     frames = []
     for q in qualifiers:
         val = text(df, q["column"]).str.strip()
@@ -213,8 +213,8 @@ def derive_split_long_text(
         if not _QNAM.fullmatch(b)
     ]
     if issues:
-        return df.copy(), issues
-    out = df.copy()
+        return df.copy(deep=False), issues
+    out = df.copy(deep=False)
     frames = []
     for var in vars:
         val = text(df, var)

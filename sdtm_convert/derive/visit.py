@@ -100,7 +100,7 @@ def derive_visit(
 ) -> tuple[pd.DataFrame, list[Issue]]:
     p = ctx.domain
     date = date or (f"{p}DTC" if f"{p}DTC" in df.columns else f"{p}STDTC")
-    out = df.copy()
+    out = df.copy(deep=False)
     issues = missing_columns(df, ["USUBJID", label, date], p, "visit")
     dm = ctx.domains.get("DM")
     if window_check and dm is None:

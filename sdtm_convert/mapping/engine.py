@@ -96,7 +96,7 @@ def _transpose(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     cols = spec["columns"]
     parts = []
     for order, tc in enumerate(cols):
-        part = frame.copy()
+        part = frame.copy(deep=False)
         part["__item"] = tc["column"]
         part["__value"] = frame[tc["column"]].astype("string").fillna("").str.strip().astype(str)
         part["__order"] = order

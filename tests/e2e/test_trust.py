@@ -1,6 +1,7 @@
 """Trust at database lock: lineage/trace, run manifest, interrupted runs, encodings."""
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -70,9 +71,13 @@ def test_killed_run_leaves_previous_outputs_intact(sample_run, tmp_path):
     disp = (raw / "disposition.csv").read_text(encoding="utf-8")
     (raw / "disposition.csv").write_text(disp.replace("Completed,", "Completed ,", 1), encoding="utf-8")
     before = {p: p.read_bytes() for p in out.rglob("*.xpt")}
+    scratch = tmp_path / "scratch"  # where the run keeps its SDTM frames (a kill leaves them behind)
+    scratch.mkdir()
     p = subprocess.run([sys.executable, "-c", KILLER, "run", str(raw), "--spec", str(SPEC), "--out", str(out),
-                        "--quiet"], capture_output=True, text=True, timeout=300)
+                        "--quiet"], capture_output=True, text=True, timeout=300,
+                       env={**os.environ, "SDTM_CONVERT_TMPDIR": str(scratch)})
     assert p.returncode == -9, p.stderr
+    assert [d.name.rsplit("-", 1)[0] for d in scratch.iterdir()] == ["sdtm-convert-sdtm"]
     ds = next(q for q in before if q.name == "ds.xpt")
     assert ds.read_bytes() == before[ds]
     for path in before:

@@ -7,6 +7,7 @@ from sdtm_convert.io.raw import read_raw_dataset
 from sdtm_convert.mapping.engine import map_domain, map_source
 from sdtm_convert.spec.model import DomainSpec, load_spec
 from sdtm_convert.standards import load_ct
+from sdtm_convert.store import FrameStore
 
 
 def test_join_filter_and_accounting(tiny):
@@ -49,10 +50,13 @@ def test_subject_not_in_dm_is_rejected_and_reconciled(tiny):
     (raw_dir, spec_dir), _ = tiny
     spec, ct = pipeline.prepare_spec(spec_dir)
     raw, _ = pipeline.read_raw(spec, raw_dir)
-    mapped = {d.domain: map_domain(d, raw, ct) for d in spec.domains}
-    issues, accounts = pipeline._reject_orphans(mapped)
-    assert [(i.code, i.file, i.row, i.usubjid) for i in issues] == [("subject-not-in-dm", "ae.csv", 4, "TINY01-01-009")]
-    assert mapped["AE"].frame["USUBJID"].tolist() == ["TINY01-01-001", "TINY01-01-002"]
+    frames = FrameStore()
+    mapped, issues, accounts = pipeline._map_all(spec, raw, ct, frames)
+    orphans = [i for i in issues if i.code == "subject-not-in-dm"]
+    assert [(i.code, i.file, i.row, i.usubjid) for i in orphans] == [("subject-not-in-dm", "ae.csv", 4, "TINY01-01-009")]
+    assert issues[-1] is orphans[0]  # after every mapping issue
+    assert frames["AE"]["USUBJID"].tolist() == ["TINY01-01-001", "TINY01-01-002"]
+    assert list(mapped) == [d.domain for d in spec.domains] and all(len(m.frame) == 0 for m in mapped.values())
     from sdtm_convert.reconcile import reconcile
 
     accounting = pd.concat([m.accounting for m in mapped.values()] + accounts, ignore_index=True)
