@@ -763,12 +763,11 @@ def define_from_rows(
     clauses: dict[str, ds.WhereClause] = {}
     for i, r in enumerate(rows.get("WhereClauses", [])):
         if need("WhereClauses", i, r, ["id", "dataset", "variable", "comparator"]):
+            comparator = str(r["comparator"]).strip().upper()
             values = [v.strip() for v in str(r.get("values", "")).split(",")] if r.get("values", "") != "" else []
-            if r["comparator"] in ("EQ", "NE", "LT", "LE", "GT", "GE") and r.get("values", "") != "":
+            if comparator in ("EQ", "NE", "LT", "LE", "GT", "GE") and r.get("values", "") != "":
                 values = [str(r["values"])]  # a single value may itself hold a comma
-            cond = ds.WhereCondition(
-                r["dataset"], r["variable"], str(r["comparator"]).upper(), values, r.get("comment", "")
-            )
+            cond = ds.WhereCondition(r["dataset"], r["variable"], comparator, values, r.get("comment", ""))
             clauses.setdefault(r["id"], ds.WhereClause(r["id"])).conditions.append(cond)
     spec.where_clauses = list(clauses.values())
     lists: dict[str, ds.Codelist] = {}

@@ -250,3 +250,17 @@ def test_cli_helper_adds_spec_export_and_import(tmp_path):
     assert args.func(args) == 0 and xlsx.exists()
     args = parser.parse_args(["spec", "import", str(xlsx), str(out), "--quiet"])
     assert args.func(args) == 0 and (out / "vs.yaml").exists()
+
+
+def test_hand_typed_single_value_comparator_keeps_its_comma(tmp_path):
+    """A comparator typed in lower case (``eq``) still takes the whole cell as one value, comma and all."""
+
+    def retype(wb):
+        ws = wb["WhereClauses"]
+        head = [c.value for c in ws[1]]
+        ws.cell(row=2, column=head.index("Comparator") + 1, value=" eq")
+        ws.cell(row=2, column=head.index("Value") + 1, value="SYSBP, STANDING")
+
+    path = _edit(write_define(_define(), tmp_path / "d.xlsx"), retype)
+    first = read_define(path).where_clauses[0].conditions[0]
+    assert (first.comparator, first.values) == ("EQ", ["SYSBP, STANDING"])
