@@ -22,10 +22,10 @@ from sdtm_convert.metadata import (
     WhereClause,
     max_utf8_bytes,
 )
+from sdtm_convert.schema.datasets import ADAM_DATASETS
 from sdtm_convert.standards import adamig_variables, sdtmig_domain_variables
 from sdtm_convert.study import StudyConfig
 
-STRUCTURES = {"ADSL": "Subject-Level Analysis Dataset", "ADPASI": "Basic Data Structure"}
 EXTRA_LABELS = {
     "TRTEMFL": "Treatment Emergent Analysis Flag",
     "AOCCFL": "1st Occurrence within Subject Flag",
@@ -150,26 +150,6 @@ SOURCES = {
         "TRTEDT": "ADSL.TRTEDT",
     },
 }
-LABELS = {
-    "ADSL": "Subject-Level Analysis Dataset",
-    "ADPASI": "PASI Analysis Dataset",
-    "ADAE": "Adverse Events Analysis Dataset",
-}
-CLASSES = {
-    "ADSL": "SUBJECT LEVEL ANALYSIS DATASET",
-    "ADPASI": "BASIC DATA STRUCTURE",
-    "ADAE": "OCCURRENCE DATA STRUCTURE",
-}
-STRUCTURE_TEXT = {
-    "ADSL": "One record per subject",
-    "ADPASI": "One record per subject per parameter per analysis visit per assessment",
-    "ADAE": "One record per subject per adverse event",
-}
-KEYS = {
-    "ADSL": ["STUDYID", "USUBJID"],
-    "ADPASI": ["STUDYID", "USUBJID", "PARAMCD", "ASEQ"],
-    "ADAE": ["STUDYID", "USUBJID", "AESEQ"],
-}
 
 
 def _instantiate(pattern: str) -> str:
@@ -218,7 +198,7 @@ def _sdtm_label(name: str, domain: str) -> str | None:
 def _label(ds: str, name: str) -> tuple[str, str]:
     """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables), then sponsor/OCCDS
     labels, then ADSL labels for variables copied from ADSL (core Perm), then SDTMIG DM/AE labels."""
-    found = _adamig_label(name, STRUCTURES.get(ds, "Basic Data Structure"))
+    found = _adamig_label(name, ADAM_DATASETS[ds]["adamig_structure"])
     if found:
         return found
     if name in EXTRA_LABELS:
@@ -350,10 +330,10 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
                 var.method_id, var.origin_type, var.origin_source = m.id, DERIVED, "Sponsor"
     return DatasetMeta(
         name=ds,
-        label=LABELS[ds],
-        class_=CLASSES[ds],
-        structure=STRUCTURE_TEXT[ds],
-        keys=KEYS[ds],
+        label=ADAM_DATASETS[ds]["label"],  # one source with the JSON Schemas and `diff`'s natural keys
+        class_=ADAM_DATASETS[ds]["class"],
+        structure=ADAM_DATASETS[ds]["structure"],
+        keys=list(ADAM_DATASETS[ds]["keys"]),
         variables=variables,
         standard="ADaMIG 1.3",
         methods=methods,

@@ -141,7 +141,7 @@ ADAM_DATASETS: dict[str, dict] = {
         "label": "PASI Analysis Dataset",
         "class": "BASIC DATA STRUCTURE",
         "adamig_structure": "Basic Data Structure",
-        "structure": "One record per subject per parameter per analysis visit",
+        "structure": "One record per subject per parameter per analysis visit per assessment",
         "keys": ["STUDYID", "USUBJID", "PARAMCD", "AVISITN", "ADT"],
         "variables": [
             "STUDYID",

@@ -95,3 +95,18 @@ def test_float_variables_have_significant_digits(result):
     for m in result.metadata.values():
         for v in m.variables:
             assert (v.data_type == "float") == (v.significant_digits is not None), (m.name, v.name)
+
+
+def test_keys_are_the_schemas_natural_keys_and_identify_each_record(result):
+    """define.xml's KeySequence, the JSON Schema's x-keys and `diff`'s record matching use one key per dataset,
+    and the data have no two records with the same key (ADPASI: a visit can hold several assessments)."""
+    from sdtm_convert.schema import load_schema
+
+    for name, df in result.datasets.items():
+        meta = result.metadata[name]
+        schema = load_schema(name)
+        assert meta.keys == schema["x-keys"], name
+        assert (meta.label, meta.class_, meta.structure) == (schema["x-label"], schema["x-class"],
+                                                              schema["x-structure"]), name
+        assert not df.duplicated(meta.keys).any(), name
+    assert result.metadata["ADPASI"].keys == ["STUDYID", "USUBJID", "PARAMCD", "AVISITN", "ADT"]
