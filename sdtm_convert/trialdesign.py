@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.schema.patterns import DURATION
 from sdtm_convert.standards.ct import ControlledTerminology
@@ -117,26 +118,6 @@ def _frame(domain: str, records: list[dict[str, Any]], study: StudyConfig, numer
 
 
 # ---------------------------------------------------------------------------------------------------- TS
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """Split ``text`` into pieces of at most ``limit`` UTF-8 bytes, at spaces where possible.
-
-    The pieces concatenate back to ``text`` exactly (a split space stays at the end of its piece).
-    """
-    pieces: list[str] = []
-    rest = text
-    while len(rest.encode("utf-8")) > limit:
-        cut = limit
-        while len(rest[:cut].encode("utf-8")) > limit:
-            cut -= 1
-        space = rest.rfind(" ", 0, cut)
-        if space > 0:
-            cut = space + 1
-        pieces.append(rest[:cut])
-        rest = rest[cut:]
-    pieces.append(rest)
-    return pieces
 
 
 def _ts_parm_lookup(ct: ControlledTerminology) -> dict[str, str]:
