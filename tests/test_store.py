@@ -102,7 +102,7 @@ def test_mapping_behaves_like_a_dict() -> None:
     with pytest.raises(KeyError):
         del store["AE"]
     assert len(list(store.folder.iterdir())) == 1  # replaced and deleted frames' files are gone
-    plain = pickle.loads(pickle.dumps(store))
+    plain = pickle.loads(pickle.dumps(store))  # noqa: S301 - our own bytes
     assert type(plain) is dict and list(plain) == ["DM"]
     _same_bits(plain["DM"], b)
 

@@ -35,6 +35,9 @@ given, else NaN with ``age-not-derivable`` (warning). A derived AGE differing fr
 
 from __future__ import annotations
 
+import itertools
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 
@@ -67,8 +70,9 @@ def _ds_subjects(ds: pd.DataFrame | None, decod: str) -> set[str]:
     return set(text(ds, "USUBJID")[text(ds, "DSDECOD").str.upper() == decod.upper()])
 
 
-def _activity_dates(dm: pd.DataFrame, domains: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    frames = [dm] + [f for name, f in domains.items() if name != "DM" and "USUBJID" in f.columns]
+def _activity_dates(dm: pd.DataFrame, domains: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
+    # one frame at a time (``domains`` may be a FrameStore reading each from disk)
+    frames = itertools.chain([dm], (f for name, f in domains.items() if name != "DM" and "USUBJID" in f.columns))
     parts = [  # distinct pairs per column: a visit date repeats on every item of the visit
         pd.DataFrame({"USUBJID": text(f, "USUBJID").reset_index(drop=True),
                       "v": text(f, c).reset_index(drop=True)}).drop_duplicates()

@@ -5,7 +5,7 @@ A derivation is ``fn(df, ctx, **params) -> tuple[pd.DataFrame, list[Issue]]``; i
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ class DeriveContext:
     study: StudyConfig
     ct: ControlledTerminology
     domain: str  # code of the frame being derived, e.g. "AE"
-    domains: dict[str, pd.DataFrame] = field(default_factory=dict)  # SDTM frames built so far
+    domains: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)  # SDTM frames built so far
     options: dict[str, Any] = field(default_factory=dict)
 
 

@@ -72,9 +72,10 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         raise fatal("spec-file-missing", "spec file not found", file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise fatal("spec-encoding", f"spec file is not UTF-8 ({exc.reason})", file=str(path)) from None
-    try:
-        node = yaml.compose(text, Loader=_LOADER)
-        data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - _LOADER is a SafeLoader
+    loader = _LOADER(text)  # a SafeLoader: no object construction from text
+    try:  # one parse: the node tree (for line numbers) and the data built from it
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise fatal(
@@ -83,6 +84,8 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
             file=str(path),
             row=(mark.line + 1) if mark else None,
         ) from None
+    finally:
+        loader.dispose()
     return data, node
 
 

@@ -227,3 +227,8 @@ def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
     bad = bad[bad["v"] != bad["mode"]][keys + ["v"]]
     flag = sub.reset_index(drop=True).merge(bad.assign(_bad=True), on=keys + ["v"], how="left")["_bad"]
     return pd.Series(flag.fillna(False).astype(bool).to_numpy(), index=df.index)
+
+
+def has_columns(ds, *cols: str) -> bool:
+    """The dataset has every one of ``cols``."""
+    return all(c in ds.frame.columns for c in cols)

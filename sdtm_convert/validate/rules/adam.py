@@ -8,6 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
+from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.helpers import inconsistent, num_key, present, show, tolerance
 from sdtm_convert.validate.registry import Hits, rule
 
@@ -20,10 +21,6 @@ _DATE_FMT = re.compile(
 _DTM_FMT = re.compile(r"^(DATETIME|E8601DT|B8601DT|IS8601DT|DTDATE|NLDATM|MDYAMPM|DATEAMPM)\d*\.?\d*$", re.I)
 _TM_FMT = re.compile(r"^(TIME|TOD|E8601TM|B8601TM|IS8601TM|HHMM|HOUR|NLTIME|TIMEAMPM)\d*\.?\d*$", re.I)
 POP_FLAGS = ("COMPLFL", "FASFL", "ITTFL", "PPROTFL", "SAFFL", "RANDFL", "ENRLFL")
-
-
-def _has(ds, *cols) -> bool:
-    return all(c in ds.frame.columns for c in cols)
 
 
 def _bds(ctx):

@@ -9,6 +9,9 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.helpers import (
+    has_columns as _has,
+)
+from sdtm_convert.validate.helpers import (
     inconsistent,
     is_number,
     iso_sortkey,
@@ -19,10 +22,6 @@ from sdtm_convert.validate.helpers import (
     tolerance,
 )
 from sdtm_convert.validate.registry import Hits, rule
-
-
-def _has(ds, *cols) -> bool:
-    return all(c in ds.frame.columns for c in cols)
 
 
 @rule("SC-CONS-001", category="consistency", p21="SD0004")

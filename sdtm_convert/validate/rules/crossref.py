@@ -9,11 +9,8 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.helpers import by_unique, iso_days, num_key, present, show, to_number
+from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
-
-
-def _has(ds, *cols) -> bool:
-    return all(c in ds.frame.columns for c in cols)
 
 
 def _col(ctx, domain: str, col: str) -> pd.Series | None:
