@@ -242,7 +242,7 @@ def render(result: dict[str, Any]) -> str:
     out.append(_table(rows))
     out.append("")
     out.append(
-        "[worker] rows: run by the worker process while the main one goes on (SDTM write, validation, lineage). "
+        "[worker] rows: run by the worker process while the main one goes on (SDTM XPT + define.xml, SDTM validation). "
         "WHOLE CPU = main + worker; WHOLE peak MB = sampled PSS of main + worker (shared pages counted once; "
         "memory-mapped pages of the frames kept on disk included); peak MB of a stage = ru_maxrss of its own process."
     )

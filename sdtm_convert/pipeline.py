@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections import ChainMap
-from collections.abc import Callable, MutableMapping
+from collections.abc import Callable, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -295,29 +295,29 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
         ds.frame = ds.frame.iloc[0:0]
     study = conv.spec.study
     parallel = (jobs or default_jobs()) >= 2
-    # the worker: SDTM XPT + define.xml, SDTM validation, SDTM lineage; this process: ADaM (built, validated,
-    # written, traced), then the SDTM Dataset-JSON files; each side's share is about half of the work
+    # the worker: SDTM XPT + define.xml, SDTM validation; this process: ADaM (built, validated, written,
+    # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
     xpt_only = tuple(f for f in formats if f == "xpt")
-    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, conv.lineage, study, out, xpt_only, validate,
-                          progress, parallel=parallel, what="SDTM writer")
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress,
+                          parallel=parallel, what="SDTM writer")
     try:
         adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
         adam_validation = Part()
         if validate and conv.adam is not None:
             adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
             progress("validated the ADaM package")
-        adam_lineage_out = _write_lineage(out, adam=conv.adam.datasets) if conv.adam is not None else {}
         sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
+        lineage_out = _write_lineage(out, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
     except BaseException as exc:  # this side failed or was interrupted: the worker stops too (no half-written files)
         sdtm_job.cancel(interrupt=not isinstance(exc, KeyboardInterrupt))
         raise
-    sdtm_written, sdtm_validation, sdtm_lineage_out = sdtm_job.result()
+    sdtm_written, sdtm_validation = sdtm_job.result()
     sdtm_files = _dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))
     whole = Part().add(sdtm_written).add(sdtm_json).add(adam_part).add(sdtm_validation).add(adam_validation)
     whole.outputs["sdtm"] = sdtm_files
     conv.issues += whole.issues
     conv.timings |= whole.timings
-    outputs = whole.outputs | sdtm_lineage_out | adam_lineage_out
+    outputs = whole.outputs | lineage_out
     jpath, hpath = write_reports(conv, out / "reports", outputs)
     progress(f"report: {hpath}")
     _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
@@ -343,10 +343,9 @@ def _sdtm_json(conv: Conversion, out: Path) -> Part:
                 {"write_sdtm_json": time.perf_counter() - t})
 
 
-def _sdtm_package(sdtm: dict[str, pd.DataFrame], metadata: dict[str, DatasetMeta], lineage: pd.DataFrame | None,
-                  study: Any, out: Path, formats: tuple[str, ...], validate: bool,
-                  progress: Progress) -> tuple[Part, Part, dict[str, str]]:
-    """Write the SDTM datasets and define.xml, validate them, write their lineage (a worker process runs this)."""
+def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any, out: Path,
+                  formats: tuple[str, ...], validate: bool, progress: Progress) -> tuple[Part, Part]:
+    """Write the SDTM datasets and define.xml and validate them (a worker process runs this)."""
     from sdtm_convert import submission
 
     part = Part()
@@ -364,7 +363,7 @@ def _sdtm_package(sdtm: dict[str, pd.DataFrame], metadata: dict[str, DatasetMeta
     if validate:
         validation = _run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out)
         progress("validated the SDTM package")
-    return part, validation, _write_lineage(out, lineage=lineage)
+    return part, validation
 
 
 def _run_adam(conv: Conversion, out: Path, formats: tuple[str, ...], progress: Progress) -> Part:
@@ -401,7 +400,7 @@ def _run_adam(conv: Conversion, out: Path, formats: tuple[str, ...], progress: P
 VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's validation JSON (all are counted)
 
 
-def _run_validator(kind: str, standard: str, frames: dict[str, pd.DataFrame], metas: dict[str, DatasetMeta],
+def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, DatasetMeta],
                    study: Any, out: Path) -> Part:
     """The conformance validator on our own output (SDTM or ADaM), as for any package: its error findings
     are errors of the run; all findings are in reports/validation-<kind>.{json,html}."""
