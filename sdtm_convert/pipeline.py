@@ -172,7 +172,7 @@ def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | 
             progress: Progress = _quiet) -> Conversion:
     """Map and derive every SDTM domain. Bad spec or unreadable input raises SdtmConvertError.
 
-    No files are written; the frames live in a :class:`~sdtm_convert.store.FrameStore` (memory-mapped
+    No output files are written; the frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped
     temporary files) between the stages, so memory holds the domain being worked on, not all of them."""
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
