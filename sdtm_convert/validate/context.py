@@ -19,10 +19,11 @@ def _plain(df: pd.DataFrame) -> pd.DataFrame:
 
 
 class Context:
-    def __init__(self, package: Package):
+    def __init__(self, package: Package, focus: str | None = None):
         self.package = package
         self.kind = package.kind
         self.define = package.define
+        self.focus = focus  # a per-dataset rule sees this one dataset (look-ups still reach the package)
         self._meta: dict = {}
 
     @cached_property
@@ -34,6 +35,8 @@ class Context:
 
     # -- datasets -----------------------------------------------------------------------------
     def datasets(self) -> list[Dataset]:
+        if self.focus is not None:
+            return [self.package.datasets[self.focus]]
         return [self.package.datasets[k] for k in sorted(self.package.datasets)]
 
     def klass(self, ds: Dataset) -> str:
@@ -69,7 +72,7 @@ class Context:
         return [
             d
             for d in self.datasets()
-            if "USUBJID" in d.frame.columns and not d.domain.startswith("SUPP") and d.domain != "RELREC"
+            if "USUBJID" in d.columns and not d.domain.startswith("SUPP") and d.domain != "RELREC"
         ]
 
     def supp(self) -> list[Dataset]:
@@ -127,7 +130,7 @@ class Context:
     def adam_structure(self, ds: Dataset) -> str:
         if ds.name == "ADSL":
             return "Subject-Level Analysis Dataset"
-        cols = ds.frame.columns
+        cols = ds.columns
         if "PARAMCD" in cols:
             return "Basic Data Structure"
         return "Other"

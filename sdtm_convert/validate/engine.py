@@ -72,7 +72,7 @@ def _resolve(
 
 def _seq_col(ds: Dataset) -> str | None:
     for c in (ds.parent + "SEQ", "ASEQ"):
-        if c in ds.frame.columns:
+        if c in ds.columns:
             return c
     return None
 
@@ -124,17 +124,40 @@ def applicable(kind: str) -> list[Rule]:
 
 
 def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], list[str]]:
-    ctx = Context(pkg)
-    chunks, notes = [], []
-    for r in rules:
+    """Package-level rules on the whole package, then the per-dataset rules one dataset at a time.
+
+    Datasets built from frames are loaded when a rule reads them, within the package's view budget
+    (:class:`~sdtm_convert.validate.model.Views`), and released at the end; running the per-dataset rules
+    dataset by dataset means a budget smaller than the package costs one load per dataset, not one per
+    rule. Findings come out per rule in dataset order either way; a rule that fails is noted once and
+    not run on the datasets after."""
+    chunks: list[pd.DataFrame] = []
+    failed: dict[str, str] = {}
+
+    def run(r: Rule, ctx: Context) -> None:
         try:
             for h in r.fn(ctx):
                 chunk = _hits_frame(r, h, pkg)
                 if chunk is not None:
                     chunks.append(chunk)
         except Exception as exc:  # a rule must never take the whole validation down
-            notes.append(f"rule {r.id} could not run: {type(exc).__name__}: {exc}")
-    return chunks, notes
+            failed[r.id] = f"rule {r.id} could not run: {type(exc).__name__}: {exc}"
+
+    def release() -> None:
+        for ds in pkg.datasets.values():
+            ds.release()
+
+    ctx = Context(pkg)
+    for r in rules:
+        if not r.per_dataset:
+            run(r, ctx)
+    for name in sorted(pkg.datasets):
+        focus = Context(pkg, focus=name)
+        for r in rules:
+            if r.per_dataset and r.id not in failed:
+                run(r, focus)
+    release()
+    return chunks, [failed[r.id] for r in rules if r.id in failed]
 
 
 def run_rules(pkg: Package, only: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
@@ -191,8 +214,8 @@ def validate_package(
             "domain": x.domain,
             "class": ctx.klass(x) if pkg.kind == "sdtm" else ctx.adam_structure(x),
             "label": x.label,
-            "records": len(x.frame),
-            "variables": x.frame.shape[1],
+            "records": x.records,
+            "variables": len(x.columns),
             "encoding": x.encoding,
         }
         for n, x in sorted(datasets.items())

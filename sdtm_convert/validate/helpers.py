@@ -231,4 +231,4 @@ def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
 
 def has_columns(ds, *cols: str) -> bool:
     """The dataset has every one of ``cols``."""
-    return all(c in ds.frame.columns for c in cols)
+    return all(c in ds.columns for c in cols)

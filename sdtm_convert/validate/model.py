@@ -7,6 +7,7 @@ which the technical and metadata rules need.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
@@ -17,8 +18,12 @@ import pandas as pd
 
 @dataclass
 class Dataset:
+    """One dataset. With a ``loader`` (frames given directly) the frame is built when first used and
+    :meth:`release` drops it again, so a validation can hold one large dataset at a time; ``columns``,
+    ``records``, ``domain`` and :meth:`is_numeric` are known without it."""
+
     name: str  # dataset (member) name, upper case: LBCH, SUPPLBCH, ADSL
-    frame: pd.DataFrame
+    frame: pd.DataFrame = None  # type: ignore[assignment]  # (absent until loaded when there is a loader)
     labels: dict[str, str] = field(default_factory=dict)  # variable -> label
     lengths: dict[str, int] = field(default_factory=dict)  # variable -> storage length (bytes)
     formats: dict[str, str] = field(default_factory=dict)  # variable -> SAS format (e.g. DATE9.)
@@ -29,6 +34,45 @@ class Dataset:
     source: str = "frame"  # "xpt" | "json" | "ndjson" | "frame"
     encoding: str | None = None  # encoding the text was decoded with
     _uniq: dict = field(default_factory=dict, repr=False, compare=False)
+    loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
+    views: Views | None = field(default=None, repr=False, compare=False)  # the budget loaded frames share
+
+    def __post_init__(self) -> None:
+        if self.loader is not None and self.frame is None:
+            del self.__dict__["frame"]  # built on first use (__getattr__)
+
+    def __getattr__(self, name: str) -> Any:  # only when ordinary lookup fails: the frame is not loaded
+        loader = self.__dict__.get("loader")
+        if name != "frame" or loader is None:
+            raise AttributeError(name)
+        views = self.__dict__.get("views")
+        if views is not None:
+            views.make_room(self)
+        frame = self.__dict__["frame"] = loader()
+        return frame
+
+    @property
+    def view_bytes(self) -> int:
+        """Size of the validation view (one 8-byte pointer or float per cell)."""
+        return 8 * self.records * max(1, len(self.columns))
+
+    def release(self) -> None:
+        """Drop a loaded frame that can be loaded again, and the caches built from it (column kinds stay)."""
+        if self.loader is None or "frame" not in self.__dict__:
+            return
+        del self.__dict__["frame"]
+        kinds = self._uniq.get("__kinds__")
+        self._uniq.clear()
+        if kinds is not None:
+            self._uniq["__kinds__"] = kinds
+
+    @cached_property
+    def columns(self) -> pd.Index:
+        return self.frame.columns
+
+    @cached_property
+    def records(self) -> int:
+        return len(self.frame)
 
     def uniques(self, var: str) -> pd.Series:
         """Distinct values of a column (cached: many rules test the distinct values, not every row)."""
@@ -46,23 +90,10 @@ class Dataset:
             return np.zeros(len(self.frame), dtype=bool)
         return self.frame[var].isin(set(u[hit])).to_numpy()
 
-    def _most_common(self, var: str) -> str:
-        """The most frequent non-blank text value of var ('' when there is none; missing values never count)."""
-        vals = self.frame[var].dropna().astype(str).str.strip()
-        modes = vals[vals != ""].mode(dropna=True)
-        return str(modes.iloc[0]) if len(modes) else ""
-
     @cached_property
     def domain(self) -> str:
         """Domain code: DOMAIN value for SDTM (LBCH → LB), RDOMAIN parent for SUPP--, else the name."""
-        name = self.name.upper()
-        if name.startswith("SUPP") and "RDOMAIN" in self.frame.columns:
-            return "SUPP" + (self._most_common("RDOMAIN") or name[4:6])
-        if "DOMAIN" in self.frame.columns:
-            dom = self._most_common("DOMAIN")
-            if dom and name.startswith(dom):
-                return dom
-        return name
+        return dataset_domain(self.name, self.frame)
 
     @cached_property
     def parent(self) -> str:
@@ -75,6 +106,49 @@ class Dataset:
         if kinds is None:
             kinds = self._uniq["__kinds__"] = {c: t.kind in "iufb" for c, t in self.frame.dtypes.items()}
         return bool(kinds[var])
+
+
+# the frame is an instance attribute only: a dataset with a loader and no frame reaches __getattr__
+del Dataset.frame
+
+
+class Views:
+    """The loaded views of datasets that can be loaded again, kept within ``budget`` bytes: loading one
+    releases the earliest loaded others until it fits (one dataset is always allowed, however large).
+    Releasing is always safe (a released dataset is loaded again when read), it only costs time."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self._loaded: dict[int, Dataset] = {}  # in load order
+
+    def make_room(self, ds: Dataset) -> None:
+        self._loaded = {k: d for k, d in self._loaded.items() if "frame" in d.__dict__}
+        need = ds.view_bytes
+        for key, other in list(self._loaded.items()):
+            if need + sum(d.view_bytes for d in self._loaded.values()) <= self.budget:
+                break
+            other.release()
+            del self._loaded[key]
+        self._loaded[id(ds)] = ds
+
+
+def _most_common(values: pd.Series) -> str:
+    """The most frequent non-blank text value ('' when there is none; missing values never count)."""
+    vals = values.dropna().astype(str).str.strip()
+    modes = vals[vals != ""].mode(dropna=True)
+    return str(modes.iloc[0]) if len(modes) else ""
+
+
+def dataset_domain(name: str, frame: pd.DataFrame) -> str:
+    """Domain code of a dataset: DOMAIN value for SDTM (LBCH → LB), RDOMAIN parent for SUPP--, else the name."""
+    name = name.upper()
+    if name.startswith("SUPP") and "RDOMAIN" in frame.columns:
+        return "SUPP" + (_most_common(frame["RDOMAIN"]) or name[4:6])
+    if "DOMAIN" in frame.columns:
+        dom = _most_common(frame["DOMAIN"])
+        if dom and name.startswith(dom):
+            return dom
+    return name
 
 
 @dataclass

@@ -8,6 +8,7 @@ that cannot be read raises :class:`SdtmConvertError` naming the file.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ import pandas as pd
 import pyreadstat
 
 from sdtm_convert.errors import fatal
-from sdtm_convert.validate.model import Dataset
+from sdtm_convert.validate.model import Dataset, Views, dataset_domain
 from sdtm_convert.validate.xpt_header import read_header
 
 DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
@@ -184,21 +185,46 @@ def read_folder(path: Path, encoding: str | None = None) -> tuple[dict[str, Data
     return out, define
 
 
+VIEW_BUDGET = 1024 * 2**20  # bytes of validation views held at once (one dataset is always allowed)
+
+
 def from_frames(
-    frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mapping[str, Any]] | None = None
+    frames: Mapping[str, pd.DataFrame], metadata: Mapping[str, Mapping[str, Any]] | None = None,
+    budget: int | None = None,
 ) -> dict[str, Dataset]:
-    """Datasets from frames given directly; ``metadata[name]`` may hold labels/lengths/formats/label."""
+    """Datasets from frames given directly; ``metadata[name]`` may hold labels/lengths/formats/label.
+
+    Each dataset's validation view is built when a rule first reads it and can be released again
+    (``frames`` may be a FrameStore that reads each frame from disk), within ``budget`` bytes of views
+    (default ``VIEW_BUDGET``); what is known up front is taken from the frame as given (columns, records,
+    numeric columns, domain)."""
     out = {}
+    views = Views(VIEW_BUDGET if budget is None else budget)
     for name, df in frames.items():
         md = _meta_dict((metadata or {}).get(name))
         cols = [c for c in df.columns if not str(c).startswith("__")]  # provenance columns are not data
-        out[name.upper()] = Dataset(
+        ds = Dataset(
             name=name.upper(),
-            frame=_normalise(df[cols]),
             labels=dict(md.get("labels", {})),
             lengths=dict(md.get("lengths", {})),
             formats=dict(md.get("formats", {})),
             label=md.get("label"),
             source="frame",
+            loader=functools.partial(_view, frames, name, cols),
+            views=views,
         )
+        ds.__dict__["columns"] = pd.Index(cols, dtype=object)
+        ds.__dict__["records"] = len(df)
+        ds._uniq["__kinds__"] = {c: _is_number(df[c]) for c in cols}
+        ds.__dict__["domain"] = dataset_domain(ds.name, df)
+        out[ds.name] = ds
     return out
+
+
+def _view(frames: Mapping[str, pd.DataFrame], name: str, cols: list[str]) -> pd.DataFrame:
+    return _normalise(frames[name][cols])
+
+
+def _is_number(s: pd.Series) -> bool:
+    """What :func:`_normalise` turns into float64 (its other columns become text)."""
+    return bool(pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s))

@@ -48,6 +48,7 @@ class Rule:
     fda_id: str | None
     cdisc_id: str | None
     fn: Callable[[Any], Iterable[Hits]] = field(compare=False, repr=False)
+    per_dataset: bool = False  # its findings for a dataset depend on that dataset alone (and look-ups)
 
     def catalog_row(self) -> dict[str, Any]:
         return {
@@ -108,8 +109,13 @@ def rule(
     severity: str | None = None,
     message: str | None = None,
     description: str | None = None,
+    per_dataset: bool = False,
 ) -> Callable[[Callable[[Any], Iterable[Hits]]], Callable[[Any], Iterable[Hits]]]:
-    """Register a rule. Message, description, severity and FDA id default to the P21 catalogue row."""
+    """Register a rule. Message, description, severity and FDA id default to the P21 catalogue row.
+
+    ``per_dataset``: the rule is one loop over the datasets whose findings for a dataset depend on that
+    dataset alone (look-ups of other domains allowed), so it may run one dataset at a time
+    (``tests/validate/test_rule_scope.py`` checks the shape and the findings)."""
     if category not in CATEGORIES:
         raise ValueError(f"unknown category {category!r}")
 
@@ -129,7 +135,8 @@ def rule(
         desc = description or row.get("Description") or (fn.__doc__ or "").strip().split("\n\n")[0]
         if p21 and not row:
             raise ValueError(f"{rule_id}: P21 id {p21} not in the catalogue")
-        RULES[rule_id] = Rule(rule_id, category, sev, msg, " ".join(desc.split()), standards, p21, fda_id, cdisc_id, fn)
+        RULES[rule_id] = Rule(rule_id, category, sev, msg, " ".join(desc.split()), standards, p21, fda_id, cdisc_id, fn,
+                              per_dataset)
         return fn
 
     return deco

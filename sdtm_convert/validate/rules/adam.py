@@ -46,19 +46,19 @@ def _matches(name: str, cols) -> bool:
     return any(pat.match(c) for c in cols)
 
 
-@rule("AD-PRES-047", category="presence", standards=AD, p21="AD0047")
+@rule("AD-PRES-047", category="presence", standards=AD, p21="AD0047", per_dataset=True)
 def required_present(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for v in _required(ctx, ds):
-            if not _matches(v, ds.frame.columns):
+            if not _matches(v, ds.columns):
                 yield Hits(ds.name, v)
 
 
-@rule("AD-PRES-196", category="presence", standards=AD, p21="AD0196")
+@rule("AD-PRES-196", category="presence", standards=AD, p21="AD0196", per_dataset=True)
 def required_populated(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for v in ("STUDYID", "USUBJID", "PARAM", "PARAMCD"):
-            if v in ds.frame.columns:
+            if v in ds.columns:
                 yield Hits(ds.name, v, ~present(ds.frame[v]))
 
 
@@ -67,11 +67,11 @@ def population_flags_populated(ctx) -> Iterator[Hits]:
     ds = ctx.package.datasets.get("ADSL")
     if ds is not None:
         for v in POP_FLAGS:
-            if v in ds.frame.columns:
+            if v in ds.columns:
                 yield Hits(ds.name, v, ~present(ds.frame[v]))
 
 
-@rule("AD-PRES-160", category="presence", standards=AD, p21="AD0160")
+@rule("AD-PRES-160", category="presence", standards=AD, p21="AD0160", per_dataset=True)
 def awu_window_present(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if _has(ds, "AWU") and not (_has(ds, "AWLO") or _has(ds, "AWHI")):
@@ -190,7 +190,7 @@ def aval_per_avalc(ctx) -> Iterator[Hits]:
 
 
 def _crit(ds) -> list[str]:
-    return [c for c in ds.frame.columns if re.fullmatch(r"CRIT\d+", c)]
+    return [c for c in ds.columns if re.fullmatch(r"CRIT\d+", c)]
 
 
 @rule("AD-CONS-151", category="consistency", standards=AD, p21="AD0151")
@@ -201,16 +201,16 @@ def crit_per_paramcd(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, c, inconsistent(f, ["PARAMCD"], c).reindex(ds.frame.index, fill_value=False))
 
 
-@rule("AD-CONS-137", category="consistency", standards=AD, p21="AD0137")
+@rule("AD-CONS-137", category="consistency", standards=AD, p21="AD0137", per_dataset=True)
 def critfl_without_crit(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for fl in [c for c in ds.frame.columns if re.fullmatch(r"CRIT\d+FL", c)]:
+        for fl in [c for c in ds.columns if re.fullmatch(r"CRIT\d+FL", c)]:
             crit = fl[:-2]
-            if crit in ds.frame.columns:
+            if crit in ds.columns:
                 yield Hits(ds.name, crit, present(ds.frame[fl]) & ~present(ds.frame[crit]))
 
 
-@rule("AD-CONS-161", category="consistency", standards=AD, p21="AD0161")
+@rule("AD-CONS-161", category="consistency", standards=AD, p21="AD0161", per_dataset=True)
 def awu_window_populated(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if _has(ds, "AWU"):
@@ -241,56 +241,56 @@ def _visit_pair(ctx, key: str, val: str) -> Iterator[Hits]:
             yield Hits(ds.name, val, inconsistent(f, [key], val).reindex(ds.frame.index, fill_value=False))
 
 
-@rule("AD-CONS-109", category="consistency", standards=AD, p21="AD0109")
+@rule("AD-CONS-109", category="consistency", standards=AD, p21="AD0109", per_dataset=True)
 def avisitn_per_avisit(ctx) -> Iterator[Hits]:
     yield from _visit_pair(ctx, "AVISIT", "AVISITN")
 
 
-@rule("AD-CONS-110", category="consistency", standards=AD, p21="AD0110")
+@rule("AD-CONS-110", category="consistency", standards=AD, p21="AD0110", per_dataset=True)
 def avisit_per_avisitn(ctx) -> Iterator[Hits]:
     yield from _visit_pair(ctx, "AVISITN", "AVISIT")
 
 
-@rule("AD-CONS-046", category="consistency", standards=AD, p21="AD0046")
+@rule("AD-CONS-046", category="consistency", standards=AD, p21="AD0046", per_dataset=True)
 def dy_zero(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for c in ds.frame.columns:
+        for c in ds.columns:
             if c.endswith("DY") and ds.is_numeric(c):
                 yield Hits(ds.name, c, ds.frame[c] == 0)
 
 
-@rule("AD-CONS-121", category="consistency", standards=AD, p21="AD0121")
+@rule("AD-CONS-121", category="consistency", standards=AD, p21="AD0121", per_dataset=True)
 def sdt_after_edt(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for s in [c for c in ds.frame.columns if c.endswith("SDT")]:
+        for s in [c for c in ds.columns if c.endswith("SDT")]:
             e = s[:-3] + "EDT"
-            if e in ds.frame.columns and ds.is_numeric(s) and ds.is_numeric(e):
+            if e in ds.columns and ds.is_numeric(s) and ds.is_numeric(e):
                 yield Hits(ds.name, s, ds.frame[s] > ds.frame[e], values=show(ds.frame[s], " > ", ds.frame[e]))
 
 
 def _fl_fn(ctx, fl_value: str, fn_value: float) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for fl in [c for c in ds.frame.columns if c.endswith("FL")]:
+        for fl in [c for c in ds.columns if c.endswith("FL")]:
             fn = fl[:-1] + "N"
-            if fn in ds.frame.columns and ds.is_numeric(fn) and not ds.is_numeric(fl):
+            if fn in ds.columns and ds.is_numeric(fn) and not ds.is_numeric(fl):
                 yield Hits(ds.name, fn, (ds.frame[fl] == fl_value) & (ds.frame[fn] != fn_value))
 
 
-@rule("AD-CONS-010", category="consistency", standards=AD, p21="AD0010")
+@rule("AD-CONS-010", category="consistency", standards=AD, p21="AD0010", per_dataset=True)
 def fl_y_fn_1(ctx) -> Iterator[Hits]:
     yield from _fl_fn(ctx, "Y", 1.0)
 
 
-@rule("AD-CONS-011", category="consistency", standards=AD, p21="AD0011")
+@rule("AD-CONS-011", category="consistency", standards=AD, p21="AD0011", per_dataset=True)
 def fl_n_fn_0(ctx) -> Iterator[Hits]:
     yield from _fl_fn(ctx, "N", 0.0)
 
 
 def _date_vars(ds, suffix: str) -> list[str]:
-    return [c for c in ds.frame.columns if c.endswith(suffix) and not c.endswith("DTF") and len(c) > len(suffix)]
+    return [c for c in ds.columns if c.endswith(suffix) and not c.endswith("DTF") and len(c) > len(suffix)]
 
 
-@rule("AD-FMT-058", category="format", standards=AD, p21="AD0058")
+@rule("AD-FMT-058", category="format", standards=AD, p21="AD0058", per_dataset=True)
 def dt_numeric(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for c in _date_vars(ds, "DT"):
@@ -315,7 +315,7 @@ def dtm_format(ctx) -> Iterator[Hits]:
     yield from _fmt(ctx, "DTM", _DTM_FMT)
 
 
-@rule("AD-FMT-042", category="format", standards=AD, p21="AD0042")
+@rule("AD-FMT-042", category="format", standards=AD, p21="AD0042", per_dataset=True)
 def tm_format(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for c in _date_vars(ds, "TM"):

@@ -24,10 +24,10 @@ from sdtm_convert.validate.helpers import (
 from sdtm_convert.validate.registry import Hits, rule
 
 
-@rule("SC-CONS-001", category="consistency", p21="SD0004")
+@rule("SC-CONS-001", category="consistency", p21="SD0004", per_dataset=True)
 def domain_value(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        if "DOMAIN" in ds.frame.columns and not ds.domain.startswith("SUPP"):
+        if "DOMAIN" in ds.columns and not ds.domain.startswith("SUPP"):
             s = ds.frame["DOMAIN"]
             ok = ds.name.startswith(ds.domain) and len(ds.domain) == 2 or ds.domain == ds.name
             yield Hits(ds.name, "DOMAIN", (s != ds.domain) if ok else pd.Series(True, index=s.index))
@@ -42,7 +42,7 @@ def seq_unique(ctx) -> Iterator[Hits]:
             groups.setdefault(ds.parent, []).append(ds)
     for dom, parts in groups.items():
         seq = dom + "SEQ"
-        keys = [k for k in ("USUBJID", "POOLID", "SPDEVID") if all(k in d.frame.columns for d in parts)]
+        keys = [k for k in ("USUBJID", "POOLID", "SPDEVID") if all(k in d.columns for d in parts)]
         stack = pd.concat(
             [
                 pd.DataFrame(
@@ -63,7 +63,7 @@ def seq_unique(ctx) -> Iterator[Hits]:
             yield Hits(d.name, seq, m)
 
 
-@rule("SC-CONS-003", category="consistency", p21="SD0051")
+@rule("SC-CONS-003", category="consistency", p21="SD0051", per_dataset=True)
 def visit_within_visitnum(ctx) -> Iterator[Hits]:
     for ds in ctx.subject_level():
         if _has(ds, "VISIT", "VISITNUM"):
@@ -71,7 +71,7 @@ def visit_within_visitnum(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, "VISIT", inconsistent(f[f["n"].notna()], ["n"], "v").reindex(f.index, fill_value=False))
 
 
-@rule("SC-CONS-004", category="consistency", p21="SD0052")
+@rule("SC-CONS-004", category="consistency", p21="SD0052", per_dataset=True)
 def visitnum_within_visit(ctx) -> Iterator[Hits]:
     for ds in ctx.subject_level():
         if _has(ds, "VISIT", "VISITNUM"):
@@ -80,13 +80,13 @@ def visitnum_within_visit(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, "VISITNUM", inconsistent(f, ["v"], "n").reindex(ds.frame.index, fill_value=False))
 
 
-@rule("SC-CONS-005", category="consistency", p21="SD0007")
+@rule("SC-CONS-005", category="consistency", p21="SD0007", per_dataset=True)
 def stresu_per_test(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         p = ds.parent
         if not _has(ds, p + "TESTCD", p + "STRESU", p + "STRESC"):
             continue
-        keys = [c for c in (p + "TESTCD", p + "CAT", p + "SPEC", p + "METHOD") if c in ds.frame.columns]
+        keys = [c for c in (p + "TESTCD", p + "CAT", p + "SPEC", p + "METHOD") if c in ds.columns]
         f = ds.frame[present(ds.frame[p + "STRESC"])]
         yield Hits(ds.name, p + "STRESU", inconsistent(f, keys, p + "STRESU").reindex(ds.frame.index, fill_value=False))
 
@@ -111,6 +111,7 @@ def _missing_when(ctx, target: str, when: str, numeric_only: bool = False) -> It
 
 @rule(
     "SC-CONS-006",
+    per_dataset=True,
     category="consistency",
     p21="SD0026",
     description="Original units (--ORRESU) are populated when a numeric result (--ORRES) is provided, for tests "
@@ -120,13 +121,14 @@ def orresu_when_orres(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "ORRESU", "ORRES", numeric_only=True)
 
 
-@rule("SC-CONS-007", category="consistency", p21="SD0027")
+@rule("SC-CONS-007", category="consistency", p21="SD0027", per_dataset=True)
 def orres_when_orresu(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "ORRES", "ORRESU")
 
 
 @rule(
     "SC-CONS-008",
+    per_dataset=True,
     category="consistency",
     p21="SD0029",
     description="Standard units (--STRESU) are populated when a numeric standard result (--STRESC) is provided, "
@@ -136,23 +138,24 @@ def stresu_when_stresc(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESU", "STRESC", numeric_only=True)
 
 
-@rule("SC-CONS-009", category="consistency", p21="SD0030")
+@rule("SC-CONS-009", category="consistency", p21="SD0030", per_dataset=True)
 def stresc_when_stresu(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESC", "STRESU")
 
 
-@rule("SC-CONS-010", category="consistency", p21="SD0036")
+@rule("SC-CONS-010", category="consistency", p21="SD0036", per_dataset=True)
 def stresc_when_orres(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESC", "ORRES")
 
 
-@rule("SC-CONS-011", category="consistency", p21="SD1122")
+@rule("SC-CONS-011", category="consistency", p21="SD1122", per_dataset=True)
 def stresn_when_numeric_stresc(ctx) -> Iterator[Hits]:
     yield from _missing_when(ctx, "STRESN", "STRESC", numeric_only=True)
 
 
 @rule(
     "SC-CONS-012",
+    per_dataset=True,
     category="consistency",
     severity="error",
     message="--STRESN does not equal the numeric value of --STRESC",
@@ -211,12 +214,12 @@ def _pair(ctx, key: str, val: str) -> Iterator[Hits]:
             yield Hits(ds.name, v, inconsistent(f, by, v).reindex(ds.frame.index, fill_value=False))
 
 
-@rule("SC-CONS-016", category="consistency", p21="SD0040")
+@rule("SC-CONS-016", category="consistency", p21="SD0040", per_dataset=True)
 def test_within_testcd(ctx) -> Iterator[Hits]:
     yield from _pair(ctx, "TESTCD", "TEST")
 
 
-@rule("SC-CONS-017", category="consistency", p21="SD1043")
+@rule("SC-CONS-017", category="consistency", p21="SD1043", per_dataset=True)
 def testcd_within_test(ctx) -> Iterator[Hits]:
     yield from _pair(ctx, "TEST", "TESTCD")
 
@@ -248,12 +251,12 @@ def _date_order(ctx, start: str, end: str) -> Iterator[Hits]:
             yield Hits(ds.name, s, _after(ds.frame[s], ds.frame[e]), values=show(ds.frame[s], " > ", ds.frame[e]))
 
 
-@rule("SC-CONS-018", category="consistency", p21="SD0013")
+@rule("SC-CONS-018", category="consistency", p21="SD0013", per_dataset=True)
 def stdtc_after_endtc(ctx) -> Iterator[Hits]:
     yield from _date_order(ctx, "STDTC", "ENDTC")
 
 
-@rule("SC-CONS-019", category="consistency", p21="SD0025")
+@rule("SC-CONS-019", category="consistency", p21="SD0025", per_dataset=True)
 def dtc_after_endtc(ctx) -> Iterator[Hits]:
     yield from _date_order(ctx, "DTC", "ENDTC")
 
@@ -268,7 +271,7 @@ def rfstdtc_after_rfendtc(ctx) -> Iterator[Hits]:
             )
 
 
-@rule("SC-CONS-021", category="consistency", p21="SD0012")
+@rule("SC-CONS-021", category="consistency", p21="SD0012", per_dataset=True)
 def stdy_after_endy(ctx) -> Iterator[Hits]:
     for ds in ctx.subject_level():
         s, e = ds.parent + "STDY", ds.parent + "ENDY"
@@ -276,7 +279,7 @@ def stdy_after_endy(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, s, ds.frame[s] > ds.frame[e])
 
 
-@rule("SC-CONS-022", category="consistency", p21="SD0028")
+@rule("SC-CONS-022", category="consistency", p21="SD0028", per_dataset=True)
 def stnrhi_below_stnrlo(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         lo, hi = ds.parent + "STNRLO", ds.parent + "STNRHI"
@@ -312,17 +315,17 @@ def supp_duplicates(ctx) -> Iterator[Hits]:
             yield Hits(d.name, "QNAM", stack.loc[dup & (stack["_ds"] == d.name), "_pos"].to_numpy())
 
 
-@rule("SC-CONS-025", category="consistency", p21="SD0046")
+@rule("SC-CONS-025", category="consistency", p21="SD0046", per_dataset=True)
 def qlabel_within_qnam(ctx) -> Iterator[Hits]:
     for ds in ctx.supp():
         if _has(ds, "QNAM", "QLABEL"):
             yield Hits(ds.name, "QLABEL", inconsistent(ds.frame, ["QNAM"], "QLABEL"))
 
 
-@rule("SC-CONS-026", category="consistency", p21="SD0038")
+@rule("SC-CONS-026", category="consistency", p21="SD0038", per_dataset=True)
 def study_day_zero(ctx) -> Iterator[Hits]:
     for ds in ctx.subject_level():
-        for c in ds.frame.columns:
+        for c in ds.columns:
             if c.endswith("DY") and c != "VISITDY" and ds.is_numeric(c):
                 yield Hits(ds.name, c, ds.frame[c] == 0)
 
@@ -363,7 +366,7 @@ def screen_failure_arm(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, "ARM", (c == "SCRNFAIL") != (a == "Screen Failure"), values=show(c, " / ", a))
 
 
-@rule("SC-CONS-032", category="consistency", p21="SD1041")
+@rule("SC-CONS-032", category="consistency", p21="SD1041", per_dataset=True)
 def cat_equals_scat(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         c, s = ds.parent + "CAT", ds.parent + "SCAT"
@@ -371,7 +374,7 @@ def cat_equals_scat(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, s, present(ds.frame[c]) & (ds.frame[c] == ds.frame[s]))
 
 
-@rule("SC-CONS-033", category="consistency", p21="SD0048")
+@rule("SC-CONS-033", category="consistency", p21="SD0048", per_dataset=True)
 def orres_when_not_done(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         r, s = ds.parent + "ORRES", ds.parent + "STAT"
@@ -387,7 +390,7 @@ def actarmcd_equals_armcd(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, "ACTARMCD", f["ARMCD"] != f["ACTARMCD"], values=show(f["ARMCD"], " / ", f["ACTARMCD"]))
 
 
-@rule("SC-CONS-035", category="consistency", p21="SD1117")
+@rule("SC-CONS-035", category="consistency", p21="SD1117", per_dataset=True)
 def duplicate_findings(ctx) -> Iterator[Hits]:
     for ds in ctx.general():
         p = ds.parent
@@ -409,7 +412,7 @@ def duplicate_findings(ctx) -> Iterator[Hits]:
                 "VISITNUM",
                 p + "DTC",
             )
-            if c in ds.frame.columns
+            if c in ds.columns
         ]
         f = ds.frame
         yield Hits(ds.name, p + "TESTCD", present(f[p + "DTC"]) & f.duplicated(keys, keep="first"))

@@ -130,7 +130,7 @@ def _parent_keys(ctx, domain: str, idvar: str) -> pd.DataFrame | None:
     if not parts:
         return None
     cols = ["USUBJID"] + ([idvar] if idvar else [])
-    f = pd.concat([d.frame[[c for c in cols if c in d.frame.columns]] for d in parts], ignore_index=True)
+    f = pd.concat([d.frame[[c for c in cols if c in d.columns]] for d in parts], ignore_index=True)
     out = pd.DataFrame({"u": f["USUBJID"] if "USUBJID" in f.columns else ""}, index=f.index)
     if idvar:
         out["k"] = num_key(f[idvar]) if pd.api.types.is_numeric_dtype(f[idvar]) else f[idvar].str.strip()
@@ -161,6 +161,7 @@ def _unresolved(ctx, frame: pd.DataFrame) -> np.ndarray:
 
 @rule(
     "SC-XREF-008",
+    per_dataset=True,
     category="cross-reference",
     p21="SD0077",
     description="Every SUPP-- record refers to an existing parent record (RDOMAIN, USUBJID, IDVAR, IDVARVAL); "
@@ -212,7 +213,7 @@ def rdomain_valid(ctx) -> Iterator[Hits]:
 def idvar_valid(ctx) -> Iterator[Hits]:
     cols: dict[str, set[str]] = {}
     for d in ctx.datasets():
-        cols.setdefault(d.parent, set()).update(d.frame.columns)
+        cols.setdefault(d.parent, set()).update(d.columns)
     for ds in ctx.supp() + ctx.package.by_domain("RELREC"):
         if _has(ds, "RDOMAIN", "IDVAR"):
             f = ds.frame

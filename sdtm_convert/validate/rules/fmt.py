@@ -11,20 +11,20 @@ _CODE = r"[A-Z_][A-Z0-9_]{0,7}"
 
 
 def _char(ds, names):
-    return [c for c in names if c in ds.frame.columns and not ds.is_numeric(c)]
+    return [c for c in names if c in ds.columns and not ds.is_numeric(c)]
 
 
-@rule("SC-FMT-001", category="format", p21="SD0003")
+@rule("SC-FMT-001", category="format", p21="SD0003", per_dataset=True)
 def iso8601_dtc(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for c in _char(ds, [c for c in ds.frame.columns if c.endswith("DTC")]):
+        for c in _char(ds, [c for c in ds.columns if c.endswith("DTC")]):
             yield Hits(ds.name, c, ds.rows_where(c, iso8601_invalid))
 
 
-@rule("SC-FMT-002", category="format", p21="SD1011")
+@rule("SC-FMT-002", category="format", p21="SD1011", per_dataset=True)
 def iso8601_duration(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        cols = [c for c in ds.frame.columns if c.endswith(("DUR", "ELTM", "EVLINT")) and c != "--DUR"]
+        cols = [c for c in ds.columns if c.endswith(("DUR", "ELTM", "EVLINT")) and c != "--DUR"]
         for c in _char(ds, cols):
             yield Hits(ds.name, c, duration_invalid(ds.frame[c]))
 
@@ -45,7 +45,7 @@ def _max_len(ctx, suffix: str, n: int, exclude: tuple[str, ...] = ()) -> Iterato
                 yield Hits(ds.name, c, ds.frame[c].str.len() > n)
 
 
-@rule("SC-FMT-003", category="format", p21="SD0018")
+@rule("SC-FMT-003", category="format", p21="SD0018", per_dataset=True)
 def testcd_format(ctx) -> Iterator[Hits]:
     yield from _code_format(ctx, "TESTCD")
 
@@ -55,26 +55,26 @@ def test_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "TEST", 40, exclude=("IETEST", "TITEST"))  # IETEST may hold 200 (SDTMIG)
 
 
-@rule("SC-FMT-005", category="format", p21="SD0020")
+@rule("SC-FMT-005", category="format", p21="SD0020", per_dataset=True)
 def parmcd_format(ctx) -> Iterator[Hits]:
     yield from _code_format(ctx, "PARMCD")
 
 
-@rule("SC-FMT-006", category="format", p21="SD0019")
+@rule("SC-FMT-006", category="format", p21="SD0019", per_dataset=True)
 def parm_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "PARM", 40)
 
 
-@rule("SC-FMT-007", category="format", p21="SD1021")
+@rule("SC-FMT-007", category="format", p21="SD1021", per_dataset=True)
 def leading_space(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for c in ds.frame.columns:
+        for c in ds.columns:
             if ds.is_numeric(c) or c.startswith(("COVAL", "TSVAL")):
                 continue
             yield Hits(ds.name, c, ds.rows_where(c, lambda u: u.str.startswith(" ") | (u == ".")))
 
 
-@rule("SC-FMT-008", category="format", p21="SD1022")
+@rule("SC-FMT-008", category="format", p21="SD1022", per_dataset=True)
 def qnam_format(ctx) -> Iterator[Hits]:
     for ds in ctx.supp():
         for c in _char(ds, ["QNAM"]):
@@ -82,22 +82,22 @@ def qnam_format(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, c, (s != "") & ~s.str.fullmatch(r"[A-Z_][A-Z0-9_]{0,7}").fillna(False))
 
 
-@rule("SC-FMT-009", category="format", p21="SD1049")
+@rule("SC-FMT-009", category="format", p21="SD1049", per_dataset=True)
 def qlabel_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "QLABEL", 40)
 
 
-@rule("SC-FMT-010", category="format", p21="SD1004")
+@rule("SC-FMT-010", category="format", p21="SD1004", per_dataset=True)
 def armcd_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "ARMCD", 20)
 
 
-@rule("SC-FMT-011", category="format", p21="SD2001")
+@rule("SC-FMT-011", category="format", p21="SD2001", per_dataset=True)
 def actarmcd_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "ACTARMCD", 20)
 
 
-@rule("SC-FMT-012", category="format", p21="SD1009")
+@rule("SC-FMT-012", category="format", p21="SD1009", per_dataset=True)
 def etcd_length(ctx) -> Iterator[Hits]:
     yield from _max_len(ctx, "ETCD", 8)
 

@@ -30,14 +30,14 @@ def _defined(ctx):
 def define_var_missing(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
         for v in dd.variables:
-            if v not in ds.frame.columns:
+            if v not in ds.columns:
                 yield Hits(ds.name, v)
 
 
 @rule("SC-META-002", category="metadata", standards=BOTH, p21="SD0060")
 def var_not_in_define(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
-        for v in ds.frame.columns:
+        for v in ds.columns:
             if v not in dd.variables:
                 yield Hits(ds.name, v)
 
@@ -64,7 +64,7 @@ def define_dataset_missing(ctx) -> Iterator[Hits]:
 def define_type(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
         for v in dd.variables.values():
-            if v.name in ds.frame.columns and v.data_type:
+            if v.name in ds.columns and v.data_type:
                 if (v.data_type in _NUMERIC_TYPES) != ds.is_numeric(v.name):
                     yield Hits(
                         ds.name,
@@ -101,7 +101,7 @@ def define_length(ctx) -> Iterator[Hits]:
     for ds, dd in _defined(ctx):
         for v in dd.variables.values():
             n = ds.lengths.get(v.name)
-            if n and v.length and v.name in ds.frame.columns and not ds.is_numeric(v.name) and n != v.length:
+            if n and v.length and v.name in ds.columns and not ds.is_numeric(v.name) and n != v.length:
                 yield Hits(ds.name, v.name, values=f"data {n}, define {v.length}")
 
 
@@ -111,16 +111,16 @@ def _std_meta(ctx, ds):
     return std_vars(ctx, ds)
 
 
-@rule("SC-META-008", category="metadata", p21="SD0055")
+@rule("SC-META-008", category="metadata", p21="SD0055", per_dataset=True)
 def sdtm_type(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         meta = _std_meta(ctx, ds)
         for name, typ in zip(meta["name"], meta["type"]):
-            if name in ds.frame.columns and (typ == "Num") != ds.is_numeric(name) and len(ds.frame):
+            if name in ds.columns and (typ == "Num") != ds.is_numeric(name) and len(ds.frame):
                 yield Hits(ds.name, name, values=f"SDTM {typ}, data {'Num' if ds.is_numeric(name) else 'Char'}")
 
 
-@rule("SC-META-009", category="metadata", p21="SD0063")
+@rule("SC-META-009", category="metadata", p21="SD0063", per_dataset=True)
 def sdtm_label(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         meta = _std_meta(ctx, ds)
@@ -144,31 +144,31 @@ def _model_status(ctx, ds, var: str) -> str:
     return "none"
 
 
-@rule("SC-META-010", category="metadata", p21="SD0058")
+@rule("SC-META-010", category="metadata", p21="SD0058", per_dataset=True)
 def not_in_model(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ctx.sdtm_vars(ds).empty and ctx.klass(ds) not in GENERAL:
             continue  # unknown custom dataset: no model to compare with
-        for v in ds.frame.columns:
+        for v in ds.columns:
             if _model_status(ctx, ds, v) == "none":
                 yield Hits(ds.name, v)
 
 
-@rule("SC-META-011", category="metadata", p21="SD1076")
+@rule("SC-META-011", category="metadata", p21="SD1076", per_dataset=True)
 def permissible_added(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ctx.sdtm_vars(ds).empty:
             continue
-        for v in ds.frame.columns:
+        for v in ds.columns:
             if _model_status(ctx, ds, v) == "class":
                 yield Hits(ds.name, v)
 
 
-@rule("SC-META-012", category="metadata", p21="SD1077")
+@rule("SC-META-012", category="metadata", p21="SD1077", per_dataset=True)
 def fda_expected(ctx) -> Iterator[Hits]:
     """EPOCH in every subject-level general-class dataset (FDA TCG)."""
     for ds in ctx.general():
-        if "USUBJID" in ds.frame.columns and "EPOCH" not in ds.frame.columns:
+        if "USUBJID" in ds.columns and "EPOCH" not in ds.columns:
             yield Hits(ds.name, "EPOCH")
 
 

@@ -69,34 +69,34 @@ def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
     return out
 
 
-@rule("SC-PRES-001", category="presence", standards=("sdtm", "adam"), p21="SD0001")
+@rule("SC-PRES-001", category="presence", standards=("sdtm", "adam"), p21="SD0001", per_dataset=True)
 def empty_dataset(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if len(ds.frame) == 0:
             yield Hits(ds.name, None, values="0 records")
 
 
-@rule("SC-PRES-002", category="presence", p21="SD0002")
+@rule("SC-PRES-002", category="presence", p21="SD0002", per_dataset=True)
 def required_populated(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for v in std_vars(ctx, ds, "Req")["name"]:
-            if v in ds.frame.columns:
+            if v in ds.columns:
                 yield Hits(ds.name, v, ~present(ds.frame[v]))
 
 
 def _absent(ctx, core: str) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for v in std_vars(ctx, ds, core)["name"]:
-            if v not in ds.frame.columns:
+            if v not in ds.columns:
                 yield Hits(ds.name, v)
 
 
-@rule("SC-PRES-003", category="presence", p21="SD0056")
+@rule("SC-PRES-003", category="presence", p21="SD0056", per_dataset=True)
 def required_present(ctx) -> Iterator[Hits]:
     yield from _absent(ctx, "Req")
 
 
-@rule("SC-PRES-004", category="presence", p21="SD0057")
+@rule("SC-PRES-004", category="presence", p21="SD0057", per_dataset=True)
 def expected_present(ctx) -> Iterator[Hits]:
     yield from _absent(ctx, "Exp")
 
@@ -113,11 +113,11 @@ def ts_present(ctx) -> Iterator[Hits]:
         yield Hits(None, None, values="TS")
 
 
-@rule("SC-PRES-007", category="presence", p21="SD1078")
+@rule("SC-PRES-007", category="presence", p21="SD1078", per_dataset=True)
 def permissible_all_missing(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         perm = set(std_vars(ctx, ds, "Perm")["name"])
-        for v in ds.frame.columns:
+        for v in ds.columns:
             if v in perm and len(ds.frame) and not present(ds.frame[v]).any():
                 yield Hits(ds.name, v)
 
@@ -151,7 +151,7 @@ def _subjects_without(ctx, dom: str) -> Iterator[Hits]:
     m = ~dm_ds.frame["USUBJID"].isin(set(f["USUBJID"]))
     if dom == "EX":
         m &= ~arm.isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
-        if "ACTARMCD" in dm_ds.frame.columns:
+        if "ACTARMCD" in dm_ds.columns:
             m &= ~dm_ds.frame["ACTARMCD"].isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
     yield Hits(dm_ds.name, "USUBJID", m)
 

@@ -29,11 +29,12 @@ def _max_bytes(u: pd.Series, encoding: str | None) -> int:
 
 
 def _char_cols(ds):
-    return [c for c in ds.frame.columns if not ds.is_numeric(c)]
+    return [c for c in ds.columns if not ds.is_numeric(c)]
 
 
 @rule(
     "SC-TECH-001",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="error",
@@ -48,13 +49,14 @@ def dataset_name(ctx) -> Iterator[Hits]:
 
 def _bad_variable_names(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for c in ds.frame.columns:
+        for c in ds.columns:
             if not _NAME.fullmatch(str(c)):
                 yield Hits(ds.name, str(c), values=str(c))
 
 
 @rule(
     "SC-TECH-002",
+    per_dataset=True,
     category="technical",
     severity="error",
     message="Invalid variable name",
@@ -64,7 +66,7 @@ def variable_name(ctx) -> Iterator[Hits]:
     yield from _bad_variable_names(ctx)
 
 
-@rule("AD-TECH-002", category="technical", standards=("adam",), p21="AD0013")
+@rule("AD-TECH-002", category="technical", standards=("adam",), p21="AD0013", per_dataset=True)
 def variable_name_adam(ctx) -> Iterator[Hits]:
     yield from _bad_variable_names(ctx)
 
@@ -78,6 +80,7 @@ def _long_labels(ctx) -> Iterator[Hits]:
 
 @rule(
     "SC-TECH-003",
+    per_dataset=True,
     category="technical",
     severity="error",
     message="Variable label longer than 40 characters",
@@ -87,13 +90,14 @@ def variable_label_length(ctx) -> Iterator[Hits]:
     yield from _long_labels(ctx)
 
 
-@rule("AD-TECH-003", category="technical", standards=("adam",), p21="AD0016")
+@rule("AD-TECH-003", category="technical", standards=("adam",), p21="AD0016", per_dataset=True)
 def variable_label_length_adam(ctx) -> Iterator[Hits]:
     yield from _long_labels(ctx)
 
 
 @rule(
     "SC-TECH-004",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="warning",
@@ -110,6 +114,7 @@ def dataset_label(ctx) -> Iterator[Hits]:
 
 @rule(
     "SC-TECH-005",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="error",
@@ -128,6 +133,7 @@ def label_ascii(ctx) -> Iterator[Hits]:
 
 @rule(
     "SC-TECH-006",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="error",
@@ -144,6 +150,7 @@ def value_200_bytes(ctx) -> Iterator[Hits]:
 
 @rule(
     "SC-TECH-007",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="error",
@@ -159,6 +166,7 @@ def variable_length_200(ctx) -> Iterator[Hits]:
 
 @rule(
     "SC-TECH-008",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="error",
@@ -173,24 +181,25 @@ def file_name(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, None, values=ds.file, message="File name is not lower case")
 
 
-@rule("SC-TECH-009", category="technical", standards=BOTH, p21="SD1071")
+@rule("SC-TECH-009", category="technical", standards=BOTH, p21="SD1071", per_dataset=True)
 def file_size(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ds.file_size and ds.file_size > 5 * 1024**3:
             yield Hits(ds.name, None, values=ds.file_size)
 
 
-@rule("SC-TECH-010", category="technical", p21="SD1029")
+@rule("SC-TECH-010", category="technical", p21="SD1029", per_dataset=True)
 def non_ascii_names(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         p = ds.parent
         for c in (p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"):
-            if c in ds.frame.columns and not ds.is_numeric(c):
+            if c in ds.columns and not ds.is_numeric(c):
                 yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
 
 
 @rule(
     "SC-TECH-011",
+    per_dataset=True,
     category="technical",
     standards=BOTH,
     severity="warning",
@@ -209,7 +218,7 @@ def non_ascii_values(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
 
 
-@rule("SC-TECH-012", category="technical", p21="SD1082")
+@rule("SC-TECH-012", category="technical", p21="SD1082", per_dataset=True)
 def length_too_long(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         if ds.source != "xpt":

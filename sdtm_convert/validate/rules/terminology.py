@@ -22,7 +22,7 @@ def _codelists(ctx, ds) -> dict[str, list[str]]:
     out: dict[str, list[str]] = {}
     a = ctx.adam_vars
     for n, cls in zip(a["name"], a["codelists"]):
-        if cls and n in ds.frame.columns:
+        if cls and n in ds.columns:
             out[n] = [ctx.ct.resolve(c) for c in cls if ctx.ct.resolve(c)]
     return out
 
@@ -32,7 +32,7 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
         return
     for ds in ctx.datasets():
         for var, codes in _codelists(ctx, ds).items():
-            if var not in ds.frame.columns or ds.is_numeric(var):
+            if var not in ds.columns or ds.is_numeric(var):
                 continue
             lists = [ctx.ct.codelist(c) for c in codes if c in ctx.ct]
             if not lists or any(cl.extensible for cl in lists) != extensible:
@@ -73,7 +73,7 @@ def test_testcd_pair(ctx) -> Iterator[Hits]:
         p = ds.parent
         cd, te = p + "TESTCD", p + "TEST"
         cls = _codelists(ctx, ds)
-        if cd not in ds.frame.columns or te not in ds.frame.columns or cd not in cls or te not in cls:
+        if cd not in ds.columns or te not in ds.columns or cd not in cls or te not in cls:
             continue
         code_cd, code_te = ctx.cl_codes(cls[cd][0]), ctx.cl_codes(cls[te][0])
         pairs = ds.frame[[cd, te]].drop_duplicates()
@@ -95,7 +95,7 @@ def define_codelist(ctx) -> Iterator[Hits]:
             continue
         for v in dd.variables.values():
             cl = d.codelists.get(v.codelist or "")
-            if cl is None or not cl.values or v.name not in ds.frame.columns:
+            if cl is None or not cl.values or v.name not in ds.columns:
                 continue
             s = ds.frame[v.name]
             if ds.is_numeric(v.name):
@@ -109,7 +109,7 @@ def define_codelist(ctx) -> Iterator[Hits]:
 
 def _flag_values(ctx, pick, allowed: set, numeric: bool = False) -> Iterator[Hits]:
     for ds in ctx.datasets():
-        for c in ds.frame.columns:
+        for c in ds.columns:
             if not pick(c) or ds.is_numeric(c) != numeric:
                 continue
             s = ds.frame[c]
