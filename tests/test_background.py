@@ -110,3 +110,23 @@ def test_jobs_setting_must_be_a_number(monkeypatch):
     with pytest.raises(SdtmConvertError) as err:
         default_jobs()
     assert err.value.issue.code == "jobs-invalid"
+
+
+def test_an_interrupt_just_after_the_temporary_file_is_created_leaves_nothing(tmp_path, monkeypatch):
+    """The temporary name is known before the file exists, so even an interrupt between creating it and
+    writing to it removes it (a worker cancelled at that moment must not leave a file behind)."""
+    import os
+
+    from sdtm_convert.atomic import atomic_write_text
+
+    real_open = os.open
+
+    def open_then_interrupt(path, flags, mode=0o777, **kw):
+        real_open(path, flags, mode, **kw)  # the file now exists ...
+        raise KeyboardInterrupt  # ... and the interrupt lands before its descriptor is handed back
+
+    monkeypatch.setattr(os, "open", open_then_interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write_text(tmp_path / "ds.xpt", "data")
+    monkeypatch.undo()
+    assert list(tmp_path.iterdir()) == []
