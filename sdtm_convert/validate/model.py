@@ -66,6 +66,17 @@ class Dataset:
         if kinds is not None:
             self._uniq["__kinds__"] = kinds
 
+    def keep_shape(self) -> None:
+        """Work out now, from the loaded frame, what stays known after :meth:`release`: columns, records,
+        domain and which columns are numeric."""
+        if "columns" not in self.__dict__:
+            self.__dict__["columns"] = self.frame.columns
+        if "records" not in self.__dict__:
+            self.__dict__["records"] = len(self.frame)
+        _ = self.domain
+        if "__kinds__" not in self._uniq:
+            self._uniq["__kinds__"] = {c: t.kind in "iufb" for c, t in self.frame.dtypes.items()}
+
     @cached_property
     def columns(self) -> pd.Index:
         return self.frame.columns
@@ -102,10 +113,9 @@ class Dataset:
         return dom[4:] if dom.startswith("SUPP") else dom
 
     def is_numeric(self, var: str) -> bool:
-        kinds = self._uniq.get("__kinds__")
-        if kinds is None:
-            kinds = self._uniq["__kinds__"] = {c: t.kind in "iufb" for c, t in self.frame.dtypes.items()}
-        return bool(kinds[var])
+        if "__kinds__" not in self._uniq:
+            self.keep_shape()
+        return bool(self._uniq["__kinds__"][var])
 
 
 # the frame is an instance attribute only: a dataset with a loader and no frame reaches __getattr__

@@ -166,8 +166,13 @@ def read_file(path: Path, encoding: str | None = None) -> Dataset:
     return read_dataset_json(path)
 
 
-def read_folder(path: Path, encoding: str | None = None) -> tuple[dict[str, Dataset], Path | None]:
-    """All datasets of a folder (XPT preferred over Dataset-JSON of the same name) and its define.xml."""
+def read_folder(path: Path, encoding: str | None = None,
+                budget: int | None = None) -> tuple[dict[str, Dataset], Path | None]:
+    """All datasets of a folder (XPT preferred over Dataset-JSON of the same name) and its define.xml.
+
+    Every file is read here (unreadable ones fail now, with their name); the views stay loaded within
+    ``budget`` bytes (default ``VIEW_BUDGET``) and a released one is read from its file again when a rule
+    needs it."""
     if not path.exists():
         raise fatal("package-missing", f"{path} does not exist", file=str(path))
     files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
@@ -175,10 +180,15 @@ def read_folder(path: Path, encoding: str | None = None) -> tuple[dict[str, Data
     if not files:
         raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset", file=str(path))
     out: dict[str, Dataset] = {}
+    views = Views(VIEW_BUDGET if budget is None else budget)
     for p in sorted(files, key=lambda p: (p.stem.lower(), DATA_SUFFIXES.index(p.suffix.lower()))):
         if p.stem.upper() in out:
             continue
         ds = read_file(p, encoding)
+        ds.keep_shape()
+        ds.loader = functools.partial(_reread, p, encoding)
+        ds.views = views
+        views.make_room(ds)  # this view is loaded already: older ones make room for it
         out[p.stem.upper()] = ds
     folder = path if path.is_dir() else path.parent
     define = next((p for p in sorted(folder.iterdir()) if p.name.lower() == "define.xml"), None)
@@ -219,6 +229,10 @@ def from_frames(
         ds.__dict__["domain"] = dataset_domain(ds.name, df)
         out[ds.name] = ds
     return out
+
+
+def _reread(path: Path, encoding: str | None) -> pd.DataFrame:
+    return read_file(path, encoding).frame
 
 
 def _view(frames: Mapping[str, pd.DataFrame], name: str, cols: list[str]) -> pd.DataFrame:

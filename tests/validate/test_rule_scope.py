@@ -80,8 +80,9 @@ def _packages():
     from sdtm_convert.validate.package import from_frames, read_folder
 
     root = Path(__file__).resolve().parents[2]
-    datasets, _ = read_folder(root / "tests" / "data" / "cdiscpilot01", None)
-    yield "pilot files", _resolve(datasets, None, "sdtmig-3.2", None, None)
+    for budget in (None, 1):  # room for all; one dataset at a time (each read again from its file when needed)
+        datasets, _ = read_folder(root / "tests" / "data" / "cdiscpilot01", None, budget=budget)
+        yield f"pilot files, budget {budget}", _resolve(datasets, None, "sdtmig-3.2", None, None)
     for study in ("nct03745417", "cdiscpilot01"):
         conv = convert(root / "sample_data" / study, root / "mappings" / study)
         yield study, _resolve(from_frames(conv.sdtm, conv.metadata), None, "sdtmig-3.4", None, None)
