@@ -54,7 +54,7 @@ def _lines(columns: list[pa.Array]) -> str:
 
 
 def write_csv(path: str | Path, df: pd.DataFrame, chunk_rows: int = CHUNK_ROWS) -> Path:
-    """Write ``df`` (two or more text and integer columns) as CSV with a header row, atomically."""
+    """Write ``df`` (text and integer columns) as CSV with a header row, atomically."""
     columns = [_column(df[c]) for c in df.columns]
     with atomic_open(path, "w") as fh:
         fh.write(",".join(csv_field(str(c)) for c in df.columns) + "\n")

@@ -43,24 +43,20 @@ def _remove(folder: str, owner: int) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def _is_text(dtype: object) -> bool:
-    return dtype == TEXT
-
-
 def _storable(frame: pd.DataFrame) -> bool:
     cols = frame.columns
-    if not all(isinstance(c, str) for c in cols) or not cols.is_unique or isinstance(cols, pd.MultiIndex):
+    if not all(isinstance(c, str) for c in cols) or not cols.is_unique:
         return False
     if not (isinstance(frame.index, pd.RangeIndex) or frame.index.dtype == np.int64) or frame.index.name is not None:
         return False
-    return all(_is_text(t) or t in (np.float64, np.int64, np.bool_) for t in frame.dtypes)
+    return all(t == TEXT or t in (np.float64, np.int64, np.bool_) for t in frame.dtypes)
 
 
 def _to_arrow(frame: pd.DataFrame) -> pa.Table:
     arrays, fields = [], []
     for name in frame.columns:
         s = frame[name]
-        if _is_text(s.dtype):
+        if s.dtype == TEXT:
             arr = s.array.__arrow_array__().cast(pa.large_string())  # zero copy (pandas keeps large_string)
         else:  # numpy values as they are: NaN stays a value (not an Arrow null), so reading it back copies nothing
             arr = pa.array(s.to_numpy(), type=pa.from_numpy_dtype(s.dtype))

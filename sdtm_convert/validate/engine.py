@@ -143,10 +143,6 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
         except Exception as exc:  # a rule must never take the whole validation down
             failed[r.id] = f"rule {r.id} could not run: {type(exc).__name__}: {exc}"
 
-    def release() -> None:
-        for ds in pkg.datasets.values():
-            ds.release()
-
     ctx = Context(pkg)
     for r in rules:
         if not r.per_dataset:
@@ -156,7 +152,8 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
         for r in rules:
             if r.per_dataset and r.id not in failed:
                 run(r, focus)
-    release()
+    for ds in pkg.datasets.values():
+        ds.release()
     return chunks, [failed[r.id] for r in rules if r.id in failed]
 
 

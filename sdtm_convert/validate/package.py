@@ -28,7 +28,7 @@ def _normalise(df: pd.DataFrame) -> pd.DataFrame:
     out = {}
     for c in df.columns:
         s = df[c]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        if _is_number(s):
             out[c] = s.astype("float64")
         elif s.dtype == object or pd.api.types.is_bool_dtype(s):  # Python objects stay as they are (1 ≠ True)
             arr = s.to_numpy(dtype=object)
