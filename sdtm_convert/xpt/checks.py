@@ -1,8 +1,9 @@
 """Pre-write checks for SAS XPT v5 (FDA/CDISC technical rules), vectorised over columns.
 
 pyreadstat writes >200-byte and non-ASCII values, numbers ≥ 2**249 (as the IBM maximum, read back as
-infinity) and labels over 40 characters (silently truncated) without complaint, and drops trailing
-all-blank records on reading; these checks are the guard. Codes (severity error unless noted):
+infinity) and labels over 40 characters (silently truncated) without complaint, and a reader cannot tell
+trailing all-blank records shorter than 80 bytes from padding (pyreadstat before 1.3.8 also dropped longer
+ones); these checks are the guard. Codes (severity error unless noted):
 
 ``xpt-name-invalid`` dataset/variable name · ``xpt-label-missing`` · ``xpt-label-too-long`` ·
 ``xpt-label-unbalanced`` (warning) · ``xpt-non-ascii`` label or value · ``xpt-value-too-long`` ·
