@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sdtm_convert import __version__
@@ -47,6 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     study_dir = Path(args.study) if args.study else _bundled_study()
     spec = Path(args.spec) if args.spec else _default_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
+    progress(f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (the files carry the package date from study.yaml "
+             "`created` instead, so reruns are identical)")
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     result = run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
                        validate=not args.no_validate, progress=progress, jobs=args.jobs)

@@ -39,7 +39,16 @@ class ValidationReport:
     rules: list[dict[str, Any]]  # catalogue rows of the rules that were run
     timing: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    started: str = ""
+    started: str = ""  # when this validation started (UTC clock); "" when the report carries a package date
+    package_date: str = ""  # set by ``run``: the package's fixed date, so its report files are reproducible
+    package_date_source: str = ""  # where package_date comes from, e.g. "study.yaml created"
+
+    def date_line(self) -> str:
+        """The report's one date, labelled for what it is."""
+        if self.package_date:
+            return (f"package date {self.package_date} (from {self.package_date_source or 'the package'}; "
+                    "not the date of the validation)")
+        return f"validation started {self.started} (clock of the validating machine)" if self.started else ""
 
     @property
     def errors(self) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 
@@ -107,3 +108,15 @@ def test_json_report_can_list_a_limited_number_of_findings_per_rule_but_counts_t
     listed = [f for f in doc["findings"] if f["variable"] == "AESEV" and f["rule"] == sev["rule"].iloc[0]]
     assert len(listed) == 2 and doc["counts"]["findings"] == len(report.findings)
     assert doc["counts"]["listed"] < doc["counts"]["findings"]
+
+
+def test_a_standalone_validation_is_dated_by_its_real_start_and_says_so(tmp_path):
+    r = _report()
+    run = json.loads(write_json(r, tmp_path / "r.json").read_text())["run"]
+    assert run["package_date"] is None and run["package_date_source"] is None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", run["started"])
+    html = write_html(r, tmp_path / "r.html").read_text()
+    assert f"validation started {run['started']} (clock of the validating machine)" in html
+    info = dict(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Dataset Summary"].iter_rows(
+        min_col=1, max_col=2, values_only=True))
+    assert info.get("Date", "").startswith(f"validation started {run['started']}")
