@@ -143,7 +143,8 @@ def cmd_xpt2json(args: argparse.Namespace) -> int:
     if source and not args.quiet:
         print(source, file=sys.stderr)
     for src, dst in _targets(Path(args.input), args.out, ".ndjson" if args.ndjson else ".json"):
-        xpt_to_json(src, dst, **ids, encoding=args.encoding)
+        xpt_to_json(src, dst, created=ids["created"], study_oid=ids["study_oid"],
+                    metadata_version_oid=ids["metadata_version_oid"], encoding=args.encoding)
         if not args.quiet:
             print(f"{src} → {dst}")
     return 0

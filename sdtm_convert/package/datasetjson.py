@@ -318,7 +318,9 @@ def header_ids(folder: str | Path, **given: str | None) -> tuple[dict[str, str],
 
     define = next((p for p in sorted(Path(folder).glob("*")) if p.name.lower() == "define.xml" and p.is_file()), None)
     found = read_define_header(define) if define else None
-    ids, taken, defaulted = {}, [], []
+    ids: dict[str, str] = {}
+    taken: list[str] = []
+    defaulted: list[str] = []
     for key, default in HEADER_DEFAULTS.items():
         value = given.get(key) or (getattr(found, key) if found else "")
         ids[key] = value or default
