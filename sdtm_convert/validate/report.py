@@ -27,6 +27,10 @@ FINDING_COLUMNS = [
 ]
 
 
+def _joined(s: pd.Series) -> str:
+    return ", ".join(sorted({str(x) for x in s.dropna() if str(x)}))
+
+
 @dataclass
 class ValidationReport:
     standard: str
@@ -88,20 +92,26 @@ class ValidationReport:
         return out
 
     def rule_summary(self) -> pd.DataFrame:
+        """Counts per rule × message, most findings first: one rule can say different things (SC-CT-002 about
+        UNIT in EX and about QSCAT in QS), and those are separate rows. ``datasets`` lists the datasets and
+        ``where`` the dataset.variable pairs (both "" for package-level findings)."""
         f = self.findings
+        cols = ["rule", "p21_id", "severity", "message", "datasets", "where", "count"]
         if f.empty:
-            return pd.DataFrame(columns=["rule", "p21_id", "severity", "message", "datasets", "count"])
-        g = f.groupby("rule", sort=True)
+            return pd.DataFrame(columns=cols)
+        f = f.assign(_where=[".".join(x for x in (d, v) if isinstance(x, str) and x)
+                             for d, v in zip(f["dataset"], f["variable"])])
+        g = f.groupby(["rule", "message"], sort=True)
         return (
             g.agg(
                 p21_id=("p21_id", "first"),
                 severity=("severity", "first"),
-                message=("message", "first"),
-                datasets=("dataset", lambda s: ", ".join(sorted(set(s.dropna().astype(str))))),
+                datasets=("dataset", _joined),
+                where=("_where", _joined),
                 count=("rule", "size"),
             )
             .reset_index()
-            .sort_values("count", ascending=False, kind="stable")
+            .sort_values("count", ascending=False, kind="stable")[cols]
         )
 
     def records(self) -> list[dict[str, Any]]:
