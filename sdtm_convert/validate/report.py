@@ -77,19 +77,20 @@ class ValidationReport:
         return set(self.findings["rule"])
 
     def summary(self) -> pd.DataFrame:
-        """Counts per dataset × rule (the Issue Summary)."""
+        """Counts per dataset × rule × message (the Issue Summary): a rule that says different things in one
+        dataset (SC-CT-002 about TSPARM and about DICTNAM in TS) has a row for each."""
         f = self.findings
+        cols = ["dataset", "rule", "p21_id", "severity", "category", "message", "count"]
         if f.empty:
-            return pd.DataFrame(columns=["dataset", "rule", "p21_id", "severity", "category", "message", "count"])
-        g = f.groupby(["dataset", "rule"], dropna=False, sort=True)
+            return pd.DataFrame(columns=cols)
+        g = f.groupby(["dataset", "rule", "message"], dropna=False, sort=True)
         out = g.agg(
             p21_id=("p21_id", "first"),
             severity=("severity", "first"),
             category=("category", "first"),
-            message=("message", "first"),
             count=("rule", "size"),
         ).reset_index()
-        return out
+        return out[cols]
 
     def rule_summary(self) -> pd.DataFrame:
         """Counts per rule × message, most findings first: one rule can say different things (SC-CT-002 about

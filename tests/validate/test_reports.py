@@ -120,3 +120,16 @@ def test_a_standalone_validation_is_dated_by_its_real_start_and_says_so(tmp_path
     info = dict(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Dataset Summary"].iter_rows(
         min_col=1, max_col=2, values_only=True))
     assert info.get("Date", "").startswith(f"validation started {run['started']}")
+
+
+def test_issue_summary_has_a_row_per_message_of_a_rule_in_one_dataset(tmp_path):
+    from tests.validate.conftest import DATA
+
+    r = validate_package(DATA / "ts.xpt", ct="2025-03-25")  # CDISC pilot TS: three codelists miss terms
+    rows = json.loads(write_json(r, tmp_path / "r.json").read_text())["summary"]
+    ct = {s["message"].split(" (CT")[0].rsplit(" ", 1)[1]: s["count"] for s in rows
+          if s["rule"] == "SC-CT-002" and s["dataset"] == "TS"}
+    assert set(ct) == {"DICTNAM", "TSPARM", "TSPARMCD"}
+    assert sum(ct.values()) == int((r.findings["rule"] == "SC-CT-002").sum())
+    sheet = list(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Issue Summary"].iter_rows(values_only=True))
+    assert sum(1 for row in sheet if row[:2] == ("TS", "SC-CT-002")) == 3
