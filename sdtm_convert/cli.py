@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 
 from sdtm_convert import __version__
@@ -47,6 +48,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     study_dir = Path(args.study) if args.study else _bundled_study()
     spec = Path(args.spec) if args.spec else _default_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
+    progress(f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (the files carry the package date from study.yaml "
+             "`created` instead, so reruns are identical)")
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     result = run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
                        validate=not args.no_validate, progress=progress, jobs=args.jobs)
@@ -132,11 +135,16 @@ def _targets(src: Path, out: str | None, suffix: str) -> list[tuple[Path, Path]]
 
 
 def cmd_xpt2json(args: argparse.Namespace) -> int:
-    from sdtm_convert.package.datasetjson import xpt_to_json
+    from sdtm_convert.package.datasetjson import header_ids, xpt_to_json
 
+    src_dir = Path(args.input) if Path(args.input).is_dir() else Path(args.input).parent
+    ids, source = header_ids(src_dir, created=args.created, study_oid=args.study_oid,
+                             metadata_version_oid=args.metadata_version_oid)
+    if source and not args.quiet:
+        print(source, file=sys.stderr)
     for src, dst in _targets(Path(args.input), args.out, ".ndjson" if args.ndjson else ".json"):
-        xpt_to_json(src, dst, created=args.created, study_oid=args.study_oid,
-                    metadata_version_oid=args.metadata_version_oid, encoding=args.encoding)
+        xpt_to_json(src, dst, created=ids["created"], study_oid=ids["study_oid"],
+                    metadata_version_oid=ids["metadata_version_oid"], encoding=args.encoding)
         if not args.quiet:
             print(f"{src} → {dst}")
     return 0
@@ -234,9 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     x2j.add_argument("input", help="an .xpt file or a folder of them")
     x2j.add_argument("--out", help="output file or folder (default: beside the input)")
     x2j.add_argument("--ndjson", action="store_true", help="write NDJSON (one row per line)")
-    x2j.add_argument("--created", default="2026-01-01T00:00:00", help="datasetJSONCreationDateTime (fixed for reproducible files)")
-    x2j.add_argument("--study-oid", default="STUDY")
-    x2j.add_argument("--metadata-version-oid", default="MDV.1")
+    x2j.add_argument("--created", help="datasetJSONCreationDateTime (default: ODM/@CreationDateTime of the define.xml "
+                                       "beside the input, else 2026-01-01T00:00:00; fixed, so reruns are identical)")
+    x2j.add_argument("--study-oid", help="studyOID (default: ODM/Study/@OID of the define.xml beside the input, "
+                                         "else STUDY)")
+    x2j.add_argument("--metadata-version-oid", help="metaDataVersionOID (default: the MetaDataVersion OID of the "
+                                                    "define.xml beside the input, else MDV.1)")
     x2j.add_argument("--encoding", help="text encoding of the XPT files (default: UTF-8, else Windows-1252)")
     x2j.add_argument("--quiet", action="store_true")
     x2j.set_defaults(func=cmd_xpt2json)

@@ -410,7 +410,9 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     part = Part()
     t = time.perf_counter()
     report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
-    report.started, report.timing = study.created, {}  # reproducible report files
+    # reproducible report files: the package's fixed date, labelled as such, instead of the clock
+    report.started, report.timing = "", {}
+    report.package_date, report.package_date_source = study.created, study.package_date_source
     base = out / "reports" / f"validation-{kind}"
     write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
     write_html(report, base.with_suffix(".html"))
@@ -434,7 +436,8 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spe
     extra = {
         "tool": {"name": "sdtm-convert", "version": __version__},
         "study": conv.spec.study.studyid,
-        "created": conv.spec.study.created,
+        "package_date": conv.spec.study.created,
+        "package_date_source": conv.spec.study.package_date_source,
         "settings": {"raw_folder": str(raw_folder), "spec_folder": str(spec_folder), "encoding": encoding,
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},

@@ -32,7 +32,8 @@ def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
     return {
         "tool": {"name": "sdtm-convert", "version": __version__},
         "study": {"studyid": study.studyid, "title": study.title, "ct_version": study.ct_version,
-                  "sdtmig_version": study.sdtmig_version, "created": study.created,
+                  "sdtmig_version": study.sdtmig_version,
+                  "package_date": study.created, "package_date_source": study.package_date_source,
                   "pasi_domain": study.pasi.domain, "pasi_version": study.pasi.version},
         "status": "failed" if counts[ERROR] else "passed",
         "counts": {"error": counts[ERROR], "warning": counts[WARNING], "info": counts[INFO]},

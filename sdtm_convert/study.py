@@ -77,6 +77,12 @@ class StudyConfig:
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     path: str = ""
 
+    @property
+    def package_date_source(self) -> str:
+        """Where ``created`` (the package date stamped in every output file) comes from: it is fixed so that
+        reruns give identical files, and is not the date of any run."""
+        return "study.yaml created" if "created" in self.raw else "default (study.yaml states no created)"
+
     def element(self, etcd: str) -> Element:
         for e in self.elements:
             if e.etcd == etcd:

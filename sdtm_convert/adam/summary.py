@@ -206,5 +206,6 @@ def render_summary(result, study: StudyConfig) -> str:
         sae=serious_aes(adae),
         trtemfl_window=settings.trtemfl_window_days,
         n_saf=n_saf,
-        created=study.created,
+        package_date=study.created,
+        package_date_source=study.package_date_source,
     )

@@ -305,6 +305,37 @@ def _infer_num_type(v: VariableMeta, values: pd.Series) -> str:
     return column_types(VariableMeta(v.name, v.label, "Num", 8), values)["dataType"]
 
 
+HEADER_DEFAULTS = {"study_oid": "STUDY", "metadata_version_oid": "MDV.1", "created": "2026-01-01T00:00:00"}
+_FROM_DEFINE = {"study_oid": "study OID", "metadata_version_oid": "MetaDataVersion OID", "created": "creation time"}
+
+
+def header_ids(folder: str | Path, **given: str | None) -> tuple[dict[str, str], str]:
+    """``study_oid``, ``metadata_version_oid`` and ``created`` for Dataset-JSON files converted from the XPT files
+    of ``folder``: each one ``given`` wins, else the define.xml in ``folder`` (ODM/Study/@OID, its MetaDataVersion
+    OID, ODM/@CreationDateTime), else :data:`HEADER_DEFAULTS`. Also returns one line saying where they came
+    from ("" when every one was given)."""
+    from sdtm_convert.validate.define_reader import read_define_header
+
+    define = next((p for p in sorted(Path(folder).glob("*")) if p.name.lower() == "define.xml" and p.is_file()), None)
+    found = read_define_header(define) if define else None
+    ids: dict[str, str] = {}
+    taken: list[str] = []
+    defaulted: list[str] = []
+    for key, default in HEADER_DEFAULTS.items():
+        value = given.get(key) or (getattr(found, key) if found else "")
+        ids[key] = value or default
+        if not given.get(key):
+            (taken if value else defaulted).append(key)
+    parts = []
+    if taken:
+        parts.append(", ".join(f"{_FROM_DEFINE[k]} {ids[k]}" for k in taken) + f" from {define}")
+    if defaulted:
+        where = f"not in {define}" if define else f"no define.xml in {folder}"
+        parts.append(f"{where}: default " + ", ".join(f"{_FROM_DEFINE[k]} {ids[k]}" for k in defaulted)
+                     + " (set " + ", ".join("--" + k.replace("_", "-") for k in defaulted) + ")")
+    return ids, "; ".join(parts)
+
+
 def xpt_to_json(
     xpt_path: str | Path,
     out_path: str | Path,

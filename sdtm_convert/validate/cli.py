@@ -1,20 +1,30 @@
 """``sdtm-convert validate`` subcommand: ``add_arguments(parser)`` and ``run(args) -> int``.
 
-Exit status: 0 no error-severity finding, 1 errors found, 2 the input cannot be read (one line on stderr).
+Progress per stage on stderr; the summary (or, with ``--json``, a machine summary) on stdout.
+Exit status: 0 no error-severity finding, 1 errors found, 2 the input cannot be read or a report cannot be
+written (one line on stderr, before any data is read).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
+from pathlib import Path
+from typing import Any
 
-from sdtm_convert.errors import SdtmConvertError
+from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.validate.engine import STANDARDS
+
+REPORTS = ("json", "xlsx", "html")
+SHOWN_GROUPS = 15  # rule × message lines in the console summary (the reports hold all)
+SHOWN_WHERE = 6  # dataset.variable pairs named on one summary line
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", help="folder of XPT and/or Dataset-JSON files (or one file)")
-    parser.add_argument("--define", help="define.xml (default: define.xml in PATH)")
+    parser.add_argument("--define", help="define.xml (default: define.xml in PATH, if there is one)")
     parser.add_argument(
         "--standard", choices=STANDARDS, help="default: from define.xml, else guessed from the datasets"
     )
@@ -22,9 +32,45 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--ct", help="CDISC CT version, e.g. 2025-03-25 (default: from define.xml, else the newest shipped)"
     )
     parser.add_argument("--encoding", help="text encoding of XPT files (default: UTF-8, falling back to cp1252)")
-    parser.add_argument("--report-json", metavar="FILE")
-    parser.add_argument("--report-xlsx", metavar="FILE")
-    parser.add_argument("--report-html", metavar="FILE")
+    for kind in REPORTS:
+        parser.add_argument(f"--report-{kind}", metavar="FILE",
+                            help=f"write the full report as {kind.upper()} to FILE; its folder must exist "
+                                 "(default: not written)")
+    parser.add_argument("--quiet", action="store_true",
+                        help="print nothing on success; on errors only the count line, on stderr (default: off)")
+    parser.add_argument("--json", action="store_true",
+                        help="print a machine-readable summary on stdout instead of the text one, and no progress "
+                             "(default: off)")
+
+
+def _report_path_problem(path: str) -> str | None:
+    """Why a report cannot be written at ``path`` (None if it can), checked before any data is read."""
+    p = Path(path)
+    folder = p.parent
+    if p.is_dir():
+        return "is a folder, not a file"
+    if not folder.exists():
+        return f"folder {folder} does not exist"
+    if not folder.is_dir():
+        return f"{folder} is not a folder"
+    if not os.access(folder, os.W_OK | os.X_OK) or (p.exists() and not os.access(p, os.W_OK)):
+        return "is not writable"
+    return None
+
+
+def _check_report_paths(args: argparse.Namespace) -> Issue | None:
+    for kind in REPORTS:
+        path = getattr(args, f"report_{kind}", None)
+        problem = _report_path_problem(path) if path else None
+        if problem:
+            return Issue("report-path-unusable", ERROR, f"--report-{kind} {path}: {problem}")
+    return None
+
+
+def _where(text: str) -> str:
+    items = [x for x in text.split(", ") if x]
+    more = len(items) - SHOWN_WHERE
+    return ", ".join(items[:SHOWN_WHERE]) + (f", +{more} more" if more > 0 else "")
 
 
 def _summary_lines(report) -> list[str]:
@@ -35,20 +81,77 @@ def _summary_lines(report) -> list[str]:
     ]
     for n in report.notes:
         lines.append(f"note: {n}")
-    top = report.rule_summary().head(15)
-    for r in top.itertuples(index=False):
+    groups = report.rule_summary()
+    for r in groups.head(SHOWN_GROUPS).itertuples(index=False):
         p21 = f" [{r.p21_id}]" if isinstance(r.p21_id, str) and r.p21_id else ""
-        lines.append(f"  {r.severity:<7} {r.rule:<12}{p21:<9} {r.count:>7}  {r.message}  ({r.datasets})")
-    lines.append(f"{report.errors} error(s), {report.warnings} warning(s), {len(report.findings)} finding(s)")
+        where = f"  ({_where(r.where)})" if r.where else ""
+        lines.append(f"  {r.severity:<7} {r.rule:<12}{p21:<9} {r.count:>7}  {r.message}{where}")
+    if len(groups) > SHOWN_GROUPS:
+        lines.append(f"  ... and {len(groups) - SHOWN_GROUPS} more rule/message lines (every finding is in the "
+                     "--report-html/--report-json/--report-xlsx reports)")
+    lines.append(_count_line(report))
     return lines
 
 
+def _count_line(report) -> str:
+    return f"{report.errors} error(s), {report.warnings} warning(s), {len(report.findings)} finding(s)"
+
+
+def _json_summary(report, reports: dict[str, str]) -> dict[str, Any]:
+    groups = report.rule_summary()
+    return {
+        "status": "passed" if report.valid else "failed",
+        "exit_status": report.exit_code,
+        "path": report.path,
+        "standard": report.standard,
+        "ct_version": report.ct_version,
+        "define": report.define,
+        "datasets": len(report.datasets),
+        "records": sum(int(d["records"]) for d in report.datasets),
+        "errors": report.errors,
+        "warnings": report.warnings,
+        "findings": len(report.findings),
+        "by_severity": report.counts(),
+        "by_rule": [
+            {"rule": r.rule, "p21_id": r.p21_id if isinstance(r.p21_id, str) and r.p21_id else None,
+             "severity": r.severity, "message": r.message, "count": int(r.count),
+             "datasets": [x for x in r.datasets.split(", ") if x], "where": [x for x in r.where.split(", ") if x]}
+            for r in groups.itertuples(index=False)
+        ],
+        "reports": reports,
+        "notes": report.notes,
+    }
+
+
+def _write_reports(report, args: argparse.Namespace, progress) -> dict[str, str]:
+    from sdtm_convert.validate.report_html import write_html
+    from sdtm_convert.validate.report_json import write_json
+    from sdtm_convert.validate.report_xlsx import write_xlsx
+
+    writers = {"json": write_json, "xlsx": write_xlsx, "html": write_html}
+    written = {}
+    for kind in REPORTS:
+        path = getattr(args, f"report_{kind}", None)
+        if path:
+            writers[kind](report, path)
+            written[kind] = str(path)
+            progress(f"wrote the {kind.upper()} report {path}")
+    return written
+
+
 def run(args: argparse.Namespace) -> int:
+    from sdtm_convert.cli import _Progress
     from sdtm_convert.validate.engine import validate_package
 
+    bad = _check_report_paths(args)
+    if bad:
+        print(bad.one_line(), file=sys.stderr)
+        return 2
+    progress = _Progress(args.quiet or args.json)
     try:
         report = validate_package(
-            args.path, define=args.define, standard=args.standard, ct=args.ct, encoding=args.encoding
+            args.path, define=args.define, standard=args.standard, ct=args.ct, encoding=args.encoding,
+            progress=progress,
         )
     except SdtmConvertError as exc:
         print(exc.issue.one_line(), file=sys.stderr)
@@ -56,19 +159,14 @@ def run(args: argparse.Namespace) -> int:
     except (OSError, ValueError) as exc:
         print(f"error: [validate-input] {exc}", file=sys.stderr)
         return 2
-    if args.report_json:
-        from sdtm_convert.validate.report_json import write_json
-
-        write_json(report, args.report_json)
-    if args.report_xlsx:
-        from sdtm_convert.validate.report_xlsx import write_xlsx
-
-        write_xlsx(report, args.report_xlsx)
-    if args.report_html:
-        from sdtm_convert.validate.report_html import write_html
-
-        write_html(report, args.report_html)
-    print("\n".join(_summary_lines(report)))
+    reports = _write_reports(report, args, progress)
+    if args.json:
+        print(json.dumps(_json_summary(report, reports), indent=2, ensure_ascii=False))
+    elif args.quiet:
+        if not report.valid:
+            print(_count_line(report), file=sys.stderr)
+    else:
+        print("\n".join(_summary_lines(report)))
     return report.exit_code
 
 

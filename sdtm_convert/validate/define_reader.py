@@ -89,8 +89,30 @@ def _text(el: etree._Element) -> str:
     return ""
 
 
+@dataclass(frozen=True)
+class DefineHeader:
+    """The identifiers a Dataset-JSON file shares with its define.xml."""
+
+    path: str
+    study_oid: str  # ODM/Study/@OID
+    metadata_version_oid: str  # ODM/Study/MetaDataVersion/@OID
+    created: str  # ODM/@CreationDateTime
+
+
+def read_define_header(path: str | Path) -> DefineHeader:
+    root, mdv = _root(Path(path))
+    study = mdv.getparent()
+    return DefineHeader(str(path), study.get("OID", "") if study is not None else "", mdv.get("OID", ""),
+                        root.get("CreationDateTime", ""))
+
+
 def read_define(path: str | Path) -> Define:
     path = Path(path)
+    return _build(path, _root(path)[1])
+
+
+def _root(path: Path) -> tuple[etree._Element, etree._Element]:
+    """The ODM root and its MetaDataVersion, parsed safely; one clear error when the file is not Define-XML."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -108,7 +130,7 @@ def read_define(path: str | Path) -> Define:
     mdv = next((e for e in root.iter() if isinstance(e.tag, str) and _local(e) == "MetaDataVersion"), None)
     if mdv is None:
         raise fatal("define-unreadable", f"{path.name} has no MetaDataVersion (not a Define-XML file)", file=path.name)
-    return _build(path, mdv)
+    return root, mdv
 
 
 def _build(path: Path, mdv: etree._Element) -> Define:

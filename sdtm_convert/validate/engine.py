@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -21,6 +21,10 @@ from sdtm_convert.validate.registry import RULES, Hits, Rule, rows_of
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
 STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "adamig-1.3")
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _tool_version() -> str:
@@ -182,11 +186,13 @@ def validate_package(
     encoding: str | None = None,
     metadata: Mapping[str, Any] | None = None,
     rules: Iterable[str] | None = None,
+    progress: Callable[[str], None] | None = None,
 ) -> ValidationReport:
     """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
 
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
     project's ``metadata.DatasetMeta``. ``rules`` restricts the run to rule ids / id prefixes / P21 ids.
+    ``progress`` is called with one line per stage (read, rules run).
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
     """
     t0 = time.perf_counter()
@@ -200,9 +206,15 @@ def validate_package(
         datasets = from_frames(path_or_frames, metadata)
     d = define if isinstance(define, Define) or define is None else read_define(define)
     t1 = time.perf_counter()
+    if progress:  # (records of frames given directly are counted after the rules, as they are loaded)
+        progress(f"read {_n(len(datasets), 'dataset')} ({sum(x.records for x in datasets.values()):,} records) from "
+                 f"{path or 'frames'}; define.xml: {d.path if d else 'none'}")
     pkg = _resolve(datasets, d, standard, ct, path)
     findings, ran, notes = run_rules(pkg, rules)
     t2 = time.perf_counter()
+    if progress:
+        progress(f"checked {_n(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "
+                 f"(CT {pkg.ct_version}): {_n(len(findings), 'finding')}")
     ctx = Context(pkg)
     ds_rows = [
         {

@@ -27,6 +27,10 @@ FINDING_COLUMNS = [
 ]
 
 
+def _joined(s: pd.Series) -> str:
+    return ", ".join(sorted({str(x) for x in s.dropna() if str(x)}))
+
+
 @dataclass
 class ValidationReport:
     standard: str
@@ -39,7 +43,16 @@ class ValidationReport:
     rules: list[dict[str, Any]]  # catalogue rows of the rules that were run
     timing: dict[str, float] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
-    started: str = ""
+    started: str = ""  # when this validation started (UTC clock); "" when the report carries a package date
+    package_date: str = ""  # set by ``run``: the package's fixed date, so its report files are reproducible
+    package_date_source: str = ""  # where package_date comes from, e.g. "study.yaml created"
+
+    def date_line(self) -> str:
+        """The report's one date, labelled for what it is."""
+        if self.package_date:
+            return (f"package date {self.package_date} (from {self.package_date_source or 'the package'}; "
+                    "not the date of the validation)")
+        return f"validation started {self.started} (clock of the validating machine)" if self.started else ""
 
     @property
     def errors(self) -> int:
@@ -64,35 +77,42 @@ class ValidationReport:
         return set(self.findings["rule"])
 
     def summary(self) -> pd.DataFrame:
-        """Counts per dataset × rule (the Issue Summary)."""
+        """Counts per dataset × rule × message (the Issue Summary): a rule that says different things in one
+        dataset (SC-CT-002 about TSPARM and about DICTNAM in TS) has a row for each."""
         f = self.findings
+        cols = ["dataset", "rule", "p21_id", "severity", "category", "message", "count"]
         if f.empty:
-            return pd.DataFrame(columns=["dataset", "rule", "p21_id", "severity", "category", "message", "count"])
-        g = f.groupby(["dataset", "rule"], dropna=False, sort=True)
+            return pd.DataFrame(columns=cols)
+        g = f.groupby(["dataset", "rule", "message"], dropna=False, sort=True)
         out = g.agg(
             p21_id=("p21_id", "first"),
             severity=("severity", "first"),
             category=("category", "first"),
-            message=("message", "first"),
             count=("rule", "size"),
         ).reset_index()
-        return out
+        return out[cols]
 
     def rule_summary(self) -> pd.DataFrame:
+        """Counts per rule × message, most findings first: one rule can say different things (SC-CT-002 about
+        UNIT in EX and about QSCAT in QS), and those are separate rows. ``datasets`` lists the datasets and
+        ``where`` the dataset.variable pairs (both "" for package-level findings)."""
         f = self.findings
+        cols = ["rule", "p21_id", "severity", "message", "datasets", "where", "count"]
         if f.empty:
-            return pd.DataFrame(columns=["rule", "p21_id", "severity", "message", "datasets", "count"])
-        g = f.groupby("rule", sort=True)
+            return pd.DataFrame(columns=cols)
+        f = f.assign(_where=[".".join(x for x in (d, v) if isinstance(x, str) and x)
+                             for d, v in zip(f["dataset"], f["variable"])])
+        g = f.groupby(["rule", "message"], sort=True)
         return (
             g.agg(
                 p21_id=("p21_id", "first"),
                 severity=("severity", "first"),
-                message=("message", "first"),
-                datasets=("dataset", lambda s: ", ".join(sorted(set(s.dropna().astype(str))))),
+                datasets=("dataset", _joined),
+                where=("_where", _joined),
                 count=("rule", "size"),
             )
             .reset_index()
-            .sort_values("count", ascending=False, kind="stable")
+            .sort_values("count", ascending=False, kind="stable")[cols]
         )
 
     def records(self) -> list[dict[str, Any]]:

@@ -34,6 +34,7 @@ def render_html(report: ValidationReport) -> str:
         .get_template("report.html.j2")
         .render(
             run=data["run"],
+            date_line=report.date_line(),
             valid=report.valid,
             errors=report.errors,
             warnings=report.warnings,

@@ -74,7 +74,7 @@ def write_xlsx(report: ValidationReport, path: str | Path) -> Path:
         ("Define-XML", report.define or "(none)"),
         ("Path", report.path or "(frames)"),
         ("Tool", f"sdtm-convert validate {report.tool_version}"),
-        ("Started", report.started),
+        ("Date", report.date_line()),
         ("Errors", report.errors),
         ("Warnings", report.warnings),
         ("Total seconds", report.timing.get("total_s")),

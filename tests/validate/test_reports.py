@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import openpyxl
 
@@ -107,3 +108,27 @@ def test_json_report_can_list_a_limited_number_of_findings_per_rule_but_counts_t
     listed = [f for f in doc["findings"] if f["variable"] == "AESEV" and f["rule"] == sev["rule"].iloc[0]]
     assert len(listed) == 2 and doc["counts"]["findings"] == len(report.findings)
     assert doc["counts"]["listed"] < doc["counts"]["findings"]
+
+
+def test_a_standalone_validation_is_dated_by_its_real_start_and_says_so(tmp_path):
+    r = _report()
+    run = json.loads(write_json(r, tmp_path / "r.json").read_text())["run"]
+    assert run["package_date"] is None and run["package_date_source"] is None
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00", run["started"])
+    html = write_html(r, tmp_path / "r.html").read_text()
+    assert f"validation started {run['started']} (clock of the validating machine)" in html
+    info = dict(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Dataset Summary"].iter_rows(
+        min_col=1, max_col=2, values_only=True))
+    assert info.get("Date", "").startswith(f"validation started {run['started']}")
+
+
+def test_issue_summary_has_a_row_per_message_of_a_rule_in_one_dataset(tmp_path):
+    from tests.validate.conftest import DATA
+
+    r = validate_package(DATA / "ts.xpt", ct="2025-03-25")  # CDISC pilot TS: three codelists miss terms
+    rows = json.loads(write_json(r, tmp_path / "r.json").read_text())["summary"]
+    ct = [s for s in rows if s["rule"] == "SC-CT-002" and s["dataset"] == "TS"]
+    assert {re.search(r"codelist (\S+)", s["message"]).group(1) for s in ct} == {"DICTNAM", "TSPARM", "TSPARMCD"}
+    assert sum(s["count"] for s in ct) == int((r.findings["rule"] == "SC-CT-002").sum())
+    sheet = list(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Issue Summary"].iter_rows(values_only=True))
+    assert sum(1 for row in sheet if row[:2] == ("TS", "SC-CT-002")) == len(ct)
