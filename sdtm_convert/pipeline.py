@@ -20,7 +20,7 @@ import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
 import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
-from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset
+from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset, read_raw_frames
 from sdtm_convert.mapping.algorithms import number_text
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain, resolve_name
 from sdtm_convert.metadata import DatasetMeta
@@ -74,7 +74,13 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     return spec, ct
 
 
-def read_raw(spec: StudySpec, raw_folder: Path, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
+
+
+def read_raw(spec: StudySpec, raw_folder: RawInput, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+    if isinstance(raw_folder, Mapping):
+        return read_raw_frames(spec.raw, raw_folder)
+    raw_folder = Path(raw_folder)
     raw, issues = {}, []
     for name, dspec in spec.raw["datasets"].items():
         ds, ds_issues = read_raw_dataset(raw_folder, name, dspec, encoding=encoding or spec.raw.get("encoding"))
@@ -168,16 +174,26 @@ def _run_derivations(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[st
     return issues
 
 
-def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | None = None,
+def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,
             progress: Progress = _quiet) -> Conversion:
-    """Map and derive every SDTM domain. Bad spec or unreadable input raises SdtmConvertError.
+    """Map and derive every SDTM domain of a study; no output files are written.
 
-    No output files are written; the frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped
-    temporary files) between the stages, so memory holds the domain being worked on, not all of them."""
+    ``raw_folder`` is the folder of raw exports named in the spec's ``raw.yaml``, or a mapping
+    ``{raw dataset name: DataFrame}`` with one frame per raw dataset of ``raw.yaml`` (checked like files;
+    values that are not text are turned into the text a CSV writer would write; provenance names the frame,
+    e.g. ``dm (DataFrame)``, and the row's 1-based position). ``spec_folder`` is the mapping spec folder.
+    ``encoding`` overrides raw.yaml's for files; ``progress`` is called with one line per stage.
+
+    Returns a :class:`Conversion`: ``sdtm`` (domain → frame), ``metadata``, ``reconciliation`` (raw rows
+    read / mapped / rejected per file or frame), ``rejects``, ``lineage`` and ``issues``. A bad spec or
+    unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError` (one line naming file, row, column).
+
+    The frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped temporary files) between the
+    stages, so memory holds the domain being worked on, not all of them."""
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
-    raw, issues = read_raw(spec, Path(raw_folder), encoding)
+    raw, issues = read_raw(spec, raw_folder, encoding)
     raw_store = FrameStore("raw")
     for name, ds in raw.items():
         ds.frame = raw_store.keep(name, ds.frame)
