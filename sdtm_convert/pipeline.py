@@ -38,6 +38,11 @@ SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
 
 @dataclass
 class Conversion:
+    """A converted study (see :func:`convert`): ``sdtm`` (domain → frame), ``metadata`` (domain → DatasetMeta),
+    ``reconciliation`` (per raw file or frame: rows read, mapped, rejected, unaccounted, and per domain),
+    ``rejects`` (raw row → reason), ``lineage`` (SDTM record → raw file or frame and row), ``issues`` and
+    ``errors``; ``spec`` is the mapping spec (``spec.study`` the study configuration)."""
+
     spec: StudySpec
     raw: dict[str, RawDataset]
     sdtm: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)  # a FrameStore once converted
@@ -266,6 +271,9 @@ def adam_dir(out: Path, studyid: str) -> Path:
 
 @dataclass
 class RunResult:
+    """What :func:`run_study` wrote: ``out``, the conversion report paths, ``outputs`` (relative paths by kind)
+    and the :class:`Conversion`; ``ok`` when the study has no error."""
+
     conversion: Conversion
     out: Path
     report_json: Path
@@ -292,10 +300,13 @@ class Part:
         return self
 
 
-def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
+def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
               formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True, validate: bool = True,
               progress: Progress = _quiet, jobs: int | None = None) -> RunResult:
-    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``.
+    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``
+    (what ``sdtm-convert run`` does). ``raw_folder`` is a folder or ``{raw dataset name: DataFrame}`` as for
+    :func:`convert`; ``formats`` any of ``xpt``, ``json``; ``adam=False`` skips ADaM, ``validate=False`` the
+    conformance validation. Returns a :class:`RunResult` (``ok``, ``conversion``, report paths, outputs).
 
     The report is written even when the study has errors; a dataset with write errors is not written.
     With ``jobs`` ≥ 2 (the default where ``fork`` works and there are two cores) the SDTM package is
@@ -439,14 +450,21 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     return part
 
 
-def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,
+def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_folder: str | Path,
                         encoding: str | None) -> Path:
-    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs."""
+    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs
+    (raw data frames: the checksum of the text they were read as, written as CSV)."""
     from sdtm_convert import __version__
+    from sdtm_convert.io.raw import frame_sha256, frame_source
     from sdtm_convert.package.manifest import sha256, write_manifest
 
-    spec_dir, raw_dir = Path(spec_folder), Path(raw_folder)
-    inputs = sorted({f for ds in conv.raw.values() for f in ds.files})
+    spec_dir = Path(spec_folder)
+    if isinstance(raw_folder, Mapping):
+        checksums = {frame_source(n): frame_sha256(raw_folder[n]) for n in conv.raw}
+        raw_folder = "(data frames)"
+    else:
+        raw_dir = Path(raw_folder)
+        checksums = {name: sha256(raw_dir / name) for name in sorted({f for ds in conv.raw.values() for f in ds.files})}
     extra = {
         "tool": {"name": "sdtm-convert", "version": __version__},
         "study": conv.spec.study.studyid,
@@ -455,7 +473,7 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spe
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},
         "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
-        "inputs": {name: sha256(raw_dir / name) for name in inputs},
+        "inputs": dict(sorted(checksums.items())),
         "status": "failed" if conv.errors else "passed",
     }
     return write_manifest(out, extra=extra)

@@ -240,3 +240,11 @@ def read_raw_frames(raw_spec: dict[str, Any], frames: Mapping[str, pd.DataFrame]
         raw[name], ds_issues = frame_raw_dataset(name, frames[name], dspec)
         issues += ds_issues
     return raw, issues
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """SHA-256 of a raw data frame as the text it is read as (:func:`text_frame`), written as CSV."""
+    import hashlib
+
+    text = text_frame(frame, "frame").to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
