@@ -64,7 +64,7 @@ def as_num(values: pd.Series, dataset: str, variable: str) -> pd.Series:
     if bad.any():
         pos = int(np.flatnonzero(bad.to_numpy())[0])
         raise fatal("frame-value-not-numeric",
-                    f"{dataset}.{variable} is numeric (Num) but row {pos + 1} holds {text.iloc[pos]!r}",
+                    "numeric variable (Num in SDTMIG) holds text that is not a number",
                     dataset=dataset, variable=variable, row=pos + 1, value=str(text.iloc[pos]))
     return num
 
