@@ -152,3 +152,21 @@ def test_adam_built_by_the_tool_keeps_its_metadata_through_the_spec(conversion, 
         assert pkg.metadata[name] == adam.metadata[name]
     assert validate_define(tmp_path / "define.xml") == []
     assert read_v5(tmp_path / "adsl.xpt").info.records == len(adam.datasets["ADSL"]) == 30
+
+
+def test_adam_frames_without_metadata_get_adamig_labels_and_claim_no_origin(conversion, tmp_path):
+    adam = sc.build_adam(conversion.sdtm, conversion.spec.study)
+    pkg = sc.write_package(adam.datasets, tmp_path, created=CREATED)
+    assert pkg.ok, pkg.issues
+    adsl = read_v5(tmp_path / "adsl.xpt").info
+    assert [v.name for v in adsl.variables] == list(adam.datasets["ADSL"].columns)
+    assert adsl.variable("TRT01P").label == "Planned Treatment for Period 01"  # ADaMIG, generic TRTxxP
+    assert {v.origin_type for v in pkg.metadata["ADSL"].variables} == {"Not Available"}
+    assert validate_define(tmp_path / "define.xml") == []
+
+
+def test_working_columns_are_not_written(tmp_path):
+    dm = user_dm().assign(__src_file="dm.csv", __src_row=[1, 2, 3])
+    pkg = sc.write_package({"DM": dm}, tmp_path, created=CREATED)
+    assert [v.name for v in read_v5(tmp_path / "dm.xpt").info.variables] == list(user_dm().columns)
+    assert [v.name for v in pkg.metadata["DM"].variables] == list(user_dm().columns)

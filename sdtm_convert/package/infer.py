@@ -1,7 +1,7 @@
 """Metadata for data frames a user built (no conversion behind them), for :func:`sdtm_convert.write_package`.
 
-Each frame keeps its columns, their order and its records; its values are only typed for the transport
-file. SDTM: labels, XPT types, core, role and codelists from the shipped SDTMIG 3.4 metadata (a variable
+Each frame keeps its columns (less working columns such as ``__src_file``), their order and its records;
+its values are only typed for the transport file. SDTM: labels, XPT types, core, role and codelists from the shipped SDTMIG 3.4 metadata (a variable
 SDTMIG lacks keeps its name as label and is Char or Num by its dtype), origins from the mapping spec when
 one is given (else ``Not Available``, apart from identifiers the standard assigns), lengths from the data.
 ADaM: labels from the shipped ADaMIG 1.3 metadata by structure (ADSL, BDS when there is a PARAMCD,
@@ -29,8 +29,9 @@ BDS = "Basic Data Structure"
 ADSL = "Subject-Level Analysis Dataset"
 
 
-def _blank(values: pd.Series) -> pd.Series:
-    return values.astype("string").fillna("").str.strip() == ""
+def _data_columns(frame: pd.DataFrame) -> list[tuple[str, Any]]:
+    """(name, column key) of the columns to write: working columns (``__src_file`` ...) are left out."""
+    return [(str(c), c) for c in frame.columns if not str(c).startswith("__")]
 
 
 def _iso(values: pd.Series) -> pd.Series:
@@ -102,14 +103,15 @@ def sdtm_metadata(name: str, frame: pd.DataFrame, origins: Mapping[str, dict[str
 
     name = name.upper()
     domain = dataset_domain(name, frame)
-    columns = [str(c) for c in frame.columns]
+    pairs = _data_columns(frame)
+    columns = [name for name, _ in pairs]
     std = standard_variables(domain, columns)
     std = std.assign(name=std["name"].str.replace("--", domain[:2], regex=False))
     rows = {r["name"]: r for r in std.to_dict("records")}
     data = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     variables: list[VariableMeta] = []
     methods: list[Method] = []
-    for col, values in zip(columns, frame.columns):
+    for col, values in pairs:
         series = frame[values].reset_index(drop=True)
         row = rows.get(col)
         num = row["type"] == "Num" if row is not None else (
@@ -143,11 +145,12 @@ def adam_metadata(name: str, frame: pd.DataFrame, *, label: str | None = None) -
     from sdtm_convert.adam.meta import _variable
 
     name = name.upper()
-    columns = [str(c) for c in frame.columns]
+    pairs = _data_columns(frame)
+    columns = [name for name, _ in pairs]
     structure, klass, text, keys = adam_structure(name, columns)
     data = pd.DataFrame(index=pd.RangeIndex(len(frame)))
     variables = []
-    for col, values in zip(columns, frame.columns):
+    for col, values in pairs:
         series = frame[values].reset_index(drop=True)
         if pd.api.types.is_datetime64_any_dtype(series):
             series = _sas_number(series, col)
