@@ -196,7 +196,8 @@ def text_frame(frame: pd.DataFrame, source: str) -> pd.DataFrame:
         import io
 
         csv = frame.iloc[:, other].to_csv(index=False, header=False, lineterminator="\n")
-        as_csv = pd.read_csv(io.StringIO(csv), header=None, dtype=str, keep_default_na=False, na_filter=False) \
+        as_csv = pd.read_csv(io.StringIO(csv), header=None, dtype=str, keep_default_na=False, na_filter=False,
+                             skip_blank_lines=False) \
             if len(frame) else pd.DataFrame(columns=range(len(other)))
     for i, name in enumerate(names):
         if i in other:

@@ -118,6 +118,7 @@ def test_values_that_are_not_text_become_the_text_a_csv_writer_writes():
     pd.testing.assert_frame_equal(got, expected, check_dtype=False)
     assert got["FLOAT"].tolist() == ["70.0", "", "2.5"] and got["TEXT"].tolist() == ["x", "", "z"]
     assert text_frame(frame.iloc[0:0], "f").columns.tolist() == frame.columns.tolist()
+    assert text_frame(pd.DataFrame({"A": [np.nan] * 3}), "f")["A"].tolist() == ["", "", ""]  # no row lost
 
 
 def test_a_frame_with_a_repeated_column_name_is_refused():
