@@ -21,6 +21,7 @@ from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.study import StudyConfig
 
 ADAM_BUILT = ("ADSL", "ADPASI", "ADAE")  # the ADaM datasets build_adam makes (their methods are known)
+BUILT_SDTM = ("SE", "TA", "TE", "TV", "TI", "TS")  # SDTM datasets a conversion builds without a domain spec
 
 
 @dataclass
@@ -127,8 +128,9 @@ def _metadata(kind: str, frames: Mapping[str, pd.DataFrame], spec: StudySpec | N
         elif kind == "adam":
             data[key], metas[key] = infer.adam_metadata(key, frame, label=labels.get(key))
         else:
-            data[key], metas[key] = infer.sdtm_metadata(key, frame, origins.get(key[:2]) if not key.startswith(
-                "SUPP") else None, derivations=spec is not None, label=labels.get(key))
+            mapped = origins.get(key[:2]) if not key.startswith("SUPP") else None
+            built = spec is not None and (mapped is not None or key.startswith("SUPP") or key in BUILT_SDTM)
+            data[key], metas[key] = infer.sdtm_metadata(key, frame, mapped, derivations=built, label=labels.get(key))
     return data, metas
 
 

@@ -108,6 +108,10 @@ def test_one_standard_per_package_and_a_study_id_is_needed(tmp_path):
         sc.write_package({"AE": user_ae().drop(columns="STUDYID")}, tmp_path)
     assert err.value.issue.code == "package-studyid-missing"
     assert sc.write_package({"AE": user_ae().drop(columns="STUDYID")}, tmp_path, studyid="S9").ok
+    with pytest.raises(sc.SdtmConvertError) as err:
+        sc.write_package({"DM": pd.concat([user_dm(), user_dm()[["SEX"]]], axis=1)}, tmp_path)
+    assert (err.value.issue.code, err.value.issue.dataset, err.value.issue.variable) == \
+        ("package-column-duplicate", "DM", "SEX")
 
 
 def test_metadata_from_the_spec_is_the_conversions(conversion, tmp_path):

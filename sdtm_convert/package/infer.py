@@ -29,8 +29,13 @@ BDS = "Basic Data Structure"
 ADSL = "Subject-Level Analysis Dataset"
 
 
-def _data_columns(frame: pd.DataFrame) -> list[tuple[str, Any]]:
+def _data_columns(frame: pd.DataFrame, dataset: str) -> list[tuple[str, Any]]:
     """(name, column key) of the columns to write: working columns (``__src_file`` ...) are left out."""
+    names = [str(c) for c in frame.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise fatal("package-column-duplicate", f"column {repeated[0]} appears more than once",
+                    dataset=dataset, variable=repeated[0])
     return [(str(c), c) for c in frame.columns if not str(c).startswith("__")]
 
 
@@ -103,7 +108,7 @@ def sdtm_metadata(name: str, frame: pd.DataFrame, origins: Mapping[str, dict[str
 
     name = name.upper()
     domain = dataset_domain(name, frame)
-    pairs = _data_columns(frame)
+    pairs = _data_columns(frame, name)
     columns = [name for name, _ in pairs]
     std = standard_variables(domain, columns)
     std = std.assign(name=std["name"].str.replace("--", domain[:2], regex=False))
@@ -145,7 +150,7 @@ def adam_metadata(name: str, frame: pd.DataFrame, *, label: str | None = None) -
     from sdtm_convert.adam.meta import _variable
 
     name = name.upper()
-    pairs = _data_columns(frame)
+    pairs = _data_columns(frame, name)
     columns = [name for name, _ in pairs]
     structure, klass, text, keys = adam_structure(name, columns)
     data = pd.DataFrame(index=pd.RangeIndex(len(frame)))
