@@ -210,57 +210,77 @@ def _derived_from(domain: str, data: pd.DataFrame, lin: pd.DataFrame) -> np.ndar
     return out
 
 
-def _origin(domain: str, name: str, spec_row: dict[str, Any] | None) -> tuple[str, str | None, str | None]:
+def _origin(domain: str, name: str, spec_row: dict[str, Any] | None,
+            derivations: bool = True) -> tuple[str, str | None, str | None]:
+    """Origin type, source and method text; ``derivations=False`` for frames this tool did not derive (no
+    method is claimed for them)."""
     if domain in TRIAL_DESIGN:
         return PROTOCOL, None, None
     if spec_row is not None:
         return describe(spec_row)[:3]
     if name in ASSIGNED_NAMES:
         return ASSIGNED, "Sponsor", None
-    if name == "QVAL":
+    if name == "QVAL" and derivations:
         return COLLECTED, "Investigator", None
-    method = _derived_method(domain[:2] if not domain.startswith("SUPP") else domain, name)
+    method = _derived_method(domain[:2] if not domain.startswith("SUPP") else domain, name) if derivations else None
     if method:
         return DERIVED, None, method
     return NOT_AVAILABLE, None, None
 
 
-def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],
-          label: str | None) -> DatasetMeta:
+def variable_meta(domain: str, name: str, values: pd.Series, std: dict[str, Any] | None,
+                  spec_row: dict[str, Any] | None, methods: list[Method], *, derivations: bool = True) -> VariableMeta:
+    """One variable's metadata: label, type, core, role, codelist from its SDTMIG row ``std`` (a variable
+    SDTMIG lacks: its name as label, Char or Num by the values' dtype), origin from the spec row, length
+    and numeric data type from the values. A derivation method is appended to ``methods``."""
+    if std is None:
+        typ = "Num" if pd.api.types.is_numeric_dtype(values) else "Char"
+        std = {"label": name, "type": typ, "core": "Perm", "role": None, "codelist_codes": []}
+    typ, codes = std["type"], std["codelist_codes"]
+    otype, osource, method_text = _origin(domain, name, spec_row, derivations)
+    method_id = None
+    if method_text:
+        method_id = f"MT.{domain}.{name}"
+        methods.append(Method(method_id, f"Algorithm to derive {domain}.{name}", "Computation", method_text))
+    data_type, sig = ("text", None)
+    if typ == "Num":
+        length = 8
+        data_type, sig = numeric_type(values)
+    else:
+        length = max(1, max_utf8_bytes(values)) if len(values) else 1
+    codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
+    comment = describe(spec_row)[3] if spec_row is not None else None
+    return VariableMeta(
+        name=name, label=str(std["label"])[:40], type=typ, length=length,
+        data_type=data_type if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
+        significant_digits=sig,
+        core=std["core"], role=std["role"] or None, origin_type=otype, origin_source=osource, codelist=codelist,
+        method_id=method_id, comment=comment,
+        source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,
+    )
+
+
+def dataset_label(domain: str) -> tuple[str, str, str]:
+    """SDTMIG label, class (upper case) and structure of a dataset (SUPPxx: SUPPQUAL's)."""
     dsets = sdtmig_datasets()
     base = "SUPPQUAL" if domain.startswith("SUPP") else domain
     row = dsets[dsets["dataset"] == base]
-    ds_label = label or (f"Supplemental Qualifiers for {domain[4:]}" if domain.startswith("SUPP")
-                         else (row["label"].iloc[0] if len(row) else domain))
-    variables, methods = [], []
-    for name, vlabel, typ, core, role, codes in zip(std["name"], std["label"], std["type"], std["core"], std["role"], std["codelist_codes"]):
-        if name not in data.columns:
-            continue
-        spec_row = origins.get(name)
-        otype, osource, method_text = _origin(domain, name, spec_row)
-        method_id = None
-        if method_text:
-            method_id = f"MT.{domain}.{name}"
-            methods.append(Method(method_id, f"Algorithm to derive {domain}.{name}", "Computation", method_text))
-        data_type, sig = ("text", None)
-        if typ == "Num":
-            length = 8
-            data_type, sig = numeric_type(data[name])
-        else:
-            length = max(1, max_utf8_bytes(data[name])) if len(data) else 1
-        codelist = (spec_row or {}).get("codelist") or (codes[0] if codes else None)
-        comment = describe(spec_row)[3] if spec_row is not None else None
-        variables.append(VariableMeta(
-            name=name, label=vlabel[:40], type=typ, length=length,
-            data_type=data_type if typ == "Num" else ("datetime" if name.endswith("DTC") else "text"),
-            significant_digits=sig,
-            core=core, role=role or None, origin_type=otype, origin_source=osource, codelist=codelist,
-            method_id=method_id, comment=comment,
-            source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,
-        ))
-    return DatasetMeta(
-        name=domain, label=ds_label,
-        class_=("SPECIAL PURPOSE" if domain.startswith("SUPP") else (row["class"].iloc[0].upper() if len(row) else "")),
-        structure=(row["structure"].iloc[0] if len(row) else "One record per supplemental qualifier per related parent domain record"),
-        keys=keys, variables=variables, methods=methods, records=len(data),
-    )
+    label = (f"Supplemental Qualifiers for {domain[4:]}" if domain.startswith("SUPP")
+             else (row["label"].iloc[0] if len(row) else domain))
+    klass = "SPECIAL PURPOSE" if domain.startswith("SUPP") else (row["class"].iloc[0].upper() if len(row) else "")
+    structure = (row["structure"].iloc[0] if len(row)
+                 else "One record per supplemental qualifier per related parent domain record")
+    return label, klass, structure
+
+
+def _meta(domain: str, data: pd.DataFrame, std: pd.DataFrame, origins: dict[str, dict[str, Any]], keys: list[str],
+          label: str | None) -> DatasetMeta:
+    std_label, klass, structure = dataset_label(domain)
+    variables: list[VariableMeta] = []
+    methods: list[Method] = []
+    for row in std.to_dict("records"):
+        if row["name"] in data.columns:
+            variables.append(variable_meta(domain, row["name"], data[row["name"]], row, origins.get(row["name"]),
+                                           methods))
+    return DatasetMeta(name=domain, label=label or std_label, class_=klass, structure=structure,
+                       keys=keys, variables=variables, methods=methods, records=len(data))

@@ -18,6 +18,9 @@ SEVERITIES = (ERROR, WARNING, INFO)
 
 @dataclass(frozen=True)
 class Issue:
+    """One problem found: a stable ``code``, a severity (error, warning, info), the message, and where it is
+    (raw file or frame, 1-based row, column, value; SDTM dataset, variable, subject). ``one_line()`` says it all."""
+
     code: str
     severity: str
     message: str

@@ -77,6 +77,9 @@ class VariableMeta:
 
 @dataclass
 class DatasetMeta:
+    """One dataset's metadata (label, class, structure, keys, variables, value level, methods): what the XPT
+    and Dataset-JSON writers, define.xml and the validator's define-vs-data checks read."""
+
     name: str  # upper-case, e.g. "AE", "SUPPAE", "ADSL"
     label: str
     class_: str  # e.g. "EVENTS", "SPECIAL PURPOSE", "SUBJECT LEVEL ANALYSIS DATASET"

@@ -20,7 +20,7 @@ import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
 import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
-from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset
+from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset, read_raw_frames
 from sdtm_convert.mapping.algorithms import number_text
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain, resolve_name
 from sdtm_convert.metadata import DatasetMeta
@@ -38,6 +38,11 @@ SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}
 
 @dataclass
 class Conversion:
+    """A converted study (see :func:`convert`): ``sdtm`` (domain → frame), ``metadata`` (domain → DatasetMeta),
+    ``reconciliation`` (per raw file or frame: rows read, mapped, rejected, unaccounted, and per domain),
+    ``rejects`` (raw row → reason), ``lineage`` (SDTM record → raw file or frame and row), ``issues`` and
+    ``errors``; ``spec`` is the mapping spec (``spec.study`` the study configuration)."""
+
     spec: StudySpec
     raw: dict[str, RawDataset]
     sdtm: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)  # a FrameStore once converted
@@ -74,7 +79,13 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     return spec, ct
 
 
-def read_raw(spec: StudySpec, raw_folder: Path, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
+
+
+def read_raw(spec: StudySpec, raw_folder: RawInput, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+    if isinstance(raw_folder, Mapping):
+        return read_raw_frames(spec.raw, raw_folder)
+    raw_folder = Path(raw_folder)
     raw, issues = {}, []
     for name, dspec in spec.raw["datasets"].items():
         ds, ds_issues = read_raw_dataset(raw_folder, name, dspec, encoding=encoding or spec.raw.get("encoding"))
@@ -168,16 +179,26 @@ def _run_derivations(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[st
     return issues
 
 
-def convert(raw_folder: str | Path, spec_folder: str | Path, *, encoding: str | None = None,
+def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,
             progress: Progress = _quiet) -> Conversion:
-    """Map and derive every SDTM domain. Bad spec or unreadable input raises SdtmConvertError.
+    """Map and derive every SDTM domain of a study; no output files are written.
 
-    No output files are written; the frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped
-    temporary files) between the stages, so memory holds the domain being worked on, not all of them."""
+    ``raw_folder`` is the folder of raw exports named in the spec's ``raw.yaml``, or a mapping
+    ``{raw dataset name: DataFrame}`` with one frame per raw dataset of ``raw.yaml`` (checked like files;
+    values that are not text are turned into the text a CSV writer would write; provenance names the frame,
+    e.g. ``dm (DataFrame)``, and the row's 1-based position). ``spec_folder`` is the mapping spec folder.
+    ``encoding`` overrides raw.yaml's for files; ``progress`` is called with one line per stage.
+
+    Returns a :class:`Conversion`: ``sdtm`` (domain → frame), ``metadata``, ``reconciliation`` (raw rows
+    read / mapped / rejected per file or frame), ``rejects``, ``lineage`` and ``issues``. A bad spec or
+    unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError` (one line naming file, row, column).
+
+    The frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped temporary files) between the
+    stages, so memory holds the domain being worked on, not all of them."""
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
-    raw, issues = read_raw(spec, Path(raw_folder), encoding)
+    raw, issues = read_raw(spec, raw_folder, encoding)
     raw_store = FrameStore("raw")
     for name, ds in raw.items():
         ds.frame = raw_store.keep(name, ds.frame)
@@ -250,6 +271,9 @@ def adam_dir(out: Path, studyid: str) -> Path:
 
 @dataclass
 class RunResult:
+    """What :func:`run_study` wrote: ``out``, the conversion report paths, ``outputs`` (relative paths by kind)
+    and the :class:`Conversion`; ``ok`` when the study has no error."""
+
     conversion: Conversion
     out: Path
     report_json: Path
@@ -276,10 +300,13 @@ class Part:
         return self
 
 
-def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
+def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
               formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True, validate: bool = True,
               progress: Progress = _quiet, jobs: int | None = None) -> RunResult:
-    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``.
+    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``
+    (what ``sdtm-convert run`` does). ``raw_folder`` is a folder or ``{raw dataset name: DataFrame}`` as for
+    :func:`convert`; ``formats`` any of ``xpt``, ``json``; ``adam=False`` skips ADaM, ``validate=False`` the
+    conformance validation. Returns a :class:`RunResult` (``ok``, ``conversion``, report paths, outputs).
 
     The report is written even when the study has errors; a dataset with write errors is not written.
     With ``jobs`` ≥ 2 (the default where ``fork`` works and there are two cores) the SDTM package is
@@ -425,14 +452,21 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     return part
 
 
-def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spec_folder: str | Path,
+def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_folder: str | Path,
                         encoding: str | None) -> Path:
-    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs."""
+    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs
+    (raw data frames: the checksum of the text they were read as, written as CSV)."""
     from sdtm_convert import __version__
+    from sdtm_convert.io.raw import frame_sha256, frame_source
     from sdtm_convert.package.manifest import sha256, write_manifest
 
-    spec_dir, raw_dir = Path(spec_folder), Path(raw_folder)
-    inputs = sorted({f for ds in conv.raw.values() for f in ds.files})
+    spec_dir = Path(spec_folder)
+    if isinstance(raw_folder, Mapping):
+        checksums = {frame_source(n): frame_sha256(raw_folder[n]) for n in conv.raw}
+        raw_folder = "(data frames)"
+    else:
+        raw_dir = Path(raw_folder)
+        checksums = {name: sha256(raw_dir / name) for name in sorted({f for ds in conv.raw.values() for f in ds.files})}
     extra = {
         "tool": {"name": "sdtm-convert", "version": __version__},
         "study": conv.spec.study.studyid,
@@ -442,7 +476,7 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: str | Path, spe
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},
         "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
-        "inputs": {name: sha256(raw_dir / name) for name in inputs},
+        "inputs": dict(sorted(checksums.items())),
         "status": "failed" if conv.errors else "passed",
     }
     return write_manifest(out, extra=extra)

@@ -23,6 +23,8 @@ from sdtm_convert.study import StudyConfig
 
 @dataclass
 class AdamResult:
+    """What :func:`build_adam` built: frames and metadata by dataset name, and the issues found on the way."""
+
     datasets: dict[str, pd.DataFrame]
     metadata: dict[str, DatasetMeta]
     issues: list[Issue] = field(default_factory=list)
@@ -30,7 +32,13 @@ class AdamResult:
 
 
 def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
-    """Build ADSL, ADPASI and ADAE from the SDTM frames (char missing "", numeric missing NaN)."""
+    """Build ADSL, ADPASI and ADAE from the SDTM frames (char missing "", numeric missing NaN).
+
+    ``sdtm``: domain → frame, e.g. a :class:`~sdtm_convert.pipeline.Conversion`'s ``sdtm`` (DM, EX, DS, AE and the
+    PASI domain QS or RS are read); ``study``: the study configuration (``conversion.spec.study``), whose
+    ``adam`` and ``populations`` settings drive windows, flags and populations (``docs/adam.md``).
+    Returns an :class:`AdamResult`: ``datasets`` (name → frame), ``metadata`` (for XPT and define.xml) and
+    ``issues``. Nothing is written."""
     from sdtm_convert.adam.meta import adam_metadata
 
     issues: list[Issue] = []

@@ -195,10 +195,11 @@ def _sdtm_label(name: str, domain: str) -> str | None:
     return _sdtm_labels(domain).get(name)
 
 
-def _label(ds: str, name: str) -> tuple[str, str]:
-    """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables), then sponsor/OCCDS
-    labels, then ADSL labels for variables copied from ADSL (core Perm), then SDTMIG DM/AE labels."""
-    found = _adamig_label(name, ADAM_DATASETS[ds]["adamig_structure"])
+def _label(ds: str, name: str, structure: str | None = None) -> tuple[str, str]:
+    """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables; ``structure`` for a dataset
+    this tool does not build), then sponsor/OCCDS labels, then ADSL labels for variables copied from ADSL
+    (core Perm), then SDTMIG DM/AE labels."""
+    found = _adamig_label(name, structure or ADAM_DATASETS[ds]["adamig_structure"])
     if found:
         return found
     if name in EXTRA_LABELS:
@@ -223,8 +224,8 @@ def significant_digits(values: pd.Series) -> int:
     return 16
 
 
-def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str) -> VariableMeta:
-    label, core = _label(ds, name)
+def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None) -> VariableMeta:
+    label, core = _label(ds, name, structure)
     numeric = pd.api.types.is_numeric_dtype(col)
     is_date = numeric and name.endswith("DT")
     is_dtm = numeric and name.endswith("DTM")

@@ -4,11 +4,16 @@ Every cell is read as text (empty cell = ""). Two columns are added: ``__src_fil
 ``__src_row`` (1-based data row; header = row 0). Problems (missing file/column, unexpected column,
 duplicate record, undecodable bytes, empty file) are returned as issues, not raised, unless the file
 cannot be read at all.
+
+A raw dataset may also be given as a pandas DataFrame (:func:`read_raw_frames`): it is checked like a file,
+turned into text as a CSV writer would (:func:`text_frame`), and its provenance names the frame,
+``"<name> (DataFrame)"``, with the 1-based row position in the frame.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -108,34 +113,33 @@ def _file_entries(spec: dict[str, Any]) -> list[dict[str, Any]]:
     return [{"file": f} if isinstance(f, str) else f for f in spec["files"]]
 
 
-def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding: str | None = None) -> tuple[RawDataset, list[Issue]]:
-    """Read every file of one raw dataset (renaming site-specific columns), check its columns and keys."""
-    frames, issues, files = [], [], []
+def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[pd.DataFrame, list[Issue]]:
+    """The columns of one file (or frame) against raw.yaml: a missing expected column is fatal, an extra one a
+    warning, a missing optional one is added empty."""
+    issues: list[Issue] = []
     expected = list(spec["columns"])
     optional = set(spec.get("optional_columns", []))
-    for entry in _file_entries(spec):
-        path = folder / entry["file"]
-        df, file_issues = read_table(path, encoding=entry.get("encoding") or spec.get("encoding") or encoding,
-                                     sheet=entry.get("sheet"))
-        issues += file_issues
-        files.append(path.name)
-        df = df.rename(columns=entry.get("rename", {}))
-        missing = [c for c in expected if c not in df.columns and c not in optional]
-        for col in missing:
-            issues.append(Issue("raw-column-missing", ERROR, f"expected column {col} is missing", file=path.name, column=col))
-        if missing:
-            raise fatal("raw-column-missing", f"expected column(s) missing: {', '.join(missing)}", file=path.name,
-                        column=missing[0])
-        for col in df.columns:
-            if col not in expected and col not in optional and col not in PROVENANCE:
-                issues.append(Issue("raw-column-unexpected", WARNING,
-                                    f"column {col} is not declared in raw.yaml and is not mapped", file=path.name, column=col))
-        for col in optional:
-            if col not in df.columns:
-                df[col] = ""
-        if df.empty:
-            issues.append(Issue("raw-file-no-rows", WARNING, "raw file has a header but no data rows", file=path.name))
-        frames.append(df)
+    missing = [c for c in expected if c not in df.columns and c not in optional]
+    for col in missing:
+        issues.append(Issue("raw-column-missing", ERROR, f"expected column {col} is missing", file=where, column=col))
+    if missing:
+        raise fatal("raw-column-missing", f"expected column(s) missing: {', '.join(missing)}", file=where,
+                    column=missing[0])
+    for col in df.columns:
+        if col not in expected and col not in optional and col not in PROVENANCE:
+            issues.append(Issue("raw-column-unexpected", WARNING,
+                                f"column {col} is not declared in raw.yaml and is not mapped", file=where, column=col))
+    for col in optional:
+        if col not in df.columns:
+            df[col] = ""
+    if df.empty:
+        issues.append(Issue("raw-file-no-rows", WARNING, "raw file has a header but no data rows", file=where))
+    return df, issues
+
+
+def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
+                 issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
+    """Stack the checked parts of one raw dataset and reject repeated keys (the later copy)."""
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     keys = list(spec.get("keys", []))
     rejected = None
@@ -150,3 +154,98 @@ def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding:
                                     file=f, row=int(r), column=keys[0], value="/".join(map(str, vals))))
             frame = frame[~dup].reset_index(drop=True)
     return RawDataset(name, frame, files, keys, spec.get("subject"), rejected), issues
+
+
+def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding: str | None = None) -> tuple[RawDataset, list[Issue]]:
+    """Read every file of one raw dataset (renaming site-specific columns), check its columns and keys."""
+    frames, issues, files = [], [], []
+    for entry in _file_entries(spec):
+        path = folder / entry["file"]
+        df, file_issues = read_table(path, encoding=entry.get("encoding") or spec.get("encoding") or encoding,
+                                     sheet=entry.get("sheet"))
+        issues += file_issues
+        files.append(path.name)
+        df, column_issues = _check_columns(df.rename(columns=entry.get("rename", {})), spec, path.name)
+        issues += column_issues
+        frames.append(df)
+    return _raw_dataset(name, frames, files, spec, issues)
+
+
+def frame_source(name: str) -> str:
+    """What provenance calls a raw dataset given as a data frame (in place of a file name)."""
+    return f"{name} (DataFrame)"
+
+
+def text_frame(frame: pd.DataFrame, source: str) -> pd.DataFrame:
+    """A copy of a user's frame as all-text, as if written to CSV and read back as text.
+
+    Text columns keep their values (missing → ""); any other column (numbers, booleans, dates, mixed
+    objects) becomes the text ``DataFrame.to_csv`` writes for it (``3``, ``2.5``, ``70.0`` for a float
+    column, ``True``, ``2024-01-31``; missing → ""). Column names must be unique text once stripped."""
+    if isinstance(frame.columns, pd.MultiIndex):
+        raise fatal("raw-frame-columns", "the frame has multi-level column names; give one name per column",
+                    file=source)
+    names = [str(c).strip() for c in frame.columns]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise fatal("raw-column-duplicate", f"column {repeated[0]} appears more than once", file=source,
+                    column=repeated[0])
+    out = pd.DataFrame(index=pd.RangeIndex(len(frame)))
+    other = [i for i, (_, col) in enumerate(frame.items()) if not pd.api.types.is_string_dtype(col)]
+    if other:
+        import io
+
+        csv = frame.iloc[:, other].to_csv(index=False, header=False, lineterminator="\n")
+        as_csv = pd.read_csv(io.StringIO(csv), header=None, dtype=str, keep_default_na=False, na_filter=False,
+                             skip_blank_lines=False) \
+            if len(frame) else pd.DataFrame(columns=range(len(other)))
+    for i, name in enumerate(names):
+        if i in other:
+            out[name] = as_csv.iloc[:, other.index(i)].astype(str).to_numpy() if len(frame) else pd.Series([], dtype=str)
+        else:
+            col = frame.iloc[:, i]
+            out[name] = col.astype("string").fillna("").astype(str).to_numpy()
+    return out
+
+
+def frame_raw_dataset(name: str, frame: pd.DataFrame, spec: dict[str, Any]) -> tuple[RawDataset, list[Issue]]:
+    """One raw dataset given as a data frame: checked like a file (its provenance is
+    ``"<name> (DataFrame)"`` and the 1-based position of the row in the frame)."""
+    source = frame_source(name)
+    if not isinstance(frame, pd.DataFrame):
+        raise fatal("raw-frame-type", f"raw dataset {name} must be a pandas DataFrame, not {type(frame).__name__}",
+                    file=source)
+    df = text_frame(frame, source)
+    df[SRC_FILE] = source
+    df[SRC_ROW] = range(1, len(df) + 1)
+    df, issues = _check_columns(df, spec, source)
+    return _raw_dataset(name, [df], [source], spec, issues)
+
+
+def read_raw_frames(raw_spec: dict[str, Any], frames: Mapping[str, pd.DataFrame]) -> tuple[dict[str, RawDataset], list[Issue]]:
+    """Every raw dataset of raw.yaml from ``frames`` (by raw dataset name); a frame raw.yaml does not
+    declare is a warning, a declared dataset without a frame is fatal."""
+    declared = raw_spec["datasets"]
+    absent = [n for n in declared if n not in frames]
+    if absent:
+        raise fatal("raw-frame-missing",
+                    f"no data frame for raw dataset {absent[0]} (raw.yaml declares: {', '.join(declared)}; "
+                    f"given: {', '.join(map(str, frames)) or 'none'})", file=frame_source(absent[0]))
+    raw, issues = {}, []
+    for name in frames:
+        if name not in declared:
+            issues.append(Issue("raw-frame-unexpected", WARNING,
+                                f"data frame {name} is not a raw dataset of raw.yaml and is not read",
+                                file=frame_source(str(name))))
+    for name, dspec in declared.items():
+        raw[name], ds_issues = frame_raw_dataset(name, frames[name], dspec)
+        issues += ds_issues
+    return raw, issues
+
+
+def frame_sha256(frame: pd.DataFrame) -> str:
+    """SHA-256 of a raw data frame as the text it is read as (:func:`text_frame`), written as CSV."""
+    import hashlib
+
+    text = text_frame(frame, "frame").to_csv(index=False, lineterminator="\n")
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

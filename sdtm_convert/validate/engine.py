@@ -190,9 +190,14 @@ def validate_package(
 ) -> ValidationReport:
     """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
 
+    ``path_or_frames``: a folder (its define.xml is read unless ``define`` names another) or ``{name: frame}``.
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
-    project's ``metadata.DatasetMeta``. ``rules`` restricts the run to rule ids / id prefixes / P21 ids.
-    ``progress`` is called with one line per stage (read, rules run).
+    project's ``metadata.DatasetMeta``. ``standard``: ``sdtmig-3.4``, ``sdtmig-3.3``, ``sdtmig-3.2`` or
+    ``adamig-1.3`` (default: from define.xml, else guessed from the dataset names); ``ct``: a CT version such
+    as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to rule ids / id
+    prefixes / P21 ids. ``progress`` is called with one line per stage (read, rules run). Returns a
+    :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a
+    table in a notebook).
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
     """
     t0 = time.perf_counter()

@@ -33,6 +33,12 @@ def _joined(s: pd.Series) -> str:
 
 @dataclass
 class ValidationReport:
+    """The findings of one validation (one row per finding in ``findings``) with what was validated and how.
+
+    ``errors`` / ``warnings`` / ``notices`` count findings by severity; ``valid`` is no error; ``summary()``
+    counts per dataset × rule, ``rule_summary()`` per rule. ``repr`` is one line; in a notebook the report
+    shows as a small table (counts by severity, the rules with most findings)."""
+
     standard: str
     ct_version: str
     define: str | None
@@ -69,6 +75,21 @@ class ValidationReport:
     @property
     def exit_code(self) -> int:
         return 0 if self.valid else 1
+
+    @property
+    def notices(self) -> int:
+        return int((self.findings["severity"] == "notice").sum())
+
+    def __repr__(self) -> str:
+        """One line: ``<ValidationReport sdtmig-3.4: 31 datasets, 2 errors, 5 warnings, 1 notice; valid=False>``."""
+        counts = ", ".join(_plural(n, what) for n, what in
+                           ((len(self.datasets), "dataset"), (self.errors, "error"), (self.warnings, "warning"),
+                            (self.notices, "notice")))
+        return f"<ValidationReport {self.standard}: {counts}; valid={self.valid}>"
+
+    def _repr_html_(self) -> str:
+        """A notebook's view: findings by severity, then the rules with most findings (text escaped)."""
+        return report_html_summary(self)
 
     def counts(self) -> dict[str, int]:
         return {s: int(n) for s, n in self.findings["severity"].value_counts().items()}
@@ -141,3 +162,35 @@ class ValidationReport:
                 )
             )
         return out
+
+
+TOP_RULES = 10  # rules listed in a notebook's view of a report
+
+
+def _plural(n: int, what: str) -> str:
+    return f"{n} {what}" + ("" if n == 1 else "s")
+
+
+def report_html_summary(report: ValidationReport, top: int = TOP_RULES) -> str:
+    """A small HTML table of findings by severity and the ``top`` rules with most findings."""
+    from html import escape
+
+    sev = "".join(f"<tr><td>{s}</td><td>{n}</td></tr>" for s, n in
+                  (("error", report.errors), ("warning", report.warnings), ("notice", report.notices)))
+    summary = report.rule_summary()
+    rules = summary.head(top)
+    rows = "".join(
+        f"<tr><td>{escape(str(r.rule))}</td><td>{escape(str(r.severity))}</td><td>{int(r.count)}</td>"
+        f"<td>{escape(str(r.datasets))}</td><td>{escape(str(r.message))}</td></tr>"
+        for r in rules.itertuples(index=False))
+    more = len(summary) - len(rules)
+    verdict = "valid" if report.valid else "not valid"
+    return (
+        f"<div><p><b>{escape(report.standard)}</b>, CT {escape(report.ct_version)}: "
+        f"{_plural(len(report.datasets), 'dataset')}, {verdict}</p>"
+        f"<table><thead><tr><th>severity</th><th>findings</th></tr></thead><tbody>{sev}</tbody></table>"
+        + (f"<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>datasets</th><th>message</th>"
+           f"</tr></thead><tbody>{rows}</tbody></table>" if len(rules) else "")
+        + (f"<p>and {_plural(more, 'more rule')} with findings</p>" if more > 0 else "")
+        + "</div>"
+    )
