@@ -69,7 +69,7 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
-        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, row=first.row,
+        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, line=first.line,
                                      dataset=first.dataset, extra={"all": [p.to_dict() for p in problems]}))
     return spec, ct
 
