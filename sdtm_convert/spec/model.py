@@ -112,9 +112,10 @@ def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any]) -> lis
                    f"unknown parameter {k!r} of derivation {der['name']}{did_you_mean(k, accepted)}"
                    f" (parameters: {', '.join(accepted) or 'none'})", key=k)
               for k in der if k != "name" and k not in accepted]
-    issues += [_err(ds, path, "spec-derivation-parameter-missing",
-                    f"derivation {der['name']} needs parameter {k!r}", key="name")
-               for k in required if k not in der]
+    if not issues:  # a misspelt parameter is the cause of the missing one it stands for
+        issues = [_err(ds, path, "spec-derivation-parameter-missing",
+                       f"derivation {der['name']} needs parameter {k!r}", key="name")
+                  for k in required if k not in der]
     return issues
 
 
