@@ -65,7 +65,7 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
         ct = load_ct(spec.study.ct_version)
     except KeyError as exc:
         raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path)) from None
-    problems = check_spec(spec, ct, derive_pkg.names())
+    problems = check_spec(spec, ct, derive_pkg.names(), derive_pkg.parameters)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""

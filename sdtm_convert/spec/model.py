@@ -9,6 +9,7 @@ happens before any data is read.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,6 @@ from typing import Any
 from sdtm_convert import dates
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.mapping import conditions
-from sdtm_convert.derive.registry import parameters
 from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
 from sdtm_convert.spec.targets import allowed_variables
@@ -82,8 +82,13 @@ def _err(spec: DomainSpec, path: list[Any], code: str, msg: str, key: str | None
     return Issue(code, ERROR, msg, file=spec.path, line=line, dataset=spec.domain)
 
 
-def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str]) -> list[Issue]:
-    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound)."""
+Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name → (accepted, required)
+
+
+def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
+               derivation_parameters: Parameters | None = None) -> list[Issue]:
+    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
+    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too."""
     issues: list[Issue] = []
     raw = spec.raw["datasets"]
     seen_domains: dict[str, str] = {}
@@ -99,14 +104,14 @@ def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: lis
                 issues.append(_err(ds, ["derivations", j, "name"], "spec-derivation-unknown",
                                    f"unknown derivation {der['name']!r}{did_you_mean(der['name'], derivation_names)}"
                                    f" (known: {', '.join(derivation_names)})"))
-            else:
-                issues += _check_derivation_params(ds, j, der)
+            elif derivation_parameters is not None:
+                issues += _check_derivation_params(ds, j, der, *derivation_parameters(der["name"]))
     issues.sort(key=lambda i: (i.file or "", i.line or 0))
     return issues
 
 
-def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any]) -> list[Issue]:
-    accepted, required = parameters(der["name"])
+def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accepted: list[str],
+                             required: list[str]) -> list[Issue]:
     path = ["derivations", j]
     issues = [_err(ds, path, "spec-derivation-parameter-unknown",
                    f"unknown parameter {k!r} of derivation {der['name']}{did_you_mean(k, accepted)}"

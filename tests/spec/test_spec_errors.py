@@ -208,3 +208,9 @@ def test_misspelt_from_of_merge_vars_is_a_spec_error(tmp_path):
 def test_missing_required_derivation_parameter_is_a_spec_error(tmp_path):
     issue = spec_error(tmp_path, **{"ae.yaml": AE_YAML + "derivations:\n  - {name: study_day, ref: RFSTDTC}\n"})
     assert (issue.code, issue.message) == ("spec-derivation-parameter-missing", "derivation study_day needs parameter 'vars'")
+
+
+def test_misspelt_adam_setting_is_named(tmp_path):
+    issue = spec_error(tmp_path, **{"study.yaml": STUDY_YAML + "adam:\n  responder_threshold: [75]\n"})
+    assert (issue.code, issue.line) == ("spec-key-unknown", 15)
+    assert issue.message == "unknown key 'responder_threshold' (did you mean 'responder_thresholds'?)"
