@@ -64,7 +64,8 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     try:
         ct = load_ct(spec.study.ct_version)
     except KeyError as exc:
-        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path)) from None
+        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
+                                     line=spec.study_line("ct_version"))) from None
     problems = check_spec(spec, ct, derive_pkg.names(), derive_pkg.parameters)
     if problems:
         first = problems[0]

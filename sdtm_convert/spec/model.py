@@ -49,6 +49,11 @@ class StudySpec:
     study: StudyConfig
     raw: dict[str, Any]
     domains: list[DomainSpec] = field(default_factory=list)
+    study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
+
+    def study_line(self, key: str) -> int | None:
+        """Line of a top-level key of study.yaml (None when unknown)."""
+        return key_line(self.study_node, [], key) if self.study_node is not None else None
 
     def domain(self, code: str) -> DomainSpec:
         for d in self.domains:
@@ -61,7 +66,8 @@ def load_spec(folder: str | Path) -> StudySpec:
     folder = Path(folder)
     if not folder.is_dir():
         raise SdtmConvertError(Issue("spec-folder-missing", ERROR, "mapping spec folder not found", file=str(folder)))
-    study = study_from_dict(load_yaml_validated(folder / "study.yaml", "study"), str(folder / "study.yaml"))
+    study_data, study_node = load_yaml_validated_with_node(folder / "study.yaml", "study")
+    study = study_from_dict(study_data, str(folder / "study.yaml"))
     raw = load_yaml_validated(folder / "raw.yaml", "raw")
     domains = []
     for path in sorted(folder.glob("*.yaml")):
@@ -70,7 +76,7 @@ def load_spec(folder: str | Path) -> StudySpec:
         data, node = load_yaml_validated_with_node(path, "domain")
         code = study.pasi.domain if data["domain"] == "PASI" else data["domain"]
         domains.append(DomainSpec(code, str(path), data, node))
-    return StudySpec(folder, study, raw, domains)
+    return StudySpec(folder, study, raw, domains, study_node)
 
 
 def _line(spec: DomainSpec, path: list[Any]) -> int | None:

@@ -214,3 +214,9 @@ def test_misspelt_adam_setting_is_named(tmp_path):
     issue = spec_error(tmp_path, **{"study.yaml": STUDY_YAML + "adam:\n  responder_threshold: [75]\n"})
     assert (issue.code, issue.line) == ("spec-key-unknown", 15)
     assert issue.message == "unknown key 'responder_threshold' (did you mean 'responder_thresholds'?)"
+
+
+def test_ct_version_not_shipped_names_its_line(tmp_path):
+    issue = spec_error(tmp_path, **{"study.yaml": STUDY_YAML.replace('ct_version: "2025-03-25"', 'ct_version: "2021-03-25"')})
+    assert (issue.code, issue.line) == ("spec-ct-version", 4)
+    assert issue.one_line().startswith(f"error: [spec-ct-version] {issue.file}, line 4: CT version '2021-03-25'")
