@@ -70,7 +70,10 @@ def key_line(node: yaml.Node | None, path: list[Any], key: str) -> int | None:
 
 
 def _best_error(errors: list[jsonschema.ValidationError]) -> jsonschema.ValidationError:
-    return jsonschema.exceptions.best_match(errors)  # type: ignore[return-value]
+    """The most specific error. An error of a conditional branch (``then``: what one algorithm needs) is
+    a consequence when an unconditional one exists (a missing ``algorithm`` makes every ``if`` hold)."""
+    plain = [e for e in errors if not {"then", "else"} & set(map(str, e.absolute_schema_path))]
+    return jsonschema.exceptions.best_match(plain or errors)  # type: ignore[return-value]
 
 
 def _describe(err: jsonschema.ValidationError) -> str:

@@ -220,3 +220,15 @@ def test_ct_version_not_shipped_names_its_line(tmp_path):
     issue = spec_error(tmp_path, **{"study.yaml": STUDY_YAML.replace('ct_version: "2025-03-25"', 'ct_version: "2021-03-25"')})
     assert (issue.code, issue.line) == ("spec-ct-version", 4)
     assert issue.one_line().startswith(f"error: [spec-ct-version] {issue.file}, line 4: CT version '2021-03-25'")
+
+
+def test_missing_algorithm_is_reported_not_what_each_algorithm_needs(tmp_path):
+    issue = spec_error(tmp_path, **{"dm.yaml": DM_YAML.replace("{target: DOMAIN, algorithm: hardcode_no_ct,", "{target: DOMAIN,")})
+    assert (issue.code, issue.line) == ("spec-invalid", 6)
+    assert issue.message == "domain spec invalid at sources/0/variables/1: 'algorithm' is a required property"
+
+
+def test_value_missing_for_its_algorithm_is_reported(tmp_path):
+    issue = spec_error(tmp_path, **{"dm.yaml": DM_YAML.replace("hardcode_no_ct, value: DM}", "hardcode_no_ct}")})
+    assert (issue.code, issue.line) == ("spec-invalid", 6)
+    assert issue.message == "domain spec invalid at sources/0/variables/1: 'value' is a required property"
