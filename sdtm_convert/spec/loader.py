@@ -100,7 +100,7 @@ def load_yaml(path: Path) -> tuple[Any, yaml.Node | None]:
         mark = getattr(exc, "problem_mark", None)
         raise fatal(
             "spec-yaml-syntax",
-            f"YAML syntax error: {getattr(exc, 'problem', exc)}",
+            f"YAML syntax error{f' at column {mark.column + 1}' if mark else ''}: {getattr(exc, 'problem', exc)}",
             file=str(path),
             line=(mark.line + 1) if mark else None,
         ) from None

@@ -31,7 +31,8 @@ def test_unknown_algorithm(tmp_path):
 
 def test_yaml_syntax_error_has_line(tmp_path):
     issue = spec_error(tmp_path, **{"ae.yaml": AE_YAML.replace("sources:", "sources: [")})
-    assert issue.code == "spec-yaml-syntax" and issue.file.endswith("ae.yaml") and issue.line is not None
+    assert issue.code == "spec-yaml-syntax" and issue.file.endswith("ae.yaml") and issue.line == 3
+    assert issue.message.startswith("YAML syntax error at column ")
 
 
 def test_unknown_codelist(tmp_path):
