@@ -33,9 +33,9 @@ class KeyProblem:
     misplaced: bool  # known elsewhere in the schema, not allowed here
 
 
-def did_you_mean(word: str, choices: Any) -> str:
-    """`` (did you mean 'x'?)`` for the closest choice, or ``""``."""
-    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+def did_you_mean(word: str, choices: Any, cutoff: float = 0.6) -> str:
+    """`` (did you mean 'x'?)`` for the closest choice (difflib ratio >= ``cutoff``), or ``""``."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=cutoff)
     return f" (did you mean {close[0]!r}?)" if close else ""
 
 

@@ -150,8 +150,9 @@ def _check_targets(ds: DomainSpec) -> list[Issue]:
                 continue
             choices = {"--" + a[len(ds.domain):] if name.startswith("--") and a.startswith(ds.domain) else a
                        for a in allowed}
+            hint = did_you_mean(name, choices, cutoff=0.75) or " (a working column is named __X; a SUPP-- qualifier is listed in a suppqual step)"
             issues.append(_err(ds, ["sources", i, "variables", k, "target"], "spec-target-unknown",
-                               f"unknown SDTM variable {name!r} in {ds.domain}{did_you_mean(name, choices)}"))
+                               f"unknown SDTM variable {name!r} in {ds.domain}{hint}"))
     return issues
 
 

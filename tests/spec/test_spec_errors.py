@@ -158,10 +158,10 @@ def test_general_class_variable_takes_the_domain_prefix(tmp_path):
     ok = AE_YAML + "      - {target: AEEVDTYP, algorithm: hardcode_no_ct, value: ONSET}\n"  # an Events variable
     _, spec = write_study(tmp_path, {"study.yaml": STUDY_YAML, "raw.yaml": RAW_YAML, "dm.yaml": DM_YAML, "ae.yaml": ok})
     pipeline.prepare_spec(spec)
-    bad = AE_YAML + "      - {target: --TESTCD, algorithm: hardcode_no_ct, value: X}\n"  # a Findings variable
+    bad = AE_YAML + "      - {target: --ORRESU, algorithm: hardcode_no_ct, value: X}\n"  # a Findings variable
     issue = spec_error(tmp_path, **{"ae.yaml": bad})
-    assert issue.code == "spec-target-unknown"
-    assert issue.message.startswith("unknown SDTM variable '--TESTCD' in AE")
+    assert (issue.code, issue.message) == ("spec-target-unknown", "unknown SDTM variable '--ORRESU' in AE (a working "
+                                           "column is named __X; a SUPP-- qualifier is listed in a suppqual step)")
 
 
 def test_prefixed_target_suggests_the_prefixed_name(tmp_path):
