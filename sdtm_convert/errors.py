@@ -3,6 +3,10 @@
 Every issue has a stable ``code`` (tests assert codes, never message text), a severity and, where
 known, the provenance of the value: raw file, 1-based data row, column, value, and the SDTM
 dataset/variable/subject it concerns.
+
+Positions: ``row`` is a *data row*, counted from 1 after the header line, so data row N is line N+1 of a
+CSV file with its one header line (and row N+1 of a sheet); it reads ``data row N``. ``line`` is a line of
+a text file such as a YAML spec (1-based, as an editor shows it); it reads ``line N``.
 """
 
 from __future__ import annotations
@@ -32,18 +36,21 @@ class Issue:
     variable: str | None = None
     usubjid: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
+    line: int | None = None  # 1-based line of a text file (spec YAML); ``row`` is a data row
 
     def __post_init__(self) -> None:
         if self.severity not in SEVERITIES:
             raise ValueError(f"unknown severity {self.severity!r}")
 
     def where(self) -> str:
-        """Human-readable location: ``file, row 12, column SEX``."""
+        """Human-readable location: ``dm.csv, data row 12, column SEX`` or ``dm.yaml, line 7``."""
         parts = []
         if self.file:
             parts.append(str(self.file))
+        if self.line is not None:
+            parts.append(f"line {self.line}")
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(f"data row {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
         if self.dataset and not self.file:
@@ -59,6 +66,8 @@ class Issue:
         d = asdict(self)
         if not d["extra"]:
             d.pop("extra")
+        if d["line"] is None:
+            d.pop("line")
         return d
 
 

@@ -69,12 +69,13 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     try:
         ct = load_ct(spec.study.ct_version)
     except KeyError as exc:
-        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path)) from None
-    problems = check_spec(spec, ct, derive_pkg.names())
+        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
+                                     line=spec.study_line("ct_version"))) from None
+    problems = check_spec(spec, ct, derive_pkg.names(), derive_pkg.parameters)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
-        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, row=first.row,
+        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, line=first.line,
                                      dataset=first.dataset, extra={"all": [p.to_dict() for p in problems]}))
     return spec, ct
 

@@ -142,9 +142,9 @@ def render(records: list[TracedRecord]) -> str:
     for r in records:
         seq = f" seq {r.seq}" if r.seq else ""
         if r.derived_from_rows:
-            src = f"derived from {r.raw_file} rows {', '.join(map(str, r.derived_from_rows))}"
+            src = f"derived from {r.raw_file} data rows {', '.join(map(str, r.derived_from_rows))}"
         elif r.raw_row is not None:
-            src = f"{r.raw_file} row {r.raw_row}"
+            src = f"{r.raw_file} data row {r.raw_row}"
         else:
             src = r.raw_file or "(derived, no raw row)"
         via = f"{r.via} ← " if r.via else ""

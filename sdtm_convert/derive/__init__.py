@@ -11,6 +11,6 @@ from sdtm_convert.derive import (  # noqa: F401  (register derivations)
     supp,
     visit,
 )
-from sdtm_convert.derive.registry import DeriveContext, get, names, register
+from sdtm_convert.derive.registry import DeriveContext, get, names, parameters, register
 
-__all__ = ["DeriveContext", "get", "names", "register"]
+__all__ = ["DeriveContext", "get", "names", "parameters", "register"]

@@ -31,8 +31,9 @@ cell cannot carry exactly (empty text, null, a whole float such as 2.0, text sta
 ``yaml:`` or ``sheet:``, or a list/mapping) is written as ``yaml:`` + YAML flow text.
 
 Errors: a malformed workbook raises :class:`SdtmConvertError` whose Issue has ``file`` = the workbook,
-``row`` = the Excel row number (header = 1) and ``column`` = ``"Sheet!Column"`` (the sheet is also
-named in the message). Codes: ``xlsx-unreadable``, ``xlsx-sheet-missing``, ``xlsx-column-unknown``,
+``extra["sheet_row"]`` = the Excel row number as Excel shows it (header = 1; also named in the message,
+``row`` stays empty: it is a data row) and ``column`` = ``"Sheet!Column"`` (the sheet is also named in
+the message). Codes: ``xlsx-unreadable``, ``xlsx-sheet-missing``, ``xlsx-column-unknown``,
 ``xlsx-column-missing``, ``xlsx-value-invalid``, ``xlsx-reference-unknown``; every problem found is
 listed in ``issue.extra["all"]``.
 
@@ -549,16 +550,16 @@ class _Problems:
     def add(
         self, code: str, message: str, sheet: str, row: int | None = None, column: str | None = None, value: Any = None
     ) -> None:
-        where = f"sheet {sheet}" + (f", column {column}" if column else "")
+        where = f"sheet {sheet}" + (f", row {row}" if row is not None else "") + (f", column {column}" if column else "")
         self.issues.append(
             Issue(
                 code,
                 ERROR,
                 f"{where}: {message}",
                 file=str(self.workbook),
-                row=row,
                 column=f"{sheet}!{column}" if column else sheet,
                 value=None if value is None else str(value),
+                extra={} if row is None else {"sheet_row": row},
             )
         )
 
@@ -573,10 +574,9 @@ class _Problems:
                 ERROR,
                 first.message + more,
                 file=first.file,
-                row=first.row,
                 column=first.column,
                 value=first.value,
-                extra={"all": [i.to_dict() for i in self.issues]},
+                extra={**first.extra, "all": [i.to_dict() for i in self.issues]},
             )
         )
 

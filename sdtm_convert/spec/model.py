@@ -2,12 +2,14 @@
 
 ``load_spec(folder)`` validates each file against its JSON Schema (file + line on error), then
 ``check_spec`` checks what a schema cannot: raw datasets and columns exist in raw.yaml, codelists exist
-in the CT release, hard-coded CT values are terms of their codelist, targets are assigned before use,
-derivations are known. All of this happens before any data is read.
+in the CT release, hard-coded CT values are terms of their codelist, targets are SDTMIG variables of their
+domain and are assigned before use, derivations are known and take the parameters given. All of this
+happens before any data is read.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -15,7 +17,9 @@ from typing import Any
 from sdtm_convert import dates
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.mapping import conditions
-from sdtm_convert.spec.loader import _line_of, load_yaml_validated, load_yaml_validated_with_node
+from sdtm_convert.spec.keys import did_you_mean
+from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
+from sdtm_convert.spec.targets import allowed_variables
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
 
@@ -45,6 +49,11 @@ class StudySpec:
     study: StudyConfig
     raw: dict[str, Any]
     domains: list[DomainSpec] = field(default_factory=list)
+    study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
+
+    def study_line(self, key: str) -> int | None:
+        """Line of a top-level key of study.yaml (None when unknown)."""
+        return key_line(self.study_node, [], key) if self.study_node is not None else None
 
     def domain(self, code: str) -> DomainSpec:
         for d in self.domains:
@@ -57,7 +66,8 @@ def load_spec(folder: str | Path) -> StudySpec:
     folder = Path(folder)
     if not folder.is_dir():
         raise SdtmConvertError(Issue("spec-folder-missing", ERROR, "mapping spec folder not found", file=str(folder)))
-    study = study_from_dict(load_yaml_validated(folder / "study.yaml", "study"), str(folder / "study.yaml"))
+    study_data, study_node = load_yaml_validated_with_node(folder / "study.yaml", "study")
+    study = study_from_dict(study_data, str(folder / "study.yaml"))
     raw = load_yaml_validated(folder / "raw.yaml", "raw")
     domains = []
     for path in sorted(folder.glob("*.yaml")):
@@ -66,19 +76,25 @@ def load_spec(folder: str | Path) -> StudySpec:
         data, node = load_yaml_validated_with_node(path, "domain")
         code = study.pasi.domain if data["domain"] == "PASI" else data["domain"]
         domains.append(DomainSpec(code, str(path), data, node))
-    return StudySpec(folder, study, raw, domains)
+    return StudySpec(folder, study, raw, domains, study_node)
 
 
 def _line(spec: DomainSpec, path: list[Any]) -> int | None:
     return _line_of(spec.node, path)
 
 
-def _err(spec: DomainSpec, path: list[Any], code: str, msg: str) -> Issue:
-    return Issue(code, ERROR, msg, file=spec.path, row=_line(spec, path), dataset=spec.domain)
+def _err(spec: DomainSpec, path: list[Any], code: str, msg: str, key: str | None = None) -> Issue:
+    line = key_line(spec.node, path, key) if key else _line(spec, path)
+    return Issue(code, ERROR, msg, file=spec.path, line=line, dataset=spec.domain)
 
 
-def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str]) -> list[Issue]:
-    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound)."""
+Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name → (accepted, required)
+
+
+def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
+               derivation_parameters: Parameters | None = None) -> list[Issue]:
+    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
+    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too."""
     issues: list[Issue] = []
     raw = spec.raw["datasets"]
     seen_domains: dict[str, str] = {}
@@ -88,10 +104,55 @@ def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: lis
         seen_domains[ds.domain] = ds.path
         for i, src in enumerate(ds.sources):
             issues += _check_source(ds, i, src, raw, ct)
+        issues += _check_targets(ds)
         for j, der in enumerate(ds.derivations):
             if der["name"] not in derivation_names:
                 issues.append(_err(ds, ["derivations", j, "name"], "spec-derivation-unknown",
-                                   f"unknown derivation {der['name']!r} (known: {', '.join(derivation_names)})"))
+                                   f"unknown derivation {der['name']!r}{did_you_mean(der['name'], derivation_names)}"
+                                   f" (known: {', '.join(derivation_names)})"))
+            elif derivation_parameters is not None:
+                issues += _check_derivation_params(ds, j, der, *derivation_parameters(der["name"]))
+    issues.sort(key=lambda i: (i.file or "", i.line or 0))
+    return issues
+
+
+def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accepted: list[str],
+                             required: list[str]) -> list[Issue]:
+    path = ["derivations", j]
+    issues = [_err(ds, path, "spec-derivation-parameter-unknown",
+                   f"unknown parameter {k!r} of derivation {der['name']}{did_you_mean(k, accepted)}"
+                   f" (parameters: {', '.join(accepted) or 'none'})", key=k)
+              for k in der if k != "name" and k not in accepted]
+    if not issues:  # a misspelt parameter is the cause of the missing one it stands for
+        issues = [_err(ds, path, "spec-derivation-parameter-missing",
+                       f"derivation {der['name']} needs parameter {k!r}", key="name")
+                  for k in required if k not in der]
+    return issues
+
+
+def _supp_columns(ds: DomainSpec) -> set[str]:
+    """Names that a ``suppqual`` step of this spec turns into SUPP-- qualifiers (not SDTM variables)."""
+    return {str(q.get("column")) for der in ds.derivations if der["name"] == "suppqual"
+            for q in der.get("qualifiers") or [] if isinstance(q, dict)}
+
+
+def _check_targets(ds: DomainSpec) -> list[Issue]:
+    """Every target is an SDTMIG variable of the domain (``--X`` with the domain prefix), a working column
+    (``__X``) or a SUPP-- qualifier of a ``suppqual`` step."""
+    allowed = allowed_variables(ds.domain)
+    supp = _supp_columns(ds)
+    issues = []
+    for i, src in enumerate(ds.sources):
+        for k, var in enumerate(src["variables"]):
+            name = var["target"]
+            resolved = ds.domain + name[2:] if name.startswith("--") else name
+            if name.startswith("__") or resolved in allowed or name in supp or resolved in supp:
+                continue
+            choices = {"--" + a[len(ds.domain):] if name.startswith("--") and a.startswith(ds.domain) else a
+                       for a in allowed}
+            hint = did_you_mean(name, choices, cutoff=0.75) or " (a working column is named __X; a SUPP-- qualifier is listed in a suppqual step)"
+            issues.append(_err(ds, ["sources", i, "variables", k, "target"], "spec-target-unknown",
+                               f"unknown SDTM variable {name!r} in {ds.domain}{hint}"))
     return issues
 
 

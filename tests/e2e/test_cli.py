@@ -66,7 +66,7 @@ def test_spec_typo_names_file_and_line(tmp_path):
     (spec / "ae.yaml").write_text(text, encoding="utf-8")
     p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(tmp_path / "b"))
     assert p.returncode == 2 and "Traceback" not in p.stderr
-    assert "[spec-invalid]" in p.stderr and "ae.yaml, row " in p.stderr
+    assert "[spec-invalid]" in p.stderr and "ae.yaml, line " in p.stderr
 
 
 def test_data_errors_exit_1_after_writing_the_report(tmp_path):
@@ -80,7 +80,7 @@ def test_data_errors_exit_1_after_writing_the_report(tmp_path):
     out = tmp_path / "b"
     p = run_cli("run", str(raw), "--spec", str(spec), "--out", str(out))
     assert p.returncode == 1 and "Traceback" not in p.stderr
-    assert "[date-nonexistent]" in p.stderr and "ae.csv, row 1, column AESTDAT" in p.stderr
+    assert "[date-nonexistent]" in p.stderr and "ae.csv, data row 1, column AESTDAT" in p.stderr
     report = json.loads((out / "reports" / "conversion-report.json").read_text(encoding="utf-8"))
     assert report["status"] == "failed"
     assert any(i["code"] == "date-nonexistent" and i["row"] == 1 for i in report["issues"])

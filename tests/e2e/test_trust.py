@@ -26,7 +26,7 @@ def test_trace_links_a_record_to_its_raw_row(sample_run):
     rec = found[0]
     assert rec.raw_file == "ae.csv" and rec.raw_values["AETERM_V"] == term
     assert "NCT03745417-" + rec.raw_values["SUBJECT"] == subject
-    assert "ae.csv row" in trace.render(found)
+    assert "ae.csv data row" in trace.render(found)
 
 
 def test_run_manifest_lists_checksums_of_inputs_spec_and_outputs(sample_run):

@@ -189,7 +189,8 @@ def _error(fn) -> dict:
     with pytest.raises(SdtmConvertError) as exc:
         fn()
     issue = exc.value.issue
-    return {"code": issue.code, "row": issue.row, "column": issue.column, "file": issue.file}
+    assert issue.row is None  # a sheet row is not a data row
+    return {"code": issue.code, "row": issue.extra.get("sheet_row"), "column": issue.column, "file": issue.file}
 
 
 def test_missing_sheet_is_named(tmp_path):
