@@ -43,14 +43,18 @@ class Issue:
             raise ValueError(f"unknown severity {self.severity!r}")
 
     def where(self) -> str:
-        """Human-readable location: ``dm.csv, data row 12, column SEX`` or ``dm.yaml, line 7``."""
+        """Human-readable location: ``dm.csv, data row 12, column SEX``, ``dm.yaml, line 7`` or ``record 3, SE.SESTDTC``.
+
+        A row with a file is a data row of that raw file (data row N = line N+1 of a CSV); without one it is the
+        1-based record of the dataset named (an output or a validated package).
+        """
         parts = []
         if self.file:
             parts.append(str(self.file))
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.row is not None:
-            parts.append(f"data row {self.row}")
+            parts.append(f"data row {self.row}" if self.file else f"record {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
         if self.dataset and not self.file:

@@ -13,3 +13,8 @@ def test_data_row_and_spec_line_read_differently():
 def test_line_is_left_out_of_the_record_when_empty():
     assert "line" not in Issue("x", ERROR, "m", file="ae.csv", row=1).to_dict()
     assert Issue("x", ERROR, "m", file="dm.yaml", line=4).to_dict()["line"] == 4
+
+
+def test_a_row_without_a_file_is_a_record_of_the_dataset_named():
+    found = Issue("SC-CONS-018", ERROR, "--STDTC is after --ENDTC", dataset="SE", variable="SESTDTC", row=3)
+    assert found.one_line() == "error: [SC-CONS-018] record 3, SE.SESTDTC: --STDTC is after --ENDTC"
