@@ -127,6 +127,9 @@ def test_a_sample_converts_from_any_working_directory(tmp_path):
     assert json.loads(p.stdout)["errors"] == 0
 
 
+PILOT_XPT = Path(__file__).resolve().parents[1] / "data" / "cdiscpilot01"  # a folder of .xpt files
+
+
 def _usage_cases(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
     blocker = tmp_path / "a-file"
     return {
@@ -145,6 +148,8 @@ def _usage_cases(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
                                     str(blocker / "d.html")],
                                    f"error: [output-not-a-folder] {blocker / 'd.html'}: cannot write the report file: "
                                    f"{blocker} is a file"),
+        "xpt2json-out-is-a-file": (["xpt2json", str(PILOT_XPT), "--out", str(blocker)],
+                                   f"error: [output-not-a-folder] {blocker}: the output folder names an existing file"),
     }
 
 
