@@ -12,7 +12,6 @@ from sdtm_convert import __version__
 from sdtm_convert.errors import SdtmConvertError, fatal
 
 DEFAULT_STUDY = "nct03745417"
-REPO_ROOT = Path(__file__).resolve().parents[1]
 
 
 class _Progress:
@@ -35,11 +34,11 @@ def _formats(text: str) -> str:
 def cmd_run(args: argparse.Namespace) -> int:
     from sdtm_convert.common.places import check_encoding, check_output_folder
     from sdtm_convert.pipeline import run_study
-    from sdtm_convert.spec.locate import check_study_folder, find_spec
+    from sdtm_convert.spec.locate import bundled_study, check_study_folder, find_spec
 
     check_encoding(args.encoding)  # usage mistakes first, before any data is read
     check_output_folder(args.out)
-    study_dir = check_study_folder(args.study) if args.study else _bundled_study()
+    study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
     spec = Path(args.spec) if args.spec else find_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
@@ -60,14 +59,6 @@ def cmd_run(args: argparse.Namespace) -> int:
               f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "
               f"report {result.report_html}")
     return 1 if errors else 0
-
-
-def _bundled_study() -> Path:
-    for base in (Path.cwd(), REPO_ROOT):
-        cand = base / "sample_data" / DEFAULT_STUDY
-        if cand.is_dir():
-            return cand
-    raise fatal("study-missing", f"no study folder given and the bundled sample_data/{DEFAULT_STUDY} was not found")
 
 
 def cmd_sample(args: argparse.Namespace) -> int:

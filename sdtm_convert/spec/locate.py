@@ -32,6 +32,15 @@ def check_study_folder(study_dir: str | Path) -> Path:
     return folder
 
 
+def bundled_study(name: str) -> Path:
+    """The bundled raw study ``sample_data/<name>`` of the working directory or the source checkout."""
+    for base in (Path.cwd(), SOURCE_ROOT):
+        if (base / "sample_data" / name).is_dir():
+            return base / "sample_data" / name
+    raise fatal("study-missing", f"no study folder given and the bundled sample_data/{name} was not found "
+                                 "(it is in the source checkout; `sdtm-convert sample --out DIR` makes a study anywhere)")
+
+
 def bundled_spec(name: str) -> Path | None:
     """The mapping spec shipped with the package for study ``name`` (e.g. ``nct03745417``), if there is one."""
     folder = PACKAGE_MAPPINGS / name.lower()

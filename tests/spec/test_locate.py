@@ -74,3 +74,14 @@ def test_a_copied_study_folder_of_the_bundled_name_finds_the_shipped_spec(tmp_pa
     monkeypatch.chdir(tmp_path)
     found = find_spec(study)
     assert (found / "study.yaml").read_bytes() == (REPO / "mappings" / "nct03745417" / "study.yaml").read_bytes()
+
+
+def test_without_a_checkout_the_missing_bundled_study_points_to_sample(tmp_path, monkeypatch):
+    from sdtm_convert.spec import locate
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(locate, "SOURCE_ROOT", tmp_path)
+    i = issue(locate.bundled_study, "nct03745417")
+    assert i.code == "study-missing" and "sdtm-convert sample --out DIR" in i.message
+    monkeypatch.setattr(locate, "SOURCE_ROOT", REPO)
+    assert locate.bundled_study("nct03745417") == REPO / "sample_data" / "nct03745417"
