@@ -94,3 +94,11 @@ def test_run_help_states_the_row_convention():
                          timeout=60).stdout
     assert 'data row N, i.e. line N+1 of the CSV (line 1 is the header)' in out
     assert "--no-validate" in out and "(default: build)" in out
+
+
+def test_sample_help_and_reference_name_every_fault():
+    from sdtm_convert.sample import FAULTS
+
+    fault = next(a for a in options(COMMANDS["sample"]) if "--fault" in a.option_strings)
+    for name in FAULTS:
+        assert name in fault.help and f"`{name}`" in DOC, name
