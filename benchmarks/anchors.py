@@ -1,5 +1,5 @@
-"""External figures quoted from ``/work/shared/docs/anchors.md`` (measured on a 2-core, 24 GiB machine,
-November 2026). They cannot all run here (CDISC CORE is not installed); the benchmark prints them next to
+"""External figures quoted from the project's shared ``docs/anchors.md``, outside this repository (measured on
+a 2-core, 24 GiB machine, November 2026). They cannot all run here (CDISC CORE is not installed); the benchmark prints them next to
 our own figures, named, so that a reader can see which kind of baseline each number is compared with.
 """
 

@@ -13,16 +13,6 @@ from sdtm_convert import __version__
 from sdtm_convert.errors import SdtmConvertError, fatal
 
 DEFAULT_STUDY = "nct03745417"
-REPO_ROOT = Path(__file__).resolve().parents[1]
-
-
-def _default_spec(study_dir: Path) -> Path:
-    name = study_dir.resolve().name
-    for base in (study_dir.resolve().parent.parent, Path.cwd(), REPO_ROOT):
-        cand = base / "mappings" / name
-        if cand.is_dir():
-            return cand
-    return Path("mappings") / name
 
 
 class _Progress:
@@ -43,10 +33,14 @@ def _formats(text: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
+    from sdtm_convert.common.places import check_encoding, check_output_folder
     from sdtm_convert.pipeline import run_study
+    from sdtm_convert.spec.locate import bundled_study, check_study_folder, find_spec
 
-    study_dir = Path(args.study) if args.study else _bundled_study()
-    spec = Path(args.spec) if args.spec else _default_spec(study_dir)
+    check_encoding(args.encoding)  # usage mistakes first, before any data is read
+    check_output_folder(args.out)
+    study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
+    spec = Path(args.spec) if args.spec else find_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
     progress(f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (the files carry the package date from study.yaml "
              "`created` instead, so reruns are identical)")
@@ -70,14 +64,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def _bundled_study() -> Path:
-    for base in (Path.cwd(), REPO_ROOT):
-        cand = base / "sample_data" / DEFAULT_STUDY
-        if cand.is_dir():
-            return cand
-    raise fatal("study-missing", f"no study folder given and the bundled sample_data/{DEFAULT_STUDY} was not found")
-
-
 def cmd_sample(args: argparse.Namespace) -> int:
     from sdtm_convert.sample import generate_study
 
@@ -86,16 +72,22 @@ def cmd_sample(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     elif not args.quiet:
-        print(f"wrote synthetic study ({args.subjects} subjects, seed {args.seed}) to {args.out}")
+        print(f"wrote synthetic study {summary['study']} ({args.subjects} subjects, seed {args.seed}, "
+              f"{args.sites} sites) to {args.out}, with README.md and its mapping spec ({summary['spec']})")
         for name, rows in sorted(summary.get("files", {}).items()):
             print(f"  {name}: {rows} rows")
+        print(f"convert it with: {summary['run_command']}")
     return 0
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
     from sdtm_convert import diff
     from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.common.places import check_output_file
 
+    for path in (args.report_json, args.report_html):
+        if path:
+            check_output_file(path, "report file")
     result = diff.diff_packages(args.old, args.new)
     if args.report_json:
         atomic_write_text(Path(args.report_json), diff.render_json(result))
@@ -122,14 +114,16 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _targets(src: Path, out: str | None, suffix: str) -> list[tuple[Path, Path]]:
-    """(input, output) pairs: one file, or every file of a folder, to ``out`` (a file or a folder)."""
+    """(input, output) pairs: one file, or every file of a folder, to ``out`` (a file or a folder), checked."""
+    from sdtm_convert.common.places import check_output_file, check_output_folder
+
     files = sorted(p for p in src.iterdir() if p.suffix.lower() in ((".xpt",) if suffix != ".xpt" else (".json", ".ndjson"))) \
         if src.is_dir() else [src]
     if not files:
         raise fatal("convert-nothing", "no input files found", file=str(src))
     if out and not Path(out).is_dir() and len(files) == 1 and not src.is_dir():
-        return [(files[0], Path(out))]
-    folder = Path(out) if out else (src if src.is_dir() else src.parent)
+        return [(files[0], check_output_file(out))]
+    folder = check_output_folder(Path(out) if out else (src if src.is_dir() else src.parent))
     folder.mkdir(parents=True, exist_ok=True)
     return [(f, folder / (f.stem.lower() + suffix)) for f in files]
 
@@ -137,12 +131,13 @@ def _targets(src: Path, out: str | None, suffix: str) -> list[tuple[Path, Path]]
 def cmd_xpt2json(args: argparse.Namespace) -> int:
     from sdtm_convert.package.datasetjson import header_ids, xpt_to_json
 
+    targets = _targets(Path(args.input), args.out, ".ndjson" if args.ndjson else ".json")  # usage errors first
     src_dir = Path(args.input) if Path(args.input).is_dir() else Path(args.input).parent
     ids, source = header_ids(src_dir, created=args.created, study_oid=args.study_oid,
                              metadata_version_oid=args.metadata_version_oid)
     if source and not args.quiet:
         print(source, file=sys.stderr)
-    for src, dst in _targets(Path(args.input), args.out, ".ndjson" if args.ndjson else ".json"):
+    for src, dst in targets:
         xpt_to_json(src, dst, created=ids["created"], study_oid=ids["study_oid"],
                     metadata_version_oid=ids["metadata_version_oid"], encoding=args.encoding)
         if not args.quiet:
@@ -186,58 +181,129 @@ def cmd_rules(args: argparse.Namespace) -> int:
     return 0
 
 
+DESCRIPTION = """\
+Raw CRF exports -> a submission-ready CDISC package (SDTM, ADaM, SAS XPT v5, Dataset-JSON,
+Define-XML 2.1), driven by declarative mapping specs; and a validator for any SDTM/ADaM package."""
+
+EPILOG = """\
+examples:
+  sdtm-convert run --out build                    convert the bundled study NCT03745417 into ./build
+  sdtm-convert sample --subjects 200 --out s200   generate a synthetic raw study (with its spec) ...
+  sdtm-convert run s200 --out s200-build          ... and convert it (the spec is named in s200/sdtm-convert.yaml)
+  sdtm-convert run raw/ --spec mappings/mystudy --out build   your own study
+  sdtm-convert validate build/m5/datasets/nct03745417/tabulations/sdtm --report-html sdtm.html
+  sdtm-convert trace build NCT03745417-01-002 --dataset AE --seq 1   where a record came from
+  sdtm-convert diff build-old build               what changed between two runs
+
+exit status (every command):
+  0  success (validate: no error finding; diff: identical; trace: records found)
+  1  the result has errors (run: data errors, the report is still written; validate: error findings;
+     json2xpt: a file had errors), diff: the packages differ, trace: no record found
+  2  a usage error or input that cannot be used at all (one line on stderr says why; nothing is read
+     or written for a usage error)
+  3  an internal error (a bug: one line, the traceback saved to a file)
+  130 interrupted
+
+`sdtm-convert COMMAND --help` describes each command; docs/cli.md is the reference."""
+
+RUN_EPILOG = """\
+positions in messages: a raw file's "row N" is data row N, i.e. line N+1 of the CSV (line 1 is the header);
+a spec file's position is the line of the YAML file.
+
+writes under --out: m5/datasets/<study>/tabulations/sdtm/ (XPT, Dataset-JSON, define.xml/.html),
+m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, analysis summary, lineage)
+and manifest.json. Exit status: 0 no error, 1 the study has errors (report written), 2 unusable input or
+usage error, 3 internal error."""
+
+
+def _parser(sub: argparse._SubParsersAction, name: str, help: str, epilog: str | None = None) -> argparse.ArgumentParser:
+    return sub.add_parser(name, help=help, description=help[0].upper() + help[1:] + ".", epilog=epilog,
+                          formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="sdtm-convert", description=__doc__)
+    p = argparse.ArgumentParser(prog="sdtm-convert", description=DESCRIPTION, epilog=EPILOG,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--version", action="version", version=f"sdtm-convert {__version__}")
-    sub = p.add_subparsers(dest="command", required=True)
-
-    run = sub.add_parser("run", help="convert a raw study folder to SDTM (+ADaM) and write the package")
-    run.add_argument("study", nargs="?", help=f"raw study folder (default: the bundled sample_data/{DEFAULT_STUDY})")
-    run.add_argument("--spec", help="mapping spec folder (default: mappings/<study folder name>)")
-    run.add_argument("--out", default="build", help="output folder (default: build)")
-    run.add_argument("--encoding", help="encoding of the raw files (default: detect UTF-8/GB18030/Windows-1252)")
-    run.add_argument("--formats", default="xpt,json", type=_formats,
-                     help="dataset formats to write: xpt, json or both (default xpt,json; NDJSON above 100,000 rows)")
-    run.add_argument("--no-adam", action="store_true", help="write SDTM only")
-    run.add_argument("--no-validate", action="store_true", help="skip the conformance validation of the output")
-    run.add_argument("--jobs", type=int, choices=(1, 2),
-                     help="processes: 2 writes and validates SDTM in a worker while ADaM is built (default: 2 on "
-                          "Linux with 2+ cores, else 1; env SDTM_CONVERT_JOBS)")
-    run.add_argument("--quiet", action="store_true", help="print nothing but errors")
-    run.add_argument("--json", action="store_true", help="print a machine-readable summary on stdout")
-    run.set_defaults(func=cmd_run)
-
-    sample = sub.add_parser("sample", help="generate a synthetic raw study of any size")
-    sample.add_argument("--subjects", type=int, default=30)
-    sample.add_argument("--seed", type=int, default=20211031)
-    sample.add_argument("--sites", type=int, default=2)
-    sample.add_argument("--fault", action="append", metavar="NAME",
-                        help="inject a bad-input variant (pasi-item-out-of-range, invalid-date, unknown-sex, "
-                             "missing-column, orphan-subject, duplicate-key); repeatable")
-    sample.add_argument("--out", required=True)
-    sample.add_argument("--quiet", action="store_true")
-    sample.add_argument("--json", action="store_true")
-    sample.set_defaults(func=cmd_sample)
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _add_run(sub)
+    _add_sample(sub)
 
     from sdtm_convert.validate import cli as validate_cli
 
-    val = sub.add_parser("validate", help="check any SDTM/ADaM package (XPT or Dataset-JSON, define.xml)")
+    val = _parser(sub, "validate", "check any SDTM/ADaM package (XPT or Dataset-JSON, define.xml)",
+                  "exit status: 0 no error finding, 1 error findings, 2 the package cannot be read or a usage error")
     validate_cli.add_arguments(val)
     val.set_defaults(func=cmd_validate)
 
-    rul = sub.add_parser("rules", help="list the validator's rules with their Pinnacle 21 / FDA / CDISC ids")
-    rul.add_argument("--json", action="store_true")
+    rul = _parser(sub, "rules", "list the validator's rules with their Pinnacle 21 / FDA / CDISC ids")
+    rul.add_argument("--json", action="store_true", help="print the catalogue as JSON (default: a text table)")
     rul.set_defaults(func=cmd_rules)
+    _add_diff(sub)
+    _add_converters(sub)
 
-    dif = sub.add_parser("diff", help="compare two packages (or runs) record by record")
+    from sdtm_convert.spec import excel
+
+    excel.add_arguments(sub)
+    _add_trace(sub)
+    return p
+
+
+def _add_run(sub: argparse._SubParsersAction) -> None:
+    run = _parser(sub, "run", "convert a raw study folder to SDTM (+ADaM) and write the package", RUN_EPILOG)
+    run.add_argument("study", nargs="?", help=f"raw study folder (default: the bundled sample_data/{DEFAULT_STUDY})")
+    run.add_argument("--spec", metavar="SPEC_DIR",
+                     help="mapping spec folder (default: the folder named by sdtm-convert.yaml in the study folder, "
+                          "else mappings/<study folder name>)")
+    run.add_argument("--out", default="build", metavar="DIR", help="output folder (default: build)")
+    run.add_argument("--encoding", metavar="ENC",
+                     help="encoding of the raw files, e.g. cp1252 (default: raw.yaml's, else detect "
+                          "UTF-8/GB18030/Windows-1252 per file)")
+    run.add_argument("--formats", default="xpt,json", type=_formats,
+                     help="dataset formats to write: xpt, json or both (default: xpt,json; NDJSON above 100,000 rows)")
+    run.add_argument("--no-adam", action="store_true", help="write SDTM only (default: SDTM and ADaM)")
+    run.add_argument("--no-validate", action="store_true",
+                     help="skip the conformance validation of the written packages: no reports/validation-* files "
+                          "(default: validate both)")
+    run.add_argument("--jobs", type=int, choices=(1, 2),
+                     help="processes: 2 writes and validates SDTM in a worker while ADaM is built (default: 2 on "
+                          "Linux with 2+ cores, else 1; env SDTM_CONVERT_JOBS)")
+    run.add_argument("--quiet", action="store_true", help="print nothing but errors (default: progress on stderr)")
+    run.add_argument("--json", action="store_true",
+                     help="print a machine-readable summary on stdout, no progress (default: a text headline)")
+    run.set_defaults(func=cmd_run)
+
+
+def _add_sample(sub: argparse._SubParsersAction) -> None:
+    sample = _parser(sub, "sample", "generate a synthetic raw study of any size, ready for `run`",
+                     "writes the CSV files, README.md, spec/ (a copy of the bundled mapping spec) and sdtm-convert.yaml\n"
+                     "(naming spec/), so `sdtm-convert run OUT` needs no --spec; prints that command.")
+    sample.add_argument("--subjects", type=int, default=30, help="number of subjects (default: 30)")
+    sample.add_argument("--seed", type=int, default=20211031,
+                        help="random seed; the same arguments give byte-identical files (default: 20211031)")
+    sample.add_argument("--sites", type=int, default=2, help="number of sites, 1-99 (default: 2)")
+    sample.add_argument("--fault", action="append", metavar="NAME",
+                        help="inject a bad-input variant (pasi-item-out-of-range, invalid-date, unknown-sex, "
+                             "missing-column, orphan-subject, duplicate-key); repeatable (default: none)")
+    sample.add_argument("--out", required=True, metavar="DIR", help="output folder (required)")
+    sample.add_argument("--quiet", action="store_true", help="print nothing (default: the files and the run command)")
+    sample.add_argument("--json", action="store_true", help="print the summary as JSON (default: text)")
+    sample.set_defaults(func=cmd_sample)
+
+
+def _add_diff(sub: argparse._SubParsersAction) -> None:
+    dif = _parser(sub, "diff", "compare two packages (or runs) record by record",
+                  "exit status: 0 identical, 1 differences found, 2 a package cannot be read or a usage error")
     dif.add_argument("old", help="previous package/run folder (or one .xpt)")
     dif.add_argument("new", help="new package/run folder (or one .xpt)")
-    dif.add_argument("--report-json", help="also write the differences as JSON")
-    dif.add_argument("--report-html", help="also write the differences as HTML")
-    dif.add_argument("--quiet", action="store_true")
-    dif.add_argument("--json", action="store_true", help="print JSON instead of text")
+    dif.add_argument("--report-json", metavar="FILE", help="also write the differences as JSON (default: no file)")
+    dif.add_argument("--report-html", metavar="FILE", help="also write the differences as HTML (default: no file)")
+    dif.add_argument("--quiet", action="store_true", help="print nothing; the exit status tells (default: a text summary)")
+    dif.add_argument("--json", action="store_true", help="print JSON instead of text (default: text)")
     dif.set_defaults(func=cmd_diff)
 
+
+def _add_converters(sub: argparse._SubParsersAction) -> None:
     x2j = sub.add_parser("xpt2json", help="convert XPT v5 files to Dataset-JSON 1.1")
     x2j.add_argument("input", help="an .xpt file or a folder of them")
     x2j.add_argument("--out", help="output file or folder (default: beside the input)")
@@ -249,29 +315,30 @@ def build_parser() -> argparse.ArgumentParser:
     x2j.add_argument("--metadata-version-oid", help="metaDataVersionOID (default: the MetaDataVersion OID of the "
                                                     "define.xml beside the input, else MDV.1)")
     x2j.add_argument("--encoding", help="text encoding of the XPT files (default: UTF-8, else Windows-1252)")
-    x2j.add_argument("--quiet", action="store_true")
+    x2j.add_argument("--quiet", action="store_true", help="print nothing on success")
     x2j.set_defaults(func=cmd_xpt2json)
 
-    j2x = sub.add_parser("json2xpt", help="convert Dataset-JSON 1.1 (.json/.ndjson) files to XPT v5")
+    j2x = _parser(sub, "json2xpt", "convert Dataset-JSON 1.1 (.json/.ndjson) files to XPT v5",
+                  "exit status: 0 all written, 1 a file had errors (not written), 2 unreadable input or a usage error")
     j2x.add_argument("input", help="a .json/.ndjson file or a folder of them")
     j2x.add_argument("--out", help="output file or folder (default: beside the input)")
-    j2x.add_argument("--created", default="2026-01-01T00:00:00", help="creation timestamp written in the XPT header")
-    j2x.add_argument("--label", help="dataset label when the JSON has none")
-    j2x.add_argument("--quiet", action="store_true")
+    j2x.add_argument("--created", default="2026-01-01T00:00:00",
+                     help="creation timestamp written in the XPT header (default: 2026-01-01T00:00:00)")
+    j2x.add_argument("--label", help="dataset label when the JSON has none (default: the JSON's label)")
+    j2x.add_argument("--quiet", action="store_true", help="print nothing but errors (default: one line per file)")
     j2x.set_defaults(func=cmd_json2xpt)
 
-    from sdtm_convert.spec import excel
 
-    excel.add_arguments(sub)
-
-    tra = sub.add_parser("trace", help="where did a record come from: SDTM record → raw file and row")
+def _add_trace(sub: argparse._SubParsersAction) -> None:
+    tra = _parser(sub, "trace", "where did a record come from: SDTM/ADaM record -> raw file and row",
+                  "raw positions: data row N = line N+1 of the CSV (line 1 is the header).\n"
+                  "exit status: 0 records found, 1 no record of the subject, 2 no lineage (not a run folder)")
     tra.add_argument("path", help="a run's output folder, or one of its .xpt files (e.g. build/.../dm.xpt)")
-    tra.add_argument("usubjid")
+    tra.add_argument("usubjid", help="the subject, e.g. NCT03745417-01-002")
     tra.add_argument("--dataset", help="only this dataset (default: the .xpt given, else all)")
-    tra.add_argument("--seq", type=float, help="only the record with this --SEQ")
-    tra.add_argument("--json", action="store_true")
+    tra.add_argument("--seq", type=float, help="only the record with this --SEQ (ADaM: ASEQ) (default: all)")
+    tra.add_argument("--json", action="store_true", help="print JSON (default: text)")
     tra.set_defaults(func=cmd_trace)
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:

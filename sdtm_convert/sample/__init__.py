@@ -15,11 +15,13 @@ from pathlib import Path
 import pandas as pd
 
 from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.places import check_output_folder
 
 from ..errors import SdtmConvertError, fatal
 from . import assessments, forms
 from .ae import ae, ae_meddra, ae_records
-from .faults import FAULTS, apply_faults
+from .faults import FAULTS, apply_faults, check_fault_names
+from .kit import SPEC_FOLDER, run_command, write_kit
 from .labels import STUDYID
 from .plan import build_plan
 
@@ -67,22 +69,38 @@ def generate_study(
     sites: int = 2,
     *,
     faults: tuple[str, ...] | list[str] = (),
+    with_spec: bool = True,
 ) -> dict:
     """Write the raw study to ``out_dir`` (created if needed); return a summary.
 
-    Summary: ``{"study", "subjects", "seed", "sites", "faults", "out_dir", "files": {name: data rows}}``.
-    Only ``*.csv`` files named in ``files`` are written; nothing else in ``out_dir`` is touched.
-    Bad arguments, unknown faults and write failures raise :class:`SdtmConvertError` (codes
-    ``sample-argument-invalid``, ``sample-fault-unknown``, ``sample-write-failed``).
+    Summary: ``{"study", "subjects", "seed", "sites", "faults", "out_dir", "files": {name: data rows}}``, and
+    with ``with_spec`` also ``"spec"`` (the spec folder) and ``"run_command"`` (the command that converts it).
+    The ``*.csv`` files named in ``files`` are written and, with ``with_spec`` (the default), ``spec/`` (a copy
+    of the shipped mapping spec), ``sdtm-convert.yaml`` (the study file naming it, so ``sdtm-convert run
+    OUT_DIR`` needs no ``--spec``) and ``README.md``; nothing else in ``out_dir`` is touched.
+    Arguments and the output place are checked before any data is built. Bad arguments, unknown faults, an
+    unusable output place and write failures raise :class:`SdtmConvertError` (codes ``sample-argument-invalid``,
+    ``sample-fault-unknown``, ``output-not-a-folder``, ``output-not-writable``, ``sample-write-failed``).
     """
+    out = check_output_folder(out_dir)
+    check_fault_names(tuple(faults))
     frames = apply_faults(build_frames(subjects, seed, sites), tuple(faults))
-    out = Path(out_dir)
+    summary = _summary(out, subjects, seed, sites, faults, frames)
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, df in frames.items():
             _write_csv(df, out / name)
+        if with_spec:
+            write_kit(out, summary)
     except OSError as exc:
         raise fatal("sample-write-failed", f"cannot write the sample study: {exc}", file=str(out)) from None
+    if with_spec:
+        summary |= {"spec": str(out / SPEC_FOLDER), "run_command": run_command(out)}
+    return summary
+
+
+def _summary(out: Path, subjects: int, seed: int, sites: int, faults: tuple[str, ...] | list[str],
+             frames: dict[str, pd.DataFrame]) -> dict:
     return {
         "study": STUDYID,
         "subjects": int(subjects),

@@ -71,10 +71,15 @@ def duplicate_key(frames: Frames) -> Frames:
     return {**frames, "pasi.csv": pd.concat([df.iloc[:1], df], ignore_index=True)}
 
 
-def apply_faults(frames: Frames, names: tuple[str, ...] | list[str]) -> Frames:
+def check_fault_names(names: tuple[str, ...] | list[str]) -> None:
+    """Raise ``sample-fault-unknown`` if a name is not a registered fault (checked before any data is built)."""
     unknown = [n for n in names if n not in FAULTS]
     if unknown:
         raise fatal("sample-fault-unknown", f"unknown fault(s) {unknown}; known: {sorted(FAULTS)}")
+
+
+def apply_faults(frames: Frames, names: tuple[str, ...] | list[str]) -> Frames:
+    check_fault_names(names)
     for name in names:
         frames = FAULTS[name](frames)
     return frames

@@ -92,10 +92,94 @@ def test_sample_command_generates_a_study(tmp_path):
     assert (tmp_path / "s" / "dm.csv").exists() and (tmp_path / "s" / "pasi.csv").exists()
 
 
-@pytest.mark.parametrize("argv", [["run", "/nonexistent/study", "--spec", str(SPEC)]])
-def test_nonexistent_study_folder(argv, tmp_path):
-    p = run_cli(*argv, "--out", str(tmp_path / "b"))
-    assert p.returncode == 2 and "Traceback" not in p.stderr and len(messages(p)) == 1
+@pytest.mark.parametrize("argv", [["run", "/nonexistent/study", "--spec", str(SPEC)], ["run", "/nonexistent/study"]])
+def test_nonexistent_study_folder_says_study_folder_not_found(argv, tmp_path, capsys):
+    assert main([*argv, "--out", str(tmp_path / "b")]) == 2
+    err = capsys.readouterr().err
+    assert err == "error: [study-folder-missing] /nonexistent/study: study folder not found\n"
+    assert not (tmp_path / "b").exists()
+
+
+def _sdtm_convert(cwd: Path, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "sdtm_convert.cli", *args], capture_output=True, text=True,
+                          timeout=300, cwd=cwd)
+
+
+def test_sample_prints_the_run_command_that_converts_it_without_spec(tmp_path):
+    here = tmp_path / "here"
+    here.mkdir()
+    p = _sdtm_convert(here, "sample", "--subjects", "3", "--out", "s3")
+    assert p.returncode == 0, p.stderr
+    assert p.stdout.splitlines()[-1] == "convert it with: sdtm-convert run s3 --out s3-build"
+    run = _sdtm_convert(here, "run", "s3", "--out", "s3-build", "--no-validate", "--formats", "xpt", "--quiet")
+    assert run.returncode == 0 and run.stderr == "", run.stderr
+    manifest = json.loads((here / "s3-build" / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["settings"]["spec_folder"] == "s3/spec"
+    assert (here / "s3-build" / "m5" / "datasets" / "nct03745417" / "tabulations" / "sdtm" / "dm.xpt").is_file()
+
+
+def test_a_sample_converts_from_any_working_directory(tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    assert _sdtm_convert(tmp_path, "sample", "--subjects", "3", "--out", "s3", "--quiet").returncode == 0
+    p = _sdtm_convert(elsewhere, "run", str(tmp_path / "s3"), "--out", str(tmp_path / "b"), "--json")
+    assert p.returncode == 0, p.stderr
+    assert json.loads(p.stdout)["errors"] == 0
+
+
+PILOT_XPT = Path(__file__).resolve().parents[1] / "data" / "cdiscpilot01"  # a folder of .xpt files
+
+
+def _usage_cases(tmp_path: Path) -> dict[str, tuple[list[str], str]]:
+    blocker = tmp_path / "a-file"
+    return {
+        "run-out-is-a-file": (["run", "--out", str(blocker)],
+                              f"error: [output-not-a-folder] {blocker}: the output folder names an existing file"),
+        "run-out-under-a-file": (["run", "--out", str(blocker / "build")],
+                                 f"error: [output-not-a-folder] {blocker / 'build'}: cannot create the output folder: "
+                                 f"{blocker} is a file"),
+        "run-out-unwritable": (["run", "--out", "/proc/sdtm-convert/build"],
+                               "error: [output-not-writable] /proc/sdtm-convert/build: cannot write the output folder"),
+        "run-unknown-encoding": (["run", "--encoding", "utf-9", "--out", str(tmp_path / "b")],
+                                 "error: [encoding-unknown] unknown text encoding 'utf-9'"),
+        "sample-out-is-a-file": (["sample", "--out", str(blocker)],
+                                 f"error: [output-not-a-folder] {blocker}: the output folder names an existing file"),
+        "diff-report-unwritable": (["diff", str(tmp_path / "old"), str(tmp_path / "new"), "--report-html",
+                                    str(blocker / "d.html")],
+                                   f"error: [output-not-a-folder] {blocker / 'd.html'}: cannot write the report file: "
+                                   f"{blocker} is a file"),
+        "xpt2json-out-is-a-file": (["xpt2json", str(PILOT_XPT), "--out", str(blocker)],
+                                   f"error: [output-not-a-folder] {blocker}: the output folder names an existing file"),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(_usage_cases(Path("x"))))
+def test_usage_errors_exit_2_with_one_line_before_any_data_is_read(case, tmp_path, capsys):
+    (tmp_path / "a-file").write_text("keep", encoding="utf-8")
+    argv, start = _usage_cases(tmp_path)[case]
+    if "/proc/" in " ".join(argv) and not Path("/proc/self").exists():
+        pytest.skip("needs Linux /proc as a place nobody can write")
+    code = main(argv)
+    captured = capsys.readouterr()
+    lines = captured.err.splitlines()
+    assert code == 2 and len(lines) == 1 and lines[0].startswith(start), captured.err  # no "[  0.3s] stage" line
+    assert captured.out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a-file"]  # nothing created
+    assert (tmp_path / "a-file").read_text(encoding="utf-8") == "keep"
+
+
+def test_what_run_writes_in_the_readme_lists_every_file_of_a_run(sample_run):
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## What `run` writes", 1)[1].split("\n## ", 1)[0]
+    assert "--no-validate" in section
+    files = sorted(p.relative_to(sample_run.out).as_posix() for p in sample_run.out.rglob("*") if p.is_file())
+    assert "reports/validation-sdtm.html" in files and "reports/validation-adam.json" in files
+    for rel in files:
+        folder, _, name = rel.rpartition("/")
+        if name.endswith((".xpt", ".json")) and "/datasets/" in rel:
+            assert folder + "/" in section and name.rsplit(".", 1)[1] in section, rel
+        else:
+            assert (rel if folder == "reports" else name) in section, rel
 
 
 def test_xpt_to_json_to_xpt_round_trip_from_the_command_line(sample_run, tmp_path):

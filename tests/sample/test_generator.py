@@ -374,12 +374,13 @@ def test_bad_arguments_are_fatal_issues(subjects, sites, tmp_path):
     assert err.value.issue.code == "sample-argument-invalid"
 
 
-def test_unwritable_output_is_a_fatal_issue(tmp_path):
+def test_unwritable_output_is_a_fatal_issue_before_any_file_is_written(tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     with pytest.raises(SdtmConvertError) as err:
         generate_study(blocker / "sub", subjects=2)
-    assert err.value.issue.code == "sample-write-failed"
+    assert err.value.issue.code == "output-not-a-folder" and f"{blocker} is a file" in err.value.issue.message
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file"]
 
 
 def test_readme_expected_pasi_matches_data(study):

@@ -1,0 +1,60 @@
+"""Checks of output places and encodings, made before any data is read: one typed error, nothing created."""
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from sdtm_convert.common.places import check_encoding, check_output_file, check_output_folder
+from sdtm_convert.errors import SdtmConvertError
+
+
+def code_and_message(fn, *args) -> tuple[str, str]:
+    with pytest.raises(SdtmConvertError) as err:
+        fn(*args)
+    return err.value.issue.code, err.value.issue.one_line()
+
+
+def test_an_existing_file_is_not_an_output_folder(tmp_path):
+    (tmp_path / "f").write_text("x")
+    code, line = code_and_message(check_output_folder, tmp_path / "f")
+    assert code == "output-not-a-folder" and "names an existing file" in line and str(tmp_path / "f") in line
+
+
+def test_a_file_on_the_way_to_the_output_folder_is_named(tmp_path):
+    (tmp_path / "f").write_text("x")
+    code, line = code_and_message(check_output_folder, tmp_path / "f" / "a" / "b")
+    assert code == "output-not-a-folder" and f"{tmp_path / 'f'} is a file" in line
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc takes no new files on Linux only")
+def test_a_place_nobody_can_write_is_refused_even_for_root():
+    code, line = code_and_message(check_output_folder, Path("/proc/sdtm-convert-out/build"))
+    assert code == "output-not-writable" and "cannot create a file in /proc" in line
+
+
+def test_a_usable_folder_is_accepted_and_nothing_is_created(tmp_path):
+    assert check_output_folder(tmp_path / "new" / "build") == tmp_path / "new" / "build"
+    assert check_output_folder(tmp_path) == tmp_path
+    assert list(tmp_path.iterdir()) == []  # no folder made, the probe file removed
+
+
+def test_output_file_checks(tmp_path):
+    (tmp_path / "dir").mkdir()
+    (tmp_path / "f").write_text("x")
+    assert code_and_message(check_output_file, tmp_path / "dir", "report file")[0] == "output-not-a-file"
+    assert code_and_message(check_output_file, tmp_path / "f" / "r.json")[0] == "output-not-a-folder"
+    assert check_output_file(tmp_path / "sub" / "r.json") == tmp_path / "sub" / "r.json"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["dir", "f"]
+
+
+@pytest.mark.parametrize("name", ["utf-8", "UTF8", "cp1252", "gb18030", "latin-1", None])
+def test_known_text_encodings_pass(name):
+    assert check_encoding(name) == name
+
+
+@pytest.mark.parametrize(("name", "words"), [("utf-9", "unknown text encoding 'utf-9'"),
+                                             ("base64", "'base64' is not a text encoding")])
+def test_unknown_or_non_text_encodings_are_one_line(name, words):
+    code, line = code_and_message(check_encoding, name)
+    assert code == "encoding-unknown" and words in line and "\n" not in line
