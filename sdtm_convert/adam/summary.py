@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from sdtm_convert.adam.adpasi import primary_visit, responder_param
+from sdtm_convert.adam.adpasi import ADPASI_ORDER, primary_visit, responder_param
 from sdtm_convert.adam.config import adam_settings
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
@@ -183,7 +183,8 @@ def serious_aes(adae: pd.DataFrame) -> list[dict[str, str]]:
 
 def render_summary(result, study: StudyConfig) -> str:
     settings = result.settings or adam_settings(study)
-    adsl, adpasi, adae = (result.datasets[k] for k in ("ADSL", "ADPASI", "ADAE"))
+    adsl, adae = result.datasets["ADSL"], result.datasets["ADAE"]
+    adpasi = result.datasets.get("ADPASI", pd.DataFrame(columns=ADPASI_ORDER))  # skipped: no PASI records
     visit = primary_visit(settings)
     env = Environment(
         loader=PackageLoader("sdtm_convert.adam", "templates"),
