@@ -1,8 +1,8 @@
 """ADaM: the derivation library (:mod:`sdtm_convert.adam.derive`) and the study's ADSL, ADPASI, ADAE.
 
 ``build_adam(sdtm, study)`` → :class:`AdamResult` (datasets, metadata, issues, skipped). A dataset
-whose source SDTM records are absent (ADPASI without PASI records in the study's PASI domain) is not
-built at all: it is left out of ``datasets`` (so of the files, define.xml, the validation and the
+whose source SDTM records are absent (ADPASI without PASI records in the study's PASI domain, ADAE
+without AE records) is not built at all: it is left out of ``datasets`` (so of the files, define.xml, the validation and the
 manifest) and named in ``skipped`` with the reason, reported as info ``adam-dataset-skipped``.
 ``render_summary(result, study)`` → the reviewer's self-contained HTML summary page.
 """
@@ -47,15 +47,19 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     adpasi = as_text(complete_adpasi(pasi, adsl, settings))
     adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
-    skipped = {}
-    if pasi.empty:
-        dom = study.pasi.domain
-        skipped["ADPASI"] = f"no PASI records in SDTM {dom}" + ("" if dom in sdtm else f" ({dom} was not converted)")
+    skipped = {name: _no_source(sdtm, dom, what) for name, dom, what, empty in (
+        ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # not ADPASI: NRI would add records
+        ("ADAE", "AE", "records", adae.empty),
+    ) if empty}
     for name, why in skipped.items():
         del datasets[name]
         issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
     metadata = adam_metadata(datasets, study, settings)
     return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
+
+
+def _no_source(sdtm: Mapping[str, pd.DataFrame], dom: str, what: str) -> str:
+    return f"no {what} in SDTM {dom}" + ("" if dom in sdtm else f" ({dom} was not converted)")
 
 
 def render_summary(result: AdamResult, study: StudyConfig) -> str:
