@@ -15,9 +15,7 @@ screening element, from RFICDTC to RFPENDTC.
 
 Start rules (``starts``: ETCD → rule; structured, no free text is parsed). A rule is
 ``{domain: DM, var: RFICDTC}`` (the DM value) or ``{domain: EX, var: EXSTDTC, which: first|last,
-fallback: EXSTDTC, where: {EXTRT: "..."}, offset_days: 1}`` (the subject's earliest/latest value of
-``var`` — ``fallback`` where ``var`` is empty — among records matching ``where``; values complete to
-the day; ``offset_days`` shifts the date, dropping any time). Without ``starts`` the k-th element of
+fallback: EXSTDTC, where: {EXTRT: "..."}, offset_days: 1}`` (see :mod:`sdtm_convert.derive.date_rules`). Without ``starts`` the k-th element of
 an arm uses: 1 → DM.RFICDTC (informed consent), 2 → DM.RFXSTDTC (first exposure), 3 → DM.RFXENDTC
 + 1 day (day after the end of dosing); elements missing from ``starts`` take these positional
 defaults, and an element beyond the third without a rule is an error.
@@ -45,8 +43,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text, to_date
-from sdtm_convert.derive.dm import pick_date
+from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.derive.date_rules import rule_dates
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import compute_study_day
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
@@ -58,29 +56,6 @@ DEFAULT_STARTS: tuple[dict[str, Any], ...] = (
 )
 DEFAULT_END = {"domain": "DM", "var": "RFPENDTC"}
 
-
-def rule_dates(dm: pd.DataFrame, ctx: DeriveContext, rule: dict[str, Any]) -> tuple[pd.Series, list[Issue]]:
-    """The date a rule yields for each DM record ("" when none)."""
-    subj = text(dm, "USUBJID")
-    domain, var = rule.get("domain", "DM"), rule["var"]
-    if domain == "DM":
-        val = text(dm, var)
-    else:
-        src = ctx.domains.get(domain)
-        if src is None:
-            return pd.Series("", index=dm.index, dtype=str), [missing_domain("SE", domain, "subject_elements")]
-        keep = np.ones(len(src), dtype=bool)
-        for col, wanted in (rule.get("where") or {}).items():
-            keep &= (text(src, col) == str(wanted)).to_numpy()
-        src = src[keep]
-        v = text(src, var)
-        if rule.get("fallback"):
-            v = v.where(v != "", text(src, rule["fallback"]))
-        val = subj.map(pick_date(text(src, "USUBJID"), v, rule.get("which", "first"))).fillna("").astype(str)
-    if rule.get("offset_days"):
-        shifted = to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
-        val = shifted.dt.strftime("%Y-%m-%d").fillna("").astype(str)
-    return val, []
 
 
 def _subject_arm(dm: pd.DataFrame) -> pd.Series:
