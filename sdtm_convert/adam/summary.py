@@ -210,4 +210,5 @@ def render_summary(result, study: StudyConfig) -> str:
         trtemfl_window=settings.trtemfl_window_days,
         n_saf=n_saf,
         created=study.created,
+        skipped=result.skipped,
     )
