@@ -2,8 +2,9 @@
 
 ``build_adam(sdtm, study)`` → :class:`AdamResult` (datasets, metadata, issues, skipped). A dataset
 whose source SDTM records are absent (ADPASI without PASI records in the study's PASI domain, ADAE
-without AE records) is not built at all: it is left out of ``datasets`` (so of the files, define.xml, the validation and the
-manifest) and named in ``skipped`` with the reason, reported as info ``adam-dataset-skipped``.
+without AE records) is not built at all: it is left out of ``datasets`` (so of the files, define.xml,
+the validation and the manifest) and named in ``skipped`` with the reason, reported as info
+``adam-dataset-skipped``.
 ``render_summary(result, study)`` → the reviewer's self-contained HTML summary page.
 """
 
@@ -48,7 +49,7 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
     skipped = {name: _no_source(sdtm, dom, what) for name, dom, what, empty in (
-        ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # not ADPASI: NRI would add records
+        ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # the source: NRI adds records to none
         ("ADAE", "AE", "records", adae.empty),
     ) if empty}
     for name, why in skipped.items():
