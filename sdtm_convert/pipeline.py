@@ -395,7 +395,8 @@ def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetM
 
 
 def _run_adam(conv: Conversion, out: Path, formats: tuple[str, ...], progress: Progress) -> Part:
-    """ADSL, ADPASI, ADAE from the SDTM frames; checked against their JSON Schemas; written with define.xml."""
+    """ADSL, ADPASI, ADAE from the SDTM frames (one whose source is absent is skipped, one progress line
+    says why); checked against their JSON Schemas; written with define.xml."""
     from sdtm_convert import submission
     from sdtm_convert.adam import build_adam, render_summary
     from sdtm_convert.atomic import atomic_write_text
@@ -407,14 +408,16 @@ def _run_adam(conv: Conversion, out: Path, formats: tuple[str, ...], progress: P
     result = build_adam(conv.sdtm, study)
     conv.adam = result
     part.issues += result.issues
+    for name, why in result.skipped.items():
+        progress(f"skipped {name}: {why}")
     for name, frame in result.datasets.items():
         part.issues += validate_frame(frame, load_schema(name), dataset=name)
     part.timings["adam"] = time.perf_counter() - t
     t = time.perf_counter()
     folder = adam_dir(out, study.studyid)
     written = submission.write_datasets(result.datasets, result.metadata, folder, study, formats=formats)
-    define = submission.write_define(result.datasets, result.metadata, folder, study, standard="ADaMIG 1.3",
-                                     arm=submission.primary_endpoint_arm(study))
+    arm = submission.primary_endpoint_arm(study) if "ADPASI" in result.datasets else None
+    define = submission.write_define(result.datasets, result.metadata, folder, study, standard="ADaMIG 1.3", arm=arm)
     part.issues += written.issues + define.issues
     summary = out / "reports" / "analysis-summary.html"
     atomic_write_text(summary, render_summary(result, study))

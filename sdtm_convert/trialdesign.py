@@ -4,7 +4,10 @@ Every record carries ``__src_file = "study.yaml"`` and ``__src_row`` = the 1-bas
 item it comes from (the arm for TA, the element for TE, the visit for TV, the criterion for TI, the
 trial-summary entry for TS). TSPARM is always looked up in CT (TSPARMCD C66738 ↔ TSPARM C67152, paired by
 the term's C-code), never typed in the config. When TSVAL is a term of the parameter's codelist, TSVALCD
-gets the term's C-code with TSVCDREF "CDISC CT" and TSVCDVER the CT version.
+gets the term's C-code with TSVCDREF "CDISC CT" and TSVCDVER the CT version. An entry with ``valnf``
+(an ISO 21090 null flavour, e.g. ``NA``) and no value gives TSVALNF and an info
+``ts-value-null-flavour`` naming the parameter, the null flavour and the entry's ``reason``, so the
+conversion report lists every parameter given without a value and why.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
-from sdtm_convert.errors import ERROR, WARNING, Issue
+from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 from sdtm_convert.schema.patterns import DURATION
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.standards.metadata import sdtmig_domain_variables
@@ -58,9 +61,24 @@ TS_EXTERNAL_CODES: dict[str, tuple[str, str]] = {
     "REGID": ("ClinicalTrials.gov", r"NCT[0-9]{8}"),
 }
 # ISO 21090 null flavours allowed in TSVALNF
-NULL_FLAVOURS = frozenset(
-    {"NI", "INV", "DER", "OTH", "PINF", "NINF", "UNC", "MSK", "NA", "UNK", "ASKU", "NAV", "NASK", "QS", "TRC", "NP"}
-)
+NULL_FLAVOURS: dict[str, str] = {
+    "NI": "no information",
+    "INV": "invalid",
+    "DER": "derived",
+    "OTH": "other",
+    "PINF": "positive infinity",
+    "NINF": "negative infinity",
+    "UNC": "unencoded",
+    "MSK": "masked",
+    "NA": "not applicable",
+    "UNK": "unknown",
+    "ASKU": "asked but unknown",
+    "NAV": "temporarily unavailable",
+    "NASK": "not asked",
+    "QS": "sufficient quantity",
+    "TRC": "trace",
+    "NP": "not present",
+}
 TSPARMCD_CODELIST = "C66738"
 TSPARM_CODELIST = "C67152"
 MAX_TEXT = 200
@@ -218,6 +236,8 @@ def _ts_records(
                 valnf,
             )
         )
+    if valnf in NULL_FLAVOURS and not any(_as_text(v) for v in values):
+        issues.append(_null_flavour_issue(item, parmcd, valnf, study, idx))
     records = []
     for raw in values:
         val = _as_text(raw)
@@ -267,6 +287,22 @@ def _ts_records(
             rec["TSVAL" if k == 0 else f"TSVAL{k}"] = piece
         records.append(rec)
     return records
+
+
+def _null_flavour_issue(item: dict[str, Any], parmcd: str, valnf: str, study: StudyConfig, idx: int) -> Issue:
+    """Info for the conversion report: a parameter given with no value, its null flavour and the spec's reason."""
+    reason = str(item.get("reason") or "").strip()
+    why = f": {reason}" if reason else " (the spec gives no reason)"
+    return _issue(
+        "ts-value-null-flavour",
+        INFO,
+        f"{parmcd} has no value, TSVALNF {valnf} ({NULL_FLAVOURS[valnf]}){why}",
+        study,
+        idx,
+        "TS",
+        "TSVALNF",
+        valnf,
+    )
 
 
 def _check_sstdtc(records: list[dict[str, Any]], study: StudyConfig, issues: list[Issue]) -> None:

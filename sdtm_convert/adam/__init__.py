@@ -1,6 +1,10 @@
 """ADaM: the derivation library (:mod:`sdtm_convert.adam.derive`) and the study's ADSL, ADPASI, ADAE.
 
-``build_adam(sdtm, study)`` → :class:`AdamResult` (datasets, metadata, issues);
+``build_adam(sdtm, study)`` → :class:`AdamResult` (datasets, metadata, issues, skipped). A dataset
+whose source SDTM records are absent (ADPASI without PASI records in the study's PASI domain, ADAE
+without AE records) is not built at all: it is left out of ``datasets`` (so of the files, define.xml,
+the validation and the manifest) and named in ``skipped`` with the reason, reported as info
+``adam-dataset-skipped``.
 ``render_summary(result, study)`` → the reviewer's self-contained HTML summary page.
 """
 
@@ -16,7 +20,7 @@ from sdtm_convert.adam.adpasi import build_adpasi, complete_adpasi
 from sdtm_convert.adam.adsl import derive_adsl_core, derive_pasi_availability, derive_populations, finalize_adsl
 from sdtm_convert.adam.config import AdamSettings, adam_settings
 from sdtm_convert.adam.derive._frame import as_text
-from sdtm_convert.errors import Issue
+from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.study import StudyConfig
 
@@ -29,6 +33,7 @@ class AdamResult:
     metadata: dict[str, DatasetMeta]
     issues: list[Issue] = field(default_factory=list)
     settings: AdamSettings | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # dataset → why it was not built
 
 
 def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
@@ -51,8 +56,19 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     adpasi = as_text(complete_adpasi(pasi, adsl, settings))
     adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
+    skipped = {name: _no_source(sdtm, dom, what) for name, dom, what, empty in (
+        ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # the source: NRI adds records to none
+        ("ADAE", "AE", "records", adae.empty),
+    ) if empty}
+    for name, why in skipped.items():
+        del datasets[name]
+        issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
     metadata = adam_metadata(datasets, study, settings)
-    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings)
+    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
+
+
+def _no_source(sdtm: Mapping[str, pd.DataFrame], dom: str, what: str) -> str:
+    return f"no {what} in SDTM {dom}" + ("" if dom in sdtm else f" ({dom} was not converted)")
 
 
 def render_summary(result: AdamResult, study: StudyConfig) -> str:

@@ -13,7 +13,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from sdtm_convert.adam.adpasi import primary_visit, responder_param
+from sdtm_convert.adam.adae import ADAE_ORDER
+from sdtm_convert.adam.adpasi import ADPASI_ORDER, primary_visit, responder_param
 from sdtm_convert.adam.config import adam_settings
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
@@ -183,7 +184,9 @@ def serious_aes(adae: pd.DataFrame) -> list[dict[str, str]]:
 
 def render_summary(result, study: StudyConfig) -> str:
     settings = result.settings or adam_settings(study)
-    adsl, adpasi, adae = (result.datasets[k] for k in ("ADSL", "ADPASI", "ADAE"))
+    adsl = result.datasets["ADSL"]
+    adpasi = result.datasets.get("ADPASI", pd.DataFrame(columns=ADPASI_ORDER))  # skipped: no PASI records
+    adae = result.datasets.get("ADAE", pd.DataFrame(columns=ADAE_ORDER))  # skipped: no AE records
     visit = primary_visit(settings)
     env = Environment(
         loader=PackageLoader("sdtm_convert.adam", "templates"),
@@ -208,4 +211,5 @@ def render_summary(result, study: StudyConfig) -> str:
         n_saf=n_saf,
         package_date=study.created,
         package_date_source=study.package_date_source,
+        skipped=result.skipped,
     )

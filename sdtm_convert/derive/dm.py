@@ -2,10 +2,15 @@
 
 ``dm_reference_dates`` (run on DM; needs EX, uses DS and every other frame in ``ctx.domains``):
 
-- RFSTDTC = RFXSTDTC = the subject's earliest EXSTDTC; RFENDTC = RFXENDTC = the latest EXENDTC
-  (EXSTDTC where EXENDTC is empty). Only values complete to the day count (others are reported as
+- RFSTDTC = RFXSTDTC = the subject's earliest EXSTDTC; RFXENDTC = the latest EXENDTC (EXSTDTC
+  where EXENDTC is empty). Only values complete to the day count (others are reported as
   ``dm-exposure-date-partial``); on a tie of days the value with a time wins, so the reference keeps
   its time when one was collected.
+- RFENDTC: SDTMIG "usually equivalent to the date/time when subject was determined to have ended
+  the trial, and often equivalent to date/time of last exposure to study treatment". With ``rfendtc``
+  (a date rule of :mod:`sdtm_convert.derive.date_rules`, e.g. ``{domain: DS, var: DSSTDTC, which:
+  last, where: {DSCAT: DISPOSITION EVENT}}``) it is the date that rule yields, else the last
+  exposure; without it, the last exposure (= RFXENDTC). Empty for screen failures.
 - RFICDTC = the earliest ``ic_domain``.``ic_var`` (DS.DSSTDTC) among records with DSDECOD =
   ``ic_decod`` ("INFORMED CONSENT OBTAINED"; ``ic_decod: ""`` or a frame without DSDECOD: all
   records), or the DM column named by ``ic_column``; when neither is available an existing RFICDTC
@@ -41,27 +46,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import DAY, date_key, missing_domain, precision, record_issues, text
+from sdtm_convert.derive._common import DAY, missing_domain, precision, record_issues, text
+from sdtm_convert.derive.date_rules import pick_date, rule_dates
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
-
-
-def pick_date(usubjid: pd.Series, values: pd.Series, which: str) -> pd.Series:
-    """Earliest (``which="first"``) or latest (``"last"``) value complete to the day per subject.
-
-    Returns ISO text indexed by USUBJID. Days compare as dates; on a tie the most precise value wins
-    (then the earlier/later time).
-    """
-    v = values.astype("string").fillna("").astype(str)
-    # equal (subject, value) pairs pick the same value: keep one of each (dates repeat on every item)
-    t = pd.DataFrame({"USUBJID": usubjid.astype(str).reset_index(drop=True),
-                      "v": v.reset_index(drop=True)}).drop_duplicates()
-    t = t.assign(prec=precision(t["v"]).to_numpy())
-    t = t[t["prec"] >= DAY]
-    t = t.assign(day=t["v"].str.slice(0, 10), key=date_key(t["v"]))
-    asc = which == "first"
-    t = t.sort_values(["day", "prec", "key"], ascending=[asc, False, asc], kind="mergesort")
-    return t.drop_duplicates("USUBJID").set_index("USUBJID")["v"]
 
 
 def _ds_subjects(ds: pd.DataFrame | None, decod: str) -> set[str]:
@@ -148,6 +136,7 @@ def derive_dm_reference_dates(
     ic_decod: str = "INFORMED CONSENT OBTAINED",
     screen_failure_decod: str = "SCREEN FAILURE",
     death_decod: str = "DEATH",
+    rfendtc: dict | None = None,
 ) -> tuple[pd.DataFrame, list[Issue]]:
     out = df.copy(deep=False)
     ex, ds = ctx.domains.get("EX"), ctx.domains.get("DS")
@@ -170,7 +159,9 @@ def derive_dm_reference_dates(
     arms, arm_issues = _arms(df, ctx, exposed, sf)
     first = subj.map(pick_date(ex_subj, ex_start, "first")).fillna("").astype(str).where(~sf, "")
     last = subj.map(pick_date(ex_subj, ex_end, "last")).fillna("").astype(str).where(~sf, "")
-    out["RFSTDTC"], out["RFENDTC"], out["RFXSTDTC"], out["RFXENDTC"] = first, last, first, last
+    end, end_issues = rule_dates(df, ctx, rfendtc, "DM", "dm_reference_dates") if rfendtc else (last, [])
+    end = end.where(end != "", last).where(~sf, "")
+    out["RFSTDTC"], out["RFENDTC"], out["RFXSTDTC"], out["RFXENDTC"] = first, end, first, last
     out["RFICDTC"], ic_issues = _informed_consent(df, ctx.domains.get(ic_domain), ic_column, ic_var, ic_decod)
     act = _activity_dates(out.drop(columns=["RFPENDTC"], errors="ignore"), ctx.domains)
     out["RFPENDTC"] = subj.map(pick_date(act["USUBJID"], act["v"], "last")).fillna("").astype(str)
@@ -178,7 +169,7 @@ def derive_dm_reference_dates(
     out["DTHFL"] = pd.Series(np.where(dead, "Y", ""), index=df.index, dtype=str)
     for name, col in arms.items():
         out[name] = col
-    return out, issues + arm_issues + ic_issues
+    return out, issues + arm_issues + ic_issues + end_issues
 
 
 def completed_years(birth: pd.Series, ref: pd.Series) -> pd.Series:

@@ -7,14 +7,15 @@ can run next) and in ``ctx.options["domains"]["SE"]`` (the pipeline's channel fo
 Which elements: those of the subject's arm in TA order (ACTARMCD, else ARMCD); a subject with neither
 (screen failure) gets only the first element of the first arm. An element is entered when its start
 rule yields a date for the subject; SEENDTC = the SESTDTC of the next entered element, and the last
-one ends at ``end`` (default DM.RFPENDTC). A screen failure never exposed therefore has only the
+one ends at ``end`` (default DM.RFPENDTC). An element whose start is after the subject's ``end``
+(compared at the precision both have) was never entered and is left out (info
+``se-element-after-end``): e.g. a follow-up element starting the day after the last dose, for a
+subject whose participation ended on the day of the last dose. A screen failure never exposed therefore has only the
 screening element, from RFICDTC to RFPENDTC.
 
 Start rules (``starts``: ETCD → rule; structured, no free text is parsed). A rule is
 ``{domain: DM, var: RFICDTC}`` (the DM value) or ``{domain: EX, var: EXSTDTC, which: first|last,
-fallback: EXSTDTC, where: {EXTRT: "..."}, offset_days: 1}`` (the subject's earliest/latest value of
-``var`` — ``fallback`` where ``var`` is empty — among records matching ``where``; values complete to
-the day; ``offset_days`` shifts the date, dropping any time). Without ``starts`` the k-th element of
+fallback: EXSTDTC, where: {EXTRT: "..."}, offset_days: 1}`` (see :mod:`sdtm_convert.derive.date_rules`). Without ``starts`` the k-th element of
 an arm uses: 1 → DM.RFICDTC (informed consent), 2 → DM.RFXSTDTC (first exposure), 3 → DM.RFXENDTC
 + 1 day (day after the end of dosing); elements missing from ``starts`` take these positional
 defaults, and an element beyond the third without a rule is an error.
@@ -31,7 +32,8 @@ infusion") the defaults are exactly:
 Output columns: STUDYID, DOMAIN, USUBJID, SESEQ, ETCD, ELEMENT, TAETORD, EPOCH, SESTDTC, SEENDTC,
 SESTDY, SEENDY and the provenance of the subject's DM record. Issues: ``se-rule-missing`` (error),
 ``se-element-skipped`` (warning: an element without a start before a later entered one),
-``se-element-order`` (warning: an element starting before the previous one), ``derive-domain-missing``.
+``se-element-order`` (warning: an element starting before the previous one), ``se-element-after-end``
+(info: an element starting after the subject's end, left out), ``derive-domain-missing``.
 """
 
 from __future__ import annotations
@@ -41,11 +43,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text, to_date
-from sdtm_convert.derive.dm import pick_date
+from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.derive.date_rules import rule_dates
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import compute_study_day
-from sdtm_convert.errors import ERROR, WARNING, Issue
+from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 
 DEFAULT_STARTS: tuple[dict[str, Any], ...] = (
     {"domain": "DM", "var": "RFICDTC"},
@@ -54,29 +56,6 @@ DEFAULT_STARTS: tuple[dict[str, Any], ...] = (
 )
 DEFAULT_END = {"domain": "DM", "var": "RFPENDTC"}
 
-
-def rule_dates(dm: pd.DataFrame, ctx: DeriveContext, rule: dict[str, Any]) -> tuple[pd.Series, list[Issue]]:
-    """The date a rule yields for each DM record ("" when none)."""
-    subj = text(dm, "USUBJID")
-    domain, var = rule.get("domain", "DM"), rule["var"]
-    if domain == "DM":
-        val = text(dm, var)
-    else:
-        src = ctx.domains.get(domain)
-        if src is None:
-            return pd.Series("", index=dm.index, dtype=str), [missing_domain("SE", domain, "subject_elements")]
-        keep = np.ones(len(src), dtype=bool)
-        for col, wanted in (rule.get("where") or {}).items():
-            keep &= (text(src, col) == str(wanted)).to_numpy()
-        src = src[keep]
-        v = text(src, var)
-        if rule.get("fallback"):
-            v = v.where(v != "", text(src, rule["fallback"]))
-        val = subj.map(pick_date(text(src, "USUBJID"), v, rule.get("which", "first"))).fillna("").astype(str)
-    if rule.get("offset_days"):
-        shifted = to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
-        val = shifted.dt.strftime("%Y-%m-%d").fillna("").astype(str)
-    return val, []
 
 
 def _subject_arm(dm: pd.DataFrame) -> pd.Series:
@@ -135,9 +114,34 @@ def build_se(
     se = se[se["SESTDTC"] != ""].reset_index(drop=True)
     end_val, end_issues = rule_dates(dm, ctx, end or DEFAULT_END)
     issues += end_issues
+    subject_end = pd.Series(end_val.to_numpy()[se["__dm"].to_numpy()], index=se.index, dtype=str)
+    se, after_issues = _drop_after_end(se, subject_end, dm)
+    issues += after_issues
     nxt = se.groupby("__dm")["SESTDTC"].shift(-1)
-    se["SEENDTC"] = nxt.fillna(pd.Series(end_val.to_numpy()[se["__dm"].to_numpy()], index=se.index)).astype(str)
+    se["SEENDTC"] = nxt.fillna(subject_end[se.index]).astype(str)
+    se = se.reset_index(drop=True)
     return _finish(se, dm, ctx), issues + _order_issues(se, dm)
+
+
+def _drop_after_end(se: pd.DataFrame, subject_end: pd.Series, dm: pd.DataFrame) -> tuple[pd.DataFrame, list[Issue]]:
+    """Drop the elements starting after the subject's end (never entered), each reported as info.
+
+    Compared at the precision both values have: an element starting on 2014-07-03 after an end at
+    2014-07-02T11:45 was never entered; one starting on 2014-07-02 was (same day).
+    """
+    late = iso_compare(se["SESTDTC"], subject_end) > 0
+    bad = se[late]
+    rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
+    issues = record_issues(
+        rows,
+        "se-element-after-end",
+        INFO,
+        "element starts after the subject's end of participation: not entered",
+        dataset="SE",
+        variable="SESTDTC",
+        value_col="ETCD",
+    )
+    return se[~late], issues
 
 
 def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:

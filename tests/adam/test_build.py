@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.adam import build_adam
+from sdtm_convert.adam import build_adam, render_summary
 
 U = "NCT03745417-"
 
@@ -210,8 +210,20 @@ def test_trtemfl_window_from_config(sdtm, study):
 
 def test_missing_domains_are_reported_not_fatal(sdtm, study):
     r = build_adam({"DM": sdtm["DM"]}, study)
-    assert {i.code for i in r.issues} == {"adam-input-missing"}
-    assert len(r.datasets["ADSL"]) == 5 and r.datasets["ADAE"].empty
+    assert {i.code for i in r.issues} == {"adam-input-missing", "adam-dataset-skipped"}
+    assert list(r.datasets) == ["ADSL"] and len(r.datasets["ADSL"]) == 5
+    assert r.skipped == {
+        "ADPASI": "no PASI records in SDTM QS (QS was not converted)",
+        "ADAE": "no records in SDTM AE (AE was not converted)",
+    }
+    assert [i.message for i in r.issues if i.code == "adam-dataset-skipped"] == [
+        "ADPASI not written: no PASI records in SDTM QS (QS was not converted)",
+        "ADAE not written: no records in SDTM AE (AE was not converted)",
+    ]
+    assert set(r.metadata) == {"ADSL"}
+    page = render_summary(r, study)  # the summary page does without them
+    assert "ADPASI not written: no PASI records in SDTM QS (QS was not converted)." in page
+    assert "PASI over time" not in page and "No treatment-emergent adverse events." in page
     assert (r.datasets["ADSL"]["SAFFL"] == "N").all()
 
 

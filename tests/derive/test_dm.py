@@ -114,3 +114,27 @@ def test_informed_consent_from_another_frame_or_missing(make_ctx):
     assert [i.code for i in issues] == ["dm-exposure-date-partial"]
     _, issues = get("dm_reference_dates")(DM_IN, make_ctx("DM", EX=EX))
     assert sorted(i.code for i in issues) == ["dm-exposure-date-partial", "dm-informed-consent-missing"]
+
+
+def test_rfendtc_from_the_disposition_event_else_the_last_exposure(make_ctx):
+    # S1-01 and S1-04 exposed; S1-01 has a disposition event after its last dose, S1-04 none (→ last
+    # exposure); S1-03 is a screen failure (→ empty even with a disposition event)
+    dm = pd.DataFrame({"USUBJID": ["S1-01", "S1-04", "S1-03"], "DTHDTC": ["", "", ""]})
+    ex = EX.assign(USUBJID=["S1-01", "S1-01", "S1-04", "S1-04"], EXSTDTC=["2022-03-24", "2022-03-10", "2022-03-10", "2022-04-02"])
+    ds = pd.DataFrame(
+        {
+            "USUBJID": ["S1-01", "S1-01", "S1-01", "S1-03"],
+            "DSCAT": ["PROTOCOL MILESTONE", "DISPOSITION EVENT", "OTHER EVENT", "DISPOSITION EVENT"],
+            "DSDECOD": ["RANDOMIZED", "ADVERSE EVENT", "FINAL LAB VISIT", "SCREEN FAILURE"],
+            "DSSTDTC": ["2022-03-09", "2022-04-05", "2022-04-20", "2022-02-28"],
+        }
+    )
+    rule = {"domain": "DS", "var": "DSSTDTC", "which": "last", "where": {"DSCAT": "DISPOSITION EVENT"}}
+    out, _ = get("dm_reference_dates")(dm, make_ctx("DM", EX=ex, DS=ds), ic_column="DTHDTC", rfendtc=rule)
+    assert out[["RFENDTC", "RFXENDTC"]].values.tolist() == [
+        ["2022-04-05", "2022-03-24"],
+        ["2022-04-02", "2022-04-02"],
+        ["", ""],
+    ]
+    _, issues = get("dm_reference_dates")(dm, make_ctx("DM", EX=ex), ic_column="DTHDTC", rfendtc=rule)
+    assert [(i.code, i.dataset) for i in issues] == [("derive-domain-missing", "DM")]

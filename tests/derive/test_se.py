@@ -89,3 +89,39 @@ def test_more_elements_than_defaults_need_rules(make_ctx):
     ctx.study = replace(study, arms=(Arm("UCMSC", ARM, ("SCRN", "UCMSC", "FU", "FU")),))
     _, issues = build_se(ctx)
     assert [i.code for i in issues] == ["se-rule-missing"]
+
+
+def test_element_starting_after_the_end_of_participation_is_not_entered(make_ctx):
+    # S1-01 ends participation on the day of the last dose (a datetime): the follow-up element
+    # would start the next day (a date), after the end, so it is left out and the treatment element
+    # ends at RFPENDTC. S1-02 ends later the same day the follow-up starts: it is entered.
+    dm = DM.iloc[:2].assign(
+        RFXENDTC=["2022-05-05", "2022-05-05"],
+        RFPENDTC=["2022-05-05T11:45", "2022-05-06T08:00"],
+        ACTARMCD=["UCMSC", "UCMSC"],
+        RFXSTDTC=["2022-03-10T09:30", "2022-03-11"],
+        RFSTDTC=["2022-03-10T09:30", "2022-03-11"],
+    )
+    se, issues = build_se(make_ctx("DM"), dm)
+    expected = pd.DataFrame(
+        {
+            "STUDYID": ["S1"] * 5,
+            "DOMAIN": ["SE"] * 5,
+            "USUBJID": ["S1-01", "S1-01", "S1-02", "S1-02", "S1-02"],
+            "SESEQ": [1.0, 2.0, 1.0, 2.0, 3.0],
+            "ETCD": ["SCRN", "UCMSC", "SCRN", "UCMSC", "FU"],
+            "ELEMENT": ["Screening", "UCMSC Infusion", "Screening", "UCMSC Infusion", "Follow-up"],
+            "TAETORD": [1.0, 2.0, 1.0, 2.0, 3.0],
+            "EPOCH": ["SCREENING", "TREATMENT", "SCREENING", "TREATMENT", "FOLLOW-UP"],
+            "SESTDTC": ["2022-02-20", "2022-03-10T09:30", "2022-02-19", "2022-03-11", "2022-05-06"],
+            "SEENDTC": ["2022-03-10T09:30", "2022-05-05T11:45", "2022-03-11", "2022-05-06", "2022-05-06T08:00"],
+            "SESTDY": [-18.0, 1.0, -20.0, 1.0, 57.0],
+            "SEENDY": [1.0, 57.0, 1.0, 57.0, 57.0],
+            "__src_file": ["dm.csv"] * 5,
+            "__src_row": [1, 1, 2, 2, 2],
+        }
+    )
+    pdt.assert_frame_equal(se, expected)
+    assert [(i.code, i.severity, i.usubjid, i.value) for i in issues] == [
+        ("se-element-after-end", "info", "S1-01", "FU")
+    ]

@@ -7,7 +7,8 @@ key group with several records on a side, the most similar records (fewest diffe
 writes ``64.0`` or ``64``), text exactly after trimming; empty and ``NA`` are the same.
 
 A difference is ``(dataset, variable, record)``; variable ``__record__`` stands for a record only one
-side has (value ``"ours"`` or ``"pharmaverse"``). An exception (tests/pilot/exceptions.yaml) covers
+side has (value ``"ours"`` or ``"pharmaverse"``) and ``__variable__`` for a variable only one side has
+(value: the variable's name on the side that has it; no record). An exception (tests/pilot/exceptions.yaml) covers
 the differences of its dataset and variable whose pharmaverse record (ours when pharmaverse has none)
 matches ``where`` (variable → value or list of values) and, optionally, whose values are ``ours`` /
 ``pharmaverse`` (exact text; numbers as text without ``.0``). A difference goes to the first exception
@@ -33,6 +34,7 @@ KEYS: dict[str, list[list[str]]] = {
     "VS": [["USUBJID", "VSTESTCD", "VISITNUM", "VSTPTNUM", "VSDTC"], ["USUBJID", "VSTESTCD", "VISITNUM", "VSTPTNUM"]],
 }
 RECORD = "__record__"
+VARIABLE = "__variable__"
 
 
 def read_reference(domain: str) -> pd.DataFrame:
@@ -134,6 +136,8 @@ def compare(domain: str, ours_raw: pd.DataFrame, theirs_raw: pd.DataFrame) -> li
         diffs += [Difference(domain, c, o[c], t[c], record) for c in common if o[c] != t[c]]
     diffs += [Difference(domain, RECORD, "ours", "", tuple(rec_o[i].items())) for i in only_ours]
     diffs += [Difference(domain, RECORD, "", "pharmaverse", tuple(rec_t[j].items())) for j in only_theirs]
+    diffs += [Difference(domain, VARIABLE, c, "", ()) for c in ours_raw.columns if c not in theirs_raw.columns]
+    diffs += [Difference(domain, VARIABLE, "", c, ()) for c in theirs_raw.columns if c not in ours_raw.columns]
     return diffs
 
 

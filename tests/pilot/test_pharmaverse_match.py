@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 
@@ -80,3 +81,10 @@ def test_exception_matching_is_by_dataset_variable_filter_and_values():
     assert not cmp.covers({"dataset": "VS", "variable": "VSORRES", "where": {"VSTESTCD": "WEIGHT"}}, d)
     assert not cmp.covers({"dataset": "VS", "variable": "VSORRES", "ours": "37"}, d)
     assert cmp.covers({"dataset": "VS", "variable": "VSORRES", "pharmaverse": "036"}, d)
+
+
+def test_a_variable_only_one_side_has_is_a_difference():
+    ours = pd.DataFrame({"USUBJID": ["01-1"], "RFENDTC": ["2013-08-02"], "EPOCH": ["TREATMENT"]})
+    theirs = pd.DataFrame({"USUBJID": ["01-1"], "RFENDTC": ["2013-08-03"], "BRTHDTC": ["1950"]})
+    found = [(d.variable, d.ours, d.pharmaverse) for d in cmp.compare("DM", ours, theirs)]
+    assert found == [("RFENDTC", "2013-08-02", "2013-08-03"), ("__variable__", "EPOCH", ""), ("__variable__", "", "BRTHDTC")]

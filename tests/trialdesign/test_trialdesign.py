@@ -75,7 +75,7 @@ def codes(issues) -> list[str]:
 
 def test_ta_te_tv_ti_from_a_literal_config():
     frames, issues = build()
-    assert issues == []
+    assert [i.code for i in issues] == ["ts-value-null-flavour"]  # SENDTC given as NAV
     prov = {"__src_file": "study.yaml"}
     ta = pd.DataFrame(
         {
@@ -299,6 +299,7 @@ def test_design_inconsistencies_are_reported():
         "td-code-invalid",
         "td-element-unknown",
         "td-text-too-long",
+        "ts-value-null-flavour",
     ]
 
 
@@ -337,3 +338,38 @@ def test_counted_trial_summary_value_without_dm_is_an_error():
     study = study_from_dict(yaml.safe_load(STUDY_YAML.read_text()), str(STUDY_YAML))
     frames, issues = build_trial_design(study, load_ct(study.ct_version))
     assert [i.code for i in issues if i.severity == ERROR] == ["ts-count-invalid"]
+
+
+def test_a_parameter_given_as_a_null_flavour_is_reported_with_its_reason():
+    summary = [
+        {"parmcd": "SSTDTC", "val": "2021-08-31"},
+        {"parmcd": "CURTRT", "valnf": "na", "reason": "not an add-on trial"},  # row 2
+        {"parmcd": "PCLAS", "valnf": "NI"},  # row 3: no reason given
+        {"parmcd": "TITLE", "val": "A trial", "valnf": "NA"},  # row 4: a value, so not reported as null
+    ]
+    ts, issues = build_ts(study_from_dict(dict(CONFIG, trial_summary=summary)), CT)
+    assert [(i.code, i.severity, i.row, i.variable, i.value, i.message) for i in issues if i.severity == "info"] == [
+        ("ts-value-null-flavour", "info", 2, "TSVALNF", "NA",
+         "CURTRT has no value, TSVALNF NA (not applicable): not an add-on trial"),
+        ("ts-value-null-flavour", "info", 3, "TSVALNF", "NI",
+         "PCLAS has no value, TSVALNF NI (no information) (the spec gives no reason)"),
+    ]
+    assert ts.set_index("TSPARMCD").loc[["CURTRT", "PCLAS"], ["TSVAL", "TSVALNF"]].values.tolist() == [
+        ["", "NA"],
+        ["", "NI"],
+    ]
+
+
+@pytest.mark.parametrize("study_dir", ["nct03745417", "cdiscpilot01"])
+def test_shipped_trial_summaries_carry_every_fda_required_parameter(study_dir):
+    from sdtm_convert.validate.rules.presence import TS_REQUIRED
+
+    path = STUDY_YAML.parents[1] / study_dir / "study.yaml"
+    study = study_from_dict(yaml.safe_load(path.read_text(encoding="utf-8")), str(path))
+    dm = pd.DataFrame({"USUBJID": ["S-1", "S-2"], "ARMCD": ["A", ""], "ACTARMCD": ["A", ""]})
+    frames, issues = build_trial_design(study, load_ct(study.ct_version), dm)
+    assert [i.one_line() for i in issues if i.severity == ERROR] == []
+    ts = frames["TS"]
+    given = set(ts.loc[(ts["TSVAL"] != "") | (ts["TSVALNF"] != ""), "TSPARMCD"])
+    assert sorted({p for p, _ in TS_REQUIRED} - given) == []
+    assert len(frames["TI"]) > 0

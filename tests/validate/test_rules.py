@@ -275,3 +275,11 @@ def test_length_too_long_flags_padding_but_not_the_one_byte_floor_of_empty_colum
     pyreadstat.write_xport(df, str(tmp_path / "ta.xpt"), file_format_version=5, table_name="TA", file_label="Trial Arms")
     found = validate_package(tmp_path, rules=["SC-TECH-012"]).findings
     assert found["variable"].tolist() == ["ARMCD"]
+
+
+def test_collection_after_end_is_checked_for_specimens_not_for_events():
+    p = sdtm_base()
+    p["AE"]["AEDTC"] = ["2020-01-25", "2020-01-25"]  # the AE form filled in after the AE ended: fine
+    p["LB"]["LBENDTC"] = ["2020-01-02", "", "", ""]  # specimen collection ending before it began
+    found = _run(p, standard="sdtmig-3.4", rules=["SC-CONS-019"]).findings
+    assert found[["dataset", "value"]].values.tolist() == [["LB", "2020-01-03 > 2020-01-02"]]

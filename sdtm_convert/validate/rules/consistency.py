@@ -243,12 +243,16 @@ def _after(a: pd.Series, b: pd.Series) -> pd.Series:
     return out
 
 
+def _order_hits(ds, start: str, end: str) -> Iterator[Hits]:
+    p = ds.parent if ds.parent != "DM" else ""
+    s, e = (p + start, p + end) if p else (start, end)
+    if _has(ds, s, e) and not ds.is_numeric(s) and not ds.is_numeric(e):
+        yield Hits(ds.name, s, _after(ds.frame[s], ds.frame[e]), values=show(ds.frame[s], " > ", ds.frame[e]))
+
+
 def _date_order(ctx, start: str, end: str) -> Iterator[Hits]:
     for ds in ctx.subject_level():
-        p = ds.parent if ds.parent != "DM" else ""
-        s, e = (p + start, p + end) if p else (start, end)
-        if _has(ds, s, e) and not ds.is_numeric(s) and not ds.is_numeric(e):
-            yield Hits(ds.name, s, _after(ds.frame[s], ds.frame[e]), values=show(ds.frame[s], " > ", ds.frame[e]))
+        yield from _order_hits(ds, start, end)
 
 
 @rule("SC-CONS-018", category="consistency", p21="SD0013", per_dataset=True)
@@ -258,7 +262,11 @@ def stdtc_after_endtc(ctx) -> Iterator[Hits]:
 
 @rule("SC-CONS-019", category="consistency", p21="SD0025", per_dataset=True)
 def dtc_after_endtc(ctx) -> Iterator[Hits]:
-    yield from _date_order(ctx, "DTC", "ENDTC")
+    """Specimen collection (--DTC) after its end (--ENDTC): Findings only (P21 SD0025). An event's or an
+    intervention's --DTC is the date the form was filled in, often after the event ended."""
+    for ds in ctx.subject_level():
+        if ctx.klass(ds) in ("Findings", "Findings About"):
+            yield from _order_hits(ds, "DTC", "ENDTC")
 
 
 @rule("SC-CONS-020", category="consistency", p21="SD1002")
