@@ -301,7 +301,8 @@ def run_study(raw_folder: str | Path, spec_folder: str | Path, out: str | Path, 
     # the worker: SDTM XPT + define.xml, SDTM validation; this process: ADaM (built, validated, written,
     # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
     xpt_only = tuple(f for f in formats if f == "xpt")
-    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress,
+    mapped = frozenset(d.domain for d in conv.spec.domains)
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress, mapped,
                           parallel=parallel, what="SDTM writer")
     try:
         adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
@@ -349,8 +350,10 @@ def _sdtm_json(conv: Conversion, out: Path) -> Part:
 
 
 def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any, out: Path,
-                  formats: tuple[str, ...], validate: bool, progress: Progress) -> tuple[Part, Part]:
-    """Write the SDTM datasets and define.xml and validate them (a worker process runs this)."""
+                  formats: tuple[str, ...], validate: bool, progress: Progress,
+                  mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
+    """Write the SDTM datasets and define.xml and validate them (a worker process runs this); ``mapped``:
+    the domains the spec maps raw data to."""
     from sdtm_convert import submission
 
     part = Part()
@@ -367,7 +370,7 @@ def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetM
     validation = Part()
     if validate:
         validation = _run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out,
-                                    folder / "define.xml")
+                                    folder / "define.xml", mapped)
         progress("validated the SDTM package")
     return part, validation
 
@@ -407,7 +410,7 @@ VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's v
 
 
 def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, DatasetMeta],
-                   study: Any, out: Path, define: Path | None = None) -> Part:
+                   study: Any, out: Path, define: Path | None = None, mapped: frozenset[str] | None = None) -> Part:
     """The conformance validator on our own output (SDTM or ADaM) with its define.xml, as for any package:
     its error findings are errors of the run; all findings are in reports/validation-<kind>.{json,html};
     the counts and the warnings left (with their reasons) go to the headline and the conversion report."""
@@ -425,7 +428,7 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
     write_html(report, base.with_suffix(".html"))
     part.outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
-    part.conformance[kind] = result = conformance(kind, report, part.outputs[f"validation_{kind}"])
+    part.conformance[kind] = result = conformance(kind, report, part.outputs[f"validation_{kind}"], mapped)
     part.issues += report.issues(severity="error")
     ext = f" ({result.extended_terms} extended terms)" if result.extended_terms else ""
     part.issues.append(Issue("validation-summary", INFO,

@@ -44,17 +44,20 @@ def is_extended_term(findings: pd.DataFrame) -> pd.Series:
     return findings["message"].astype(str).str.startswith(EXTENDED_TERM)
 
 
-def _reason(rule: str, dataset: Any, message: str, value: Any, extended: bool) -> str:
+def _reason(rule: str, dataset: Any, message: str, value: Any, extended: bool, mapped: frozenset[str] | None) -> str:
     if extended:
-        return (f"{value!r} is a sponsor term added to an extensible codelist (no CDISC term expresses it); "
+        return (f"{value!r} is a sponsor term added to the extensible codelist; "
                 'define.xml declares it as an extended value (def:ExtendedValue="Yes")')
-    if dataset is None and message.startswith("Missing ") and message.endswith(" dataset") and value:
+    missing = dataset is None and message.startswith("Missing ") and message.endswith(" dataset") and value
+    if missing and mapped is not None and value not in mapped:
         return f"the study collected no {value} data: the spec maps no raw dataset to {value}"
     return f"no reason recorded; review the finding ({rule}: {message})"
 
 
-def conformance(kind: str, report: ValidationReport, report_path: str) -> Conformance:
-    """The summary of one package's validation; ``report_path`` is the HTML report, relative to the output."""
+def conformance(kind: str, report: ValidationReport, report_path: str,
+                mapped: frozenset[str] | None = None) -> Conformance:
+    """The summary of one package's validation; ``report_path`` is the HTML report, relative to the output;
+    ``mapped``: the domains the study's spec maps raw data to (a missing domain outside it was not collected)."""
     f = report.findings
     warn = f[f["severity"] == "warning"]
     ext = is_extended_term(warn)
@@ -71,7 +74,8 @@ def conformance(kind: str, report: ValidationReport, report_path: str) -> Confor
             value = term if term is not None else (grp["value"].iloc[0] if dataset is None else None)
             left.append({"rule": rule, "dataset": dataset, "variable": variable, "value": value,
                          "records": int(grp["n"].sum()), "message": message,
-                         "reason": _reason(str(rule), dataset, str(message), value, bool(is_ext))})
+                         "reason": _reason(str(rule), dataset, str(message), value, bool(is_ext), mapped)})
+    left.sort(key=lambda w: (w["dataset"] or "", w["variable"] or "", w["rule"], str(w["value"])))
     counts = report.counts()
     return Conformance(kind, report.standard, report.errors, report.warnings, counts.get("notice", 0),
                        int(ext.sum()), report_path, left)
