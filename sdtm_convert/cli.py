@@ -50,15 +50,20 @@ def cmd_run(args: argparse.Namespace) -> int:
     conv = result.conversion
     errors = len(conv.errors)
     warnings = sum(1 for i in conv.issues if i.severity == "warning")
+    checked = [conv.conformance[k] for k in ("sdtm", "adam") if k in conv.conformance]
     if args.json:
         print(json.dumps({"status": "failed" if errors else "passed", "errors": errors, "warnings": warnings,
+                          "conformance": {c.kind: {k: v for k, v in c.to_dict().items() if k != "kind"}
+                                          for c in checked},
                           "out": str(result.out), "report": str(result.report_json), "outputs": result.outputs,
                           "timings": {k: round(v, 3) for k, v in conv.timings.items()}}, indent=2))
     elif not args.quiet:
         for issue in conv.errors[:10]:
             print(issue.one_line(), file=sys.stderr)
         more = " (first 10 shown)" if errors > 10 else ""
-        print(f"{'FAILED' if errors else 'OK'}: {errors} errors{more}, {warnings} warnings; "
+        packages = "".join(f"{c.headline(str(result.out))}; " for c in checked)
+        print(f"{'FAILED' if errors else 'OK'}: {errors} error{'' if errors == 1 else 's'}{more}, "
+              f"{warnings} warning{'' if warnings == 1 else 's'}; {packages}"
               f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "
               f"report {result.report_html}")
     return 1 if errors else 0

@@ -161,6 +161,9 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
             out[name] = col if (col.dtype == _TEXT and not col.hasnans) else col.astype("string").fillna("").astype(str)
     if "DOMAIN" in out.columns and not domain.startswith("SUPP"):
         out["DOMAIN"] = domain
+    empty = _empty_permissible(out, keep)
+    if empty:
+        out, keep = out.drop(columns=empty), keep[~keep["name"].isin(empty)]
     seq = f"{domain}SEQ"
     # record order: by subject and --SEQ where the domain has one (as sponsors and the CDISC pilot do),
     # else by the dataset keys
@@ -171,6 +174,21 @@ def conform(domain: str, df: pd.DataFrame, *, origins: dict[str, dict[str, Any]]
     meta = _meta(domain, data, keep, origins, keys or [], label)
     findings_value_level(domain, data, meta)
     return data, meta, lineage, issues
+
+
+def _empty_permissible(out: pd.DataFrame, keep: pd.DataFrame) -> list[str]:
+    """Permissible variables with no value in any record: not submitted (FDA Technical Conformance Guide;
+    Pinnacle 21 SD1078 warns about them), e.g. --DY of records that all lack a reference start date."""
+    if not len(out):
+        return []
+    perm = keep.loc[keep["core"] == "Perm", "name"]
+    return [n for n in perm if n in out.columns and not _has_value(out[n])]
+
+
+def _has_value(col: pd.Series) -> bool:
+    if col.dtype == np.float64:
+        return bool(col.notna().any())
+    return bool((col.astype(str).str.strip() != "").any())
 
 
 def _lineage(domain: str, src: pd.DataFrame, data: pd.DataFrame) -> pd.DataFrame:

@@ -1,4 +1,4 @@
-"""PASI: the 29-item layout (QS sponsor or RS CDISC, versions PASI02-05) and exact integer scoring.
+"""PASI: the 29-item CDISC layout (in QS or RS, versions PASI02-05) and exact integer scoring.
 
 Layout (domain reference §2): items 1-16 are collected (E, I, D, A for head, upper limbs, trunk, lower
 limbs), items 17-28 are the per-region sub-scores (S = E+I+D, S×A, S×A×w) and item 29 the total.
@@ -27,7 +27,6 @@ from sdtm_convert.study import PASI_VERSIONS, StudyConfig
 REGIONS = ("HEAD", "UPPER LIMBS", "TRUNK", "LOWER LIMBS")
 REGION_WEIGHT_TENTHS = (1, 2, 3, 4)  # 0.1, 0.2, 0.3, 0.4
 COMPONENT_MAX = {"E": 4, "I": 4, "D": 4, "A": 6}
-QS_CATEGORY = "PASI"
 
 # The CDISC item layout (identical for PASI02-05; CT 2025-03-25 PASInnTC/PASInnTN).
 # item, test-name suffix, region, component
@@ -67,16 +66,17 @@ DERIVED_ITEMS = tuple(range(17, 30))
 # derived items whose value is in tenths (weighted sub-scores and the total); the others are integers
 TENTHS_ITEMS = frozenset({19, 22, 25, 28, 29})
 
-# How each layout is named: domain → (TESTCD pattern, TEST pattern, category source)
-LAYOUTS = {
-    "RS": {"testcd": "{ver}{item:02d}", "test": "{ver}-{suffix}", "category": "CCCAT"},
-    "QS": {"testcd": "PASI{item:02d}", "test": "PASI-{suffix}", "category": QS_CATEGORY},
-}
+# How the layout is named, in QS and RS alike: CDISC's Clinical Classification terms (CT files PASI as
+# one): TESTCD PASInnXX (nn = version), TEST from the CT codelist PASInnTN, category the CCCAT term whose
+# synonym is the version (PASI03 → PASI FREDRIKSSON). In QS that category is an extended QSCAT value
+# (QSCAT does not list the clinical classifications), declared as such in define.xml.
+LAYOUT = {"testcd": "{ver}{item:02d}", "test": "{ver}-{suffix}"}
+DOMAINS = ("QS", "RS")
 ITEM_COLUMNS = ["item", "testcd", "test", "category", "region", "component", "collected"]
 
 
 def _check_settings(domain: str, version: str) -> None:
-    if domain not in LAYOUTS:
+    if domain not in DOMAINS:
         raise fatal("spec-invalid", f"pasi.domain must be QS or RS, not {domain!r}", file="study.yaml")
     if version not in PASI_VERSIONS:
         raise fatal(
@@ -85,7 +85,7 @@ def _check_settings(domain: str, version: str) -> None:
 
 
 def pasi_prefix(study: StudyConfig) -> str:
-    """The test-variable prefix of the PASI records: ``QS`` (sponsor layout) or ``RS`` (CDISC layout)."""
+    """The test-variable prefix of the PASI records: ``QS`` or ``RS`` (the CDISC layout in either)."""
     _check_settings(study.pasi.domain, study.pasi.version)
     return study.pasi.domain
 
@@ -115,20 +115,17 @@ def _ct_category(ct: ControlledTerminology, version: str) -> str | None:
 def _items(domain: str, version: str, ct_version: str) -> pd.DataFrame:
     _check_settings(domain, version)
     base = pd.DataFrame(_LAYOUT, columns=["item", "suffix", "region", "component"])
-    fmt = LAYOUTS[domain]
-    testcd = [fmt["testcd"].format(ver=version, item=i) for i in base["item"]]
-    test = [fmt["test"].format(ver=version, suffix=s) for s in base["suffix"]]
-    category = fmt["category"]
-    if domain == "RS":
-        # CDISC terms come from CT; the typed suffixes are only a fallback when CT lacks the codelists
-        try:
-            ct = load_ct(ct_version)
-        except KeyError:
-            ct = None
-        names = _ct_tests(ct, version) if ct is not None else None
-        if names is not None:
-            test = [names[c] for c in testcd]
-        category = (_ct_category(ct, version) if ct is not None else None) or PASI_VERSIONS[version]
+    testcd = [LAYOUT["testcd"].format(ver=version, item=i) for i in base["item"]]
+    test = [LAYOUT["test"].format(ver=version, suffix=s) for s in base["suffix"]]
+    # CDISC terms come from CT; the typed suffixes are only a fallback when CT lacks the codelists
+    try:
+        ct: ControlledTerminology | None = load_ct(ct_version)
+    except KeyError:
+        ct = None
+    names = _ct_tests(ct, version) if ct is not None else None
+    if names is not None:
+        test = [names[c] for c in testcd]
+    category = (_ct_category(ct, version) if ct is not None else None) or PASI_VERSIONS[version]
     out = pd.DataFrame(
         {
             "item": base["item"].astype("int64"),

@@ -53,6 +53,7 @@ class Conversion:
     issues: list[Issue] = field(default_factory=list)
     adam: Any = None
     timings: dict[str, float] = field(default_factory=dict)
+    conformance: dict[str, Any] = field(default_factory=dict)  # kind → validate.run.Conformance
 
     @property
     def errors(self) -> list[Issue]:
@@ -293,11 +294,13 @@ class Part:
     issues: list[Issue] = field(default_factory=list)
     outputs: dict[str, Any] = field(default_factory=dict)
     timings: dict[str, float] = field(default_factory=dict)
+    conformance: dict[str, Any] = field(default_factory=dict)  # kind → validate.run.Conformance
 
     def add(self, other: Part) -> Part:
         self.issues += other.issues
         self.outputs |= other.outputs
         self.timings |= other.timings
+        self.conformance |= other.conformance
         return self
 
 
@@ -326,13 +329,15 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     # the worker: SDTM XPT + define.xml, SDTM validation; this process: ADaM (built, validated, written,
     # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
     xpt_only = tuple(f for f in formats if f == "xpt")
-    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress,
+    mapped = frozenset(d.domain for d in conv.spec.domains)
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress, mapped,
                           parallel=parallel, what="SDTM writer")
     try:
         adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
         adam_validation = Part()
         if validate and conv.adam is not None:
-            adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out)
+            adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out,
+                                             adam_dir(out, study.studyid) / "define.xml")
             progress("validated the ADaM package")
         sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
         lineage_out = _write_lineage(out, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
@@ -345,6 +350,7 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     whole.outputs["sdtm"] = sdtm_files
     conv.issues += whole.issues
     conv.timings |= whole.timings
+    conv.conformance = whole.conformance
     outputs = whole.outputs | lineage_out
     jpath, hpath = write_reports(conv, out / "reports", outputs)
     progress(f"report: {hpath}")
@@ -372,8 +378,10 @@ def _sdtm_json(conv: Conversion, out: Path) -> Part:
 
 
 def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any, out: Path,
-                  formats: tuple[str, ...], validate: bool, progress: Progress) -> tuple[Part, Part]:
-    """Write the SDTM datasets and define.xml and validate them (a worker process runs this)."""
+                  formats: tuple[str, ...], validate: bool, progress: Progress,
+                  mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
+    """Write the SDTM datasets and define.xml and validate them (a worker process runs this); ``mapped``:
+    the domains the spec maps raw data to."""
     from sdtm_convert import submission
 
     part = Part()
@@ -389,7 +397,8 @@ def _sdtm_package(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetM
     progress(f"wrote {len(sdtm)} SDTM datasets and define.xml")
     validation = Part()
     if validate:
-        validation = _run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out)
+        validation = _run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out,
+                                    folder / "define.xml", mapped)
         progress("validated the SDTM package")
     return part, validation
 
@@ -432,15 +441,19 @@ VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's v
 
 
 def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, DatasetMeta],
-                   study: Any, out: Path) -> Part:
-    """The conformance validator on our own output (SDTM or ADaM), as for any package: its error findings
-    are errors of the run; all findings are in reports/validation-<kind>.{json,html}."""
+                   study: Any, out: Path, define: Path | None = None, mapped: frozenset[str] | None = None) -> Part:
+    """The conformance validator on our own output (SDTM or ADaM) with its define.xml, as for any package:
+    its error findings are errors of the run; all findings are in reports/validation-<kind>.{json,html};
+    the counts and the warnings left (with their reasons) go to the headline and the conversion report."""
     from sdtm_convert.errors import INFO
     from sdtm_convert.validate import validate_package, write_html, write_json
+    from sdtm_convert.validate.run import conformance
 
     part = Part()
     t = time.perf_counter()
-    report = validate_package(frames, metadata=metas, standard=standard, ct=study.ct_version)
+    define = define if define is not None and define.is_file() else None
+    report = validate_package(frames, define=define, metadata=metas, standard=standard, ct=study.ct_version)
+    report.define = define.relative_to(out).as_posix() if define else None  # reproducible report files
     # reproducible report files: the package's fixed date, labelled as such, instead of the clock
     report.started, report.timing = "", {}
     report.package_date, report.package_date_source = study.created, study.package_date_source
@@ -448,9 +461,11 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
     write_html(report, base.with_suffix(".html"))
     part.outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
+    part.conformance[kind] = result = conformance(kind, report, part.outputs[f"validation_{kind}"], mapped)
     part.issues += report.issues(severity="error")
+    ext = f" ({result.extended_terms} extended terms)" if result.extended_terms else ""
     part.issues.append(Issue("validation-summary", INFO,
-                             f"{standard} conformance: {report.errors} errors, {report.warnings} warnings "
+                             f"{standard} conformance: {report.errors} errors, {report.warnings} warnings{ext} "
                              f"(details in {base.name}.html)", dataset=kind.upper()))
     part.timings[f"validate_{kind}"] = time.perf_counter() - t
     return part

@@ -43,6 +43,8 @@ def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
         "reject_summary": _reject_summary(conv.rejects),
         "datasets": _datasets(conv),
         "outputs": outputs,
+        # each written package's conformance result, with every warning left and its reason
+        "conformance": {k: c.to_dict() for k, c in sorted(getattr(conv, "conformance", {}).items())},
         "issues": [i.to_dict() for i in issues],
     }
 

@@ -85,7 +85,7 @@ def pasi_records(sdtm, study: StudyConfig, issues: list[Issue]) -> pd.DataFrame:
     dom, ver = study.pasi.domain, study.pasi.version
     cols = ["STUDYID", "USUBJID", f"{dom}TESTCD", f"{dom}STRESN", f"{dom}DTC", f"{dom}SEQ", "VISITNUM", "VISIT"]
     src = domain(sdtm, dom, cols, issues)
-    # RS (CDISC QRS) codes are PASInnXX (nn = version); the sponsor QS layout uses PASIXX. Both accepted.
+    # CDISC codes are PASInnXX (nn = version); the former sponsor QS codes PASIXX are still accepted.
     codes = {f"{ver}{n:02d}": v for n, v in PASI_ITEMS.items()} | {f"PASI{n:02d}": v for n, v in PASI_ITEMS.items()}
     src = src.loc[src[f"{dom}TESTCD"].isin(list(codes))]
     testcd = src[f"{dom}TESTCD"]

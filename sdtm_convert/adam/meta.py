@@ -224,6 +224,11 @@ def significant_digits(values: pd.Series) -> int:
     return 16
 
 
+# variables whose define.xml entry names a CT codelist: DTYPE carries a sponsor term (NRI, non-responder
+# imputation, which ADaM CT's extensible DTYPE lacks), so define.xml must declare it as an extended value
+CODELISTS = {"DTYPE": "DTYPE"}
+
+
 def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None) -> VariableMeta:
     label, core = _label(ds, name, structure)
     numeric = pd.api.types.is_numeric_dtype(col)
@@ -257,7 +262,7 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: s
         core=core,
         origin_type=origin,
         origin_source=None if origin == PREDECESSOR else "Sponsor",
-        codelist=None,
+        codelist=CODELISTS.get(name),
         method_id=f"MT.{ds}.{name}" if method else None,
         display_format=DATE9 if is_date else "DATETIME20." if is_dtm else None,
         significant_digits=digits,

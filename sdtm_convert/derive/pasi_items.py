@@ -2,7 +2,7 @@
 
 The mapping spec gives each collected PASI value its CDISC item number (1..16: E, I, D, A for head,
 upper limbs, trunk, lower limbs) in a working column; this derivation names the items with the
-layout the study chose (``study.pasi``: QS sponsor codes PASI01..16 or RS CDISC codes PASInn01..16),
+CDISC codes of the version the study chose (``study.pasi``: PASInn01..16 in QS or RS),
 so one spec serves both domains. YAML: ``{name: pasi_items, item: __PASI_ITEM}``.
 """
 

@@ -32,6 +32,11 @@ def render_markdown() -> str:
         "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.2-3.4), "
         "`adam` (ADaMIG 1.3).",
         "",
+        "The terminology rules SC-CT-001/002 report one finding per dataset × variable × codelist × term, on the "
+        "term's first record, with `records` = how many records hold it; a term that the package's define.xml "
+        'declares as an extended value (`def:ExtendedValue="Yes"`) is reported as \"Extended value declared in '
+        'define.xml\" (still a warning, to review).',
+        "",
         f"{len(rows)} rules: " + ", ".join(f"{c} {by_cat[c]}" for c in CATEGORIES if by_cat[c]) + ".",
         "",
     ]

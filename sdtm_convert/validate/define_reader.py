@@ -47,6 +47,7 @@ class DefCodelist:
     data_type: str
     values: list[str]
     nci_code: str | None
+    extended: frozenset[str] = frozenset()  # terms marked def:ExtendedValue="Yes" (sponsor extensions)
 
 
 @dataclass
@@ -160,15 +161,17 @@ def _build(path: Path, mdv: etree._Element) -> Define:
 
 
 def _codelist(el: etree._Element) -> DefCodelist:
-    values, nci = [], None
+    values, nci, extended = [], None, set()
     for c in el:
         if not isinstance(c.tag, str):
             continue
         if _local(c) in ("CodeListItem", "EnumeratedItem"):
             values.append(c.get("CodedValue", ""))
+            if _attr(c, "ExtendedValue") == "Yes":
+                extended.add(c.get("CodedValue", ""))
         elif _local(c) == "Alias" and c.get("Context") == "nci:ExtCodeID":
             nci = c.get("Name")
-    return DefCodelist(el.get("OID", ""), el.get("Name", ""), el.get("DataType", ""), values, nci)
+    return DefCodelist(el.get("OID", ""), el.get("Name", ""), el.get("DataType", ""), values, nci, frozenset(extended))
 
 
 def _dataset(g: etree._Element, items: dict[str, etree._Element]) -> DefDataset:

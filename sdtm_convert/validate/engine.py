@@ -93,6 +93,7 @@ def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
         "dataset": h.dataset,
         "variable": h.variable,
         "message": h.message or rule.message,
+        "records": h.count,
     }
     if h.rows is None or ds is None:
         row = dict(base, record=None, usubjid=None, seq=None, value=None if h.values is None else str(h.values))
@@ -174,6 +175,7 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None) -> tuple[pd.DataF
     f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
     f["record"] = f["record"].astype("Int64")
     f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
+    f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
     return f, rules, notes
 
 

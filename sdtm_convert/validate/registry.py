@@ -4,7 +4,8 @@ A rule is ``fn(ctx) -> Iterable[Hits]``. ``ctx`` is a :class:`~sdtm_convert.vali
 (the package, CT, standards metadata, helpers). A :class:`Hits` names the dataset, the variable, the
 0-based row positions that break the rule (a boolean mask or an index array; ``None`` = the dataset
 or variable as a whole) and, optionally, the offending values and a message more specific than the
-rule's.
+rule's, and ``count``: how many records a finding stands for when one finding is reported per distinct
+value instead of one per record (the terminology rules: one finding per dataset × variable × codelist × term).
 
 Equivalent ids: ``p21`` (Pinnacle 21 Community 2.2.0 id); the FDA validator id ("Publisher ID") and
 the P21 message/description/category are looked up from the packaged P21 catalogue, never retyped.
@@ -34,6 +35,7 @@ class Hits:
     rows: Any = None  # boolean mask / int positions (0-based) / None for dataset-level findings
     values: Any = None  # Series/array aligned with the selected rows, or one scalar
     message: str | None = None
+    count: int | None = None  # records the finding stands for (one finding per distinct value, e.g. a CT term)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ FINDING_COLUMNS = [
     "seq",
     "value",
     "message",
+    "records",  # records one finding stands for (terminology: one finding per term); empty = this record
 ]
 
 

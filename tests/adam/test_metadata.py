@@ -110,3 +110,22 @@ def test_keys_are_the_schemas_natural_keys_and_identify_each_record(result):
                                                               schema["x-structure"]), name
         assert not df.duplicated(meta.keys).any(), name
     assert result.metadata["ADPASI"].keys == ["STUDYID", "USUBJID", "PARAMCD", "AVISITN", "ADT"]
+
+
+def test_dtype_names_its_ct_codelist_so_define_declares_nri_as_an_extended_value(result, study):
+    from lxml import etree
+
+    from sdtm_convert.package.codelists import used_values_from_frames
+    from sdtm_convert.package.define_xml import build_define
+    from sdtm_convert.package.xsd import validate_define
+
+    assert result.metadata["ADPASI"].variable("DTYPE").codelist == "DTYPE"
+    metas = list(result.metadata.values())
+    xml = build_define(metas, standard="ADaMIG 1.3", used_values=used_values_from_frames(metas, result.datasets),
+                       study_oid="S", study_name="S", description="S", protocol="S", ct_version="2025-03-25",
+                       created="2026-01-01T00:00:00")
+    assert validate_define(xml) == []
+    ns = {"odm": "http://www.cdisc.org/ns/odm/v1.3"}
+    items = etree.fromstring(xml).findall(".//odm:CodeList[@OID='CL.DTYPE']/odm:EnumeratedItem", ns)
+    assert [(i.get("CodedValue"), i.get("{http://www.cdisc.org/ns/def/v2.1}ExtendedValue")) for i in items] == [
+        ("NRI", "Yes")]

@@ -20,7 +20,9 @@ def test_rs_switch_uses_cdisc_codes_and_gives_the_same_scores(sample_run, tmp_pa
     assert sorted(set(rs["RSTESTCD"])) == [f"PASI03{i:02d}" for i in range(1, 30)]
     assert set(rs.loc[rs["RSTESTCD"] == "PASI0329", "RSTEST"]) == {"PASI03-Total Sum"}
     qs = sample_run.conversion.sdtm["QS"]
-    qs_tot = qs[qs["QSTESTCD"] == "PASI29"].set_index(["USUBJID", "VISITNUM"])["QSSTRESC"].sort_index()
+    assert set(qs["QSCAT"]) == {"PASI FREDRIKSSON"}  # the default QS carries the same CDISC terms
+    assert sorted(set(qs["QSTESTCD"])) == sorted(set(rs["RSTESTCD"]))
+    qs_tot = qs[qs["QSTESTCD"] == "PASI0329"].set_index(["USUBJID", "VISITNUM"])["QSSTRESC"].sort_index()
     rs_tot = rs[rs["RSTESTCD"] == "PASI0329"].set_index(["USUBJID", "VISITNUM"])["RSSTRESC"].sort_index()
     assert qs_tot.to_dict() == rs_tot.to_dict()
     assert (rs.loc[rs["RSTESTCD"] == "PASI0329", "RSDRVFL"] == "Y").all()

@@ -65,7 +65,7 @@ def test_pasi_total_equals_pasi_computed_from_the_16_collected_items(sample_run)
         if ok and len(g) == 4:
             expected[(f"NCT03745417-{subj}", visit)] = total
     qs = sample_run.conversion.sdtm["QS"]
-    totals = qs[qs["QSTESTCD"] == "PASI29"]
+    totals = qs[qs["QSTESTCD"] == "PASI0329"]
     raw_visit = {"Screening": "SCREENING", "Week 0": "WEEK 0", "Week 2": "WEEK 2", "Week 4": "WEEK 4",
                  "Week 6": "WEEK 6", "Week 8": "WEEK 8", "Week 12": "WEEK 12"}
     got = {}
@@ -190,12 +190,13 @@ def test_define_metadata_comes_from_the_spec_and_the_data(sample_run):
     assert ae.variable("AESEV").origin_type == "Collected" and "mapped to controlled terminology AESEV" in ae.variable("AESEV").comment
     qs = sample_run.conversion.metadata["QS"]
     vl = {(v.variable, v.where.id): v for v in qs.value_level}
-    item, total = vl[("QSSTRESN", "WC.QS.PASI.PASI01")], vl[("QSSTRESN", "WC.QS.PASI.PASI29")]
+    item = vl[("QSSTRESN", "WC.QS.PASI_FREDRIKSSON.PASI0301")]
+    total = vl[("QSSTRESN", "WC.QS.PASI_FREDRIKSSON.PASI0329")]
     assert (item.type, item.origin_type) == ("integer", "Collected")
     assert (total.type, total.significant_digits, total.origin_type) == ("float", 1, "Derived")
-    assert total.where.conditions == [("QSCAT", "EQ", ["PASI"]), ("QSTESTCD", "EQ", ["PASI29"])]  # composite, whole
+    assert total.where.conditions == [("QSCAT", "EQ", ["PASI FREDRIKSSON"]), ("QSTESTCD", "EQ", ["PASI0329"])]
     define = (sdtm_dir(sample_run.out, "NCT03745417") / "define.xml").read_text(encoding="utf-8")
-    assert 'WhereClauseOID="WC.QS.PASI.PASI29"' in define and "MT.QS.DERIVEDRESULT" in define
+    assert 'WhereClauseOID="WC.QS.PASI_FREDRIKSSON.PASI0329"' in define and "MT.QS.DERIVEDRESULT" in define
 
 
 def test_run_validates_its_own_output_without_errors(sample_run):

@@ -1,4 +1,4 @@
-"""PASI layout (QS sponsor / RS CDISC), exact integer scoring and the pasi_scores derivation."""
+"""PASI layout (CDISC terms in QS or RS), exact integer scoring and the pasi_scores derivation."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from sdtm_convert.pasi import (
     score_tenths,
 )
 from sdtm_convert.standards import load_ct
-from sdtm_convert.study import study_from_dict
+from sdtm_convert.study import PASI_VERSIONS, study_from_dict
 
 VERSIONS = ["PASI02", "PASI03", "PASI04", "PASI05"]
 CT = load_ct("2025-03-25")
@@ -57,33 +57,25 @@ def test_rs_layout_is_the_cdisc_codelist_pairing(version):
 
 
 @pytest.mark.parametrize("version", VERSIONS)
-def test_qs_layout_is_the_sponsor_mirror_of_the_cdisc_layout(version):
+def test_qs_layout_uses_the_cdisc_clinical_classification_terms(version):
+    """QS carries the same CDISC codes, names and CCCAT category as RS (CT 2025-03-25 PASInnTC/TN, CCCAT)."""
     qs, rs = pasi_items(study("QS", version)), pasi_items(study("RS", version))
-    assert list(qs["testcd"]) == [f"PASI{i:02d}" for i in range(1, 30)]
-    assert set(qs["category"]) == {"PASI"}
-    assert qs["test"].str.len().max() <= 40
-    assert list(qs["test"].str.removeprefix("PASI-")) == list(rs["test"].str.removeprefix(f"{version}-"))
-    pdt.assert_frame_equal(
-        qs[["item", "region", "component", "collected"]], rs[["item", "region", "component", "collected"]]
-    )
-    assert qs.iloc[0].to_dict() == {
+    pdt.assert_frame_equal(qs, rs)
+    assert set(qs["category"]) == {PASI_VERSIONS[version]}
+
+
+def test_qs_pasi03_item_is_the_ct_term():
+    first, last = pasi_items(study("QS", "PASI03")).iloc[[0, 28]].to_dict("records")
+    assert first == {
         "item": 1,
-        "testcd": "PASI01",
-        "test": "PASI-Head: Erythema/Redness",
-        "category": "PASI",
+        "testcd": "PASI0301",
+        "test": "PASI03-Head: Erythema/Redness",
+        "category": "PASI FREDRIKSSON",
         "region": "HEAD",
         "component": "E",
         "collected": True,
     }
-    assert qs.iloc[28].to_dict() == {
-        "item": 29,
-        "testcd": "PASI29",
-        "test": "PASI-Total Sum",
-        "category": "PASI",
-        "region": "ALL",
-        "component": "TOTAL",
-        "collected": False,
-    }
+    assert (last["testcd"], last["test"], last["category"]) == ("PASI0329", "PASI03-Total Sum", "PASI FREDRIKSSON")
 
 
 def test_layout_components_and_prefix():
@@ -265,9 +257,9 @@ def test_registered_derivation_appends_the_derived_records():
             "STUDYID": "NCT03745417",
             "DOMAIN": "QS",
             "USUBJID": "P-001",
-            "QSTESTCD": [f"PASI{i}" for i in range(17, 30)],
+            "QSTESTCD": [f"PASI03{i}" for i in range(17, 30)],
             "QSTEST": list(layout["test"][16:]),
-            "QSCAT": "PASI",
+            "QSCAT": "PASI FREDRIKSSON",
             "QSORRES": "",
             "QSSTRESC": ["4", "8", "0.8", "7", "21", "4.2", "2", "2", "0.6", "10", "50", "20.0", "25.6"],
             "QSSTRESN": [float(v) for v in values],
@@ -300,7 +292,7 @@ def test_out_of_range_item_is_reported_with_provenance_and_treated_as_missing():
     row = list(EXAMPLE)
     row[0] = 5  # head erythema > 4
     df = long_frame("QS", layout, [("P-001", 2.0, "2021-09-01", 7, row), ("P-002", 2.0, "2021-09-02", 8, EXAMPLE)])
-    df.loc[df["USUBJID"].eq("P-002") & df["QSTESTCD"].eq("PASI08"), ["QSSTRESN", "QSSTRESC", "QSORRES"]] = [
+    df.loc[df["USUBJID"].eq("P-002") & df["QSTESTCD"].eq("PASI0308"), ["QSSTRESN", "QSSTRESC", "QSORRES"]] = [
         np.nan,
         "X",
         "X",
@@ -312,9 +304,9 @@ def test_out_of_range_item_is_reported_with_provenance_and_treated_as_missing():
     ]
     derived = out[out["QSDRVFL"] == "Y"]
     p1 = derived[derived["USUBJID"] == "P-001"].set_index("QSTESTCD")["QSSTRESC"]
-    assert "PASI17" not in p1 and "PASI29" not in p1 and p1["PASI20"] == "7"  # head and total missing
+    assert "PASI0317" not in p1 and "PASI0329" not in p1 and p1["PASI0320"] == "7"  # head and total missing
     p2 = derived[derived["USUBJID"] == "P-002"].set_index("QSTESTCD")["QSSTRESC"]
-    assert "PASI21" not in p2 and p2["PASI20"] == "7" and "PASI29" not in p2
+    assert "PASI0321" not in p2 and p2["PASI0320"] == "7" and "PASI0329" not in p2
 
 
 def test_missing_and_zero_area_in_the_long_frame():
@@ -322,13 +314,13 @@ def test_missing_and_zero_area_in_the_long_frame():
     layout = pasi_items(ctx.study)
     head_clear = [None, None, None, 0] + EXAMPLE[4:]
     df = long_frame("QS", layout, [("P-001", 3.0, "2021-09-15", 9, head_clear)])
-    df = df[~(df["QSTESTCD"].isin(["PASI01", "PASI02", "PASI03"]))]  # not recorded at all
+    df = df[~(df["QSTESTCD"].isin(["PASI0301", "PASI0302", "PASI0303"]))]  # not recorded at all
     out, issues = derive_pasi_scores(df, ctx)
     derived = out[out["QSDRVFL"] == "Y"].set_index("QSTESTCD")["QSSTRESC"]
-    assert issues == [] and "PASI17" not in derived and derived["PASI19"] == "0.0" and derived["PASI29"] == "24.8"
+    assert issues == [] and "PASI0317" not in derived and derived["PASI0319"] == "0.0" and derived["PASI0329"] == "24.8"
     kept, _ = derive_pasi_scores(df, ctx, keep_missing=True)
     assert (kept["QSDRVFL"] == "Y").sum() == 13
-    assert kept.loc[kept["QSTESTCD"] == "PASI17", "QSSTRESC"].iloc[0] == ""
+    assert kept.loc[kept["QSTESTCD"] == "PASI0317", "QSSTRESC"].iloc[0] == ""
 
 
 def test_other_tests_pass_through_and_assessments_are_per_visit():
@@ -350,7 +342,7 @@ def test_other_tests_pass_through_and_assessments_are_per_visit():
     df = pd.concat([df, dlqi], ignore_index=True)
     out, issues = derive_pasi_scores(df, ctx)
     assert issues == []
-    totals = out[out["QSTESTCD"] == "PASI29"]
+    totals = out[out["QSTESTCD"] == "PASI0329"]
     assert list(totals["VISITNUM"]) == [2.0, 3.0] and list(totals["QSSTRESC"]) == ["25.6", "0.0"]
     assert list(totals["__src_row"]) == [7, 9]
     assert (out["QSTESTCD"] == "DLQI01").sum() == 1 and len(out) == len(df) + 26
@@ -361,14 +353,14 @@ def test_conflicting_duplicate_item_and_captured_total():
     layout = pasi_items(ctx.study)
     df = long_frame("QS", layout, [("P-001", 2.0, "2021-09-01", 7, EXAMPLE)])
     dup = df.iloc[[0]].assign(QSSTRESN=3.0, QSSTRESC="3", QSORRES="3", __src_row=8)
-    captured = df.iloc[[0]].assign(QSTESTCD="PASI29", QSSTRESN=25.0, QSSTRESC="25", __src_row=9)
+    captured = df.iloc[[0]].assign(QSTESTCD="PASI0329", QSSTRESN=25.0, QSSTRESC="25", __src_row=9)
     out, issues = derive_pasi_scores(pd.concat([df, dup, captured], ignore_index=True), ctx)
     assert sorted((i.code, i.row) for i in issues) == [
         ("pasi-captured-score-replaced", 9),
         ("pasi-item-duplicate", 7),
         ("pasi-item-duplicate", 8),
     ]
-    assert (out["QSTESTCD"] == "PASI29").sum() == 0  # head erythema unknown → total missing; captured one dropped
+    assert (out["QSTESTCD"] == "PASI0329").sum() == 0  # head erythema unknown → total missing; captured one dropped
 
 
 def test_minimal_frame_grouped_by_visit_label_gets_complete_columns():
@@ -378,7 +370,7 @@ def test_minimal_frame_grouped_by_visit_label_gets_complete_columns():
     df = df[["USUBJID", "QSTESTCD", "QSSTRESC", "VISIT", "__src_file", "__src_row"]]  # no VISITNUM, STRESN, TEST
     out, issues = derive_pasi_scores(df, ctx)
     assert issues == []
-    assert list(out.loc[out["QSTESTCD"] == "PASI29", "VISIT"]) == ["V2", "V3"]
+    assert list(out.loc[out["QSTESTCD"] == "PASI0329", "VISIT"]) == ["V2", "V3"]
     assert set(out.columns) >= {"QSTEST", "QSCAT", "QSSTRESN", "QSDRVFL"}
     items = out.iloc[:32]
     assert set(items["QSTEST"]) == {""} and set(items["QSDRVFL"]) == {""} and items["QSSTRESN"].isna().all()

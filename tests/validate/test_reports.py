@@ -100,7 +100,7 @@ def test_json_report_can_list_a_limited_number_of_findings_per_rule_but_counts_t
 
     ae = pd.DataFrame({"STUDYID": ["S"] * 5, "DOMAIN": ["AE"] * 5, "USUBJID": ["S-1"] * 5,
                        "AESEQ": [1.0, 2, 3, 4, 5], "AETERM": ["X"] * 5, "AEDECOD": ["X"] * 5,
-                       "AESEV": ["HUGE"] * 5})
+                       "AESEV": [f"HUGE{i}" for i in range(5)]})  # five terms: five findings
     report = validate_package({"AE": ae}, standard="sdtmig-3.4")
     sev = report.findings[report.findings["variable"] == "AESEV"]
     assert len(sev) == 5

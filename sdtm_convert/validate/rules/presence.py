@@ -124,12 +124,10 @@ def permissible_all_missing(ctx) -> Iterator[Hits]:
 
 @rule("SC-PRES-008", category="presence", p21="SD0006")
 def baseline_present(ctx) -> Iterator[Hits]:
-    dm = ctx.frame("DM", ["USUBJID", "ARMCD", "ACTARMCD"])
+    dm = ctx.frame("DM", ["USUBJID", "ARMCD", "ACTARMCD", "ARMNRS"])
     excluded: set = set()
     if dm is not None:
-        ex = dm.get("ARMCD", pd.Series("", index=dm.index)).isin(["SCRNFAIL", "NOTASSGN"])
-        ex |= dm.get("ACTARMCD", pd.Series("", index=dm.index)).isin(["NOTTRT"])
-        excluded = set(dm.loc[ex, "USUBJID"])
+        excluded = set(dm.loc[_untreated(dm), "USUBJID"])
     for dom in ("EG", "LB", "MB", "MS", "PC", "VS"):
         f = ctx.frame(dom, ["USUBJID", dom + "BLFL"])
         if f is None or dom + "BLFL" not in f.columns:
@@ -141,18 +139,27 @@ def baseline_present(ctx) -> Iterator[Hits]:
             yield Hits(d.name, dom + "BLFL", m, values=d.frame["USUBJID"])
 
 
+# Subjects never treated: SDTMIG 3.2 arm codes, or (SDTMIG 3.3+) ARMCD/ACTARMCD null with the reason in ARMNRS
+_UNTREATED_ARMCD = ["SCRNFAIL", "NOTASSGN", "NOTTRT"]
+_UNTREATED_ARMNRS = ["SCREEN FAILURE", "NOT ASSIGNED", "ASSIGNED, NOT TREATED"]
+
+
+def _untreated(dm: pd.DataFrame) -> pd.Series:
+    """Mask of the DM records of subjects who were never treated (screen failures, not assigned, not treated)."""
+    blank = pd.Series("", index=dm.index)
+    m = dm.get("ARMCD", blank).isin(_UNTREATED_ARMCD) | dm.get("ACTARMCD", blank).isin(_UNTREATED_ARMCD)
+    return m | dm.get("ARMNRS", blank).isin(_UNTREATED_ARMNRS)
+
+
 def _subjects_without(ctx, dom: str) -> Iterator[Hits]:
     dm = ctx.frame("DM", ["USUBJID", "ARMCD"])
     f = ctx.frame(dom, ["USUBJID"])
     if dm is None or f is None:
         return
     dm_ds = ctx.package.by_domain("DM")[0]
-    arm = dm_ds.frame.get("ARMCD", pd.Series("", index=dm_ds.frame.index))
     m = ~dm_ds.frame["USUBJID"].isin(set(f["USUBJID"]))
     if dom == "EX":
-        m &= ~arm.isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
-        if "ACTARMCD" in dm_ds.columns:
-            m &= ~dm_ds.frame["ACTARMCD"].isin(["SCRNFAIL", "NOTASSGN", "NOTTRT"])
+        m &= ~_untreated(dm_ds.frame)
     yield Hits(dm_ds.name, "USUBJID", m)
 
 

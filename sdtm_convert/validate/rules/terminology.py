@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.helpers import is_number, present, show
@@ -27,6 +28,37 @@ def _codelists(ctx, ds) -> dict[str, list[str]]:
     return out
 
 
+EXTENDED_TERM = "Extended value declared in define.xml"  # message start of a declared sponsor term
+
+
+def _declared_extended(ctx, ds, var: str) -> frozenset[str]:
+    """Terms of ``ds.var``'s define.xml codelist marked ``def:ExtendedValue="Yes"`` (empty without define)."""
+    d = ctx.define
+    dd = d.datasets.get(ds.name) if d is not None else None
+    v = dd.variables.get(var) if dd is not None else None
+    cl = d.codelists.get(v.codelist or "") if v is not None else None
+    return cl.extended if cl is not None else frozenset()
+
+
+def _per_term(ds, var: str, bad: np.ndarray, codelist: str, extensible: bool,
+              declared: frozenset[str]) -> Iterator[Hits]:
+    """One finding per distinct term (on its first record), with the number of records holding it."""
+    pos = np.flatnonzero(bad)
+    terms = ds.frame[var].to_numpy(dtype=object)[pos]
+    codes, uniques = pd.factorize(terms, sort=True)
+    counts = np.bincount(codes, minlength=len(uniques))
+    _, first = np.unique(codes, return_index=True)
+    kind = "extensible" if extensible else "non-extensible"
+    for k, term in enumerate(uniques):
+        n = int(counts[k])
+        where = f"{codelist}, {n} record{'s' if n != 1 else ''}"
+        if extensible and term in declared:
+            msg = f'{EXTENDED_TERM} (def:ExtendedValue="Yes") for extensible codelist {where}'
+        else:
+            msg = f"Value not found in {kind} codelist {where}"
+        yield Hits(ds.name, var, pos[first[k] : first[k] + 1], values=str(term), message=msg, count=n)
+
+
 def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
     if ctx.ct is None:
         return
@@ -45,23 +77,22 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
                 return bad & ~is_number(u) if numeric_ok else bad
 
             bad = ds.rows_where(var, test)
-            names = "/".join(cl.short_name for cl in lists)
             if bad.any():
-                yield Hits(
-                    ds.name,
-                    var,
-                    bad,
-                    message=f"Value not found in {'extensible' if extensible else 'non-extensible'} codelist {names} (CT {ctx.ct.version})",
-                )
+                names = "/".join(cl.short_name for cl in lists) + f" (CT {ctx.ct.version})"
+                declared = _declared_extended(ctx, ds, var) if extensible else frozenset()
+                yield from _per_term(ds, var, bad, names, extensible, declared)
 
 
 @rule("SC-CT-001", category="terminology", standards=("sdtm", "adam"), p21="CT2001")
 def ct_non_extensible(ctx) -> Iterator[Hits]:
+    """One finding per dataset × variable × codelist × term, with the number of records holding the term."""
     yield from _ct_misses(ctx, extensible=False)
 
 
 @rule("SC-CT-002", category="terminology", standards=("sdtm", "adam"), p21="CT2002")
 def ct_extensible(ctx) -> Iterator[Hits]:
+    """As SC-CT-001; a term that define.xml declares as an extended value (``def:ExtendedValue="Yes"``)
+    is reported as such (message starting :data:`EXTENDED_TERM`), still a warning to review."""
     yield from _ct_misses(ctx, extensible=True)
 
 

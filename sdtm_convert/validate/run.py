@@ -1,0 +1,81 @@
+"""The conformance result of a package a run wrote: counts by severity, extended terms, and every warning
+left, grouped, with its reason (for the run's headline, ``--json`` and the conversion report)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from sdtm_convert.validate.report import ValidationReport
+from sdtm_convert.validate.rules.terminology import EXTENDED_TERM
+
+LABELS = {"sdtm": "SDTM", "adam": "ADaM"}
+
+
+@dataclass(frozen=True)
+class Conformance:
+    kind: str  # sdtm | adam
+    standard: str  # e.g. sdtmig-3.4
+    errors: int
+    warnings: int
+    notices: int
+    extended_terms: int  # warnings that are sponsor terms declared in define.xml as extended values
+    report: str  # HTML report, relative to the run's output folder
+    left: list[dict[str, Any]] = field(default_factory=list)  # warnings left, grouped, each with its reason
+
+    def headline(self, out: str) -> str:
+        """``SDTM conformance 0 errors / 1 warning (1 extended term) -> build/reports/validation-sdtm.html``."""
+        ext = f" ({_n(self.extended_terms, 'extended term')})" if self.extended_terms else ""
+        return (f"{LABELS.get(self.kind, self.kind)} conformance {_n(self.errors, 'error')} / "
+                f"{_n(self.warnings, 'warning')}{ext} -> {out.rstrip('/')}/{self.report}")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _n(k: int, word: str) -> str:
+    return f"{k} {word}{'' if k == 1 else 's'}"
+
+
+def is_extended_term(findings: pd.DataFrame) -> pd.Series:
+    """Mask of the findings that are a sponsor term declared in define.xml as an extended value."""
+    return findings["message"].astype(str).str.startswith(EXTENDED_TERM)
+
+
+def _reason(rule: str, dataset: Any, message: str, value: Any, extended: bool, mapped: frozenset[str] | None) -> str:
+    if extended:
+        return (f"{value!r} is a sponsor term added to the extensible codelist; "
+                'define.xml declares it as an extended value (def:ExtendedValue="Yes")')
+    missing = dataset is None and message.startswith("Missing ") and message.endswith(" dataset") and value
+    if missing and mapped is not None and value not in mapped:
+        return f"the study collected no {value} data: the spec maps no raw dataset to {value}"
+    return f"no reason recorded; review the finding ({rule}: {message})"
+
+
+def conformance(kind: str, report: ValidationReport, report_path: str,
+                mapped: frozenset[str] | None = None) -> Conformance:
+    """The summary of one package's validation; ``report_path`` is the HTML report, relative to the output;
+    ``mapped``: the domains the study's spec maps raw data to (a missing domain outside it was not collected)."""
+    f = report.findings
+    warn = f[f["severity"] == "warning"]
+    ext = is_extended_term(warn)
+    left = []
+    if len(warn):
+        g = warn.assign(
+            term=warn["value"].where(warn["records"].notna(), None),
+            n=warn["records"].fillna(1).astype("int64"),
+            ext=ext,
+        )
+        keys = ["dataset", "variable", "rule", "message", "term", "ext"]
+        for k, grp in g.groupby(keys, dropna=False, sort=True):
+            dataset, variable, rule, message, term, is_ext = (None if pd.isna(x) else x for x in k)
+            value = term if term is not None else (grp["value"].iloc[0] if dataset is None else None)
+            left.append({"rule": rule, "dataset": dataset, "variable": variable, "value": value,
+                         "records": int(grp["n"].sum()), "message": message,
+                         "reason": _reason(str(rule), dataset, str(message), value, bool(is_ext), mapped)})
+    left.sort(key=lambda w: (w["dataset"] or "", w["variable"] or "", w["rule"], str(w["value"])))
+    counts = report.counts()
+    return Conformance(kind, report.standard, report.errors, report.warnings, counts.get("notice", 0),
+                       int(ext.sum()), report_path, left)
