@@ -445,6 +445,7 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     """The conformance validator on our own output (SDTM or ADaM) with its define.xml, as for any package:
     its error findings are errors of the run; all findings are in reports/validation-<kind>.{json,html};
     the counts and the warnings left (with their reasons) go to the headline and the conversion report."""
+    from sdtm_convert.common.text import plural
     from sdtm_convert.errors import INFO
     from sdtm_convert.validate import validate_package, write_html, write_json
     from sdtm_convert.validate.run import conformance
@@ -463,9 +464,10 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     part.outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
     part.conformance[kind] = result = conformance(kind, report, part.outputs[f"validation_{kind}"], mapped)
     part.issues += report.issues(severity="error")
-    ext = f" ({result.extended_terms} extended terms)" if result.extended_terms else ""
+    ext = f" ({plural(result.extended_terms, 'extended term')})" if result.extended_terms else ""
     part.issues.append(Issue("validation-summary", INFO,
-                             f"{standard} conformance: {report.errors} errors, {report.warnings} warnings{ext} "
+                             f"{standard} conformance: {plural(report.errors, 'error')}, "
+                             f"{plural(report.warnings, 'warning')}{ext} "
                              f"(details in {base.name}.html)", dataset=kind.upper()))
     part.timings[f"validate_{kind}"] = time.perf_counter() - t
     return part

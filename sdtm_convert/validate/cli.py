@@ -85,7 +85,8 @@ def _summary_lines(report) -> list[str]:
     for r in groups.head(SHOWN_GROUPS).itertuples(index=False):
         p21 = f" [{r.p21_id}]" if isinstance(r.p21_id, str) and r.p21_id else ""
         where = f"  ({_where(r.where)})" if r.where else ""
-        lines.append(f"  {r.severity:<7} {r.rule:<12}{p21:<9} {r.count:>7}  {r.message}{where}")
+        records = f" ({r.records} records)" if r.records != r.count else ""
+        lines.append(f"  {r.severity:<7} {r.rule:<12}{p21:<9} {r.count:>7}  {r.message}{records}{where}")
     if len(groups) > SHOWN_GROUPS:
         lines.append(f"  ... and {len(groups) - SHOWN_GROUPS} more rule/message lines (every finding is in the "
                      "--report-html/--report-json/--report-xlsx reports)")
@@ -115,6 +116,7 @@ def _json_summary(report, reports: dict[str, str]) -> dict[str, Any]:
         "by_rule": [
             {"rule": r.rule, "p21_id": r.p21_id if isinstance(r.p21_id, str) and r.p21_id else None,
              "severity": r.severity, "message": r.message, "count": int(r.count),
+             "records": int(r.records),
              "datasets": [x for x in r.datasets.split(", ") if x], "where": [x for x in r.where.split(", ") if x]}
             for r in groups.itertuples(index=False)
         ],

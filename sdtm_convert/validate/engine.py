@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
 from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.define_reader import Define, read_define
@@ -22,9 +23,6 @@ from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
 STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "adamig-1.3")
 
-
-def _n(count: int, noun: str) -> str:
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def _tool_version() -> str:
@@ -214,14 +212,14 @@ def validate_package(
     d = define if isinstance(define, Define) or define is None else read_define(define)
     t1 = time.perf_counter()
     if progress:  # (records of frames given directly are counted after the rules, as they are loaded)
-        progress(f"read {_n(len(datasets), 'dataset')} ({sum(x.records for x in datasets.values()):,} records) from "
+        progress(f"read {plural(len(datasets), 'dataset')} ({sum(x.records for x in datasets.values()):,} records) from "
                  f"{path or 'frames'}; define.xml: {d.path if d else 'none'}")
     pkg = _resolve(datasets, d, standard, ct, path)
     findings, ran, notes = run_rules(pkg, rules)
     t2 = time.perf_counter()
     if progress:
-        progress(f"checked {_n(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "
-                 f"(CT {pkg.ct_version}): {_n(len(findings), 'finding')}")
+        progress(f"checked {plural(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "
+                 f"(CT {pkg.ct_version}): {plural(len(findings), 'finding')}")
     ctx = Context(pkg)
     ds_rows = [
         {

@@ -8,7 +8,10 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
+
+_RECORD_COUNT = r", \d+ records?$"  # how a per-term finding's message ends (validate/rules/terminology.py)
 
 FINDING_COLUMNS = [
     "rule",
@@ -83,7 +86,7 @@ class ValidationReport:
 
     def __repr__(self) -> str:
         """One line: ``<ValidationReport sdtmig-3.4: 31 datasets, 2 errors, 5 warnings, 1 notice; valid=False>``."""
-        counts = ", ".join(_plural(n, what) for n, what in
+        counts = ", ".join(plural(n, what) for n, what in
                            ((len(self.datasets), "dataset"), (self.errors, "error"), (self.warnings, "warning"),
                             (self.notices, "notice")))
         return f"<ValidationReport {self.standard}: {counts}; valid={self.valid}>"
@@ -116,14 +119,20 @@ class ValidationReport:
 
     def rule_summary(self) -> pd.DataFrame:
         """Counts per rule × message, most findings first: one rule can say different things (SC-CT-002 about
-        UNIT in EX and about QSCAT in QS), and those are separate rows. ``datasets`` lists the datasets and
-        ``where`` the dataset.variable pairs (both "" for package-level findings)."""
+        UNIT in EX and about QSCAT in QS), and those are separate rows. A per-term finding's record count
+        (", 3 records" ending its message) does not split a row: ``records`` sums them (the number of records
+        the row's findings stand for; equal to ``count`` for per-record rules). ``datasets`` lists the datasets
+        and ``where`` the dataset.variable pairs (both "" for package-level findings)."""
         f = self.findings
-        cols = ["rule", "p21_id", "severity", "message", "datasets", "where", "count"]
+        cols = ["rule", "p21_id", "severity", "message", "datasets", "where", "count", "records"]
         if f.empty:
             return pd.DataFrame(columns=cols)
-        f = f.assign(_where=[".".join(x for x in (d, v) if isinstance(x, str) and x)
-                             for d, v in zip(f["dataset"], f["variable"])])
+        per_term = f["records"] if "records" in f.columns else pd.Series(float("nan"), index=f.index)
+        f = f.assign(
+            _where=[".".join(x for x in (d, v) if isinstance(x, str) and x) for d, v in zip(f["dataset"], f["variable"])],
+            message=f["message"].str.replace(_RECORD_COUNT, "", regex=True),
+            _records=pd.to_numeric(per_term, errors="coerce").fillna(1).astype("int64"),
+        )
         g = f.groupby(["rule", "message"], sort=True)
         return (
             g.agg(
@@ -132,6 +141,7 @@ class ValidationReport:
                 datasets=("dataset", _joined),
                 where=("_where", _joined),
                 count=("rule", "size"),
+                records=("_records", "sum"),
             )
             .reset_index()
             .sort_values("count", ascending=False, kind="stable")[cols]
@@ -168,9 +178,6 @@ class ValidationReport:
 TOP_RULES = 10  # rules listed in a notebook's view of a report
 
 
-def _plural(n: int, what: str) -> str:
-    return f"{n} {what}" + ("" if n == 1 else "s")
-
 
 def report_html_summary(report: ValidationReport, top: int = TOP_RULES) -> str:
     """A small HTML table of findings by severity and the ``top`` rules with most findings."""
@@ -188,10 +195,10 @@ def report_html_summary(report: ValidationReport, top: int = TOP_RULES) -> str:
     verdict = "valid" if report.valid else "not valid"
     return (
         f"<div><p><b>{escape(report.standard)}</b>, CT {escape(report.ct_version)}: "
-        f"{_plural(len(report.datasets), 'dataset')}, {verdict}</p>"
+        f"{plural(len(report.datasets), 'dataset')}, {verdict}</p>"
         f"<table><thead><tr><th>severity</th><th>findings</th></tr></thead><tbody>{sev}</tbody></table>"
         + (f"<table><thead><tr><th>rule</th><th>severity</th><th>findings</th><th>datasets</th><th>message</th>"
            f"</tr></thead><tbody>{rows}</tbody></table>" if len(rules) else "")
-        + (f"<p>and {_plural(more, 'more rule')} with findings</p>" if more > 0 else "")
+        + (f"<p>and {plural(more, 'more rule')} with findings</p>" if more > 0 else "")
         + "</div>"
     )

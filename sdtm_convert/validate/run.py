@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.validate.report import ValidationReport
 from sdtm_convert.validate.rules.terminology import EXTENDED_TERM
 
@@ -27,16 +28,13 @@ class Conformance:
 
     def headline(self, out: str) -> str:
         """``SDTM conformance 0 errors / 1 warning (1 extended term) -> build/reports/validation-sdtm.html``."""
-        ext = f" ({_n(self.extended_terms, 'extended term')})" if self.extended_terms else ""
-        return (f"{LABELS.get(self.kind, self.kind)} conformance {_n(self.errors, 'error')} / "
-                f"{_n(self.warnings, 'warning')}{ext} -> {out.rstrip('/')}/{self.report}")
+        ext = f" ({plural(self.extended_terms, 'extended term')})" if self.extended_terms else ""
+        return (f"{LABELS.get(self.kind, self.kind)} conformance {plural(self.errors, 'error')} / "
+                f"{plural(self.warnings, 'warning')}{ext} -> {out.rstrip('/')}/{self.report}")
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
-
-def _n(k: int, word: str) -> str:
-    return f"{k} {word}{'' if k == 1 else 's'}"
 
 
 def is_extended_term(findings: pd.DataFrame) -> pd.Series:

@@ -121,3 +121,15 @@ def test_every_validate_option_has_help_with_its_default():
     assert set(options) == {"--define", "--standard", "--ct", "--encoding", "--report-json", "--report-xlsx",
                             "--report-html", "--quiet", "--json"}
     assert [o for o, text in options.items() if "default" not in text] == []
+
+
+def test_per_term_findings_share_one_line_with_their_record_total(capsys):
+    """CT findings are one per term, each message ending in its own record count: the summary does not split
+    on that count, and says how many records the terms stand for."""
+    _, out, _ = _validate(capsys)
+    (line,) = [x for x in _lines(out, "SC-CT-002") if "TS.TSVCDREF" in x]
+    assert re.search(r"\s3  Value not found in extensible codelist DICTNAM \(CT 2025-03-25\) \(10 records\)  \(TS\.TSVCDREF\)$",
+                     line)
+    _, js, _ = _validate(capsys, "--json")
+    (row,) = [r for r in json.loads(js)["by_rule"] if r["where"] == ["TS.TSVCDREF"]]
+    assert (row["count"], row["records"]) == (3, 10)
