@@ -32,6 +32,7 @@ infusion") the defaults are exactly:
 Output columns: STUDYID, DOMAIN, USUBJID, SESEQ, ETCD, ELEMENT, TAETORD, EPOCH, SESTDTC, SEENDTC,
 SESTDY, SEENDY and the provenance of the subject's DM record. Issues: ``se-rule-missing`` (error),
 ``se-element-skipped`` (warning: an element without a start before a later entered one),
+``se-element-not-reached`` (info: the same at the end of an epoch the subject had entered: it left the epoch early),
 ``se-element-order`` (warning: an element starting before the previous one), ``se-element-after-end``
 (info: an element starting after the subject's end, left out), ``derive-domain-missing``.
 """
@@ -145,19 +146,26 @@ def _drop_after_end(se: pd.DataFrame, subject_end: pd.Series, dm: pd.DataFrame) 
 
 
 def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
+    """Elements without a start before a later entered one. When the subject entered an earlier element of the
+    same epoch and no later one of it, the subject left the epoch early (info: a subject stopping high-dose
+    treatment before its last element goes straight to follow-up); any other gap is a warning."""
     entered = (se["SESTDTC"] != "").astype(int)
-    later = entered[::-1].groupby(se["__dm"][::-1]).cumsum()[::-1] - entered
-    bad = se[(entered == 0) & (later > 0)]
-    rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
-    return record_issues(
-        rows,
-        "se-element-skipped",
-        WARNING,
-        "element has no start date but a later one has",
-        dataset="SE",
-        variable="SESTDTC",
-        value_col="ETCD",
-    )
+    same_epoch = [se["__dm"], se["EPOCH"]]
+    before = entered.groupby(same_epoch).cumsum() - entered
+    after_all = entered[::-1].groupby(se["__dm"][::-1]).cumsum()[::-1] - entered
+    after_epoch = entered[::-1].groupby([c[::-1] for c in same_epoch]).cumsum()[::-1] - entered
+    missing = (entered == 0) & (after_all > 0)
+    left_early = missing & (before > 0) & (after_epoch == 0)
+    issues = []
+    for mask, code, severity, message in (
+        (missing & ~left_early, "se-element-skipped", WARNING, "element has no start date but a later one has"),
+        (left_early, "se-element-not-reached", INFO,
+         "element not reached: the subject left this epoch early for a later one"),
+    ):
+        bad = se[mask]
+        rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
+        issues += record_issues(rows, code, severity, message, dataset="SE", variable="SESTDTC", value_col="ETCD")
+    return issues
 
 
 def _order_issues(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:

@@ -125,3 +125,31 @@ def test_element_starting_after_the_end_of_participation_is_not_entered(make_ctx
     assert [(i.code, i.severity, i.usubjid, i.value) for i in issues] == [
         ("se-element-after-end", "info", "S1-01", "FU")
     ]
+
+
+def test_leaving_an_epoch_early_is_not_a_skipped_element(make_ctx):
+    # Two treatment elements, then follow-up. S1-01 stops after the first treatment element (left TREATMENT
+    # early: info); S1-02 has no start for the first treatment element but one for the second (a gap: warning).
+    from dataclasses import replace
+
+    from sdtm_convert.study import Arm, Element
+
+    ex = pd.DataFrame({"USUBJID": ["S1-01", "S1-02"], "EXSTDTC": ["2022-03-10", "2022-04-10"],
+                       "VISIT": ["DAY 1", "WEEK 4"]})
+    starts = {
+        "TRT1": {"domain": "EX", "var": "EXSTDTC", "which": "first", "where": {"VISIT": "DAY 1"}},
+        "TRT2": {"domain": "EX", "var": "EXSTDTC", "which": "first", "where": {"VISIT": "WEEK 4"}},
+        "FU": {"domain": "DM", "var": "RFXENDTC", "offset_days": 1},
+    }
+    dm = DM.iloc[:2].assign(RFXENDTC=["2022-03-20", "2022-04-20"], RFPENDTC=["2022-05-01", "2022-05-01"],
+                            ACTARMCD=["UCMSC", "UCMSC"])
+    ctx = make_ctx("DM", EX=ex)
+    trt = [Element("TRT1", "Treatment 1", "TREATMENT", "first dose"), Element("TRT2", "Treatment 2", "TREATMENT", "week 4 dose")]
+    ctx.study = replace(ctx.study, arms=(Arm("UCMSC", ARM, ("SCRN", "TRT1", "TRT2", "FU")),),
+                        elements=(*ctx.study.elements, *trt))
+    se, issues = build_se(ctx, dm, starts=starts)
+    assert se["ETCD"].tolist() == ["SCRN", "TRT1", "FU", "SCRN", "TRT2", "FU"]
+    assert [(i.code, i.severity, i.usubjid, i.value) for i in issues] == [
+        ("se-element-skipped", "warning", "S1-02", "TRT1"),
+        ("se-element-not-reached", "info", "S1-01", "TRT2"),
+    ]
