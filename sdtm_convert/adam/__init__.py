@@ -56,10 +56,14 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     adpasi = as_text(complete_adpasi(pasi, adsl, settings))
     adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
-    skipped = {name: _no_source(sdtm, dom, what) for name, dom, what, empty in (
+    sources = {name: (dom, what) for name, dom, what, empty in (
         ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # the source: NRI adds records to none
         ("ADAE", "AE", "records", adae.empty),
     ) if empty}
+    skipped = {name: _no_source(sdtm, dom, what) for name, (dom, what) in sources.items()}
+    # the skip line says it once: no separate "domain not available" warning for a skipped dataset's source
+    gone = {dom for dom, _ in sources.values()}
+    issues = [i for i in issues if not (i.code == "adam-input-missing" and i.variable is None and i.dataset in gone)]
     for name, why in skipped.items():
         del datasets[name]
         issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))

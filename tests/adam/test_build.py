@@ -211,6 +211,8 @@ def test_trtemfl_window_from_config(sdtm, study):
 def test_missing_domains_are_reported_not_fatal(sdtm, study):
     r = build_adam({"DM": sdtm["DM"]}, study)
     assert {i.code for i in r.issues} == {"adam-input-missing", "adam-dataset-skipped"}
+    # a skipped dataset's absent source is said once, by the skip line
+    assert sorted(i.dataset for i in r.issues if i.code == "adam-input-missing" and i.variable is None) == ["DS", "EX"]
     assert list(r.datasets) == ["ADSL"] and len(r.datasets["ADSL"]) == 5
     assert r.skipped == {
         "ADPASI": "no PASI records in SDTM QS (QS was not converted)",
