@@ -50,3 +50,11 @@ def test_pilot_subject_elements_end_where_the_next_starts(pilot_run):
         ["SCRN", "2013-12-26", "2014-01-02"],
         ["PBO", "2014-01-02", "2014-07-02T11:45"],
     ]
+
+
+def test_pilot_run_warns_only_about_what_the_raw_export_lacks(pilot_run):
+    _, _, report = pilot_run
+    warnings = [(i["code"], i.get("dataset"), i.get("variable")) for i in report["issues"] if i["severity"] == "warning"]
+    assert warnings == [("adam-input-missing", "DM", "BRTHDTC")]  # no birth date in pharmaverse's dm_raw
+    not_reached = {i["value"] for i in report["issues"] if i["code"] == "se-element-not-reached"}
+    assert not_reached == {"HIE"}  # high dose stopped before week 24: left the treatment epoch early
