@@ -73,7 +73,7 @@ def _resolve(
     std = (standard or from_define or _guess_standard(datasets)).lower()
     if standard and std not in STANDARDS:
         raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
-    why = "--standard" if standard else _define_standard_text(define) if from_define else "guessed from the datasets"
+    why = "requested" if standard else _define_standard_text(define) if from_define else "guessed from the datasets"
     notes.append(choose_metadata(std).note(why))
     ct_version = ct or next((v for v in (define.ct_versions if define else []) if v in SDTM_CT_VERSIONS), None)
     if ct_version is None:
