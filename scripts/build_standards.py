@@ -2,7 +2,7 @@
 
 Usage::
 
-    python scripts/build_standards.py SOURCE_DIR [--out sdtm_convert/data/standards]
+    python scripts/build_standards.py SOURCE_DIR [--out sdtm_convert/data/standards] [--check]
 
 ``SOURCE_DIR`` holds the published-layout CSVs (one per standard version):
 
@@ -31,6 +31,7 @@ import csv
 import io
 import re
 import sys
+import tempfile
 from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "sdtm_convert" / "data" / "standards"
@@ -136,13 +137,25 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("source", type=Path, help="folder with the published-layout standards CSVs")
     ap.add_argument("--out", type=Path, default=OUT, help=f"output folder (default: {OUT.name} in the package)")
+    ap.add_argument("--check", action="store_true",
+                    help="write nothing; exit 1 naming each output file that differs from what SOURCE_DIR gives")
     args = ap.parse_args(argv)
     if not args.source.is_dir():
         print(f"{args.source}: not a folder", file=sys.stderr)
         return 2
+    if args.check:
+        with tempfile.TemporaryDirectory() as tmp:
+            stale = [n for n in build(args.source, Path(tmp)) if not _same(Path(tmp) / n, args.out / n)]
+        for name in stale:
+            print(f"{args.out / name}: differs from {args.source.name} (rerun without --check)", file=sys.stderr)
+        return 1 if stale else 0
     for name in build(args.source, args.out):
         print(name)
     return 0
+
+
+def _same(a: Path, b: Path) -> bool:
+    return b.is_file() and a.read_bytes() == b.read_bytes()
 
 
 if __name__ == "__main__":

@@ -57,3 +57,15 @@ def test_a_missing_source_column_is_one_clear_error(tmp_path):
         assert str(exc) == "sdtmig-3.2-datasets.csv: missing column(s) Dataset Label, Structure"
     else:
         raise AssertionError("no error")
+
+
+def test_check_mode_names_a_stale_file_and_writes_nothing(tmp_path, capsys):
+    mod = _script()
+    out = tmp_path / "out"
+    mod.build(SRC, out)
+    assert mod.main([str(SRC), "--out", str(out), "--check"]) == 0
+    stale = out / "sdtmig-3.2-datasets.csv"
+    stale.write_text("dataset,label,class,structure\n", encoding="utf-8")
+    assert mod.main([str(SRC), "--out", str(out), "--check"]) == 1
+    assert "sdtmig-3.2-datasets.csv: differs from standards" in capsys.readouterr().err
+    assert stale.read_text(encoding="utf-8") == "dataset,label,class,structure\n"
