@@ -19,7 +19,8 @@ Usage::
 Every version found is written as one small CSV per table, rows in the source order, without the free-text
 notes and descriptions (the validator and converter never read them), in the columns the loader
 (``sdtm_convert.standards.metadata``) returns. Normalised on the way: the UTF-8 BOM is dropped, SDTM model
-stems written ``__XXX`` (SAS Clinical Standards Toolkit) become ``--XXX``, and ADaMIG 1.0's structure name
+stems written ``__XXX`` (SAS Clinical Standards Toolkit) become ``--XXX``, its dataset "SUPP" becomes
+"SUPPQUAL" (the name in the other versions), and ADaMIG 1.0's structure name
 "ADaM Basic Data Structure Dataset" becomes "Basic Data Structure" (ADaMIG 1.3's name). Reruns write
 byte-identical files; a version missing from SOURCE_DIR is left as it is in the output folder.
 """
@@ -89,6 +90,7 @@ TABLES: dict[str, tuple[str, list[tuple[str, str]]]] = {
 }
 
 STRUCTURES = {"ADaM Basic Data Structure Dataset": "Basic Data Structure"}
+DATASETS = {"SUPP": "SUPPQUAL"}  # SAS's SDTMIG 3.2 tables name the supplemental qualifiers dataset "SUPP"
 
 
 def _normalise(column: str, value: str) -> str:
@@ -99,6 +101,8 @@ def _normalise(column: str, value: str) -> str:
         return value.replace("__", "--")
     if column == "structure":
         return STRUCTURES.get(value, value)
+    if column == "dataset":
+        return DATASETS.get(value, value)
     return value
 
 

@@ -29,6 +29,7 @@ def test_sdtmig_version_loads_its_own_datasets_and_variables(version):
     v, d = sdtmig_variables(version), sdtmig_datasets(version)
     assert (len(d), len(v)) == SDTMIG_COUNTS[version]
     assert set(v["dataset"]) == set(d["dataset"])
+    assert {"DM", "SUPPQUAL", "RELREC", "TS"} <= set(d["dataset"])  # one name for each across versions
     assert set(v["core"]) == {"Req", "Exp", "Perm"} and set(v["type"]) == {"Char", "Num"}
 
 

@@ -103,3 +103,10 @@ def test_adae_is_checked_against_the_adamig_10_adverse_event_structure():
                           [(S, "S-1", 1, "HEADACHE", "Headache", "Nervous system disorders")])}
     assert _hits(adae, "adamig-1.0", ["AD-PRES-047"]) == {("AD-PRES-047", "AESER")}
     assert _hits(adae, "adamig-1.3", ["AD-PRES-047"]) == set()
+
+
+def test_supplemental_qualifiers_are_checked_under_every_guide_version():
+    supp = {"SUPPAE": frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL QNAM QLABEL QVAL QEVAL",
+                            [(S, "AE", "S-1", "AESEQ", "1", "AETRTEM", "Treatment Emergent Flag", "Y", "")])}
+    for standard in ("sdtmig-3.1.2", "sdtmig-3.1.3", "sdtmig-3.2", "sdtmig-3.4"):
+        assert _hits(supp, standard, ["SC-PRES-003"]) == {("SC-PRES-003", "QORIG")}, standard
