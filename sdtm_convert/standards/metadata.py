@@ -105,6 +105,24 @@ def class_variables(ig_version: str, model_version: str) -> dict[str, frozenset[
 
 
 @cache
+def usual_codelists(ig_version: str) -> dict[str, tuple[str, ...]]:
+    """Variable (``--`` stem or full name) → the codelist C-codes that one SDTMIG version gives it in most of
+    the domains that list it, and no other codelist anywhere (SDTMIG 3.2: EPOCH → C99079, listed in 9 domains,
+    6 with that codelist; --SEV has C66769 in AE only, so none). Used for model variables added to a domain
+    that does not list them."""
+    v = sdtmig_variables(ig_version)
+    listed: dict[str, list[tuple[str, ...]]] = {}
+    for d, n, codes in zip(v["dataset"], v["name"], v["codelist_codes"]):
+        listed.setdefault(_stem(d, n), []).append(tuple(codes))
+    out = {}
+    for stem, sets in listed.items():
+        assigned = {c for c in sets if c}
+        if len(assigned) == 1 and 2 * sum(1 for c in sets if c) > len(sets):
+            out[stem] = assigned.pop()
+    return out
+
+
+@cache
 def adamig_variables(version: str = ADAMIG_DEFAULT) -> pd.DataFrame:
     """``structure, variable_set, name, label, type, codelist_codes, codelists, value_domain, value_list,
     core`` of one ADaMIG version (structures: "Subject-Level Analysis Dataset", "Basic Data Structure", and in

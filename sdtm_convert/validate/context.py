@@ -8,7 +8,7 @@ import pandas as pd
 
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
 from sdtm_convert.standards.ct import ControlledTerminology
-from sdtm_convert.standards.metadata import class_variables
+from sdtm_convert.standards.metadata import class_variables, usual_codelists
 from sdtm_convert.standards.versions import MetadataChoice, choose_metadata
 from sdtm_convert.validate.model import Dataset, Package
 
@@ -119,6 +119,21 @@ class Context:
         package's SDTMIG (nearest shipped) plus what that SDTMIG's domains of the class use."""
         m = self.metadata
         return class_variables(m.sdtmig, m.sdtm_model)
+
+    def added_codelists(self, ds: Dataset) -> dict[str, list[str]]:
+        """Codelists of the general-class model variables added to ``ds`` (not listed for its domain), where the
+        package's SDTMIG gives the variable one usual codelist (:func:`usual_codelists`)."""
+        key = ("added_codelists", ds.name)
+        if key not in self._meta:
+            klass, listed, p = self.klass(ds), set(self.sdtm_vars(ds)["name"]), ds.parent
+            allowed, usual = self.class_variables.get(klass, frozenset()), usual_codelists(self.metadata.sdtmig)
+            out = {}
+            for v in ds.columns:
+                stem = "--" + v[len(p):] if v.startswith(p) and len(v) > len(p) else v
+                if v not in listed and stem in allowed and stem in usual:
+                    out[v] = list(usual[stem])
+            self._meta[key] = out
+        return self._meta[key]
 
     @cached_property
     def adam_vars(self) -> pd.DataFrame:

@@ -83,3 +83,13 @@ def test_class_variables_come_from_the_model_plus_the_guides_domains():
     assert "--LOBXFL" in class_variables("3.4", "1.4")["Findings"]  # used by SDTMIG 3.4 Findings domains
     assert "--DETECT" not in class_variables("3.1.2", "1.2")["Events"]  # timing variable new in model 1.3
     assert "--DETECT" in class_variables("3.1.3", "1.3")["Events"]
+
+
+def test_usual_codelist_is_the_one_most_listing_domains_give_and_no_domain_contradicts():
+    from sdtm_convert.standards.metadata import usual_codelists
+
+    u32 = usual_codelists("3.2")
+    assert u32["EPOCH"] == ("C99079",)  # 6 of the 9 SDTMIG 3.2 domains listing EPOCH
+    assert "--SEV" not in u32  # C66769 in AE only; CE and DE list --SEV without a codelist
+    assert "--ORRESU" not in u32  # UNIT, and other unit codelists in other domains
+    assert "EPOCH" not in usual_codelists("3.1.3")  # SDTMIG 3.1.3 lists EPOCH without a codelist in most domains

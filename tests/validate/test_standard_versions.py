@@ -110,3 +110,18 @@ def test_supplemental_qualifiers_are_checked_under_every_guide_version():
                             [(S, "AE", "S-1", "AESEQ", "1", "AETRTEM", "Treatment Emergent Flag", "Y", "")])}
     for standard in ("sdtmig-3.1.2", "sdtmig-3.1.3", "sdtmig-3.2", "sdtmig-3.4"):
         assert _hits(supp, standard, ["SC-PRES-003"]) == {("SC-PRES-003", "QORIG")}, standard
+
+
+def test_model_variable_added_to_a_domain_gets_the_guides_usual_codelist_only():
+    """Under SDTMIG 3.2 EPOCH is not an AE or MH variable; added, it is still checked against C99079 (its
+    codelist in most 3.2 domains); MHSEV is not checked (3.2 gives --SEV a codelist in AE only, CE has none)."""
+    ae = {"AE": frame("STUDYID DOMAIN USUBJID AESEQ AETERM AEDECOD EPOCH",
+                      [(S, "AE", "S-1", 1, "HEADACHE", "Headache", "PHASE X")])}
+    assert _hits(ae, "sdtmig-3.2", ["SC-CT-002"]) == {("SC-CT-002", "EPOCH")}
+    assert _hits(ae, "sdtmig-3.1.3", ["SC-CT-002"]) == set()  # 3.1.3 lists EPOCH without a codelist mostly
+    mh = {"MH": frame("STUDYID DOMAIN USUBJID MHSEQ MHTERM MHSEV",
+                      [(S, "MH", "S-1", 1, "ASTHMA", "GRADE 1")])}
+    assert _hits(mh, "sdtmig-3.2", ["SC-CT-001", "SC-CT-002"]) == set()
+    ae_sev = {"AE": frame("STUDYID DOMAIN USUBJID AESEQ AETERM AEDECOD AESEV",
+                          [(S, "AE", "S-1", 1, "HEADACHE", "Headache", "GRADE 1")])}
+    assert ("SC-CT-001", "AESEV") in _hits(ae_sev, "sdtmig-3.2", ["SC-CT-001", "SC-CT-002"])  # listed for AE
