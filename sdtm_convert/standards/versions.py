@@ -11,7 +11,9 @@ reported missing. A version newer than every shipped one gets the newest, an old
 The SDTM model (general-class variables) follows the IG: 3.1.2 → model 1.2, 3.1.3 → 1.3, 3.2 → 1.4,
 3.3 → 1.7, 3.4 → 2.0. Models 1.7 and 2.0 are not shipped (no public copy), so the nearest shipped model (1.4)
 is used, together with every variable the IG's own domains of that class use
-(:func:`sdtm_convert.standards.metadata.class_variables`). Nothing is derived from another version by removing
+(:func:`sdtm_convert.standards.metadata.class_variables`). A model variable added to a domain that does not
+list it is checked against the codelist its IG version usually gives it
+(:func:`sdtm_convert.standards.metadata.usual_codelists`). Nothing is derived from another version by removing
 variables.
 """
 
