@@ -29,8 +29,9 @@ def render_markdown() -> str:
         "Each rule is one registered function in `sdtm_convert/validate/rules/`. *P21* is the equivalent Pinnacle 21 "
         'Community 2.2.0 rule (its message, description and FDA "Publisher ID" are read from the P21 catalogue '
         "shipped in `sdtm_convert/validate/data/`); *FDA* is the FDA validator rule id; *CDISC* is the CDISC "
-        "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.2-3.4), "
-        "`adam` (ADaMIG 1.3).",
+        "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.1.2-3.4), "
+        "`adam` (ADaMIG 1.0-1.3); rules that read standards metadata read the package's own version, or the "
+        "nearest shipped one, named in the report's first note (`sdtm_convert/standards/versions.py`).",
         "",
         "The terminology rules SC-CT-001/002 report one finding per dataset × variable × codelist × term, on the "
         "term's first record, with `records` = how many records hold it; a term that the package's define.xml "

@@ -8,6 +8,8 @@ import pandas as pd
 
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
 from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.standards.metadata import class_variables, usual_codelists
+from sdtm_convert.standards.versions import MetadataChoice, choose_metadata
 from sdtm_convert.validate.model import Dataset, Package
 
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
@@ -59,8 +61,13 @@ class Context:
         return ""
 
     @cached_property
+    def metadata(self) -> MetadataChoice:
+        """The shipped SDTMIG / ADaMIG (and SDTM model) versions that check this package."""
+        return choose_metadata(self.package.standard)
+
+    @cached_property
     def std_classes(self) -> dict[str, str]:
-        d = sdtmig_datasets()
+        d = sdtmig_datasets(self.metadata.sdtmig)
         return dict(zip(d["dataset"].tolist(), d["class"].tolist()))
 
     def general(self) -> list[Dataset]:
@@ -100,32 +107,38 @@ class Context:
 
     # -- standards ----------------------------------------------------------------------------
     def sdtm_vars(self, ds: Dataset) -> pd.DataFrame:
-        """SDTMIG variables of the dataset's domain (``--`` names instantiated); empty for custom domains."""
+        """Variables of the dataset's domain in the package's SDTMIG version; empty for custom domains."""
         dom = ds.domain
         if dom not in self._meta:
-            self._meta[dom] = _plain(sdtmig_domain_variables(dom))
+            self._meta[dom] = _plain(sdtmig_domain_variables(dom, self.metadata.sdtmig))
         return self._meta[dom]
 
     @cached_property
-    def class_variables(self) -> dict[str, set[str]]:
-        """``--`` variable stems allowed per general class (union over that class's SDTMIG domains)."""
-        from sdtm_convert.standards import sdtmig_variables
+    def class_variables(self) -> dict[str, frozenset[str]]:
+        """Variables (``--`` stems, identifiers, timing) allowed per general class: the SDTM model of the
+        package's SDTMIG (nearest shipped) plus what that SDTMIG's domains of the class use."""
+        m = self.metadata
+        return class_variables(m.sdtmig, m.sdtm_model)
 
-        v = sdtmig_variables()
-        out: dict[str, set[str]] = {}
-        for klass, g in v[v["class"].isin(GENERAL)].groupby("class"):
-            stems = set()
-            for ds_name, name in zip(g["dataset"], g["name"]):
-                stems.add("--" + name[len(ds_name) :] if name.startswith(ds_name) else name)
-            out[str(klass)] = stems
-        common = set().union(*out.values()) if out else set()
-        for k in out:  # identifiers and timing variables are shared by all general classes
-            out[k] |= {s for s in common if not s.startswith("--")}
-        return out
+    def added_codelists(self, ds: Dataset) -> dict[str, list[str]]:
+        """Codelists of the general-class model variables added to ``ds`` (not listed for its domain), where the
+        package's SDTMIG gives the variable one usual codelist (:func:`usual_codelists`)."""
+        key = ("added_codelists", ds.name)
+        if key not in self._meta:
+            klass, listed, p = self.klass(ds), set(self.sdtm_vars(ds)["name"]), ds.parent
+            allowed, usual = self.class_variables.get(klass, frozenset()), usual_codelists(self.metadata.sdtmig)
+            out = {}
+            for v in ds.columns:
+                stem = "--" + v[len(p):] if v.startswith(p) and len(v) > len(p) else v
+                if v not in listed and stem in allowed and stem in usual:
+                    out[v] = list(usual[stem])
+            self._meta[key] = out
+        return self._meta[key]
 
     @cached_property
     def adam_vars(self) -> pd.DataFrame:
-        return _plain(adamig_variables())
+        """ADaMIG variables of the package's ADaMIG version (nearest shipped)."""
+        return _plain(adamig_variables(self.metadata.adamig))
 
     def adam_structure(self, ds: Dataset) -> str:
         if ds.name == "ADSL":
@@ -133,4 +146,6 @@ class Context:
         cols = ds.columns
         if "PARAMCD" in cols:
             return "Basic Data Structure"
+        if ds.name == "ADAE" and self.metadata.adamig == "1.0":  # ADaMIG 1.0's separate ADAE structure
+            return "Adverse Event Analysis Dataset"
         return "Other"

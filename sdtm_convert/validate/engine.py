@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -13,6 +14,7 @@ import pandas as pd
 
 from sdtm_convert.common.text import plural
 from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
+from sdtm_convert.standards.versions import choose_metadata
 from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
@@ -21,7 +23,8 @@ from sdtm_convert.validate.package import from_frames, read_folder
 from sdtm_convert.validate.registry import RULES, Hits, Rule, rows_of
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
-STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "adamig-1.3")
+STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "sdtmig-3.1.3", "sdtmig-3.1.2",
+             "adamig-1.3", "adamig-1.2", "adamig-1.1", "adamig-1.0")
 
 
 
@@ -35,15 +38,24 @@ def _tool_version() -> str:
 
 
 def _standard_from_define(d: Define | None) -> str | None:
+    """``sdtmig-<v>`` / ``adamig-<v>`` from the define's StandardName/StandardVersion (any version: one not
+    shipped is checked with the nearest shipped metadata). ADaM model 2.1 names no IG: ADaMIG 1.0, its first."""
     if d is None or not d.standard_name:
         return None
-    name = d.standard_name.upper()
+    name, version = d.standard_name.upper(), d.standard_version.strip()
+    shaped = re.fullmatch(r"\d+(\.\d+)+", version) is not None
     if "ADAM" in name:
-        return "adamig-1.3"
+        if shaped and version.startswith("1."):
+            return f"adamig-{version}"
+        return "adamig-1.0" if version == "2.1" else "adamig-1.3"
     if "SDTM" in name or "STDTM" in name:
-        cand = f"sdtmig-{d.standard_version}"
-        return cand if cand in STANDARDS else "sdtmig-3.4"
+        return f"sdtmig-{version}" if shaped else "sdtmig-3.4"
     return None
+
+
+def _define_standard_text(d: Define | None) -> str:
+    assert d is not None
+    return f"define.xml: {d.standard_name} {d.standard_version}"
 
 
 def _guess_standard(datasets: Mapping[str, Dataset]) -> str:
@@ -57,9 +69,12 @@ def _resolve(
     datasets: dict[str, Dataset], define: Define | None, standard: str | None, ct: str | None, path: str | None
 ) -> Package:
     notes = []
-    std = (standard or _standard_from_define(define) or _guess_standard(datasets)).lower()
-    if std not in STANDARDS:
+    from_define = _standard_from_define(define)
+    std = (standard or from_define or _guess_standard(datasets)).lower()
+    if standard and std not in STANDARDS:
         raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
+    why = "requested" if standard else _define_standard_text(define) if from_define else "guessed from the datasets"
+    notes.append(choose_metadata(std).note(why))
     ct_version = ct or next((v for v in (define.ct_versions if define else []) if v in SDTM_CT_VERSIONS), None)
     if ct_version is None:
         wanted = define.ct_versions if define and define.ct_versions else []
@@ -67,8 +82,6 @@ def _resolve(
         notes.append(f"CT {', '.join(wanted) or '(not stated)'} not shipped or not stated; used CT {ct_version}")
     elif ct_version not in SDTM_CT_VERSIONS:
         notes.append(f"CT {ct_version} is not shipped; terminology rules were skipped")
-    if std in ("sdtmig-3.2", "sdtmig-3.3"):
-        notes.append(f"{std}: variable metadata from SDTMIG 3.4 (variables added after {std[-3:]} are not expected)")
     return Package(datasets, "adam" if std.startswith("adam") else "sdtm", std, ct_version, define, path, notes)
 
 
@@ -192,8 +205,9 @@ def validate_package(
 
     ``path_or_frames``: a folder (its define.xml is read unless ``define`` names another) or ``{name: frame}``.
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
-    project's ``metadata.DatasetMeta``. ``standard``: ``sdtmig-3.4``, ``sdtmig-3.3``, ``sdtmig-3.2`` or
-    ``adamig-1.3`` (default: from define.xml, else guessed from the dataset names); ``ct``: a CT version such
+    project's ``metadata.DatasetMeta``. ``standard``: one of :data:`STANDARDS` such as ``sdtmig-3.2`` or
+    ``adamig-1.0`` (default: from define.xml, else guessed from the dataset names; a version whose metadata is
+    not shipped is checked with the nearest one, see :mod:`sdtm_convert.standards.versions`); ``ct``: a CT version such
     as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to rule ids / id
     prefixes / P21 ids. ``progress`` is called with one line per stage (read, rules run). Returns a
     :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a

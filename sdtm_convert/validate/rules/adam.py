@@ -46,11 +46,14 @@ def _matches(name: str, cols) -> bool:
     return any(pat.match(c) for c in cols)
 
 
+_EITHER = {"AVAL": "AVALC", "AVALC": "AVAL"}  # ADaMIG 1.0 marks both Req: "at least one of AVAL or AVALC"
+
+
 @rule("AD-PRES-047", category="presence", standards=AD, p21="AD0047", per_dataset=True)
 def required_present(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():
         for v in _required(ctx, ds):
-            if not _matches(v, ds.columns):
+            if not _matches(v, ds.columns) and _EITHER.get(v) not in ds.columns:
                 yield Hits(ds.name, v)
 
 

@@ -9,64 +9,14 @@ import pandas as pd
 from sdtm_convert.validate.helpers import present
 from sdtm_convert.validate.registry import Hits, rule
 
-# variables SDTMIG 3.4 added after 3.2 / 3.3 (not expected in packages that declare the older IG)
-ADDED_AFTER = {
-    "sdtmig-3.2": {
-        "ARMNRS",
-        "ACTARMUD",
-        "--LOBXFL",
-        "--TSTOPO",
-        "--TSTCND",
-        "--BDAGNT",
-        "--RESSCL",
-        "--RESTYP",
-        "--COLSRT",
-        "--LLOQ",
-        "--ULOQ",
-        "--ORREF",
-        "--STREFC",
-        "--STREFN",
-        "--TMRKR",
-        "--NSPCES",
-        "--PTFL",
-        "--PDUR",
-        "SVPRESP",
-        "SVOCCUR",
-        "SVCNTMOD",
-        "SVEPCHGI",
-        "SVREASOC",
-    },
-    "sdtmig-3.3": {
-        "--LOBXFL",
-        "--TSTOPO",
-        "--TSTCND",
-        "--BDAGNT",
-        "--RESSCL",
-        "--RESTYP",
-        "--COLSRT",
-        "SVPRESP",
-        "SVOCCUR",
-        "SVCNTMOD",
-        "SVEPCHGI",
-        "SVREASOC",
-    },
-}
-
 
 def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
-    """SDTMIG variables of a dataset's domain, without variables newer than the declared IG (cached)."""
+    """Variables of a dataset's domain in the package's own SDTMIG version, optionally of one core (cached)."""
     key = ("std_vars", ds.domain, core)
-    if key in ctx._meta:
-        return ctx._meta[key]
-    meta = ctx.sdtm_vars(ds)
-    newer = ADDED_AFTER.get(ctx.package.standard, set())
-    if newer:
-        p = ds.domain if not ds.domain.startswith("SUPP") else "SUPP"
-        stems = meta["name"].map(lambda n: "--" + n[len(p) :] if n.startswith(p) and len(n) > len(p) else n)
-        meta = meta[~stems.isin(newer) & ~meta["name"].isin(newer)]
-    out = meta if core is None else meta[meta["core"] == core]
-    ctx._meta[key] = out
-    return out
+    if key not in ctx._meta:
+        meta = ctx.sdtm_vars(ds)
+        ctx._meta[key] = meta if core is None else meta[meta["core"] == core]
+    return ctx._meta[key]
 
 
 @rule("SC-PRES-001", category="presence", standards=("sdtm", "adam"), p21="SD0001", per_dataset=True)

@@ -19,7 +19,8 @@ def _codelists(ctx, ds) -> dict[str, list[str]]:
     """Variable → CT codelist C-codes, from SDTMIG (SDTM) or ADaMIG (ADaM) metadata."""
     if ctx.kind == "sdtm":
         meta = ctx.sdtm_vars(ds)
-        return {n: list(c) for n, c in zip(meta["name"], meta["codelist_codes"]) if c}
+        listed = {n: list(c) for n, c in zip(meta["name"], meta["codelist_codes"]) if c}
+        return listed | ctx.added_codelists(ds)
     out: dict[str, list[str]] = {}
     a = ctx.adam_vars
     for n, cls in zip(a["name"], a["codelists"]):
