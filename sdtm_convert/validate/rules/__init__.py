@@ -10,3 +10,4 @@ from sdtm_convert.validate.rules import (  # noqa: F401
     technical,
     terminology,
 )
+from sdtm_convert.validate import define_check  # noqa: F401,E402  (the SC-DEF-* rules of `validate define.xml`)
