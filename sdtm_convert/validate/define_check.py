@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
 from sdtm_convert.package.define_model import read_define_model
 from sdtm_convert.package.xsd import define_version, has_arm, parse_define, validate_define
@@ -193,6 +194,13 @@ def unique_oids(doc: DefineDoc) -> Iterator[Hits]:
             yield Hits(None, None, values=f"{oid} ({n} times)", message=f"{kind} OID is defined more than once")
 
 
+def _codelist_of(item: etree._Element | None) -> str | None:
+    """The CodeListOID of an ItemDef's CodeListRef (None without one)."""
+    ref = None if item is None else next((c for c in item if isinstance(c.tag, str) and _local(c) == "CodeListRef"),
+                                         None)
+    return None if ref is None else ref.get("CodeListOID")
+
+
 # ---- codelists -------------------------------------------------------------------------------------------
 
 @_define_rule("SC-DEF-010", "terminology", "error", "Codelist has a coded value more than once",
@@ -210,7 +218,9 @@ def codelist_unique_values(doc: DefineDoc) -> Iterator[Hits]:
 def codelist_value_types(doc: DefineDoc) -> Iterator[Hits]:
     for cl in doc.model["codelists"]:
         pattern = NUMERIC.get(cl["data_type"])
-        for t in cl["terms"] if pattern else []:
+        if pattern is None:
+            continue
+        for t in cl["terms"]:
             if not pattern.match(t["value"]):
                 yield Hits(None, None, values=f"{cl['oid']}: {t['value']!r}",
                            message=f"Coded value of a {cl['data_type']} codelist is not a number of that type")
@@ -223,8 +233,7 @@ def codelist_matches_variable(doc: DefineDoc) -> Iterator[Hits]:
     lists = {cl["oid"]: cl for cl in doc.model["codelists"]}
     kinds = {"text": "text", "string": "text", "integer": "integer", "float": "float"}
     for oid, item in doc.defined["ItemDef"].items():
-        ref = next((c for c in item if isinstance(c.tag, str) and _local(c) == "CodeListRef"), None)
-        cl = lists.get(ref.get("CodeListOID")) if ref is not None else None
+        cl = lists.get(_codelist_of(item) or "")
         if cl is None:
             continue
         a, b = kinds.get(item.get("DataType", "")), kinds.get(cl["data_type"])
@@ -274,19 +283,16 @@ def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:
 def where_values_in_codelist(doc: DefineDoc) -> Iterator[Hits]:
     terms = {cl["oid"]: {t["value"] for t in cl["terms"]} for cl in doc.model["codelists"]}
     for vl, _row, cond in _vlm_conditions(doc):
-        var = cond["variable"] or {}
-        item = doc.defined["ItemDef"].get(var.get("oid") or "")
-        ref = next((c for c in item if isinstance(c.tag, str) and _local(c) == "CodeListRef"), None) \
-            if item is not None else None
-        allowed = terms.get(ref.get("CodeListOID")) if ref is not None else None
-        if not allowed or cond["comparator"] not in ("EQ", "NE", "IN", "NOTIN"):
+        item = doc.defined["ItemDef"].get((cond["variable"] or {}).get("oid") or "")
+        cl = _codelist_of(item)
+        allowed = terms.get(cl or "")
+        if item is None or not allowed or cond["comparator"] not in ("EQ", "NE", "IN", "NOTIN"):
             continue  # no codelist (or an external dictionary): any value may be tested
         for value in cond["values"]:
             if value and value not in allowed:  # an empty CheckValue tests for a null value
                 parent = vl["parent"] or {}
                 yield Hits(parent.get("dataset"), item.get("Name"),
-                           values=f"{vl['oid']}: {item.get('Name')} {cond['comparator']} {value!r} "
-                                  f"({ref.get('CodeListOID')})")
+                           values=f"{vl['oid']}: {item.get('Name')} {cond['comparator']} {value!r} ({cl})")
 
 
 @_define_rule("SC-DEF-021", "metadata", "error", "Where clause tests a variable that is not in the dataset",
@@ -387,7 +393,7 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
     findings["records"] = pd.to_numeric(findings["records"], errors="coerce").astype("Int64")
     t2 = time.perf_counter()
     if progress:
-        progress(f"checked the define against {len(ran)} define rules: {len(findings)} finding(s)")
+        progress(f"checked the define against {len(ran)} define rules: {plural(len(findings), 'finding')}")
     from sdtm_convert.validate.engine import _tool_version
 
     ct = [s["Version"] for s in m["standards"] if s.get("Type") == "CT"]

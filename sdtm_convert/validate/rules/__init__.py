@@ -1,5 +1,6 @@
 """Rule modules, one per category; importing this package registers every rule."""
 
+from sdtm_convert.validate import define_check  # noqa: F401  (the SC-DEF-* rules of `validate define.xml`)
 from sdtm_convert.validate.rules import (  # noqa: F401
     adam,
     consistency,
@@ -10,4 +11,3 @@ from sdtm_convert.validate.rules import (  # noqa: F401
     technical,
     terminology,
 )
-from sdtm_convert.validate import define_check  # noqa: F401,E402  (the SC-DEF-* rules of `validate define.xml`)
