@@ -30,7 +30,8 @@ def render_markdown() -> str:
         'Community 2.2.0 rule (its message, description and FDA "Publisher ID" are read from the P21 catalogue '
         "shipped in `sdtm_convert/validate/data/`); *FDA* is the FDA validator rule id; *CDISC* is the CDISC "
         "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.2-3.4), "
-        "`adam` (ADaMIG 1.3).",
+        "`adam` (ADaMIG 1.3), `define` (a define.xml validated on its own: the `SC-DEF-*` rules, in "
+        "`sdtm_convert/validate/define_check.py`).",
         "",
         "The terminology rules SC-CT-001/002 report one finding per dataset × variable × codelist × term, on the "
         "term's first record, with `records` = how many records hold it; a term that the package's define.xml "
