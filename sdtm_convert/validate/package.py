@@ -224,7 +224,9 @@ def read_package(path: Path, encoding: str | None = None, budget: int | None = N
     files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
     files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
     if not files:
-        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset", file=str(path))
+        define = path / "define.xml" if path.is_dir() else None
+        hint = f"; to check its define.xml alone: sdtm-convert validate {define}" if define and define.is_file() else ""
+        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset{hint}", file=str(path))
     files, notes = choose_files(files, prefer)
     out: dict[str, Dataset] = {}
     views = Views(VIEW_BUDGET if budget is None else budget)

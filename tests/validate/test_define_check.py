@@ -141,3 +141,12 @@ def test_an_oid_defined_twice_is_one_error(tmp_path):
     new = _sorted(set(_found(check_define(broken))) - set(PILOT_FINDINGS))
     assert new == [("SC-DEF-002", "DM", None, "IT.DM.AGEU", "ItemRef/@ItemOID names no ItemDef"),
                    ("SC-DEF-004", None, None, "IT.DM.AGE (2 times)", "ItemDef OID is defined more than once")]
+
+
+def test_a_folder_holding_only_a_define_points_to_validating_the_define_alone(capsys, tmp_path):
+    (tmp_path / "define.xml").write_bytes(PILOT.read_bytes())
+    code = main(["validate", str(tmp_path)])
+    err = capsys.readouterr().err.splitlines()
+    assert code == 2 and err[-1] == (f"error: [package-empty] {tmp_path}: {tmp_path} holds no .xpt, .json or .ndjson "
+                                     f"dataset; to check its define.xml alone: sdtm-convert validate "
+                                     f"{tmp_path / 'define.xml'}")
