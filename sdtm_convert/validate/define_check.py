@@ -273,6 +273,41 @@ def codelist_extensions_marked(doc: DefineDoc) -> Iterator[Hits]:
                 yield Hits(None, None, values=f"{cl['oid']} ({cl['code']}): {t['value']!r}")
 
 
+def _ct_version(doc: DefineDoc) -> str:
+    """The CT version the define states (Define-XML 2.1 def:Standards) if shipped, else the newest shipped."""
+    from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
+
+    stated = [s.get("Version") for s in doc.model["standards"] if s.get("Type") == "CT"]
+    return next((v for v in stated if v in SDTM_CT_VERSIONS), DEFAULT_CT_VERSION)
+
+
+@_define_rule("SC-DEF-015", "terminology", "error", "Term carries the C-code of another term of its CDISC codelist",
+              "In a codelist that carries the NCI code of a CDISC codelist, a term does not carry the C-code that "
+              "CDISC CT gives another term of that codelist, or the codelist itself (a copied or swapped code). "
+              "Checked against the CT the define states, else the newest shipped, and only for a term that is "
+              "itself a term of that CDISC codelist with another C-code: a term CDISC has since renamed or made a "
+              "synonym (QSUNIT 'sec', now a synonym of 's') may carry the code it had in the define's CT.")
+def codelist_codes_match_ct(doc: DefineDoc) -> Iterator[Hits]:
+    from sdtm_convert.standards.ct import load_ct
+
+    version = _ct_version(doc)
+    ct = load_ct(version)
+    for cl in doc.model["codelists"]:
+        if not cl["code"] or ct.resolve(cl["code"]) is None:
+            continue
+        cdisc = ct.codelist(cl["code"])
+        owner = dict(zip(cdisc.terms["code"], cdisc.terms["value"])) | {cdisc.code: f"codelist {cdisc.short_name}"}
+        current = set(cdisc.terms["value"])
+        shared = {c for c, n in Counter(t["code"] for t in cl["terms"]).items() if n > 1}  # SC-DEF-013's
+        for t in cl["terms"]:
+            if t["code"] in shared:
+                continue
+            other = owner.get(t["code"])
+            if other is not None and other != t["value"] and t["value"] in current:
+                yield Hits(None, None, values=f"{cl['oid']}: {t['value']!r} {t['code']}, the C-code of {other!r}",
+                           message=f"Term carries the C-code of another term of its CDISC codelist (CT {version})")
+
+
 # ---- value-level metadata --------------------------------------------------------------------------------
 
 def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:

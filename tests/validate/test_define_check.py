@@ -45,6 +45,9 @@ PILOT_FINDINGS = [
     ("SC-DEF-002", None, None, "IT.SUPPLB.QNAM", "RangeCheck/@ItemOID names no ItemDef"),
     ("SC-DEF-002", None, None, "IT.SUPPLB.QNAM", "RangeCheck/@ItemOID names no ItemDef"),
     ("SC-DEF-003", None, None, "CL.ROLES", "CodeList is not referenced"),  # line 12516, no CodeListRef to it
+    # line 10956: DISCCD's 'PROTOCOL DEVIATION' carries C66727, the code of the NCOMPLT codelist (the term's is C50996)
+    ("SC-DEF-015", None, None, "CL.DISCCD: 'PROTOCOL DEVIATION' C66727, the C-code of 'codelist NCOMPLT'",
+     "Term carries the C-code of another term of its CDISC codelist (CT 2025-03-25)"),
     ("SC-DEF-020", "LBHE", "LBCAT", "VL.LBHE.LBORRES: LBCAT EQ 'NULL' (CL.LBCAT)",
      "Where clause value not in the codelist of the variable it tests"),
     ("SC-DEF-020", "LBHE", "LBCAT", "VL.LBHE.LBORRES: LBCAT EQ 'NULL' (CL.LBCAT)",
@@ -59,7 +62,7 @@ PILOT_FINDINGS = [
 def test_pilot_define_is_schema_valid_and_its_reference_and_vlm_slips_are_found():
     report = check_define(PILOT)
     assert _found(report) == _sorted(PILOT_FINDINGS)
-    assert (report.standard, report.errors, report.warnings) == ("define-xml-2.0", 6, 1)
+    assert (report.standard, report.errors, report.warnings) == ("define-xml-2.0", 7, 1)
     assert report.notes == ["define.xml alone (define-xml-2.0 (CDISC SDTM 3.2), DefineVersion 2.0.0, schema without "
                             "ARM): 31 datasets, 747 variables, 75 codelists, 18 value lists, 0 analysis results; "
                             "no datasets were read"]
@@ -75,12 +78,21 @@ def test_cdisc_21_example_has_its_one_schema_error_and_a_c_code_used_twice():
     # where TSPARMCD EQ 'TS_DURATION'/'TS_FLOAT': not TSPARMCD terms; DSSCAT EQ/NE '' (a null test) is not flagged
     assert sorted(f[f["rule"] == "SC-DEF-020"]["value"]) == ["VL.TSVAL: TSPARMCD EQ 'TS_DURATION' (CL.TSPARMCD)",
                                                              "VL.TSVAL: TSPARMCD EQ 'TS_FLOAT' (CL.TSPARMCD)"]
-    assert len(f) == 4
+    # codes copied from another term: NV has LB's, mL has %'s, and two pairs of lab units swap theirs; QSUNIT-style
+    # renamed terms and the ETHNIC code already reported as shared (SC-DEF-013) are not repeated here
+    assert sorted(f[f["rule"] == "SC-DEF-015"]["value"]) == [
+        "CL.DOMAIN_NV: 'NV' C49592, the C-code of 'LB'", "CL.UNIT_ECDOSU: 'mL' C25613, the C-code of '%'",
+        "CL.UNIT_LB_fmol: 'fmol' C42576, the C-code of 'g/L'", "CL.UNIT_LB_g/L: 'g/L' C68854, the C-code of 'fmol'",
+        "CL.UNIT_LB_mU/L: 'mU/L' C48508, the C-code of 'umol/L'",
+        "CL.UNIT_LB_umol/L: 'umol/L' C67408, the C-code of 'mU/L'"]
+    assert len(f) == 4 + 6
 
 
-def test_adam_example_with_analysis_results_is_clean_against_the_arm_schema():
+def test_adam_example_with_analysis_results_passes_the_arm_schema_and_its_references():
     report = check_define(ARM)
-    assert _found(report) == [] and report.valid
+    # its SEX codelist gives 'U' the C-code of the SEX codelist itself (C66731; CDISC's 'U' is C17998)
+    assert _found(report) == [("SC-DEF-015", None, None, "CL.SEX: 'U' C66731, the C-code of 'codelist SEX'",
+                               "Term carries the C-code of another term of its CDISC codelist (CT 2025-03-25)")]
     assert "schema with ARM 1.0" in report.notes[0] and "2 analysis results" in report.notes[0]
     assert {"SC-DEF-001", "SC-DEF-030", "SC-DEF-031"} <= {r["id"] for r in report.rules}
 
@@ -95,7 +107,10 @@ def test_a_dangling_item_oid_is_an_error_and_leaves_its_item_def_orphaned(tmp_pa
 def test_a_codelist_with_a_duplicate_coded_value_is_one_error_not_also_a_schema_error(tmp_path):
     broken = _broken(tmp_path, PILOT, 'CodedValue="F"', 'CodedValue="M"', after='OID="CL.SEX"')
     new = _sorted(set(_found(check_define(broken))) - set(PILOT_FINDINGS))
-    assert new == [("SC-DEF-010", None, None, "CL.SEX: 'M' (2 times)", "Codelist has a coded value more than once")]
+    # the schema's unique constraint on CodedValue is not reported again; the retyped term keeps F's C-code
+    assert new == [("SC-DEF-010", None, None, "CL.SEX: 'M' (2 times)", "Codelist has a coded value more than once"),
+                   ("SC-DEF-015", None, None, "CL.SEX: 'M' C16576, the C-code of 'F'",
+                    "Term carries the C-code of another term of its CDISC codelist (CT 2025-03-25)")]
 
 
 def test_an_analysis_variable_that_is_not_defined_is_found(tmp_path):
@@ -106,6 +121,7 @@ def test_an_analysis_variable_that_is_not_defined_is_found(tmp_path):
     broken.write_text(text.replace(f'<arm:AnalysisVariable ItemOID="{oid}"', '<arm:AnalysisVariable ItemOID="IT.NOPE"', 1),
                       encoding="utf-8")
     f = check_define(broken).findings
+    f = f[f["rule"] != "SC-DEF-015"]  # the example's own slip (test above)
     assert f[["rule", "value"]].values.tolist() == [["SC-DEF-030", "IT.NOPE"]]
     assert f["message"].tolist() == ["AnalysisVariable/@ItemOID names no ItemDef"]
 
@@ -115,7 +131,7 @@ def test_cli_validates_a_define_alone_with_rule_selection(capsys, tmp_path):
     out = json.loads(capsys.readouterr().out)
     assert code == 1 and out["standard"] == "define-xml-2.0" and out["datasets"] == 0
     assert [(r["rule"], r["count"]) for r in out["by_rule"]] == [("SC-DEF-020", 4)]
-    code = main(["validate", str(PILOT), "--exclude-rules", "SC-DEF-002,SC-DEF-020", "-o", str(tmp_path / "r"),
+    code = main(["validate", str(PILOT), "--exclude-rules", "SC-DEF-002,SC-DEF-02*,SC-DEF-015", "-o", str(tmp_path / "r"),
                  "-of", "JSON", "--quiet"])
     assert code == 0 and capsys.readouterr() == ("", "")
     written = json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))
