@@ -57,8 +57,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "(default: off)")
     core = parser.add_argument_group(
         "CDISC CORE-compatible aliases",
-        "the options of CORE's `validate` command, so a CORE command line works here unchanged "
-        "(-dxp, -ct and -r are listed above)")
+        "CORE's short options, so a usual CORE command line (-s sdtmig -v 3-4 -d DIR -o FILE -of XLSX) works "
+        "here (-dxp, -ct and -r are listed above; CORE's long forms and its other options are not accepted)")
     core.add_argument("-s", dest="core_standard", metavar="STANDARD",
                       help="CORE: standard, e.g. sdtmig or adamig; with -v it sets --standard (default: none)")
     core.add_argument("-v", dest="core_version", metavar="VERSION",
