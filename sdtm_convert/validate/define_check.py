@@ -229,7 +229,8 @@ def codelist_value_types(doc: DefineDoc) -> Iterator[Hits]:
         for t in cl["terms"]:
             if not pattern.match(t["value"]):
                 yield Hits(None, None, values=f"{cl['oid']}: {t['value']!r}",
-                           message=f"Coded value of a {cl['data_type']} codelist is not a number of that type")
+                           message=f"Coded value of a codelist of data type {cl['data_type']} is not "
+                                   f"{'an integer' if cl['data_type'] == 'integer' else 'a number'}")
 
 
 @_define_rule("SC-DEF-012", "metadata", "error", "Variable and its codelist have different data types",

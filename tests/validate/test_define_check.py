@@ -166,3 +166,43 @@ def test_a_folder_holding_only_a_define_points_to_validating_the_define_alone(ca
     assert code == 2 and err[-1] == (f"error: [package-empty] {tmp_path}: {tmp_path} holds no .xpt, .json or .ndjson "
                                      f"dataset; to check its define.xml alone: sdtm-convert validate "
                                      f"{tmp_path / 'define.xml'}")
+
+
+def test_a_codelist_typed_integer_with_text_values_and_a_text_variable_is_found(tmp_path):
+    broken = _broken(tmp_path, PILOT, 'Name="SEX" DataType="text"', 'Name="SEX" DataType="integer"',
+                     after='<CodeList OID="CL.SEX"')
+    new = _sorted(set(_found(check_define(broken))) - set(PILOT_FINDINGS))
+    assert new == [
+        ("SC-DEF-011", None, None, "CL.SEX: 'F'", "Coded value of a codelist of data type integer is not an integer"),
+        ("SC-DEF-011", None, None, "CL.SEX: 'M'", "Coded value of a codelist of data type integer is not an integer"),
+        ("SC-DEF-011", None, None, "CL.SEX: 'U'", "Coded value of a codelist of data type integer is not an integer"),
+        ("SC-DEF-012", None, "SEX", "IT.DM.SEX text, CL.SEX integer",
+         "Variable and its codelist have different data types")]
+
+
+def test_a_cdisc_term_without_its_c_code_must_be_marked_extended(tmp_path):
+    broken = _broken(tmp_path, PILOT, '<Alias Name="C20197" Context="nci:ExtCodeID"/>', "", after='OID="CL.SEX"')
+    new = _sorted(set(_found(check_define(broken))) - set(PILOT_FINDINGS))
+    assert new == [("SC-DEF-014", None, None, "CL.SEX (C66731): 'M'",
+                    "Term of a CDISC codelist without a C-code, not marked as extended")]
+    marked = _broken(tmp_path, broken, '<CodeListItem CodedValue="M" OrderNumber="2">',
+                     '<CodeListItem CodedValue="M" OrderNumber="2" def:ExtendedValue="Yes">', after='OID="CL.SEX"')
+    assert not check_define(marked).findings["rule"].eq("SC-DEF-014").any()
+
+
+def test_a_where_clause_on_a_variable_of_another_dataset_is_found(tmp_path):
+    broken = _broken(tmp_path, PILOT, 'def:ItemOID="IT.LBCH.LBCAT"', 'def:ItemOID="IT.DM.AGE"',
+                     after='<def:WhereClauseDef OID="WC.LBCH.LBTESTCD.EQ.ALB.LBCH.LBCAT.EQ.CHEMISTRY-012fe739">')
+    new = _sorted(set(_found(check_define(broken))) - set(PILOT_FINDINGS))
+    assert new == [("SC-DEF-021", "LBCH", "AGE", "VL.LBCH.LBORRES (LBCH.LBORRES): IT.DM.AGE",
+                    "Where clause tests a variable that is not in the dataset")]
+
+
+def test_an_analysis_variable_of_another_dataset_is_found(tmp_path):
+    broken = _broken(tmp_path, ARM, '<arm:AnalysisVariable ItemOID="IT.ADADAS.CHG"/>',
+                     '<arm:AnalysisVariable ItemOID="IT.ADAE.AEDECOD"/>')
+    f = check_define(broken).findings
+    (hit,) = f[f["rule"] == "SC-DEF-031"].itertuples()
+    assert (hit.dataset, hit.variable, hit.message) == ("ADADAS", "AEDECOD", "Analysis variable is not a variable of "
+                                                                             "its analysis dataset")
+    assert hit.value.endswith(": IT.ADAE.AEDECOD")
