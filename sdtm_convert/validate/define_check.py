@@ -440,7 +440,8 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
 
     ct = list(dict.fromkeys(" ".join(x for x in (s.get("PublishingSet"), s.get("Version")) if x)
                             for s in m["standards"] if s.get("Type") == "CT"))
-    notes = [f"define.xml alone ({_standard_line(doc)}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
+    notes = [] if ran else ["the rule selection leaves no define rule (SC-DEF-*) to run: nothing was checked"]
+    notes += [f"define.xml alone ({_standard_line(doc)}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
              f"): {counts}; no datasets were read"]
     return ValidationReport(
         standard=f"define-xml-{define_version(doc.tree)}", ct_version=", ".join(ct) or "(not stated)",

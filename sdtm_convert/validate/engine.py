@@ -167,6 +167,8 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None,
     # (result pickling, copy-on-write faults, and the cores are shared) -- see benchmarks/validate_pilot.py.
     rules = select(applicable(pkg.kind), only, exclude)
     chunks, notes = _run_subset(pkg, rules)
+    if not rules:
+        notes.append(f"the rule selection leaves no {pkg.standard} rule to run: nothing was checked")
     order = {r.id: i for i, r in enumerate(rules)}
     chunks = sorted((c for c in chunks if len(c)), key=lambda c: order[c["rule"].iloc[0]])  # deterministic order
     f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)

@@ -46,3 +46,9 @@ def test_validate_package_leaves_the_excluded_rules_out_of_findings_and_catalogu
     assert report.rules and not any(r["id"].startswith("SC-PRES-") for r in report.rules)
     assert not report.findings["rule"].str.startswith("SC-PRES-").any()
     assert len(report.rules) == len(SDTM) - len(select(SDTM, ["SC-PRES-*"]))
+
+
+def test_a_selection_that_leaves_no_rule_of_the_package_says_nothing_was_checked():
+    report = validate_package(sdtm_base(), standard="sdtmig-3.4", ct="2025-03-25", rules=["SC-DEF-*"])
+    assert report.rules == [] and report.findings.empty
+    assert report.notes[-1] == "the rule selection leaves no sdtmig-3.4 rule to run: nothing was checked"
