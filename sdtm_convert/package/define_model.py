@@ -278,9 +278,10 @@ def _arm(doc: _Doc, items: dict) -> list[dict]:
     return out
 
 
-def read_define_model(define: bytes | str | Path) -> dict:
-    """Everything define.html shows, resolved and cross-linked (raises ``etree.XMLSyntaxError`` if not XML)."""
-    doc = _Doc(parse_define(define))
+def read_define_model(define: bytes | str | Path | etree._ElementTree) -> dict:
+    """Everything define.html shows, resolved and cross-linked (raises ``etree.XMLSyntaxError`` if not XML);
+    ``define`` may be a document already parsed with :func:`~sdtm_convert.package.xsd.parse_define`."""
+    doc = _Doc(define if isinstance(define, etree._ElementTree) else parse_define(define))
     items = {el.get("OID"): el for el in doc.findall(".//odm:ItemDef")}
     names = {"cl": _names(doc, "odm:CodeList"), "mt": _names(doc, "odm:MethodDef")}
     datasets = _datasets(doc, items, names)

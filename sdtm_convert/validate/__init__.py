@@ -4,12 +4,14 @@ Public API::
 
     validate_package(path_or_frames, *, define=None, standard=None, ct=None, encoding=None, metadata=None)
         -> ValidationReport
+    check_define(define_xml_path) -> ValidationReport   # a define.xml on its own (SC-DEF-* rules)
     rules_catalog() -> list[dict]            # id, category, severity, standards, p21_id, fda_id, cdisc_id, ...
     write_json / write_xlsx / write_html (report, path)
 
 Rules live in ``rules/<category>.py``, one small registered function each (``registry.rule``).
 """
 
+from sdtm_convert.validate.define_check import check_define
 from sdtm_convert.validate.engine import validate_package
 from sdtm_convert.validate.registry import rules_catalog
 from sdtm_convert.validate.report import ValidationReport
@@ -33,4 +35,4 @@ def write_html(report, path):  # noqa: D103
     return w(report, path)
 
 
-__all__ = ["ValidationReport", "rules_catalog", "validate_package", "write_html", "write_json", "write_xlsx"]
+__all__ = ["ValidationReport", "check_define", "rules_catalog", "validate_package", "write_html", "write_json", "write_xlsx"]

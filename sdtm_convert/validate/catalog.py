@@ -31,7 +31,9 @@ def render_markdown() -> str:
         "shipped in `sdtm_convert/validate/data/`); *FDA* is the FDA validator rule id; *CDISC* is the CDISC "
         "conformance rule (ADaM conformance check number as `ADaM-n`). Standards: `sdtm` (SDTMIG 3.1.2-3.4), "
         "`adam` (ADaMIG 1.0-1.3); rules that read standards metadata read the package's own version, or the "
-        "nearest shipped one, named in the report's first note (`sdtm_convert/standards/versions.py`).",
+        "nearest shipped one, named in the report's first note (`sdtm_convert/standards/versions.py`); "
+        "`define` (a define.xml validated on its own: the `SC-DEF-*` rules, in "
+        "`sdtm_convert/validate/define_check.py`).",
         "",
         "The terminology rules SC-CT-001/002 report one finding per dataset × variable × codelist × term, on the "
         "term's first record, with `records` = how many records hold it; a term that the package's define.xml "

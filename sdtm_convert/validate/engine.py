@@ -19,9 +19,10 @@ from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
 from sdtm_convert.validate.model import Dataset, Package
-from sdtm_convert.validate.package import from_frames, read_folder
+from sdtm_convert.validate.package import from_frames, read_package
 from sdtm_convert.validate.registry import RULES, Hits, Rule, rows_of
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
+from sdtm_convert.validate.selection import select
 
 STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "sdtmig-3.1.3", "sdtmig-3.1.2",
              "adamig-1.3", "adamig-1.2", "adamig-1.1", "adamig-1.0")
@@ -173,14 +174,14 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
     return chunks, [failed[r.id] for r in rules if r.id in failed]
 
 
-def run_rules(pkg: Package, only: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
+def run_rules(pkg: Package, only: Iterable[str] | None = None,
+              exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
     # One process: measured on the 2-core machine, forking the rules over two workers gained nothing
     # (result pickling, copy-on-write faults, and the cores are shared) -- see benchmarks/validate_pilot.py.
-    rules = applicable(pkg.kind)
-    if only is not None:
-        wanted = tuple(only)
-        rules = [r for r in rules if r.id.startswith(wanted) or (r.p21_id or "") in wanted]
+    rules = select(applicable(pkg.kind), only, exclude)
     chunks, notes = _run_subset(pkg, rules)
+    if not rules:
+        notes.append(f"the rule selection leaves no {pkg.standard} rule to run: nothing was checked")
     order = {r.id: i for i, r in enumerate(rules)}
     chunks = sorted((c for c in chunks if len(c)), key=lambda c: order[c["rule"].iloc[0]])  # deterministic order
     f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
@@ -200,6 +201,8 @@ def validate_package(
     metadata: Mapping[str, Any] | None = None,
     rules: Iterable[str] | None = None,
     progress: Callable[[str], None] | None = None,
+    exclude_rules: Iterable[str] | None = None,
+    prefer: str = "xpt",
 ) -> ValidationReport:
     """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
 
@@ -207,9 +210,13 @@ def validate_package(
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
     project's ``metadata.DatasetMeta``. ``standard``: one of :data:`STANDARDS` such as ``sdtmig-3.2`` or
     ``adamig-1.0`` (default: from define.xml, else guessed from the dataset names; a version whose metadata is
-    not shipped is checked with the nearest one, see :mod:`sdtm_convert.standards.versions`); ``ct``: a CT version such
-    as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to rule ids / id
-    prefixes / P21 ids. ``progress`` is called with one line per stage (read, rules run). Returns a
+    not shipped is checked with the nearest one, see :mod:`sdtm_convert.standards.versions`); ``ct``: a CT
+    version such as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to the
+    rules matching any of its patterns (rule ids, id prefixes, P21/FDA/CDISC ids, globs such as ``SC-CT-*``);
+    ``exclude_rules`` leaves out those matching any of its patterns (a pattern matching no rule is a
+    ``ValueError``). ``prefer``: ``xpt`` or ``json``, which file is read when a folder holds a dataset as
+    both XPT and Dataset-JSON (the other is named in the report's notes, not validated twice). ``progress``
+    is called with one line per stage (read, rules run). Returns a
     :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a
     table in a notebook).
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
@@ -219,17 +226,18 @@ def validate_package(
     path = None
     if isinstance(path_or_frames, (str, Path)):
         path = str(path_or_frames)
-        datasets, found = read_folder(Path(path_or_frames), encoding)
+        folder = read_package(Path(path_or_frames), encoding, prefer=prefer)
+        datasets, found, read_notes = folder.datasets, folder.define, folder.notes
         define = define if define is not None else found
     else:
-        datasets = from_frames(path_or_frames, metadata)
+        datasets, read_notes = from_frames(path_or_frames, metadata), []
     d = define if isinstance(define, Define) or define is None else read_define(define)
     t1 = time.perf_counter()
     if progress:  # (records of frames given directly are counted after the rules, as they are loaded)
         progress(f"read {plural(len(datasets), 'dataset')} ({sum(x.records for x in datasets.values()):,} records) from "
                  f"{path or 'frames'}; define.xml: {d.path if d else 'none'}")
     pkg = _resolve(datasets, d, standard, ct, path)
-    findings, ran, notes = run_rules(pkg, rules)
+    findings, ran, notes = run_rules(pkg, rules, exclude_rules)
     t2 = time.perf_counter()
     if progress:
         progress(f"checked {plural(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "
@@ -258,6 +266,6 @@ def validate_package(
         datasets=ds_rows,
         rules=[r.catalog_row() for r in ran],
         timing={"read_s": round(t1 - t0, 3), "validate_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3)},
-        notes=pkg.notes + notes,
+        notes=read_notes + pkg.notes + notes,
         started=started,
     )

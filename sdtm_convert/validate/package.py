@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -166,9 +167,54 @@ def read_file(path: Path, encoding: str | None = None) -> Dataset:
     return read_dataset_json(path)
 
 
-def read_folder(path: Path, encoding: str | None = None,
-                budget: int | None = None) -> tuple[dict[str, Dataset], Path | None]:
-    """All datasets of a folder (XPT preferred over Dataset-JSON of the same name) and its define.xml.
+@dataclass
+class Folder:
+    """What :func:`read_package` found: the datasets (one per name), the folder's define.xml, and notes
+    (a dataset present in more than one format, and which file was read)."""
+
+    datasets: dict[str, Dataset]
+    define: Path | None
+    notes: list[str] = field(default_factory=list)
+
+
+FORMATS = {"xpt": (".xpt", ".json", ".ndjson"), "json": (".json", ".ndjson", ".xpt")}  # preference order
+
+
+def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], list[str]]:
+    """One file per dataset name (the stem), in ``prefer``'s order: XPT first by default, because XPT v5 is
+    the file a submission carries (define.xml's leaf names it) and what the technical rules (8-character
+    names, 200-byte lengths) are about. Returns the files to read and a note naming the others, which are
+    not validated (never counted twice)."""
+    order = FORMATS[prefer]
+    by_name: dict[str, list[Path]] = {}
+    for p in files:
+        by_name.setdefault(p.stem.upper(), []).append(p)
+    chosen, skipped = [], []
+    for name in sorted(by_name):
+        ps = sorted(by_name[name], key=lambda p: (order.index(p.suffix.lower()), p.name))
+        chosen.append(ps[0])
+        skipped += [(ps[0], p) for p in ps[1:]]
+    if not skipped:
+        return chosen, []
+    other = "json" if prefer == "xpt" else "xpt"
+    kept = sorted({_KIND[k.suffix.lower()] for k, _ in skipped})
+    names = [p.name for _, p in skipped]
+    shown = ", ".join(names[:SHOWN_FILES]) + (f", +{len(names) - SHOWN_FILES} more" if len(names) > SHOWN_FILES else "")
+    n = len({k for k, _ in skipped})
+    return chosen, [
+        f"{n} {'dataset is' if n == 1 else 'datasets are'} present in more than one format; each was validated "
+        f"once, from its {' or '.join(kept)} file; not read: {shown} (--format {other} validates the "
+        f"{'Dataset-JSON' if other == 'json' else 'XPT'} copies instead)"
+    ]
+
+
+_KIND = {".xpt": "XPT", ".json": "Dataset-JSON", ".ndjson": "NDJSON"}
+SHOWN_FILES = 4  # skipped files named in the note
+
+
+def read_package(path: Path, encoding: str | None = None, budget: int | None = None,
+                 prefer: str = "xpt") -> Folder:
+    """All datasets of a folder (one file per dataset name, see :func:`choose_files`) and its define.xml.
 
     Every file is read here (unreadable ones fail now, with their name); the views stay loaded within
     ``budget`` bytes (default ``VIEW_BUDGET``) and a released one is read from its file again when a rule
@@ -178,12 +224,13 @@ def read_folder(path: Path, encoding: str | None = None,
     files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
     files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
     if not files:
-        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset", file=str(path))
+        define = path / "define.xml" if path.is_dir() else None
+        hint = f"; to check its define.xml alone: sdtm-convert validate {define}" if define and define.is_file() else ""
+        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset{hint}", file=str(path))
+    files, notes = choose_files(files, prefer)
     out: dict[str, Dataset] = {}
     views = Views(VIEW_BUDGET if budget is None else budget)
-    for p in sorted(files, key=lambda p: (p.stem.lower(), DATA_SUFFIXES.index(p.suffix.lower()))):
-        if p.stem.upper() in out:
-            continue
+    for p in files:
         ds = read_file(p, encoding)
         ds.keep_shape()
         ds.loader = functools.partial(_reread, p, encoding)
@@ -192,7 +239,14 @@ def read_folder(path: Path, encoding: str | None = None,
         out[p.stem.upper()] = ds
     folder = path if path.is_dir() else path.parent
     define = next((p for p in sorted(folder.iterdir()) if p.name.lower() == "define.xml"), None)
-    return out, define
+    return Folder(out, define, notes)
+
+
+def read_folder(path: Path, encoding: str | None = None,
+                budget: int | None = None) -> tuple[dict[str, Dataset], Path | None]:
+    """:func:`read_package` as ``(datasets, define)``, XPT preferred."""
+    folder = read_package(path, encoding, budget)
+    return folder.datasets, folder.define
 
 
 VIEW_BUDGET = 1024 * 2**20  # bytes of validation views held at once (one dataset is always allowed)

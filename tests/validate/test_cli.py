@@ -10,6 +10,8 @@ import argparse
 import json
 import re
 
+import pytest
+
 from sdtm_convert.cli import main
 from tests.validate.conftest import DATA
 
@@ -118,8 +120,9 @@ def test_every_validate_option_has_help_with_its_default():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     options = {a.option_strings[0]: a.help or "" for a in parser._actions if a.option_strings and a.dest != "help"}
-    assert set(options) == {"--define", "--standard", "--ct", "--encoding", "--report-json", "--report-xlsx",
-                            "--report-html", "--quiet", "--json"}
+    assert set(options) == {"--define", "--standard", "--ct", "--encoding", "--format", "--rules", "--exclude-rules",
+                            "--report-json", "--report-xlsx", "--report-html", "--quiet", "--json",
+                            "-s", "-v", "-d", "-dp", "-o", "-of"}
     assert [o for o, text in options.items() if "default" not in text] == []
 
 
@@ -133,3 +136,69 @@ def test_per_term_findings_share_one_line_with_their_record_total(capsys):
     _, js, _ = _validate(capsys, "--json")
     (row,) = [r for r in json.loads(js)["by_rule"] if r["where"] == ["TS.TSVCDREF"]]
     assert (row["count"], row["records"]) == (3, 10)
+
+
+def test_a_dataset_in_three_formats_is_validated_once_from_xpt_and_the_others_are_named(capsys):
+    code, out, err = _validate(capsys, "--json", "--rules", "SC-TECH-*")
+    summary = json.loads(out)
+    # tests/data/validate: 7 datasets; DM as dm.xpt (306 records), dm.json and dm.ndjson (CDISC's example, 18)
+    assert (summary["datasets"], summary["records"]) == (7, 306 + 596 + 3 + 11 + 7 + 48 + 21)
+    assert summary["notes"][0] == ("1 dataset is present in more than one format; each was validated once, from its "
+                                   "XPT file; not read: dm.json, dm.ndjson (--format json validates the Dataset-JSON "
+                                   "copies instead)")
+
+
+def test_format_json_reads_the_dataset_json_copy_instead(capsys):
+    code, out, err = _validate(capsys, "--json", "--rules", "SC-TECH-*", "--format", "json")
+    summary = json.loads(out)
+    assert (summary["datasets"], summary["records"]) == (7, 18 + 596 + 3 + 11 + 7 + 48 + 21)
+    assert "from its Dataset-JSON file; not read: dm.ndjson, dm.xpt" in summary["notes"][0]
+
+
+def test_rule_patterns_are_checked_before_any_data_is_read(capsys, tmp_path):
+    code = main(["validate", str(tmp_path / "no-such-folder"), "--rules", "SC-CT-*", "--exclude-rules", "SD99*,XX1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.splitlines() == [
+        "error: [validate-usage] no rule matches SD99*, XX1 (give rule ids, P21/FDA/CDISC ids or globs such as "
+        "SC-CT-* or SD00*; `sdtm-convert rules` lists them)"]
+
+
+def test_rules_and_exclude_rules_narrow_the_findings(capsys):
+    everything = json.loads(_validate(capsys, "--json")[1])
+    some = json.loads(_validate(capsys, "--json", "-r", "SC-CT-*", "--exclude-rules", "SC-CT-001")[1])
+    rules = {r["rule"] for r in some["by_rule"]}
+    assert rules and all(r.startswith("SC-CT-") and r != "SC-CT-001" for r in rules)
+    assert some["findings"] == sum(r["count"] for r in everything["by_rule"] if r["rule"] in rules)
+
+
+def test_core_aliases_give_standard_data_folder_ct_and_reports(capsys, tmp_path):
+    code = main(["validate", "-s", "sdtmig", "-v", "3-2", "-d", str(DATA), "-ct", "sdtmct-2025-03-25",
+                 "-o", str(tmp_path / "core-report"), "-of", "JSON", "-of", "xlsx", "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert code == summary["exit_status"]
+    assert (summary["standard"], summary["ct_version"], summary["path"]) == ("sdtmig-3.2", "2025-03-25", str(DATA))
+    assert summary["reports"] == {"json": str(tmp_path / "core-report.json"), "xlsx": str(tmp_path / "core-report.xlsx")}
+    assert json.loads((tmp_path / "core-report.json").read_text())["counts"]["findings"] == summary["findings"]
+    assert (tmp_path / "core-report.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_core_output_without_a_format_takes_its_extension_else_xlsx(capsys, tmp_path):
+    main(["validate", "-d", str(DATA), *CT, "-o", str(tmp_path / "r.json"), "--quiet"])
+    main(["validate", "-d", str(DATA), *CT, "-o", str(tmp_path / "r"), "--quiet"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json", "r.xlsx"]
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["-of", "JSON", str(DATA)], "-of needs -o FILE (the report's file name)"),
+    (["-s", "sdtmig", "-d", str(DATA)], "-s and -v go together (CORE: -s sdtmig -v 3-4)"),
+    (["-s", "sendig", "-v", "3-1", "-d", str(DATA)], "-s sendig -v 3-1: not a standard this validator has (known: "),
+    (["-d", str(DATA), str(DATA)], "give the package once: PATH, -d DIR or -dp FILE"),
+    ([], "no package given: PATH (a folder, a dataset file or a define.xml), or -d DIR"),
+    (["-s", "adamig", "-v", "1-3", "--standard", "sdtmig-3.4", str(DATA)],
+     "--standard sdtmig-3.4 and -s adamig -v 1-3 disagree; give one"),
+])
+def test_core_alias_misuse_is_one_line_exit_2(capsys, args, message):
+    code = main(["validate", *args])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and len(err.splitlines()) == 1
+    assert err.startswith(f"error: [validate-usage] {message}")

@@ -1,0 +1,32 @@
+"""`validate` on what `run` writes: each dataset of the SDTM folder once (it holds XPT and Dataset-JSON of every
+dataset), and our own define.xml files pass the define checks on their own."""
+
+from __future__ import annotations
+
+import json
+
+import pyreadstat
+import pytest
+
+from sdtm_convert.cli import main
+from sdtm_convert.pipeline import adam_dir, sdtm_dir
+
+
+def test_the_sdtm_folder_of_a_run_is_validated_once_per_dataset(sample_run, capsys):
+    folder = sdtm_dir(sample_run.out, "NCT03745417")
+    xpts = sorted(folder.glob("*.xpt"))
+    assert len(xpts) == len(list(folder.glob("*.json")))  # run writes both formats of every dataset
+    records = sum(len(pyreadstat.read_xport(str(p))[0]) for p in xpts)
+    main(["validate", str(folder), "--json", "--rules", "SC-TECH-*"])
+    summary = json.loads(capsys.readouterr().out)
+    assert (summary["datasets"], summary["records"]) == (len(xpts), records)
+    assert summary["notes"][0].startswith(f"{len(xpts)} datasets are present in more than one format; each was "
+                                          "validated once, from its XPT file; not read: ae.json, dm.json, ")
+
+
+@pytest.mark.parametrize("which", [sdtm_dir, adam_dir])
+def test_our_own_define_passes_the_define_checks(sample_run, capsys, which):
+    define = which(sample_run.out, "NCT03745417") / "define.xml"
+    code = main(["validate", str(define), "--json"])
+    summary = json.loads(capsys.readouterr().out)
+    assert (code, summary["findings"], summary["standard"]) == (0, 0, "define-xml-2.1")
