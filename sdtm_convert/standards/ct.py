@@ -37,8 +37,8 @@ TERM_COLUMNS = ["code", "value", "synonyms", "definition", "preferred"]
 
 
 def _read_versions() -> list[dict[str, str]]:
-    with (_DATA / "ct-versions.csv").open("r", encoding="utf-8", newline="") as fh:
-        return list(csv.DictReader(fh))
+    text = (_DATA / "ct-versions.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
 
 
 _VERSION_ROWS = _read_versions()
