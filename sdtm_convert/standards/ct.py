@@ -283,3 +283,24 @@ def table_from_evs(raw: pd.DataFrame, publishing_set: str = "SDTM") -> pd.DataFr
 def read_evs_text(data: bytes) -> pd.DataFrame:
     """An NCI EVS tab-delimited CT file (as published, UTF-8) as a :data:`TABLE_COLUMNS` table."""
     return table_from_evs(pd.read_csv(io.BytesIO(data), sep="\t", dtype=str, keep_default_na=False, quoting=3))
+
+
+def matches_by_release(items: pd.DataFrame) -> dict[str, int]:
+    """For every shipped SDTM release (with its ADaM / Define-XML / QS CT), how many of ``items`` (columns
+    ``codelist_code``, ``value``, ``code``; ``code`` may be "") are its terms: same codelist, same submission
+    value, and the same term C-code where both have one."""
+    df, first, last = _store()
+    items = items[["codelist_code", "value", "code"]].drop_duplicates().reset_index(drop=True)
+    items = items.assign(item=np.arange(len(items)))
+    cand = df[["package", "codelist_code", "value", "code"]].assign(first=first, last=last)
+    m = items.merge(cand, on=["codelist_code", "value"], suffixes=("", "_ct"))
+    m = m[(m["code"] == "") | (m["code_ct"] == "") | (m["code"] == m["code_ct"])]
+    pkg, lo, hi, item = (m["package"].to_numpy(), m["first"].to_numpy(), m["last"].to_numpy(), m["item"].to_numpy())
+    out = {}
+    for rel in SDTM_RELEASES:
+        hit = np.zeros(len(m), dtype=bool)
+        for package, r in _parts(rel, rel).values():
+            k = _release_rank(package, r)
+            hit |= (pkg == package) & (lo <= k) & (hi >= k)
+        out[rel] = len(np.unique(item[hit]))
+    return out

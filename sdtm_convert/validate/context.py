@@ -8,6 +8,7 @@ import pandas as pd
 
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
 from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.standards.ct_file import is_ct_file, load_ct_file
 from sdtm_convert.validate.model import Dataset, Package
 
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
@@ -29,7 +30,7 @@ class Context:
     @cached_property
     def ct(self) -> ControlledTerminology | None:
         try:
-            return load_ct(self.package.ct_version)
+            return load_ct_file(v) if is_ct_file(v := self.package.ct_version) else load_ct(v)
         except KeyError:
             return None
 

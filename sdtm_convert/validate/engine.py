@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common.text import plural
-from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
 from sdtm_convert.validate.context import Context
+from sdtm_convert.validate.ct_choice import check_ct_argument, choose_ct
 from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
 from sdtm_convert.validate.model import Dataset, Package
@@ -60,16 +60,13 @@ def _resolve(
     std = (standard or _standard_from_define(define) or _guess_standard(datasets)).lower()
     if std not in STANDARDS:
         raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
-    ct_version = ct or next((v for v in (define.ct_versions if define else []) if v in SDTM_CT_VERSIONS), None)
-    if ct_version is None:
-        wanted = define.ct_versions if define and define.ct_versions else []
-        ct_version = DEFAULT_CT_VERSION
-        notes.append(f"CT {', '.join(wanted) or '(not stated)'} not shipped or not stated; used CT {ct_version}")
-    elif ct_version not in SDTM_CT_VERSIONS:
-        notes.append(f"CT {ct_version} is not shipped; terminology rules were skipped")
+    kind = "adam" if std.startswith("adam") else "sdtm"
+    choice = choose_ct(ct, define, kind)  # which CT version, and why (the first note of the report)
+    ct_version = choice.version
+    notes.append(choice.reason)
     if std in ("sdtmig-3.2", "sdtmig-3.3"):
         notes.append(f"{std}: variable metadata from SDTMIG 3.4 (variables added after {std[-3:]} are not expected)")
-    return Package(datasets, "adam" if std.startswith("adam") else "sdtm", std, ct_version, define, path, notes)
+    return Package(datasets, kind, std, ct_version, define, path, notes)
 
 
 def _seq_col(ds: Dataset) -> str | None:
@@ -193,15 +190,17 @@ def validate_package(
     ``path_or_frames``: a folder (its define.xml is read unless ``define`` names another) or ``{name: frame}``.
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
     project's ``metadata.DatasetMeta``. ``standard``: ``sdtmig-3.4``, ``sdtmig-3.3``, ``sdtmig-3.2`` or
-    ``adamig-1.3`` (default: from define.xml, else guessed from the dataset names); ``ct``: a CT version such
-    as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to rule ids / id
-    prefixes / P21 ids. ``progress`` is called with one line per stage (read, rules run). Returns a
+    ``adamig-1.3`` (default: from define.xml, else guessed from the dataset names); ``ct``: a shipped CT version
+    such as ``2017-09-29``, or a CT file in the NCI EVS layout (default: chosen from define.xml, see
+    :mod:`sdtm_convert.validate.ct_choice`; the report's first note says which and why); ``encoding`` of
+    the transport files. ``rules`` restricts the run to rule ids / id prefixes / P21 ids. ``progress`` is called with one line per stage (read, rules run). Returns a
     :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a
     table in a notebook).
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    check_ct_argument(ct)  # an unknown --ct version is a usage error, before any data is read
     path = None
     if isinstance(path_or_frames, (str, Path)):
         path = str(path_or_frames)
