@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
 from sdtm_convert.standards.ct import (
     ALIASES,
@@ -91,7 +92,7 @@ def _best_match(define: Define, date: str) -> CtChoice | None:
     before = [r for r in ties if date and r <= date]
     pick = before[-1] if before else (ties[0] if date else ties[-1])
     share = f"{best} of {len(items)} terms, {best / len(items):.0%}"
-    why = f"CT {pick}: best match of the define's {lists} CDISC codelists ({share})"
+    why = f"CT {pick}: best match of the define's {plural(lists, 'CDISC codelist')} ({share})"
     if len(ties) > 1:
         rule = "the newest on or before the define's date" if before else (
             "the oldest, all being after the define's date" if date else "the newest")
