@@ -1,7 +1,8 @@
 """Which CT version a validation uses, and why (one line for the report).
 
-In this order: ``--ct`` (a shipped version, or a CT file); the SDTM (ADaM for an ADaM package) CT version that
-Define-XML 2.1 states in ``def:Standards``; for a define that states none (Define-XML 2.0), the release whose
+In this order: ``--ct`` (a shipped version, or a CT file); the SDTM CT version that Define-XML 2.1 states in
+``def:Standards`` (ADaM packages use SDTM codelists too; a define stating only ADaM CT gets the SDTM release of
+that date); for a define that states none (Define-XML 2.0), the release whose
 codelists the define's own codelists match best (terms and C-codes; ties go to the newest on or before the
 define's creation date); else the newest release on or before that date; else the newest shipped.
 """
@@ -100,19 +101,26 @@ def _best_match(define: Define, date: str) -> CtChoice | None:
     return CtChoice(pick, why)
 
 
-def _stated(define: Define, kind: str) -> CtChoice | None:
-    sets = define.ct_sets
-    wanted = sets.get("ADaM" if kind == "adam" else "SDTM") or sets.get("SDTM") or next(iter(sets.values()), "")
-    if not wanted:
+def _stated(define: Define) -> CtChoice | None:
+    """The SDTM CT that Define-XML 2.1 states (ADaM packages use SDTM codelists too); without one, the SDTM
+    release of the date of another stated CT (ADaM, Define-XML)."""
+    sets = {k: v for k, v in define.ct_sets.items() if v}
+    if "SDTM" in sets:
+        wanted = sets["SDTM"]
+        if release_of(wanted):
+            return CtChoice(wanted, f"CT {_name(wanted)}: stated in define.xml (def:Standards)")
+        near = _newest_on_or_before(wanted) or SDTM_RELEASES[0]
+        return CtChoice(near, f"CT {near}: define.xml states SDTM CT {wanted}, which is not shipped; the newest "
+                              "shipped release on or before it")
+    if not sets:
         return None
-    if release_of(wanted):
-        return CtChoice(wanted, f"CT {_name(wanted)}: stated in define.xml (def:Standards)")
+    pset, wanted = next(iter(sets.items()))
     near = _newest_on_or_before(wanted) or SDTM_RELEASES[0]
-    return CtChoice(near, f"CT {near}: define.xml states CT {wanted}, which is not shipped; the newest shipped "
+    return CtChoice(near, f"CT {near}: define.xml states {pset or 'a'} CT {wanted} and no SDTM CT; the newest SDTM "
                           "release on or before it")
 
 
-def choose_ct(ct: str | None, define: Define | None, kind: str = "sdtm") -> CtChoice:
+def choose_ct(ct: str | None, define: Define | None) -> CtChoice:
     """The CT version to use and the reason, in the order of the module docstring."""
     if ct is not None:
         check_ct_argument(ct)
@@ -121,7 +129,7 @@ def choose_ct(ct: str | None, define: Define | None, kind: str = "sdtm") -> CtCh
     if define is None:
         return CtChoice(DEFAULT_CT_VERSION, f"CT {_name(DEFAULT_CT_VERSION)}: no --ct and no define.xml; the "
                                             "newest shipped")
-    choice = _stated(define, kind)
+    choice = _stated(define)
     date = define.created[:10]
     if choice is None:
         choice = _best_match(define, date)

@@ -61,7 +61,7 @@ def _resolve(
     if std not in STANDARDS:
         raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
     kind = "adam" if std.startswith("adam") else "sdtm"
-    choice = choose_ct(ct, define, kind)  # which CT version, and why (the first note of the report)
+    choice = choose_ct(ct, define)  # which CT version, and why (the first note of the report)
     ct_version = choice.version
     notes.append(choice.reason)
     if std in ("sdtmig-3.2", "sdtmig-3.3"):

@@ -137,3 +137,29 @@ def test_a_file_that_is_not_ct_is_refused_naming_its_columns(tmp_path):
         validate_package(sdtm_base(), ct=str(bad))
     assert err.value.issue.code == "ct-file-layout"
     assert err.value.issue.message.startswith("ct.csv is not in the NCI EVS CT layout: its columns are a, b;")
+
+
+STANDARDS_21 = """<def:Standards>
+    <def:Standard OID="STD.1" Name="SDTMIG" Type="IG" Version="3.3" Status="Final"/>
+    {ct}
+   </def:Standards>"""
+
+
+def test_a_stated_release_that_is_not_shipped_gives_the_newest_shipped_before_it(tmp_path):
+    ct = '<def:Standard OID="STD.2" Name="CDISC/NCI" Type="CT" PublishingSet="SDTM" Version="2024-09-27"/>'
+    choice = choose_ct(None, _define(tmp_path, "2025-01-10T00:00:00", STANDARDS_21.format(ct=ct) + NCOMPLT))
+    assert (choice.version, choice.reason.split("; this release")[0]) == (
+        "2024-03-29", "CT 2024-03-29: define.xml states SDTM CT 2024-09-27, which is not shipped; the newest shipped "
+                      "release on or before it")
+
+
+def test_a_define_stating_only_adam_ct_gets_the_sdtm_release_of_that_date(tmp_path):
+    ct = '<def:Standard OID="STD.2" Name="CDISC/NCI" Type="CT" PublishingSet="ADaM" Version="2023-06-30"/>'
+    choice = choose_ct(None, _define(tmp_path, "2025-01-10T00:00:00", STANDARDS_21.format(ct=ct)))
+    assert choice.version == "2023-06-30"
+    assert choice.reason.startswith("CT 2023-06-30: define.xml states ADaM CT 2023-06-30 and no SDTM CT; the newest "
+                                    "SDTM release on or before it")
+
+
+def test_cdiscs_adam_define_2_1_example_states_its_sdtm_ct():
+    assert choose_ct(None, read_define(DEFINES / "define-2-1-adam-with-arm.xml")).version == "2020-12-18"
