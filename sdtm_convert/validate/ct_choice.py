@@ -105,6 +105,8 @@ def _stated(define: Define) -> CtChoice | None:
     """The SDTM CT that Define-XML 2.1 states (ADaM packages use SDTM codelists too); without one, the SDTM
     release of the date of another stated CT (ADaM, Define-XML)."""
     sets = {k: v for k, v in define.ct_sets.items() if v}
+    if not sets and any(define.ct_versions):  # a Define built without publishing sets: its CT versions as SDTM's
+        sets = {"SDTM": next((v for v in define.ct_versions if release_of(v)), define.ct_versions[0])}
     if "SDTM" in sets:
         wanted = sets["SDTM"]
         if release_of(wanted):
