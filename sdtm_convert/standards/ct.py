@@ -141,7 +141,8 @@ class ControlledTerminology:
                                                            heads["codelist_name"], heads["extensible"])}
         self._short_to_code: dict[str, str] = {}
         for code, short in zip(heads["codelist_code"], heads["codelist_value"]):
-            self._short_to_code.setdefault(short.upper(), code)
+            if short:  # (a reduced release misses a few codelists' short names: those resolve by C-code only)
+                self._short_to_code.setdefault(short.upper(), code)
         self.publishing_sets = _publishing_sets(table)  # codelist C-code → ADaM / DEFINE-XML (else SDTM)
         self._table = table
         self._rows: dict[str, np.ndarray] | None = None
