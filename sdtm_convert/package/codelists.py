@@ -14,8 +14,6 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -25,7 +23,6 @@ from sdtm_convert.metadata import DatasetMeta, WhereClause
 from sdtm_convert.standards.ct import ControlledTerminology
 
 UsedValues = Mapping[tuple[str, ...], Iterable[object] | Mapping[object, str | None]]
-_CT_DIR = resources.files("sdtm_convert") / "data" / "ct"
 
 
 @dataclass
@@ -50,20 +47,10 @@ class CodelistDef:
         return any(t.decode is not None for t in self.terms)
 
 
-@cache
-def ct_publishing_sets() -> tuple[dict[str, str], dict[str, str]]:
-    """(codelist C-code → publishing set for non-SDTM codelists, publishing set → CT version)."""
-    sets: dict[str, str] = {}
-    versions: dict[str, str] = {}
-    for prefix, name in (("adam", "ADaM"), ("define-xml", "DEFINE-XML")):
-        for entry in sorted(_CT_DIR.iterdir(), key=lambda e: e.name):
-            if entry.name.startswith(f"{prefix}-terminology-") and entry.name.endswith(".csv"):
-                versions[name] = entry.name[len(prefix) + len("-terminology-") : -4]
-                with entry.open("rb") as fh:
-                    df = pd.read_csv(fh, dtype=str, keep_default_na=False, usecols=[0, 1])
-                heads = df[df.iloc[:, 1] == ""].iloc[:, 0]
-                sets.update(dict.fromkeys(heads, name))
-    return sets, versions
+def ct_publishing_sets(ct: ControlledTerminology) -> tuple[dict[str, str], dict[str, str]]:
+    """(codelist C-code → publishing set for non-SDTM codelists, publishing set → CT version) of ``ct``."""
+    versions = {k: v for k, v in ct.releases.items() if k in ("ADaM", "DEFINE-XML")}
+    return ct.publishing_sets, versions
 
 
 def _text(v: object) -> str | None:
@@ -145,7 +132,7 @@ def build_codelists(
     datasets: list[DatasetMeta], ct: ControlledTerminology, used_values: UsedValues | None, issues: list[Issue]
 ) -> list[CodelistDef]:
     """Every codelist referenced by a variable or value-level item, sorted by OID."""
-    sets, _ = ct_publishing_sets()
+    sets, _ = ct_publishing_sets(ct)
     out: dict[str, CodelistDef] = {}
     for ref, uses in _references(datasets).items():
         keys, types = [k for k, _ in uses], [t for _, t in uses]

@@ -69,9 +69,10 @@ class _Ctx:
     comments: dict[str, str] = field(default_factory=dict)  # OID → text
 
 
-def _standards(mdv, standard: str, datasets, codelists: list[CodelistDef], ct_version: str) -> tuple[dict, dict]:
+def _standards(mdv, standard: str, datasets, codelists: list[CodelistDef], ct_version: str,
+               ct: ControlledTerminology) -> tuple[dict, dict]:
     igs = list(dict.fromkeys([standard, *(d.standard for d in datasets)]))
-    _, versions = ct_publishing_sets()
+    _, versions = ct_publishing_sets(ct)
     versions = {"SDTM": ct_version, **versions}
     used_sets = {c.publishing_set for c in codelists if c.publishing_set}
     used_sets |= {"ADaM" if s.startswith("ADaM") else "SDTM" for s in igs}
@@ -83,7 +84,7 @@ def _standards(mdv, standard: str, datasets, codelists: list[CodelistDef], ct_ve
         sub(el, "def:Standard", {"OID": ig_oids[s], "Name": name, "Type": "IG", "Version": version, "Status": "Final"})
     ct_oids: dict[str, str] = {}
     for pset in ("SDTM", "ADaM", "DEFINE-XML"):
-        if pset in used_sets:
+        if pset in used_sets and pset in versions:
             ct_oids[pset] = _std_oid(f"CT.{pset}", versions[pset])
             sub(
                 el,
@@ -406,7 +407,7 @@ def build_define(
         },
     )
     codelists = build_codelists(datasets, ct, used_values, issues)
-    ig_oids, ct_oids = _standards(mdv, standard, datasets, codelists, ct_version)
+    ig_oids, ct_oids = _standards(mdv, standard, datasets, codelists, ct_version, ct)
     ctx = _Ctx(ct, ig_oids, ct_oids, _methods(datasets, issues), issues, {c.oid for c in codelists})
     _supplemental_docs(mdv, supplemental_docs or {})
     for ds in datasets:

@@ -1,4 +1,13 @@
-"""CDISC controlled terminology (NCI EVS release files), looked up by codelist C-code or short name.
+"""CDISC controlled terminology, looked up by codelist C-code or short name.
+
+Every shipped release comes from one term store (``data/ct/ct-terms.csv.gz``, built by ``scripts/build_ct.py``):
+each term row holds for every listed version of its package from ``first_version`` to ``last_version``. A
+release's codelists are a filter on those two columns. SDTM CT is joined with the ADaM and Define-XML CT and,
+before 2015-12-18 (when QS terms joined SDTM CT), the questionnaire package of the time: the newest release
+of each on or before the SDTM release date.
+
+``2025-03-25`` is an alias: the file this project shipped under that name is CDISC's 2025-03-28 release, and
+specs that say ``ct_version: 2025-03-25`` keep working (with ADaM and Define-XML CT 2025-09-26, as shipped).
 
 Matching of collected values is case- and space-insensitive against the submission value, the
 CDISC synonyms and the NCI preferred term; anything else is *unmatched* and reported by the caller.
@@ -6,7 +15,8 @@ CDISC synonyms and the NCI preferred term; anything else is *unmatched* and repo
 
 from __future__ import annotations
 
-import gzip
+import csv
+import io
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -16,8 +26,44 @@ import numpy as np
 import pandas as pd
 
 _DATA = resources.files("sdtm_convert") / "data" / "ct"
-SDTM_CT_VERSIONS = ("2025-03-25",)
+ALIASES = {"2025-03-25": "2025-03-28"}  # name used by this project → CDISC release date
+# ADaM / Define-XML CT that go with an alias (what the project shipped under that name); other releases take
+# the newest ADaM / Define-XML CT on or before their own date.
+_PINNED = {"2025-03-25": {"ADaM": "2025-09-26", "DEFINE-XML": "2025-09-26"}}
 DEFAULT_CT_VERSION = "2025-03-25"
+QS_MERGED = "2015-12-18"  # first SDTM CT release holding the questionnaire terms
+_COMPANIONS = {"ADaM": ("adamct",), "DEFINE-XML": ("define-xmlct",), "QS": ("qsct", "qs-ftct", "coact", "qrsct")}
+TERM_COLUMNS = ["code", "value", "synonyms", "definition", "preferred"]
+
+
+def _read_versions() -> list[dict[str, str]]:
+    text = (_DATA / "ct-versions.csv").read_text(encoding="utf-8")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+_VERSION_ROWS = _read_versions()
+SDTM_RELEASES = tuple(sorted(r["version"] for r in _VERSION_ROWS if r["package"] == "sdtmct"))
+SDTM_CT_VERSIONS = tuple(sorted(SDTM_RELEASES + tuple(ALIASES)))  # every name load_ct accepts
+
+
+def release_of(version: str) -> str | None:
+    """CDISC release date of a shipped SDTM CT version name (alias resolved); ``None`` when not shipped."""
+    version = ALIASES.get(version, version)
+    return version if version in SDTM_RELEASES else None
+
+
+def fidelity(release: str, package: str = "sdtmct") -> str:
+    """``full``, ``reduced`` or ``decoded`` (see ``data/README.md``) for a shipped release."""
+    return next((r["fidelity"] for r in _VERSION_ROWS if r["package"] == package and r["version"] == release), "")
+
+
+def available() -> str:
+    """The shipped SDTM CT versions on one line (for error messages)."""
+    return ", ".join(SDTM_RELEASES) + "; " + ", ".join(f"{a} = {r}" for a, r in ALIASES.items())
+
+
+def not_shipped(version: str) -> str:
+    return f"CT version {version!r} is not shipped (have: {available()})"
 
 
 def _norm(s: pd.Series) -> pd.Series:
@@ -30,7 +76,7 @@ class Codelist:
     short_name: str  # CDISC submission value of the codelist, e.g. SEX
     name: str  # codelist name, e.g. "Sex"
     extensible: bool
-    terms: pd.DataFrame  # columns: code, value, synonyms, definition, preferred
+    terms: pd.DataFrame  # columns: code, value, synonyms, definition ("" from the term store), preferred
 
     @property
     def values(self) -> frozenset[str]:
@@ -73,18 +119,33 @@ class Codelist:
                 pd.Series(unmatched.to_numpy()[pick], index=raw.index))
 
 
-class ControlledTerminology:
-    """One SDTM CT release (plus the ADaM and Define-XML CT shipped with the package)."""
+# columns of the table a ControlledTerminology is built from: one row per term, codelist facts repeated
+TABLE_COLUMNS = ["codelist_code", "codelist_value", "codelist_name", "extensible", *TERM_COLUMNS, "publishing_set"]
 
-    def __init__(self, version: str, table: pd.DataFrame):
+
+class ControlledTerminology:
+    """One SDTM CT release with the ADaM and Define-XML CT that go with it (or the terms of one CT file).
+
+    ``version`` is the name asked for (``2025-03-25`` stays ``2025-03-25``); ``releases`` maps each part
+    (``SDTM``, ``ADaM``, ``DEFINE-XML``, ``QS``) to its CDISC release date; ``fidelity`` is the SDTM release's
+    (``full``, ``reduced``, ``decoded``, or ``file`` for a CT file)."""
+
+    def __init__(self, version: str, table: pd.DataFrame, releases: dict[str, str] | None = None,
+                 fidelity: str = "full", source: str = "store"):
         self.version = version
-        self._table = table
-        heads = table[table["codelist_code"] == ""]
-        self._by_code = dict(zip(heads["code"], heads.index))
+        self.releases = releases or {"SDTM": version}
+        self.fidelity = fidelity
+        self.source = source
+        heads = table.drop_duplicates("codelist_code")
+        self._heads = {c: (v, n, e) for c, v, n, e in zip(heads["codelist_code"], heads["codelist_value"],
+                                                           heads["codelist_name"], heads["extensible"])}
         self._short_to_code: dict[str, str] = {}
-        for code, short in zip(heads["code"], heads["value"]):
-            self._short_to_code.setdefault(short.upper(), code)
-        self._terms = {k: g for k, g in table[table["codelist_code"] != ""].groupby("codelist_code")}
+        for code, short in zip(heads["codelist_code"], heads["codelist_value"]):
+            if short:  # (a reduced release misses a few codelists' short names: those resolve by C-code only)
+                self._short_to_code.setdefault(short.upper(), code)
+        self.publishing_sets = _publishing_sets(table)  # codelist C-code → ADaM / DEFINE-XML (else SDTM)
+        self._table = table
+        self._rows: dict[str, np.ndarray] | None = None
         self._cache: dict[str, Codelist] = {}
 
     def __contains__(self, ref: str) -> bool:
@@ -92,7 +153,7 @@ class ControlledTerminology:
 
     def resolve(self, ref: str) -> str | None:
         """C-code for a codelist given its C-code or short name (e.g. ``SEX`` → ``C66731``)."""
-        if ref in self._by_code:
+        if ref in self._heads:
             return ref
         return self._short_to_code.get(ref.upper())
 
@@ -101,51 +162,146 @@ class ControlledTerminology:
         if code is None:
             raise KeyError(f"codelist {ref!r} is not in CT {self.version}")
         if code not in self._cache:
-            head = self._table.loc[self._by_code[code]]
-            terms = self._terms.get(code, self._table.iloc[0:0])
-            self._cache[code] = Codelist(
-                code=code,
-                short_name=head["value"],
-                name=head["codelist_name"],
-                extensible=head["extensible"].lower() == "yes",
-                terms=terms[["code", "value", "synonyms", "definition", "preferred"]].reset_index(drop=True),
-            )
+            if self._rows is None:  # row positions per codelist, built on the first look-up
+                codes, uniq = pd.factorize(self._table["codelist_code"])
+                order = np.argsort(codes, kind="stable")
+                bounds = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+                self._rows = {c: order[bounds[i]:bounds[i + 1]] for i, c in enumerate(uniq)}
+            short, name, ext = self._heads[code]
+            terms = self._table[TERM_COLUMNS].iloc[self._rows[code]].reset_index(drop=True)
+            self._cache[code] = Codelist(code=code, short_name=short, name=name, extensible=ext.lower() == "yes",
+                                         terms=terms)
         return self._cache[code]
 
     def codelists(self) -> list[str]:
-        return sorted(self._by_code)
+        return sorted(self._heads)
+
+    def table(self) -> pd.DataFrame:
+        """Every term of this CT (columns :data:`TABLE_COLUMNS`), e.g. to compare two releases."""
+        return self._table.copy()
 
 
-_COLS = ["code", "codelist_code", "extensible", "codelist_name", "value", "synonyms", "definition", "preferred"]
+# -- the term store ----------------------------------------------------------------------------------------
+
+_STORE_RENAME = {"codelist_submission_value": "codelist_value", "term_code": "code", "submission_value": "value",
+                 "nci_preferred_term": "preferred"}
 
 
-def _read_sdtm(version: str) -> pd.DataFrame:
-    with (_DATA / f"sdtm-terminology-{version}.txt.gz").open("rb") as fh:
-        with gzip.open(fh, "rt", encoding="utf-8") as txt:
-            df = pd.read_csv(txt, sep="\t", dtype=str, keep_default_na=False, quoting=3)
-    df = df.iloc[:, :8]
-    df.columns = _COLS
-    return df
+@cache
+def _store() -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """The term store (object columns) and first/last version as ordinals within each package's version list."""
+    with (_DATA / "ct-terms.csv.gz").open("rb") as fh:
+        df = pd.read_csv(fh, dtype=object, keep_default_na=False, compression="gzip", engine="c")
+    df = df.rename(columns=_STORE_RENAME)
+    rank = {f"{p}\t{v}": i for i, (p, v) in enumerate(sorted((r["package"], r["version"]) for r in _VERSION_ROWS))}
+    first = (df["package"] + "\t" + df["first_version"]).map(rank).to_numpy(dtype=np.int32)
+    last = (df["package"] + "\t" + df["last_version"]).map(rank).to_numpy(dtype=np.int32)
+    return df, first, last
 
 
-def _read_csv_ct(name: str) -> pd.DataFrame:
-    with (_DATA / name).open("rb") as fh:
-        df = pd.read_csv(fh, dtype=str, keep_default_na=False)
-    df = df.iloc[:, :8]
-    df.columns = _COLS
-    return df
+def _release_rank(package: str, version: str) -> int:
+    rows = sorted((r["package"], r["version"]) for r in _VERSION_ROWS)
+    return rows.index((package, version))
+
+
+def _newest_on_or_before(packages: tuple[str, ...], date: str) -> tuple[str, str] | None:
+    cands = [(r["version"], r["package"]) for r in _VERSION_ROWS if r["package"] in packages and r["version"] <= date]
+    if not cands:
+        return None
+    version, package = max(cands)
+    return package, version
+
+
+def _parts(version: str, release: str) -> dict[str, tuple[str, str]]:
+    """Part name → (store package, release) for one SDTM CT release."""
+    parts = {"SDTM": ("sdtmct", release)}
+    pinned = _PINNED.get(version, {})
+    for part, packages in _COMPANIONS.items():
+        if part == "QS" and release >= QS_MERGED:
+            continue
+        if part in pinned:
+            parts[part] = (packages[0], pinned[part])
+            continue
+        hit = _newest_on_or_before(packages, release)
+        if hit:
+            parts[part] = hit
+    return parts
+
+
+def _select(package: str, release: str) -> pd.DataFrame:
+    df, first, last = _store()
+    k = _release_rank(package, release)
+    keep = (first <= k) & (last >= k) & (df["package"].to_numpy() == package)
+    return df.loc[keep]
 
 
 @cache
 def load_ct(version: str = DEFAULT_CT_VERSION) -> ControlledTerminology:
-    """Load SDTM CT ``version`` merged with the shipped ADaM and Define-XML CT."""
-    if version not in SDTM_CT_VERSIONS:
-        raise KeyError(f"CT version {version!r} is not shipped (have: {', '.join(SDTM_CT_VERSIONS)})")
-    parts = [_read_sdtm(version), _read_csv_ct("adam-terminology-2025-09-26.csv"),
-             _read_csv_ct("define-xml-terminology-2025-09-26.csv")]
-    table = pd.concat(parts, ignore_index=True)
-    table = table.drop_duplicates(subset=["code", "codelist_code"], keep="first").reset_index(drop=True)
-    for c in _COLS:
-        table[c] = table[c].astype(object).where(table[c].notna(), "").astype(str).str.strip()
+    """Load SDTM CT ``version`` (a release date or an alias) merged with the ADaM and Define-XML CT of its time.
 
-    return ControlledTerminology(version, table)
+    Raises ``KeyError`` naming the shipped versions when ``version`` is not one of them."""
+    release = release_of(version)
+    if release is None:
+        raise KeyError(not_shipped(version))
+    parts = _parts(version, release)
+    frames = []
+    for part, (package, rel) in parts.items():  # SDTM first: its term wins when a codelist is in two parts
+        sel = _select(package, rel)
+        frames.append(sel.assign(publishing_set="SDTM" if part == "QS" else part))
+    table = pd.concat(frames, ignore_index=True)
+    sets = _publishing_sets(table)
+    table = table.drop_duplicates(subset=["codelist_code", "code", "value"], keep="first")
+    table = table.assign(definition="")[TABLE_COLUMNS].reset_index(drop=True)
+    ct = ControlledTerminology(version, table, {p: r for p, (_, r) in parts.items()}, fidelity(release), "store")
+    ct.publishing_sets = sets
+    return ct
+
+
+def _publishing_sets(table: pd.DataFrame) -> dict[str, str]:
+    """Codelist C-code → ``ADaM`` / ``DEFINE-XML`` for codelists of those sets (a codelist in both: the latter)."""
+    out: dict[str, str] = {}
+    for part in ("ADaM", "DEFINE-XML"):
+        out.update(dict.fromkeys(table.loc[table["publishing_set"] == part, "codelist_code"], part))
+    return out
+
+
+def table_from_evs(raw: pd.DataFrame, publishing_set: str = "SDTM") -> pd.DataFrame:
+    """The NCI EVS layout (Code, Codelist Code, Codelist Extensible, Codelist Name, CDISC Submission Value,
+    CDISC Synonym(s), CDISC Definition, NCI Preferred Term; codelist rows have no Codelist Code) as a
+    :data:`TABLE_COLUMNS` table."""
+    df = raw.iloc[:, :8].astype(object).where(raw.iloc[:, :8].notna(), "").astype(str)
+    df.columns = ["code", "codelist_code", "extensible", "codelist_name", "value", "synonyms", "definition",
+                  "preferred"]
+    df = df.apply(lambda s: s.str.strip())
+    heads = df[df["codelist_code"] == ""].drop_duplicates("code")
+    terms = df[df["codelist_code"] != ""].drop(columns=["extensible"])
+    terms = terms.merge(heads[["code", "value", "extensible"]].rename(
+        columns={"code": "codelist_code", "value": "codelist_value"}), on="codelist_code", how="inner")
+    terms = terms.drop_duplicates(subset=["codelist_code", "code", "value"], keep="first")
+    return terms.assign(publishing_set=publishing_set)[TABLE_COLUMNS].reset_index(drop=True)
+
+
+def read_evs_text(data: bytes) -> pd.DataFrame:
+    """An NCI EVS tab-delimited CT file (as published, UTF-8) as a :data:`TABLE_COLUMNS` table."""
+    return table_from_evs(pd.read_csv(io.BytesIO(data), sep="\t", dtype=str, keep_default_na=False, quoting=3))
+
+
+def matches_by_release(items: pd.DataFrame) -> dict[str, int]:
+    """For every shipped SDTM release (with its ADaM / Define-XML / QS CT), how many of ``items`` (columns
+    ``codelist_code``, ``value``, ``code``; ``code`` may be "") are its terms: same codelist, same submission
+    value, and the same term C-code where both have one."""
+    df, first, last = _store()
+    items = items[["codelist_code", "value", "code"]].drop_duplicates().reset_index(drop=True)
+    items = items.assign(item=np.arange(len(items)))
+    cand = df[["package", "codelist_code", "value", "code"]].assign(first=first, last=last)
+    m = items.merge(cand, on=["codelist_code", "value"], suffixes=("", "_ct"))
+    m = m[(m["code"] == "") | (m["code_ct"] == "") | (m["code"] == m["code_ct"])]
+    pkg, lo, hi, item = (m["package"].to_numpy(), m["first"].to_numpy(), m["last"].to_numpy(), m["item"].to_numpy())
+    out = {}
+    for rel in SDTM_RELEASES:
+        hit = np.zeros(len(m), dtype=bool)
+        for package, r in _parts(rel, rel).values():
+            k = _release_rank(package, r)
+            hit |= (pkg == package) & (lo <= k) & (hi >= k)
+        out[rel] = len(np.unique(item[hit]))
+    return out

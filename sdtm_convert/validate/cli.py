@@ -33,8 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--standard", choices=STANDARDS, help="default: from define.xml, else guessed from the datasets"
     )
     parser.add_argument(
-        "--ct", "-ct", help="CDISC CT version, e.g. 2025-03-25 or CORE's sdtmct-2025-03-25 (default: from "
-                            "define.xml, else the newest shipped; -ct is the CORE-compatible alias)"
+        "--ct", "-ct", help="CDISC SDTM CT release, e.g. 2017-09-29 or CORE's sdtmct-2017-09-29, or an NCI EVS CT "
+                            "file (.txt/.csv/.xlsx) (default: chosen from define.xml: stated version, else best "
+                            "match of its codelists, else its date; -ct is the CORE-compatible alias)"
     )
     parser.add_argument("--encoding", help="text encoding of XPT files (default: UTF-8, falling back to cp1252)")
     parser.add_argument("--format", choices=FORMATS, default="xpt",

@@ -10,6 +10,7 @@ from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, s
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.standards.metadata import class_variables, usual_codelists
 from sdtm_convert.standards.versions import MetadataChoice, choose_metadata
+from sdtm_convert.standards.ct_file import is_ct_file, load_ct_file
 from sdtm_convert.validate.model import Dataset, Package
 
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}
@@ -31,7 +32,7 @@ class Context:
     @cached_property
     def ct(self) -> ControlledTerminology | None:
         try:
-            return load_ct(self.package.ct_version)
+            return load_ct_file(v) if is_ct_file(v := self.package.ct_version) else load_ct(v)
         except KeyError:
             return None
 

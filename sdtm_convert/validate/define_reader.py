@@ -48,6 +48,7 @@ class DefCodelist:
     values: list[str]
     nci_code: str | None
     extended: frozenset[str] = frozenset()  # terms marked def:ExtendedValue="Yes" (sponsor extensions)
+    term_codes: dict[str, str] = field(default_factory=dict)  # value → NCI C-code of the term (Alias nci:ExtCodeID)
 
 
 @dataclass
@@ -59,6 +60,8 @@ class Define:
     ct_versions: list[str]
     datasets: dict[str, DefDataset]
     codelists: dict[str, DefCodelist]
+    created: str = ""  # ODM/@CreationDateTime
+    ct_sets: dict[str, str] = field(default_factory=dict)  # Define-XML 2.1 CT standards: publishing set → version
 
 
 def _parser() -> etree.XMLParser:
@@ -109,7 +112,10 @@ def read_define_header(path: str | Path) -> DefineHeader:
 
 def read_define(path: str | Path) -> Define:
     path = Path(path)
-    return _build(path, _root(path)[1])
+    root, mdv = _root(path)
+    d = _build(path, mdv)
+    d.created = root.get("CreationDateTime", "")
+    return d
 
 
 def _root(path: Path) -> tuple[etree._Element, etree._Element]:
@@ -137,6 +143,7 @@ def _root(path: Path) -> tuple[etree._Element, etree._Element]:
 def _build(path: Path, mdv: etree._Element) -> Define:
     items: dict[str, etree._Element] = {}
     groups, codelists, ct_versions = [], {}, []
+    ct_sets: dict[str, str] = {}
     std_name, std_version = _attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")
     for el in mdv.iter():
         if not isinstance(el.tag, str):
@@ -151,27 +158,35 @@ def _build(path: Path, mdv: etree._Element) -> Define:
         elif tag == "Standard":  # Define-XML 2.1 def:Standards
             if el.get("Type") == "CT":
                 ct_versions.append(el.get("Version", ""))
+                ct_sets.setdefault(el.get("PublishingSet", ""), el.get("Version", ""))
             elif el.get("Type") == "IG" and not std_name:
                 std_name, std_version = el.get("Name", ""), el.get("Version", "")
     datasets = {}
     for g in groups:
         ds = _dataset(g, items)
         datasets[ds.name] = ds
-    return Define(str(path), _attr(mdv, "DefineVersion"), std_name, std_version, ct_versions, datasets, codelists)
+    return Define(str(path), _attr(mdv, "DefineVersion"), std_name, std_version, ct_versions, datasets, codelists,
+                  ct_sets=ct_sets)
 
 
 def _codelist(el: etree._Element) -> DefCodelist:
-    values, nci, extended = [], None, set()
+    values, nci, extended, codes = [], None, set(), {}
     for c in el:
         if not isinstance(c.tag, str):
             continue
         if _local(c) in ("CodeListItem", "EnumeratedItem"):
-            values.append(c.get("CodedValue", ""))
+            value = c.get("CodedValue", "")
+            values.append(value)
             if _attr(c, "ExtendedValue") == "Yes":
-                extended.add(c.get("CodedValue", ""))
+                extended.add(value)
+            alias = next((a.get("Name") for a in c if isinstance(a.tag, str) and _local(a) == "Alias"
+                          and a.get("Context") == "nci:ExtCodeID"), None)
+            if alias:
+                codes[value] = alias
         elif _local(c) == "Alias" and c.get("Context") == "nci:ExtCodeID":
             nci = c.get("Name")
-    return DefCodelist(el.get("OID", ""), el.get("Name", ""), el.get("DataType", ""), values, nci, frozenset(extended))
+    return DefCodelist(el.get("OID", ""), el.get("Name", ""), el.get("DataType", ""), values, nci, frozenset(extended),
+                       codes)
 
 
 def _dataset(g: etree._Element, items: dict[str, etree._Element]) -> DefDataset:

@@ -13,9 +13,9 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common.text import plural
-from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
 from sdtm_convert.standards.versions import choose_metadata
 from sdtm_convert.validate.context import Context
+from sdtm_convert.validate.ct_choice import check_ct_argument, choose_ct
 from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
 from sdtm_convert.validate.model import Dataset, Package
@@ -76,14 +76,9 @@ def _resolve(
         raise ValueError(f"unknown standard {standard!r} (choose from {', '.join(STANDARDS)})")
     why = "requested" if standard else _define_standard_text(define) if from_define else "guessed from the datasets"
     notes.append(choose_metadata(std).note(why))
-    ct_version = ct or next((v for v in (define.ct_versions if define else []) if v in SDTM_CT_VERSIONS), None)
-    if ct_version is None:
-        wanted = define.ct_versions if define and define.ct_versions else []
-        ct_version = DEFAULT_CT_VERSION
-        notes.append(f"CT {', '.join(wanted) or '(not stated)'} not shipped or not stated; used CT {ct_version}")
-    elif ct_version not in SDTM_CT_VERSIONS:
-        notes.append(f"CT {ct_version} is not shipped; terminology rules were skipped")
-    return Package(datasets, "adam" if std.startswith("adam") else "sdtm", std, ct_version, define, path, notes)
+    choice = choose_ct(ct, define)  # which CT version, and why (the second note of the report)
+    notes.append(choice.reason)
+    return Package(datasets, "adam" if std.startswith("adam") else "sdtm", std, choice.version, define, path, notes)
 
 
 def _seq_col(ds: Dataset) -> str | None:
@@ -210,19 +205,22 @@ def validate_package(
     ``metadata[name]`` (frames only) may give ``labels``, ``lengths``, ``formats`` and ``label``, or be the
     project's ``metadata.DatasetMeta``. ``standard``: one of :data:`STANDARDS` such as ``sdtmig-3.2`` or
     ``adamig-1.0`` (default: from define.xml, else guessed from the dataset names; a version whose metadata is
-    not shipped is checked with the nearest one, see :mod:`sdtm_convert.standards.versions`); ``ct``: a CT
-    version such as ``2025-03-25``; ``encoding`` of the transport files. ``rules`` restricts the run to the
-    rules matching any of its patterns (rule ids, id prefixes, P21/FDA/CDISC ids, globs such as ``SC-CT-*``);
-    ``exclude_rules`` leaves out those matching any of its patterns (a pattern matching no rule is a
-    ``ValueError``). ``prefer``: ``xpt`` or ``json``, which file is read when a folder holds a dataset as
-    both XPT and Dataset-JSON (the other is named in the report's notes, not validated twice). ``progress``
-    is called with one line per stage (read, rules run). Returns a
+    not shipped is checked with the nearest one, see :mod:`sdtm_convert.standards.versions`); ``ct``: a shipped
+    CT version such as ``2017-09-29``, or a CT file in the NCI EVS layout (default: chosen from define.xml, see
+    :mod:`sdtm_convert.validate.ct_choice`; the report's notes say which and why); ``encoding`` of the
+    transport files. ``rules`` restricts the run to the rules matching any of its patterns (rule ids, id
+    prefixes, P21/FDA/CDISC ids, globs such as ``SC-CT-*``); ``exclude_rules`` leaves out those matching any
+    of its patterns (a pattern matching no rule is a ``ValueError``). ``prefer``: ``xpt`` or ``json``, which
+    file is read when a folder holds a dataset as both XPT and Dataset-JSON (the other is named in the
+    report's notes, not validated twice). ``progress`` is called with one line per stage (read, rules run).
+    Returns a
     :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a
     table in a notebook).
     Unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError`.
     """
     t0 = time.perf_counter()
     started = datetime.now(UTC).isoformat(timespec="seconds")
+    check_ct_argument(ct)  # an unknown --ct version is a usage error, before any data is read
     path = None
     if isinstance(path_or_frames, (str, Path)):
         path = str(path_or_frames)
