@@ -8,9 +8,9 @@ import pandas as pd
 
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
 from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.standards.ct_file import is_ct_file, load_ct_file
 from sdtm_convert.standards.metadata import class_variables, usual_codelists
 from sdtm_convert.standards.versions import MetadataChoice, choose_metadata
-from sdtm_convert.standards.ct_file import is_ct_file, load_ct_file
 from sdtm_convert.validate.model import Dataset, Package
 
 GENERAL = {"Interventions", "Events", "Findings", "Findings About"}

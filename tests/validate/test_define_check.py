@@ -90,9 +90,10 @@ def test_cdisc_21_example_has_its_one_schema_error_and_a_c_code_used_twice():
 
 def test_adam_example_with_analysis_results_passes_the_arm_schema_and_its_references():
     report = check_define(ARM)
-    # its SEX codelist gives 'U' the C-code of the SEX codelist itself (C66731; CDISC's 'U' is C17998)
+    # its SEX codelist gives 'U' the C-code of the SEX codelist itself (C66731; CDISC's 'U' is C17998); judged
+    # against the CT of the date its def:Standards states (ADaM CT 2020-12-18: the SDTM release of that date)
     assert _found(report) == [("SC-DEF-015", None, None, "CL.SEX: 'U' C66731, the C-code of 'codelist SEX'",
-                               "Term carries the C-code of another term of its CDISC codelist (CT 2025-03-25)")]
+                               "Term carries the C-code of another term of its CDISC codelist (CT 2020-12-18)")]
     assert "schema with ARM 1.0" in report.notes[0] and "2 analysis results" in report.notes[0]
     assert {"SC-DEF-001", "SC-DEF-030", "SC-DEF-031"} <= {r["id"] for r in report.rules}
 
