@@ -13,6 +13,7 @@ import pandas as pd
 
 from sdtm_convert.common.text import plural
 from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, SDTM_CT_VERSIONS
+from sdtm_convert.validate.causes import causes
 from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
@@ -92,6 +93,7 @@ def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
         "variable": h.variable,
         "message": h.message or rule.message,
         "records": h.count,
+        "cause": h.cause,
     }
     if h.rows is None or ds is None:
         row = dict(base, record=None, usubjid=None, seq=None, value=None if h.values is None else str(h.values))
@@ -174,6 +176,7 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None) -> tuple[pd.DataF
     f["record"] = f["record"].astype("Int64")
     f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
     f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
+    f["cause"] = causes(f, pkg)
     return f, rules, notes
 
 

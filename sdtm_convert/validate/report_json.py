@@ -1,4 +1,5 @@
-"""JSON report: run metadata, the findings, and a summary per dataset × rule."""
+"""JSON report: run metadata, the Issue Summary (root causes once, with their counts), counts per dataset × rule,
+and every finding."""
 
 from __future__ import annotations
 
@@ -29,6 +30,16 @@ def capped(report: ValidationReport, per_group: int | None) -> ValidationReport:
     return dataclasses.replace(report, findings=f.groupby(["dataset", "rule"], dropna=False, sort=False).head(per_group))
 
 
+def _issue_row(r: dict[str, Any]) -> dict[str, Any]:
+    """An Issue Summary row: rules, datasets and variables as lists, cause None when the row is a rule × message."""
+    out = {k: _clean(v) for k, v in r.items()}
+    for k in ("rule", "p21_id", "datasets", "where"):
+        out[k] = [x for x in str(out[k] or "").split(", ") if x]
+    out["rules"], out["p21_ids"] = out.pop("rule"), out.pop("p21_id")
+    out["cause"] = out["cause"] or None
+    return out
+
+
 def to_dict(report: ValidationReport, per_group: int | None = None) -> dict[str, Any]:
     """``per_group`` limits the findings listed per dataset × rule (all are counted)."""
     listed = capped(report, per_group)
@@ -37,6 +48,7 @@ def to_dict(report: ValidationReport, per_group: int | None = None) -> dict[str,
         if f.get("seq") is not None and float(f["seq"]).is_integer():
             f["seq"] = int(f["seq"])
     summary = [{k: _clean(v) for k, v in r.items()} for r in report.summary().to_dict("records")]
+    issues = [_issue_row(r) for r in report.issue_summary().to_dict("records")]
     return {
         "run": {
             "tool": "sdtm-convert validate",
@@ -61,6 +73,7 @@ def to_dict(report: ValidationReport, per_group: int | None = None) -> dict[str,
         },
         "valid": report.valid,
         "datasets": [{k: _clean(v) for k, v in d.items()} for d in report.datasets],
+        "issue_summary": issues,
         "summary": summary,
         "findings": findings,
         "rules": report.rules,
