@@ -223,12 +223,18 @@ def _decode(
 
 
 def _strings(cells: np.ndarray, enc: str) -> np.ndarray:
-    """(n, k) uint8 → object array of str, trailing blanks removed (SAS semantics)."""
+    """(n, k) uint8 → object array of str, trailing blanks removed (SAS semantics).
+
+    Only the distinct values are decoded; equal cells share one Python string (a column of 2 million
+    records holding 40 distinct values costs 40 strings, and hashing it later is fast)."""
     width = cells.shape[1]
     fixed = np.strings.rstrip(np.ascontiguousarray(cells).view(f"S{width}").ravel(), b" ")
-    if (cells < 0x80).all():  # ASCII: numpy's own conversion, far faster than a codec call per value
-        return fixed.astype(f"U{width}").astype(object)
-    return np.strings.decode(fixed, enc).astype(object)
+    uniq, inverse = np.unique(fixed, return_inverse=True)
+    if (uniq.view(np.uint8) < 0x80).all():  # ASCII: numpy's own conversion, far faster than a codec call per value
+        table = uniq.astype(f"U{width}").astype(object)
+    else:
+        table = np.strings.decode(uniq, enc).astype(object)
+    return table[inverse.ravel()]
 
 
 def _text(raw: bytes, enc: str) -> str:
