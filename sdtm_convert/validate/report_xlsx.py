@@ -55,15 +55,20 @@ def _sheet(wb: Workbook, title: str, header: list[str], widths: dict[int, int] |
     return ws
 
 
-def _rows(ws, rows: Iterable, sev_col: int | None = None, limit: int = SHEET_ROWS - 1) -> int:
-    """Append up to ``limit`` rows (values made safe, the severity cell coloured); returns how many."""
+def _rows(ws, rows: Iterable, sev_col: int | None = None, limit: int = SHEET_ROWS - 1, clean: bool = True) -> int:
+    """Append up to ``limit`` rows (values made safe unless ``clean`` is False because they are already, the
+    severity cell coloured); returns how many. One styled cell per severity is made and reused: a write-only
+    sheet writes a row when it is appended, and styling a new cell per row costs more than the row."""
+    styled: dict[str, WriteOnlyCell] = {}
+    for sev, fill in _SEV_FILL.items():
+        c = WriteOnlyCell(ws, sev)
+        c.fill = fill
+        styled[sev] = c
     n = 0
     for row in rows:
-        out = [_cell(v) for v in row]
-        if sev_col is not None and (fill := _SEV_FILL.get(row[sev_col])) is not None:
-            c = WriteOnlyCell(ws, out[sev_col])
-            c.fill = fill
-            out[sev_col] = c
+        out = [_cell(v) for v in row] if clean else list(row)
+        if sev_col is not None and out[sev_col] in styled:
+            out[sev_col] = styled[out[sev_col]]
         ws.append(out)
         n += 1
         if n == limit:
@@ -99,11 +104,11 @@ def _values(s: pd.Series) -> list:
     return text.where(s.notna(), None).tolist()
 
 
-def _detail_rows(f: pd.DataFrame) -> Iterator[list]:
+def _detail_rows(f: pd.DataFrame) -> Iterator[tuple]:
     cols = [c for c in DETAIL_COLUMNS if c in f.columns]
     for start in range(0, len(f), _CHUNK):
         part = f.iloc[start:start + _CHUNK]
-        yield from map(list, zip(*(_values(part[c]) for c in cols)))
+        yield from zip(*(_values(part[c]) for c in cols))
 
 
 def _details(wb: Workbook, f: pd.DataFrame) -> int:
@@ -116,7 +121,7 @@ def _details(wb: Workbook, f: pd.DataFrame) -> int:
     while sheets == 0 or left > 0:
         sheets += 1
         ws = _sheet(wb, "Details" if sheets == 1 else f"Details ({sheets})", header, {3: 14, 6: 30, 12: 70, 13: 50})
-        n = _rows(ws, islice(rows, SHEET_ROWS - 1), sev_col=sev)
+        n = _rows(ws, islice(rows, SHEET_ROWS - 1), sev_col=sev, clean=False)
         _finish(ws, len(header), n)
         left -= n
     return sheets
