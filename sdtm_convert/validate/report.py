@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,12 +39,19 @@ _RANK = {s: i for i, s in enumerate(SEVERITIES)}
 
 
 def _joined(s: pd.Series) -> str:
-    return ", ".join(sorted({str(x) for x in s.dropna() if str(x)}))
+    return ", ".join(sorted({str(x) for x in s.dropna().unique() if str(x)}))
+
+
+def _stripped(messages: pd.Series) -> pd.Series:
+    """Messages without a per-term record count (each distinct message stripped once)."""
+    codes, uniq = pd.factorize(messages, use_na_sentinel=True)
+    table = np.array([re.sub(_RECORD_COUNT, "", str(m)) for m in uniq] + [None], dtype=object)
+    return pd.Series(table[codes], index=messages.index, dtype=object)
 
 
 def _messages(s: pd.Series) -> str:
     """Distinct messages of a group ("; " apart: messages hold commas)."""
-    return "; ".join(sorted({str(x) for x in s.dropna() if str(x)}))
+    return "; ".join(sorted({str(x) for x in s.dropna().unique() if str(x)}))
 
 
 @dataclass
@@ -133,9 +141,10 @@ class ValidationReport:
         stands for) and ``_where`` (dataset.variable)."""
         f = self.findings
         per_term = f["records"] if "records" in f.columns else pd.Series(float("nan"), index=f.index)
+        d, v = (f[c].astype(object).where(f[c].notna(), "").astype(str) for c in ("dataset", "variable"))
         return f.assign(
-            _where=[".".join(x for x in (d, v) if isinstance(x, str) and x) for d, v in zip(f["dataset"], f["variable"])],
-            message=f["message"].str.replace(_RECORD_COUNT, "", regex=True),
+            _where=d + np.where((d != "") & (v != ""), ".", "") + v,
+            message=_stripped(f["message"]),
             _records=pd.to_numeric(per_term, errors="coerce").fillna(1).astype("int64"),
         )
 
@@ -177,11 +186,12 @@ class ValidationReport:
         shared = cause.notna() & cause.map(cause.value_counts()).fillna(0).ge(2)
         f = f.assign(
             _cause=cause.where(shared, ""),
-            _key=np.where(shared, "1\x00" + cause.astype(str), "0\x00" + f["rule"] + "\x00" + f["message"]),
+            _rule=f["rule"].where(~shared, ""),
+            _msg=f["message"].where(~shared, ""),
             _rank=f["severity"].map(_RANK).fillna(len(_RANK)),
         )
         out = (
-            f.groupby("_key", sort=True)
+            f.groupby(["_cause", "_rule", "_msg"], sort=True, dropna=False)
             .agg(
                 cause=("_cause", "first"),
                 rule=("rule", _joined),
