@@ -155,3 +155,12 @@ def test_xlsx_details_past_the_sheet_row_limit_continue_on_numbered_sheets(tmp_p
     notes = [v for k, v in wb["Dataset Summary"].iter_rows(min_col=1, max_col=2, values_only=True) if k == "Note"]
     assert f"{n:,} findings: Details continue over {len(details)} sheets" in " ".join(notes)
 
+
+
+def test_json_report_lists_one_finding_a_line(tmp_path):
+    r = _report()
+    lines = write_json(r, tmp_path / "r.json").read_text(encoding="utf-8").splitlines()
+    start = lines.index(' "findings": [')
+    listed = lines[start + 1 : start + 1 + len(r.findings)]
+    assert [json.loads(x.rstrip(","))["rule"] for x in listed] == list(r.findings["rule"])
+    assert lines[start + 1 + len(r.findings)] == " ],"
