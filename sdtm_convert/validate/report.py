@@ -59,7 +59,8 @@ class ValidationReport:
     """The findings of one validation (one row per finding in ``findings``) with what was validated and how.
 
     ``errors`` / ``warnings`` / ``notices`` count findings by severity; ``valid`` is no error; ``summary()``
-    counts per dataset × rule, ``rule_summary()`` per rule. ``repr`` is one line; in a notebook the report
+    counts per dataset × rule, ``rule_summary()`` per rule, ``issue_summary()`` per root cause (else rule × message).
+    ``repr`` is one line; in a notebook the report
     shows as a small table (counts by severity, the rules with most findings)."""
 
     standard: str
