@@ -1,6 +1,6 @@
 """Benchmark: ``sdtm-convert validate`` on the whole CDISC pilot SDTM package, with its reports, in one command.
 
-    python -m benchmarks.validate_pilot [PATH] [--big PATH] [--flood N] [--no-save]
+    python -m benchmarks.validate_pilot [PATH] [--big PATH] [--flood N (default 20,000)] [--no-save]
 
 Each measurement is one fresh ``sdtm-convert validate`` process (its own wall clock, CPU time and peak memory
 from ``os.wait4``):
@@ -180,7 +180,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.validate_pilot", description=__doc__.split("\n\n")[0])
     ap.add_argument("path", nargs="?", type=Path, default=DEFAULT, help="pilot SDTM package (default: %(default)s)")
     ap.add_argument("--big", type=Path, help="a larger package, validated without and with --report-xlsx")
-    ap.add_argument("--flood", type=int, default=0, help="time the Excel writer on N findings (default: skip)")
+    ap.add_argument("--flood", type=int, default=20_000,
+                    help="time the Excel writer alone on N findings, 0 to skip (default: %(default)s)")
     ap.add_argument("--no-save", action="store_true", help=f"do not replace {PREVIOUS.name} with this run's figures")
     a = ap.parse_args(argv)
     if not a.path.is_dir():

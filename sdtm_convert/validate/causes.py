@@ -28,8 +28,11 @@ _LABELS = ("SC-META-006", "SC-META-009")
 
 
 def _ct_term(f: pd.DataFrame) -> pd.Series:
+    """The term and its codelist (named in the message); else the term and the message without its count."""
+    term = "term '" + f["value"].astype(str) + "'"
     codelist = f["message"].str.extract(r"codelist (\S+)", expand=False)
-    return ("term '" + f["value"].astype(str) + "' not in codelist " + codelist).where(codelist.notna())
+    other = term + ": " + f["message"].astype(str).str.replace(r", \d+ records?$", "", regex=True)
+    return (term + " not in codelist " + codelist).where(codelist.notna(), other)
 
 
 def _define_length(f: pd.DataFrame) -> pd.Series:

@@ -92,3 +92,10 @@ def test_screen_failures_coded_in_another_case_are_one_cause_in_every_report(tmp
     sheet = list(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Issue Summary"].iter_rows(values_only=True))
     assert sum(1 for row in sheet if row[0] == cause and row[7] == 208) == 1
     assert write_html(r, tmp_path / "r.html").read_text(encoding="utf-8").count(cause.replace("'", "&#39;")) >= 1
+
+
+def test_a_term_whose_message_names_no_codelist_is_grouped_by_its_message():
+    msg = "Value not in the sponsor's list, {} records"
+    r = _report([dict(_ct(ds, "QSCAT", "ADAS-COG", n), message=msg.format(n)) for ds, n in (("QSCO", 5), ("QSDA", 7))])
+    (row,) = r.issue_summary().itertuples(index=False)
+    assert (row.cause, row.count, row.records) == ("term 'ADAS-COG': Value not in the sponsor's list", 2, 12)
