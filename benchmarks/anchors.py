@@ -11,7 +11,9 @@ ANCHORS = {
         "wall_s": 628.0,
         "cpu_s": 1059.0,
         "peak_gb": 9.1,
+        "workers_gb": 13.6,
         "records": 294_000,
+        "source": "docs/anchors.md, measured November 2026 on a 2-core, 24 GiB machine",
     },
     "core_pilot_small": {
         "what": "CDISC CORE on 18 small pilot datasets (~20k records, 10 MB)",

@@ -19,7 +19,7 @@ from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.validate.engine import STANDARDS
 
 REPORTS = ("json", "xlsx", "html")
-SHOWN_GROUPS = 15  # rule × message lines in the console summary (the reports hold all)
+SHOWN_GROUPS = 15  # Issue Summary lines (root cause, else rule × message) in the console (the reports hold all)
 SHOWN_WHERE = 6  # dataset.variable pairs named on one summary line
 
 
@@ -192,15 +192,18 @@ def _summary_lines(report) -> list[str]:
         ]
     for n in report.notes:
         lines.append(f"note: {n}")
-    groups = report.rule_summary()
+    groups = report.issue_summary()
     for r in groups.head(SHOWN_GROUPS).itertuples(index=False):
-        p21 = f" [{r.p21_id}]" if isinstance(r.p21_id, str) and r.p21_id else ""
+        many = r.rules > 1
+        rule = f"{r.rules} rules" if many else r.rule
+        p21 = f" [{r.p21_id}]" if r.p21_id and not many else ""
+        what = r.message if not r.cause else f"{r.cause}: {r.rule if many else r.message}"
         where = f"  ({_where(r.where)})" if r.where else ""
         records = f" ({r.records} records)" if r.records != r.count else ""
-        lines.append(f"  {r.severity:<7} {r.rule:<12}{p21:<9} {r.count:>7}  {r.message}{records}{where}")
+        lines.append(f"  {r.severity:<7} {rule:<12}{p21:<9} {r.count:>7}  {what}{records}{where}")
     if len(groups) > SHOWN_GROUPS:
-        lines.append(f"  ... and {len(groups) - SHOWN_GROUPS} more rule/message lines (every finding is in the "
-                     "--report-html/--report-json/--report-xlsx reports)")
+        lines.append(f"  ... and {len(groups) - SHOWN_GROUPS} more cause or rule/message lines (every finding is in "
+                     "the --report-html/--report-json/--report-xlsx reports)")
     lines.append(_count_line(report))
     return lines
 

@@ -14,6 +14,7 @@ import pandas as pd
 
 from sdtm_convert.common.text import plural
 from sdtm_convert.standards.versions import choose_metadata
+from sdtm_convert.validate.causes import causes
 from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.ct_choice import check_ct_argument, choose_ct
 from sdtm_convert.validate.define_reader import Define, read_define
@@ -101,6 +102,7 @@ def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
         "variable": h.variable,
         "message": h.message or rule.message,
         "records": h.count,
+        "cause": h.cause,
     }
     if h.rows is None or ds is None:
         row = dict(base, record=None, usubjid=None, seq=None, value=None if h.values is None else str(h.values))
@@ -109,24 +111,23 @@ def _hits_frame(rule: Rule, h: Hits, pkg: Package) -> pd.DataFrame | None:
     if len(pos) == 0:
         return None
     f = ds.frame
-    out = pd.DataFrame({"record": pos + 1})
-    out["usubjid"] = f["USUBJID"].to_numpy()[pos] if "USUBJID" in f.columns else None
+    cols: dict[str, Any] = dict(base, record=pos + 1)
+    cols["usubjid"] = f["USUBJID"].to_numpy()[pos] if "USUBJID" in f.columns else None
     seq = _seq_col(ds)
-    out["seq"] = f[seq].to_numpy()[pos] if seq else np.nan
+    cols["seq"] = f[seq].to_numpy()[pos] if seq else np.nan
     if h.values is not None:
         vals = h.values(pos) if callable(h.values) else h.values
         if isinstance(vals, pd.Series) and len(vals) == len(f) and len(vals) != len(pos):
             vals = vals.to_numpy()[pos]
         elif np.isscalar(vals):
             vals = [vals] * len(pos)
-        out["value"] = pd.Series(np.asarray(vals, dtype=object)).astype(str).to_numpy()
+        cols["value"] = pd.Series(np.asarray(vals, dtype=object)).astype(str).to_numpy()
     elif h.variable and h.variable in f.columns:
-        out["value"] = text(f[h.variable].iloc[pos]).to_numpy()
+        cols["value"] = text(f[h.variable].iloc[pos]).to_numpy()
     else:
-        out["value"] = None
-    for k, v in base.items():
-        out[k] = v
-    return out[FINDING_COLUMNS]
+        cols["value"] = None
+    # one frame built at once (adding the constant columns one by one cost more than the rules on the pilot)
+    return pd.DataFrame({c: cols[c] for c in FINDING_COLUMNS}, index=pd.RangeIndex(len(pos)))
 
 
 def applicable(kind: str) -> list[Rule]:
@@ -183,6 +184,7 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None,
     f["record"] = f["record"].astype("Int64")
     f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
     f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
+    f["cause"] = causes(f, pkg)
     return f, rules, notes
 
 

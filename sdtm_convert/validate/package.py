@@ -71,10 +71,15 @@ def _read_v5(path: Path, header: dict[str, Any], encoding: str | None) -> Datase
     except SdtmConvertError as exc:
         raise fatal("xpt-unreadable", f"{path.name} cannot be read as XPT: {exc.issue.message}", file=path.name) from None
     info = member.info
-    frame = pd.DataFrame({v.name: member.columns[v.name] for v in info.variables}, index=pd.RangeIndex(info.records))
+    # already normal: float64 numbers, text as object arrays of shared str with "" for missing (no pandas str
+    # inference and no second pass through _normalise)
+    index = pd.RangeIndex(info.records)
+    frame = pd.DataFrame({v.name: pd.Series(member.columns[v.name], index=index,
+                                            dtype="float64" if v.type == "Num" else object)
+                          for v in info.variables}, index=index)
     return Dataset(
         name=(header["member"] or info.name or path.stem).upper(),
-        frame=_normalise(frame),
+        frame=frame,
         labels={v.name: v.label or "" for v in info.variables},
         lengths={v.name: v.length for v in info.variables},
         formats={v.name: v.format for v in info.variables if v.format},

@@ -5,7 +5,8 @@ A rule is ``fn(ctx) -> Iterable[Hits]``. ``ctx`` is a :class:`~sdtm_convert.vali
 0-based row positions that break the rule (a boolean mask or an index array; ``None`` = the dataset
 or variable as a whole) and, optionally, the offending values and a message more specific than the
 rule's, and ``count``: how many records a finding stands for when one finding is reported per distinct
-value instead of one per record (the terminology rules: one finding per dataset × variable × codelist × term).
+value instead of one per record (the terminology rules: one finding per dataset × variable × codelist × term),
+and ``cause``: the root cause the findings share with others, shown once in the Issue Summary.
 
 Equivalent ids: ``p21`` (Pinnacle 21 Community 2.2.0 id); the FDA validator id ("Publisher ID") and
 the P21 message/description/category are looked up from the packaged P21 catalogue, never retyped.
@@ -36,6 +37,7 @@ class Hits:
     values: Any = None  # Series/array aligned with the selected rows, or one scalar
     message: str | None = None
     count: int | None = None  # records the finding stands for (one finding per distinct value, e.g. a CT term)
+    cause: str | None = None  # what these findings share with others (validate/causes.py derives the usual ones)
 
 
 @dataclass(frozen=True)

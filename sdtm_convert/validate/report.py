@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from sdtm_convert.common.text import plural
@@ -28,11 +30,28 @@ FINDING_COLUMNS = [
     "value",
     "message",
     "records",  # records one finding stands for (terminology: one finding per term); empty = this record
+    "cause",  # the root cause shared with other findings (validate/causes.py); empty = none known
 ]
 
 
+SEVERITIES = ("error", "warning", "notice")  # worst first
+_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+
+
 def _joined(s: pd.Series) -> str:
-    return ", ".join(sorted({str(x) for x in s.dropna() if str(x)}))
+    return ", ".join(sorted({str(x) for x in s.dropna().unique() if str(x)}))
+
+
+def _stripped(messages: pd.Series) -> pd.Series:
+    """Messages without a per-term record count (each distinct message stripped once)."""
+    codes, uniq = pd.factorize(messages, use_na_sentinel=True)
+    table = np.array([re.sub(_RECORD_COUNT, "", str(m)) for m in uniq] + [None], dtype=object)
+    return pd.Series(table[codes], index=messages.index, dtype=object)
+
+
+def _messages(s: pd.Series) -> str:
+    """Distinct messages of a group ("; " apart: messages hold commas)."""
+    return "; ".join(sorted({str(x) for x in s.dropna().unique() if str(x)}))
 
 
 @dataclass
@@ -40,7 +59,8 @@ class ValidationReport:
     """The findings of one validation (one row per finding in ``findings``) with what was validated and how.
 
     ``errors`` / ``warnings`` / ``notices`` count findings by severity; ``valid`` is no error; ``summary()``
-    counts per dataset × rule, ``rule_summary()`` per rule. ``repr`` is one line; in a notebook the report
+    counts per dataset × rule, ``rule_summary()`` per rule, ``issue_summary()`` per root cause (else rule × message).
+    ``repr`` is one line; in a notebook the report
     shows as a small table (counts by severity, the rules with most findings)."""
 
     standard: str
@@ -117,23 +137,28 @@ class ValidationReport:
         ).reset_index()
         return out[cols]
 
+    def _keyed(self) -> pd.DataFrame:
+        """The findings with the message stripped of a per-term record count, ``_records`` (records a finding
+        stands for) and ``_where`` (dataset.variable)."""
+        f = self.findings
+        per_term = f["records"] if "records" in f.columns else pd.Series(float("nan"), index=f.index)
+        d, v = (f[c].astype(object).where(f[c].notna(), "").astype(str) for c in ("dataset", "variable"))
+        return f.assign(
+            _where=d + np.where((d != "") & (v != ""), ".", "") + v,
+            message=_stripped(f["message"]),
+            _records=pd.to_numeric(per_term, errors="coerce").fillna(1).astype("int64"),
+        )
+
     def rule_summary(self) -> pd.DataFrame:
         """Counts per rule × message, most findings first: one rule can say different things (SC-CT-002 about
         UNIT in EX and about QSCAT in QS), and those are separate rows. A per-term finding's record count
         (", 3 records" ending its message) does not split a row: ``records`` sums them (the number of records
         the row's findings stand for; equal to ``count`` for per-record rules). ``datasets`` lists the datasets
         and ``where`` the dataset.variable pairs (both "" for package-level findings)."""
-        f = self.findings
         cols = ["rule", "p21_id", "severity", "message", "datasets", "where", "count", "records"]
-        if f.empty:
+        if self.findings.empty:
             return pd.DataFrame(columns=cols)
-        per_term = f["records"] if "records" in f.columns else pd.Series(float("nan"), index=f.index)
-        f = f.assign(
-            _where=[".".join(x for x in (d, v) if isinstance(x, str) and x) for d, v in zip(f["dataset"], f["variable"])],
-            message=f["message"].str.replace(_RECORD_COUNT, "", regex=True),
-            _records=pd.to_numeric(per_term, errors="coerce").fillna(1).astype("int64"),
-        )
-        g = f.groupby(["rule", "message"], sort=True)
+        g = self._keyed().groupby(["rule", "message"], sort=True)
         return (
             g.agg(
                 p21_id=("p21_id", "first"),
@@ -146,6 +171,44 @@ class ValidationReport:
             .reset_index()
             .sort_values("count", ascending=False, kind="stable")[cols]
         )
+
+    def issue_summary(self) -> pd.DataFrame:
+        """The Issue Summary: a root cause that explains two findings or more is one row, whatever rules,
+        datasets and variables it spans (``cause`` names it, ``rules`` counts the rules, ``rule``/``p21_id``
+        list them, ``severity`` is the worst); the other findings are counted per rule × message as in
+        :meth:`rule_summary`. ``count`` = findings, ``records`` = the records they stand for; most findings
+        first. The findings themselves (the Details) are untouched."""
+        cols = ["cause", "rule", "p21_id", "severity", "message", "datasets", "where", "rules", "count", "records"]
+        if self.findings.empty:
+            return pd.DataFrame(columns=cols)
+        f = self._keyed()
+        cause = f["cause"] if "cause" in f.columns else pd.Series(None, index=f.index, dtype=object)
+        cause = cause.astype(object).where(cause.notna(), None)
+        shared = cause.notna() & cause.map(cause.value_counts()).fillna(0).ge(2)
+        f = f.assign(
+            _cause=cause.where(shared, ""),
+            _rule=f["rule"].where(~shared, ""),
+            _msg=f["message"].where(~shared, ""),
+            _rank=f["severity"].map(_RANK).fillna(len(_RANK)),
+        )
+        out = (
+            f.groupby(["_cause", "_rule", "_msg"], sort=True, dropna=False)
+            .agg(
+                cause=("_cause", "first"),
+                rule=("rule", _joined),
+                p21_id=("p21_id", _joined),
+                _rank=("_rank", "min"),
+                message=("message", _messages),
+                datasets=("dataset", _joined),
+                where=("_where", _joined),
+                rules=("rule", "nunique"),
+                count=("rule", "size"),
+                records=("_records", "sum"),
+            )
+            .reset_index(drop=True)
+        )
+        out["severity"] = [SEVERITIES[int(r)] if r < len(SEVERITIES) else "" for r in out["_rank"]]
+        return out.sort_values(["count", "records"], ascending=False, kind="stable")[cols].reset_index(drop=True)
 
     def records(self) -> list[dict[str, Any]]:
         f = self.findings.astype(object).where(self.findings.notna(), None)

@@ -40,7 +40,7 @@ def render_html(report: ValidationReport) -> str:
             warnings=report.warnings,
             total=len(f),
             datasets=datasets,
-            summary=data["summary"],
+            issue_summary=data["issue_summary"],
             details=details,
             shown=len(details),
             truncated=len(details) < len(f),

@@ -1,4 +1,4 @@
-"""`sdtm-convert validate` on the console: progress on stderr, one summary line per rule × message, no empty
+"""`sdtm-convert validate` on the console: progress on stderr, one summary line per root cause or rule × message, no empty
 parentheses, --json and --quiet, report paths checked before any data is read.
 
 Input: the CDISC pilot SDTM files in tests/data/validate (provenance in its README.md); what they hold is known
@@ -40,8 +40,17 @@ def test_one_rule_saying_different_things_gets_one_line_per_message(capsys):
 
 def test_summary_lines_name_dataset_and_variable_and_count(capsys):
     _, out, _ = _validate(capsys)
-    (line,) = _lines(out, "SC-XREF-002")
-    assert re.search(r"\[SD0066\]\s+52  Invalid ARMCD  \(DM\.ARMCD\)$", line)
+    (line,) = _lines(out, "SC-CONS-034")
+    assert re.search(r"\[SD2236\]\s+12  ACTARMCD does not equal ARMCD  \(DM\.ACTARMCD\)$", line)
+
+
+def test_one_root_cause_across_rules_gets_one_line_naming_the_rules(capsys):
+    # the pilot codes its 52 screen failures ARMCD 'Scrnfail': four rules fire on each of them
+    _, out, _ = _validate(capsys)
+    (line,) = [x for x in out.splitlines() if "'Scrnfail'" in x]
+    assert re.search(r"error\s+4 rules\s+208  DM\.ARMCD 'Scrnfail' is exception value 'SCRNFAIL' in another case: "
+                     r"SC-CONS-031, SC-XREF-002, SC-XREF-003, SC-XREF-004  \(DM\.ACTARMCD, DM\.ARM, DM\.ARMCD\)$", line)
+    assert not _lines(out, "SC-XREF-002")
 
 
 def test_package_level_findings_print_no_empty_parentheses(capsys):
@@ -51,13 +60,12 @@ def test_package_level_findings_print_no_empty_parentheses(capsys):
     assert line.endswith("  Missing AE dataset")
 
 
-def test_more_lines_than_shown_are_counted_not_dropped(capsys):
-    _, out, _ = _validate(capsys)
-    shown = [line for line in out.splitlines() if re.match(r"\s+(error|warning|notice)\s+SC-", line)]
-    more = re.search(r"\.\.\. and (\d+) more rule/message lines", out)
+def test_more_lines_than_shown_are_counted_not_dropped(capsys, tmp_path):
+    _, out, _ = _validate(capsys, "--report-json", str(tmp_path / "r.json"))
+    shown = [line for line in out.splitlines() if re.match(r"\s+(error|warning|notice)\s+(SC-|\d+ rules)", line)]
+    more = re.search(r"\.\.\. and (\d+) more cause or rule/message lines", out)
     assert len(shown) == 15 and more
-    code, js, _ = _validate(capsys, "--json")
-    assert len(json.loads(js)["by_rule"]) == 15 + int(more.group(1))
+    assert len(json.loads((tmp_path / "r.json").read_text())["issue_summary"]) == 15 + int(more.group(1))
 
 
 def test_progress_per_stage_goes_to_stderr(capsys, tmp_path):

@@ -6,6 +6,7 @@ import json
 import re
 
 import openpyxl
+import pandas as pd
 
 from sdtm_convert.validate import rules_catalog, validate_package, write_html, write_json, write_xlsx
 from sdtm_convert.validate.catalog import render_markdown
@@ -131,4 +132,35 @@ def test_issue_summary_has_a_row_per_message_of_a_rule_in_one_dataset(tmp_path):
     assert {re.search(r"codelist (\S+)", s["message"]).group(1) for s in ct} == {"DICTNAM", "TSPARM", "TSPARMCD"}
     assert sum(s["count"] for s in ct) == int((r.findings["rule"] == "SC-CT-002").sum())
     sheet = list(openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))["Issue Summary"].iter_rows(values_only=True))
-    assert sum(1 for row in sheet if row[:2] == ("TS", "SC-CT-002")) == len(ct)
+    head = sheet[0]
+    xl = [dict(zip(head, row)) for row in sheet[1:] if row[head.index("Rules")] == "SC-CT-002"]
+    assert {re.search(r"codelist (\S+)", x["Message"]).group(1) for x in xl} == {"DICTNAM", "TSPARM", "TSPARMCD"}
+    assert sum(x["Findings"] for x in xl) == sum(s["count"] for s in ct) and all(x["Datasets"] == "TS" for x in xl)
+
+
+def test_xlsx_details_past_the_sheet_row_limit_continue_on_numbered_sheets(tmp_path, monkeypatch):
+    import sdtm_convert.validate.report_xlsx as xlsx
+
+    monkeypatch.setattr(xlsx, "SHEET_ROWS", 4)  # 3 findings a sheet (Excel's real limit is 1,048,576 rows)
+    monkeypatch.setattr(xlsx, "_CHUNK", 2)
+    r = _report()
+    n = len(r.findings)
+    wb = openpyxl.load_workbook(write_xlsx(r, tmp_path / "r.xlsx"))
+    details = [s for s in wb.sheetnames if s.startswith("Details")]
+    assert details == ["Details"] + [f"Details ({i})" for i in range(2, -(-n // 3) + 1)] and len(details) > 1
+    rows = [row for s in details for row in list(wb[s].iter_rows(values_only=True))[1:]]
+    assert [(row[0], row[1], row[6]) for row in rows] == [
+        (d, None if pd.isna(rec) else int(rec), rule)
+        for d, rec, rule in zip(r.findings["dataset"], r.findings["record"], r.findings["rule"])]
+    notes = [v for k, v in wb["Dataset Summary"].iter_rows(min_col=1, max_col=2, values_only=True) if k == "Note"]
+    assert f"{n:,} findings: Details continue over {len(details)} sheets" in " ".join(notes)
+
+
+
+def test_json_report_lists_one_finding_a_line(tmp_path):
+    r = _report()
+    lines = write_json(r, tmp_path / "r.json").read_text(encoding="utf-8").splitlines()
+    start = lines.index(' "findings": [')
+    listed = lines[start + 1 : start + 1 + len(r.findings)]
+    assert [json.loads(x.rstrip(","))["rule"] for x in listed] == list(r.findings["rule"])
+    assert lines[start + 1 + len(r.findings)] == " ],"
