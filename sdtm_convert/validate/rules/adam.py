@@ -212,11 +212,16 @@ def critfl_without_crit(ctx) -> Iterator[Hits]:
 
 @rule("AD-CONS-161", category="consistency", standards=AD, p21="AD0161", per_dataset=True)
 def awu_window_populated(ctx) -> Iterator[Hits]:
+    """P21 AD0161 "AWU is populated but both AWLO and AWHI are not populated": If AWU (Analysis Window Unit)
+    is populated both AWLO and AWHI must be populated (the Analysis Window Beginning and Ending Timepoints).
+
+    As Pinnacle 21 reports it: a record is flagged when neither bound is populated; an open window with one
+    bound (AWLO only, as ADCIBC's last window) is not."""
     for ds in ctx.datasets():
         if _has(ds, "AWU"):
             lo = present(ds.frame["AWLO"]) if _has(ds, "AWLO") else False
             hi = present(ds.frame["AWHI"]) if _has(ds, "AWHI") else False
-            yield Hits(ds.name, "AWU", present(ds.frame["AWU"]) & ~(lo & hi))
+            yield Hits(ds.name, "AWU", present(ds.frame["AWU"]) & ~(lo | hi))
 
 
 @rule("AD-CONS-141", category="consistency", standards=AD, p21="AD0141")

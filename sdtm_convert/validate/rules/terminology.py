@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import is_number, present, show
+from sdtm_convert.validate.helpers import is_number_or_limit, present, show
 from sdtm_convert.validate.registry import Hits, rule
 
 _RESULT = re.compile(r"^[A-Z]{2}(ORRES|STRESC)$")
@@ -70,11 +70,11 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
             if not lists or any(cl.extensible for cl in lists) != extensible:
                 continue
             allowed = set().union(*(ctx.cl_values(cl.code) for cl in lists))
-            numeric_ok = bool(_RESULT.match(var))  # numeric results are not coded
+            numeric_ok = bool(_RESULT.match(var))  # numeric results ('3.4', '<3.42') are not coded
 
             def test(u, allowed=allowed, numeric_ok=numeric_ok):
                 bad = (u.str.strip() != "") & ~u.isin(allowed)
-                return bad & ~is_number(u) if numeric_ok else bad
+                return bad & ~is_number_or_limit(u) if numeric_ok else bad
 
             bad = ds.rows_where(var, test)
             if bad.any():
