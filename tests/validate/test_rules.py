@@ -75,6 +75,7 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-PRES-008", _set("LB", "LBBLFL", 2, "")),
     ("SC-PRES-009", lambda p: p.__setitem__("DS", p["DS"].iloc[[0]])),
     ("SC-PRES-010", lambda p: p.__setitem__("EX", p["EX"].iloc[[0]])),
+    ("SC-PRES-011", _set("LB", "LBSTRESC", 0, "")),
     ("SC-PRES-020", _del("AE")),
     ("SC-PRES-130", lambda p: p.__setitem__("TS", p["TS"].iloc[1:].reset_index(drop=True))),
     # format
@@ -133,6 +134,8 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-CONS-030", _set("DM", "AGEU", 0, "")),
     ("SC-CONS-031", _set("DM", "ARMCD", 0, "SCRNFAIL")),
     ("SC-CONS-034", _set("DM", "ACTARMCD", 0, "B")),
+    ("SC-CONS-036", _set("DM", "ARMCD", 0, "Scrnfail")),
+    ("SC-CONS-037", _set("AE", "AEENDTC", 0, "")),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),
