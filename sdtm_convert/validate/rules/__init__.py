@@ -7,6 +7,8 @@ from sdtm_convert.validate.rules import (  # noqa: F401
     fmt,
     metadata,
     presence,
+    record_pairs,
+    subjects_trial,
     technical,
     terminology,
 )
