@@ -194,3 +194,16 @@ def test_baseline_record_without_standard_result_is_flagged_other_records_are_no
     p = sdtm_base()
     p["LB"].loc[[0, 1], "LBSTRESC"] = ""  # record 1 is baseline (LBBLFL 'Y'), record 2 is not
     assert _found(p, "SC-PRES-011") == [("LB", "LBSTRESC", 1, "")]
+
+
+# -- randomized subjects: SDTMIG 3.2 arm codes and SDTMIG 3.3+ null ARMCD ------------------------------------
+
+
+def test_reference_dates_are_expected_for_randomized_subjects_only():
+    p = sdtm_base()
+    p["DM"]["ARMNRS"] = ""
+    p["DM"].loc[:, "RFSTDTC"] = ""
+    p["DM"].loc[1, ["ARMCD", "ARM", "ACTARMCD", "ACTARM", "ARMNRS"]] = ["", "", "", "", "SCREEN FAILURE"]
+    assert _found(p, "SC-CONS-062") == [("DM", "RFSTDTC", 1, "")]  # S-2 was never assigned to an arm
+    p["DM"].loc[1, ["ARMCD", "ARMNRS"]] = ["Scrnfail", ""]
+    assert _found(p, "SC-CONS-062") == [("DM", "RFSTDTC", 1, "")]

@@ -21,10 +21,11 @@ def _dm(ctx) -> Iterator:
 
 
 def _randomized(f: pd.DataFrame) -> pd.Series:
-    """DM records of subjects assigned to an arm (ARMCD not SCRNFAIL/NOTASSGN, in any case)."""
+    """DM records of subjects assigned to an arm: ARMCD not SCRNFAIL/NOTASSGN (in any case) and, as SDTMIG 3.3+
+    writes those subjects (ARMCD null, the reason in ARMNRS), not empty."""
     if "ARMCD" not in f.columns:
         return pd.Series(True, index=f.index)
-    return ~arm_code_in(f["ARMCD"], _NOT_RANDOMIZED)
+    return present(f["ARMCD"]) & ~arm_code_in(f["ARMCD"], _NOT_RANDOMIZED)
 
 
 @rule("SC-CONS-060", category="consistency", p21="SD1001")
