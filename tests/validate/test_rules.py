@@ -46,6 +46,24 @@ def _rename(old: str, new: str) -> Callable[[dict], None]:
     return f
 
 
+def _relrec(reltype: str, idvar: str = "", idvarval: str = "", usubjid: str = "") -> Callable[[dict], None]:
+    """A RELREC record relating LB (dataset-level unless ``usubjid`` is given)."""
+
+    def f(p: dict) -> None:
+        p["RELREC"] = frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL RELTYPE RELID",
+                            [("STUDY1", "LB", usubjid, idvar, idvarval, reltype, "R1")])
+
+    return f
+
+
+def _se(etcd: str = "UNPLAN", element: str = "", taetord=float("nan"), seupdes: str = "Extra visit"):
+    def f(p: dict) -> None:
+        p["SE"] = frame("STUDYID DOMAIN USUBJID SESEQ ETCD ELEMENT TAETORD SEUPDES SESTDTC",
+                        [("STUDY1", "SE", "S-1", 1, etcd, element, taetord, seupdes, "2020-01-10")])
+
+    return f
+
+
 def _split_lb(p: dict) -> None:
     lb = p.pop("LB")
     p["LBCH"], p["LBHE"] = lb.iloc[[0, 2]].reset_index(drop=True), lb.iloc[[1, 3]].reset_index(drop=True)
@@ -187,6 +205,53 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-XREF-018", lambda p: (_set("DM", "RFENDTC", 1, "")(p), _add("AE", "AEENRF", ["", "AFTER"])(p))),
     ("SC-XREF-019", _set("AE", "AESTDTC", 0, "2020-03-02")),
     ("SC-XREF-020", _set("EX", "EXENDTC", 0, "2020-03-02")),
+    ("SC-CONS-090", lambda p: (_add("EX", "EXVAMT", ["5", ""])(p), _add("EX", "EXTRTV", "")(p))),
+    ("SC-CONS-091", lambda p: (_add("EX", "EXVAMT", ["5", ""])(p), _add("EX", "EXVAMTU", "")(p))),
+    ("SC-CONS-092", _set("AE", "AESTDTC", 0, "")),
+    ("SC-CONS-093", _add("AE", "AEOCCUR", ["Y", ""])),
+    ("SC-CONS-094", lambda p: (_add("AE", "AEPRESP", ["Y", ""])(p), _add("AE", "AEOCCUR", "")(p))),
+    ("SC-CONS-095", lambda p: (_add("AE", "AEOCCUR", ["N", ""])(p), _add("AE", "AEENRF", ["AFTER", ""])(p))),
+    ("SC-CONS-096", _set("LB", "LBDTC", 0, "")),
+    ("SC-CONS-097", lambda p: (_add("LB", "LBTPTNUM", [1, 1, 1, 1])(p), _add("LB", "LBTPT", ["A", "A", "B", "A"])(p))),
+    ("SC-CONS-098", lambda p: (_add("LB", "LBTPT", ["A"] * 4)(p), _add("LB", "LBTPTNUM", [1, 1, 2, 1])(p))),
+    ("SC-CONS-099", lambda p: (_add("LB", "LBTPT", ["A"] * 4)(p), _add("LB", "LBELTM", ["PT0H"] * 3 + ["PT1H"])(p))),
+    ("SC-CONS-100", _set("LB", "LBCAT", 0, "ALB")),
+    ("SC-CONS-101", _add("AE", "AESCAT", ["HEADACHE", ""])),
+    ("SC-CONS-110", _set("TA", "ARM", 1, "Drug A2")),
+    ("SC-CONS-111", _set("TA", "ARMCD", 1, "A2")),
+    ("SC-CONS-112", _relrec("ONE", idvar="LBSEQ")),
+    ("SC-CONS-113", _relrec("SINGLE", idvar="LBSPID")),
+    ("SC-CONS-114", _relrec("ONE", idvar="LBSPID", idvarval="1")),
+    ("SC-CONS-115", _relrec("ONE", idvar="LBSPID", usubjid="S-1")),
+    ("SC-CONS-116", _se(element="Unplanned")),
+    ("SC-CONS-117", _se(taetord=3.0)),
+    ("SC-CONS-118", _se(seupdes="")),
+    ("SC-CONS-119", lambda p: (_add("SV", "SVUPDES", ["", "", "Unscheduled", ""])(p), _add("SV", "VISITDY", [-7, 14, 14, 14])(p))),
+    ("SC-CONS-120", _set("DM", "AGE", 0, float("nan"))),
+    ("SC-PRES-040", _add("AE", "AESCAT", "")),
+    ("SC-PRES-041", _add("AE", "AEENRTPT", "")),
+    ("SC-PRES-042", _add("AE", "AEENTPT", "")),
+    ("SC-PRES-043", _add("AE", "AESTRTPT", "")),
+    ("SC-PRES-044", _add("AE", "AESTTPT", "")),
+    ("SC-PRES-045", _add("AE", "AEDTC", "")),
+    ("SC-PRES-050", _set("SUPPLB", "RDOMAIN", 0, "")),
+    ("SC-PRES-051", _set("SUPPLB", "IDVAR", 0, "")),
+    ("SC-PRES-052", _add("TE", "TEDUR", ["P7D", "", "P14D"])),
+    ("SC-PRES-053", _drop("DM", "AGE")),
+    ("SC-PRES-054", lambda p: p.__setitem__("MS", frame("STUDYID DOMAIN USUBJID MSSEQ", [("STUDY1", "MS", "S-1", 1)]))),
+    ("SC-TECH-040", lambda p: p.__setitem__("LBCH", p["LB"].iloc[[0]].reset_index(drop=True))),
+    ("SC-XREF-030", _set("LB", "LBDY", 0, float("nan"))),
+    ("SC-XREF-031", _set("LB", "LBDTC", 0, "2020-01")),
+    ("SC-XREF-032", _set("AE", "AESTDY", 0, float("nan"))),
+    ("SC-XREF-033", _set("AE", "AESTDY", 1, 5.0)),
+    ("SC-XREF-034", _set("AE", "AEENDY", 0, float("nan"))),
+    ("SC-XREF-035", _set("AE", "AEENDTC", 0, "2020-01")),
+    ("SC-XREF-040", _set("DM", "ACTARM", 0, "Drug C")),
+    ("SC-XREF-041", _set("DM", "ARMCD", 0, "NOTASSGN")),
+    ("SC-XREF-042", _set("AE", "STUDYID", 0, "OTHER")),
+    ("SC-XREF-043", _set("TA", "ARMCD", 0, "SCRNFAIL")),
+    ("SC-XREF-044", _set("TA", "ELEMENT", 1, "Drug Z")),
+    ("SC-XREF-045", _se(etcd="TRTA", element="Drug A", taetord=9.0)),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),

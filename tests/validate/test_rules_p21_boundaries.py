@@ -207,3 +207,13 @@ def test_reference_dates_are_expected_for_randomized_subjects_only():
     assert _found(p, "SC-CONS-062") == [("DM", "RFSTDTC", 1, "")]  # S-2 was never assigned to an arm
     p["DM"].loc[1, ["ARMCD", "ARMNRS"]] = ["Scrnfail", ""]
     assert _found(p, "SC-CONS-062") == [("DM", "RFSTDTC", 1, "")]
+
+
+# -- study day variables come with their dates ---------------------------------------------------------------
+
+
+def test_start_and_end_study_day_variables_are_expected_with_their_dates():
+    p = sdtm_base()  # AE has AESTDY/AEENDY; EX and DS have dates but no study days
+    assert _found(p, "SC-PRES-046") == [("DS", "DSSTDY", None, "DSSTDTC present"),
+                                        ("EX", "EXSTDY", None, "EXSTDTC present")]
+    assert _found(p, "SC-PRES-047") == [("EX", "EXENDY", None, "EXENDTC present")]

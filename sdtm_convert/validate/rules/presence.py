@@ -113,23 +113,19 @@ def ts_present(ctx) -> Iterator[Hits]:
         yield Hits(None, None, values="TS")
 
 
-@rule("SC-PRES-007", category="presence", p21="SD1078")
+@rule("SC-PRES-007", category="presence", p21="SD1078", per_dataset=True)
 def permissible_all_missing(ctx) -> Iterator[Hits]:
     """P21 SD1078 "Permissible variable with missing value for all records": Permissible variable should not
     be present in domain, when the variable has missing value for all records in the dataset.
 
     Judged on the domain: a variable of split datasets (LBCH, LBHE, ...) is reported on each split that has
     it only when no split of the domain populates it."""
-    populated: dict[str, set[str]] = {}  # domain -> variables populated on some record of some split
     for ds in ctx.datasets():
         perm = set(std_vars(ctx, ds, "Perm")["name"])
-        if ds.domain not in populated:
-            populated[ds.domain] = {
-                c for d in ctx.package.by_domain(ds.domain) for c in d.columns
-                if c in perm and present(d.frame[c]).any()
-            }
         for v in ds.columns:
-            if v in perm and len(ds.frame) and v not in populated[ds.domain]:
+            if v in perm and len(ds.frame) and not present(ds.frame[v]).any() and not any(
+                present(d.frame[v]).any() for d in ctx.package.by_domain(ds.domain) if d is not ds and v in d.columns
+            ):
                 yield Hits(ds.name, v)
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from sdtm_convert.validate.helpers import has_columns as _has
-from sdtm_convert.validate.helpers import present, to_number
+from sdtm_convert.validate.helpers import inconsistent, present, to_number
 from sdtm_convert.validate.registry import Hits, rule
 
 
@@ -226,3 +226,228 @@ def duplicate_events(ctx) -> Iterator[Hits]:
         keys = ["USUBJID"] + [p + v for v in ("TERM", "DECOD", "CAT", "SCAT", "SEV", "TOXGR", "STDTC")
                               if p + v in ds.columns]
         yield Hits(ds.name, p + "TERM", ds.frame.duplicated(keys, keep="first"))
+
+
+@rule("SC-CONS-090", category="consistency", p21="SD0043", per_dataset=True)
+def trtv_when_vamt(ctx) -> Iterator[Hits]:
+    """P21 SD0043 "Missing value for --TRTV, when --VAMT is not NULL": Treatment Vehicle (--TRTV) should be
+    provided, when Treatment Vehicle Amount (--VAMT) is specified."""
+    yield from _needs(ctx, "TRTV", "VAMT")
+
+
+@rule("SC-CONS-091", category="consistency", p21="SD0044", per_dataset=True)
+def vamtu_when_vamt(ctx) -> Iterator[Hits]:
+    """P21 SD0044 "Missing value for --VAMTU, when --VAMT is populated": Treatment Vehicle Amount Units (--VAMTU)
+    should not be NULL, when Treatment Vehicle Amount (--VAMT) is populated."""
+    yield from _needs(ctx, "VAMTU", "VAMT")
+
+
+def _any_present(f: pd.DataFrame, cols: list[str]) -> pd.Series:
+    out = pd.Series(False, index=f.index)
+    for c in cols:
+        out |= present(f[c])
+    return out
+
+
+@rule("SC-CONS-092", category="consistency", p21="SD0031", per_dataset=True)
+def start_when_end(ctx) -> Iterator[Hits]:
+    """P21 SD0031 "Missing values for --STDTC, --STRF and --STRTPT, when --ENDTC, --ENRF or --ENRTPT is provided":
+    Start Date/Time of Observation (--STDTC), Start Relative to Reference Period (--STRF) or Start Relative to
+    Reference Time Point (--STRTPT) should not be NULL, when End Date/Time of Observation (--ENDTC), End Relative
+    to Reference Period (--ENRF) or End Relative to Reference Time Period (--ENRTPT) is not NULL."""
+    for ds in ctx.general():
+        p = ds.parent
+        starts = [p + v for v in ("STDTC", "STRF", "STRTPT") if p + v in ds.columns]
+        ends = [p + v for v in ("ENDTC", "ENRF", "ENRTPT") if p + v in ds.columns]
+        if starts and ends:
+            f = ds.frame
+            yield Hits(ds.name, starts[0], _any_present(f, ends) & ~_any_present(f, starts))
+
+
+@rule("SC-CONS-093", category="consistency", p21="SD0041", per_dataset=True)
+def occur_only_when_prespecified(ctx) -> Iterator[Hits]:
+    """P21 SD0041 "Value for --OCCUR is populated for unsolicited Intervention or Event": Occurrence (--OCCUR) may
+    only be populated, when a given Intervention or Event has been pre-specified (--PRESP = 'Y')."""
+    for ds in ctx.general():
+        o, pr = ds.parent + "OCCUR", ds.parent + "PRESP"
+        if _has(ds, o):
+            f = ds.frame
+            prespecified = (f[pr] == "Y") if pr in f.columns else pd.Series(False, index=f.index)
+            yield Hits(ds.name, o, present(f[o]) & ~prespecified)
+
+
+@rule("SC-CONS-094", category="consistency", p21="SD0042", per_dataset=True)
+def not_done_when_no_answer(ctx) -> Iterator[Hits]:
+    """P21 SD0042 "--STAT does not equal 'NOT DONE', when --PRESP='Y' and --OCCUR is NULL": When no response is
+    provided for Occurrence (--OCCUR) for a pre-specified Intervention or Event (--PRESP = 'Y'), then Status
+    (--STAT) should be set to 'NOT DONE'."""
+    for ds in ctx.general():
+        p = ds.parent
+        if _has(ds, p + "PRESP", p + "OCCUR"):
+            f = ds.frame
+            stat = f[p + "STAT"] if p + "STAT" in f.columns else pd.Series("", index=f.index)
+            yield Hits(ds.name, p + "STAT" if p + "STAT" in f.columns else p + "OCCUR",
+                       (f[p + "PRESP"] == "Y") & ~present(f[p + "OCCUR"]) & (stat != "NOT DONE"))
+
+
+@rule("SC-CONS-095", category="consistency", p21="SD1042", per_dataset=True)
+def timing_for_not_occurred(ctx) -> Iterator[Hits]:
+    """P21 SD1042 "Time point for non-occurred event or intervention is provided": Value of Start Relative to
+    Reference Period (--STRF) or End Relative to Reference Period (--ENRF) should not be populated, when an event
+    or intervention is marked as not occurred (--OCCUR='N')."""
+    for ds in ctx.general():
+        p = ds.parent
+        rel = [p + v for v in ("STRF", "ENRF") if p + v in ds.columns]
+        if rel and _has(ds, p + "OCCUR"):
+            f = ds.frame
+            yield Hits(ds.name, rel[0], (f[p + "OCCUR"] == "N") & _any_present(f, rel))
+
+
+@rule("SC-CONS-096", category="consistency", p21="SD1118", per_dataset=True)
+def some_date_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1118 "Neither --STDTC, --DTC nor --STDY are populated": At least one value of three variables Start
+    Date/Time (--STDTC), Collection Date/Time (--DTC) or Start Study Day (--STDY) should be populated.
+
+    A record marked not done (--STAT) or not occurred (--OCCUR = 'N') is not expected to carry a date."""
+    for ds in ctx.general():
+        p = ds.parent
+        cols = [p + v for v in ("STDTC", "DTC", "STDY") if p + v in ds.columns]
+        if not cols:
+            continue
+        f = ds.frame
+        bad = ~_any_present(f, cols)
+        if p + "STAT" in f.columns:
+            bad &= ~present(f[p + "STAT"])
+        if p + "OCCUR" in f.columns:
+            bad &= f[p + "OCCUR"] != "N"
+        yield Hits(ds.name, cols[0], bad)
+
+
+def _tpt_pair(ctx, key: str, val: str) -> Iterator[Hits]:
+    """--``val`` one value per --``key`` (within --TPTREF where given: time points are numbered per reference)."""
+    for ds in ctx.general():
+        p = ds.parent
+        k, v = p + key, p + val
+        if _has(ds, k, v):
+            by = ([p + "TPTREF"] if p + "TPTREF" in ds.columns else []) + [k]
+            f = ds.frame[present(ds.frame[k])]
+            yield Hits(ds.name, v, inconsistent(f, by, v).reindex(ds.frame.index, fill_value=False))
+
+
+@rule("SC-CONS-097", category="consistency", p21="SD1126", per_dataset=True)
+def tpt_within_tptnum(ctx) -> Iterator[Hits]:
+    """P21 SD1126 "Inconsistent value for --TPT within --TPTNUM": All values of Planned Time Point Name (--TPT)
+    variable should be the same for a given value of Planned Time Point Number (--TPTNUM) variable."""
+    yield from _tpt_pair(ctx, "TPTNUM", "TPT")
+
+
+@rule("SC-CONS-098", category="consistency", p21="SD1127", per_dataset=True)
+def tptnum_within_tpt(ctx) -> Iterator[Hits]:
+    """P21 SD1127 "Inconsistent value for --TPTNUM within --TPT": All values of Planned Time Point Number (--TPTNUM)
+    variable should be the same for a given value of Planned Time Point Name (--TPT) variable."""
+    yield from _tpt_pair(ctx, "TPT", "TPTNUM")
+
+
+@rule("SC-CONS-099", category="consistency", p21="SD1125", per_dataset=True)
+def eltm_within_tpt(ctx) -> Iterator[Hits]:
+    """P21 SD1125 "Inconsistent value for --TPT within --ELTM": All values of Planned Elapsed Time (--ELTM)
+    variable should be the same for a given value of Planned Time Point Name (--TPT) variable."""
+    yield from _tpt_pair(ctx, "TPT", "ELTM")
+
+
+def _redundant(ctx, var: str) -> Iterator[Hits]:
+    for ds in ctx.general():
+        p = ds.parent
+        c = p + var
+        if not _has(ds, c):
+            continue
+        f = ds.frame
+        same = pd.Series(False, index=f.index)
+        for other in ["DOMAIN"] + [p + v for v in ("TERM", "TESTCD", "TRT", "BODSYS")]:
+            if other in f.columns:
+                same |= f[c] == f[other]
+        yield Hits(ds.name, c, present(f[c]) & same)
+
+
+@rule("SC-CONS-100", category="consistency", p21="SD1039", per_dataset=True)
+def cat_redundant(ctx) -> Iterator[Hits]:
+    """P21 SD1039 "Redundancy in paired variables values": Value of Category (--CAT) should not be identical to
+    that in Domain Abbreviation (DOMAIN); Reported Term (--TERM); Name of Measurement, Test, or Examination
+    (--TESTCD); Name of Treatment (--TRT); Body System or Organ Class (--BODSYS)."""
+    yield from _redundant(ctx, "CAT")
+
+
+@rule("SC-CONS-101", category="consistency", p21="SD1040", per_dataset=True)
+def scat_redundant(ctx) -> Iterator[Hits]:
+    """P21 SD1040 "Redundancy in paired variables values": Value of Subcategory (--SCAT) should not be identical
+    to that in Domain Abbreviation (DOMAIN); Reported Term (--TERM); Name of Measurement, Test, or Examination
+    (--TESTCD); Name of Treatment (--TRT); Body System or Organ Class (--BODSYS)."""
+    yield from _redundant(ctx, "SCAT")
+
+
+def _variable_needs(ctx, target: str, when: str) -> Iterator[Hits]:
+    """Variable --``target`` absent from a dataset that has --``when``."""
+    for ds in ctx.general():
+        p = ds.parent
+        if p + when in ds.columns and p + target not in ds.columns:
+            yield Hits(ds.name, p + target, values=f"{p + when} present")
+
+
+@rule("SC-PRES-040", category="presence", p21="SD1099", per_dataset=True)
+def cat_variable_with_scat(ctx) -> Iterator[Hits]:
+    """P21 SD1099 "Missing --CAT variable, when --SCAT variable is present": Category (--CAT) variable should be
+    included into dataset, when Subcategory (--SCAT) variable is present."""
+    yield from _variable_needs(ctx, "CAT", "SCAT")
+
+
+@rule("SC-PRES-041", category="presence", p21="SD1101", per_dataset=True)
+def entpt_variable_with_enrtpt(ctx) -> Iterator[Hits]:
+    """P21 SD1101 "Missing --ENTPT variable, when --ENRTPT variable is present": End Reference Time Point
+    (--ENTPT) variable must be included into the domain, when End Relative to Reference Time Point (--ENRTPT)
+    variable is present."""
+    yield from _variable_needs(ctx, "ENTPT", "ENRTPT")
+
+
+@rule("SC-PRES-042", category="presence", p21="SD1102", per_dataset=True)
+def enrtpt_variable_with_entpt(ctx) -> Iterator[Hits]:
+    """P21 SD1102 "Missing --ENRTPT variable, when --ENTPT variable is present": End Relative to Reference Time
+    Point (--ENRTPT) variable must be included into the domain, when End Relative Time Point (--ENTPT) variable
+    is present."""
+    yield from _variable_needs(ctx, "ENRTPT", "ENTPT")
+
+
+@rule("SC-PRES-043", category="presence", p21="SD1103", per_dataset=True)
+def sttpt_variable_with_strtpt(ctx) -> Iterator[Hits]:
+    """P21 SD1103 "Missing --STTPT variable, when --STRTPT variable is present": Start Reference Time Point
+    (--STTPT) variable must be included into the domain, when Start Relative to Reference Time Point (--STRTPT)
+    variable is present."""
+    yield from _variable_needs(ctx, "STTPT", "STRTPT")
+
+
+@rule("SC-PRES-044", category="presence", p21="SD1104", per_dataset=True)
+def strtpt_variable_with_sttpt(ctx) -> Iterator[Hits]:
+    """P21 SD1104 "Missing --STRTPT variable, when --STTPT variable is present": Start Relative to Reference Time
+    Point (--STRTPT) variable must be included into the domain, when Start Relative Time Point (--STTPT) variable
+    is present."""
+    yield from _variable_needs(ctx, "STRTPT", "STTPT")
+
+
+@rule("SC-PRES-045", category="presence", p21="SD1083", per_dataset=True)
+def dy_variable_with_dtc(ctx) -> Iterator[Hits]:
+    """P21 SD1083 "Missing --DY variable, when --DTC variable is present": Collection Study Day (--DY) variable
+    should be included into dataset, when Collection Study Date/Time (--DTC) variable is present."""
+    yield from _variable_needs(ctx, "DY", "DTC")
+
+
+@rule("SC-PRES-046", category="presence", p21="SD1087", per_dataset=True)
+def stdy_variable_with_stdtc(ctx) -> Iterator[Hits]:
+    """P21 SD1087 "Missing --STDY variable, when --STDTC variable is present": Study Day of Start (--STDY)
+    variable should be included into dataset, when Start Study Date/Time (--STDTC) variable is present."""
+    yield from _variable_needs(ctx, "STDY", "STDTC")
+
+
+@rule("SC-PRES-047", category="presence", p21="SD1091", per_dataset=True)
+def endy_variable_with_endtc(ctx) -> Iterator[Hits]:
+    """P21 SD1091 "Missing --ENDY variable, when --ENDTC variable is present": Study Day of End (--ENDY) variable
+    should be included into dataset, when End Study Date/Time (--ENDTC) variable is present."""
+    yield from _variable_needs(ctx, "ENDY", "ENDTC")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from sdtm_convert.validate.helpers import arm_code_in, inconsistent, present, show, to_number
+from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_date, iso_days, present, show, to_number
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
 from sdtm_convert.validate.rules.consistency import _after
@@ -318,3 +318,355 @@ def _ts_single(parm: str, p21: str):
 
 for _i, (_parm, _p21) in enumerate(TS_SINGLE):
     rule(f"SC-CONS-{80 + _i:03d}", category="consistency", p21=_p21)(_ts_single(_parm, _p21))
+
+
+# -- study days populated exactly when both dates are complete -------------------------------------------
+
+
+def _study_day_presence(ctx, dtc_suffix: str, dy_suffix: str, imputed: bool) -> Iterator[Hits]:
+    """--DY empty although --DTC and RFSTDTC are complete dates (``imputed`` False), or --DY populated although
+    one of them is not (``imputed`` True)."""
+    for ds in ctx.general():
+        p = ds.parent
+        dtc, dy = p + dtc_suffix, p + dy_suffix
+        ref = _complete_rfstdtc(ctx)
+        if ref is None or not _has(ds, "USUBJID", dtc, dy):
+            continue
+        f = ds.frame
+        both = f["USUBJID"].isin(ref) & iso_days(f[dtc]).notna()
+        given = present(f[dy])
+        yield Hits(ds.name, dy, given & ~both if imputed else both & ~given, values=f[dtc])
+
+
+def _complete_rfstdtc(ctx) -> set | None:
+    """Subjects whose DM.RFSTDTC is a complete date (None without DM.RFSTDTC); remembered on the context."""
+    if "complete_rfstdtc" not in ctx._meta:
+        dm = ctx.frame("DM", ["USUBJID", "RFSTDTC"])
+        ctx._meta["complete_rfstdtc"] = (
+            None if dm is None or "RFSTDTC" not in dm.columns
+            else set(dm.loc[iso_date(dm["RFSTDTC"]).notna().to_numpy(), "USUBJID"])
+        )
+    return ctx._meta["complete_rfstdtc"]
+
+
+@rule("SC-XREF-030", category="cross-reference", p21="SD1084", per_dataset=True)
+def dy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1084 "--DY variable value is not populated": Collection Study Day (--DY) variable value should be
+    populated, when Collection Study Date/Time (--DTC) and Subject Reference Start Date/Time (RFSTDTC) variables
+    values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "DTC", "DY", False)
+
+
+@rule("SC-XREF-031", category="cross-reference", p21="SD1085", per_dataset=True)
+def dy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1085 "--DY variable value is imputed": Collection Study Day (--DY) variable value should not be
+    imputed. It may be only populated, when both Collection Study Date/Time (--DTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "DTC", "DY", True)
+
+
+@rule("SC-XREF-032", category="cross-reference", p21="SD1088", per_dataset=True)
+def stdy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1088 "--STDY variable value is not populated": Study Day of Start (--STDY) variable value should be
+    populated, when Start Study Date (--STDTC) and Subject Reference Start Date/Time (RFSTDTC) variables values
+    are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "STDTC", "STDY", False)
+
+
+@rule("SC-XREF-033", category="cross-reference", p21="SD1089", per_dataset=True)
+def stdy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1089 "--STDY variable value is imputed": Study Day of Start (--STDY) variable value should be not be
+    imputed. It may be only populated, when both Start Study Date/Time (--STDTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "STDTC", "STDY", True)
+
+
+@rule("SC-XREF-034", category="cross-reference", p21="SD1092", per_dataset=True)
+def endy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1092 "--ENDY variable value is not populated": Study Day of End (--ENDY) variable value should be
+    populated, when End Study Date/Time (--ENDTC) and Subject Reference Start Date/Time (RFSTDTC) variables values
+    are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "ENDTC", "ENDY", False)
+
+
+@rule("SC-XREF-035", category="cross-reference", p21="SD1093", per_dataset=True)
+def endy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1093 "--ENDY variable value is imputed": Study Day of End (--ENDY) variable value should not be
+    imputed. It may be only populated, when both End Study Date/Time (--ENDTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "ENDTC", "ENDY", True)
+
+
+# -- DM, arms, trial design -----------------------------------------------------------------------------
+
+
+@rule("SC-CONS-110", category="consistency", p21="SD1033")
+def arm_within_armcd(ctx) -> Iterator[Hits]:
+    """P21 SD1033 "Inconsistent value for ARM": A value for Description of Planned Arm (ARM) must have a unique
+    value for Planned Arm Code (ARMCD) with the domain."""
+    for ds in [*ctx.package.by_domain("DM"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ARMCD", "ARM"):
+            f = ds.frame[present(ds.frame["ARMCD"])]
+            yield Hits(ds.name, "ARM", inconsistent(f, ["ARMCD"], "ARM").reindex(ds.frame.index, fill_value=False))
+
+
+@rule("SC-CONS-111", category="consistency", p21="SD1034")
+def armcd_within_arm(ctx) -> Iterator[Hits]:
+    """P21 SD1034 "Inconsistent value for ARMCD": A value for Planned Arm Code (ARMCD) must have a unique value for
+    Description of Planned Arm (ARM) with the domain."""
+    for ds in [*ctx.package.by_domain("DM"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ARMCD", "ARM"):
+            f = ds.frame[present(ds.frame["ARM"])]
+            yield Hits(ds.name, "ARMCD", inconsistent(f, ["ARM"], "ARMCD").reindex(ds.frame.index, fill_value=False))
+
+
+_ACTARM_EXCEPTIONS = {"SCREEN FAILURE", "NOT ASSIGNED", "NOT TREATED", "UNPLANNED TREATMENT"}
+
+
+@rule("SC-XREF-040", category="cross-reference", p21="SD2003")
+def actarm_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD2003 "Invalid value for ACTARM": Description of Actual Arm (ACTARM) values should match entries in the
+    Trial Arms (TA) dataset, except for subjects who failed screening ('Screen Failure'), or were not fully
+    assigned to an Arm ('Not Assigned'), or randomized, but not treated ('Not Treated') or received non-planned
+    treatment ('Unplanned Treatment'). The exceptions compared in any case."""
+    ta = ctx.frame("TA", ["ARM"])
+    if ta is None or "ARM" not in ta.columns:
+        return
+    arms = set(ta["ARM"])
+    for ds in ctx.package.by_domain("DM"):
+        if _has(ds, "ACTARM"):
+            s = ds.frame["ACTARM"]
+            yield Hits(ds.name, "ACTARM", present(s) & ~s.isin(arms) & ~s.str.upper().isin(_ACTARM_EXCEPTIONS))
+
+
+@rule("SC-XREF-041", category="cross-reference", p21="SD0079")
+def exposure_when_not_assigned(ctx) -> Iterator[Hits]:
+    """P21 SD0079 "EX record is present, when subject is not assigned to an arm": Subjects that have withdrawn from
+    a trial before assignment to an Arm (ARMCD='NOTASSGN') should not have any Exposure records."""
+    dm = ctx.frame("DM", ["USUBJID", "ARMCD"])
+    if dm is None or "ARMCD" not in dm.columns:
+        return
+    never = set(dm.loc[arm_code_in(dm["ARMCD"], ["NOTASSGN"]).to_numpy(), "USUBJID"])
+    for ds in ctx.package.by_domain("EX"):
+        if _has(ds, "USUBJID"):
+            yield Hits(ds.name, "USUBJID", ds.frame["USUBJID"].isin(never))
+
+
+@rule("SC-XREF-042", category="cross-reference", p21="SD1005")
+def studyid_as_dm(ctx) -> Iterator[Hits]:
+    """P21 SD1005 "Invalid STUDYID": Study Identifier (STUDYID) values must match the STUDYID in Demographics (DM)
+    domain."""
+    dm = ctx.frame("DM", ["STUDYID"])
+    if dm is None or "STUDYID" not in dm.columns:
+        return
+    studies = set(dm["STUDYID"])
+    for ds in ctx.datasets():
+        if ds.domain != "DM" and _has(ds, "STUDYID"):
+            s = ds.frame["STUDYID"]
+            yield Hits(ds.name, "STUDYID", present(s) & ~s.isin(studies))
+
+
+def _relationship(ctx) -> list:
+    return ctx.supp() + ctx.package.by_domain("RELREC")
+
+
+@rule("SC-PRES-050", category="presence", p21="SD1065")
+def rdomain_when_idvar(ctx) -> Iterator[Hits]:
+    """P21 SD1065 "Missing RDOMAIN value, when IDVAR is populated": Value of Related Domain Abbreviation (RDOMAIN)
+    variable must be populated, when value of Identifying Variable (IDVAR) variable is populated."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR"):
+            yield Hits(ds.name, "RDOMAIN", present(ds.frame["IDVAR"]) & ~present(ds.frame["RDOMAIN"]))
+
+
+@rule("SC-PRES-051", category="presence", p21="SD1072")
+def idvar_when_rdomain(ctx) -> Iterator[Hits]:
+    """P21 SD1072 "Missing IDVAR value, when RDOMAIN value is provided": Value of Identifying Variable (IDVAR)
+    variable must be populated, when Related Domain Abbreviation (RDOMAIN) variable value is provided, with the
+    only exception of 'DM' value for RDOMAIN."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR"):
+            f = ds.frame
+            yield Hits(ds.name, "IDVAR", present(f["RDOMAIN"]) & (f["RDOMAIN"] != "DM") & ~present(f["IDVAR"]))
+
+
+def _relrec(ctx) -> Iterator:
+    for ds in ctx.package.by_domain("RELREC"):
+        if _has(ds, "RELTYPE"):
+            yield ds
+
+
+@rule("SC-CONS-112", category="consistency", p21="SD1026")
+def reltype_with_seq(ctx) -> Iterator[Hits]:
+    """P21 SD1026 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) must be NULL, when Identifying
+    Variable (IDVAR) is populated with a --SEQ value."""
+    for ds in _relrec(ctx):
+        if _has(ds, "IDVAR"):
+            f = ds.frame
+            yield Hits(ds.name, "RELTYPE", present(f["RELTYPE"]) & f["IDVAR"].str.endswith("SEQ"))
+
+
+@rule("SC-CONS-113", category="consistency", p21="SD1128")
+def reltype_terms(ctx) -> Iterator[Hits]:
+    """P21 SD1128 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) variable values should be
+    populated with terms 'ONE', 'MANY', when Related Records (RELREC) dataset is used to identify relationships
+    between datasets."""
+    for ds in _relrec(ctx):
+        s = ds.frame["RELTYPE"]
+        yield Hits(ds.name, "RELTYPE", present(s) & ~s.isin(["ONE", "MANY"]))
+
+
+@rule("SC-CONS-114", category="consistency", p21="SD1066")
+def idvarval_with_reltype(ctx) -> Iterator[Hits]:
+    """P21 SD1066 "IDVARVAL value is populated, when RELTYPE values is populated": Variable Value (IDVARVAL)
+    variable value should not be populated, when Relationship Type (RELTYPE) variable value is populated."""
+    for ds in _relrec(ctx):
+        if _has(ds, "IDVARVAL"):
+            yield Hits(ds.name, "IDVARVAL", present(ds.frame["RELTYPE"]) & present(ds.frame["IDVARVAL"]))
+
+
+@rule("SC-CONS-115", category="consistency", p21="SD1067")
+def usubjid_with_reltype(ctx) -> Iterator[Hits]:
+    """P21 SD1067 "USUBJID value is populated, when RELTYPE values is populated": Unique Subject Identifier
+    (USUBJID) variable value should not be populated, when Relationship Type (RELTYPE) variable value is
+    populated."""
+    for ds in _relrec(ctx):
+        if _has(ds, "USUBJID"):
+            yield Hits(ds.name, "USUBJID", present(ds.frame["RELTYPE"]) & present(ds.frame["USUBJID"]))
+
+
+def _unplanned_elements(ctx, var: str, want_present: bool) -> Iterator[Hits]:
+    for ds in ctx.package.by_domain("SE"):
+        if _has(ds, "ETCD", var):
+            f = ds.frame
+            p = present(f[var])
+            yield Hits(ds.name, var, (f["ETCD"] == "UNPLAN") & (p if want_present else ~p))
+
+
+@rule("SC-CONS-116", category="consistency", p21="SD1010")
+def element_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1010 "ELEMENT value is populated, when ETCD= 'UNPLAN'": Description of Element (ELEMENT) should be
+    NULL, when subject's experience for a particular period of time is represented as an unplanned Element, where
+    Element Code (ETCD) is equal to 'UNPLAN'."""
+    yield from _unplanned_elements(ctx, "ELEMENT", True)
+
+
+@rule("SC-CONS-117", category="consistency", p21="SD1013")
+def taetord_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1013 "TAETORD is populated, ETCD = 'UNPLAN'": Planned Order of Elements within Arm (TAETORD) should be
+    NULL, when subject's experience for a particular period of time is represented as an unplanned Element (ETCD =
+    'UNPLAN')."""
+    yield from _unplanned_elements(ctx, "TAETORD", True)
+
+
+@rule("SC-CONS-118", category="consistency", p21="SD0092")
+def seupdes_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD0092 "Missing value for SEUPDES, when ETCD='UNPLAN'": Description of Unplanned Element (SEUPDES)
+    should be populated, when subject's experience for a particular period of time is represented as an unplanned
+    Element, where Element Code (ETCD) is equal to 'UNPLAN'."""
+    yield from _unplanned_elements(ctx, "SEUPDES", False)
+
+
+@rule("SC-CONS-119", category="consistency", p21="SD1019")
+def visitdy_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1019 "VISITDY is populated for unplanned visit": Planned Study Day of Visit (VISITDY) should equal NULL
+    for unplanned visits, where Description of Unplanned Visit (SVUPDES) is populated."""
+    for ds in ctx.package.by_domain("SV"):
+        if _has(ds, "VISITDY", "SVUPDES"):
+            yield Hits(ds.name, "VISITDY", present(ds.frame["SVUPDES"]) & present(ds.frame["VISITDY"]))
+
+
+@rule("SC-PRES-052", category="presence", p21="SD0089")
+def teenrl_or_tedur(ctx) -> Iterator[Hits]:
+    """P21 SD0089 "Missing values for TEENRL and TEDUR": At least one of Rule for End of Element (TEENRL) or
+    Planned Duration of Element (TEDUR) should be populated."""
+    for ds in ctx.package.by_domain("TE"):
+        cols = [c for c in ("TEENRL", "TEDUR") if c in ds.columns]
+        if not cols:  # neither variable: SD0057 (expected variable) says so
+            continue
+        f = ds.frame
+        none = pd.Series(True, index=f.index)
+        for c in cols:
+            none &= ~present(f[c])
+        yield Hits(ds.name, cols[0], none)
+
+
+@rule("SC-PRES-053", category="presence", p21="SD1129")
+def age_variables_present(ctx) -> Iterator[Hits]:
+    """P21 SD1129 "Neither AGE nor AGETXT variables are present": At least one of Age (AGE) or Age Text (AGETXT)
+    variables should be included into Demographics (DM) domain."""
+    for ds in _dm(ctx):
+        if "AGE" not in ds.columns and "AGETXT" not in ds.columns:
+            yield Hits(ds.name, "AGE")
+
+
+@rule("SC-CONS-120", category="consistency", p21="SD2021")
+def age_when_ageu(ctx) -> Iterator[Hits]:
+    """P21 SD2021 "Missing values for both AGE and AGETXT, when AGEU is provided": Either of Age (AGE) or Age Range
+    (AGETXT) variable values should be provided, when Age Units (AGEU) are populated."""
+    for ds in _dm(ctx):
+        cols = [c for c in ("AGE", "AGETXT") if c in ds.columns]
+        if _has(ds, "AGEU") and cols:
+            f = ds.frame
+            none = pd.Series(True, index=f.index)
+            for c in cols:
+                none &= ~present(f[c])
+            yield Hits(ds.name, cols[0], present(f["AGEU"]) & none)
+
+
+@rule("SC-XREF-043", category="cross-reference", p21="SD1053")
+def reserved_arm_in_design(ctx) -> Iterator[Hits]:
+    """P21 SD1053 "Unexpected value for ARMCD variable": Records for subjects who failed a screening or were not
+    assigned to study treatment (ARMCD is 'SCRNFAIL' or 'NOTASSGN') should not be included in the Trial Arms (TA)
+    or Trial Visits (TV) datasets. Compared in any case."""
+    for ds in [*ctx.package.by_domain("TA"), *ctx.package.by_domain("TV")]:
+        if _has(ds, "ARMCD"):
+            yield Hits(ds.name, "ARMCD", arm_code_in(ds.frame["ARMCD"], _NOT_RANDOMIZED))
+
+
+@rule("SC-XREF-044", category="cross-reference", p21="SD1012")
+def etcd_element_in_te(ctx) -> Iterator[Hits]:
+    """P21 SD1012 "Invalid ETCD/ELEMENT": The combination of Element Code (ETCD) and Description of Element
+    (ELEMENT) values should match entries in the Trial Elements (TE) dataset, except for unplanned Element (ETCD =
+    'UNPLAN')."""
+    te = ctx.frame("TE", ["ETCD", "ELEMENT"])
+    if te is None or not {"ETCD", "ELEMENT"} <= set(te.columns):
+        return
+    pairs = set(zip(te["ETCD"], te["ELEMENT"]))
+    for ds in [*ctx.package.by_domain("SE"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ETCD", "ELEMENT"):
+            f = ds.frame
+            ok = pd.Series([pr in pairs for pr in zip(f["ETCD"], f["ELEMENT"])], index=f.index, dtype=bool)
+            yield Hits(ds.name, "ELEMENT", present(f["ETCD"]) & (f["ETCD"] != "UNPLAN") & ~ok,
+                       values=show(f["ETCD"], " / ", f["ELEMENT"]))
+
+
+@rule("SC-XREF-045", category="cross-reference", p21="SD1014")
+def taetord_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD1014 "Invalid TAETORD": Order of Element within Arm (TAETORD) values should match entries in the Trial
+    Arms (TA) dataset."""
+    ta = ctx.frame("TA", ["TAETORD"])
+    if ta is None or "TAETORD" not in ta.columns:
+        return
+    orders = set(to_number(ta["TAETORD"]).dropna())
+    for ds in ctx.package.by_domain("SE"):
+        if _has(ds, "TAETORD"):
+            n = to_number(ds.frame["TAETORD"])
+            yield Hits(ds.name, "TAETORD", n.notna() & ~n.isin(orders))
+
+
+@rule("SC-TECH-040", category="technical", p21="SD1095")
+def split_named_as_domain(ctx) -> Iterator[Hits]:
+    """P21 SD1095 "Invalid dataset name for split domain": Split datasets must not have name of original domain.
+    E.g., lbhm.xpt is a valid name, when lb.xpt is not a valid dataset name for split domain."""
+    for ds in ctx.datasets():
+        if ds.name == ds.domain and any(d.name != ds.name for d in ctx.package.by_domain(ds.domain)):
+            yield Hits(ds.name, None, values=ds.name)
+
+
+@rule("SC-PRES-054", category="presence", p21="SD1061")
+def mb_with_ms(ctx) -> Iterator[Hits]:
+    """P21 SD1061 "Missing MB dataset, when MS dataset is present": Microbiology Specimen (MB) dataset should be
+    included, when a Microbiology Susceptibility Test (MS) dataset is present."""
+    if ctx.package.by_domain("MS") and not ctx.package.by_domain("MB"):
+        yield Hits(None, None, values="MB")

@@ -218,7 +218,7 @@ def non_ascii_values(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
 
 
-@rule("SC-TECH-012", category="technical", p21="SD1082")
+@rule("SC-TECH-012", category="technical", p21="SD1082", per_dataset=True)
 def length_too_long(ctx) -> Iterator[Hits]:
     """P21 SD1082 "Variable length is too long for actual data": Variable length should be assigned based on
     actual stored data to minimize file size. Datasets should be re-sized to the maximum length of actual data
@@ -226,20 +226,19 @@ def length_too_long(ctx) -> Iterator[Hits]:
 
     Split datasets (LBCH/LBHE/LBUR, SUPPLBCH/...) are judged as their domain: a length is too long when it
     exceeds the longest value of the variable in every split of the domain."""
-    groups: dict[str, list] = {}
     for ds in ctx.datasets():
-        if ds.source == "xpt":
-            groups.setdefault(ds.domain, []).append(ds)
-    for parts in groups.values():
-        used: dict[str, int] = {}
-        for d in parts:
-            for c in _char_cols(d):
-                used[c] = max(used.get(c, 0), _max_bytes(d.uniques(c), d.encoding))
-        for d in parts:
-            for c in _char_cols(d):
-                alloc = d.lengths.get(c)
-                if alloc and used[c] < alloc and not (used[c] == 0 and alloc == 1):  # XPT's floor is 1 byte
-                    yield Hits(d.name, c, values=f"length {alloc}, longest value {used[c]}")
+        if ds.source != "xpt":
+            continue
+        for c in _char_cols(ds):
+            alloc = ds.lengths.get(c)
+            if not alloc:
+                continue
+            used = _max_bytes(ds.uniques(c), ds.encoding)
+            if used < alloc:  # the other splits of the domain may need the length
+                used = max([used] + [_max_bytes(d.uniques(c), d.encoding) for d in ctx.package.by_domain(ds.domain)
+                                     if d is not ds and d.source == "xpt" and c in d.columns])
+            if used < alloc and not (used == 0 and alloc == 1):  # XPT has no 0-byte column: 1 is the floor
+                yield Hits(ds.name, c, values=f"length {alloc}, longest value {used}")
 
 
 @rule("SC-TECH-013", category="technical", standards=BOTH, p21="SD0062")
