@@ -233,7 +233,7 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-PRES-042", _add("AE", "AEENTPT", "")),
     ("SC-PRES-043", _add("AE", "AESTRTPT", "")),
     ("SC-PRES-044", _add("AE", "AESTTPT", "")),
-    ("SC-PRES-045", _add("AE", "AEDTC", "")),
+    ("SC-PRES-045", _add("AE", "AEDTC", "2020-01-25")),
     ("SC-PRES-050", _set("SUPPLB", "RDOMAIN", 0, "")),
     ("SC-PRES-051", _set("SUPPLB", "IDVAR", 0, "")),
     ("SC-PRES-052", _add("TE", "TEDUR", ["P7D", "", "P14D"])),

@@ -217,3 +217,5 @@ def test_start_and_end_study_day_variables_are_expected_with_their_dates():
     assert _found(p, "SC-PRES-046") == [("DS", "DSSTDY", None, "DSSTDTC present"),
                                         ("EX", "EXSTDY", None, "EXSTDTC present")]
     assert _found(p, "SC-PRES-047") == [("EX", "EXENDY", None, "EXENDTC present")]
+    p["DM"]["RFSTDTC"] = ["2020-01", ""]  # no study day can be derived: an all-empty EXSTDY would be SD1078's
+    assert _found(p, "SC-PRES-046") == [] and _found(p, "SC-PRES-047") == []

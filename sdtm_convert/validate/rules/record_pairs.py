@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from sdtm_convert.validate.helpers import has_columns as _has
-from sdtm_convert.validate.helpers import inconsistent, present, to_number
+from sdtm_convert.validate.helpers import inconsistent, iso_days, present, to_number
 from sdtm_convert.validate.registry import Hits, rule
 
 
@@ -432,22 +432,55 @@ def strtpt_variable_with_sttpt(ctx) -> Iterator[Hits]:
     yield from _variable_needs(ctx, "STRTPT", "STTPT")
 
 
+def _complete_rfstdtc(ctx) -> set | None:
+    """Subjects whose DM.RFSTDTC is a complete date (None without DM.RFSTDTC); remembered on the context."""
+    if "complete_rfstdtc" not in ctx._meta:
+        dm = ctx.frame("DM", ["USUBJID", "RFSTDTC"])
+        ctx._meta["complete_rfstdtc"] = (
+            None if dm is None or "RFSTDTC" not in dm.columns
+            else set(dm.loc[iso_days(dm["RFSTDTC"]).notna().to_numpy(), "USUBJID"])
+        )
+    return ctx._meta["complete_rfstdtc"]
+
+
+def _day_variable_needs(ctx, dy: str, dtc: str) -> Iterator[Hits]:
+    """Variable --``dy`` absent from a dataset that has --``dtc``, unless no record could have a study day (no
+    complete --``dtc`` of a subject with a complete RFSTDTC): the variable would be empty on every record, which
+    SD1078 reports instead, so a package can satisfy both rules."""
+    for ds in ctx.general():
+        p = ds.parent
+        if p + dtc not in ds.columns or p + dy in ds.columns:
+            continue
+        ref = _complete_rfstdtc(ctx)
+        f = ds.frame
+        if ref is not None and "USUBJID" in f.columns:
+            if not (f["USUBJID"].isin(ref) & iso_days(f[p + dtc]).notna()).any():
+                continue
+        yield Hits(ds.name, p + dy, values=f"{p + dtc} present")
+
+
 @rule("SC-PRES-045", category="presence", p21="SD1083", per_dataset=True)
 def dy_variable_with_dtc(ctx) -> Iterator[Hits]:
     """P21 SD1083 "Missing --DY variable, when --DTC variable is present": Collection Study Day (--DY) variable
-    should be included into dataset, when Collection Study Date/Time (--DTC) variable is present."""
-    yield from _variable_needs(ctx, "DY", "DTC")
+    should be included into dataset, when Collection Study Date/Time (--DTC) variable is present.
+
+    Not when no record could have a study day (see :func:`_day_variable_needs`)."""
+    yield from _day_variable_needs(ctx, "DY", "DTC")
 
 
 @rule("SC-PRES-046", category="presence", p21="SD1087", per_dataset=True)
 def stdy_variable_with_stdtc(ctx) -> Iterator[Hits]:
     """P21 SD1087 "Missing --STDY variable, when --STDTC variable is present": Study Day of Start (--STDY)
-    variable should be included into dataset, when Start Study Date/Time (--STDTC) variable is present."""
-    yield from _variable_needs(ctx, "STDY", "STDTC")
+    variable should be included into dataset, when Start Study Date/Time (--STDTC) variable is present.
+
+    Not when no record could have a study day (as SD1083)."""
+    yield from _day_variable_needs(ctx, "STDY", "STDTC")
 
 
 @rule("SC-PRES-047", category="presence", p21="SD1091", per_dataset=True)
 def endy_variable_with_endtc(ctx) -> Iterator[Hits]:
     """P21 SD1091 "Missing --ENDY variable, when --ENDTC variable is present": Study Day of End (--ENDY) variable
-    should be included into dataset, when End Study Date/Time (--ENDTC) variable is present."""
-    yield from _variable_needs(ctx, "ENDY", "ENDTC")
+    should be included into dataset, when End Study Date/Time (--ENDTC) variable is present.
+
+    Not when no record could have a study day (as SD1083)."""
+    yield from _day_variable_needs(ctx, "ENDY", "ENDTC")

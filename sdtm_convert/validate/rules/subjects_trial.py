@@ -8,10 +8,11 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_date, iso_days, present, show, to_number
+from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_days, present, show, to_number
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
 from sdtm_convert.validate.rules.consistency import _after
+from sdtm_convert.validate.rules.record_pairs import _complete_rfstdtc
 
 _NOT_RANDOMIZED = ["SCRNFAIL", "NOTASSGN"]
 
@@ -336,17 +337,6 @@ def _study_day_presence(ctx, dtc_suffix: str, dy_suffix: str, imputed: bool) -> 
         both = f["USUBJID"].isin(ref) & iso_days(f[dtc]).notna()
         given = present(f[dy])
         yield Hits(ds.name, dy, given & ~both if imputed else both & ~given, values=f[dtc])
-
-
-def _complete_rfstdtc(ctx) -> set | None:
-    """Subjects whose DM.RFSTDTC is a complete date (None without DM.RFSTDTC); remembered on the context."""
-    if "complete_rfstdtc" not in ctx._meta:
-        dm = ctx.frame("DM", ["USUBJID", "RFSTDTC"])
-        ctx._meta["complete_rfstdtc"] = (
-            None if dm is None or "RFSTDTC" not in dm.columns
-            else set(dm.loc[iso_date(dm["RFSTDTC"]).notna().to_numpy(), "USUBJID"])
-        )
-    return ctx._meta["complete_rfstdtc"]
 
 
 @rule("SC-XREF-030", category="cross-reference", p21="SD1084", per_dataset=True)
