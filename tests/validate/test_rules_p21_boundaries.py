@@ -219,3 +219,19 @@ def test_start_and_end_study_day_variables_are_expected_with_their_dates():
     assert _found(p, "SC-PRES-047") == [("EX", "EXENDY", None, "EXENDTC present")]
     p["DM"]["RFSTDTC"] = ["2020-01", ""]  # no study day can be derived: an all-empty EXSTDY would be SD1078's
     assert _found(p, "SC-PRES-046") == [] and _found(p, "SC-PRES-047") == []
+
+
+# -- TS parameters that take one record ------------------------------------------------------------------------
+
+
+def test_single_record_trial_summary_parameters_are_flagged_on_the_second_record():
+    from sdtm_convert.validate.rules.subjects_trial import TS_SINGLE
+
+    for i, (parm, _) in enumerate(TS_SINGLE):
+        p = sdtm_base()
+        one = frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL", [(S, "TS", 1, parm, parm.title(), "1")])
+        p["TS"] = pd.concat([p["TS"], one], ignore_index=True)
+        rule = f"SC-CONS-{80 + i:03d}"
+        assert _found(p, rule) == [], parm
+        p["TS"] = pd.concat([p["TS"], one.assign(TSSEQ=2.0)], ignore_index=True)
+        assert _found(p, rule) == [("TS", "TSPARMCD", 5, parm)], parm
