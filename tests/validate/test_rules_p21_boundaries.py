@@ -230,8 +230,8 @@ def test_single_record_trial_summary_parameters_are_flagged_on_the_second_record
     for i, (parm, _) in enumerate(TS_SINGLE):
         p = sdtm_base()
         one = frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL", [(S, "TS", 1, parm, parm.title(), "1")])
-        p["TS"] = pd.concat([p["TS"], one], ignore_index=True)
+        p["TS"] = pd.concat([p["TS"][p["TS"]["TSPARMCD"] != parm], one], ignore_index=True)
         rule = f"SC-CONS-{80 + i:03d}"
         assert _found(p, rule) == [], parm
         p["TS"] = pd.concat([p["TS"], one.assign(TSSEQ=2.0)], ignore_index=True)
-        assert _found(p, rule) == [("TS", "TSPARMCD", 5, parm)], parm
+        assert _found(p, rule) == [("TS", "TSPARMCD", len(p["TS"]), parm)], parm
