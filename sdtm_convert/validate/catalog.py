@@ -11,7 +11,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from sdtm_convert.validate.registry import _DATA, CATEGORIES, rules_catalog
+from sdtm_convert.validate.registry import _DATA, CATEGORIES, RULES, rules_catalog
 
 __all__ = ["rules_catalog", "render_markdown"]
 
@@ -62,6 +62,7 @@ def render_markdown() -> str:
                 + " |"
             )
         out.append("")
+    out += scope_notes_markdown()
     out += coverage_markdown(rows)
     return "\n".join(out)
 
@@ -88,6 +89,21 @@ def _p21_ids(kind: str) -> list[tuple[str, str]]:
 
 def _why_not(pid: str) -> str:
     return next((why for pat, why in NOT_IMPLEMENTED if re.fullmatch(pat, pid)), "not yet implemented")
+
+
+def scope_notes_markdown() -> list[str]:
+    """How a Pinnacle 21 rule is read here where its definition leaves room: the paragraphs of the rule's
+    docstring after the first (which quotes the P21 definition)."""
+    out = ["## How the Pinnacle 21 definitions are read", "",
+           "Each rule's docstring quotes its Pinnacle 21 definition; where the definition leaves room (split "
+           "datasets, case, which records an expectation applies to), the docstring says how it is read:", ""]
+    for rid in sorted(RULES):
+        r = RULES[rid]
+        paras = [" ".join(p.split()) for p in (r.fn.__doc__ or "").split("\n\n")[1:] if p.strip()]
+        if r.p21_id and paras:
+            out.append(f"- **{rid}** ({r.p21_id}): " + " ".join(_md(p) for p in paras))
+    out.append("")
+    return out
 
 
 def coverage_markdown(rows: list[dict]) -> list[str]:

@@ -464,7 +464,8 @@ def dy_variable_with_dtc(ctx) -> Iterator[Hits]:
     """P21 SD1083 "Missing --DY variable, when --DTC variable is present": Collection Study Day (--DY) variable
     should be included into dataset, when Collection Study Date/Time (--DTC) variable is present.
 
-    Not when no record could have a study day (see :func:`_day_variable_needs`)."""
+    Not when no record could have a study day (no complete --DTC of a subject with a complete DM.RFSTDTC): the
+    variable would be empty on every record, which SD1078 reports, so a package can satisfy both rules."""
     yield from _day_variable_needs(ctx, "DY", "DTC")
 
 
