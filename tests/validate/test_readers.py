@@ -110,6 +110,9 @@ def test_cli_exit_0_without_errors(tmp_path):
         "AGEMIN": "P18Y",
         "AGEMAX": "P80Y",
         "LENGTH": "P1Y",
+        "PLANSUB": "100",  # numbers (SD1221, SD2246, SD2249)
+        "NARMS": "2",
+        "ACTSUB": "98",
     }
     ts = frame(
         "STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",

@@ -64,6 +64,21 @@ def _se(etcd: str = "UNPLAN", element: str = "", taetord=float("nan"), seupdes: 
     return f
 
 
+def _ie(*rows: tuple) -> Callable[[dict], None]:
+    """IE records (USUBJID, IETESTCD, IETEST, IECAT, IEORRES, IESTRESC) and the TI they come from (INCL01/EXCL01)."""
+
+    def f(p: dict) -> None:
+        p["TI"] = frame("STUDYID DOMAIN IETESTCD IETEST IECAT",
+                        [("STUDY1", "TI", "INCL01", "Adult", "INCLUSION"), ("STUDY1", "TI", "EXCL01", "Pregnant", "EXCLUSION")])
+        p["IE"] = frame("STUDYID DOMAIN USUBJID IESEQ IETESTCD IETEST IECAT IEORRES IESTRESC",
+                        [("STUDY1", "IE", u, i + 1, *r) for i, (u, *r) in enumerate(rows)])
+
+    return f
+
+
+_IE_OK = ("S-1", "INCL01", "Adult", "INCLUSION", "N", "N")
+
+
 def _split_lb(p: dict) -> None:
     lb = p.pop("LB")
     p["LBCH"], p["LBHE"] = lb.iloc[[0, 2]].reset_index(drop=True), lb.iloc[[1, 3]].reset_index(drop=True)
@@ -252,6 +267,20 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-XREF-043", _set("TA", "ARMCD", 0, "SCRNFAIL")),
     ("SC-XREF-044", _set("TA", "ELEMENT", 1, "Drug Z")),
     ("SC-XREF-045", _se(etcd="TRTA", element="Drug A", taetord=9.0)),
+    ("SC-XREF-046", lambda p: (_ie(_IE_OK)(p), _set("DM", "ARMCD", 1, "SCRNFAIL")(p))),
+    ("SC-XREF-047", _ie(_IE_OK, ("S-2", "INCL09", "Adult", "INCLUSION", "N", "N"))),
+    ("SC-XREF-048", _ie(_IE_OK, ("S-2", "INCL01", "Adults", "INCLUSION", "N", "N"))),
+    ("SC-CONS-121", _ie(_IE_OK, ("S-2", "EXCL01", "Pregnant", "EXCLUSION", "N", "N"))),
+    ("SC-CONS-122", _ie(_IE_OK, ("S-2", "INCL01", "Adult", "INCLUSION", "Y", "Y"))),
+    ("SC-CONS-123", _ie(_IE_OK, ("S-2", "INCL01", "Adult", "INCLUSION", "N", "Y"))),
+    ("SC-CONS-124", lambda p: p.__setitem__("CO", frame("STUDYID DOMAIN RDOMAIN USUBJID IDVAR IDVARVAL COSEQ COVAL CODTC",
+                                                       [("STUDY1", "CO", "AE", "S-1", "AESEQ", "1", 1, "Note", "2020-01-16")]))),
+    ("SC-PRES-055", lambda p: p.__setitem__("SUPPTS", frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL QNAM QLABEL QVAL",
+                                                           [("STUDY1", "TS", "", "TSSEQ", "1", "TSNOTE", "Note", "x")]))),
+    ("SC-FMT-040", _add("DM", "AGETXT", ["", "about 60"])),
+    ("SC-FMT-041", lambda p: p.__setitem__("TS", pd.concat([p["TS"], frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
+                                                   [("STUDY1", "TS", 1, "PLANSUB", "Planned Number of Subjects", "about 100")])],
+                                                           ignore_index=True))),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),

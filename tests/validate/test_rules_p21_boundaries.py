@@ -235,3 +235,16 @@ def test_single_record_trial_summary_parameters_are_flagged_on_the_second_record
         assert _found(p, rule) == [], parm
         p["TS"] = pd.concat([p["TS"], one.assign(TSSEQ=2.0)], ignore_index=True)
         assert _found(p, rule) == [("TS", "TSPARMCD", len(p["TS"]), parm)], parm
+
+
+def test_numeric_trial_summary_values_are_numbers():
+    from sdtm_convert.validate.rules.subjects_trial import TS_NUMERIC
+
+    for i, (parm, _) in enumerate(TS_NUMERIC):
+        found = []
+        for value in ("120", "about 120"):
+            p = sdtm_base()
+            p["TS"] = pd.concat([p["TS"], frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
+                                                [(S, "TS", 1, parm, parm.title(), value)])], ignore_index=True)
+            found.append(_found(p, f"SC-FMT-{41 + i:03d}"))
+        assert found == [[], [("TS", "TSVAL", 4, "about 120")]], parm

@@ -660,3 +660,138 @@ def mb_with_ms(ctx) -> Iterator[Hits]:
     included, when a Microbiology Susceptibility Test (MS) dataset is present."""
     if ctx.package.by_domain("MS") and not ctx.package.by_domain("MB"):
         yield Hits(None, None, values="MB")
+
+
+# -- inclusion/exclusion, comments, supplemental qualifiers, TS numbers ----------------------------------------
+
+
+@rule("SC-XREF-046", category="cross-reference", p21="SD1032")
+def screen_failure_in_ie(ctx) -> Iterator[Hits]:
+    """P21 SD1032 "No records for 'SCRFAIL' subject are found in IE domain": All subjects with Planned Arm Code
+    (ARMCD) equals 'SCRNFAIL' should have records in the Inclusion/Exclusion Criteria Not Met (IE) domain.
+
+    Only when the package has an IE domain; SCRNFAIL in any case."""
+    ie = ctx.frame("IE", ["USUBJID"])
+    if ie is None:
+        return
+    for ds in _dm(ctx):
+        if _has(ds, "USUBJID", "ARMCD"):
+            f = ds.frame
+            yield Hits(ds.name, "USUBJID", arm_code_in(f["ARMCD"], ["SCRNFAIL"]) & ~f["USUBJID"].isin(set(ie["USUBJID"])))
+
+
+@rule("SC-XREF-047", category="cross-reference", p21="SD0068")
+def ietestcd_in_ti(ctx) -> Iterator[Hits]:
+    """P21 SD0068 "Invalid IETESTCD": A value for Inclusion/Exclusion Criterion Short Name (IETESTCD) must be
+    present the Trial Inclusion/Exclusion Criteria (TI) domain."""
+    ti = ctx.frame("TI", ["IETESTCD"])
+    if ti is None or "IETESTCD" not in ti.columns:
+        return
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IETESTCD"):
+            s = ds.frame["IETESTCD"]
+            yield Hits(ds.name, "IETESTCD", present(s) & ~s.isin(set(ti["IETESTCD"])))
+
+
+@rule("SC-XREF-048", category="cross-reference", p21="SD1016")
+def ie_triplet_in_ti(ctx) -> Iterator[Hits]:
+    """P21 SD1016 "Invalid IETESTCD/IETEST/IECAT": The combination of Inclusion/Exclusion Criterion Short Name
+    (IETESTCD), Criterion (IETEST), and Category (IECAT) values should match entries in the Trial
+    Inclusion/Exclusion Criteria (TI) dataset."""
+    cols = ["IETESTCD", "IETEST", "IECAT"]
+    ti = ctx.frame("TI", cols)
+    if ti is None or not set(cols) <= set(ti.columns):
+        return
+    known = set(zip(*(ti[c] for c in cols)))
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, *cols):
+            f = ds.frame
+            ok = pd.Series([t in known for t in zip(*(f[c] for c in cols))], index=f.index, dtype=bool)
+            yield Hits(ds.name, "IETEST", present(f["IETESTCD"]) & ~ok,
+                       values=show(f["IETESTCD"], " / ", f["IETEST"], " / ", f["IECAT"]))
+
+
+def _ie_result(ctx, cat: str, expected: str) -> Iterator[Hits]:
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IECAT", "IEORRES"):
+            f = ds.frame
+            yield Hits(ds.name, "IEORRES", (f["IECAT"] == cat) & present(f["IEORRES"]) & (f["IEORRES"] != expected))
+
+
+@rule("SC-CONS-121", category="consistency", p21="SD1045")
+def exclusion_met(ctx) -> Iterator[Hits]:
+    """P21 SD1045 "Inconsistent values for IEORRES/IECAT": I/E Criterion Original Result (IEORRES) must equal 'Y',
+    when Inclusion/Exclusion Category (IECAT) is 'EXCLUSION'."""
+    yield from _ie_result(ctx, "EXCLUSION", "Y")
+
+
+@rule("SC-CONS-122", category="consistency", p21="SD1046")
+def inclusion_not_met(ctx) -> Iterator[Hits]:
+    """P21 SD1046 "Inconsistent values for IEORRES/IECAT": I/E Criterion Original Result (IEORRES) must equal 'N',
+    when Inclusion/Exclusion Category (IECAT) is 'INCLUSION'."""
+    yield from _ie_result(ctx, "INCLUSION", "N")
+
+
+@rule("SC-CONS-123", category="consistency", p21="SD0085")
+def ieorres_equals_iestresc(ctx) -> Iterator[Hits]:
+    """P21 SD0085 "Mismatch between IEORRES and IESTRESC values": I/E Criterion Original Result (IEORRES) and I/E
+    Criterion Result in Std Format (IESTRESC) should have the same value."""
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IEORRES", "IESTRESC"):
+            f = ds.frame
+            yield Hits(ds.name, "IESTRESC", f["IEORRES"] != f["IESTRESC"], values=show(f["IEORRES"], " / ", f["IESTRESC"]))
+
+
+@rule("SC-CONS-124", category="consistency", p21="SD1008")
+def codtc_for_child_comment(ctx) -> Iterator[Hits]:
+    """P21 SD1008 "CODTC is populated, when comment is a child record of another domain": The value of Date/Time of
+    Comment (CODTC) should be NULL, when comments are related to a specific parent record or group of parent
+    records in a domain (RDOMAIN, IDVAR and IDVARVAL are populated)."""
+    for ds in ctx.package.by_domain("CO"):
+        if _has(ds, "CODTC", "RDOMAIN", "IDVAR", "IDVARVAL"):
+            f = ds.frame
+            child = present(f["RDOMAIN"]) & present(f["IDVAR"]) & present(f["IDVARVAL"])
+            yield Hits(ds.name, "CODTC", child & present(f["CODTC"]))
+
+
+@rule("SC-PRES-055", category="presence", p21="SD0095")
+def supp_of_general_or_dm(ctx) -> Iterator[Hits]:
+    """P21 SD0095 "Invalid usage of SUPPQUAL for non-general-observation-class Domain": Supplemental Qualifiers
+    special purpose dataset (SUPP--) can only be used to capture non-standard variables and their association to
+    parent records in general-observation-class datasets (Events, Findings, Interventions) and Demographics.
+
+    The parent's class from SDTMIG (custom domains are taken as general-class)."""
+    for ds in ctx.supp():
+        klass = ctx.std_classes.get(ds.parent, "")
+        if ds.parent != "DM" and klass and klass not in ("Events", "Findings", "Interventions", "Findings About"):
+            yield Hits(ds.name, None, values=f"{ds.parent} ({klass})")
+
+
+@rule("SC-FMT-040", category="format", p21="SD2019")
+def agetxt_range(ctx) -> Iterator[Hits]:
+    """P21 SD2019 "Invalid value for AGETXT": Age Range (AGETXT) variable values should be populated with
+    'number-number' format."""
+    for ds in _dm(ctx):
+        if _has(ds, "AGETXT"):
+            yield Hits(ds.name, "AGETXT", ds.rows_where("AGETXT", lambda u: (u.str.strip() != "") & ~u.str.fullmatch(
+                r"\d+(\.\d+)?-\d+(\.\d+)?").fillna(False).astype(bool)))
+
+
+# TS parameters whose TSVAL is a number
+TS_NUMERIC = [("PLANSUB", "SD1221"), ("NARMS", "SD2246"), ("ACTSUB", "SD2249")]
+
+
+def _ts_numeric(parm: str, p21: str):
+    def fn(ctx) -> Iterator[Hits]:
+        for ds in _ts(ctx):
+            if _has(ds, "TSVAL"):
+                f = ds.frame
+                bad = (f["TSPARMCD"] == parm) & present(f["TSVAL"]) & ~f["TSVAL"].str.fullmatch(r"\s*\d+(\.\d+)?\s*")
+                yield Hits(ds.name, "TSVAL", bad.fillna(False).astype(bool))
+
+    fn.__doc__ = f"P21 {p21} \"Invalid TSVAL value for {parm}\": TSVAL for {parm} record must be numeric."
+    return fn
+
+
+for _i, (_parm, _p21) in enumerate(TS_NUMERIC):
+    rule(f"SC-FMT-{41 + _i:03d}", category="format", p21=_p21)(_ts_numeric(_parm, _p21))
