@@ -281,6 +281,11 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-FMT-041", lambda p: p.__setitem__("TS", pd.concat([p["TS"], frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
                                                    [("STUDY1", "TS", 1, "PLANSUB", "Planned Number of Subjects", "about 100")])],
                                                            ignore_index=True))),
+    ("SC-PRES-056", lambda p: p.__setitem__("XB", frame("STUDYID DOMAIN USUBJID XBSEQ XBTESTCD XBTEST XBORRES",
+                                                       [("STUDY1", "XB", "S-1", 1, "SCORE", "Score", "3")]))),
+    ("SC-PRES-057", _add("LB", "POOLID", ["", "P1", "", ""])),
+    ("SC-XREF-049", _add("SV", "VISITDY", [-7, 14, -7, 15])),
+    ("SC-FMT-045", _set("AE", "AETERM", 0, "X" * 200)),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),

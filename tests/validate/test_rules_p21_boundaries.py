@@ -248,3 +248,4 @@ def test_numeric_trial_summary_values_are_numbers():
                                                 [(S, "TS", 1, parm, parm.title(), value)])], ignore_index=True)
             found.append(_found(p, f"SC-FMT-{41 + i:03d}"))
         assert found == [[], [("TS", "TSVAL", 4, "about 120")]], parm
+

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_days, present, show, to_number
+from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_days, num_key, present, show, to_number
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
 from sdtm_convert.validate.rules.consistency import _after
@@ -795,3 +795,56 @@ def _ts_numeric(parm: str, p21: str):
 
 for _i, (_parm, _p21) in enumerate(TS_NUMERIC):
     rule(f"SC-FMT-{41 + _i:03d}", category="format", p21=_p21)(_ts_numeric(_parm, _p21))
+
+
+@rule("SC-PRES-056", category="presence", p21="SD1044", per_dataset=True)
+def custom_findings_blfl(ctx) -> Iterator[Hits]:
+    """P21 SD1044 "No --BLFL variable in custom Findings domain": Baseline Flag (--BLFL) should be present in all
+    custom Findings domains (a domain SDTMIG does not define, of class Findings in define.xml or, without a
+    define, with a --TESTCD variable)."""
+    for ds in ctx.subject_level():
+        p = ds.parent
+        klass = ctx.klass(ds) or ("Findings" if p + "TESTCD" in ds.columns else "")
+        if klass == "Findings" and p not in ctx.std_classes and p + "BLFL" not in ds.columns:
+            yield Hits(ds.name, p + "BLFL")
+
+
+@rule("SC-PRES-057", category="presence", p21="SD2024", per_dataset=True)
+def usubjid_or_poolid(ctx) -> Iterator[Hits]:
+    """P21 SD2024 "Missing or redundant values for USUBJID and POOLID": Either Unique Subject Identifier (USUBJID)
+    or Pool Identifier (POOLID) variables values and only one must be populated (datasets that have POOLID)."""
+    for ds in ctx.subject_level():
+        if _has(ds, "USUBJID", "POOLID"):
+            f = ds.frame
+            yield Hits(ds.name, "POOLID", present(f["USUBJID"]) == present(f["POOLID"]),
+                       values=show(f["USUBJID"], " / ", f["POOLID"]))
+
+
+@rule("SC-XREF-049", category="cross-reference", p21="SD1018")
+def sv_visit_as_tv(ctx) -> Iterator[Hits]:
+    """P21 SD1018 "VISITNUM/VISIT/VISITDY values do not match TV domain data": The combination of Visit Number
+    (VISITNUM), Visit Name (VISIT), and Planned Study Day of Visit (VISITDY) values should match entries in the
+    Trial Visits (TV) dataset, when they are planned visits (SVUPDES = NULL)."""
+    cols = ["VISITNUM", "VISIT", "VISITDY"]
+    tv = ctx.frame("TV", cols)
+    if tv is None or not set(cols) <= set(tv.columns):
+        return
+    known = set(zip(num_key(to_number(tv["VISITNUM"])), tv["VISIT"], num_key(to_number(tv["VISITDY"])).fillna(-1e12)))
+    for ds in ctx.package.by_domain("SV"):
+        if _has(ds, *cols):
+            f = ds.frame
+            keys = zip(num_key(to_number(f["VISITNUM"])), f["VISIT"], num_key(to_number(f["VISITDY"])).fillna(-1e12))
+            ok = pd.Series([k in known for k in keys], index=f.index, dtype=bool)
+            planned = ~present(f["SVUPDES"]) if "SVUPDES" in f.columns else pd.Series(True, index=f.index)
+            yield Hits(ds.name, "VISIT", planned & ~ok, values=show(f["VISITNUM"], " / ", f["VISIT"], " / ", f["VISITDY"]))
+
+
+@rule("SC-FMT-045", category="format", p21="SD1096", per_dataset=True)
+def term_maybe_truncated(ctx) -> Iterator[Hits]:
+    """P21 SD1096 "High risk of truncated value for --TERM variable": SAS v5 export format has a limitation on
+    variables length up to 200 characters. ... This risk-assessment check is triggered based on assumption that if
+    original value was truncated, then the actual data value length is exactly 200 characters."""
+    for ds in ctx.general():
+        t = ds.parent + "TERM"
+        if _has(ds, t) and not ds.is_numeric(t):
+            yield Hits(ds.name, t, ds.rows_where(t, lambda u: u.str.len() == 200))
