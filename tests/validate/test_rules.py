@@ -286,6 +286,9 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-PRES-057", _add("LB", "POOLID", ["", "P1", "", ""])),
     ("SC-XREF-049", _add("SV", "VISITDY", [-7, 14, -7, 15])),
     ("SC-FMT-045", _set("AE", "AETERM", 0, "X" * 200)),
+    ("SC-CONS-125", lambda p: p.__setitem__("SUPPDM", frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL QNAM QLABEL QVAL",
+                                                           [("STUDY1", "DM", "S-1", "DMSEQ", "1", "RACEOTH", "Race, Other", "X")]))),
+    ("SC-CONS-126", _set("TA", "TAETORD", 1, 1.0)),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),

@@ -848,3 +848,24 @@ def term_maybe_truncated(ctx) -> Iterator[Hits]:
         t = ds.parent + "TERM"
         if _has(ds, t) and not ds.is_numeric(t):
             yield Hits(ds.name, t, ds.rows_where(t, lambda u: u.str.len() == 200))
+
+
+@rule("SC-CONS-125", category="consistency", p21="SD1051")
+def dm_relation_without_idvar(ctx) -> Iterator[Hits]:
+    """P21 SD1051 "Unexpected value for IDVAR/IDVARVAL": Both Identifying Variable (IDVAR) and Identifying Variable
+    Value (IDVARVAL) should not be populated, when relating information to the Demographics (DM) domain."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR", "IDVARVAL"):
+            f = ds.frame
+            yield Hits(ds.name, "IDVAR", (f["RDOMAIN"] == "DM") & (present(f["IDVAR"]) | present(f["IDVARVAL"])),
+                       values=show(f["IDVAR"], "=", f["IDVARVAL"]))
+
+
+@rule("SC-CONS-126", category="consistency", p21="SD1052")
+def taetord_within_armcd(ctx) -> Iterator[Hits]:
+    """P21 SD1052 "Non-unique value for TAETORD within ARMCD": Order of Element within Arm (TAETORD) must have a
+    unique value for a given value of Planned Arm Code (ARMCD) within the domain."""
+    for ds in ctx.package.by_domain("TA"):
+        if _has(ds, "ARMCD", "TAETORD"):
+            f = ds.frame
+            yield Hits(ds.name, "TAETORD", f["TAETORD"].notna() & f.duplicated(["ARMCD", "TAETORD"]))
