@@ -232,3 +232,22 @@ def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
 def has_columns(ds, *cols: str) -> bool:
     """The dataset has every one of ``cols``."""
     return all(c in ds.columns for c in cols)
+
+
+_LIMIT = r"\s*(?:<=?|>=?)\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
+
+
+def is_number_or_limit(s: pd.Series) -> pd.Series:
+    """A number, or a number below/above a limit of quantitation ('<3.42', '>= 1000'): a result, not a code."""
+    return by_unique(s, lambda u: u.str.fullmatch(rf"{_NUMBER}|{_LIMIT}").fillna(False).astype(bool))
+
+
+# Arm codes SDTMIG reserves for subjects outside the planned arms (compared without regard to case: the CDISC
+# pilot codes screen failures 'Scrnfail'; SC-CONS-036 reports the case once per subject).
+ARM_EXCEPTIONS = ("SCRNFAIL", "NOTASSGN", "NOTTRT", "UNPLAN")
+
+
+def arm_code_in(s: pd.Series, codes) -> pd.Series:
+    """``s`` holds one of the reserved arm ``codes`` in any case ('Scrnfail' counts as 'SCRNFAIL')."""
+    wanted = {c.upper() for c in codes}
+    return by_unique(s, lambda u: u.str.strip().str.upper().isin(wanted))

@@ -6,6 +6,7 @@ import argparse
 import shutil
 from pathlib import Path
 
+import pyreadstat
 import pytest
 
 from sdtm_convert.errors import SdtmConvertError
@@ -68,12 +69,15 @@ def test_cli_exit_2_for_missing_folder(tmp_path, capsys):
 def test_cli_exit_1_on_errors_and_writes_reports(tmp_path):
     pkg = tmp_path / "pkg"
     pkg.mkdir()
-    for f in ("dm.xpt", "ta.xpt", "te.xpt", "tv.xpt", "ts.xpt"):
+    for f in ("dm.xpt", "te.xpt", "tv.xpt", "ts.xpt"):
         shutil.copy(DATA / f, pkg / f)
+    ta, meta = pyreadstat.read_xport(str(DATA / "ta.xpt"))  # without the placebo arm that 86 DM subjects have
+    pyreadstat.write_xport(ta[ta["ARMCD"] != "Pbo"], str(pkg / "ta.xpt"), file_format_version=5, table_name="TA",
+                           file_label=meta.file_label, column_labels=meta.column_labels)
     rc = cli.run(
         _args(pkg, report_json=tmp_path / "r.json", report_html=tmp_path / "r.html", report_xlsx=tmp_path / "r.xlsx")
     )
-    assert rc == 1  # the pilot DM has ARMCD 'Scrnfail' not in TA (SD0066), an error
+    assert rc == 1  # DM ARMCD 'Pbo' is not in TA (SD0066), an error
     assert all((tmp_path / n).stat().st_size > 0 for n in ("r.json", "r.html", "r.xlsx"))
 
 
@@ -106,6 +110,9 @@ def test_cli_exit_0_without_errors(tmp_path):
         "AGEMIN": "P18Y",
         "AGEMAX": "P80Y",
         "LENGTH": "P1Y",
+        "PLANSUB": "100",  # numbers (SD1221, SD2246, SD2249)
+        "NARMS": "2",
+        "ACTSUB": "98",
     }
     ts = frame(
         "STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",

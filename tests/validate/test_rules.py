@@ -46,6 +46,39 @@ def _rename(old: str, new: str) -> Callable[[dict], None]:
     return f
 
 
+def _relrec(reltype: str, idvar: str = "", idvarval: str = "", usubjid: str = "") -> Callable[[dict], None]:
+    """A RELREC record relating LB (dataset-level unless ``usubjid`` is given)."""
+
+    def f(p: dict) -> None:
+        p["RELREC"] = frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL RELTYPE RELID",
+                            [("STUDY1", "LB", usubjid, idvar, idvarval, reltype, "R1")])
+
+    return f
+
+
+def _se(etcd: str = "UNPLAN", element: str = "", taetord=float("nan"), seupdes: str = "Extra visit"):
+    def f(p: dict) -> None:
+        p["SE"] = frame("STUDYID DOMAIN USUBJID SESEQ ETCD ELEMENT TAETORD SEUPDES SESTDTC",
+                        [("STUDY1", "SE", "S-1", 1, etcd, element, taetord, seupdes, "2020-01-10")])
+
+    return f
+
+
+def _ie(*rows: tuple) -> Callable[[dict], None]:
+    """IE records (USUBJID, IETESTCD, IETEST, IECAT, IEORRES, IESTRESC) and the TI they come from (INCL01/EXCL01)."""
+
+    def f(p: dict) -> None:
+        p["TI"] = frame("STUDYID DOMAIN IETESTCD IETEST IECAT",
+                        [("STUDY1", "TI", "INCL01", "Adult", "INCLUSION"), ("STUDY1", "TI", "EXCL01", "Pregnant", "EXCLUSION")])
+        p["IE"] = frame("STUDYID DOMAIN USUBJID IESEQ IETESTCD IETEST IECAT IEORRES IESTRESC",
+                        [("STUDY1", "IE", u, i + 1, *r) for i, (u, *r) in enumerate(rows)])
+
+    return f
+
+
+_IE_OK = ("S-1", "INCL01", "Adult", "INCLUSION", "N", "N")
+
+
 def _split_lb(p: dict) -> None:
     lb = p.pop("LB")
     p["LBCH"], p["LBHE"] = lb.iloc[[0, 2]].reset_index(drop=True), lb.iloc[[1, 3]].reset_index(drop=True)
@@ -75,6 +108,7 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-PRES-008", _set("LB", "LBBLFL", 2, "")),
     ("SC-PRES-009", lambda p: p.__setitem__("DS", p["DS"].iloc[[0]])),
     ("SC-PRES-010", lambda p: p.__setitem__("EX", p["EX"].iloc[[0]])),
+    ("SC-PRES-011", _set("LB", "LBSTRESC", 0, "")),
     ("SC-PRES-020", _del("AE")),
     ("SC-PRES-130", lambda p: p.__setitem__("TS", p["TS"].iloc[1:].reset_index(drop=True))),
     # format
@@ -133,6 +167,128 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-CONS-030", _set("DM", "AGEU", 0, "")),
     ("SC-CONS-031", _set("DM", "ARMCD", 0, "SCRNFAIL")),
     ("SC-CONS-034", _set("DM", "ACTARMCD", 0, "B")),
+    ("SC-CONS-036", _set("DM", "ARMCD", 0, "Scrnfail")),
+    ("SC-CONS-037", _set("AE", "AEENDTC", 0, "")),
+    # consistency within a record (P21 "missing X when Y", limits, start timing, duplicate events)
+    ("SC-CONS-038", lambda p: (_add("LB", "LBREASND", ["", "", "HAEMOLYSED", ""])(p), _add("LB", "LBSTAT", "")(p))),
+    ("SC-CONS-039", lambda p: (_add("LB", "LBSTAT", ["", "NOT DONE", "", ""])(p), _add("LB", "LBREASND", "")(p))),
+    ("SC-CONS-040", lambda p: (_add("AE", "AEDTC", ["2020-01-21", ""])(p))),
+    ("SC-CONS-041", lambda p: (_add("LB", "LBTPTNUM", [1, 1, 1, 1])(p), _add("LB", "LBTPT", ["PRE", "PRE", "", "PRE"])(p))),
+    ("SC-CONS-042", lambda p: (_add("LB", "LBTPT", ["PRE", "", "", ""])(p), _add("LB", "LBTPTNUM", [float("nan")] * 4)(p))),
+    ("SC-CONS-043", lambda p: (_add("LB", "LBELTM", ["PT1H", "", "", ""])(p), _add("LB", "LBTPTREF", "")(p))),
+    ("SC-CONS-044", lambda p: (_add("AE", "AECAT", ["GI", ""])(p), _add("AE", "AESCAT", ["", "NAUSEA"])(p))),
+    ("SC-CONS-045", lambda p: (_add("AE", "AETOX", ["HEADACHE", ""])(p), _add("AE", "AETOXGR", "")(p))),
+    ("SC-CONS-046", lambda p: (_add("AE", "AETOX", "")(p), _add("AE", "AETOXGR", ["0", "2"])(p))),
+    ("SC-CONS-047", lambda p: (_add("AE", "AESTRTPT", ["BEFORE", ""])(p), _add("AE", "AESTTPT", "")(p))),
+    ("SC-CONS-048", lambda p: (_add("AE", "AEENRTPT", ["ONGOING", ""])(p), _add("AE", "AEENTPT", "")(p))),
+    ("SC-CONS-049", lambda p: (_add("LB", "LBDRVFL", ["", "", "", "Y"])(p), _set("LB", "LBSTRESC", 3, "")(p))),
+    ("SC-CONS-050", lambda p: (_add("LB", "LBRESCAT", ["", "", "", "NORMAL"])(p), _set("LB", "LBSTRESC", 3, "")(p))),
+    ("SC-CONS-051", _set("EX", "EXDOSU", 1, "")),
+    ("SC-CONS-052", _add("EX", "EXDOSTXT", ["", "10-20"])),
+    ("SC-CONS-053", _set("LB", "LBORRES", 1, "")),
+    ("SC-CONS-054", _set("AE", "AESTDTC", 0, "")),
+    ("SC-CONS-055", _set("EX", "EXDOSE", 1, -10.0)),
+    ("SC-CONS-056", _add("AE", "AEDUR", ["P5D", "-P2D"])),
+    ("SC-CONS-057", lambda p: p.__setitem__("AE", pd.concat([p["AE"], p["AE"].iloc[[0]].assign(AESEQ=2.0)],
+                                                           ignore_index=True))),
+    # subjects and trial design
+    ("SC-CONS-060", _set("DM", "SUBJID", 1, "1")),
+    ("SC-CONS-061", _set("DM", "ARMCD", 0, "NOTASSGN")),
+    ("SC-CONS-062", _set("DM", "RFSTDTC", 0, "")),
+    ("SC-CONS-063", _set("DM", "RFENDTC", 0, "")),
+    ("SC-CONS-064", _set("DM", "AGE", 0, float("nan"))),
+    ("SC-CONS-065", _add("DM", "AGETXT", ["", "60-65"])),
+    ("SC-CONS-066", lambda p: (_add("DM", "BRTHDTC", ["1970-01-01", ""])(p), _set("DM", "AGE", 0, float("nan"))(p))),
+    ("SC-CONS-067", _set("DM", "AGE", 0, -1.0)),
+    ("SC-CONS-068", _add("AE", "AESOD", ["Y", ""])),
+    ("SC-CONS-069", lambda p: p.__setitem__("SUPPLB", p["SUPPLB"].assign(QNAM=["LBCLSIG", "LBCLSG"]))),
+    ("SC-CONS-070", lambda p: p.__setitem__("SV", p["SV"].assign(VISITNUM=[1.0, 1.0, 1.0, 2.0]))),
+    ("SC-CONS-071", _set("TE", "ETCD", 2, "TRTA")),
+    ("SC-CONS-072", _set("TE", "ELEMENT", 2, "Drug A")),
+    ("SC-CONS-073", _set("TA", "ELEMENT", 2, "Screen")),
+    ("SC-CONS-074", _set("TA", "ETCD", 2, "SCR2")),
+    ("SC-CONS-075", lambda p: p.__setitem__("TS", pd.concat([p["TS"], p["TS"].iloc[[0]].assign(TSSEQ=2.0,
+                                                           TSPARM="Start Date")], ignore_index=True))),
+    ("SC-CONS-076", lambda p: p.__setitem__("TS", pd.concat([p["TS"], p["TS"].iloc[[2]].assign(TSPARMCD="TTL")],
+                                                           ignore_index=True))),
+    ("SC-CONS-082", lambda p: p.__setitem__("TS", pd.concat([p["TS"], p["TS"].iloc[[1]].assign(TSSEQ=2.0)],
+                                                           ignore_index=True))),
+    ("SC-PRES-012", _set("DS", "DSCAT", 1, "")),
+    ("SC-PRES-013", _set("TS", "TSVAL", 2, "")),
+    ("SC-PRES-014", lambda p: (_set("TS", "TSVAL", 2, "")(p), _add("TS", "TSVALNF", "")(p))),
+    ("SC-XREF-017", lambda p: (_set("DM", "RFSTDTC", 1, "")(p), _add("AE", "AESTRF", ["", "AFTER"])(p))),
+    ("SC-XREF-018", lambda p: (_set("DM", "RFENDTC", 1, "")(p), _add("AE", "AEENRF", ["", "AFTER"])(p))),
+    ("SC-XREF-019", _set("AE", "AESTDTC", 0, "2020-03-02")),
+    ("SC-XREF-020", _set("EX", "EXENDTC", 0, "2020-03-02")),
+    ("SC-CONS-090", lambda p: (_add("EX", "EXVAMT", ["5", ""])(p), _add("EX", "EXTRTV", "")(p))),
+    ("SC-CONS-091", lambda p: (_add("EX", "EXVAMT", ["5", ""])(p), _add("EX", "EXVAMTU", "")(p))),
+    ("SC-CONS-092", _set("AE", "AESTDTC", 0, "")),
+    ("SC-CONS-093", _add("AE", "AEOCCUR", ["Y", ""])),
+    ("SC-CONS-094", lambda p: (_add("AE", "AEPRESP", ["Y", ""])(p), _add("AE", "AEOCCUR", "")(p))),
+    ("SC-CONS-095", lambda p: (_add("AE", "AEOCCUR", ["N", ""])(p), _add("AE", "AEENRF", ["AFTER", ""])(p))),
+    ("SC-CONS-096", _set("LB", "LBDTC", 0, "")),
+    ("SC-CONS-097", lambda p: (_add("LB", "LBTPTNUM", [1, 1, 1, 1])(p), _add("LB", "LBTPT", ["A", "A", "B", "A"])(p))),
+    ("SC-CONS-098", lambda p: (_add("LB", "LBTPT", ["A"] * 4)(p), _add("LB", "LBTPTNUM", [1, 1, 2, 1])(p))),
+    ("SC-CONS-099", lambda p: (_add("LB", "LBTPT", ["A"] * 4)(p), _add("LB", "LBELTM", ["PT0H"] * 3 + ["PT1H"])(p))),
+    ("SC-CONS-100", _set("LB", "LBCAT", 0, "ALB")),
+    ("SC-CONS-101", _add("AE", "AESCAT", ["HEADACHE", ""])),
+    ("SC-CONS-110", _set("TA", "ARM", 1, "Drug A2")),
+    ("SC-CONS-111", _set("TA", "ARMCD", 1, "A2")),
+    ("SC-CONS-112", _relrec("ONE", idvar="LBSEQ")),
+    ("SC-CONS-113", _relrec("SINGLE", idvar="LBSPID")),
+    ("SC-CONS-114", _relrec("ONE", idvar="LBSPID", idvarval="1")),
+    ("SC-CONS-115", _relrec("ONE", idvar="LBSPID", usubjid="S-1")),
+    ("SC-CONS-116", _se(element="Unplanned")),
+    ("SC-CONS-117", _se(taetord=3.0)),
+    ("SC-CONS-118", _se(seupdes="")),
+    ("SC-CONS-119", lambda p: (_add("SV", "SVUPDES", ["", "", "Unscheduled", ""])(p), _add("SV", "VISITDY", [-7, 14, 14, 14])(p))),
+    ("SC-CONS-120", _set("DM", "AGE", 0, float("nan"))),
+    ("SC-PRES-040", _add("AE", "AESCAT", "")),
+    ("SC-PRES-041", _add("AE", "AEENRTPT", "")),
+    ("SC-PRES-042", _add("AE", "AEENTPT", "")),
+    ("SC-PRES-043", _add("AE", "AESTRTPT", "")),
+    ("SC-PRES-044", _add("AE", "AESTTPT", "")),
+    ("SC-PRES-045", _add("AE", "AEDTC", "2020-01-25")),
+    ("SC-PRES-050", _set("SUPPLB", "RDOMAIN", 0, "")),
+    ("SC-PRES-051", _set("SUPPLB", "IDVAR", 0, "")),
+    ("SC-PRES-052", _add("TE", "TEDUR", ["P7D", "", "P14D"])),
+    ("SC-PRES-053", _drop("DM", "AGE")),
+    ("SC-PRES-054", lambda p: p.__setitem__("MS", frame("STUDYID DOMAIN USUBJID MSSEQ", [("STUDY1", "MS", "S-1", 1)]))),
+    ("SC-TECH-040", lambda p: p.__setitem__("LBCH", p["LB"].iloc[[0]].reset_index(drop=True))),
+    ("SC-XREF-030", _set("LB", "LBDY", 0, float("nan"))),
+    ("SC-XREF-031", _set("LB", "LBDTC", 0, "2020-01")),
+    ("SC-XREF-032", _set("AE", "AESTDY", 0, float("nan"))),
+    ("SC-XREF-033", _set("AE", "AESTDY", 1, 5.0)),
+    ("SC-XREF-034", _set("AE", "AEENDY", 0, float("nan"))),
+    ("SC-XREF-035", _set("AE", "AEENDTC", 0, "2020-01")),
+    ("SC-XREF-040", _set("DM", "ACTARM", 0, "Drug C")),
+    ("SC-XREF-041", _set("DM", "ARMCD", 0, "NOTASSGN")),
+    ("SC-XREF-042", _set("AE", "STUDYID", 0, "OTHER")),
+    ("SC-XREF-043", _set("TA", "ARMCD", 0, "SCRNFAIL")),
+    ("SC-XREF-044", _set("TA", "ELEMENT", 1, "Drug Z")),
+    ("SC-XREF-045", _se(etcd="TRTA", element="Drug A", taetord=9.0)),
+    ("SC-XREF-046", lambda p: (_ie(_IE_OK)(p), _set("DM", "ARMCD", 1, "SCRNFAIL")(p))),
+    ("SC-XREF-047", _ie(_IE_OK, ("S-2", "INCL09", "Adult", "INCLUSION", "N", "N"))),
+    ("SC-XREF-048", _ie(_IE_OK, ("S-2", "INCL01", "Adults", "INCLUSION", "N", "N"))),
+    ("SC-CONS-121", _ie(_IE_OK, ("S-2", "EXCL01", "Pregnant", "EXCLUSION", "N", "N"))),
+    ("SC-CONS-122", _ie(_IE_OK, ("S-2", "INCL01", "Adult", "INCLUSION", "Y", "Y"))),
+    ("SC-CONS-123", _ie(_IE_OK, ("S-2", "INCL01", "Adult", "INCLUSION", "N", "Y"))),
+    ("SC-CONS-124", lambda p: p.__setitem__("CO", frame("STUDYID DOMAIN RDOMAIN USUBJID IDVAR IDVARVAL COSEQ COVAL CODTC",
+                                                       [("STUDY1", "CO", "AE", "S-1", "AESEQ", "1", 1, "Note", "2020-01-16")]))),
+    ("SC-PRES-055", lambda p: p.__setitem__("SUPPTS", frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL QNAM QLABEL QVAL",
+                                                           [("STUDY1", "TS", "", "TSSEQ", "1", "TSNOTE", "Note", "x")]))),
+    ("SC-FMT-040", _add("DM", "AGETXT", ["", "about 60"])),
+    ("SC-FMT-041", lambda p: p.__setitem__("TS", pd.concat([p["TS"], frame("STUDYID DOMAIN TSSEQ TSPARMCD TSPARM TSVAL",
+                                                   [("STUDY1", "TS", 1, "PLANSUB", "Planned Number of Subjects", "about 100")])],
+                                                           ignore_index=True))),
+    ("SC-PRES-056", lambda p: p.__setitem__("XB", frame("STUDYID DOMAIN USUBJID XBSEQ XBTESTCD XBTEST XBORRES",
+                                                       [("STUDY1", "XB", "S-1", 1, "SCORE", "Score", "3")]))),
+    ("SC-PRES-057", _add("LB", "POOLID", ["", "P1", "", ""])),
+    ("SC-XREF-049", _add("SV", "VISITDY", [-7, 14, -7, 15])),
+    ("SC-FMT-045", _set("AE", "AETERM", 0, "X" * 200)),
+    ("SC-CONS-125", lambda p: p.__setitem__("SUPPDM", frame("STUDYID RDOMAIN USUBJID IDVAR IDVARVAL QNAM QLABEL QVAL",
+                                                           [("STUDY1", "DM", "S-1", "DMSEQ", "1", "RACEOTH", "Race, Other", "X")]))),
+    ("SC-CONS-126", _set("TA", "TAETORD", 1, 1.0)),
     # cross-reference
     ("SC-XREF-001", _set("AE", "USUBJID", 0, "S-9")),
     ("SC-XREF-002", _set("DM", "ARMCD", 0, "C")),
@@ -216,6 +372,36 @@ ADAM_CASES: list[tuple[str, Callable[[dict], None]]] = [
         ),
     ),
     ("AD-TECH-002", lambda p: p["ADSL"].__setitem__("_X", "x")),
+    ("AD-CONS-098", lambda p: (p["ADVS"].__setitem__("ASDY", [1.0, 5, 1, 1]), p["ADVS"].__setitem__("AEDY", [2.0, 4, 1, 1]))),
+    ("AD-CONS-099", lambda p: (p["ADVS"].__setitem__("ASTDY", [1.0, 5, 1, 1]),
+                               p["ADVS"].__setitem__("AENDY", [2.0, 4, 1, 1]))),
+    ("AD-CONS-122", lambda p: (p["ADSL"].__setitem__("TRTSDTM", [2.0, 1]), p["ADSL"].__setitem__("TRTEDTM", [1.0, 1]))),
+    ("AD-CONS-162", lambda p: (p["ADVS"].__setitem__("ANRLO", [90.0] * 4), p["ADVS"].__setitem__("ANRHI", [140.0, 140, 80, 140]))),
+    ("AD-CONS-169", lambda p: p["ADVS"].__setitem__("CNSR", [0.0, 1, 0.5, float("nan")])),
+    ("AD-CONS-148", lambda p: p["ADVS"].__setitem__("PARAMN", [1.0, 1, 1.5, 1])),
+    ("AD-CONS-112", lambda p: (p["ADVS"].__setitem__("ARELTM", [1.0, 2, float("nan"), 1]),
+                               p["ADVS"].__setitem__("ARELTMU", ["HOURS", "HOURS", "", ""]))),
+    ("AD-CONS-115", lambda p: (p["ADVS"].__setitem__("ATPT", ["PRE"] * 4), p["ADVS"].__setitem__("ATPTREF", ["DOSE", "DOSE", "", "DOSE"]))),
+    ("AD-CONS-263", lambda p: (p["ADVS"].__setitem__("ADTF", ["D", "", "", ""]), _adam_set("ADVS", "ADT", 0, float("nan"))(p))),
+    ("AD-CONS-264", lambda p: (p["ADVS"].__setitem__("ATM", [3600.0, float("nan"), 3600, 3600]),
+                               p["ADVS"].__setitem__("ATMF", ["", "H", "", ""]))),
+    ("AD-CONS-267", lambda p: (p["ADVS"].__setitem__("ADURN", [1.0, float("nan"), 1, 1]),
+                               p["ADVS"].__setitem__("ADURU", ["DAYS"] * 4))),
+    ("AD-CONS-274", lambda p: (p["ADVS"].__setitem__("DOSEAEON", [10.0, 10, 10, float("nan")]),
+                               p["ADVS"].__setitem__("DOSAEONU", ["mg"] * 4))),
+    ("AD-CONS-275", lambda p: (p["ADVS"].__setitem__("DOSECUM", [10.0] * 4),
+                               p["ADVS"].__setitem__("DOSECUMU", ["mg", "mg", "", "mg"]))),
+    ("AD-CONS-012", lambda p: p["ADSL"].__setitem__("SAFFL", ["Y", ""])),
+    ("AD-CONS-146", lambda p: (p["ADVS"].__setitem__("PARAMN", [1.0] * 4), _adam_set("ADVS", "PARAM", 3, "SBP")(p))),
+    ("AD-CONS-147", lambda p: p["ADVS"].__setitem__("PARAMN", [1.0, 1, 1, 2])),
+    ("AD-CONS-175", lambda p: p["ADVS"].__setitem__("LVOTFL", ["Y", "Y", "", "Y"])),
+    ("AD-PRES-198", lambda p: p.__setitem__("ADVS", p["ADVS"].drop(columns=["AVAL", "AVALC"]))),
+    ("AD-CT-033", lambda p: p["ADVS"].__setitem__("ONTRTRFL", ["Y", "N", "", ""])),
+    ("AD-CT-034", lambda p: p["ADVS"].__setitem__("ANLPFL", ["Y", "N", "", ""])),
+    ("AD-CT-035", lambda p: p["ADVS"].__setitem__("ONTRTRFN", [1.0, 0, float("nan"), 1])),
+    ("AD-CT-036", lambda p: p["ADVS"].__setitem__("ANLPFN", [1.0, 0, float("nan"), 1])),
+    ("AD-CT-211", lambda p: p["ADVS"].__setitem__("ABLFN", [1.0, 0, 1, float("nan")])),
+    ("AD-CT-212", lambda p: p["ADVS"].__setitem__("ANL01FN", [1.0, 2, 1, float("nan")])),
 ]
 
 

@@ -8,6 +8,8 @@ from sdtm_convert.validate.rules import (  # noqa: F401
     fmt,
     metadata,
     presence,
+    record_pairs,
+    subjects_trial,
     technical,
     terminology,
 )

@@ -215,11 +215,16 @@ def critfl_without_crit(ctx) -> Iterator[Hits]:
 
 @rule("AD-CONS-161", category="consistency", standards=AD, p21="AD0161", per_dataset=True)
 def awu_window_populated(ctx) -> Iterator[Hits]:
+    """P21 AD0161 "AWU is populated but both AWLO and AWHI are not populated": If AWU (Analysis Window Unit)
+    is populated both AWLO and AWHI must be populated (the Analysis Window Beginning and Ending Timepoints).
+
+    As Pinnacle 21 reports it: a record is flagged when neither bound is populated; an open window with one
+    bound (AWLO only, as ADCIBC's last window) is not."""
     for ds in ctx.datasets():
         if _has(ds, "AWU"):
             lo = present(ds.frame["AWLO"]) if _has(ds, "AWLO") else False
             hi = present(ds.frame["AWHI"]) if _has(ds, "AWHI") else False
-            yield Hits(ds.name, "AWU", present(ds.frame["AWU"]) & ~(lo & hi))
+            yield Hits(ds.name, "AWU", present(ds.frame["AWU"]) & ~(lo | hi))
 
 
 @rule("AD-CONS-141", category="consistency", standards=AD, p21="AD0141")
@@ -334,3 +339,191 @@ def paramcd_format(ctx) -> Iterator[Hits]:
         s = ds.frame["PARAMCD"]
         yield Hits(ds.name, "PARAMCD", present(s) & ~s.str.fullmatch(r"[A-Z_][A-Z0-9_]{0,7}").fillna(False))
 
+
+
+# -- more Pinnacle 21 ADaM ids: each docstring starts with the P21 message and description --------------------
+
+
+def _start_end(ctx, start: str, end: str) -> Iterator[Hits]:
+    """Numeric ``*<start>`` greater than its ``*<end>`` partner (same prefix)."""
+    for ds in ctx.datasets():
+        for s in [c for c in ds.columns if c.endswith(start)]:
+            e = s[: -len(start)] + end
+            if e in ds.columns and ds.is_numeric(s) and ds.is_numeric(e):
+                yield Hits(ds.name, s, ds.frame[s] > ds.frame[e], values=show(ds.frame[s], " > ", ds.frame[e]))
+
+
+@rule("AD-CONS-098", category="consistency", standards=AD, p21="AD0098", per_dataset=True)
+def sdy_after_edy(ctx) -> Iterator[Hits]:
+    """P21 AD0098 "*SDY is greater than *EDY": Any variable ending in SDY (Start day) must have a value less than
+    or equal to its corresponding EDY (end day) value."""
+    yield from _start_end(ctx, "SDY", "EDY")
+
+
+@rule("AD-CONS-099", category="consistency", standards=AD, p21="AD0099", per_dataset=True)
+def stdy_after_endy(ctx) -> Iterator[Hits]:
+    """P21 AD0099 "*STDY is greater than *ENDY": Any variable ending in STDY (Start day) must have a value less
+    than or equal to its corresponding ENDY (end day) value."""
+    yield from _start_end(ctx, "STDY", "ENDY")
+
+
+@rule("AD-CONS-122", category="consistency", standards=AD, p21="AD0122", per_dataset=True)
+def sdtm_after_edtm(ctx) -> Iterator[Hits]:
+    """P21 AD0122 "*SDTM is greater than *EDTM": Any variable ending in SDTM (Start date time) must have a value
+    less than or equal to its corresponding EDTM (end date time) value (e.g. ADSL - TRTSDTM, TR01SDTM, AP01SDTM;
+    BDS - APERSDTM."""
+    yield from _start_end(ctx, "SDTM", "EDTM")
+
+
+@rule("AD-CONS-162", category="consistency", standards=AD, p21="AD0162", per_dataset=True)
+def lo_above_hi(ctx) -> Iterator[Hits]:
+    """P21 AD0162 "*LO is greater than *HI": Any variable ending in LO must have a value less than or equal to its
+    corresponding HI value (e.g. AWLO, ANRLO, A1LO). Exceptions are R2AyLO.
+
+    Ratios to the limits (R2AyLO, BR2AyLO) are not limits: a ratio to the low limit is the larger."""
+    for ds in ctx.datasets():
+        for lo in [c for c in ds.columns if c.endswith("LO") and not re.fullmatch(r"B?R2A\dLO", c)]:
+            hi = lo[:-2] + "HI"
+            if hi in ds.columns and ds.is_numeric(lo) and ds.is_numeric(hi):
+                f = ds.frame
+                yield Hits(ds.name, lo, f[lo] > f[hi], values=show(f[lo], " > ", f[hi]))
+
+
+@rule("AD-CONS-169", category="consistency", standards=AD, p21="AD0169", per_dataset=True)
+def cnsr_integer(ctx) -> Iterator[Hits]:
+    """P21 AD0169 "CNSR is not an integer >= 0": Censor value (CNSR) must be an integer. Defines whether the event
+    was censored (period of observation truncated prior to event being observed)."""
+    for ds in ctx.datasets():
+        if _has(ds, "CNSR") and ds.is_numeric("CNSR"):
+            c = ds.frame["CNSR"]
+            yield Hits(ds.name, "CNSR", c.notna() & ((c < 0) | (c != c.round())))
+
+
+@rule("AD-CONS-148", category="consistency", standards=AD, p21="AD0148", per_dataset=True)
+def paramn_integer(ctx) -> Iterator[Hits]:
+    """P21 AD0148 "PARAMN is not an integer": Numeric Value of Parameter name (PARAMN) must be an integer."""
+    for ds in ctx.datasets():
+        if _has(ds, "PARAMN") and ds.is_numeric("PARAMN"):
+            n = ds.frame["PARAMN"]
+            yield Hits(ds.name, "PARAMN", n.notna() & (n != n.round()))
+
+
+def _both_or_neither(ctx, a: str, b: str) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if _has(ds, a, b):
+            pa, pb = present(ds.frame[a]), present(ds.frame[b])
+            yield Hits(ds.name, a if pb.any() else b, pa != pb, values=show(ds.frame[a], " / ", ds.frame[b]))
+
+
+@rule("AD-CONS-112", category="consistency", standards=AD, p21="AD0112", per_dataset=True)
+def areltm_pair(ctx) -> Iterator[Hits]:
+    """P21 AD0112 "Only one of these variables is populated: ARELTM,ARELTMU": If ARELTMU (Analysis Relative Time
+    unit) or ARELTM (Analysis Relative Time) is populated, then both must be populated together."""
+    yield from _both_or_neither(ctx, "ARELTM", "ARELTMU")
+
+
+@rule("AD-CONS-115", category="consistency", standards=AD, p21="AD0115", per_dataset=True)
+def atpt_pair(ctx) -> Iterator[Hits]:
+    """P21 AD0115 "Only one of these variables is populated: ATPTREF,ATPT": If ATPT (Analysis Timepoint) or ATPTREF
+    (Analysis Timepoint Reference) is populated, then both must be populated together."""
+    yield from _both_or_neither(ctx, "ATPTREF", "ATPT")
+
+
+@rule("AD-CONS-267", category="consistency", standards=AD, p21="AD0267", per_dataset=True)
+def adur_pair(ctx) -> Iterator[Hits]:
+    """P21 AD0267 "Only one of these variables is populated: ADURU, ADURN": If ADURU (AE Duration unit) or ADURN
+    (AE Duration (N)) is populated, then both must be populated together."""
+    yield from _both_or_neither(ctx, "ADURU", "ADURN")
+
+
+@rule("AD-CONS-274", category="consistency", standards=AD, p21="AD0274", per_dataset=True)
+def doseaeon_pair(ctx) -> Iterator[Hits]:
+    """P21 AD0274 "Only one of these variables is populated: DOSEAEON,DOSAEONU": If DOSAEONU (Study Drug Dose at AE
+    Onset unit) or DOSEAEON (Study Drug Dose at AE Onset) is populated, then both must be populated together."""
+    yield from _both_or_neither(ctx, "DOSEAEON", "DOSAEONU")
+
+
+@rule("AD-CONS-275", category="consistency", standards=AD, p21="AD0275", per_dataset=True)
+def dosecum_pair(ctx) -> Iterator[Hits]:
+    """P21 AD0275 "Only one of these variables is populated: DOSECUMU,DOSECUM": If DOSECUMU (Cumulative Study Drug
+    Dose unit) or populated DOSECUM (Cumulative Study Drug Dose) is populated, then both must be populated
+    together."""
+    yield from _both_or_neither(ctx, "DOSECUM", "DOSECUMU")
+
+
+def _imputed_without_value(ctx, flag: str, value: str) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        for f_col in [c for c in ds.columns if c.endswith(flag)]:
+            v = f_col[: -len(flag)] + value
+            if v in ds.columns:
+                yield Hits(ds.name, f_col, present(ds.frame[f_col]) & ~present(ds.frame[v]))
+
+
+@rule("AD-CONS-263", category="consistency", standards=AD, p21="AD0263", per_dataset=True)
+def dtf_without_dt(ctx) -> Iterator[Hits]:
+    """P21 AD0263 "*DTF is populated but *DT is not populated": If a date variable (DT) is indicated to be
+    imputated by population of an Imputation flag (DTF), that date variable (DT) must have a value."""
+    yield from _imputed_without_value(ctx, "DTF", "DT")
+
+
+@rule("AD-CONS-264", category="consistency", standards=AD, p21="AD0264", per_dataset=True)
+def tmf_without_tm(ctx) -> Iterator[Hits]:
+    """P21 AD0264 "*TMF is populated but *TM is not populated": If a time variable (TM) is indicated to be
+    imputated by population of an Imputation flag (TMF), that time variable (TM) must have a value."""
+    yield from _imputed_without_value(ctx, "TMF", "TM")
+
+
+@rule("AD-CONS-012", category="consistency", standards=AD, p21="AD0012", per_dataset=True)
+def fn_without_fl(ctx) -> Iterator[Hits]:
+    """P21 AD0012 "Secondary variable *FN is populated but its primary variable *FL is not populated": When a
+    numeric Flag variable (*FN) is populated, its corresponding character Flag variable (*FL) must be populated."""
+    for ds in ctx.datasets():
+        for fn in [c for c in ds.columns if c.endswith("FN")]:
+            fl = fn[:-1] + "L"
+            if fl in ds.columns:
+                yield Hits(ds.name, fl, present(ds.frame[fn]) & ~present(ds.frame[fl]))
+
+
+@rule("AD-CONS-146", category="consistency", standards=AD, p21="AD0146")
+def param_per_paramn(ctx) -> Iterator[Hits]:
+    """P21 AD0146 "Inconsistent value for PARAM": Within a study, All PARAM values must be the same for each unique
+    value of PARAMN when primary variable PARAM is populated."""
+    for ds in _bds(ctx):
+        if _has(ds, "PARAM", "PARAMN"):
+            f = pd.DataFrame({"n": num_key(ds.frame["PARAMN"]), "p": ds.frame["PARAM"]})
+            f = f[f["n"].notna() & present(ds.frame["PARAM"])]
+            yield Hits(ds.name, "PARAM", inconsistent(f, ["n"], "p").reindex(ds.frame.index, fill_value=False))
+
+
+@rule("AD-CONS-147", category="consistency", standards=AD, p21="AD0147")
+def paramn_per_param(ctx) -> Iterator[Hits]:
+    """P21 AD0147 "Inconsistent value for PARAMN": Within a study, All PARAMN values must be the same for each unique
+    value of PARAM when primary variable PARAM is populated."""
+    for ds in _bds(ctx):
+        if _has(ds, "PARAM", "PARAMN"):
+            f = pd.DataFrame({"n": num_key(ds.frame["PARAMN"]), "p": ds.frame["PARAM"]})
+            f = f[present(ds.frame["PARAM"])]
+            yield Hits(ds.name, "PARAMN", inconsistent(f, ["p"], "n").reindex(ds.frame.index, fill_value=False))
+
+
+@rule("AD-CONS-175", category="consistency", standards=AD, p21="AD0175")
+def lvotfl_once(ctx) -> Iterator[Hits]:
+    """P21 AD0175 "There is more than 1 record with LVOTFL = Y for a unique USUBJID and PARAMCD": For a set of
+    [Study (STUDYID, Subject (USUBJID), Parameter (PARAM)], Last Value on Treatment (LVOTFL) should be set on only
+    one record."""
+    for ds in _bds(ctx):
+        if _has(ds, "USUBJID", "LVOTFL"):
+            f = ds.frame
+            keys = [c for c in ("USUBJID", "PARAMCD", "BASETYPE") if c in f.columns]
+            y = f["LVOTFL"] == "Y"
+            yield Hits(ds.name, "LVOTFL", y & f[keys].duplicated(keep="first") & y.groupby(
+                [f[k] for k in keys], sort=False).transform("sum").gt(1))
+
+
+@rule("AD-PRES-198", category="presence", standards=AD, p21="AD0198")
+def aval_or_avalc_present(ctx) -> Iterator[Hits]:
+    """P21 AD0198 "Neither AVAL nor AVALC are present in dataset": At least one analysis value (numeric or
+    character) must be present in BDS."""
+    for ds in _bds(ctx):
+        if "AVAL" not in ds.columns and "AVALC" not in ds.columns:
+            yield Hits(ds.name, "AVAL")

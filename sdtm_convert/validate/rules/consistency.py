@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.helpers import (
-    has_columns as _has,
-)
-from sdtm_convert.validate.helpers import (
+    ARM_EXCEPTIONS,
+    arm_code_in,
     inconsistent,
     is_number,
     iso_sortkey,
@@ -20,6 +19,9 @@ from sdtm_convert.validate.helpers import (
     show,
     to_number,
     tolerance,
+)
+from sdtm_convert.validate.helpers import (
+    has_columns as _has,
 )
 from sdtm_convert.validate.registry import Hits, rule
 
@@ -91,9 +93,14 @@ def stresu_per_test(ctx) -> Iterator[Hits]:
         yield Hits(ds.name, p + "STRESU", inconsistent(f, keys, p + "STRESU").reindex(ds.frame.index, fill_value=False))
 
 
+_SCORES = {"QS", "RS"}  # questionnaire and response scores: a number is a score, which has no unit
+
+
 def _missing_when(ctx, target: str, when: str, numeric_only: bool = False) -> Iterator[Hits]:
-    """``target`` empty where ``when`` is populated. For units (numeric_only), only tests that carry a unit on
-    other records are checked: scores and unitless tests (pH, specific gravity) have no unit to give."""
+    """``target`` empty where ``when`` is populated (``numeric_only``: where ``when`` holds a number). For units,
+    every test of a measurement domain counts, also those that never carry a unit (pH, specific gravity):
+    Pinnacle 21 reports them and a reviewer's guide explains them. In score domains (QS, RS) only tests that
+    carry a unit on other records count (a timed test in seconds): a score has no unit to give."""
     for ds in ctx.general():
         p = ds.parent
         t, w = p + target, p + when
@@ -102,10 +109,9 @@ def _missing_when(ctx, target: str, when: str, numeric_only: bool = False) -> It
         cond = present(ds.frame[w])
         if numeric_only:
             cond &= is_number(ds.frame[w])
-            if _has(ds, p + "TESTCD"):
+            if target.endswith("U") and p in _SCORES and _has(ds, p + "TESTCD"):
                 f = ds.frame
-                with_unit = set(f.loc[present(f[t]), p + "TESTCD"].unique())
-                cond &= f[p + "TESTCD"].isin(with_unit)
+                cond &= f[p + "TESTCD"].isin(set(f.loc[present(f[t]), p + "TESTCD"].unique()))
         yield Hits(ds.name, t, cond & ~present(ds.frame[t]), values=ds.frame[w])
 
 
@@ -114,10 +120,14 @@ def _missing_when(ctx, target: str, when: str, numeric_only: bool = False) -> It
     per_dataset=True,
     category="consistency",
     p21="SD0026",
-    description="Original units (--ORRESU) are populated when a numeric result (--ORRES) is provided, for tests "
-    "that carry a unit on other records.",
+    description="Original units (--ORRESU) are populated when a numeric result (--ORRES) is provided.",
 )
 def orresu_when_orres(ctx) -> Iterator[Hits]:
+    """P21 SD0026 "Missing value for --ORRESU, when --ORRES is provided": Original Units (--ORRESU) should not
+    be NULL, when Result or Finding in Original Units (--ORRES) is provided.
+
+    Checked for numeric results of every test; a text result ('NEGATIVE', 'YELLOW') has no unit to give, nor a
+    questionnaire score (QS, RS: only tests that carry a unit on other records are checked there)."""
     yield from _missing_when(ctx, "ORRESU", "ORRES", numeric_only=True)
 
 
@@ -131,10 +141,13 @@ def orres_when_orresu(ctx) -> Iterator[Hits]:
     per_dataset=True,
     category="consistency",
     p21="SD0029",
-    description="Standard units (--STRESU) are populated when a numeric standard result (--STRESC) is provided, "
-    "for tests that carry a unit on other records.",
+    description="Standard units (--STRESU) are populated when a numeric standard result (--STRESC) is provided.",
 )
 def stresu_when_stresc(ctx) -> Iterator[Hits]:
+    """P21 SD0029 "Missing value for --STRESU, when --STRESC is provided": Standard Units (--STRESU) should
+    not be NULL, when Character Result/Finding in Std Units (--STRESC) is provided.
+
+    Checked for numeric results of every test (as SD0026)."""
     yield from _missing_when(ctx, "STRESU", "STRESC", numeric_only=True)
 
 
@@ -262,8 +275,11 @@ def stdtc_after_endtc(ctx) -> Iterator[Hits]:
 
 @rule("SC-CONS-019", category="consistency", p21="SD0025", per_dataset=True)
 def dtc_after_endtc(ctx) -> Iterator[Hits]:
-    """Specimen collection (--DTC) after its end (--ENDTC): Findings only (P21 SD0025). An event's or an
-    intervention's --DTC is the date the form was filled in, often after the event ended."""
+    """P21 SD0025 "--DTC is after --ENDTC": Date/Time of Specimen Collection (--DTC) must be less or equal to
+    End Date/Time of Specimen Collection (--ENDTC).
+
+    Findings only: an event's or an intervention's --DTC is the date the form was filled in, often after the
+    event ended."""
     for ds in ctx.subject_level():
         if ctx.klass(ds) in ("Findings", "Findings About"):
             yield from _order_hits(ds, "DTC", "ENDTC")
@@ -368,10 +384,15 @@ def ageu_when_age(ctx) -> Iterator[Hits]:
 
 @rule("SC-CONS-031", category="consistency", p21="SD0011")
 def screen_failure_arm(ctx) -> Iterator[Hits]:
+    """P21 SD0011 "ARM is not 'Screen Failure', when ARMCD equals 'SCRNFAIL', or vice versa": Description of
+    Arm (ARM) must equal 'Screen Failure', when Arm Code (ARMCD) is 'SCRNFAIL', and vice versa.
+
+    ARMCD is compared without regard to case ('Scrnfail' is reported once, by SC-CONS-036)."""
     for ds in ctx.package.by_domain("DM"):
         if _has(ds, "ARM", "ARMCD"):
             a, c = ds.frame["ARM"], ds.frame["ARMCD"]
-            yield Hits(ds.name, "ARM", (c == "SCRNFAIL") != (a == "Screen Failure"), values=show(c, " / ", a))
+            yield Hits(ds.name, "ARM", arm_code_in(c, ["SCRNFAIL"]) != (a == "Screen Failure"),
+                       values=show(c, " / ", a))
 
 
 @rule("SC-CONS-032", category="consistency", p21="SD1041", per_dataset=True)
@@ -424,3 +445,57 @@ def duplicate_findings(ctx) -> Iterator[Hits]:
         ]
         f = ds.frame
         yield Hits(ds.name, p + "TESTCD", present(f[p + "DTC"]) & f.duplicated(keys, keep="first"))
+
+
+@rule(
+    "SC-CONS-036",
+    category="consistency",
+    severity="warning",
+    message="Reserved arm code not in upper case",
+    description="ARMCD/ACTARMCD values reserved by SDTMIG for subjects outside the planned arms (SCRNFAIL, "
+    "NOTASSGN, NOTTRT, UNPLAN) are written in upper case; one finding per subject.",
+)
+def arm_exception_case(ctx) -> Iterator[Hits]:
+    """Not a Pinnacle 21 rule. The Pinnacle 21 rules that exempt these subjects (SD0006, SD0011, SD0066,
+    SD0069, SD0070, SD0071, SD2002) compare the reserved codes without regard to case here, so a study that
+    codes screen failures 'Scrnfail' gets one finding per subject about the case, not five about the arm."""
+    for ds in ctx.package.by_domain("DM"):
+        cols = [c for c in ("ARMCD", "ACTARMCD") if c in ds.columns]
+        if not cols:
+            continue
+        f = ds.frame
+        bad = pd.Series(False, index=f.index)
+        for c in cols:
+            bad |= arm_code_in(f[c], ARM_EXCEPTIONS) & ~f[c].isin(ARM_EXCEPTIONS)
+        parts: list = []
+        for c in cols:
+            parts += [f"{', ' if parts else ''}{c} ", f[c]]
+        yield Hits(ds.name, cols[0], bad, values=show(*parts))
+
+
+_END_TIMING = ("ENDTC", "ENRF", "ENRTPT")
+
+
+@rule("SC-CONS-037", category="consistency", p21="SD0021", per_dataset=True)
+def end_timing_missing(ctx) -> Iterator[Hits]:
+    """P21 SD0021 "Missing End Time-Point value": One of End Time-Point variables values is expected to be
+    populated when an event or an intervention occurred. (E.g., one of End Date/Time of Event or Intervention
+    (--ENDTC), End Relative to Reference Period (--ENRF), and End Relative to Reference Period (--ENRTPT)
+    variables values should not be missing, or Occurrence (--OCCUR) variable value should be 'N').
+
+    Events and Interventions datasets that carry at least one of --ENDTC, --ENRF, --ENRTPT (DS has none);
+    a record with --OCCUR = 'N' or a --STAT value (not done) records no event to end."""
+    for ds in ctx.general():
+        p = ds.parent
+        ends = [p + v for v in _END_TIMING if p + v in ds.columns]
+        if ctx.klass(ds) not in ("Events", "Interventions") or not ends:
+            continue
+        f = ds.frame
+        bad = pd.Series(True, index=f.index)
+        for c in ends:
+            bad &= ~present(f[c])
+        if p + "OCCUR" in f.columns:
+            bad &= f[p + "OCCUR"] != "N"
+        if p + "STAT" in f.columns:
+            bad &= ~present(f[p + "STAT"])
+        yield Hits(ds.name, ends[0], bad)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import by_unique, iso_days, num_key, present, show, to_number
+from sdtm_convert.validate.helpers import arm_code_in, by_unique, iso_days, num_key, present, show, to_number
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
 
@@ -37,21 +37,37 @@ def _arm_check(ctx, var: str, exceptions: set[str]) -> Iterator[Hits]:
     for ds in ctx.package.by_domain("DM"):
         if _has(ds, var):
             s = ds.frame[var]
-            yield Hits(ds.name, var, present(s) & ~s.isin(set(ta) | exceptions))
+            yield Hits(ds.name, var, present(s) & ~s.isin(set(ta)) & ~arm_code_in(s, exceptions))
 
 
 @rule("SC-XREF-002", category="cross-reference", p21="SD0066")
 def armcd_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD0066 "Invalid ARMCD": Planned Arm Code (ARMCD) values should match entries in the Trial Arms (TA)
+    dataset, except for subjects who failed screening (ARMCD = 'SCRNFAIL') or were not fully assigned to an Arm
+    (ARMCD = 'NOTASSGN').
+
+    The exceptions in any case ('Scrnfail' is reported once, by SC-CONS-036)."""
     yield from _arm_check(ctx, "ARMCD", {"SCRNFAIL", "NOTASSGN"})
 
 
 @rule("SC-XREF-003", category="cross-reference", p21="SD2002")
 def actarmcd_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD2002 "Invalid value for ACTARMCD": Actual Arm Code (ACTARMCD) values should match entries in the
+    Trial Arms (TA) dataset, except for subjects who failed screening ('SCRNFAIL'), or were not fully assigned
+    to an Arm ('NOTASSGN'), or randomized but not treated ('NOTTRT'), or received non-planned treatment
+    ('UNPLAN').
+
+    The exceptions in any case ('Scrnfail' is reported once, by SC-CONS-036)."""
     yield from _arm_check(ctx, "ACTARMCD", {"SCRNFAIL", "NOTASSGN", "NOTTRT", "UNPLAN"})
 
 
 @rule("SC-XREF-004", category="cross-reference", p21="SD0071")
 def arm_pair_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD0071 "Invalid ARM/ARMCD": The combination of Description of Planned Arm (ARM) and Planned Arm Code
+    (ARMCD) values must match entries in the Trial Arms (TA) dataset, except for subjects who failed screening
+    (ARMCD = 'SCRNFAIL') or were not fully assigned to an Arm (ARMCD = 'NOTASSGN').
+
+    The exceptions in any case ('Scrnfail' is reported once, by SC-CONS-036)."""
     ta = ctx.frame("TA", ["ARMCD", "ARM"])
     if ta is None or "ARM" not in ta.columns:
         return
@@ -63,7 +79,7 @@ def arm_pair_in_ta(ctx) -> Iterator[Hits]:
             yield Hits(
                 ds.name,
                 "ARM",
-                ~ok & ~f["ARMCD"].isin(["SCRNFAIL", "NOTASSGN"]) & present(f["ARMCD"]),
+                ~ok & ~arm_code_in(f["ARMCD"], ["SCRNFAIL", "NOTASSGN"]) & present(f["ARMCD"]),
                 values=show(f["ARMCD"], " / ", f["ARM"]),
             )
 

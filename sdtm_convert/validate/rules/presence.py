@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from sdtm_convert.validate.helpers import present
-from sdtm_convert.validate.registry import Hits, rule
+from sdtm_convert.validate.helpers import arm_code_in, present
+from sdtm_convert.validate.registry import Hits, p21_catalog, rule
 
 
 def std_vars(ctx, ds, core: str | None = None) -> pd.DataFrame:
@@ -65,28 +65,41 @@ def ts_present(ctx) -> Iterator[Hits]:
 
 @rule("SC-PRES-007", category="presence", p21="SD1078", per_dataset=True)
 def permissible_all_missing(ctx) -> Iterator[Hits]:
+    """P21 SD1078 "Permissible variable with missing value for all records": Permissible variable should not
+    be present in domain, when the variable has missing value for all records in the dataset.
+
+    Judged on the domain: a variable of split datasets (LBCH, LBHE, ...) is reported on each split that has
+    it only when no split of the domain populates it."""
     for ds in ctx.datasets():
         perm = set(std_vars(ctx, ds, "Perm")["name"])
         for v in ds.columns:
-            if v in perm and len(ds.frame) and not present(ds.frame[v]).any():
+            if v in perm and len(ds.frame) and not present(ds.frame[v]).any() and not any(
+                present(d.frame[v]).any() for d in ctx.package.by_domain(ds.domain) if d is not ds and v in d.columns
+            ):
                 yield Hits(ds.name, v)
 
 
 @rule("SC-PRES-008", category="presence", p21="SD0006")
 def baseline_present(ctx) -> Iterator[Hits]:
-    dm = ctx.frame("DM", ["USUBJID", "ARMCD", "ACTARMCD", "ARMNRS"])
-    excluded: set = set()
-    if dm is not None:
-        excluded = set(dm.loc[_untreated(dm), "USUBJID"])
+    """P21 SD0006 "No baseline result in Domain for subject": All subjects should have at least one baseline
+    observation (--BLFL = 'Y') in EG, LB, MB, MS, PC and VS domains, except for subjects who failed screening
+    (ARMCD = 'SCRNFAIL') or were not fully assigned to an Arm (ARMCD = 'NOTASSGN') or were not treated
+    (ACTARMCD = 'NOTTRT').
+
+    One finding per subject and domain, on the subject's DM record (as Pinnacle 21 reports it); split
+    datasets form the domain. Reserved arm codes in any case; SDTMIG 3.3+ ARMNRS reasons count too."""
+    dms = ctx.package.by_domain("DM")
+    if not dms or not {"USUBJID"} <= set(dms[0].columns):
+        return
+    dm = dms[0].frame
     for dom in ("EG", "LB", "MB", "MS", "PC", "VS"):
         f = ctx.frame(dom, ["USUBJID", dom + "BLFL"])
         if f is None or dom + "BLFL" not in f.columns:
             continue
-        missing = (set(f["USUBJID"]) - excluded) - set(f.loc[f[dom + "BLFL"] == "Y", "USUBJID"])
-        for d in ctx.package.by_domain(dom):  # one finding per subject, on its first record
-            m = d.frame["USUBJID"].isin(missing) & ~d.frame["USUBJID"].duplicated()
-            missing -= set(d.frame.loc[m, "USUBJID"])
-            yield Hits(d.name, dom + "BLFL", m, values=d.frame["USUBJID"])
+        with_baseline = set(f.loc[f[dom + "BLFL"] == "Y", "USUBJID"])
+        m = dm["USUBJID"].isin(set(f["USUBJID"]) - with_baseline) & ~_untreated(dm)
+        yield Hits(dms[0].name, "USUBJID", m, values=f"no {dom}BLFL = 'Y' in {dom}",
+                   message=f"No baseline result in {dom} for subject")
 
 
 # Subjects never treated: SDTMIG 3.2 arm codes, or (SDTMIG 3.3+) ARMCD/ACTARMCD null with the reason in ARMNRS
@@ -95,13 +108,16 @@ _UNTREATED_ARMNRS = ["SCREEN FAILURE", "NOT ASSIGNED", "ASSIGNED, NOT TREATED"]
 
 
 def _untreated(dm: pd.DataFrame) -> pd.Series:
-    """Mask of the DM records of subjects who were never treated (screen failures, not assigned, not treated)."""
+    """Mask of the DM records of subjects who were never treated (screen failures, not assigned, not treated);
+    reserved arm codes in any case."""
     blank = pd.Series("", index=dm.index)
-    m = dm.get("ARMCD", blank).isin(_UNTREATED_ARMCD) | dm.get("ACTARMCD", blank).isin(_UNTREATED_ARMCD)
+    m = arm_code_in(dm.get("ARMCD", blank), _UNTREATED_ARMCD) | arm_code_in(dm.get("ACTARMCD", blank),
+                                                                             _UNTREATED_ARMCD)
     return m | dm.get("ARMNRS", blank).isin(_UNTREATED_ARMNRS)
 
 
 def _subjects_without(ctx, dom: str) -> Iterator[Hits]:
+    """DM subjects with no record in ``dom``, reported on their DM record."""
     dm = ctx.frame("DM", ["USUBJID", "ARMCD"])
     f = ctx.frame(dom, ["USUBJID"])
     if dm is None or f is None:
@@ -110,16 +126,30 @@ def _subjects_without(ctx, dom: str) -> Iterator[Hits]:
     m = ~dm_ds.frame["USUBJID"].isin(set(f["USUBJID"]))
     if dom == "EX":
         m &= ~_untreated(dm_ds.frame)
+    elif "ARMCD" in dm_ds.columns:
+        m &= ~arm_code_in(dm_ds.frame["ARMCD"], ["SCRNFAIL", "NOTASSGN"])
     yield Hits(dm_ds.name, "USUBJID", m)
 
 
 @rule("SC-PRES-009", category="presence", p21="SD0069")
 def disposition_present(ctx) -> Iterator[Hits]:
+    """P21 SD0069 "No Disposition record found for subject": All Demographics (DM) subjects (USUBJID) should
+    have at least one record in the Disposition (DS) domain with only possible exceptions to Screen Failures
+    (ARMCD='SCRNFAIL') and Not Assigned Treatment (ARMCD='NOTASSGN') subjects.
+
+    Reported on the subject's DM record; the two exceptions taken, in any case."""
     yield from _subjects_without(ctx, "DS")
 
 
 @rule("SC-PRES-010", category="presence", p21="SD0070")
 def exposure_present(ctx) -> Iterator[Hits]:
+    """P21 SD0070 "No Exposure record found for subject": All Demographics (DM) subjects (USUBJID)
+    participating in a study that includes investigational product should have at least one record in the
+    Exposure (EX) domain, except for subjects who failed screening (ARMCD = 'SCRNFAIL') or were not fully
+    assigned to an Arm (ARMCD = 'NOTASSGN').
+
+    Reported on the subject's DM record; subjects not treated (ACTARMCD 'NOTTRT', SDTMIG 3.3+ ARMNRS) are
+    exempt too, reserved codes in any case."""
     yield from _subjects_without(ctx, "EX")
 
 
@@ -189,9 +219,17 @@ TS_REQUIRED = [
 def _ts_param_missing(parm: str):
     def fn(ctx) -> Iterator[Hits]:
         parts = ctx.package.by_domain("TS")
-        if parts and "TSPARMCD" in parts[0].frame.columns and parm not in set(parts[0].frame["TSPARMCD"]):
+        if not parts or "TSPARMCD" not in parts[0].frame.columns:
+            return
+        f = parts[0].frame
+        if parm == "CURTRT":  # P21 SD2216: only when ADDON = 'Y'
+            if "TSVAL" not in f.columns or not (f.loc[f["TSPARMCD"] == "ADDON", "TSVAL"] == "Y").any():
+                return
+        if parm not in set(f["TSPARMCD"]):
             yield Hits(parts[0].name, "TSPARMCD", values=parm)
 
+    row = p21_catalog().get(dict(TS_REQUIRED)[parm], {})
+    fn.__doc__ = f"P21 {dict(TS_REQUIRED)[parm]} \"{row.get('Message', '')}\": {row.get('Description', '')}"
     return fn
 
 
@@ -199,3 +237,14 @@ for _i, (_parm, _p21) in enumerate(TS_REQUIRED):
     rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21, cdisc="CG0287; CORE-000740")(
         _ts_param_missing(_parm)
     )
+
+
+@rule("SC-PRES-011", category="presence", p21="SD1131", per_dataset=True)
+def baseline_stresc_missing(ctx) -> Iterator[Hits]:
+    """P21 SD1131 "Missing --STRESC value for Baseline record": A Standard Result value (--STRESC) is expected
+    to be populated for Baseline records (--BLFL='Y')."""
+    for ds in ctx.general():
+        p = ds.parent
+        if p + "BLFL" in ds.columns and p + "STRESC" in ds.columns:
+            f = ds.frame
+            yield Hits(ds.name, p + "STRESC", (f[p + "BLFL"] == "Y") & ~present(f[p + "STRESC"]))

@@ -220,6 +220,12 @@ def non_ascii_values(ctx) -> Iterator[Hits]:
 
 @rule("SC-TECH-012", category="technical", p21="SD1082", per_dataset=True)
 def length_too_long(ctx) -> Iterator[Hits]:
+    """P21 SD1082 "Variable length is too long for actual data": Variable length should be assigned based on
+    actual stored data to minimize file size. Datasets should be re-sized to the maximum length of actual data
+    used prior to splitting.
+
+    Split datasets (LBCH/LBHE/LBUR, SUPPLBCH/...) are judged as their domain: a length is too long when it
+    exceeds the longest value of the variable in every split of the domain."""
     for ds in ctx.datasets():
         if ds.source != "xpt":
             continue
@@ -228,6 +234,9 @@ def length_too_long(ctx) -> Iterator[Hits]:
             if not alloc:
                 continue
             used = _max_bytes(ds.uniques(c), ds.encoding)
+            if used < alloc:  # the other splits of the domain may need the length
+                used = max([used] + [_max_bytes(d.uniques(c), d.encoding) for d in ctx.package.by_domain(ds.domain)
+                                     if d is not ds and d.source == "xpt" and c in d.columns])
             if used < alloc and not (used == 0 and alloc == 1):  # XPT has no 0-byte column: 1 is the floor
                 yield Hits(ds.name, c, values=f"length {alloc}, longest value {used}")
 
@@ -248,6 +257,11 @@ def transport_version(ctx) -> Iterator[Hits]:
 
 @rule("SC-TECH-014", category="technical", p21="SD1116")
 def split_lengths(ctx) -> Iterator[Hits]:
+    """P21 SD1116 "Inconsistent variable length within split datasets": Split datasets should have matching
+    variable lengths for future merges. Datasets should be resized to the maximum length used prior to
+    splitting.
+
+    Each split whose length of a variable is below the longest length of that variable in the domain."""
     groups: dict[str, list] = {}
     for ds in ctx.datasets():
         if ds.name != ds.domain or ds.domain.startswith("SUPP"):

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.helpers import is_number, present, show
+from sdtm_convert.validate.helpers import is_number_or_limit, present, show
 from sdtm_convert.validate.registry import Hits, rule
 
 _RESULT = re.compile(r"^[A-Z]{2}(ORRES|STRESC)$")
@@ -71,11 +71,11 @@ def _ct_misses(ctx, extensible: bool) -> Iterator[Hits]:
             if not lists or any(cl.extensible for cl in lists) != extensible:
                 continue
             allowed = set().union(*(ctx.cl_values(cl.code) for cl in lists))
-            numeric_ok = bool(_RESULT.match(var))  # numeric results are not coded
+            numeric_ok = bool(_RESULT.match(var))  # numeric results ('3.4', '<3.42') are not coded
 
             def test(u, allowed=allowed, numeric_ok=numeric_ok):
                 bad = (u.str.strip() != "") & ~u.isin(allowed)
-                return bad & ~is_number(u) if numeric_ok else bad
+                return bad & ~is_number_or_limit(u) if numeric_ok else bad
 
             bad = ds.rows_where(var, test)
             if bad.any():
@@ -172,3 +172,43 @@ def ablfl_values(ctx) -> Iterator[Hits]:
 @rule("AD-CT-178", category="terminology", standards=("adam",), p21="AD0178")
 def anlfl_values(ctx) -> Iterator[Hits]:
     yield from _flag_values(ctx, lambda c: bool(re.fullmatch(r"ANL\d\dFL", c)), {"Y"})
+
+
+@rule("AD-CT-033", category="terminology", standards=("adam",), p21="AD0033")
+def rfl_values(ctx) -> Iterator[Hits]:
+    """P21 AD0033 "*RFL value is not Y or null": A variable with a suffix of RFL must have a value that is Y or null
+    (R = record level flag variable)."""
+    yield from _flag_values(ctx, lambda c: c.endswith("RFL"), {"Y"})
+
+
+@rule("AD-CT-034", category="terminology", standards=("adam",), p21="AD0034")
+def pfl_values(ctx) -> Iterator[Hits]:
+    """P21 AD0034 "*PFL value is not Y or null": A variable with a suffix of PFL must have a value that is Y or null
+    (P = parameter level flag variable)."""
+    yield from _flag_values(ctx, lambda c: c.endswith("PFL"), {"Y"})
+
+
+@rule("AD-CT-035", category="terminology", standards=("adam",), p21="AD0035")
+def rfn_values(ctx) -> Iterator[Hits]:
+    """P21 AD0035 "*RFN value is not 1 or null": A variable with a suffix of RFN must have a value that is 1 or null
+    (R = record level flag variable)."""
+    yield from _flag_values(ctx, lambda c: c.endswith("RFN"), {1.0}, numeric=True)
+
+
+@rule("AD-CT-036", category="terminology", standards=("adam",), p21="AD0036")
+def pfn_values(ctx) -> Iterator[Hits]:
+    """P21 AD0036 "*PFN value is not 1 or null": A variable with a suffix of PFN must have a value that is 1 or null
+    (P = parameter level flag variable)."""
+    yield from _flag_values(ctx, lambda c: c.endswith("PFN"), {1.0}, numeric=True)
+
+
+@rule("AD-CT-211", category="terminology", standards=("adam",), p21="AD0211")
+def ablfn_values(ctx) -> Iterator[Hits]:
+    """P21 AD0211 "ABLFN value is not 1 or null": ABLFN (Analysis Baseline Flag Numeric) must be 1 or null."""
+    yield from _flag_values(ctx, lambda c: c == "ABLFN", {1.0}, numeric=True)
+
+
+@rule("AD-CT-212", category="terminology", standards=("adam",), p21="AD0212")
+def anlfn_values(ctx) -> Iterator[Hits]:
+    """P21 AD0212 "ANLzzFN value is not 1 or null": ANLzzFN (Analyzed Record Flag zz Numeric) must be 1 or null."""
+    yield from _flag_values(ctx, lambda c: bool(re.fullmatch(r"ANL\d\dFN", c)), {1.0}, numeric=True)

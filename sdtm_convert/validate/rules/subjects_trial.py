@@ -1,0 +1,871 @@
+"""Subject-level (DM) and trial-design (TS, TE, SV) rules, and dates checked against DM and DS (Pinnacle 21 SDTM
+ids). Each rule's docstring starts with the Pinnacle 21 Community 2.2.0 message and description it implements.
+Reserved arm codes (SCRNFAIL, NOTASSGN) are compared in any case, as everywhere in the validator."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_days, num_key, present, show, to_number
+from sdtm_convert.validate.helpers import has_columns as _has
+from sdtm_convert.validate.registry import Hits, rule
+from sdtm_convert.validate.rules.consistency import _after
+from sdtm_convert.validate.rules.record_pairs import _complete_rfstdtc
+
+_NOT_RANDOMIZED = ["SCRNFAIL", "NOTASSGN"]
+
+
+def _dm(ctx) -> Iterator:
+    yield from ctx.package.by_domain("DM")
+
+
+def _randomized(f: pd.DataFrame) -> pd.Series:
+    """DM records of subjects assigned to an arm: ARMCD not SCRNFAIL/NOTASSGN (in any case) and, as SDTMIG 3.3+
+    writes those subjects (ARMCD null, the reason in ARMNRS), not empty."""
+    if "ARMCD" not in f.columns:
+        return pd.Series(True, index=f.index)
+    return present(f["ARMCD"]) & ~arm_code_in(f["ARMCD"], _NOT_RANDOMIZED)
+
+
+@rule("SC-CONS-060", category="consistency", p21="SD1001")
+def subjid_unique(ctx) -> Iterator[Hits]:
+    """P21 SD1001 "Duplicate SUBJID": The value of Subject Identifier for the Study (SUBJID) variable must be
+    unique for each subject within the study (within a site where SITEID is given)."""
+    for ds in _dm(ctx):
+        if _has(ds, "SUBJID"):
+            keys = ["SITEID", "SUBJID"] if _has(ds, "SITEID") else ["SUBJID"]
+            yield Hits(ds.name, "SUBJID", present(ds.frame["SUBJID"]) & ds.frame.duplicated(keys, keep="first"))
+
+
+@rule("SC-CONS-061", category="consistency", p21="SD0053")
+def not_assigned_arm(ctx) -> Iterator[Hits]:
+    """P21 SD0053 "ARM is not 'Not Assigned', when ARMCD equals 'NOTASSGN', or vice versa": Description of Arm
+    (ARM) must equal 'Not Assigned', when Arm Code (ARMCD) is 'NOTASSGN', and vice versa."""
+    for ds in _dm(ctx):
+        if _has(ds, "ARM", "ARMCD"):
+            a, c = ds.frame["ARM"], ds.frame["ARMCD"]
+            yield Hits(ds.name, "ARM", arm_code_in(c, ["NOTASSGN"]) != (a == "Not Assigned"),
+                       values=show(c, " / ", a))
+
+
+def _randomized_without(ctx, var: str) -> Iterator[Hits]:
+    for ds in _dm(ctx):
+        if _has(ds, var):
+            yield Hits(ds.name, var, _randomized(ds.frame) & ~present(ds.frame[var]))
+
+
+@rule("SC-CONS-062", category="consistency", p21="SD0087")
+def rfstdtc_for_randomized(ctx) -> Iterator[Hits]:
+    """P21 SD0087 "RFSTDTC is not provided for a randomized subject": Subject Reference Start Date/Time (RFSTDTC)
+    should be populated for all randomized subjects, those where Planned Arm Code (ARMCD) is not equal to
+    'SCRNFAIL' or 'NOTASSGN'."""
+    yield from _randomized_without(ctx, "RFSTDTC")
+
+
+@rule("SC-CONS-063", category="consistency", p21="SD0088")
+def rfendtc_for_randomized(ctx) -> Iterator[Hits]:
+    """P21 SD0088 "RFENDTC is not provided for a randomized subject": Subject Reference End Date/Time (RFENDTC)
+    should be populated for all randomized subjects, those where Planned Arm Code (ARMCD) is not equal to
+    'SCRNFAIL' or 'NOTASSGN'."""
+    yield from _randomized_without(ctx, "RFENDTC")
+
+
+@rule("SC-CONS-064", category="consistency", p21="SD1121")
+def age_or_agetxt(ctx) -> Iterator[Hits]:
+    """P21 SD1121 "Neither AGE nor AGETXT values are populated": Value for Age (AGE) or Age Range (AGETXT)
+    variables should be populated for all subjects with only exception for Screen Failures (ARMCD=SCRNFAIL) and
+    Not Assigned (ARMCD=NOTASSGN) subjects."""
+    for ds in _dm(ctx):
+        cols = [c for c in ("AGE", "AGETXT") if c in ds.columns]
+        if cols:
+            f = ds.frame
+            none = pd.Series(True, index=f.index)
+            for c in cols:
+                none &= ~present(f[c])
+            yield Hits(ds.name, cols[0], none & _randomized(f))
+
+
+@rule("SC-CONS-065", category="consistency", p21="SD2020")
+def age_and_agetxt(ctx) -> Iterator[Hits]:
+    """P21 SD2020 "Both AGE and AGETXT variables values are populated": Age (AGE) and Age Range (AGETXT)
+    variables should never both be populated for the same subject."""
+    for ds in _dm(ctx):
+        if _has(ds, "AGE", "AGETXT"):
+            yield Hits(ds.name, "AGETXT", present(ds.frame["AGE"]) & present(ds.frame["AGETXT"]))
+
+
+@rule("SC-CONS-066", category="consistency", p21="SD2023")
+def age_when_brthdtc(ctx) -> Iterator[Hits]:
+    """P21 SD2023 "AGE is not provided": Age (AGE) variable values should be provided, when Date/Time of Birth
+    (BRTHDTC) variable values are populated."""
+    for ds in _dm(ctx):
+        if _has(ds, "AGE", "BRTHDTC"):
+            yield Hits(ds.name, "AGE", present(ds.frame["BRTHDTC"]) & ~present(ds.frame["AGE"]))
+
+
+@rule("SC-CONS-067", category="consistency", p21="SD0084")
+def negative_age(ctx) -> Iterator[Hits]:
+    """P21 SD0084 "Negative value for AGE": The value of Age (AGE) cannot be less than 0."""
+    for ds in _dm(ctx):
+        if _has(ds, "AGE"):
+            yield Hits(ds.name, "AGE", to_number(ds.frame["AGE"]) < 0)
+
+
+def _relative_without_reference(ctx, suffix: str, ref: str) -> Iterator[Hits]:
+    dm = ctx.frame("DM", ["USUBJID", ref])
+    if dm is None or ref not in dm.columns:
+        return
+    missing = set(dm.loc[~present(dm[ref]), "USUBJID"])
+    for ds in ctx.subject_level():
+        v = ds.parent + suffix
+        if ds.domain != "DM" and _has(ds, "USUBJID", v):
+            f = ds.frame
+            yield Hits(ds.name, v, present(f[v]) & f["USUBJID"].isin(missing), values=f[v])
+
+
+@rule("SC-XREF-017", category="cross-reference", p21="SD1030")
+def strf_without_rfstdtc(ctx) -> Iterator[Hits]:
+    """P21 SD1030 "Value for --STRF is populated, when RFSTDTC is NULL": Start Relative to Reference Period
+    (--STRF) should not be populated for subjects with missing value for Reference Start Date/Time (RFSTDTC)."""
+    yield from _relative_without_reference(ctx, "STRF", "RFSTDTC")
+
+
+@rule("SC-XREF-018", category="cross-reference", p21="SD1031")
+def enrf_without_rfendtc(ctx) -> Iterator[Hits]:
+    """P21 SD1031 "Value for --ENRF is populated, when RFENDTC is NULL": End Relative to Reference Period
+    (--ENRF) should not be populated for subjects with missing value for Reference End Date/Time (RFENDTC)."""
+    yield from _relative_without_reference(ctx, "ENRF", "RFENDTC")
+
+
+def _after_last_disposition(ctx, dom: str, var: str) -> Iterator[Hits]:
+    ds_f = ctx.frame("DS", ["USUBJID", "DSSTDTC"])
+    if ds_f is None or "DSSTDTC" not in ds_f.columns:
+        return
+    dated = ds_f[present(ds_f["DSSTDTC"])]
+    last = dated.assign(_k=dated["DSSTDTC"].str.slice(0, 10)).sort_values("_k").drop_duplicates("USUBJID", keep="last")
+    latest = dict(zip(last["USUBJID"], last["DSSTDTC"]))
+    for d in ctx.package.by_domain(dom):
+        if _has(d, "USUBJID", var):
+            f = d.frame
+            ref = f["USUBJID"].map(latest).fillna("").astype(object)
+            yield Hits(d.name, var, _after(f[var], ref), values=show(f[var], " > ", ref))
+
+
+@rule("SC-XREF-019", category="cross-reference", p21="SD0080")
+def ae_after_last_disposition(ctx) -> Iterator[Hits]:
+    """P21 SD0080 "AE start date is after the latest Disposition date": Start Date/Time of Adverse Event
+    (AESTDTC) should be less than or equal to the Start Date/Time of the latest Disposition Event (DSSTDTC).
+
+    Dates compared at the precision both have (2020-03 is not after 2020-03-15)."""
+    yield from _after_last_disposition(ctx, "AE", "AESTDTC")
+
+
+@rule("SC-XREF-020", category="cross-reference", p21="SD0082")
+def ex_after_last_disposition(ctx) -> Iterator[Hits]:
+    """P21 SD0082 "Exposure end date is after the latest Disposition date": End Date/Time of Treatment (EXENDTC)
+    should be less than or equal to the Start Date/Time of the latest Disposition Event (DSSTDTC)."""
+    yield from _after_last_disposition(ctx, "EX", "EXENDTC")
+
+
+@rule("SC-CONS-068", category="consistency", p21="SD1062")
+def aeser_when_overdose(ctx) -> Iterator[Hits]:
+    """P21 SD1062 "AESER is not 'Y', when AESOD equals 'Y'": Serious Event (AESER) variable value is expected to
+    be 'Y', when Occurred with Overdose (AESOD) variable value equals 'Y'."""
+    for ds in ctx.package.by_domain("AE"):
+        if _has(ds, "AESER", "AESOD"):
+            yield Hits(ds.name, "AESER", (ds.frame["AESOD"] == "Y") & (ds.frame["AESER"] != "Y"))
+
+
+@rule("SC-PRES-012", category="presence", p21="SD1035")
+def dscat_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1035 "Missing value for DSCAT": Category for Disposition Event (DSCAT) should be populated."""
+    for ds in ctx.package.by_domain("DS"):
+        if _has(ds, "DSCAT"):
+            yield Hits(ds.name, "DSCAT", ~present(ds.frame["DSCAT"]))
+
+
+@rule("SC-CONS-069", category="consistency", p21="SD1130", per_dataset=True)
+def qnam_within_qlabel(ctx) -> Iterator[Hits]:
+    """P21 SD1130 "Inconsistent value for QNAM within QLABEL": All values of Qualifier Variable Name (QNAM) should
+    be the same for a given value of Qualifier Variable Label (QLABEL)."""
+    for ds in ctx.supp():
+        if _has(ds, "QNAM", "QLABEL"):
+            yield Hits(ds.name, "QNAM", inconsistent(ds.frame, ["QLABEL"], "QNAM"))
+
+
+@rule("SC-CONS-070", category="consistency", p21="SD1060")
+def visitnum_once_per_subject(ctx) -> Iterator[Hits]:
+    """P21 SD1060 "Duplicate VISITNUM": The value of Visit Number (VISITNUM) variable should be unique for each
+    record within a subject (Subject Visits, SV)."""
+    for ds in ctx.package.by_domain("SV"):
+        if _has(ds, "USUBJID", "VISITNUM"):
+            f = ds.frame
+            yield Hits(ds.name, "VISITNUM", f["VISITNUM"].notna() & f.duplicated(["USUBJID", "VISITNUM"]))
+
+
+def _te(ctx, fn) -> Iterator[Hits]:
+    for ds in ctx.package.by_domain("TE"):
+        if _has(ds, "ETCD", "ELEMENT"):
+            yield fn(ds)
+
+
+@rule("SC-CONS-071", category="consistency", p21="SD1064")
+def te_etcd_unique(ctx) -> Iterator[Hits]:
+    """P21 SD1064 "Duplicate ETCD value": The value of Element Code (ETCD) variable must be unique within Trial
+    Elements (TE) domain."""
+    yield from _te(ctx, lambda ds: Hits(ds.name, "ETCD", ds.frame["ETCD"].duplicated()))
+
+
+@rule("SC-CONS-072", category="consistency", p21="SD1068")
+def te_element_unique(ctx) -> Iterator[Hits]:
+    """P21 SD1068 "Duplicate ELEMENT value": The value of Element (Description of Element) variable must be
+    unique within Trial Elements (TE) domain."""
+    yield from _te(ctx, lambda ds: Hits(ds.name, "ELEMENT", ds.frame["ELEMENT"].duplicated()))
+
+
+def _ta_te_pairs(ctx, key: str, val: str) -> Iterator[Hits]:
+    for dom in ("TA", "TE", "SE"):
+        for ds in ctx.package.by_domain(dom):
+            if _has(ds, key, val):
+                yield Hits(ds.name, val, inconsistent(ds.frame, [key], val))
+
+
+@rule("SC-CONS-073", category="consistency", p21="SD1027")
+def element_within_etcd(ctx) -> Iterator[Hits]:
+    """P21 SD1027 "Non-unique value for ELEMENT within ETCD": Description of Element (ELEMENT) must have a unique
+    value for a given value of Element Code (ETCD) within the domain (TA, TE, SE)."""
+    yield from _ta_te_pairs(ctx, "ETCD", "ELEMENT")
+
+
+@rule("SC-CONS-074", category="consistency", p21="SD1050")
+def etcd_within_element(ctx) -> Iterator[Hits]:
+    """P21 SD1050 "Non-unique value for ETCD within ELEMENT": Element Code (ETCD) must have a unique value for a
+    given value of Description of Element (ELEMENT) within the domain (TA, TE, SE)."""
+    yield from _ta_te_pairs(ctx, "ELEMENT", "ETCD")
+
+
+def _ts(ctx) -> Iterator:
+    for ds in ctx.package.by_domain("TS"):
+        if _has(ds, "TSPARMCD"):
+            yield ds
+
+
+@rule("SC-CONS-075", category="consistency", p21="SD1069")
+def tsparm_within_tsparmcd(ctx) -> Iterator[Hits]:
+    """P21 SD1069 "Inconsistent value for --PARM within --PARMCD": All values of a Parameter (--PARM) variables
+    should be the same for a given value of a Parameter Short Name (--PARMCD) variables."""
+    for ds in _ts(ctx):
+        if _has(ds, "TSPARM"):
+            yield Hits(ds.name, "TSPARM", inconsistent(ds.frame, ["TSPARMCD"], "TSPARM"))
+
+
+@rule("SC-CONS-076", category="consistency", p21="SD1070")
+def tsparmcd_within_tsparm(ctx) -> Iterator[Hits]:
+    """P21 SD1070 "Inconsistent value for --PARMCD within --PARM": All values of a Parameter Short Name (--PARMCD)
+    variables should be the same for a given value of a Parameter (--PARM) variables."""
+    for ds in _ts(ctx):
+        if _has(ds, "TSPARM"):
+            yield Hits(ds.name, "TSPARMCD", inconsistent(ds.frame, ["TSPARM"], "TSPARMCD"))
+
+
+@rule("SC-PRES-013", category="presence", p21="SD2017")
+def tsval_populated(ctx) -> Iterator[Hits]:
+    """P21 SD2017 "Missing TSVAL value": Value for Parameter Value (TSVAL) variable must be populated. TSVAL can
+    only be null when Parameter Null Flavor (TSVALNF) variable value is populated."""
+    for ds in _ts(ctx):
+        if _has(ds, "TSVAL"):
+            f = ds.frame
+            nf = present(f["TSVALNF"]) if "TSVALNF" in f.columns else False
+            yield Hits(ds.name, "TSVAL", ~present(f["TSVAL"]) & ~nf, values=f["TSPARMCD"])
+
+
+@rule("SC-PRES-014", category="presence", p21="SD2018")
+def tsvalnf_when_tsval_missing(ctx) -> Iterator[Hits]:
+    """P21 SD2018 "Missing TSVALNF value": Value for Parameter Null Flavor (TSVALNF) variable must be populated,
+    when Parameter Value (TSVAL) variable value is missing."""
+    for ds in _ts(ctx):
+        if _has(ds, "TSVAL", "TSVALNF"):
+            f = ds.frame
+            yield Hits(ds.name, "TSVALNF", ~present(f["TSVAL"]) & ~present(f["TSVALNF"]), values=f["TSPARMCD"])
+
+
+# TS parameters that take one record only (P21 "Multiple <PARM> records")
+TS_SINGLE = [
+    ("ADDON", "SD1214"),
+    ("AGEMAX", "SD1216"),
+    ("AGEMIN", "SD1218"),
+    ("LENGTH", "SD1220"),
+    ("PLANSUB", "SD1222"),
+    ("RANDOM", "SD1224"),
+    ("SEXPOP", "SD1225"),
+    ("NARMS", "SD1227"),
+]
+
+
+def _ts_single(parm: str, p21: str):
+    def fn(ctx) -> Iterator[Hits]:
+        for ds in _ts(ctx):
+            f = ds.frame
+            m = f["TSPARMCD"] == parm
+            if int(m.sum()) > 1:
+                yield Hits(ds.name, "TSPARMCD", m & m.cumsum().gt(1), values=parm)
+
+    fn.__doc__ = f"P21 {p21} \"Multiple {parm} records\": Trial Summary (TS) domain must contain only one record " \
+                 f"for '{parm}' Parameter."
+    return fn
+
+
+for _i, (_parm, _p21) in enumerate(TS_SINGLE):
+    rule(f"SC-CONS-{80 + _i:03d}", category="consistency", p21=_p21)(_ts_single(_parm, _p21))
+
+
+# -- study days populated exactly when both dates are complete -------------------------------------------
+
+
+def _study_day_presence(ctx, dtc_suffix: str, dy_suffix: str, imputed: bool) -> Iterator[Hits]:
+    """--DY empty although --DTC and RFSTDTC are complete dates (``imputed`` False), or --DY populated although
+    one of them is not (``imputed`` True)."""
+    for ds in ctx.general():
+        p = ds.parent
+        dtc, dy = p + dtc_suffix, p + dy_suffix
+        ref = _complete_rfstdtc(ctx)
+        if ref is None or not _has(ds, "USUBJID", dtc, dy):
+            continue
+        f = ds.frame
+        both = f["USUBJID"].isin(ref) & iso_days(f[dtc]).notna()
+        given = present(f[dy])
+        yield Hits(ds.name, dy, given & ~both if imputed else both & ~given, values=f[dtc])
+
+
+@rule("SC-XREF-030", category="cross-reference", p21="SD1084", per_dataset=True)
+def dy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1084 "--DY variable value is not populated": Collection Study Day (--DY) variable value should be
+    populated, when Collection Study Date/Time (--DTC) and Subject Reference Start Date/Time (RFSTDTC) variables
+    values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "DTC", "DY", False)
+
+
+@rule("SC-XREF-031", category="cross-reference", p21="SD1085", per_dataset=True)
+def dy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1085 "--DY variable value is imputed": Collection Study Day (--DY) variable value should not be
+    imputed. It may be only populated, when both Collection Study Date/Time (--DTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "DTC", "DY", True)
+
+
+@rule("SC-XREF-032", category="cross-reference", p21="SD1088", per_dataset=True)
+def stdy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1088 "--STDY variable value is not populated": Study Day of Start (--STDY) variable value should be
+    populated, when Start Study Date (--STDTC) and Subject Reference Start Date/Time (RFSTDTC) variables values
+    are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "STDTC", "STDY", False)
+
+
+@rule("SC-XREF-033", category="cross-reference", p21="SD1089", per_dataset=True)
+def stdy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1089 "--STDY variable value is imputed": Study Day of Start (--STDY) variable value should be not be
+    imputed. It may be only populated, when both Start Study Date/Time (--STDTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "STDTC", "STDY", True)
+
+
+@rule("SC-XREF-034", category="cross-reference", p21="SD1092", per_dataset=True)
+def endy_not_populated(ctx) -> Iterator[Hits]:
+    """P21 SD1092 "--ENDY variable value is not populated": Study Day of End (--ENDY) variable value should be
+    populated, when End Study Date/Time (--ENDTC) and Subject Reference Start Date/Time (RFSTDTC) variables values
+    are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "ENDTC", "ENDY", False)
+
+
+@rule("SC-XREF-035", category="cross-reference", p21="SD1093", per_dataset=True)
+def endy_imputed(ctx) -> Iterator[Hits]:
+    """P21 SD1093 "--ENDY variable value is imputed": Study Day of End (--ENDY) variable value should not be
+    imputed. It may be only populated, when both End Study Date/Time (--ENDTC) and Subject Reference Start
+    Date/Time (RFSTDTC) variables values are provided, and both of them include complete date part."""
+    yield from _study_day_presence(ctx, "ENDTC", "ENDY", True)
+
+
+# -- DM, arms, trial design -----------------------------------------------------------------------------
+
+
+@rule("SC-CONS-110", category="consistency", p21="SD1033")
+def arm_within_armcd(ctx) -> Iterator[Hits]:
+    """P21 SD1033 "Inconsistent value for ARM": A value for Description of Planned Arm (ARM) must have a unique
+    value for Planned Arm Code (ARMCD) with the domain."""
+    for ds in [*ctx.package.by_domain("DM"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ARMCD", "ARM"):
+            f = ds.frame[present(ds.frame["ARMCD"])]
+            yield Hits(ds.name, "ARM", inconsistent(f, ["ARMCD"], "ARM").reindex(ds.frame.index, fill_value=False))
+
+
+@rule("SC-CONS-111", category="consistency", p21="SD1034")
+def armcd_within_arm(ctx) -> Iterator[Hits]:
+    """P21 SD1034 "Inconsistent value for ARMCD": A value for Planned Arm Code (ARMCD) must have a unique value for
+    Description of Planned Arm (ARM) with the domain."""
+    for ds in [*ctx.package.by_domain("DM"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ARMCD", "ARM"):
+            f = ds.frame[present(ds.frame["ARM"])]
+            yield Hits(ds.name, "ARMCD", inconsistent(f, ["ARM"], "ARMCD").reindex(ds.frame.index, fill_value=False))
+
+
+_ACTARM_EXCEPTIONS = {"SCREEN FAILURE", "NOT ASSIGNED", "NOT TREATED", "UNPLANNED TREATMENT"}
+
+
+@rule("SC-XREF-040", category="cross-reference", p21="SD2003")
+def actarm_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD2003 "Invalid value for ACTARM": Description of Actual Arm (ACTARM) values should match entries in the
+    Trial Arms (TA) dataset, except for subjects who failed screening ('Screen Failure'), or were not fully
+    assigned to an Arm ('Not Assigned'), or randomized, but not treated ('Not Treated') or received non-planned
+    treatment ('Unplanned Treatment'). The exceptions compared in any case."""
+    ta = ctx.frame("TA", ["ARM"])
+    if ta is None or "ARM" not in ta.columns:
+        return
+    arms = set(ta["ARM"])
+    for ds in ctx.package.by_domain("DM"):
+        if _has(ds, "ACTARM"):
+            s = ds.frame["ACTARM"]
+            yield Hits(ds.name, "ACTARM", present(s) & ~s.isin(arms) & ~s.str.upper().isin(_ACTARM_EXCEPTIONS))
+
+
+@rule("SC-XREF-041", category="cross-reference", p21="SD0079")
+def exposure_when_not_assigned(ctx) -> Iterator[Hits]:
+    """P21 SD0079 "EX record is present, when subject is not assigned to an arm": Subjects that have withdrawn from
+    a trial before assignment to an Arm (ARMCD='NOTASSGN') should not have any Exposure records."""
+    dm = ctx.frame("DM", ["USUBJID", "ARMCD"])
+    if dm is None or "ARMCD" not in dm.columns:
+        return
+    never = set(dm.loc[arm_code_in(dm["ARMCD"], ["NOTASSGN"]).to_numpy(), "USUBJID"])
+    for ds in ctx.package.by_domain("EX"):
+        if _has(ds, "USUBJID"):
+            yield Hits(ds.name, "USUBJID", ds.frame["USUBJID"].isin(never))
+
+
+@rule("SC-XREF-042", category="cross-reference", p21="SD1005")
+def studyid_as_dm(ctx) -> Iterator[Hits]:
+    """P21 SD1005 "Invalid STUDYID": Study Identifier (STUDYID) values must match the STUDYID in Demographics (DM)
+    domain."""
+    dm = ctx.frame("DM", ["STUDYID"])
+    if dm is None or "STUDYID" not in dm.columns:
+        return
+    studies = set(dm["STUDYID"])
+    for ds in ctx.datasets():
+        if ds.domain != "DM" and _has(ds, "STUDYID"):
+            s = ds.frame["STUDYID"]
+            yield Hits(ds.name, "STUDYID", present(s) & ~s.isin(studies))
+
+
+def _relationship(ctx) -> list:
+    return ctx.supp() + ctx.package.by_domain("RELREC")
+
+
+@rule("SC-PRES-050", category="presence", p21="SD1065")
+def rdomain_when_idvar(ctx) -> Iterator[Hits]:
+    """P21 SD1065 "Missing RDOMAIN value, when IDVAR is populated": Value of Related Domain Abbreviation (RDOMAIN)
+    variable must be populated, when value of Identifying Variable (IDVAR) variable is populated."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR"):
+            yield Hits(ds.name, "RDOMAIN", present(ds.frame["IDVAR"]) & ~present(ds.frame["RDOMAIN"]))
+
+
+@rule("SC-PRES-051", category="presence", p21="SD1072")
+def idvar_when_rdomain(ctx) -> Iterator[Hits]:
+    """P21 SD1072 "Missing IDVAR value, when RDOMAIN value is provided": Value of Identifying Variable (IDVAR)
+    variable must be populated, when Related Domain Abbreviation (RDOMAIN) variable value is provided, with the
+    only exception of 'DM' value for RDOMAIN."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR"):
+            f = ds.frame
+            yield Hits(ds.name, "IDVAR", present(f["RDOMAIN"]) & (f["RDOMAIN"] != "DM") & ~present(f["IDVAR"]))
+
+
+def _relrec(ctx) -> Iterator:
+    for ds in ctx.package.by_domain("RELREC"):
+        if _has(ds, "RELTYPE"):
+            yield ds
+
+
+@rule("SC-CONS-112", category="consistency", p21="SD1026")
+def reltype_with_seq(ctx) -> Iterator[Hits]:
+    """P21 SD1026 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) must be NULL, when Identifying
+    Variable (IDVAR) is populated with a --SEQ value."""
+    for ds in _relrec(ctx):
+        if _has(ds, "IDVAR"):
+            f = ds.frame
+            yield Hits(ds.name, "RELTYPE", present(f["RELTYPE"]) & f["IDVAR"].str.endswith("SEQ"))
+
+
+@rule("SC-CONS-113", category="consistency", p21="SD1128")
+def reltype_terms(ctx) -> Iterator[Hits]:
+    """P21 SD1128 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) variable values should be
+    populated with terms 'ONE', 'MANY', when Related Records (RELREC) dataset is used to identify relationships
+    between datasets."""
+    for ds in _relrec(ctx):
+        s = ds.frame["RELTYPE"]
+        yield Hits(ds.name, "RELTYPE", present(s) & ~s.isin(["ONE", "MANY"]))
+
+
+@rule("SC-CONS-114", category="consistency", p21="SD1066")
+def idvarval_with_reltype(ctx) -> Iterator[Hits]:
+    """P21 SD1066 "IDVARVAL value is populated, when RELTYPE values is populated": Variable Value (IDVARVAL)
+    variable value should not be populated, when Relationship Type (RELTYPE) variable value is populated."""
+    for ds in _relrec(ctx):
+        if _has(ds, "IDVARVAL"):
+            yield Hits(ds.name, "IDVARVAL", present(ds.frame["RELTYPE"]) & present(ds.frame["IDVARVAL"]))
+
+
+@rule("SC-CONS-115", category="consistency", p21="SD1067")
+def usubjid_with_reltype(ctx) -> Iterator[Hits]:
+    """P21 SD1067 "USUBJID value is populated, when RELTYPE values is populated": Unique Subject Identifier
+    (USUBJID) variable value should not be populated, when Relationship Type (RELTYPE) variable value is
+    populated."""
+    for ds in _relrec(ctx):
+        if _has(ds, "USUBJID"):
+            yield Hits(ds.name, "USUBJID", present(ds.frame["RELTYPE"]) & present(ds.frame["USUBJID"]))
+
+
+def _unplanned_elements(ctx, var: str, want_present: bool) -> Iterator[Hits]:
+    for ds in ctx.package.by_domain("SE"):
+        if _has(ds, "ETCD", var):
+            f = ds.frame
+            p = present(f[var])
+            yield Hits(ds.name, var, (f["ETCD"] == "UNPLAN") & (p if want_present else ~p))
+
+
+@rule("SC-CONS-116", category="consistency", p21="SD1010")
+def element_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1010 "ELEMENT value is populated, when ETCD= 'UNPLAN'": Description of Element (ELEMENT) should be
+    NULL, when subject's experience for a particular period of time is represented as an unplanned Element, where
+    Element Code (ETCD) is equal to 'UNPLAN'."""
+    yield from _unplanned_elements(ctx, "ELEMENT", True)
+
+
+@rule("SC-CONS-117", category="consistency", p21="SD1013")
+def taetord_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1013 "TAETORD is populated, ETCD = 'UNPLAN'": Planned Order of Elements within Arm (TAETORD) should be
+    NULL, when subject's experience for a particular period of time is represented as an unplanned Element (ETCD =
+    'UNPLAN')."""
+    yield from _unplanned_elements(ctx, "TAETORD", True)
+
+
+@rule("SC-CONS-118", category="consistency", p21="SD0092")
+def seupdes_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD0092 "Missing value for SEUPDES, when ETCD='UNPLAN'": Description of Unplanned Element (SEUPDES)
+    should be populated, when subject's experience for a particular period of time is represented as an unplanned
+    Element, where Element Code (ETCD) is equal to 'UNPLAN'."""
+    yield from _unplanned_elements(ctx, "SEUPDES", False)
+
+
+@rule("SC-CONS-119", category="consistency", p21="SD1019")
+def visitdy_for_unplanned(ctx) -> Iterator[Hits]:
+    """P21 SD1019 "VISITDY is populated for unplanned visit": Planned Study Day of Visit (VISITDY) should equal NULL
+    for unplanned visits, where Description of Unplanned Visit (SVUPDES) is populated."""
+    for ds in ctx.package.by_domain("SV"):
+        if _has(ds, "VISITDY", "SVUPDES"):
+            yield Hits(ds.name, "VISITDY", present(ds.frame["SVUPDES"]) & present(ds.frame["VISITDY"]))
+
+
+@rule("SC-PRES-052", category="presence", p21="SD0089")
+def teenrl_or_tedur(ctx) -> Iterator[Hits]:
+    """P21 SD0089 "Missing values for TEENRL and TEDUR": At least one of Rule for End of Element (TEENRL) or
+    Planned Duration of Element (TEDUR) should be populated."""
+    for ds in ctx.package.by_domain("TE"):
+        cols = [c for c in ("TEENRL", "TEDUR") if c in ds.columns]
+        if not cols:  # neither variable: SD0057 (expected variable) says so
+            continue
+        f = ds.frame
+        none = pd.Series(True, index=f.index)
+        for c in cols:
+            none &= ~present(f[c])
+        yield Hits(ds.name, cols[0], none)
+
+
+@rule("SC-PRES-053", category="presence", p21="SD1129")
+def age_variables_present(ctx) -> Iterator[Hits]:
+    """P21 SD1129 "Neither AGE nor AGETXT variables are present": At least one of Age (AGE) or Age Text (AGETXT)
+    variables should be included into Demographics (DM) domain."""
+    for ds in _dm(ctx):
+        if "AGE" not in ds.columns and "AGETXT" not in ds.columns:
+            yield Hits(ds.name, "AGE")
+
+
+@rule("SC-CONS-120", category="consistency", p21="SD2021")
+def age_when_ageu(ctx) -> Iterator[Hits]:
+    """P21 SD2021 "Missing values for both AGE and AGETXT, when AGEU is provided": Either of Age (AGE) or Age Range
+    (AGETXT) variable values should be provided, when Age Units (AGEU) are populated."""
+    for ds in _dm(ctx):
+        cols = [c for c in ("AGE", "AGETXT") if c in ds.columns]
+        if _has(ds, "AGEU") and cols:
+            f = ds.frame
+            none = pd.Series(True, index=f.index)
+            for c in cols:
+                none &= ~present(f[c])
+            yield Hits(ds.name, cols[0], present(f["AGEU"]) & none)
+
+
+@rule("SC-XREF-043", category="cross-reference", p21="SD1053")
+def reserved_arm_in_design(ctx) -> Iterator[Hits]:
+    """P21 SD1053 "Unexpected value for ARMCD variable": Records for subjects who failed a screening or were not
+    assigned to study treatment (ARMCD is 'SCRNFAIL' or 'NOTASSGN') should not be included in the Trial Arms (TA)
+    or Trial Visits (TV) datasets. Compared in any case."""
+    for ds in [*ctx.package.by_domain("TA"), *ctx.package.by_domain("TV")]:
+        if _has(ds, "ARMCD"):
+            yield Hits(ds.name, "ARMCD", arm_code_in(ds.frame["ARMCD"], _NOT_RANDOMIZED))
+
+
+@rule("SC-XREF-044", category="cross-reference", p21="SD1012")
+def etcd_element_in_te(ctx) -> Iterator[Hits]:
+    """P21 SD1012 "Invalid ETCD/ELEMENT": The combination of Element Code (ETCD) and Description of Element
+    (ELEMENT) values should match entries in the Trial Elements (TE) dataset, except for unplanned Element (ETCD =
+    'UNPLAN')."""
+    te = ctx.frame("TE", ["ETCD", "ELEMENT"])
+    if te is None or not {"ETCD", "ELEMENT"} <= set(te.columns):
+        return
+    pairs = set(zip(te["ETCD"], te["ELEMENT"]))
+    for ds in [*ctx.package.by_domain("SE"), *ctx.package.by_domain("TA")]:
+        if _has(ds, "ETCD", "ELEMENT"):
+            f = ds.frame
+            ok = pd.Series([pr in pairs for pr in zip(f["ETCD"], f["ELEMENT"])], index=f.index, dtype=bool)
+            yield Hits(ds.name, "ELEMENT", present(f["ETCD"]) & (f["ETCD"] != "UNPLAN") & ~ok,
+                       values=show(f["ETCD"], " / ", f["ELEMENT"]))
+
+
+@rule("SC-XREF-045", category="cross-reference", p21="SD1014")
+def taetord_in_ta(ctx) -> Iterator[Hits]:
+    """P21 SD1014 "Invalid TAETORD": Order of Element within Arm (TAETORD) values should match entries in the Trial
+    Arms (TA) dataset."""
+    ta = ctx.frame("TA", ["TAETORD"])
+    if ta is None or "TAETORD" not in ta.columns:
+        return
+    orders = set(to_number(ta["TAETORD"]).dropna())
+    for ds in ctx.package.by_domain("SE"):
+        if _has(ds, "TAETORD"):
+            n = to_number(ds.frame["TAETORD"])
+            yield Hits(ds.name, "TAETORD", n.notna() & ~n.isin(orders))
+
+
+@rule("SC-TECH-040", category="technical", p21="SD1095")
+def split_named_as_domain(ctx) -> Iterator[Hits]:
+    """P21 SD1095 "Invalid dataset name for split domain": Split datasets must not have name of original domain.
+    E.g., lbhm.xpt is a valid name, when lb.xpt is not a valid dataset name for split domain."""
+    for ds in ctx.datasets():
+        if ds.name == ds.domain and any(d.name != ds.name for d in ctx.package.by_domain(ds.domain)):
+            yield Hits(ds.name, None, values=ds.name)
+
+
+@rule("SC-PRES-054", category="presence", p21="SD1061")
+def mb_with_ms(ctx) -> Iterator[Hits]:
+    """P21 SD1061 "Missing MB dataset, when MS dataset is present": Microbiology Specimen (MB) dataset should be
+    included, when a Microbiology Susceptibility Test (MS) dataset is present."""
+    if ctx.package.by_domain("MS") and not ctx.package.by_domain("MB"):
+        yield Hits(None, None, values="MB")
+
+
+# -- inclusion/exclusion, comments, supplemental qualifiers, TS numbers ----------------------------------------
+
+
+@rule("SC-XREF-046", category="cross-reference", p21="SD1032")
+def screen_failure_in_ie(ctx) -> Iterator[Hits]:
+    """P21 SD1032 "No records for 'SCRFAIL' subject are found in IE domain": All subjects with Planned Arm Code
+    (ARMCD) equals 'SCRNFAIL' should have records in the Inclusion/Exclusion Criteria Not Met (IE) domain.
+
+    Only when the package has an IE domain; SCRNFAIL in any case."""
+    ie = ctx.frame("IE", ["USUBJID"])
+    if ie is None:
+        return
+    for ds in _dm(ctx):
+        if _has(ds, "USUBJID", "ARMCD"):
+            f = ds.frame
+            yield Hits(ds.name, "USUBJID", arm_code_in(f["ARMCD"], ["SCRNFAIL"]) & ~f["USUBJID"].isin(set(ie["USUBJID"])))
+
+
+@rule("SC-XREF-047", category="cross-reference", p21="SD0068")
+def ietestcd_in_ti(ctx) -> Iterator[Hits]:
+    """P21 SD0068 "Invalid IETESTCD": A value for Inclusion/Exclusion Criterion Short Name (IETESTCD) must be
+    present the Trial Inclusion/Exclusion Criteria (TI) domain."""
+    ti = ctx.frame("TI", ["IETESTCD"])
+    if ti is None or "IETESTCD" not in ti.columns:
+        return
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IETESTCD"):
+            s = ds.frame["IETESTCD"]
+            yield Hits(ds.name, "IETESTCD", present(s) & ~s.isin(set(ti["IETESTCD"])))
+
+
+@rule("SC-XREF-048", category="cross-reference", p21="SD1016")
+def ie_triplet_in_ti(ctx) -> Iterator[Hits]:
+    """P21 SD1016 "Invalid IETESTCD/IETEST/IECAT": The combination of Inclusion/Exclusion Criterion Short Name
+    (IETESTCD), Criterion (IETEST), and Category (IECAT) values should match entries in the Trial
+    Inclusion/Exclusion Criteria (TI) dataset."""
+    cols = ["IETESTCD", "IETEST", "IECAT"]
+    ti = ctx.frame("TI", cols)
+    if ti is None or not set(cols) <= set(ti.columns):
+        return
+    known = set(zip(*(ti[c] for c in cols)))
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, *cols):
+            f = ds.frame
+            ok = pd.Series([t in known for t in zip(*(f[c] for c in cols))], index=f.index, dtype=bool)
+            yield Hits(ds.name, "IETEST", present(f["IETESTCD"]) & ~ok,
+                       values=show(f["IETESTCD"], " / ", f["IETEST"], " / ", f["IECAT"]))
+
+
+def _ie_result(ctx, cat: str, expected: str) -> Iterator[Hits]:
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IECAT", "IEORRES"):
+            f = ds.frame
+            yield Hits(ds.name, "IEORRES", (f["IECAT"] == cat) & present(f["IEORRES"]) & (f["IEORRES"] != expected))
+
+
+@rule("SC-CONS-121", category="consistency", p21="SD1045")
+def exclusion_met(ctx) -> Iterator[Hits]:
+    """P21 SD1045 "Inconsistent values for IEORRES/IECAT": I/E Criterion Original Result (IEORRES) must equal 'Y',
+    when Inclusion/Exclusion Category (IECAT) is 'EXCLUSION'."""
+    yield from _ie_result(ctx, "EXCLUSION", "Y")
+
+
+@rule("SC-CONS-122", category="consistency", p21="SD1046")
+def inclusion_not_met(ctx) -> Iterator[Hits]:
+    """P21 SD1046 "Inconsistent values for IEORRES/IECAT": I/E Criterion Original Result (IEORRES) must equal 'N',
+    when Inclusion/Exclusion Category (IECAT) is 'INCLUSION'."""
+    yield from _ie_result(ctx, "INCLUSION", "N")
+
+
+@rule("SC-CONS-123", category="consistency", p21="SD0085")
+def ieorres_equals_iestresc(ctx) -> Iterator[Hits]:
+    """P21 SD0085 "Mismatch between IEORRES and IESTRESC values": I/E Criterion Original Result (IEORRES) and I/E
+    Criterion Result in Std Format (IESTRESC) should have the same value."""
+    for ds in ctx.package.by_domain("IE"):
+        if _has(ds, "IEORRES", "IESTRESC"):
+            f = ds.frame
+            yield Hits(ds.name, "IESTRESC", f["IEORRES"] != f["IESTRESC"], values=show(f["IEORRES"], " / ", f["IESTRESC"]))
+
+
+@rule("SC-CONS-124", category="consistency", p21="SD1008")
+def codtc_for_child_comment(ctx) -> Iterator[Hits]:
+    """P21 SD1008 "CODTC is populated, when comment is a child record of another domain": The value of Date/Time of
+    Comment (CODTC) should be NULL, when comments are related to a specific parent record or group of parent
+    records in a domain (RDOMAIN, IDVAR and IDVARVAL are populated)."""
+    for ds in ctx.package.by_domain("CO"):
+        if _has(ds, "CODTC", "RDOMAIN", "IDVAR", "IDVARVAL"):
+            f = ds.frame
+            child = present(f["RDOMAIN"]) & present(f["IDVAR"]) & present(f["IDVARVAL"])
+            yield Hits(ds.name, "CODTC", child & present(f["CODTC"]))
+
+
+@rule("SC-PRES-055", category="presence", p21="SD0095")
+def supp_of_general_or_dm(ctx) -> Iterator[Hits]:
+    """P21 SD0095 "Invalid usage of SUPPQUAL for non-general-observation-class Domain": Supplemental Qualifiers
+    special purpose dataset (SUPP--) can only be used to capture non-standard variables and their association to
+    parent records in general-observation-class datasets (Events, Findings, Interventions) and Demographics.
+
+    The parent's class from SDTMIG (custom domains are taken as general-class)."""
+    for ds in ctx.supp():
+        klass = ctx.std_classes.get(ds.parent, "")
+        if ds.parent != "DM" and klass and klass not in ("Events", "Findings", "Interventions", "Findings About"):
+            yield Hits(ds.name, None, values=f"{ds.parent} ({klass})")
+
+
+@rule("SC-FMT-040", category="format", p21="SD2019")
+def agetxt_range(ctx) -> Iterator[Hits]:
+    """P21 SD2019 "Invalid value for AGETXT": Age Range (AGETXT) variable values should be populated with
+    'number-number' format."""
+    for ds in _dm(ctx):
+        if _has(ds, "AGETXT"):
+            yield Hits(ds.name, "AGETXT", ds.rows_where("AGETXT", lambda u: (u.str.strip() != "") & ~u.str.fullmatch(
+                r"\d+(\.\d+)?-\d+(\.\d+)?").fillna(False).astype(bool)))
+
+
+# TS parameters whose TSVAL is a number
+TS_NUMERIC = [("PLANSUB", "SD1221"), ("NARMS", "SD2246"), ("ACTSUB", "SD2249")]
+
+
+def _ts_numeric(parm: str, p21: str):
+    def fn(ctx) -> Iterator[Hits]:
+        for ds in _ts(ctx):
+            if _has(ds, "TSVAL"):
+                f = ds.frame
+                bad = (f["TSPARMCD"] == parm) & present(f["TSVAL"]) & ~f["TSVAL"].str.fullmatch(r"\s*\d+(\.\d+)?\s*")
+                yield Hits(ds.name, "TSVAL", bad.fillna(False).astype(bool))
+
+    fn.__doc__ = f"P21 {p21} \"Invalid TSVAL value for {parm}\": TSVAL for {parm} record must be numeric."
+    return fn
+
+
+for _i, (_parm, _p21) in enumerate(TS_NUMERIC):
+    rule(f"SC-FMT-{41 + _i:03d}", category="format", p21=_p21)(_ts_numeric(_parm, _p21))
+
+
+@rule("SC-PRES-056", category="presence", p21="SD1044", per_dataset=True)
+def custom_findings_blfl(ctx) -> Iterator[Hits]:
+    """P21 SD1044 "No --BLFL variable in custom Findings domain": Baseline Flag (--BLFL) should be present in all
+    custom Findings domains (a domain SDTMIG does not define, of class Findings in define.xml or, without a
+    define, with a --TESTCD variable)."""
+    for ds in ctx.subject_level():
+        p = ds.parent
+        klass = ctx.klass(ds) or ("Findings" if p + "TESTCD" in ds.columns else "")
+        if klass == "Findings" and p not in ctx.std_classes and p + "BLFL" not in ds.columns:
+            yield Hits(ds.name, p + "BLFL")
+
+
+@rule("SC-PRES-057", category="presence", p21="SD2024", per_dataset=True)
+def usubjid_or_poolid(ctx) -> Iterator[Hits]:
+    """P21 SD2024 "Missing or redundant values for USUBJID and POOLID": Either Unique Subject Identifier (USUBJID)
+    or Pool Identifier (POOLID) variables values and only one must be populated (datasets that have POOLID)."""
+    for ds in ctx.subject_level():
+        if _has(ds, "USUBJID", "POOLID"):
+            f = ds.frame
+            yield Hits(ds.name, "POOLID", present(f["USUBJID"]) == present(f["POOLID"]),
+                       values=show(f["USUBJID"], " / ", f["POOLID"]))
+
+
+@rule("SC-XREF-049", category="cross-reference", p21="SD1018")
+def sv_visit_as_tv(ctx) -> Iterator[Hits]:
+    """P21 SD1018 "VISITNUM/VISIT/VISITDY values do not match TV domain data": The combination of Visit Number
+    (VISITNUM), Visit Name (VISIT), and Planned Study Day of Visit (VISITDY) values should match entries in the
+    Trial Visits (TV) dataset, when they are planned visits (SVUPDES = NULL)."""
+    cols = ["VISITNUM", "VISIT", "VISITDY"]
+    tv = ctx.frame("TV", cols)
+    if tv is None or not set(cols) <= set(tv.columns):
+        return
+    known = set(zip(num_key(to_number(tv["VISITNUM"])), tv["VISIT"], num_key(to_number(tv["VISITDY"])).fillna(-1e12)))
+    for ds in ctx.package.by_domain("SV"):
+        if _has(ds, *cols):
+            f = ds.frame
+            keys = zip(num_key(to_number(f["VISITNUM"])), f["VISIT"], num_key(to_number(f["VISITDY"])).fillna(-1e12))
+            ok = pd.Series([k in known for k in keys], index=f.index, dtype=bool)
+            planned = ~present(f["SVUPDES"]) if "SVUPDES" in f.columns else pd.Series(True, index=f.index)
+            yield Hits(ds.name, "VISIT", planned & ~ok, values=show(f["VISITNUM"], " / ", f["VISIT"], " / ", f["VISITDY"]))
+
+
+@rule("SC-FMT-045", category="format", p21="SD1096", per_dataset=True)
+def term_maybe_truncated(ctx) -> Iterator[Hits]:
+    """P21 SD1096 "High risk of truncated value for --TERM variable": SAS v5 export format has a limitation on
+    variables length up to 200 characters. ... This risk-assessment check is triggered based on assumption that if
+    original value was truncated, then the actual data value length is exactly 200 characters."""
+    for ds in ctx.general():
+        t = ds.parent + "TERM"
+        if _has(ds, t) and not ds.is_numeric(t):
+            yield Hits(ds.name, t, ds.rows_where(t, lambda u: u.str.len() == 200))
+
+
+@rule("SC-CONS-125", category="consistency", p21="SD1051")
+def dm_relation_without_idvar(ctx) -> Iterator[Hits]:
+    """P21 SD1051 "Unexpected value for IDVAR/IDVARVAL": Both Identifying Variable (IDVAR) and Identifying Variable
+    Value (IDVARVAL) should not be populated, when relating information to the Demographics (DM) domain."""
+    for ds in _relationship(ctx):
+        if _has(ds, "RDOMAIN", "IDVAR", "IDVARVAL"):
+            f = ds.frame
+            yield Hits(ds.name, "IDVAR", (f["RDOMAIN"] == "DM") & (present(f["IDVAR"]) | present(f["IDVARVAL"])),
+                       values=show(f["IDVAR"], "=", f["IDVARVAL"]))
+
+
+@rule("SC-CONS-126", category="consistency", p21="SD1052")
+def taetord_within_armcd(ctx) -> Iterator[Hits]:
+    """P21 SD1052 "Non-unique value for TAETORD within ARMCD": Order of Element within Arm (TAETORD) must have a
+    unique value for a given value of Planned Arm Code (ARMCD) within the domain."""
+    for ds in ctx.package.by_domain("TA"):
+        if _has(ds, "ARMCD", "TAETORD"):
+            f = ds.frame
+            yield Hits(ds.name, "TAETORD", f["TAETORD"].notna() & f.duplicated(["ARMCD", "TAETORD"]))
