@@ -225,7 +225,7 @@ def test_start_and_end_study_day_variables_are_expected_with_their_dates():
 
 
 def test_single_record_trial_summary_parameters_are_flagged_on_the_second_record():
-    from sdtm_convert.validate.rules.subjects_trial import TS_SINGLE
+    from sdtm_convert.validate.rules.trial_design import TS_SINGLE
 
     for i, (parm, _) in enumerate(TS_SINGLE):
         p = sdtm_base()
@@ -238,7 +238,7 @@ def test_single_record_trial_summary_parameters_are_flagged_on_the_second_record
 
 
 def test_numeric_trial_summary_values_are_numbers():
-    from sdtm_convert.validate.rules.subjects_trial import TS_NUMERIC
+    from sdtm_convert.validate.rules.trial_design import TS_NUMERIC
 
     for i, (parm, _) in enumerate(TS_NUMERIC):
         found = []

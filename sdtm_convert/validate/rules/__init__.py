@@ -9,7 +9,8 @@ from sdtm_convert.validate.rules import (  # noqa: F401
     metadata,
     presence,
     record_pairs,
-    subjects_trial,
+    subjects,
     technical,
     terminology,
+    trial_design,
 )

@@ -527,3 +527,72 @@ def aval_or_avalc_present(ctx) -> Iterator[Hits]:
     for ds in _bds(ctx):
         if "AVAL" not in ds.columns and "AVALC" not in ds.columns:
             yield Hits(ds.name, "AVAL")
+
+
+# Variable presence pairs of the P21 ADaM catalogue: (P21 id, a present variable (regex), the variable it needs)
+NEEDS_VARIABLE = [
+    ("AD0007", r"(.+)FN", r"\1FL"),
+    ("AD0111", r"ARELTM", "ARELTMU"),
+    ("AD0113", r"ARELTMU", "ARELTM"),
+    ("AD0156", r"CRIT(\d+)FL", r"CRIT\1"),
+    ("AD0157", r"CRIT(\d+)", r"CRIT\1FL"),
+    ("AD0158", r"AWTDIFF", "AWTARGET"),
+    ("AD0163", r"BTOXGR", "ATOXGR"),
+    ("AD0164", r"BTOXGR", "ABLFL"),
+    ("AD0166", r"BNRIND", "ANRIND"),
+    ("AD0167", r"BNRIND", "ABLFL"),
+    ("AD0170", r"STARTDT", "CNSR"),
+    ("AD0245", r"CNSR", "STARTDT"),
+    ("AD0250", r"EVNTDESC|CNSDTDSC", "CNSR"),
+    ("AD1015", r"APHASE", "APERIOD"),
+    ("AD0127A", r"BASEC?", "ABLFL"),
+    ("AD0064", r"TRT(\d\d)AN", r"TRT\1A"),
+    ("AD0075", r"TRT(\d\d)PN", r"TRT\1P"),
+    ("AD0080", r"TRT(\d\d)A", r"TRT\1P"),
+]
+
+
+def _needs_variable(p21: str, present_pat: str, needed: str):
+    pat = re.compile(present_pat)
+
+    def fn(ctx) -> Iterator[Hits]:
+        for ds in ctx.datasets():
+            for c in ds.columns:
+                m = pat.fullmatch(c)
+                if m and m.expand(needed) not in ds.columns:
+                    yield Hits(ds.name, m.expand(needed), values=f"{c} present")
+
+    from sdtm_convert.validate.registry import p21_catalog
+
+    row = p21_catalog().get(p21, {})
+    fn.__doc__ = f"P21 {p21} \"{row.get('Message', '')}\": {row.get('Description', '')}"
+    return fn
+
+
+for _p21, _pat, _needed in NEEDS_VARIABLE:
+    rule(f"AD-PRES-{_p21[2:].lstrip('0').zfill(3)}", category="presence", standards=AD, p21=_p21, per_dataset=True)(
+        _needs_variable(_p21, _pat, _needed)
+    )
+
+
+def _baseline_equal(ctx, base: str, analysis: str) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        if _has(ds, "ABLFL", base, analysis):
+            f = ds.frame
+            yield Hits(ds.name, base, (f["ABLFL"] == "Y") & (f[base] != f[analysis]),
+                       values=show(f[base], " / ", f[analysis]))
+
+
+@rule("AD-CONS-165", category="consistency", standards=AD, p21="AD0165", per_dataset=True)
+def btoxgr_on_baseline(ctx) -> Iterator[Hits]:
+    """P21 AD0165 "ABLFL = Y, but BTOXGR != ATOXGR": If the record is flagged as the baseline (ABLFL = Y), then the
+    baseline toxicity grade (BTOXGR) value must equal the analysis toxicity grade (ATOXGR) value."""
+    yield from _baseline_equal(ctx, "BTOXGR", "ATOXGR")
+
+
+@rule("AD-CONS-168", category="consistency", standards=AD, p21="AD0168", per_dataset=True)
+def bnrind_on_baseline(ctx) -> Iterator[Hits]:
+    """P21 AD0168 "ABLFL = Y, but BNRIND != ANRIND": If the record is flagged as the baseline (ABLFL = Y), then the
+    baseline normal range indicator (BNRIND) value must equal the analysis normal range indicator (ANRIND)
+    value."""
+    yield from _baseline_equal(ctx, "BNRIND", "ANRIND")
