@@ -486,16 +486,24 @@ def end_timing_missing(ctx) -> Iterator[Hits]:
     Events and Interventions datasets that carry at least one of --ENDTC, --ENRF, --ENRTPT (DS has none);
     a record with --OCCUR = 'N' or a --STAT value (not done) records no event to end."""
     for ds in ctx.general():
-        p = ds.parent
-        ends = [p + v for v in _END_TIMING if p + v in ds.columns]
-        if ctx.klass(ds) not in ("Events", "Interventions") or not ends:
-            continue
-        f = ds.frame
-        bad = pd.Series(True, index=f.index)
-        for c in ends:
-            bad &= ~present(f[c])
-        if p + "OCCUR" in f.columns:
-            bad &= f[p + "OCCUR"] != "N"
-        if p + "STAT" in f.columns:
-            bad &= ~present(f[p + "STAT"])
-        yield Hits(ds.name, ends[0], bad)
+        hits = timing_missing(ctx, ds, _END_TIMING)
+        if hits is not None:
+            yield hits
+
+
+def timing_missing(ctx, ds, suffixes: tuple[str, ...]) -> Hits | None:
+    """In an Events/Interventions dataset carrying one of ``--<suffixes>``: the records where every one of those
+    variables is empty, but for records with --OCCUR = 'N' or a --STAT value (no event); SD0021 and SD0022."""
+    p = ds.parent
+    cols = [p + v for v in suffixes if p + v in ds.columns]
+    if ctx.klass(ds) not in ("Events", "Interventions") or not cols:
+        return None
+    f = ds.frame
+    bad = pd.Series(True, index=f.index)
+    for c in cols:
+        bad &= ~present(f[c])
+    if p + "OCCUR" in f.columns:
+        bad &= f[p + "OCCUR"] != "N"
+    if p + "STAT" in f.columns:
+        bad &= ~present(f[p + "STAT"])
+    return Hits(ds.name, cols[0], bad)

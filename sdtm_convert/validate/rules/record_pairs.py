@@ -11,6 +11,7 @@ import pandas as pd
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.helpers import inconsistent, iso_days, present, to_number
 from sdtm_convert.validate.registry import Hits, rule
+from sdtm_convert.validate.rules.consistency import timing_missing
 
 
 def _needs(ctx, target: str, when: str, equals: str = "") -> Iterator[Hits]:
@@ -178,19 +179,9 @@ def start_timing_missing(ctx) -> Iterator[Hits]:
     As SD0021 (SC-CONS-037): Events and Interventions datasets that carry one of the start variables; a record
     with --OCCUR = 'N' or a --STAT value records no event."""
     for ds in ctx.general():
-        p = ds.parent
-        starts = [p + v for v in _START_TIMING if p + v in ds.columns]
-        if ctx.klass(ds) not in ("Events", "Interventions") or not starts:
-            continue
-        f = ds.frame
-        bad = pd.Series(True, index=f.index)
-        for c in starts:
-            bad &= ~present(f[c])
-        if p + "OCCUR" in f.columns:
-            bad &= f[p + "OCCUR"] != "N"
-        if p + "STAT" in f.columns:
-            bad &= ~present(f[p + "STAT"])
-        yield Hits(ds.name, starts[0], bad)
+        hits = timing_missing(ctx, ds, _START_TIMING)
+        if hits is not None:
+            yield hits
 
 
 @rule("SC-CONS-055", category="consistency", p21="SD0014", per_dataset=True)
