@@ -6,6 +6,7 @@ written) for notebook users; ``run_study(...)`` also writes the package and the 
 
 from __future__ import annotations
 
+import os
 import time
 from collections import ChainMap
 from collections.abc import Callable, Mapping, MutableMapping
@@ -493,7 +494,7 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
         "study": conv.spec.study.studyid,
         "package_date": conv.spec.study.created,
         "package_date_source": conv.spec.study.package_date_source,
-        "settings": {"raw_folder": str(raw_folder), "spec_folder": str(spec_folder), "encoding": encoding,
+        "settings": {**_study_relative(raw_folder, spec_folder), "encoding": encoding,
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},
         "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
@@ -501,6 +502,17 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
         "status": "failed" if conv.errors else "passed",
     }
     return write_manifest(out, extra=extra)
+
+
+def _study_relative(raw_folder: str | Path, spec_folder: str | Path) -> dict[str, str]:
+    """The raw folder by its name and the spec folder relative to it (POSIX separators): the manifest names no
+    machine path, and the same study converted from another place or into another output folder writes the
+    same bytes. Raw data frames keep their label ``(data frames)`` and the spec folder its name."""
+    spec = Path(spec_folder).resolve()
+    if str(raw_folder).startswith("("):
+        return {"raw_folder": str(raw_folder), "spec_folder": spec.name}
+    raw = Path(raw_folder).resolve()
+    return {"raw_folder": raw.name, "spec_folder": Path(os.path.relpath(spec, raw)).as_posix()}
 
 
 def _write_lineage(out: Path, lineage: pd.DataFrame | None = None,

@@ -1,5 +1,6 @@
 """Two runs on the same inputs give byte-identical outputs; diff between transfers finds the change."""
 
+import json
 import shutil
 import subprocess
 import sys
@@ -41,3 +42,20 @@ def test_diff_between_transfers_names_the_changed_value(sample_run, tmp_path):
     assert f"AESEV: '{old_sev.upper()}' → '{row[header.index('AESEV')].upper()}'" in p.stdout
     assert "DM: identical" in p.stdout
     assert (tmp_path / "d.html").read_text(encoding="utf-8").count("AESEV") >= 1
+
+
+def test_the_same_study_in_another_folder_gives_the_same_bytes(tmp_path, monkeypatch):
+    """The manifest names the raw folder by its name and the spec folder relative to it, never a machine path."""
+    outputs = []
+    for place in ("a", "b/deeper"):
+        base = tmp_path / place
+        shutil.copytree(SAMPLE, base / "raw")
+        shutil.copytree(SPEC, base / "spec")
+        monkeypatch.chdir(base)
+        outputs.append(_files(run_study(base / "raw", "spec", "out", jobs=1).out))
+    first, second = outputs
+    assert sorted(first) == sorted(second)
+    assert [name for name in first if first[name] != second[name]] == []
+    settings = json.loads(first["manifest.json"])["settings"]
+    assert (settings["raw_folder"], settings["spec_folder"]) == ("raw", "../spec")
+    assert str(tmp_path).encode() not in first["manifest.json"]
