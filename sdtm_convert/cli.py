@@ -363,6 +363,12 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a bug, not bad input: one line for the user, the details in a file
+        from sdtm_convert.common.places import environment_fault
+
+        fault = environment_fault(exc)  # the machine refused (read-only or full disk...): exit 2, not a bug
+        if fault is not None:
+            print(fault, file=sys.stderr)
+            return 2
         log = _save_traceback(args)
         print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; details in {log})",
               file=sys.stderr)

@@ -3,12 +3,13 @@
 Each check raises :class:`~sdtm_convert.errors.SdtmConvertError` with one readable line, so a usage mistake
 (an output folder that is a file, a place that cannot be written, an unknown encoding) stops a command at once
 (exit 2) instead of after every stage. The checks create nothing: writability is probed with a temporary
-file that is removed at once.
+file that is removed at once. :func:`environment_fault` names a refusal met later (a disk filling up).
 """
 
 from __future__ import annotations
 
 import codecs
+import errno
 import os
 import tempfile
 from pathlib import Path
@@ -81,3 +82,22 @@ def _probe(folder: Path, target: Path, what: str) -> None:
                     file=str(target)) from None
     os.close(fd)
     os.unlink(name)
+
+
+# What the machine, not the input or the tool, refused: read-only or full disks, permissions, quotas, a folder
+# where a file was expected (or the reverse), symbolic-link loops, too many open files.
+ENVIRONMENT_ERRNOS = frozenset(
+    getattr(errno, name) for name in ("EACCES", "EPERM", "EROFS", "ENOSPC", "EDQUOT", "EISDIR", "ENOTDIR", "ELOOP",
+                                      "EMFILE", "ENFILE", "EFBIG", "ENAMETOOLONG") if hasattr(errno, name)
+)
+
+
+def environment_fault(exc: BaseException) -> str | None:
+    """One line for an operating-system refusal met while a command ran (exit 2, not a bug), else None.
+
+    Usage checks catch most of these before any data is read; this names the ones only the writing meets (a disk
+    that fills or turns read-only during a run)."""
+    if not isinstance(exc, OSError) or exc.errno is None or exc.errno not in ENVIRONMENT_ERRNOS:
+        return None
+    where = f"{exc.filename}: " if exc.filename else ""
+    return f"error: [environment] {where}{exc.strerror or exc} ({errno.errorcode[exc.errno]})"

@@ -12,6 +12,7 @@ turned into text as a CSV writer would (:func:`text_frame`), and its provenance 
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -73,10 +74,26 @@ def _decode(path: Path, encoding: str | None) -> tuple[str, str, list[Issue]]:
     raise fatal("raw-encoding", "cannot decode the file (tried " + ", ".join(ENCODINGS_TRIED) + ")", file=path.name)
 
 
-def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, list[Issue]]:
-    """Read one raw file as all-text, with provenance columns."""
+def _check_raw_file(path: Path) -> None:
+    """One line naming what is wrong with a raw file's place: missing, a symbolic link that leads nowhere or in a
+    loop, a folder, or unreadable."""
+    if path.is_symlink():
+        try:
+            path.resolve(strict=True)
+        except (OSError, RuntimeError) as exc:  # RuntimeError: a symlink loop on Python < 3.13
+            why = "in a loop" if "loop" in str(exc).lower() or isinstance(exc, RuntimeError) else "to nothing"
+            raise fatal("raw-file-missing", f"raw file is a symbolic link that leads {why}", file=str(path)) from None
     if not path.exists():
         raise fatal("raw-file-missing", "raw file not found", file=str(path))
+    if path.is_dir():
+        raise fatal("raw-file-not-a-file", "raw file is a folder, not a file", file=str(path))
+    if not os.access(path, os.R_OK):
+        raise fatal("raw-file-unreadable", "raw file cannot be read (permission denied)", file=str(path))
+
+
+def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = None) -> tuple[pd.DataFrame, list[Issue]]:
+    """Read one raw file as all-text, with provenance columns."""
+    _check_raw_file(path)
     suffix = path.suffix.lower()
     issues: list[Issue] = []
     if suffix in (".csv", ".txt"):

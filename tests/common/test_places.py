@@ -58,3 +58,31 @@ def test_known_text_encodings_pass(name):
 def test_unknown_or_non_text_encodings_are_one_line(name, words):
     code, line = code_and_message(check_encoding, name)
     assert code == "encoding-unknown" and words in line and "\n" not in line
+
+
+def test_an_operating_system_refusal_during_a_run_is_one_line_not_a_bug(tmp_path, monkeypatch, capsys):
+    """A disk that turns read-only or fills up while the package is written: exit 2 and one line naming the
+    file and the refusal, not "internal error ... this is a bug" (exit 3)."""
+    import errno
+
+    from sdtm_convert import pipeline
+    from sdtm_convert.cli import main
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "manifest.json"))
+
+    monkeypatch.setattr(pipeline, "_write_run_manifest", full_disk)
+    code = main(["run", "--out", str(tmp_path / "out"), "--quiet", "--no-validate", "--no-adam", "--formats", "xpt"])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert code == 2
+    assert err == [f"error: [environment] {tmp_path / 'out' / 'manifest.json'}: No space left on device (ENOSPC)"]
+    assert not list((tmp_path / "out").glob("sdtm-convert-crash*"))
+
+
+def test_an_error_that_is_not_the_machines_stays_a_bug():
+    from sdtm_convert.common.places import environment_fault
+
+    assert environment_fault(FileNotFoundError(2, "No such file or directory", "x")) is None
+    assert environment_fault(ValueError("bad")) is None
+    assert environment_fault(PermissionError(13, "Permission denied", "/x")) == (
+        "error: [environment] /x: Permission denied (EACCES)")
