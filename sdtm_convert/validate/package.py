@@ -217,6 +217,16 @@ _KIND = {".xpt": "XPT", ".json": "Dataset-JSON", ".ndjson": "NDJSON"}
 SHOWN_FILES = 4  # skipped files named in the note
 
 
+def _refuse_run_folder(path: Path) -> None:
+    """A run's output folder (``manifest.json`` beside ``m5/``) holds packages, not datasets: name them."""
+    if not (path.is_dir() and (path / "manifest.json").is_file() and (path / "m5").is_dir()):
+        return
+    packages = sorted(d.parent for d in (path / "m5").rglob("define.xml"))
+    listed = "; ".join(f"sdtm-convert validate {d}" for d in packages) or "none found under m5/"
+    raise fatal("package-is-run-folder", f"this is a run's output folder, not a package; its packages: {listed}",
+                file=str(path))
+
+
 def read_package(path: Path, encoding: str | None = None, budget: int | None = None,
                  prefer: str = "xpt") -> Folder:
     """All datasets of a folder (one file per dataset name, see :func:`choose_files`) and its define.xml.
@@ -226,6 +236,7 @@ def read_package(path: Path, encoding: str | None = None, budget: int | None = N
     needs it."""
     if not path.exists():
         raise fatal("package-missing", f"{path} does not exist", file=str(path))
+    _refuse_run_folder(path)
     files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
     files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
     if not files:

@@ -30,3 +30,13 @@ def test_our_own_define_passes_the_define_checks(sample_run, capsys, which):
     code = main(["validate", str(define), "--json"])
     summary = json.loads(capsys.readouterr().out)
     assert (code, summary["findings"], summary["standard"]) == (0, 0, "define-xml-2.1")
+
+
+def test_a_runs_output_folder_is_refused_naming_its_packages(sample_run, capsys):
+    """The run's root holds manifest.json, not a dataset: one line listing the packages to validate instead."""
+    code = main(["validate", str(sample_run.out)])
+    err = capsys.readouterr().err.strip()
+    assert code == 2 and "\n" not in err
+    assert err == (f"error: [package-is-run-folder] {sample_run.out}: this is a run's output folder, not a package; "
+                   f"its packages: sdtm-convert validate {adam_dir(sample_run.out, 'NCT03745417')}; "
+                   f"sdtm-convert validate {sdtm_dir(sample_run.out, 'NCT03745417')}")
