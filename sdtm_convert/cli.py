@@ -33,7 +33,7 @@ def _formats(text: str) -> str:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from sdtm_convert.common.places import check_encoding, check_output_folder
+    from sdtm_convert.common.places import check_encoding, check_output_folder, output_inside_input
     from sdtm_convert.pipeline import run_study
     from sdtm_convert.spec.locate import bundled_study, check_study_folder, find_spec
 
@@ -42,6 +42,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
     spec = Path(args.spec) if args.spec else find_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
+    inside = output_inside_input(args.out, study=study_dir, spec=spec)
+    if inside and not args.quiet:
+        print(inside, file=sys.stderr)
     progress(f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (the files carry the package date from study.yaml "
              "`created` instead, so reruns are identical)")
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())

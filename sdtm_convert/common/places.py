@@ -101,3 +101,18 @@ def environment_fault(exc: BaseException) -> str | None:
         return None
     where = f"{exc.filename}: " if exc.filename else ""
     return f"error: [environment] {where}{exc.strerror or exc} ({errno.errorcode[exc.errno]})"
+
+
+def output_inside_input(out: str | os.PathLike[str], **inputs: str | os.PathLike[str] | None) -> str | None:
+    """A warning line when the output folder is one of the input folders or inside one (the package would mix
+    with the raw exports or the spec it came from), else None. ``inputs``: name → folder, e.g. study=..."""
+    target = Path(out).resolve()
+    for name, folder in inputs.items():
+        if folder is None:
+            continue
+        src = Path(folder).resolve()
+        if target == src or src in target.parents:
+            where = "is" if target == src else "is inside"
+            return (f"warning: [output-inside-input] the output folder {out} {where} the {name} folder {folder}: "
+                    "the package is written among the files it was made from")
+    return None

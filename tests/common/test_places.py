@@ -86,3 +86,16 @@ def test_an_error_that_is_not_the_machines_stays_a_bug():
     assert environment_fault(ValueError("bad")) is None
     assert environment_fault(PermissionError(13, "Permission denied", "/x")) == (
         "error: [environment] /x: Permission denied (EACCES)")
+
+
+def test_an_output_folder_inside_an_input_folder_is_warned_about(tmp_path):
+    from sdtm_convert.common.places import output_inside_input
+
+    study, spec = tmp_path / "study", tmp_path / "spec"
+    assert output_inside_input(study / "build", study=study, spec=spec) == (
+        f"warning: [output-inside-input] the output folder {study / 'build'} is inside the study folder {study}: "
+        "the package is written among the files it was made from")
+    assert output_inside_input(spec, study=study, spec=spec).startswith(
+        f"warning: [output-inside-input] the output folder {spec} is the spec folder")
+    assert output_inside_input(tmp_path / "build", study=study, spec=spec) is None
+    assert output_inside_input(tmp_path / "studyX", study=study, spec=None) is None  # a name prefix is not inside
