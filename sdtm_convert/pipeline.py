@@ -494,7 +494,7 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
         "study": conv.spec.study.studyid,
         "package_date": conv.spec.study.created,
         "package_date_source": conv.spec.study.package_date_source,
-        "settings": {**_study_relative(raw_folder, spec_folder), "encoding": encoding,
+        "settings": {**_relative_to_output(out, raw_folder, spec_folder), "encoding": encoding,
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},
         "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
@@ -504,15 +504,17 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
     return write_manifest(out, extra=extra)
 
 
-def _study_relative(raw_folder: str | Path, spec_folder: str | Path) -> dict[str, str]:
-    """The raw folder by its name and the spec folder relative to it (POSIX separators): the manifest names no
-    machine path, and the same study converted from another place or into another output folder writes the
-    same bytes. Raw data frames keep their label ``(data frames)`` and the spec folder its name."""
-    spec = Path(spec_folder).resolve()
-    if str(raw_folder).startswith("("):
-        return {"raw_folder": str(raw_folder), "spec_folder": spec.name}
-    raw = Path(raw_folder).resolve()
-    return {"raw_folder": raw.name, "spec_folder": Path(os.path.relpath(spec, raw)).as_posix()}
+def _relative_to_output(out: Path, raw_folder: str | Path, spec_folder: str | Path) -> dict[str, str]:
+    """The raw and spec folders relative to the output folder (POSIX separators), as ``trace`` finds the raw rows:
+    the manifest names no machine path, and a run whose output sits at the same place relative to its inputs
+    writes the same bytes wherever the whole lies. Raw data frames keep their label ``(data frames)``."""
+    base = Path(out).resolve()
+
+    def rel(folder: str | Path) -> str:
+        return Path(os.path.relpath(Path(folder).resolve(), base)).as_posix()
+
+    raw = str(raw_folder) if str(raw_folder).startswith("(") else rel(raw_folder)
+    return {"raw_folder": raw, "spec_folder": rel(spec_folder)}
 
 
 def _write_lineage(out: Path, lineage: pd.DataFrame | None = None,

@@ -47,7 +47,8 @@ def _raw_folder(root: Path) -> Path | None:
     if not manifest.is_file():
         return None
     raw = json.loads(manifest.read_text(encoding="utf-8")).get("settings", {}).get("raw_folder")
-    return Path(raw) if raw and Path(raw).is_dir() else None
+    folder = root / raw if raw else None  # relative to the output folder (an absolute path stays as it is)
+    return folder if folder is not None and folder.is_dir() else None
 
 
 def _raw_rows(folder: Path | None, wanted: set[tuple[str, int]]) -> dict[tuple[str, int], dict[str, str]]:

@@ -114,7 +114,7 @@ def test_sample_prints_the_run_command_that_converts_it_without_spec(tmp_path):
     run = _sdtm_convert(here, "run", "s3", "--out", "s3-build", "--no-validate", "--formats", "xpt", "--quiet")
     assert run.returncode == 0 and run.stderr == "", run.stderr
     manifest = json.loads((here / "s3-build" / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["settings"]["spec_folder"] == "spec"  # relative to the study folder
+    assert manifest["settings"]["spec_folder"] == "../s3/spec"  # relative to the output folder
     assert (here / "s3-build" / "m5" / "datasets" / "nct03745417" / "tabulations" / "sdtm" / "dm.xpt").is_file()
 
 

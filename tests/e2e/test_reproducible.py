@@ -13,9 +13,10 @@ def _files(root):
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
-def test_rerun_is_byte_identical(sample_run, tmp_path):
-    """The shared run used the worker process (jobs=2 where fork works); this one runs everything in one."""
-    again = run_study(SAMPLE, SPEC, tmp_path / "again", jobs=1)
+def test_rerun_is_byte_identical(sample_run, tmp_path_factory):
+    """The shared run used the worker process (jobs=2 where fork works); this one runs everything in one, into
+    another folder at the same place relative to the inputs (the manifest names them relative to the output)."""
+    again = run_study(SAMPLE, SPEC, tmp_path_factory.mktemp("again"), jobs=1)
     assert [i.code for i in again.conversion.issues] == [i.code for i in sample_run.conversion.issues]
     assert again.outputs == sample_run.outputs
     first, second = _files(sample_run.out), _files(again.out)
@@ -45,7 +46,7 @@ def test_diff_between_transfers_names_the_changed_value(sample_run, tmp_path):
 
 
 def test_the_same_study_in_another_folder_gives_the_same_bytes(tmp_path, monkeypatch):
-    """The manifest names the raw folder by its name and the spec folder relative to it, never a machine path."""
+    """The manifest names the raw and spec folders relative to the output folder, never as a machine path."""
     outputs = []
     for place in ("a", "b/deeper"):
         base = tmp_path / place
@@ -57,5 +58,5 @@ def test_the_same_study_in_another_folder_gives_the_same_bytes(tmp_path, monkeyp
     assert sorted(first) == sorted(second)
     assert [name for name in first if first[name] != second[name]] == []
     settings = json.loads(first["manifest.json"])["settings"]
-    assert (settings["raw_folder"], settings["spec_folder"]) == ("raw", "../spec")
+    assert (settings["raw_folder"], settings["spec_folder"]) == ("../raw", "../spec")
     assert str(tmp_path).encode() not in first["manifest.json"]
