@@ -373,24 +373,19 @@ def main(argv: list[str] | None = None) -> int:
             print(fault, file=sys.stderr)
             return 2
         log = _save_traceback(args)
-        print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; details in {log})",
+        print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; {log})",
               file=sys.stderr)
         return 3
 
 
-def _save_traceback(args: argparse.Namespace) -> Path:
-    import tempfile
+def _save_traceback(args: argparse.Namespace) -> str:
+    """Save the traceback to a new crash log (``common.crashlog``); what the one-line error says about it."""
     import traceback
 
-    folder = Path(getattr(args, "out", None) or tempfile.gettempdir())
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-        log = folder / "sdtm-convert-crash.log"
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    except OSError:
-        log = Path(tempfile.mkstemp(prefix="sdtm-convert-crash-", suffix=".log")[1])
-        log.write_text(traceback.format_exc(), encoding="utf-8")
-    return log
+    from sdtm_convert.common.crashlog import save_crash_log
+
+    log = save_crash_log(traceback.format_exc(), getattr(args, "out", None))
+    return f"details in {log}" if log else "no crash log could be written"
 
 
 if __name__ == "__main__":

@@ -289,6 +289,12 @@ def _shown(rec: pd.Series, p: str) -> str:
     return ""
 
 
+def _src_column(rec: pd.Series) -> str | None:
+    """The raw column a transposed item came from (``__src_column``, set by the mapping engine)."""
+    col = rec.get("__src_column")
+    return None if col is None or pd.isna(col) or str(col).strip() == "" else str(col)
+
+
 def _issue(code: str, severity: str, message: str, rec: pd.Series, p: str, with_value: bool = False) -> Issue:
     row = rec.get("__src_row")
     src = rec.get("__src_file")
@@ -299,6 +305,7 @@ def _issue(code: str, severity: str, message: str, rec: pd.Series, p: str, with_
         file=None if src is None or pd.isna(src) else str(src),
         row=None if row is None or pd.isna(row) or str(row).strip() == "" else int(row),
         value=_shown(rec, p) if with_value else None,
+        column=_src_column(rec),
         dataset=p,
         variable=f"{p}STRESN" if with_value else f"{p}TESTCD",
         usubjid=None if rec.get("USUBJID") is None else str(rec.get("USUBJID")),

@@ -20,6 +20,7 @@ import sdtm_convert.derive as derive_pkg
 import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
 import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
+from sdtm_convert.common.provenance import once_per_cell
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset, read_raw_frames
 from sdtm_convert.mapping.algorithms import number_text
@@ -219,7 +220,7 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
     from sdtm_convert.trialdesign import build_trial_design
 
     supp: dict[str, list[pd.DataFrame]] = {}
-    issues += _run_derivations(spec, ct, work, supp, progress)
+    issues += once_per_cell(map_issues, _run_derivations(spec, ct, work, supp, progress))
     design, design_issues = build_trial_design(spec.study, ct, work.get("DM"))
     issues += design_issues
     work.update(design)

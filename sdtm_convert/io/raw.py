@@ -22,6 +22,7 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
+from sdtm_convert.io.duplicates import split_duplicates
 
 SRC_FILE = "__src_file"
 SRC_ROW = "__src_row"
@@ -156,20 +157,13 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
 
 def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
                  issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
-    """Stack the checked parts of one raw dataset and reject repeated keys (the later copy)."""
+    """Stack the checked parts of one raw dataset and reject repeated keys (see ``io.duplicates``)."""
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     keys = list(spec.get("keys", []))
     rejected = None
     if keys:
-        dup = frame.duplicated(subset=keys, keep="first")
-        if dup.any():
-            rejected = frame[dup].copy()
-            rejected["__reason"] = "duplicate record on keys " + "+".join(keys)
-            for f, r, *vals in rejected[[SRC_FILE, SRC_ROW, *keys]].itertuples(index=False):
-                issues.append(Issue("raw-duplicate-record", WARNING,
-                                    f"duplicate record for {'+'.join(keys)} = {'/'.join(map(str, vals))}; later copy rejected",
-                                    file=f, row=int(r), column=keys[0], value="/".join(map(str, vals))))
-            frame = frame[~dup].reset_index(drop=True)
+        frame, rejected, dup_issues = split_duplicates(frame, keys)
+        issues += dup_issues
     return RawDataset(name, frame, files, keys, spec.get("subject"), rejected), issues
 
 

@@ -20,6 +20,9 @@ from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping import conditions
 from sdtm_convert.standards.ct import ControlledTerminology
 
+TRANSPOSED_FROM = "__item"  # working column of a transposed source: the raw column each value came from
+SRC_COLUMN = "__src_column"  # provenance carried to derivations: that raw column, on transposed records
+
 Algorithm = Callable[[pd.DataFrame, dict[str, Any], "Env"], tuple[pd.Series, list[Issue]]]
 ALGORITHMS: dict[str, Algorithm] = {}
 
@@ -48,10 +51,12 @@ def row_issues(frame: pd.DataFrame, mask: pd.Series, code: str, severity: str, m
     sub = frame.loc[mask]
     vals = (values if values is not None else sub[column] if column in sub else pd.Series("", index=sub.index)).loc[sub.index]
     subj = sub[env.subject_column] if env.subject_column and env.subject_column in sub else pd.Series(None, index=sub.index)
+    # a transposed value names the raw column it came from, not the working column "__value"
+    cols = sub[TRANSPOSED_FROM] if column == "__value" and TRANSPOSED_FROM in sub else [column] * len(sub)
     return [
-        Issue(code, severity, message, file=f, row=int(r), column=column, value=str(v),
+        Issue(code, severity, message, file=f, row=int(r), column=c, value=str(v),
               dataset=env.domain, variable=variable, usubjid=(str(u) if u is not None else None))
-        for f, r, v, u in zip(sub[SRC_FILE], sub[SRC_ROW], vals, subj)
+        for f, r, c, v, u in zip(sub[SRC_FILE], sub[SRC_ROW], cols, vals, subj)
     ]
 
 

@@ -15,7 +15,7 @@ import pandas as pd
 from sdtm_convert.errors import WARNING, Issue
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset
 from sdtm_convert.mapping import conditions
-from sdtm_convert.mapping.algorithms import ALGORITHMS, Env, row_issues
+from sdtm_convert.mapping.algorithms import ALGORITHMS, SRC_COLUMN, TRANSPOSED_FROM, Env, row_issues
 from sdtm_convert.spec.model import DomainSpec
 from sdtm_convert.standards.ct import ControlledTerminology
 
@@ -138,6 +138,8 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
     result = pd.DataFrame(out, index=frame.index)
     for c in PROVENANCE:
         result[c] = frame[c].to_numpy()
+    if TRANSPOSED_FROM in frame.columns:
+        result[SRC_COLUMN] = frame[TRANSPOSED_FROM].to_numpy()
     produced = _pairs(result[SRC_FILE], result[SRC_ROW])
     used = pd.Series(_pairs(base[SRC_FILE], base[SRC_ROW]).isin(produced), index=base.index)
     accounts.append(_account(base[used], ds.domain, MAPPED, ""))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from lxml import etree
 
+from sdtm_convert.common.safexml import UnsafeXml, parse_untrusted
 from sdtm_convert.errors import ERROR, Issue
 
 SCHEMA_ROOT = Path(str(resources.files("sdtm_convert") / "data" / "schemas" / "define"))
@@ -54,9 +55,10 @@ def _schema(version: str, arm: bool) -> etree.XMLSchema:
 
 
 def parse_define(path_or_bytes: str | Path | bytes) -> etree._ElementTree:
-    """Parse a define.xml safely; raises ``etree.XMLSyntaxError`` on malformed input."""
+    """Parse a define.xml safely; raises ``etree.XMLSyntaxError`` on malformed input and
+    ``common.safexml.UnsafeXml`` when the document declares a DTD or entities."""
     data = path_or_bytes if isinstance(path_or_bytes, bytes) else Path(path_or_bytes).read_bytes()
-    return etree.ElementTree(etree.fromstring(data, safe_parser()))
+    return parse_untrusted(data, safe_parser())
 
 
 def define_version(tree: etree._ElementTree) -> str | None:
@@ -81,6 +83,8 @@ def validate_define(path_or_bytes: str | Path | bytes) -> list[Issue]:
     file = None if isinstance(path_or_bytes, bytes) else str(path_or_bytes)
     try:
         tree = parse_define(path_or_bytes)
+    except UnsafeXml as exc:
+        return [Issue("define-unsafe", ERROR, str(exc), file=file)]
     except etree.XMLSyntaxError as exc:
         return [Issue("define-xml-malformed", ERROR, str(exc), file=file)]
     version = define_version(tree)

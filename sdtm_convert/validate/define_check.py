@@ -23,6 +23,7 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
+from sdtm_convert.common.safexml import REFUSED, UnsafeXml
 from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
 from sdtm_convert.package.define_model import read_define_model
@@ -130,6 +131,8 @@ def load(path: str | Path) -> DefineDoc:
         tree = parse_define(p)
     except OSError as exc:
         raise fatal("define-unreadable", f"{p.name} cannot be read: {exc}", file=p.name) from None
+    except UnsafeXml:
+        raise fatal("define-unsafe", f"{p.name} {REFUSED}", file=p.name) from None
     except etree.XMLSyntaxError as exc:
         raise fatal("define-unreadable", f"{p.name} is not well-formed XML: {exc}", file=p.name) from None
     if define_version(tree) is None:

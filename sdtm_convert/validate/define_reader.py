@@ -1,20 +1,19 @@
 """Define-XML 2.0 / 2.1 reader (the subset the validator compares with the data).
 
 Parsed with a locked-down lxml parser: no entity resolution, no network, no DTD, no huge trees.
-A file that declares entities (billion laughs, external entities) is refused with one clear error.
+A file that declares a DTD or entities (billion laughs, external entities), wherever the DOCTYPE is and
+whatever the encoding, is refused with one clear error (``common.safexml``: checked on the parsed tree).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from lxml import etree
 
+from sdtm_convert.common.safexml import REFUSED, UnsafeXml, parse_untrusted
 from sdtm_convert.errors import fatal
-
-_ENTITY = re.compile(rb"<!ENTITY|<!DOCTYPE[^>]*\[", re.I)
 
 
 @dataclass
@@ -124,14 +123,10 @@ def _root(path: Path) -> tuple[etree._Element, etree._Element]:
         raw = path.read_bytes()
     except OSError as exc:
         raise fatal("define-unreadable", f"{path.name} cannot be read: {exc}", file=path.name) from None
-    if _ENTITY.search(raw[:65536]):
-        raise fatal(
-            "define-unsafe",
-            f"{path.name} declares a DTD/entities; refused (entity expansion is not allowed)",
-            file=path.name,
-        )
     try:
-        root = etree.fromstring(raw, _parser())
+        root = parse_untrusted(raw, _parser()).getroot()
+    except UnsafeXml:
+        raise fatal("define-unsafe", f"{path.name} {REFUSED}", file=path.name) from None
     except etree.XMLSyntaxError as exc:
         raise fatal("define-unreadable", f"{path.name} is not well-formed XML: {exc}", file=path.name) from None
     mdv = next((e for e in root.iter() if isinstance(e.tag, str) and _local(e) == "MetaDataVersion"), None)
