@@ -110,7 +110,7 @@ def _check_room(path: Path) -> None:
     view = 8 * records * max(1, nvars)
     if view > VIEW_BUDGET:
         raise fatal("xpt-too-large",
-                    f"{path.name}: {size:,} bytes hold {records:,} records of {nvars} variables, a validation "
+                    f"{size:,} bytes hold {records:,} records of {nvars} variables, a validation "
                     f"view of {view / 2**30:.1f} GiB, over the validator's budget of {VIEW_BUDGET / 2**30:.0f} "
                     f"GiB{_holes(path, size)}; not read", file=path.name)
 

@@ -101,7 +101,7 @@ def test_an_xpt_extended_to_20_gib_is_refused_from_its_headers_without_reading_d
     records = (20 * 2**30 - data_at) // obs_len
     assert e.value.issue.code == "xpt-too-large" and e.value.issue.file == "ta.xpt"
     msg = e.value.issue.message
-    assert msg.startswith(f"ta.xpt: 21,474,836,480 bytes hold {records:,} records of {nvars} variables, "
+    assert msg.startswith(f"21,474,836,480 bytes hold {records:,} records of {nvars} variables, "
                           f"a validation view of {8 * records * nvars / 2**30:.1f} GiB, over the validator's "
                           f"budget of 1 GiB")
     assert 8 * records * nvars > VIEW_BUDGET and msg.endswith("; not read") and "\n" not in msg
