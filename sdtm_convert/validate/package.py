@@ -116,9 +116,10 @@ def _check_room(path: Path) -> None:
 
 
 def _holes(path: Path, size: int) -> str:
-    """" (N bytes of it are never-written holes: a sparse file)" where the file system says so, else ""."""
+    """" (only N bytes of it are stored on disk: a sparse file?)" where the file system stores less than the
+    size (holes never written; a compressing file system can do the same, hence the question), else ""."""
     allocated = 512 * getattr(path.stat(), "st_blocks", size // 512 + 1)
-    return f" ({size - allocated:,} bytes of it are holes never written: a sparse file)" if allocated < size else ""
+    return f" (only {allocated:,} bytes of it are stored on disk: a sparse file?)" if allocated < size else ""
 
 
 def _read_pyreadstat(path: Path, header: dict[str, Any], encoding: str | None) -> Dataset:
