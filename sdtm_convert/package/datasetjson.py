@@ -17,6 +17,7 @@ from datetime import datetime
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import numpy as np
@@ -235,11 +236,22 @@ def read_dataset_json(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta]:
 
 def read_dataset_json_columns(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta, list[dict]]:
     """:func:`read_dataset_json` plus the file's ``columns`` as written (e.g. whether a length was declared)."""
+    df, meta, cols, _ = read_dataset_json_declared(path)
+    return df, meta, cols
+
+
+def read_dataset_json_declared(path: str | Path) -> tuple[pd.DataFrame, DatasetMeta, list[dict], Any]:
+    """:func:`read_dataset_json_columns` plus the ``records`` count the file declares (None when absent), to
+    be checked against the rows it holds. A row whose number of cells differs from the declared columns,
+    or JSON nested deeper than Python's parser goes, is one ``dataset-json-unreadable`` error."""
     path = Path(path)
     try:
         head, rows = _load(path)
         cols = head["columns"]
-        table = list(zip(*rows, strict=True)) if cols else []
+        table = list(zip(*_checked_rows(rows, len(cols), path), strict=True)) if cols else []
+    except RecursionError:
+        raise fatal("dataset-json-unreadable", "not a readable Dataset-JSON file: JSON nested too deeply "
+                    "(Dataset-JSON is at most 4 levels deep)", file=str(path)) from None
     except (OSError, ValueError, KeyError, TypeError) as e:
         raise fatal("dataset-json-unreadable", f"not a readable Dataset-JSON file: {e}", file=str(path)) from None
     n = head.get("records", 0)
@@ -249,7 +261,20 @@ def read_dataset_json_columns(path: str | Path) -> tuple[pd.DataFrame, DatasetMe
     meta = DatasetMeta(
         head["name"], head.get("label", ""), "", "", keys, [_variable(c, df[c["name"]]) for c in cols], records=len(df)
     )
-    return df, meta, cols
+    return df, meta, cols, head.get("records")
+
+
+def _checked_rows(rows: Iterator[list], width: int, path: Path) -> Iterator[list]:
+    """The rows, each an array of ``width`` cells, else one error naming the row (1-based; an NDJSON file's
+    data row N is its line N + 1)."""
+    ndjson = path.suffix.lower() == ".ndjson"
+    for i, row in enumerate(rows, 1):
+        if not isinstance(row, list) or len(row) != width:
+            what = f"{len(row)} values" if isinstance(row, list) else f"a {type(row).__name__}, not an array"
+            where = f"row {i} (line {i + 1})" if ndjson else f"row {i}"
+            raise fatal("dataset-json-unreadable", f"{where} holds {what} where {width} columns are declared",
+                        file=str(path))
+        yield row
 
 
 # -- schema validation -----------------------------------------------------------------------------------

@@ -136,6 +136,26 @@ class Context:
             self._meta[key] = out
         return self._meta[key]
 
+    def copied_sdtm_codelists(self, ds: Dataset) -> dict[str, list[str]]:
+        """Codelists of the SDTM variables an ADaM dataset carries under their SDTM names (ADaMIG: a variable
+        copied from SDTM keeps its name and meaning, so ADAE.AESEV keeps AE.AESEV's codelist): for each
+        column, the SDTMIG variable of that name in the domain its first two letters name, else in DM."""
+        key = ("copied_sdtm_codelists", ds.name)
+        if key not in self._meta:
+            domains = set(self.std_classes)
+            out: dict[str, list[str]] = {}
+            for v in ds.columns:
+                for dom in dict.fromkeys(d for d in (v[:2], "DM") if d in domains):
+                    if dom not in self._meta:
+                        self._meta[dom] = _plain(sdtmig_domain_variables(dom, self.metadata.sdtmig))
+                    meta = self._meta[dom]
+                    hit = meta[meta["name"] == v]
+                    if len(hit) and list(hit["codelist_codes"].iloc[0]):
+                        out[v] = list(hit["codelist_codes"].iloc[0])
+                        break
+            self._meta[key] = out
+        return self._meta[key]
+
     @cached_property
     def adam_vars(self) -> pd.DataFrame:
         """ADaMIG variables of the package's ADaMIG version (nearest shipped)."""

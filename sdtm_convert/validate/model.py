@@ -33,6 +33,7 @@ class Dataset:
     member_name: str | None = None  # name recorded inside the transport file
     source: str = "frame"  # "xpt" | "json" | "ndjson" | "frame"
     encoding: str | None = None  # encoding the text was decoded with
+    declared_records: Any = None  # the record count a Dataset-JSON file states about itself (None: not stated)
     _uniq: dict = field(default_factory=dict, repr=False, compare=False)
     loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     views: Views | None = field(default=None, repr=False, compare=False)  # the budget loaded frames share

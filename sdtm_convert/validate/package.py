@@ -66,6 +66,7 @@ def _read_v5(path: Path, header: dict[str, Any], encoding: str | None) -> Datase
     from sdtm_convert.errors import SdtmConvertError
     from sdtm_convert.xpt import read_v5
 
+    _check_room(path)
     try:
         member = read_v5(path, encoding=encoding)
     except SdtmConvertError as exc:
@@ -90,6 +91,35 @@ def _read_v5(path: Path, header: dict[str, Any], encoding: str | None) -> Datase
         source="xpt",
         encoding=info.encoding,
     )
+
+
+def _check_room(path: Path) -> None:
+    """Refuse, from the headers and the file size alone, an XPT v5 file whose observations would make a
+    validation view (8 bytes a cell) larger than :data:`VIEW_BUDGET`: V5 does not store a record count, so
+    the size is the count, and a file extended far beyond its data (padded, or sparse) would otherwise be
+    read whole first."""
+    from sdtm_convert.errors import SdtmConvertError
+    from sdtm_convert.xpt.v5 import read_v5_layout
+
+    try:
+        data_at, obs_len, nvars = read_v5_layout(path)
+    except SdtmConvertError:
+        return  # the reader names the fault itself
+    size = path.stat().st_size
+    records = (size - data_at) // obs_len if obs_len else 0
+    view = 8 * records * max(1, nvars)
+    if view > VIEW_BUDGET:
+        raise fatal("xpt-too-large",
+                    f"{size:,} bytes hold {records:,} records of {nvars} variables, a validation "
+                    f"view of {view / 2**30:.1f} GiB, over the validator's budget of {VIEW_BUDGET / 2**30:.0f} "
+                    f"GiB{_holes(path, size)}; not read", file=path.name)
+
+
+def _holes(path: Path, size: int) -> str:
+    """" (only N bytes of it are stored on disk: a sparse file?)" where the file system stores less than the
+    size (holes never written; a compressing file system can do the same, hence the question), else ""."""
+    allocated = 512 * getattr(path.stat(), "st_blocks", size // 512 + 1)
+    return f" (only {allocated:,} bytes of it are stored on disk: a sparse file?)" if allocated < size else ""
 
 
 def _read_pyreadstat(path: Path, header: dict[str, Any], encoding: str | None) -> Dataset:
@@ -146,9 +176,9 @@ def _meta_dict(md: Any) -> dict[str, Any]:
 
 def read_dataset_json(path: Path) -> Dataset:
     """Dataset-JSON 1.1 (.json / .ndjson) through the project's reader, parsed once."""
-    from sdtm_convert.package.datasetjson import read_dataset_json_columns
+    from sdtm_convert.package.datasetjson import read_dataset_json_declared
 
-    df, meta, columns = read_dataset_json_columns(path)
+    df, meta, columns, stated = read_dataset_json_declared(path)
     md = _meta_dict(meta)
     declared = {c["name"] for c in columns if c.get("length") is not None}
     return Dataset(
@@ -163,6 +193,7 @@ def read_dataset_json(path: Path) -> Dataset:
         member_name=meta.name,
         source="ndjson" if path.suffix.lower() == ".ndjson" else "json",
         encoding="utf-8",
+        declared_records=stated,
     )
 
 

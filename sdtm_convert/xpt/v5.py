@@ -80,12 +80,47 @@ def read_v5_members(path: str | Path, encoding: str | None = None, *, data: bool
     """All members of an XPT v5 file; ``data=False`` reads headers only (columns left empty)."""
     path = Path(path)
     try:
-        if data or path.stat().st_size == 0:  # numpy views of an mmap would pin it open
-            return parse_v5(path.read_bytes(), where=str(path), encoding=encoding, data=data)
-        with open(path, "rb") as fh, mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as buf:
-            return parse_v5(buf, where=str(path), encoding=encoding, data=data)
+        if path.stat().st_size == 0:
+            return parse_v5(b"", where=str(path), encoding=encoding, data=data)
+        with open(path, "rb") as fh:
+            # memory-mapped: the file's bytes are never copied whole, only the decoded columns are built
+            buf = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+            try:
+                return parse_v5(buf, where=str(path), encoding=encoding, data=data)
+            finally:
+                _close(buf)
     except OSError as e:
         raise fatal("xpt-corrupt", f"cannot open: {e.strerror}", file=str(path)) from None
+
+
+def _close(buf: mmap.mmap) -> None:
+    """Unmap now; a numpy view still held (by the traceback of an error being raised) leaves it to the
+    garbage collector instead of hiding that error behind a BufferError."""
+    try:
+        buf.close()
+    except BufferError:
+        pass
+
+
+def read_v5_layout(path: str | Path) -> tuple[int, int, int]:
+    """``(observations start, observation length, variables)`` of the file's first member, from its
+    headers alone (the first few hundred bytes and the NAMESTR records): what a caller needs to size the
+    file's data before reading any of it. Structural faults raise ``xpt-corrupt`` as :func:`parse_v5`."""
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(640)
+            r = _Reader(head, str(path))
+            if len(head) < 640 or r.record(0, what="library header") != LIBRARY:
+                raise r.fail("not a complete XPT v5 header (truncated, or not a V5 transport file)")
+            namestr_len, nvars, _, _ = _member_head(r, 240)
+            names = head + fh.read(-(-nvars * namestr_len // 80) * 80)
+    except OSError as e:
+        raise fatal("xpt-corrupt", f"cannot open: {e.strerror}", file=str(path)) from None
+    r = _Reader(names, str(path))
+    namestrs = [_parse_namestr(r, 640 + i * namestr_len, namestr_len) for i in range(nvars)]
+    data_at = 640 + -(-nvars * namestr_len // 80) * 80 + 80
+    return data_at, max((n.position + n.length for n in namestrs), default=0), nvars
 
 
 def parse_v5(
@@ -111,7 +146,8 @@ def parse_v5(
     return members
 
 
-def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> tuple[V5Member, int]:
+def _member_head(r: _Reader, offset: int) -> tuple[int, int, bytes, bytes]:
+    """``(NAMESTR length, variables, member record 1, member record 2)`` of the member at ``offset``."""
     head = r.record(offset, MEMBER, "member header")
     try:
         namestr_len = int(head[74:78])
@@ -127,6 +163,11 @@ def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> 
         nvars = int(nhead[54:58])
     except ValueError:
         raise r.fail(f"NAMESTR header at byte {offset + 320} has no variable count") from None
+    return namestr_len, nvars, rec1, rec2
+
+
+def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> tuple[V5Member, int]:
+    namestr_len, nvars, rec1, rec2 = _member_head(r, offset)
     start = offset + 400
     namestrs = [_parse_namestr(r, start + i * namestr_len, namestr_len) for i in range(nvars)]
     obs_at = start + -(-nvars * namestr_len // 80) * 80
@@ -135,6 +176,8 @@ def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> 
     data_end = _next_member(r, data_at)
     obs_len = max((n.position + n.length for n in namestrs), default=0)
     nrec = _record_count(r, data_at, data_end, obs_len)
+    if nrec and any(n.ntype == 2 for n in namestrs):
+        _no_zero_fill(r, data_at + (nrec - 1) * obs_len, obs_len, nrec)
     last_error = ""
     for enc in (encoding,) if encoding else FALLBACK_ENCODINGS:
         try:
@@ -184,6 +227,15 @@ def _record_count(r: _Reader, data_at: int, data_end: int, obs_len: int) -> int:
     while n and size - (n - 1) * obs_len < 80 and r.buf[data_at + (n - 1) * obs_len : data_at + n * obs_len] == blank:
         n -= 1
     return n
+
+
+def _no_zero_fill(r: _Reader, last: int, obs_len: int, nrec: int) -> None:
+    """SAS pads text with blanks: a last observation of zero bytes only, in a member with a text variable, is
+    zero fill (a file padded or extended, e.g. a sparse one), not data, and is refused rather than read as
+    records of NUL text."""
+    if not any(r.buf[last : last + obs_len]):
+        raise r.fail(f"observation {nrec} (at byte {last}) and maybe others before it are zero bytes only, "
+                     "not data: the file is padded with zero bytes (extended or sparse?)")
 
 
 def _decode(

@@ -4,6 +4,7 @@ dataset), and our own define.xml files pass the define checks on their own."""
 from __future__ import annotations
 
 import json
+import shutil
 
 import pyreadstat
 import pytest
@@ -40,3 +41,34 @@ def test_a_runs_output_folder_is_refused_naming_its_packages(sample_run, capsys)
     assert err == (f"error: [package-is-run-folder] {sample_run.out}: this is a run's output folder, not a package; "
                    f"its packages: sdtm-convert validate {adam_dir(sample_run.out, 'NCT03745417')}; "
                    f"sdtm-convert validate {sdtm_dir(sample_run.out, 'NCT03745417')}")
+
+
+def test_validate_finds_the_adam_codelist_errors_that_run_reports(sample_run, tmp_path):
+    """ADAE copies AESEV and AEOUT from SDTM AE: a value outside their codelists is an error in `run` (the ADAE
+    schema check of run's ADaM stage) and, on the written ADaM folder, in `validate` (SC-CT-001): the same
+    variables, the same values."""
+    from sdtm_convert.package.datasetjson import read_dataset_json
+    from sdtm_convert.schema import load_schema, validate_frame
+    from sdtm_convert.validate import validate_package
+
+    folder = adam_dir(sample_run.out, "NCT03745417")
+    for p in folder.glob("*"):
+        if p.suffix != ".xpt":  # the Dataset-JSON copies are the ones edited (as a vendor's package might hold)
+            shutil.copy(p, tmp_path / p.name)
+    doc = json.loads((tmp_path / "adae.json").read_text(encoding="utf-8"))
+    names = [c["name"] for c in doc["columns"]]
+    doc["rows"][0][names.index("AESEV")] = "HUGE"
+    doc["rows"][1][names.index("AEOUT")] = "GONE"
+    (tmp_path / "adae.json").write_text(json.dumps(doc), encoding="utf-8")
+
+    frame, _ = read_dataset_json(tmp_path / "adae.json")
+    in_run = sorted((i.variable or i.column, i.value) for i in validate_frame(frame, load_schema("ADAE"), dataset="ADAE")
+                    if i.severity == "error")
+    report = validate_package(tmp_path)
+    errors = report.findings[report.findings["severity"] == "error"]
+    in_validate = sorted(zip(errors["variable"], errors["value"], strict=True))
+    assert in_run == in_validate == [("AEOUT", "GONE"), ("AESEV", "HUGE")]
+    assert sorted(errors["rule"] + " " + errors["message"]) == [
+        "SC-CT-001 Value not found in non-extensible codelist AESEV (CT 2025-03-25), 1 record",
+        "SC-CT-001 Value not found in non-extensible codelist OUT (CT 2025-03-25), 1 record",
+    ]

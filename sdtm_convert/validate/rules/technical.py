@@ -188,6 +188,24 @@ def file_size(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, None, values=ds.file_size)
 
 
+@rule(
+    "SC-TECH-015",
+    per_dataset=True,
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Dataset-JSON records differs from the rows the file holds",
+    description="A Dataset-JSON file states its number of records (``records``) so that a truncated or padded "
+    "transfer is caught: the rows it holds must number exactly that.",
+)
+def declared_records(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        n = ds.declared_records
+        if n is not None and (isinstance(n, bool) or n != ds.records):
+            yield Hits(ds.name, None, values=f"{ds.file} declares records {n!r} and holds {ds.records} rows",
+                       count=1)
+
+
 @rule("SC-TECH-010", category="technical", p21="SD1029", per_dataset=True)
 def non_ascii_names(ctx) -> Iterator[Hits]:
     for ds in ctx.datasets():

@@ -16,12 +16,13 @@ _RESULT = re.compile(r"^[A-Z]{2}(ORRES|STRESC)$")
 
 
 def _codelists(ctx, ds) -> dict[str, list[str]]:
-    """Variable → CT codelist C-codes, from SDTMIG (SDTM) or ADaMIG (ADaM) metadata."""
+    """Variable → CT codelist C-codes, from SDTMIG (SDTM) or ADaMIG (ADaM) metadata; an ADaM variable that
+    ADaMIG does not list but SDTMIG does (copied from SDTM, e.g. ADAE.AESEV) keeps its SDTMIG codelist."""
     if ctx.kind == "sdtm":
         meta = ctx.sdtm_vars(ds)
         listed = {n: list(c) for n, c in zip(meta["name"], meta["codelist_codes"]) if c}
         return listed | ctx.added_codelists(ds)
-    out: dict[str, list[str]] = {}
+    out: dict[str, list[str]] = dict(ctx.copied_sdtm_codelists(ds))
     a = ctx.adam_vars
     for n, cls in zip(a["name"], a["codelists"]):
         if cls and n in ds.columns:
