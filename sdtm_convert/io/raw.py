@@ -21,10 +21,13 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
+from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults
+from sdtm_convert.io.records import scan
 
 SRC_FILE = "__src_file"
 SRC_ROW = "__src_row"
 PROVENANCE = (SRC_FILE, SRC_ROW)
+REASON = "__reason"  # why a row read is rejected ("" = kept)
 ENCODINGS_TRIED = ("utf-8-sig", "gb18030", "cp1252")
 _GB2312_PAIR = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
 _HIGH = re.compile(rb"[\x80-\xff]")
@@ -46,11 +49,11 @@ class RawDataset:
     files: list[str]
     keys: list[str] = field(default_factory=list)
     subject: str | None = None
-    rejected: pd.DataFrame | None = None  # rows dropped at read (duplicates), with a reason column
+    rejected: pd.DataFrame | None = None  # rows dropped at read (duplicates, bad records), with a reason column
+    records: dict[str, int] = field(default_factory=dict)  # data records per file, counted without the parser
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str, list[Issue]]:
-    data = path.read_bytes()
+def _decode(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]]:
     if encoding:
         try:
             return data.decode(encoding), encoding, []
@@ -80,15 +83,7 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     suffix = path.suffix.lower()
     issues: list[Issue] = []
     if suffix in (".csv", ".txt"):
-        import io
-
-        text, _enc, issues = _decode(path, encoding)
-        if not text.strip():
-            raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-        except pd.errors.ParserError as exc:
-            raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+        df, issues = _read_csv(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
         df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
     elif suffix in (".sas7bdat", ".xpt"):
@@ -106,6 +101,40 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     df = df.astype(str)
     df[SRC_FILE] = path.name
     df[SRC_ROW] = range(1, len(df) + 1)
+    if REASON not in df:
+        df[REASON] = ""
+    return df, issues
+
+
+def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issue]]:
+    """A CSV file read by pandas and checked against its records counted from the bytes (:mod:`records`):
+    a quote left open is fatal; a record with the wrong number of fields or a control character is an
+    error and the record is rejected (column ``__reason``)."""
+    import io
+    import warnings
+
+    data = path.read_bytes()
+    text, _enc, issues = _decode(path, encoding, data)
+    if not text.strip():
+        raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
+    recs = scan(data)
+    structure_faults(path.name, recs)
+    names = header_duplicates(path.name, text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", pd.errors.ParserWarning)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, index_col=False)
+    except pd.errors.ParserError as exc:
+        raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+    if len(df) != recs.count:
+        raise fatal("raw-records-mismatch",
+                    f"the file holds {recs.count} data records but the CSV parser read {len(df)} rows; "
+                    "nothing is converted", file=path.name)
+    reasons, bad = record_faults(path.name, recs, names)
+    issues += bad
+    df = df.fillna("")
+    df[REASON] = reasons
+    df.attrs["records"] = recs.count  # counted from the bytes, not by the parser
     return df, issues
 
 
@@ -126,7 +155,7 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
         raise fatal("raw-column-missing", f"expected column(s) missing: {', '.join(missing)}", file=where,
                     column=missing[0])
     for col in df.columns:
-        if col not in expected and col not in optional and col not in PROVENANCE:
+        if col not in expected and col not in optional and col not in PROVENANCE and col != REASON:
             issues.append(Issue("raw-column-unexpected", WARNING,
                                 f"column {col} is not declared in raw.yaml and is not mapped", file=where, column=col))
     for col in optional:
@@ -139,21 +168,30 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
 
 def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
                  issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
+    records = {files[i]: int(f.attrs.get("records", len(f))) for i, f in enumerate(frames)}
     """Stack the checked parts of one raw dataset and reject repeated keys (the later copy)."""
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     keys = list(spec.get("keys", []))
-    rejected = None
+    parts = []
+    if REASON in frame:
+        bad = frame[REASON] != ""
+        if bad.any():
+            parts.append(frame[bad].copy())
+            frame = frame[~bad].reset_index(drop=True)
+        frame = frame.drop(columns=REASON)
     if keys:
         dup = frame.duplicated(subset=keys, keep="first")
         if dup.any():
-            rejected = frame[dup].copy()
-            rejected["__reason"] = "duplicate record on keys " + "+".join(keys)
-            for f, r, *vals in rejected[[SRC_FILE, SRC_ROW, *keys]].itertuples(index=False):
+            dups = frame[dup].copy()
+            dups[REASON] = "duplicate record on keys " + "+".join(keys)
+            parts.append(dups)
+            for f, r, *vals in dups[[SRC_FILE, SRC_ROW, *keys]].itertuples(index=False):
                 issues.append(Issue("raw-duplicate-record", WARNING,
                                     f"duplicate record for {'+'.join(keys)} = {'/'.join(map(str, vals))}; later copy rejected",
                                     file=f, row=int(r), column=keys[0], value="/".join(map(str, vals))))
             frame = frame[~dup].reset_index(drop=True)
-    return RawDataset(name, frame, files, keys, spec.get("subject"), rejected), issues
+    rejected = pd.concat(parts, ignore_index=True) if parts else None
+    return RawDataset(name, frame, files, keys, spec.get("subject"), rejected, records), issues
 
 
 def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding: str | None = None) -> tuple[RawDataset, list[Issue]]:
