@@ -123,9 +123,14 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issu
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, index_col=False)
+            width = max(recs.header_fields, int(recs.fields.max()) if recs.count else 0)
+            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, header=None,
+                             names=range(width), index_col=False)
     except pd.errors.ParserError as exc:
         raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+    header = [str(h) for h in df.iloc[0, :recs.header_fields]] if len(df) else names
+    df = df.iloc[1:, :recs.header_fields].reset_index(drop=True)
+    df.columns = header
     if len(df) != recs.count:
         raise fatal("raw-records-mismatch",
                     f"the file holds {recs.count} data records but the CSV parser read {len(df)} rows; "
