@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import csv
+import io
 
 import numpy as np
 
@@ -41,7 +42,7 @@ def structure_faults(file: str, rec: Records) -> None:
 
 def header_duplicates(file: str, text: str) -> list[str]:
     """Raise when a header name appears twice (pandas would rename the second one ``NAME.1``)."""
-    header = next(csv.reader(text.lstrip("\ufeff").splitlines()[:1] or [""]), [])
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
     names = [h.strip() for h in header]
     repeated = [n for i, n in enumerate(names) if n in names[:i]]
     if repeated:

@@ -106,13 +106,22 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     return df, issues
 
 
+def _parse(text: str, header_fields: int, widest: int) -> pd.DataFrame:
+    """All-text frame of a CSV text, one row per record; a row longer than the header is read whole and cut
+    to the header's width (its record is rejected by the caller)."""
+    import io
+
+    opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_filter": False, "index_col": False}
+    if widest <= header_fields:
+        return pd.read_csv(io.StringIO(text), **opts)
+    df = pd.read_csv(io.StringIO(text), header=None, names=range(widest), **opts)
+    return df.iloc[1:, :header_fields].reset_index(drop=True).fillna("")
+
+
 def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issue]]:
     """A CSV file read by pandas and checked against its records counted from the bytes (:mod:`records`):
     a quote left open is fatal; a record with the wrong number of fields or a control character is an
     error and the record is rejected (column ``__reason``)."""
-    import io
-    import warnings
-
     data = path.read_bytes()
     text, _enc, issues = _decode(path, encoding, data)
     if not text.strip():
@@ -121,23 +130,16 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issu
     structure_faults(path.name, recs)
     names = header_duplicates(path.name, text)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", pd.errors.ParserWarning)
-            width = max(recs.header_fields, int(recs.fields.max()) if recs.count else 0)
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False, header=None,
-                             names=range(width), index_col=False)
+        df = _parse(text, recs.header_fields, int(recs.fields.max()) if recs.count else 0)
     except pd.errors.ParserError as exc:
         raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
-    header = [str(h) for h in df.iloc[0, :recs.header_fields]] if len(df) else names
-    df = df.iloc[1:, :recs.header_fields].reset_index(drop=True)
-    df.columns = header
+    df.columns = names
     if len(df) != recs.count:
         raise fatal("raw-records-mismatch",
                     f"the file holds {recs.count} data records but the CSV parser read {len(df)} rows; "
                     "nothing is converted", file=path.name)
     reasons, bad = record_faults(path.name, recs, names)
     issues += bad
-    df = df.fillna("")
     df[REASON] = reasons
     df.attrs["records"] = recs.count  # counted from the bytes, not by the parser
     return df, issues

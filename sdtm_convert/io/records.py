@@ -102,7 +102,8 @@ def scan(data: bytes) -> Records:
     newline_at = np.flatnonzero(a == LF)
     cand = np.flatnonzero((a == LF) | (a == CR))
     cand = cand[(cand >= start) & ~_inside(cand, opens, closes)]
-    lone_cr = (a[cand] == CR) & ~np.isin(cand + 1, cand)  # CR of a CRLF is not an end of its own
+    followed_by_lf = np.append(a[1:] == LF, False)[cand]
+    lone_cr = (a[cand] == CR) & ~followed_by_lf  # the CR of a CRLF is not an end of its own
     ends = cand[(a[cand] == LF) | lone_cr]
     if len(ends) == 0 or ends[-1] != len(a) - 1:
         ends = np.append(ends, len(a))  # the last record has no line break after it
@@ -158,10 +159,13 @@ def _spanning(rec: Records, a: np.ndarray, newline_at: np.ndarray, opens: np.nda
 def _controls(rec: Records, a: np.ndarray, ends: np.ndarray, begins: np.ndarray, commas: np.ndarray,
               opens: np.ndarray, closes: np.ndarray, row_of_rec: np.ndarray, start: int) -> None:
     """Control characters in values: every C0 byte and DEL but the line breaks that end records."""
-    pos = np.flatnonzero((a < SPACE) | (a == DEL))
-    pos = pos[pos >= start]
-    ending = np.isin(pos, ends) | (np.isin(pos + 1, ends) & (a[pos] == CR) & ~_inside(pos, opens, closes))
-    pos = pos[~ending]
+    ctrl = (a < SPACE) | (a == DEL)
+    ctrl[:start] = False
+    inner = ends[ends < len(a)]
+    ctrl[inner] = False  # the line breaks that end records
+    crlf = inner[(inner > 0) & (a[inner] == LF)] - 1
+    ctrl[crlf[a[crlf] == CR]] = False
+    pos = np.flatnonzero(ctrl)
     if not len(pos):
         return
     recs = np.searchsorted(ends, pos, side="left")
