@@ -35,7 +35,6 @@ class Records:
     lines: np.ndarray  # line each data record starts on
     fields: np.ndarray  # fields in each data record
     header_fields: int
-    header_end: int  # byte offset where the header record ends
     spanning: list[tuple[int, int, bool]]  # (data row, line of the opening quote, next line is a whole record)
     open_quote_line: int | None  # a quote still open at the end of the file opened on this line
     controls: list[tuple[int, int, int]]  # (data row, field index 0-based, byte value) of control characters
@@ -95,7 +94,7 @@ def scan(data: bytes) -> Records:
     """The records of a CSV file's bytes (a UTF-8 BOM is skipped); see the module text."""
     start = 3 if data.startswith(b"\xef\xbb\xbf") else 0
     a = np.frombuffer(data, dtype=np.uint8)
-    empty = Records(np.zeros(0, np.int64), np.zeros(0, np.int64), 0, len(a), [], None, [])
+    empty = Records(np.zeros(0, np.int64), np.zeros(0, np.int64), 0, [], None, [])
     if start >= len(a):
         return empty
     opens, closes = _quote_spans(a, start)
@@ -116,8 +115,7 @@ def scan(data: bytes) -> Records:
     if len(keep) == 0:
         return empty
     header, recs = keep[0], keep[1:]
-    records = Records(_line(newline_at, begins[recs]), fields[recs], int(fields[header]), int(ends[header]),
-                      [], None, [])
+    records = Records(_line(newline_at, begins[recs]), fields[recs], int(fields[header]), [], None, [])
     if len(closes) and closes[-1] == len(a):
         records.open_quote_line = int(_line(newline_at, int(opens[-1])))
     row_of_rec = np.zeros(len(ends), dtype=np.int64)

@@ -64,8 +64,7 @@ def test_a_control_character_rejects_the_record_naming_row_and_column(tmp_path, 
     assert [(i.severity, i.file, i.row, i.column, i.extra["char"]) for i in bad] == \
         [("error", "ae.csv", row, column, char)]
     assert "the record is rejected" in bad[0].message
-    assert df[REASON].tolist() == [("control character" if r == row else "") for r in (1, 2)] or \
-        [bool(x) for x in df[REASON]] == [r == row for r in (1, 2)]
+    assert [x.startswith("control character U+") for x in df[REASON]] == [r == row for r in (1, 2)]
 
 
 def test_an_unquoted_lone_cr_splits_a_record_into_two_rejected_short_rows(tmp_path):
