@@ -80,3 +80,11 @@ def test_a_long_row_is_an_error_naming_line_and_data_row(tmp_path):
     assert [(i.code, i.row, i.line) for i in issues] == [("raw-record-fields", 2, 3)]
     assert "3 fields, more than the header's 2" in issues[0].message
     assert df[REASON].tolist() == ["", "3 fields, header has 2"]
+
+
+def test_a_quote_mid_value_and_a_quoted_comma_on_one_line_split_as_pandas_reads_them(tmp_path):
+    data = b'a,b,c\n1,5" tall,"x,y"\n2,3,"z ""q"""\n'
+    rec = scan(data)
+    assert rec.count == 2 and rec.fields.tolist() == [3, 3] and rec.open_quote_line is None
+    df, issues = _read(tmp_path, data)
+    assert issues == [] and df[["b", "c"]].values.tolist() == [['5" tall', "x,y"], ["3", 'z "q"']]
