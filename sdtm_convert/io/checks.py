@@ -14,8 +14,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import numpy as np
+import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.io.records import Records, char_name
@@ -80,4 +82,25 @@ def record_faults(file: str, rec: Records, names: list[str]) -> tuple[list[str],
         reason = f"control character {char_name(code)}"
         if not reasons[row - 1]:
             reasons[row - 1] = reason
+    return reasons, issues
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def value_controls(where: str, frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[Issue]]:
+    """Control characters in the values of a sheet, SAS file or data frame (a CSV's are found in its bytes):
+    per data row, why it is rejected ("" = kept), and one error per value."""
+    reasons = [""] * len(frame)
+    issues: list[Issue] = []
+    for col in columns:
+        values = frame[col].astype(str)
+        hits = np.flatnonzero(values.str.contains(_CONTROL.pattern, regex=True).to_numpy(dtype=bool))
+        for i in hits.tolist():
+            code = ord(_CONTROL.search(values.iat[i]).group())  # type: ignore[union-attr]
+            issues.append(Issue("raw-control-character", ERROR,
+                                f"control character {char_name(code)} in the value; the record is rejected "
+                                "(in no output, listed under rejects)",
+                                file=where, row=i + 1, column=col, extra={"char": code}))
+            reasons[i] = reasons[i] or f"control character {char_name(code)}"
     return reasons, issues

@@ -21,7 +21,7 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
-from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults
+from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults, value_controls
 from sdtm_convert.io.records import scan
 
 SRC_FILE = "__src_file"
@@ -97,12 +97,13 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
         df = df.astype(object).where(df.notna(), "").astype(str)
     else:
         raise fatal("raw-file-type", f"unsupported raw file type {suffix!r} (csv, xlsx, sas7bdat, xpt)", file=path.name)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = names = [str(c).strip() for c in df.columns]
     df = df.astype(str)
     df[SRC_FILE] = path.name
     df[SRC_ROW] = range(1, len(df) + 1)
     if REASON not in df:
-        df[REASON] = ""
+        df[REASON], value_issues = value_controls(path.name, df, names)
+        issues += value_issues
     return df, issues
 
 
@@ -261,9 +262,12 @@ def frame_raw_dataset(name: str, frame: pd.DataFrame, spec: dict[str, Any]) -> t
         raise fatal("raw-frame-type", f"raw dataset {name} must be a pandas DataFrame, not {type(frame).__name__}",
                     file=source)
     df = text_frame(frame, source)
+    names = list(df.columns)
     df[SRC_FILE] = source
     df[SRC_ROW] = range(1, len(df) + 1)
-    df, issues = _check_columns(df, spec, source)
+    df[REASON], issues = value_controls(source, df, names)
+    df, column_issues = _check_columns(df, spec, source)
+    issues += column_issues
     return _raw_dataset(name, [df], [source], spec, issues)
 
 

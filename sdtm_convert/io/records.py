@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 QUOTE, COMMA, LF, CR, TAB, SPACE, DEL = 0x22, 0x2C, 0x0A, 0x0D, 0x09, 0x20, 0x7F
-_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 26: "SUB (0x1A)", 127: "DEL"}
+_NAMES = {0: "NUL", 9: "TAB", 10: "LF", 13: "CR", 26: "SUB", 127: "DEL"}
 
 
 def char_name(code: int) -> str:
