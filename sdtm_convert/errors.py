@@ -5,8 +5,9 @@ known, the provenance of the value: raw file, 1-based data row, column, value, a
 dataset/variable/subject it concerns.
 
 Positions: ``row`` is a *data row*, counted from 1 after the header line, so data row N is line N+1 of a
-CSV file with its one header line (and row N+1 of a sheet); it reads ``data row N``. ``line`` is a line of
-a text file such as a YAML spec (1-based, as an editor shows it); it reads ``line N``.
+CSV file with its one header line when no value holds a line break (and row N+1 of a sheet); it reads
+``data row N``. ``line`` is a line of a text file such as a YAML spec or a raw CSV (1-based, as an editor
+shows it); it reads ``line N``. A fault in a CSV's structure gives both.
 """
 
 from __future__ import annotations

@@ -18,7 +18,8 @@ from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, MAPPED, REJECTED
 def reconcile(raw: dict[str, RawDataset], accounting: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """Return ``(summary per file, rejects, issues)``.
 
-    ``summary``: file, rows_read, rows_mapped, rows_rejected, rows_unaccounted, and one
+    ``summary``: file, rows_in_file (data records counted from the file's bytes, not by the CSV parser),
+    rows_read, rows_mapped, rows_rejected, rows_unaccounted, and one
     ``to_<DOMAIN>`` column per domain with the number of raw rows that went to it.
     ``rejects``: file, row, reason (one line per rejected raw row, reasons joined).
     """
@@ -60,10 +61,17 @@ def reconcile(raw: dict[str, RawDataset], accounting: pd.DataFrame) -> tuple[pd.
         counts.columns = [f"to_{c}" for c in counts.columns]
         summary = summary.join(counts, how="left").fillna(0)
     summary = summary.astype("int64").reset_index()
+    in_file = {f: n for ds in raw.values() for f, n in ds.records.items()}
+    summary.insert(1, "rows_in_file", summary["file"].map(in_file).fillna(summary["rows_read"]).astype("int64"))
+    issues_count = [
+        Issue("raw-records-unread", ERROR, f"the file holds {n} data records (counted from its bytes) but {r} "
+              "were read", file=f)
+        for f, n, r in summary[["file", "rows_in_file", "rows_read"]].itertuples(index=False) if n != r
+    ]
 
     rejects = status.loc[status["is_rejected"], ["file", "row", "reason"]].reset_index(drop=True)
     issues = [
         Issue("raw-row-unaccounted", ERROR, "raw row was neither mapped nor rejected by any domain spec", file=f, row=int(r))
         for f, r in status.loc[status["unaccounted"], ["file", "row"]].itertuples(index=False)
     ]
-    return summary, rejects, issues
+    return summary, rejects, issues_count + issues

@@ -22,11 +22,14 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
+from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults, value_controls
 from sdtm_convert.io.duplicates import split_duplicates
+from sdtm_convert.io.records import scan
 
 SRC_FILE = "__src_file"
 SRC_ROW = "__src_row"
 PROVENANCE = (SRC_FILE, SRC_ROW)
+REASON = "__reason"  # why a row read is rejected ("" = kept)
 ENCODINGS_TRIED = ("utf-8-sig", "gb18030", "cp1252")
 _GB2312_PAIR = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")
 _HIGH = re.compile(rb"[\x80-\xff]")
@@ -48,11 +51,11 @@ class RawDataset:
     files: list[str]
     keys: list[str] = field(default_factory=list)
     subject: str | None = None
-    rejected: pd.DataFrame | None = None  # rows dropped at read (duplicates), with a reason column
+    rejected: pd.DataFrame | None = None  # rows dropped at read (duplicates, bad records), with a reason column
+    records: dict[str, int] = field(default_factory=dict)  # data records per file, counted without the parser
 
 
-def _decode(path: Path, encoding: str | None) -> tuple[str, str, list[Issue]]:
-    data = path.read_bytes()
+def _decode(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]]:
     if encoding:
         try:
             return data.decode(encoding), encoding, []
@@ -98,15 +101,7 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     suffix = path.suffix.lower()
     issues: list[Issue] = []
     if suffix in (".csv", ".txt"):
-        import io
-
-        text, _enc, issues = _decode(path, encoding)
-        if not text.strip():
-            raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
-        try:
-            df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, na_filter=False)
-        except pd.errors.ParserError as exc:
-            raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+        df, issues = _read_csv(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
         df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
     elif suffix in (".sas7bdat", ".xpt"):
@@ -120,10 +115,52 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
         df = df.astype(object).where(df.notna(), "").astype(str)
     else:
         raise fatal("raw-file-type", f"unsupported raw file type {suffix!r} (csv, xlsx, sas7bdat, xpt)", file=path.name)
-    df.columns = [str(c).strip() for c in df.columns]
+    df.columns = names = [str(c).strip() for c in df.columns]
     df = df.astype(str)
     df[SRC_FILE] = path.name
     df[SRC_ROW] = range(1, len(df) + 1)
+    if REASON not in df:
+        df[REASON], value_issues = value_controls(path.name, df, names)
+        issues += value_issues
+    return df, issues
+
+
+def _parse(text: str, header_fields: int, widest: int) -> pd.DataFrame:
+    """All-text frame of a CSV text, one row per record; a row longer than the header is read whole and cut
+    to the header's width (its record is rejected by the caller)."""
+    import io
+
+    opts: dict[str, Any] = {"dtype": str, "keep_default_na": False, "na_filter": False, "index_col": False}
+    if widest <= header_fields:
+        return pd.read_csv(io.StringIO(text), **opts)
+    df = pd.read_csv(io.StringIO(text), header=None, names=range(widest), **opts)
+    return df.iloc[1:, :header_fields].reset_index(drop=True).fillna("")
+
+
+def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issue]]:
+    """A CSV file read by pandas and checked against its records counted from the bytes (:mod:`records`):
+    a quote left open is fatal; a record with the wrong number of fields or a control character is an
+    error and the record is rejected (column ``__reason``)."""
+    data = path.read_bytes()
+    text, _enc, issues = _decode(path, encoding, data)
+    if not text.strip():
+        raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
+    recs = scan(data)
+    structure_faults(path.name, recs)
+    names = header_duplicates(path.name, text)
+    try:
+        df = _parse(text, recs.header_fields, int(recs.fields.max()) if recs.count else 0)
+    except pd.errors.ParserError as exc:
+        raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+    df.columns = names
+    if len(df) != recs.count:
+        raise fatal("raw-records-mismatch",
+                    f"the file holds {recs.count} data records but the CSV parser read {len(df)} rows; "
+                    "nothing is converted", file=path.name)
+    reasons, bad = record_faults(path.name, recs, names)
+    issues += bad
+    df[REASON] = reasons
+    df.attrs["records"] = recs.count  # counted from the bytes, not by the parser
     return df, issues
 
 
@@ -144,7 +181,7 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
         raise fatal("raw-column-missing", f"expected column(s) missing: {', '.join(missing)}", file=where,
                     column=missing[0])
     for col in df.columns:
-        if col not in expected and col not in optional and col not in PROVENANCE:
+        if col not in expected and col not in optional and col not in PROVENANCE and col != REASON:
             issues.append(Issue("raw-column-unexpected", WARNING,
                                 f"column {col} is not declared in raw.yaml and is not mapped", file=where, column=col))
     for col in optional:
@@ -157,14 +194,25 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
 
 def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
                  issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
-    """Stack the checked parts of one raw dataset and reject repeated keys (see ``io.duplicates``)."""
+    """Stack the checked parts of one raw dataset; reject the rows marked bad on reading and repeated keys (see
+    ``io.duplicates``)."""
+    records = {files[i]: int(f.attrs.get("records", len(f))) for i, f in enumerate(frames)}
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else frames[0]
     keys = list(spec.get("keys", []))
-    rejected = None
+    parts = []
+    if REASON in frame:
+        bad = frame[REASON] != ""
+        if bad.any():
+            parts.append(frame[bad].copy())
+            frame = frame[~bad].reset_index(drop=True)
+        frame = frame.drop(columns=REASON)
     if keys:
-        frame, rejected, dup_issues = split_duplicates(frame, keys)
+        frame, dups, dup_issues = split_duplicates(frame, keys)
         issues += dup_issues
-    return RawDataset(name, frame, files, keys, spec.get("subject"), rejected), issues
+        if dups is not None:
+            parts.append(dups)
+    rejected = pd.concat(parts, ignore_index=True) if parts else None
+    return RawDataset(name, frame, files, keys, spec.get("subject"), rejected, records), issues
 
 
 def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding: str | None = None) -> tuple[RawDataset, list[Issue]]:
@@ -227,9 +275,12 @@ def frame_raw_dataset(name: str, frame: pd.DataFrame, spec: dict[str, Any]) -> t
         raise fatal("raw-frame-type", f"raw dataset {name} must be a pandas DataFrame, not {type(frame).__name__}",
                     file=source)
     df = text_frame(frame, source)
+    names = list(df.columns)
     df[SRC_FILE] = source
     df[SRC_ROW] = range(1, len(df) + 1)
-    df, issues = _check_columns(df, spec, source)
+    df[REASON], issues = value_controls(source, df, names)
+    df, column_issues = _check_columns(df, spec, source)
+    issues += column_issues
     return _raw_dataset(name, [df], [source], spec, issues)
 
 

@@ -127,3 +127,22 @@ def test_a_frame_with_a_repeated_column_name_is_refused():
         read_raw_frames(DM_SPEC, {"dm": frame})
     assert (err.value.issue.code, err.value.issue.file, err.value.issue.column) == \
         ("raw-column-duplicate", "dm (DataFrame)", "SEX")
+
+
+def test_a_control_character_in_a_frame_value_rejects_the_row_naming_row_and_column():
+    frame = pd.DataFrame({"SUBJECT": ["01", "02"], "SEX": ["F", "M\x1a"], "AGE": ["30", "40"]})
+    raw, issues = read_raw_frames(DM_SPEC, {"dm": frame})
+    bad = [(i.code, i.severity, i.file, i.row, i.column) for i in issues if i.code == "raw-control-character"]
+    assert bad == [("raw-control-character", "error", "dm (DataFrame)", 2, "SEX")]
+    assert raw["dm"].frame["SUBJECT"].tolist() == ["01"]
+    assert raw["dm"].rejected[[SRC_ROW, "__reason"]].values.tolist() == [[2, "control character U+001A (SUB)"]]
+
+
+def test_a_control_character_in_an_excel_cell_is_named_by_row_and_column(tmp_path):
+    from sdtm_convert.io.raw import read_table
+
+    path = tmp_path / "dm.xlsx"
+    pd.DataFrame({"SUBJECT": ["01", "02"], "SEX": ["F\tx", "M"]}).to_excel(path, index=False)
+    df, issues = read_table(path)
+    assert [(i.code, i.file, i.row, i.column) for i in issues] == [("raw-control-character", "dm.xlsx", 1, "SEX")]
+    assert df["__reason"].tolist() == ["control character U+0009 (TAB)", ""]

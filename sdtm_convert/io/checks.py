@@ -1,0 +1,106 @@
+"""What the physical records of a CSV file (:mod:`records`) say is wrong with it, as issues.
+
+- A quote that never closes, or a quoted value whose line break is followed by a whole record (two records
+  merged into one), is fatal (``raw-quote-unbalanced``): the file cannot be split into records reliably.
+- A repeated header name is fatal (``raw-column-duplicate``), named as the header has it.
+- A record with more or fewer fields than the header (``raw-record-fields``) or with a control character in a
+  value (``raw-control-character``: C0 and DEL, tab and line breaks included) is an error and the record is
+  rejected: it goes to no output and is listed with its reason under the conversion report's rejects.
+  Tabs are not allowed even in free text: raw.yaml cannot say which columns are free text, and the XPT and
+  Dataset-JSON outputs must be printable ASCII (FDA TCG), so a tab would only move the problem downstream.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.errors import ERROR, Issue, fatal
+from sdtm_convert.io.records import Records, char_name
+
+MAX_LISTED = 20  # lines named in one fatal message
+
+
+def structure_faults(file: str, rec: Records) -> None:
+    """Raise on a quote that is not closed before the next record (or the end of the file)."""
+    merged = [(row, line) for row, line, whole in rec.spanning if whole]
+    if merged:
+        lines = sorted({line for _, line in merged})
+        more = f" (and {len(lines) - MAX_LISTED} more)" if len(lines) > MAX_LISTED else ""
+        raise fatal("raw-quote-unbalanced",
+                    "quote opened here is not closed before the next record; the records after it would be "
+                    "read as text of one value; nothing is converted (quote opened on line(s) "
+                    f"{', '.join(map(str, lines[:MAX_LISTED]))}{more})",
+                    file=file, line=lines[0])
+    if rec.open_quote_line is not None:
+        raise fatal("raw-quote-unbalanced",
+                    "quote opened here is not closed before the end of the file; nothing is converted",
+                    file=file, line=rec.open_quote_line)
+
+
+def header_duplicates(file: str, text: str) -> list[str]:
+    """Raise when a header name appears twice (pandas would rename the second one ``NAME.1``)."""
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    names = [h.strip() for h in header]
+    repeated = [n for i, n in enumerate(names) if n in names[:i]]
+    if repeated:
+        cols = [i + 1 for i, n in enumerate(names) if n == repeated[0]]
+        raise fatal("raw-column-duplicate",
+                    f"header {repeated[0]} appears more than once (columns {', '.join(map(str, cols))}); "
+                    "which copy holds the data is unknown, nothing is converted",
+                    file=file, line=1, column=repeated[0])
+    return names
+
+
+def record_faults(file: str, rec: Records, names: list[str]) -> tuple[list[str], list[Issue]]:
+    """Per data record, why it is rejected ("" = kept), and one error per fault."""
+    reasons = [""] * rec.count
+    issues: list[Issue] = []
+    wrong = np.flatnonzero(rec.fields != rec.header_fields)
+    for i in wrong.tolist():
+        n = int(rec.fields[i])
+        kind = "fewer" if n < rec.header_fields else "more"
+        issues.append(Issue("raw-record-fields", ERROR,
+                            f"the record has {n} fields, {kind} than the header's "
+                            f"{rec.header_fields}; the record is rejected (in no output, listed under rejects)",
+                            file=file, row=i + 1, line=int(rec.lines[i])))
+        reasons[i] = f"{n} fields, header has {rec.header_fields}"
+    seen: set[tuple[int, int]] = set()
+    for row, fld, code in rec.controls:
+        if (row, fld) in seen:
+            continue
+        seen.add((row, fld))
+        issues.append(Issue("raw-control-character", ERROR,
+                            f"control character {char_name(code)} in the value; the record is rejected "
+                            "(in no output, listed under rejects)",
+                            file=file, row=row, line=int(rec.lines[row - 1]),
+                            column=names[fld] if fld < len(names) else f"field {fld + 1}", extra={"field": fld + 1, "char": code}))
+        reason = f"control character {char_name(code)}"
+        if not reasons[row - 1]:
+            reasons[row - 1] = reason
+    return reasons, issues
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def value_controls(where: str, frame: pd.DataFrame, columns: list[str]) -> tuple[list[str], list[Issue]]:
+    """Control characters in the values of a sheet, SAS file or data frame (a CSV's are found in its bytes):
+    per data row, why it is rejected ("" = kept), and one error per value."""
+    reasons = [""] * len(frame)
+    issues: list[Issue] = []
+    for col in columns:
+        values = frame[col].astype(str)
+        hits = np.flatnonzero(values.str.contains(_CONTROL.pattern, regex=True).to_numpy(dtype=bool))
+        for i in hits.tolist():
+            code = ord(_CONTROL.search(values.iat[i]).group())  # type: ignore[union-attr]
+            issues.append(Issue("raw-control-character", ERROR,
+                                f"control character {char_name(code)} in the value; the record is rejected "
+                                "(in no output, listed under rejects)",
+                                file=where, row=i + 1, column=col, extra={"char": code}))
+            reasons[i] = reasons[i] or f"control character {char_name(code)}"
+    return reasons, issues

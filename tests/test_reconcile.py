@@ -1,0 +1,29 @@
+"""Reconciliation: records in the file (counted from its bytes) = read = mapped + rejected."""
+
+import pandas as pd
+
+from sdtm_convert.io.raw import SRC_FILE, SRC_ROW, RawDataset
+from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS
+from sdtm_convert.reconcile import reconcile
+
+
+def _raw(rows: int, in_file: int) -> dict[str, RawDataset]:
+    frame = pd.DataFrame({"SUBJECT": ["01"] * rows, SRC_FILE: "ae.csv", SRC_ROW: range(1, rows + 1)})
+    return {"ae": RawDataset("ae", frame, ["ae.csv"], records={"ae.csv": in_file})}
+
+
+def _mapped(rows: int) -> pd.DataFrame:
+    return pd.DataFrame({"file": "ae.csv", "row": range(1, rows + 1), "domain": "AE", "status": "mapped",
+                         "reason": ""})[ACCOUNT_COLUMNS]
+
+
+def test_records_in_the_file_are_reported_beside_rows_read():
+    summary, _, issues = reconcile(_raw(3, 3), _mapped(3))
+    assert summary[["file", "rows_in_file", "rows_read", "rows_mapped"]].values.tolist() == [["ae.csv", 3, 3, 3]]
+    assert issues == []
+
+
+def test_fewer_rows_read_than_records_in_the_file_is_an_error():
+    summary, _, issues = reconcile(_raw(2, 3), _mapped(2))
+    assert summary["rows_in_file"].tolist() == [3] and summary["rows_read"].tolist() == [2]
+    assert [(i.code, i.severity, i.file) for i in issues] == [("raw-records-unread", "error", "ae.csv")]
