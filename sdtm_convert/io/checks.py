@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import re
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,15 +75,18 @@ def record_faults(file: str, rec: Records, names: list[str]) -> tuple[list[str],
         if (row, fld) in seen:
             continue
         seen.add((row, fld))
-        issues.append(Issue("raw-control-character", ERROR,
-                            f"control character {char_name(code)} in the value; the record is rejected "
-                            "(in no output, listed under rejects)",
-                            file=file, row=row, line=int(rec.lines[row - 1]),
-                            column=names[fld] if fld < len(names) else f"field {fld + 1}", extra={"field": fld + 1, "char": code}))
-        reason = f"control character {char_name(code)}"
-        if not reasons[row - 1]:
-            reasons[row - 1] = reason
+        issues.append(_control_issue(code, file=file, row=row, line=int(rec.lines[row - 1]),
+                                     column=names[fld] if fld < len(names) else f"field {fld + 1}",
+                                     extra={"field": fld + 1, "char": code}))
+        reasons[row - 1] = reasons[row - 1] or f"control character {char_name(code)}"
     return reasons, issues
+
+
+def _control_issue(code: int, **where: Any) -> Issue:
+    """The error for a control character in a value (a CSV record's or a frame row's)."""
+    return Issue("raw-control-character", ERROR,
+                 f"control character {char_name(code)} in the value; the record is rejected "
+                 "(in no output, listed under rejects)", **where)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -98,9 +102,6 @@ def value_controls(where: str, frame: pd.DataFrame, columns: list[str]) -> tuple
         hits = np.flatnonzero(values.str.contains(_CONTROL.pattern, regex=True).to_numpy(dtype=bool))
         for i in hits.tolist():
             code = ord(_CONTROL.search(values.iat[i]).group())  # type: ignore[union-attr]
-            issues.append(Issue("raw-control-character", ERROR,
-                                f"control character {char_name(code)} in the value; the record is rejected "
-                                "(in no output, listed under rejects)",
-                                file=where, row=i + 1, column=col, extra={"char": code}))
+            issues.append(_control_issue(code, file=where, row=i + 1, column=col, extra={"char": code}))
             reasons[i] = reasons[i] or f"control character {char_name(code)}"
     return reasons, issues
