@@ -114,13 +114,23 @@ def read_v5_layout(path: str | Path) -> tuple[int, int, int]:
             if len(head) < 640 or r.record(0, what="library header") != LIBRARY:
                 raise r.fail("not a complete XPT v5 header (truncated, or not a V5 transport file)")
             namestr_len, nvars, _, _ = _member_head(r, 240)
-            names = head + fh.read(-(-nvars * namestr_len // 80) * 80)
+            names = head + fh.read(_namestr_block(nvars, namestr_len))
     except OSError as e:
         raise fatal("xpt-corrupt", f"cannot open: {e.strerror}", file=str(path)) from None
     r = _Reader(names, str(path))
     namestrs = [_parse_namestr(r, 640 + i * namestr_len, namestr_len) for i in range(nvars)]
-    data_at = 640 + -(-nvars * namestr_len // 80) * 80 + 80
-    return data_at, max((n.position + n.length for n in namestrs), default=0), nvars
+    data_at = 640 + _namestr_block(nvars, namestr_len) + 80
+    return data_at, _obs_len(namestrs), nvars
+
+
+def _namestr_block(nvars: int, namestr_len: int) -> int:
+    """Bytes of a member's NAMESTR records, padded to whole 80-byte records."""
+    return -(-nvars * namestr_len // 80) * 80
+
+
+def _obs_len(namestrs: list[_Namestr]) -> int:
+    """Bytes of one observation: the end of the variable that ends last."""
+    return max((n.position + n.length for n in namestrs), default=0)
 
 
 def parse_v5(
@@ -170,11 +180,11 @@ def _parse_member(r: _Reader, offset: int, encoding: str | None, data: bool) -> 
     namestr_len, nvars, rec1, rec2 = _member_head(r, offset)
     start = offset + 400
     namestrs = [_parse_namestr(r, start + i * namestr_len, namestr_len) for i in range(nvars)]
-    obs_at = start + -(-nvars * namestr_len // 80) * 80
+    obs_at = start + _namestr_block(nvars, namestr_len)
     r.record(obs_at, OBS, "OBS header")
     data_at = obs_at + 80
     data_end = _next_member(r, data_at)
-    obs_len = max((n.position + n.length for n in namestrs), default=0)
+    obs_len = _obs_len(namestrs)
     nrec = _record_count(r, data_at, data_end, obs_len)
     if nrec and any(n.ntype == 2 for n in namestrs):
         _no_zero_fill(r, data_at + (nrec - 1) * obs_len, obs_len, nrec)
