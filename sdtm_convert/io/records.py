@@ -98,10 +98,11 @@ def scan(data: bytes) -> Records:
     if start >= len(a):
         return empty
     opens, closes = _quote_spans(a, start)
-    newline_at = np.flatnonzero(a == LF)
-    cand = np.flatnonzero((a == LF) | (a == CR))
+    is_lf = a == LF
+    newline_at = np.flatnonzero(is_lf)
+    cand = np.flatnonzero(is_lf | (a == CR))
     cand = cand[(cand >= start) & ~_inside(cand, opens, closes)]
-    followed_by_lf = np.append(a[1:] == LF, False)[cand]
+    followed_by_lf = is_lf[np.minimum(cand + 1, len(a) - 1)] & (cand + 1 < len(a))
     lone_cr = (a[cand] == CR) & ~followed_by_lf  # the CR of a CRLF is not an end of its own
     ends = cand[(a[cand] == LF) | lone_cr]
     if len(ends) == 0 or ends[-1] != len(a) - 1:
