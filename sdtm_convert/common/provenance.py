@@ -6,6 +6,9 @@ from collections.abc import Iterable
 
 from sdtm_convert.errors import ERROR, Issue
 
+SRC_FILE = "__src_file"  # the raw file (or data frame) a row was read from
+SRC_ROW = "__src_row"  # its 1-based data row there (header = row 0)
+
 
 def _cell(issue: Issue) -> tuple[str, int, str] | None:
     if issue.file is None or issue.row is None or issue.column is None:

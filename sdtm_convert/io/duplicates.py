@@ -11,10 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
 from sdtm_convert.errors import ERROR, WARNING, Issue
-
-SRC_FILE = "__src_file"
-SRC_ROW = "__src_row"
 
 
 def _where(frame: pd.DataFrame, pos: int) -> str:

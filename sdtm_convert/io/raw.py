@@ -21,13 +21,12 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
 from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults, value_controls
 from sdtm_convert.io.duplicates import split_duplicates
 from sdtm_convert.io.records import scan
 
-SRC_FILE = "__src_file"
-SRC_ROW = "__src_row"
 PROVENANCE = (SRC_FILE, SRC_ROW)
 REASON = "__reason"  # why a row read is rejected ("" = kept)
 ENCODINGS_TRIED = ("utf-8-sig", "gb18030", "cp1252")
