@@ -21,6 +21,7 @@ import pandas as pd
 
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
+from sdtm_convert.mapping.algorithms import SRC_COLUMN
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
 from sdtm_convert.study import PASI_VERSIONS, StudyConfig
 
@@ -291,7 +292,7 @@ def _shown(rec: pd.Series, p: str) -> str:
 
 def _src_column(rec: pd.Series) -> str | None:
     """The raw column a transposed item came from (``__src_column``, set by the mapping engine)."""
-    col = rec.get("__src_column")
+    col = rec.get(SRC_COLUMN)
     return None if col is None or pd.isna(col) or str(col).strip() == "" else str(col)
 
 

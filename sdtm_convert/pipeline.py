@@ -486,16 +486,17 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
     spec_dir = Path(spec_folder)
     if isinstance(raw_folder, Mapping):
         checksums = {frame_source(n): frame_sha256(raw_folder[n]) for n in conv.raw}
-        raw_folder = "(data frames)"
+        raw_label = "(data frames)"
     else:
         raw_dir = Path(raw_folder)
         checksums = {name: sha256(raw_dir / name) for name in sorted({f for ds in conv.raw.values() for f in ds.files})}
+        raw_label = _relative_to_output(out, raw_dir)
     extra = {
         "tool": {"name": "sdtm-convert", "version": __version__},
         "study": conv.spec.study.studyid,
         "package_date": conv.spec.study.created,
         "package_date_source": conv.spec.study.package_date_source,
-        "settings": {**_relative_to_output(out, raw_folder, spec_folder), "encoding": encoding,
+        "settings": {"raw_folder": raw_label, "spec_folder": _relative_to_output(out, spec_dir), "encoding": encoding,
                      "ct_version": conv.spec.study.ct_version, "pasi": {"domain": conv.spec.study.pasi.domain,
                                                                         "version": conv.spec.study.pasi.version}},
         "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
@@ -505,17 +506,11 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
     return write_manifest(out, extra=extra)
 
 
-def _relative_to_output(out: Path, raw_folder: str | Path, spec_folder: str | Path) -> dict[str, str]:
-    """The raw and spec folders relative to the output folder (POSIX separators), as ``trace`` finds the raw rows:
+def _relative_to_output(out: Path, folder: Path) -> str:
+    """A raw or spec folder relative to the output folder (POSIX separators), as ``trace`` finds the raw rows:
     the manifest names no machine path, and a run whose output sits at the same place relative to its inputs
-    writes the same bytes wherever the whole lies. Raw data frames keep their label ``(data frames)``."""
-    base = Path(out).resolve()
-
-    def rel(folder: str | Path) -> str:
-        return Path(os.path.relpath(Path(folder).resolve(), base)).as_posix()
-
-    raw = str(raw_folder) if str(raw_folder).startswith("(") else rel(raw_folder)
-    return {"raw_folder": raw, "spec_folder": rel(spec_folder)}
+    writes the same bytes wherever the whole lies."""
+    return Path(os.path.relpath(folder.resolve(), Path(out).resolve())).as_posix()
 
 
 def _write_lineage(out: Path, lineage: pd.DataFrame | None = None,

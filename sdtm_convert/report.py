@@ -44,7 +44,7 @@ def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
         "datasets": _datasets(conv),
         "outputs": outputs,
         # each written package's conformance result, with every warning left and its reason
-        "conformance": {k: c.to_dict() for k, c in sorted(getattr(conv, "conformance", {}).items())},
+        "conformance": {k: c.to_dict() for k, c in sorted(conv.conformance.items())},
         "issues": [i.to_dict() for i in issues],
     }
 

@@ -13,9 +13,6 @@ from sdtm_convert.cli import build_parser, main
 REPO = Path(__file__).resolve().parents[1]
 DOC = (REPO / "docs" / "cli.md").read_text(encoding="utf-8")
 
-# Options whose parser lines belong to another piece of work of the same round (validate/cli.py and the
-# xpt2json parser): their help texts are written there. Remove an entry once its help names its default.
-
 
 def commands(parser: argparse.ArgumentParser, prefix: str = "") -> dict[str, argparse.ArgumentParser]:
     """Every (sub-)command's parser by its full name, e.g. ``"spec export"``."""

@@ -56,13 +56,13 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     adpasi = as_text(complete_adpasi(pasi, adsl, settings))
     adae = as_text(build_adae(sdtm, adsl, settings, issues))
     datasets = {"ADSL": adsl, "ADPASI": adpasi, "ADAE": adae}
-    sources = {name: (dom, what) for name, dom, what, empty in (
-        ("ADPASI", study.pasi.domain, "PASI records", pasi.empty),  # the source: NRI adds records to none
-        ("ADAE", "AE", "records", adae.empty),
-    ) if empty}
-    skipped = {name: _no_source(sdtm, dom, what) for name, (dom, what) in sources.items()}
+    sources = {  # dataset -> (source domain, what it needs, none there); ADPASI's source: NRI adds records to none
+        "ADPASI": (study.pasi.domain, "PASI records", pasi.empty),
+        "ADAE": ("AE", "records", adae.empty),
+    }
+    skipped = {name: _no_source(sdtm, dom, what) for name, (dom, what, empty) in sources.items() if empty}
     # the skip line says it once: no separate "domain not available" warning for a skipped dataset's source
-    gone = {dom for dom, _ in sources.values()}
+    gone = {sources[name][0] for name in skipped}
     issues = [i for i in issues if not (i.code == "adam-input-missing" and i.variable is None and i.dataset in gone)]
     for name, why in skipped.items():
         del datasets[name]

@@ -131,18 +131,15 @@ def _drop_after_end(se: pd.DataFrame, subject_end: pd.Series, dm: pd.DataFrame) 
     2014-07-02T11:45 was never entered; one starting on 2014-07-02 was (same day).
     """
     late = iso_compare(se["SESTDTC"], subject_end) > 0
-    bad = se[late]
-    rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
-    issues = record_issues(
-        rows,
-        "se-element-after-end",
-        INFO,
-        "element starts after the subject's end of participation: not entered",
-        dataset="SE",
-        variable="SESTDTC",
-        value_col="ETCD",
-    )
+    issues = _element_issues(se[late], dm, "se-element-after-end", INFO,
+                             "element starts after the subject's end of participation: not entered")
     return se[~late], issues
+
+
+def _element_issues(bad: pd.DataFrame, dm: pd.DataFrame, code: str, severity: str, message: str) -> list[Issue]:
+    """One issue per SE row of ``bad``, on its subject's DM record, naming the element (ETCD)."""
+    rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
+    return record_issues(rows, code, severity, message, dataset="SE", variable="SESTDTC", value_col="ETCD")
 
 
 def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
@@ -156,16 +153,10 @@ def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
     after_epoch = entered[::-1].groupby([c[::-1] for c in same_epoch]).cumsum()[::-1] - entered
     missing = (entered == 0) & (after_all > 0)
     left_early = missing & (before > 0) & (after_epoch == 0)
-    issues = []
-    for mask, code, severity, message in (
-        (missing & ~left_early, "se-element-skipped", WARNING, "element has no start date but a later one has"),
-        (left_early, "se-element-not-reached", INFO,
-         "element not reached: the subject left this epoch early for a later one"),
-    ):
-        bad = se[mask]
-        rows = dm.iloc[bad["__dm"].to_numpy()].assign(ETCD=bad["ETCD"].to_numpy())
-        issues += record_issues(rows, code, severity, message, dataset="SE", variable="SESTDTC", value_col="ETCD")
-    return issues
+    return (_element_issues(se[missing & ~left_early], dm, "se-element-skipped", WARNING,
+                            "element has no start date but a later one has")
+            + _element_issues(se[left_early], dm, "se-element-not-reached", INFO,
+                              "element not reached: the subject left this epoch early for a later one"))
 
 
 def _order_issues(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:

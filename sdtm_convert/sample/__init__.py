@@ -83,8 +83,9 @@ def generate_study(
     ``sample-fault-unknown``, ``output-not-a-folder``, ``output-not-writable``, ``sample-write-failed``).
     """
     out = check_output_folder(out_dir)
-    check_fault_names(tuple(faults))
-    frames = apply_faults(build_frames(subjects, seed, sites), tuple(faults))
+    faults = tuple(faults)
+    check_fault_names(faults)
+    frames = apply_faults(build_frames(subjects, seed, sites), faults)
     summary = _summary(out, subjects, seed, sites, faults, frames)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -79,7 +79,7 @@ def check_fault_names(names: tuple[str, ...] | list[str]) -> None:
 
 
 def apply_faults(frames: Frames, names: tuple[str, ...] | list[str]) -> Frames:
-    check_fault_names(names)
+    """Apply the named faults in order; the names were checked by :func:`check_fault_names` before any data was built."""
     for name in names:
         frames = FAULTS[name](frames)
     return frames
