@@ -388,11 +388,15 @@ def screen_failure_arm(ctx) -> Iterator[Hits]:
     Arm (ARM) must equal 'Screen Failure', when Arm Code (ARMCD) is 'SCRNFAIL', and vice versa.
 
     ARMCD is compared without regard to case ('Scrnfail' is reported once, by SC-CONS-036)."""
+    yield from reserved_arm_label(ctx, "SCRNFAIL", "Screen Failure")
+
+
+def reserved_arm_label(ctx, code: str, label: str) -> Iterator[Hits]:
+    """DM records where ARMCD is the reserved ``code`` (in any case) but ARM is not ``label``, or vice versa."""
     for ds in ctx.package.by_domain("DM"):
         if _has(ds, "ARM", "ARMCD"):
             a, c = ds.frame["ARM"], ds.frame["ARMCD"]
-            yield Hits(ds.name, "ARM", arm_code_in(c, ["SCRNFAIL"]) != (a == "Screen Failure"),
-                       values=show(c, " / ", a))
+            yield Hits(ds.name, "ARM", arm_code_in(c, [code]) != (a == label), values=show(c, " / ", a))
 
 
 @rule("SC-CONS-032", category="consistency", p21="SD1041", per_dataset=True)

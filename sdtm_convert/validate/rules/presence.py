@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pandas as pd
 
-from sdtm_convert.validate.helpers import arm_code_in, present
+from sdtm_convert.validate.helpers import arm_code_in, has_columns, present
 from sdtm_convert.validate.registry import Hits, p21_catalog, rule
 
 
@@ -216,7 +216,7 @@ TS_REQUIRED = [
 ]
 
 
-def _ts_param_missing(parm: str):
+def _ts_param_missing(parm: str, p21: str):
     def fn(ctx) -> Iterator[Hits]:
         parts = ctx.package.by_domain("TS")
         if not parts or "TSPARMCD" not in parts[0].frame.columns:
@@ -228,14 +228,14 @@ def _ts_param_missing(parm: str):
         if parm not in set(f["TSPARMCD"]):
             yield Hits(parts[0].name, "TSPARMCD", values=parm)
 
-    row = p21_catalog().get(dict(TS_REQUIRED)[parm], {})
-    fn.__doc__ = f"P21 {dict(TS_REQUIRED)[parm]} \"{row.get('Message', '')}\": {row.get('Description', '')}"
+    row = p21_catalog().get(p21, {})
+    fn.__doc__ = f"P21 {p21} \"{row.get('Message', '')}\": {row.get('Description', '')}"
     return fn
 
 
 for _i, (_parm, _p21) in enumerate(TS_REQUIRED):
     rule(f"SC-PRES-{100 + _i:03d}", category="presence", p21=_p21, cdisc="CG0287; CORE-000740")(
-        _ts_param_missing(_parm)
+        _ts_param_missing(_parm, _p21)
     )
 
 
@@ -245,6 +245,6 @@ def baseline_stresc_missing(ctx) -> Iterator[Hits]:
     to be populated for Baseline records (--BLFL='Y')."""
     for ds in ctx.general():
         p = ds.parent
-        if p + "BLFL" in ds.columns and p + "STRESC" in ds.columns:
+        if has_columns(ds, p + "BLFL", p + "STRESC"):
             f = ds.frame
             yield Hits(ds.name, p + "STRESC", (f[p + "BLFL"] == "Y") & ~present(f[p + "STRESC"]))

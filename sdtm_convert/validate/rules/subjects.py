@@ -12,14 +12,10 @@ import pandas as pd
 from sdtm_convert.validate.helpers import arm_code_in, inconsistent, iso_days, present, show, to_number
 from sdtm_convert.validate.helpers import has_columns as _has
 from sdtm_convert.validate.registry import Hits, rule
-from sdtm_convert.validate.rules.consistency import _after
+from sdtm_convert.validate.rules.consistency import _after, reserved_arm_label
 from sdtm_convert.validate.rules.record_pairs import _complete_rfstdtc
 
 _NOT_RANDOMIZED = ["SCRNFAIL", "NOTASSGN"]
-
-
-def _dm(ctx) -> Iterator:
-    yield from ctx.package.by_domain("DM")
 
 
 def _randomized(f: pd.DataFrame) -> pd.Series:
@@ -34,7 +30,7 @@ def _randomized(f: pd.DataFrame) -> pd.Series:
 def subjid_unique(ctx) -> Iterator[Hits]:
     """P21 SD1001 "Duplicate SUBJID": The value of Subject Identifier for the Study (SUBJID) variable must be
     unique for each subject within the study (within a site where SITEID is given)."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "SUBJID"):
             keys = ["SITEID", "SUBJID"] if _has(ds, "SITEID") else ["SUBJID"]
             yield Hits(ds.name, "SUBJID", present(ds.frame["SUBJID"]) & ds.frame.duplicated(keys, keep="first"))
@@ -44,15 +40,11 @@ def subjid_unique(ctx) -> Iterator[Hits]:
 def not_assigned_arm(ctx) -> Iterator[Hits]:
     """P21 SD0053 "ARM is not 'Not Assigned', when ARMCD equals 'NOTASSGN', or vice versa": Description of Arm
     (ARM) must equal 'Not Assigned', when Arm Code (ARMCD) is 'NOTASSGN', and vice versa."""
-    for ds in _dm(ctx):
-        if _has(ds, "ARM", "ARMCD"):
-            a, c = ds.frame["ARM"], ds.frame["ARMCD"]
-            yield Hits(ds.name, "ARM", arm_code_in(c, ["NOTASSGN"]) != (a == "Not Assigned"),
-                       values=show(c, " / ", a))
+    yield from reserved_arm_label(ctx, "NOTASSGN", "Not Assigned")
 
 
 def _randomized_without(ctx, var: str) -> Iterator[Hits]:
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, var):
             yield Hits(ds.name, var, _randomized(ds.frame) & ~present(ds.frame[var]))
 
@@ -78,7 +70,7 @@ def age_or_agetxt(ctx) -> Iterator[Hits]:
     """P21 SD1121 "Neither AGE nor AGETXT values are populated": Value for Age (AGE) or Age Range (AGETXT)
     variables should be populated for all subjects with only exception for Screen Failures (ARMCD=SCRNFAIL) and
     Not Assigned (ARMCD=NOTASSGN) subjects."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         cols = [c for c in ("AGE", "AGETXT") if c in ds.columns]
         if cols:
             f = ds.frame
@@ -92,7 +84,7 @@ def age_or_agetxt(ctx) -> Iterator[Hits]:
 def age_and_agetxt(ctx) -> Iterator[Hits]:
     """P21 SD2020 "Both AGE and AGETXT variables values are populated": Age (AGE) and Age Range (AGETXT)
     variables should never both be populated for the same subject."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "AGE", "AGETXT"):
             yield Hits(ds.name, "AGETXT", present(ds.frame["AGE"]) & present(ds.frame["AGETXT"]))
 
@@ -101,7 +93,7 @@ def age_and_agetxt(ctx) -> Iterator[Hits]:
 def age_when_brthdtc(ctx) -> Iterator[Hits]:
     """P21 SD2023 "AGE is not provided": Age (AGE) variable values should be provided, when Date/Time of Birth
     (BRTHDTC) variable values are populated."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "AGE", "BRTHDTC"):
             yield Hits(ds.name, "AGE", present(ds.frame["BRTHDTC"]) & ~present(ds.frame["AGE"]))
 
@@ -109,7 +101,7 @@ def age_when_brthdtc(ctx) -> Iterator[Hits]:
 @rule("SC-CONS-067", category="consistency", p21="SD0084")
 def negative_age(ctx) -> Iterator[Hits]:
     """P21 SD0084 "Negative value for AGE": The value of Age (AGE) cannot be less than 0."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "AGE"):
             yield Hits(ds.name, "AGE", to_number(ds.frame["AGE"]) < 0)
 
@@ -330,7 +322,7 @@ def studyid_as_dm(ctx) -> Iterator[Hits]:
 def age_variables_present(ctx) -> Iterator[Hits]:
     """P21 SD1129 "Neither AGE nor AGETXT variables are present": At least one of Age (AGE) or Age Text (AGETXT)
     variables should be included into Demographics (DM) domain."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if "AGE" not in ds.columns and "AGETXT" not in ds.columns:
             yield Hits(ds.name, "AGE")
 
@@ -339,7 +331,7 @@ def age_variables_present(ctx) -> Iterator[Hits]:
 def age_when_ageu(ctx) -> Iterator[Hits]:
     """P21 SD2021 "Missing values for both AGE and AGETXT, when AGEU is provided": Either of Age (AGE) or Age Range
     (AGETXT) variable values should be provided, when Age Units (AGEU) are populated."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         cols = [c for c in ("AGE", "AGETXT") if c in ds.columns]
         if _has(ds, "AGEU") and cols:
             f = ds.frame
@@ -358,7 +350,7 @@ def screen_failure_in_ie(ctx) -> Iterator[Hits]:
     ie = ctx.frame("IE", ["USUBJID"])
     if ie is None:
         return
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "USUBJID", "ARMCD"):
             f = ds.frame
             yield Hits(ds.name, "USUBJID", arm_code_in(f["ARMCD"], ["SCRNFAIL"]) & ~f["USUBJID"].isin(set(ie["USUBJID"])))
@@ -368,7 +360,7 @@ def screen_failure_in_ie(ctx) -> Iterator[Hits]:
 def agetxt_range(ctx) -> Iterator[Hits]:
     """P21 SD2019 "Invalid value for AGETXT": Age Range (AGETXT) variable values should be populated with
     'number-number' format."""
-    for ds in _dm(ctx):
+    for ds in ctx.package.by_domain("DM"):
         if _has(ds, "AGETXT"):
             yield Hits(ds.name, "AGETXT", ds.rows_where("AGETXT", lambda u: (u.str.strip() != "") & ~u.str.fullmatch(
                 r"\d+(\.\d+)?-\d+(\.\d+)?").fillna(False).astype(bool)))

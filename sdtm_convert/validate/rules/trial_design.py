@@ -64,49 +64,44 @@ def etcd_within_element(ctx) -> Iterator[Hits]:
     yield from _ta_te_pairs(ctx, "ELEMENT", "ETCD")
 
 
-def _ts(ctx) -> Iterator:
-    for ds in ctx.package.by_domain("TS"):
-        if _has(ds, "TSPARMCD"):
-            yield ds
+def _holding(ctx, domain: str, *cols: str) -> list:
+    """The datasets of ``domain`` that have every one of ``cols``."""
+    return [ds for ds in ctx.package.by_domain(domain) if _has(ds, *cols)]
 
 
 @rule("SC-CONS-075", category="consistency", p21="SD1069")
 def tsparm_within_tsparmcd(ctx) -> Iterator[Hits]:
     """P21 SD1069 "Inconsistent value for --PARM within --PARMCD": All values of a Parameter (--PARM) variables
     should be the same for a given value of a Parameter Short Name (--PARMCD) variables."""
-    for ds in _ts(ctx):
-        if _has(ds, "TSPARM"):
-            yield Hits(ds.name, "TSPARM", inconsistent(ds.frame, ["TSPARMCD"], "TSPARM"))
+    for ds in _holding(ctx, "TS", "TSPARMCD", "TSPARM"):
+        yield Hits(ds.name, "TSPARM", inconsistent(ds.frame, ["TSPARMCD"], "TSPARM"))
 
 
 @rule("SC-CONS-076", category="consistency", p21="SD1070")
 def tsparmcd_within_tsparm(ctx) -> Iterator[Hits]:
     """P21 SD1070 "Inconsistent value for --PARMCD within --PARM": All values of a Parameter Short Name (--PARMCD)
     variables should be the same for a given value of a Parameter (--PARM) variables."""
-    for ds in _ts(ctx):
-        if _has(ds, "TSPARM"):
-            yield Hits(ds.name, "TSPARMCD", inconsistent(ds.frame, ["TSPARM"], "TSPARMCD"))
+    for ds in _holding(ctx, "TS", "TSPARMCD", "TSPARM"):
+        yield Hits(ds.name, "TSPARMCD", inconsistent(ds.frame, ["TSPARM"], "TSPARMCD"))
 
 
 @rule("SC-PRES-013", category="presence", p21="SD2017")
 def tsval_populated(ctx) -> Iterator[Hits]:
     """P21 SD2017 "Missing TSVAL value": Value for Parameter Value (TSVAL) variable must be populated. TSVAL can
     only be null when Parameter Null Flavor (TSVALNF) variable value is populated."""
-    for ds in _ts(ctx):
-        if _has(ds, "TSVAL"):
-            f = ds.frame
-            nf = present(f["TSVALNF"]) if "TSVALNF" in f.columns else False
-            yield Hits(ds.name, "TSVAL", ~present(f["TSVAL"]) & ~nf, values=f["TSPARMCD"])
+    for ds in _holding(ctx, "TS", "TSPARMCD", "TSVAL"):
+        f = ds.frame
+        nf = present(f["TSVALNF"]) if "TSVALNF" in f.columns else False
+        yield Hits(ds.name, "TSVAL", ~present(f["TSVAL"]) & ~nf, values=f["TSPARMCD"])
 
 
 @rule("SC-PRES-014", category="presence", p21="SD2018")
 def tsvalnf_when_tsval_missing(ctx) -> Iterator[Hits]:
     """P21 SD2018 "Missing TSVALNF value": Value for Parameter Null Flavor (TSVALNF) variable must be populated,
     when Parameter Value (TSVAL) variable value is missing."""
-    for ds in _ts(ctx):
-        if _has(ds, "TSVAL", "TSVALNF"):
-            f = ds.frame
-            yield Hits(ds.name, "TSVALNF", ~present(f["TSVAL"]) & ~present(f["TSVALNF"]), values=f["TSPARMCD"])
+    for ds in _holding(ctx, "TS", "TSPARMCD", "TSVAL", "TSVALNF"):
+        f = ds.frame
+        yield Hits(ds.name, "TSVALNF", ~present(f["TSVAL"]) & ~present(f["TSVALNF"]), values=f["TSPARMCD"])
 
 
 TS_SINGLE = [
@@ -123,7 +118,7 @@ TS_SINGLE = [
 
 def _ts_single(parm: str, p21: str):
     def fn(ctx) -> Iterator[Hits]:
-        for ds in _ts(ctx):
+        for ds in _holding(ctx, "TS", "TSPARMCD"):
             f = ds.frame
             m = f["TSPARMCD"] == parm
             if int(m.sum()) > 1:
@@ -162,20 +157,13 @@ def idvar_when_rdomain(ctx) -> Iterator[Hits]:
             yield Hits(ds.name, "IDVAR", present(f["RDOMAIN"]) & (f["RDOMAIN"] != "DM") & ~present(f["IDVAR"]))
 
 
-def _relrec(ctx) -> Iterator:
-    for ds in ctx.package.by_domain("RELREC"):
-        if _has(ds, "RELTYPE"):
-            yield ds
-
-
 @rule("SC-CONS-112", category="consistency", p21="SD1026")
 def reltype_with_seq(ctx) -> Iterator[Hits]:
     """P21 SD1026 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) must be NULL, when Identifying
     Variable (IDVAR) is populated with a --SEQ value."""
-    for ds in _relrec(ctx):
-        if _has(ds, "IDVAR"):
-            f = ds.frame
-            yield Hits(ds.name, "RELTYPE", present(f["RELTYPE"]) & f["IDVAR"].str.endswith("SEQ"))
+    for ds in _holding(ctx, "RELREC", "RELTYPE", "IDVAR"):
+        f = ds.frame
+        yield Hits(ds.name, "RELTYPE", present(f["RELTYPE"]) & f["IDVAR"].str.endswith("SEQ"))
 
 
 @rule("SC-CONS-113", category="consistency", p21="SD1128")
@@ -183,7 +171,7 @@ def reltype_terms(ctx) -> Iterator[Hits]:
     """P21 SD1128 "Invalid value for RELTYPE variable": Relationship Type (RELTYPE) variable values should be
     populated with terms 'ONE', 'MANY', when Related Records (RELREC) dataset is used to identify relationships
     between datasets."""
-    for ds in _relrec(ctx):
+    for ds in _holding(ctx, "RELREC", "RELTYPE"):
         s = ds.frame["RELTYPE"]
         yield Hits(ds.name, "RELTYPE", present(s) & ~s.isin(["ONE", "MANY"]))
 
@@ -192,9 +180,8 @@ def reltype_terms(ctx) -> Iterator[Hits]:
 def idvarval_with_reltype(ctx) -> Iterator[Hits]:
     """P21 SD1066 "IDVARVAL value is populated, when RELTYPE values is populated": Variable Value (IDVARVAL)
     variable value should not be populated, when Relationship Type (RELTYPE) variable value is populated."""
-    for ds in _relrec(ctx):
-        if _has(ds, "IDVARVAL"):
-            yield Hits(ds.name, "IDVARVAL", present(ds.frame["RELTYPE"]) & present(ds.frame["IDVARVAL"]))
+    for ds in _holding(ctx, "RELREC", "RELTYPE", "IDVARVAL"):
+        yield Hits(ds.name, "IDVARVAL", present(ds.frame["RELTYPE"]) & present(ds.frame["IDVARVAL"]))
 
 
 @rule("SC-CONS-115", category="consistency", p21="SD1067")
@@ -202,9 +189,8 @@ def usubjid_with_reltype(ctx) -> Iterator[Hits]:
     """P21 SD1067 "USUBJID value is populated, when RELTYPE values is populated": Unique Subject Identifier
     (USUBJID) variable value should not be populated, when Relationship Type (RELTYPE) variable value is
     populated."""
-    for ds in _relrec(ctx):
-        if _has(ds, "USUBJID"):
-            yield Hits(ds.name, "USUBJID", present(ds.frame["RELTYPE"]) & present(ds.frame["USUBJID"]))
+    for ds in _holding(ctx, "RELREC", "RELTYPE", "USUBJID"):
+        yield Hits(ds.name, "USUBJID", present(ds.frame["RELTYPE"]) & present(ds.frame["USUBJID"]))
 
 
 def _unplanned_elements(ctx, var: str, want_present: bool) -> Iterator[Hits]:
@@ -413,11 +399,10 @@ TS_NUMERIC = [("PLANSUB", "SD1221"), ("NARMS", "SD2246"), ("ACTSUB", "SD2249")]
 
 def _ts_numeric(parm: str, p21: str):
     def fn(ctx) -> Iterator[Hits]:
-        for ds in _ts(ctx):
-            if _has(ds, "TSVAL"):
-                f = ds.frame
-                bad = (f["TSPARMCD"] == parm) & present(f["TSVAL"]) & ~f["TSVAL"].str.fullmatch(r"\s*\d+(\.\d+)?\s*")
-                yield Hits(ds.name, "TSVAL", bad.fillna(False).astype(bool))
+        for ds in _holding(ctx, "TS", "TSPARMCD", "TSVAL"):
+            f = ds.frame
+            bad = (f["TSPARMCD"] == parm) & present(f["TSVAL"]) & ~f["TSVAL"].str.fullmatch(r"\s*\d+(\.\d+)?\s*")
+            yield Hits(ds.name, "TSVAL", bad.fillna(False).astype(bool))
 
     fn.__doc__ = f"P21 {p21} \"Invalid TSVAL value for {parm}\": TSVAL for {parm} record must be numeric."
     return fn
