@@ -34,7 +34,6 @@ def _formats(text: str) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sdtm_convert.common.places import check_encoding, check_output_folder, output_inside_input
-    from sdtm_convert.common.text import plural
     from sdtm_convert.pipeline import run_study
     from sdtm_convert.spec.locate import bundled_study, check_study_folder, find_spec
 
@@ -66,7 +65,8 @@ def cmd_run(args: argparse.Namespace) -> int:
             print(issue.one_line(), file=sys.stderr)
         more = " (first 10 shown)" if errors > 10 else ""
         packages = "".join(f"{c.headline(str(result.out))}; " for c in checked)
-        print(f"{'FAILED' if errors else 'OK'}: {plural(errors, 'error')}{more}, {plural(warnings, 'warning')}; {packages}"
+        print(f"{'FAILED' if errors else 'OK'}: {errors} error{'' if errors == 1 else 's'}{more}, "
+              f"{warnings} warning{'' if warnings == 1 else 's'}; {packages}"
               f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "
               f"report {result.report_html}")
     return 1 if errors else 0
