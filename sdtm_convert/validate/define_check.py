@@ -314,12 +314,12 @@ def codelist_codes_match_ct(doc: DefineDoc) -> Iterator[Hits]:
 
 # ---- value-level metadata --------------------------------------------------------------------------------
 
-def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:
-    """(value list, its item row, one where-clause condition) for every condition of every value list."""
+def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict]]:
+    """(value list, one where-clause condition of one of its items) for every condition of every value list."""
     for vl in doc.model["value_lists"]:
         for row in vl["items"]:
             for cond in row["where"]:
-                yield vl, row, cond
+                yield vl, cond
 
 
 @_define_rule("SC-DEF-020", "metadata", "error", "Where clause value not in the codelist of the variable it tests",
@@ -327,7 +327,7 @@ def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:
               "that variable's codelist (EQ, NE, IN, NOTIN); a value the codelist lacks selects no record.")
 def where_values_in_codelist(doc: DefineDoc) -> Iterator[Hits]:
     terms = {cl["oid"]: {t["value"] for t in cl["terms"]} for cl in doc.model["codelists"]}
-    for vl, _row, cond in _vlm_conditions(doc):
+    for vl, cond in _vlm_conditions(doc):
         item = doc.defined["ItemDef"].get((cond["variable"] or {}).get("oid") or "")
         cl = _codelist_of(item)
         allowed = terms.get(cl or "")
@@ -345,7 +345,7 @@ def where_values_in_codelist(doc: DefineDoc) -> Iterator[Hits]:
               "variable the value list describes.")
 def where_variable_in_dataset(doc: DefineDoc) -> Iterator[Hits]:
     members = {d["name"]: {v["oid"] for v in d["variables"]} for d in doc.model["datasets"]}
-    for vl, _row, cond in _vlm_conditions(doc):
+    for vl, cond in _vlm_conditions(doc):
         parent, var = vl["parent"] or {}, cond["variable"] or {}
         owned = members.get(parent.get("dataset") or "")
         if owned is not None and var.get("anchor") and var.get("oid") not in owned:
@@ -430,17 +430,13 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
         progress(f"read {doc.path} ({_standard_line(doc)}): {counts}")
     ran = define_rules()
     ran = rules(ran) if rules is not None else ran
+    from sdtm_convert.validate.engine import _tool_version, findings_frame
+
     chunks = [_frame(r, list(r.fn(doc))) for r in ran]
-    chunks = [c for c in chunks if len(c)]
-    findings = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
-    findings["record"] = findings["record"].astype("Int64")
-    findings["seq"] = pd.to_numeric(findings["seq"], errors="coerce")
-    findings["records"] = pd.to_numeric(findings["records"], errors="coerce").astype("Int64")
+    findings = findings_frame([c for c in chunks if len(c)])
     t2 = time.perf_counter()
     if progress:
         progress(f"checked the define against {len(ran)} define rules: {plural(len(findings), 'finding')}")
-    from sdtm_convert.validate.engine import _tool_version
-
     ct = list(dict.fromkeys(" ".join(x for x in (s.get("PublishingSet"), s.get("Version")) if x)
                             for s in m["standards"] if s.get("Type") == "CT"))
     notes = [] if ran else ["the rule selection leaves no define rule (SC-DEF-*) to run: nothing was checked"]
