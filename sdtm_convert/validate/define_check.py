@@ -28,6 +28,7 @@ from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
 from sdtm_convert.package.define_model import read_define_model
 from sdtm_convert.package.xsd import define_version, has_arm, parse_define, validate_define
+from sdtm_convert.validate.define_reader import _attr
 from sdtm_convert.validate.registry import Hits, Rule, rule
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
@@ -183,7 +184,7 @@ def references_resolve(doc: DefineDoc) -> Iterator[Hits]:
               "referenced somewhere in the document (an orphan definition documents nothing).")
 def no_orphans(doc: DefineDoc) -> Iterator[Hits]:
     used: dict[str, set[str]] = {}
-    for _el, _attr, oid, kind in _references(doc, REFERENCES | ARM_REFERENCES):
+    for _el, _name, oid, kind in _references(doc, REFERENCES | ARM_REFERENCES):
         used.setdefault(kind, set()).add(oid)
     for kind in ORPHANS:
         for oid, el in doc.defined[kind].items():
@@ -401,15 +402,14 @@ def _standard_line(doc: DefineDoc) -> str:
     files = doc.model["file"]
     named = [s for s in doc.model["standards"] if s.get("Type") == "IG"]
     mdv = next((e for e in _elements(doc.tree) if _local(e) == "MetaDataVersion"), None)
-    ig = (f"{named[0]['Name']} {named[0]['Version']}" if named else
-          " ".join(x for x in (_attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")) if x)) if mdv is not None \
-        else ""
+    if mdv is None:
+        ig = ""
+    elif named:
+        ig = f"{named[0]['Name']} {named[0]['Version']}"
+    else:
+        ig = " ".join(x for x in (_attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")) if x)
     return f"define-xml-{define_version(doc.tree)}" + (f" ({ig})" if ig else "") + \
         (f", DefineVersion {files['define_version']}" if files.get("define_version") else "")
-
-
-def _attr(el: etree._Element, name: str) -> str:
-    return next((v for k, v in el.attrib.items() if _local(k) == name), "")
 
 
 def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | None = None,
@@ -426,8 +426,9 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
     counts = (f"{len(m['datasets'])} datasets, {len(doc.defined['ItemDef'])} variables, "
               f"{len(m['codelists'])} codelists, {len(m['value_lists'])} value lists, "
               f"{sum(len(d['results']) for d in m['displays'])} analysis results")
+    line = _standard_line(doc)
     if progress:
-        progress(f"read {doc.path} ({_standard_line(doc)}): {counts}")
+        progress(f"read {doc.path} ({line}): {counts}")
     ran = define_rules()
     ran = rules(ran) if rules is not None else ran
     from sdtm_convert.validate.engine import _tool_version, findings_frame
@@ -440,7 +441,7 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
     ct = list(dict.fromkeys(" ".join(x for x in (s.get("PublishingSet"), s.get("Version")) if x)
                             for s in m["standards"] if s.get("Type") == "CT"))
     notes = [] if ran else ["the rule selection leaves no define rule (SC-DEF-*) to run: nothing was checked"]
-    notes += [f"define.xml alone ({_standard_line(doc)}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
+    notes += [f"define.xml alone ({line}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
              f"): {counts}; no datasets were read"]
     return ValidationReport(
         standard=f"define-xml-{define_version(doc.tree)}", ct_version=", ".join(ct) or "(not stated)",
