@@ -281,11 +281,6 @@ def table_from_evs(raw: pd.DataFrame, publishing_set: str = "SDTM") -> pd.DataFr
     return terms.assign(publishing_set=publishing_set)[TABLE_COLUMNS].reset_index(drop=True)
 
 
-def read_evs_text(data: bytes) -> pd.DataFrame:
-    """An NCI EVS tab-delimited CT file (as published, UTF-8) as a :data:`TABLE_COLUMNS` table."""
-    return table_from_evs(pd.read_csv(io.BytesIO(data), sep="\t", dtype=str, keep_default_na=False, quoting=3))
-
-
 def matches_by_release(items: pd.DataFrame) -> dict[str, int]:
     """For every shipped SDTM release (with its ADaM / Define-XML / QS CT), how many of ``items`` (columns
     ``codelist_code``, ``value``, ``code``; ``code`` may be "") are its terms: same codelist, same submission

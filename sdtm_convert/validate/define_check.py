@@ -28,6 +28,7 @@ from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
 from sdtm_convert.package.define_model import read_define_model
 from sdtm_convert.package.xsd import define_version, has_arm, parse_define, validate_define
+from sdtm_convert.validate.define_reader import _attr
 from sdtm_convert.validate.registry import Hits, Rule, rule
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
@@ -183,7 +184,7 @@ def references_resolve(doc: DefineDoc) -> Iterator[Hits]:
               "referenced somewhere in the document (an orphan definition documents nothing).")
 def no_orphans(doc: DefineDoc) -> Iterator[Hits]:
     used: dict[str, set[str]] = {}
-    for _el, _attr, oid, kind in _references(doc, REFERENCES | ARM_REFERENCES):
+    for _el, _name, oid, kind in _references(doc, REFERENCES | ARM_REFERENCES):
         used.setdefault(kind, set()).add(oid)
     for kind in ORPHANS:
         for oid, el in doc.defined[kind].items():
@@ -314,12 +315,12 @@ def codelist_codes_match_ct(doc: DefineDoc) -> Iterator[Hits]:
 
 # ---- value-level metadata --------------------------------------------------------------------------------
 
-def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:
-    """(value list, its item row, one where-clause condition) for every condition of every value list."""
+def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict]]:
+    """(value list, one where-clause condition of one of its items) for every condition of every value list."""
     for vl in doc.model["value_lists"]:
         for row in vl["items"]:
             for cond in row["where"]:
-                yield vl, row, cond
+                yield vl, cond
 
 
 @_define_rule("SC-DEF-020", "metadata", "error", "Where clause value not in the codelist of the variable it tests",
@@ -327,7 +328,7 @@ def _vlm_conditions(doc: DefineDoc) -> Iterator[tuple[dict, dict, dict]]:
               "that variable's codelist (EQ, NE, IN, NOTIN); a value the codelist lacks selects no record.")
 def where_values_in_codelist(doc: DefineDoc) -> Iterator[Hits]:
     terms = {cl["oid"]: {t["value"] for t in cl["terms"]} for cl in doc.model["codelists"]}
-    for vl, _row, cond in _vlm_conditions(doc):
+    for vl, cond in _vlm_conditions(doc):
         item = doc.defined["ItemDef"].get((cond["variable"] or {}).get("oid") or "")
         cl = _codelist_of(item)
         allowed = terms.get(cl or "")
@@ -345,7 +346,7 @@ def where_values_in_codelist(doc: DefineDoc) -> Iterator[Hits]:
               "variable the value list describes.")
 def where_variable_in_dataset(doc: DefineDoc) -> Iterator[Hits]:
     members = {d["name"]: {v["oid"] for v in d["variables"]} for d in doc.model["datasets"]}
-    for vl, _row, cond in _vlm_conditions(doc):
+    for vl, cond in _vlm_conditions(doc):
         parent, var = vl["parent"] or {}, cond["variable"] or {}
         owned = members.get(parent.get("dataset") or "")
         if owned is not None and var.get("anchor") and var.get("oid") not in owned:
@@ -401,15 +402,14 @@ def _standard_line(doc: DefineDoc) -> str:
     files = doc.model["file"]
     named = [s for s in doc.model["standards"] if s.get("Type") == "IG"]
     mdv = next((e for e in _elements(doc.tree) if _local(e) == "MetaDataVersion"), None)
-    ig = (f"{named[0]['Name']} {named[0]['Version']}" if named else
-          " ".join(x for x in (_attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")) if x)) if mdv is not None \
-        else ""
+    if mdv is None:
+        ig = ""
+    elif named:
+        ig = f"{named[0]['Name']} {named[0]['Version']}"
+    else:
+        ig = " ".join(x for x in (_attr(mdv, "StandardName"), _attr(mdv, "StandardVersion")) if x)
     return f"define-xml-{define_version(doc.tree)}" + (f" ({ig})" if ig else "") + \
         (f", DefineVersion {files['define_version']}" if files.get("define_version") else "")
-
-
-def _attr(el: etree._Element, name: str) -> str:
-    return next((v for k, v in el.attrib.items() if _local(k) == name), "")
 
 
 def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | None = None,
@@ -426,25 +426,22 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
     counts = (f"{len(m['datasets'])} datasets, {len(doc.defined['ItemDef'])} variables, "
               f"{len(m['codelists'])} codelists, {len(m['value_lists'])} value lists, "
               f"{sum(len(d['results']) for d in m['displays'])} analysis results")
+    line = _standard_line(doc)
     if progress:
-        progress(f"read {doc.path} ({_standard_line(doc)}): {counts}")
+        progress(f"read {doc.path} ({line}): {counts}")
     ran = define_rules()
     ran = rules(ran) if rules is not None else ran
+    from sdtm_convert.validate.engine import _tool_version, findings_frame
+
     chunks = [_frame(r, list(r.fn(doc))) for r in ran]
-    chunks = [c for c in chunks if len(c)]
-    findings = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
-    findings["record"] = findings["record"].astype("Int64")
-    findings["seq"] = pd.to_numeric(findings["seq"], errors="coerce")
-    findings["records"] = pd.to_numeric(findings["records"], errors="coerce").astype("Int64")
+    findings = findings_frame([c for c in chunks if len(c)])
     t2 = time.perf_counter()
     if progress:
         progress(f"checked the define against {len(ran)} define rules: {plural(len(findings), 'finding')}")
-    from sdtm_convert.validate.engine import _tool_version
-
     ct = list(dict.fromkeys(" ".join(x for x in (s.get("PublishingSet"), s.get("Version")) if x)
                             for s in m["standards"] if s.get("Type") == "CT"))
     notes = [] if ran else ["the rule selection leaves no define rule (SC-DEF-*) to run: nothing was checked"]
-    notes += [f"define.xml alone ({_standard_line(doc)}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
+    notes += [f"define.xml alone ({line}, schema {'with ARM 1.0' if has_arm(doc.tree) else 'without ARM'}"
              f"): {counts}; no datasets were read"]
     return ValidationReport(
         standard=f"define-xml-{define_version(doc.tree)}", ct_version=", ".join(ct) or "(not stated)",

@@ -170,6 +170,15 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
     return chunks, [failed[r.id] for r in rules if r.id in failed]
 
 
+def findings_frame(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The findings chunks as one FINDING_COLUMNS frame, with the report's column types (also for none)."""
+    f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
+    f["record"] = f["record"].astype("Int64")
+    f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
+    f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
+    return f
+
+
 def run_rules(pkg: Package, only: Iterable[str] | None = None,
               exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
     # One process: measured on the 2-core machine, forking the rules over two workers gained nothing
@@ -180,10 +189,7 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None,
         notes.append(f"the rule selection leaves no {pkg.standard} rule to run: nothing was checked")
     order = {r.id: i for i, r in enumerate(rules)}
     chunks = sorted((c for c in chunks if len(c)), key=lambda c: order[c["rule"].iloc[0]])  # deterministic order
-    f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
-    f["record"] = f["record"].astype("Int64")
-    f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
-    f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
+    f = findings_frame(chunks)
     f["cause"] = causes(f, pkg)
     return f, rules, notes
 
