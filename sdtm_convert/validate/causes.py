@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdtm_convert.validate.helpers import ARM_EXCEPTIONS
 from sdtm_convert.validate.model import Package
 
-ARM_EXCEPTIONS = ("SCRNFAIL", "NOTASSGN", "NOTTRT", "UNPLAN")
 _ARM_VARS = ("ARMCD", "ACTARMCD")
 _ARM_FAMILY = ("ARM", "ARMCD", "ACTARM", "ACTARMCD", "USUBJID")  # DM variables a wrong arm code shows in
 _PER_TERM = ("SC-CT-001", "SC-CT-002")
