@@ -12,6 +12,8 @@ everything it produces.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import multiprocessing as mp
 import os
 import signal
@@ -39,17 +41,44 @@ def default_jobs() -> int:
     return 2 if can_fork() and (os.cpu_count() or 1) >= 2 else 1
 
 
-def _child(conn: Any, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Linux: the kernel kills this worker when the process that started it dies (even by SIGKILL), so a killed
+    run leaves no worker writing on; and if the parent is already gone, end now."""
     try:
-        payload: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
-    except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
-        payload = ("error", exc, traceback.format_exc())
+        libc = ctypes.CDLL(ctypes.util.find_library("c"), use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError, TypeError):
+        pass
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def _child(conn: Any, parent: int, fn: Callable[..., Any], args: tuple, kwargs: dict) -> None:
+    _die_with_parent(parent)
     try:
-        conn.send(payload)
-    except Exception:  # noqa: BLE001 - an unpicklable result or exception: send its text
-        conn.send(("error", None, traceback.format_exc() if payload[0] == "ok" else payload[2]))
-    finally:
-        conn.close()
+        try:
+            payload: tuple[Any, ...] = ("ok", fn(*args, **kwargs))
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the caller
+            _ignore_stops()
+            payload = ("error", exc, traceback.format_exc())
+        _ignore_stops()  # the work is done (or stopped): a second stop signal must not cut the hand-back short
+        try:
+            conn.send(payload)
+        except Exception:  # noqa: BLE001 - an unpicklable result or exception: send its text
+            conn.send(("error", None, traceback.format_exc() if payload[0] == "ok" else payload[2]))
+        finally:
+            conn.close()
+    except BaseException:  # noqa: BLE001 - a stop signal that came before the ignoring: the parent stops too
+        os._exit(1)
+
+
+def _ignore_stops() -> None:
+    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_IGN)
 
 
 class Background(Generic[T]):
@@ -70,7 +99,7 @@ class Background(Generic[T]):
         self._inline = False
         ctx = mp.get_context("fork")
         self._conn, child_conn = ctx.Pipe(duplex=False)
-        self._proc = ctx.Process(target=_child, args=(child_conn, fn, args, kwargs), name=f"sdtm-convert {what}")
+        self._proc = ctx.Process(target=_child, args=(child_conn, os.getpid(), fn, args, kwargs), name=f"sdtm-convert {what}")
         self._proc.start()
         child_conn.close()
 

@@ -34,11 +34,13 @@ def _formats(text: str) -> str:
 
 def cmd_run(args: argparse.Namespace) -> int:
     from sdtm_convert.common.places import check_encoding, check_output_folder, output_inside_input
+    from sdtm_convert.package.staging import check_replaceable
     from sdtm_convert.pipeline import run_study
     from sdtm_convert.spec.locate import bundled_study, check_study_folder, find_spec
 
     check_encoding(args.encoding)  # usage mistakes first, before any data is read
     check_output_folder(args.out)
+    check_replaceable(args.out)
     study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
     spec = Path(args.spec) if args.spec else find_spec(study_dir)
     progress = _Progress(args.quiet or args.json)
@@ -210,7 +212,7 @@ exit status (every command):
   2  a usage error or input that cannot be used at all (one line on stderr says why; nothing is read
      or written for a usage error)
   3  an internal error (a bug: one line, the traceback saved to a file)
-  130 interrupted
+  130 interrupted (Ctrl-C); 143 stopped by SIGTERM, 129 by SIGHUP (run: the earlier package is kept whole)
 
 `sdtm-convert COMMAND --help` describes each command; docs/cli.md is the reference."""
 
@@ -220,8 +222,11 @@ a spec file's position is the line of the YAML file.
 
 writes under --out: m5/datasets/<study>/tabulations/sdtm/ (XPT, Dataset-JSON, define.xml/.html),
 m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, analysis summary, lineage)
-and manifest.json. Exit status: 0 no error, 1 the study has errors (report written), 2 unusable input or
-usage error, 3 internal error."""
+and manifest.json. The package is written into a staging folder beside --out and swapped in at the end:
+a run that fails, is interrupted or killed leaves the earlier package whole. --out must be new, empty or a
+folder an earlier run wrote; a second run into the same --out at once is refused (exit 2).
+Exit status: 0 no error, 1 the study has errors (report written), 2 unusable input or usage error,
+3 internal error, 130/143 interrupted or terminated."""
 
 
 def _parser(sub: argparse._SubParsersAction, name: str, help: str, epilog: str | None = None) -> argparse.ArgumentParser:
@@ -350,16 +355,22 @@ def _add_trace(sub: argparse._SubParsersAction) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sdtm_convert.common import signals
+
     parser = build_parser()
     args = parser.parse_args(argv)
+    signals.install()
     try:
         return int(args.func(args))
     except SdtmConvertError as exc:
         print(exc.issue.one_line(), file=sys.stderr)
         return 2
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
-        return 130
+    except (KeyboardInterrupt, signals.Stopped) as exc:
+        stopped = isinstance(exc, signals.Stopped)
+        kept = (" (nothing of this run was kept; an earlier package in the output folder is unchanged)"
+                if args.command == "run" else "")
+        print(f"{'stopped by ' + str(exc) if stopped else 'interrupted'}{kept}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, signals.Stopped) else 130
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly
         import os
 

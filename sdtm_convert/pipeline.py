@@ -21,7 +21,7 @@ import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
 import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert import conform as conform_mod
 from sdtm_convert.common.provenance import once_per_cell
-from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
+from sdtm_convert.errors import ERROR, INFO, Issue, SdtmConvertError
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset, read_raw_dataset, read_raw_frames
 from sdtm_convert.mapping.algorithms import number_text
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain, resolve_name
@@ -315,15 +315,40 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     conformance validation. Returns a :class:`RunResult` (``ok``, ``conversion``, report paths, outputs).
 
     The report is written even when the study has errors; a dataset with write errors is not written.
+    The whole package is written into a staging folder beside ``out`` and swapped in at the end
+    (:mod:`sdtm_convert.package.staging`): until then an earlier package in ``out`` stays whole, and a run
+    that fails or is stopped leaves it untouched. ``out`` must be new, empty or an earlier package, and
+    one run at a time may write it (else :class:`~sdtm_convert.errors.SdtmConvertError`, before any data is read).
     With ``jobs`` ≥ 2 (the default where ``fork`` works and there are two cores) the SDTM package is
     written and validated by a worker process while this one derives, writes and validates ADaM; the
     files and the report are the same either way.
     """
+    from sdtm_convert.package.staging import staged_output
+
+    out = Path(out)
+    removed: list[str] = []  # what killed runs left beside out: said now, and in the conversion report
+
+    def note(msg: str) -> None:
+        removed.append(msg)
+        progress(msg)
+
+    with staged_output(out, note) as stage:  # the earlier package stays whole until the new one is complete
+        conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
+        conv.issues += [Issue("output-leftover-removed", INFO, msg) for msg in removed]
+        outputs = _write_run(conv, stage, out, raw_folder, spec_folder, encoding, formats, adam, validate, progress,
+                             jobs)
+    report = out / "reports" / "conversion-report"
+    progress(f"report: {report.with_suffix('.html')}")
+    return RunResult(conv, out, report.with_suffix(".json"), report.with_suffix(".html"), outputs)
+
+
+def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, spec_folder: str | Path,
+               encoding: str | None, formats: tuple[str, ...], adam: bool, validate: bool, progress: Progress,
+               jobs: int | None) -> dict[str, Any]:
+    """:func:`run_study`'s writing, into ``stage`` (the package's final place is ``out``): the outputs by kind."""
     from sdtm_convert.background import Background, default_jobs
     from sdtm_convert.report import write_reports
 
-    out = Path(out)
-    conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
     for ds in conv.raw.values():  # reconciled: the raw records are not needed again (file names are kept)
         ds.frame = ds.frame.iloc[0:0]
     study = conv.spec.study
@@ -332,21 +357,21 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
     xpt_only = tuple(f for f in formats if f == "xpt")
     mapped = frozenset(d.domain for d in conv.spec.domains)
-    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, out, xpt_only, validate, progress, mapped,
-                          parallel=parallel, what="SDTM writer")
+    sdtm_job = Background(_sdtm_package, conv.sdtm, conv.metadata, study, stage, xpt_only, validate, progress,
+                          mapped, parallel=parallel, what="SDTM writer")
     try:
-        adam_part = _run_adam(conv, out, formats, progress) if adam else Part()
+        adam_part = _run_adam(conv, stage, formats, progress) if adam else Part()
         adam_validation = Part()
         if validate and conv.adam is not None:
-            adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study, out,
-                                             adam_dir(out, study.studyid) / "define.xml")
+            adam_validation = _run_validator("adam", "adamig-1.3", conv.adam.datasets, conv.adam.metadata, study,
+                                             stage, adam_dir(stage, study.studyid) / "define.xml")
             progress("validated the ADaM package")
-        sdtm_json = _sdtm_json(conv, out) if "json" in formats else Part()
-        lineage_out = _write_lineage(out, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
-    except BaseException as exc:  # this side failed or was interrupted: the worker stops too (no half-written files)
+        sdtm_json = _sdtm_json(conv, stage) if "json" in formats else Part()
+        lineage_out = _write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
+        sdtm_written, sdtm_validation = sdtm_job.result()
+    except BaseException as exc:  # this side failed or was stopped: the worker stops too, before staging goes
         sdtm_job.cancel(interrupt=not isinstance(exc, KeyboardInterrupt))
         raise
-    sdtm_written, sdtm_validation = sdtm_job.result()
     sdtm_files = _dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))
     whole = Part().add(sdtm_written).add(sdtm_json).add(adam_part).add(sdtm_validation).add(adam_validation)
     whole.outputs["sdtm"] = sdtm_files
@@ -354,10 +379,9 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     conv.timings |= whole.timings
     conv.conformance = whole.conformance
     outputs = whole.outputs | lineage_out
-    jpath, hpath = write_reports(conv, out / "reports", outputs)
-    progress(f"report: {hpath}")
-    _write_run_manifest(conv, out, raw_folder, spec_folder, encoding)
-    return RunResult(conv, out, jpath, hpath, outputs)
+    write_reports(conv, stage / "reports", outputs)
+    _write_run_manifest(conv, stage, raw_folder, spec_folder, encoding, out)
+    return outputs
 
 
 def _dataset_files_first(files: list[str]) -> list[str]:
@@ -475,10 +499,11 @@ def _run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame],
     return part
 
 
-def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_folder: str | Path,
-                        encoding: str | None) -> Path:
-    """``manifest.json`` at the root of the output: tool, settings, checksums of spec, inputs and outputs
-    (raw data frames: the checksum of the text they were read as, written as CSV)."""
+def _write_run_manifest(conv: Conversion, stage: Path, raw_folder: RawInput, spec_folder: str | Path,
+                        encoding: str | None, out: Path) -> Path:
+    """``manifest.json`` at the root of the package being written in ``stage``: tool, settings, checksums of spec,
+    inputs and outputs (raw data frames: the checksum of the text they were read as, written as CSV). Folders
+    are named relative to ``out``, the package's final place."""
     from sdtm_convert import __version__
     from sdtm_convert.io.raw import frame_sha256, frame_source
     from sdtm_convert.package.manifest import sha256, write_manifest
@@ -503,7 +528,7 @@ def _write_run_manifest(conv: Conversion, out: Path, raw_folder: RawInput, spec_
         "inputs": dict(sorted(checksums.items())),
         "status": "failed" if conv.errors else "passed",
     }
-    return write_manifest(out, extra=extra)
+    return write_manifest(stage, extra=extra)
 
 
 def _relative_to_output(out: Path, folder: Path) -> str:

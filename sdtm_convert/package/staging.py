@@ -1,0 +1,181 @@
+"""All or nothing: a run writes its whole package into a staging folder beside ``--out`` and swaps it in at the end.
+
+Until the swap the previous package stays whole; a run that fails, is interrupted (Ctrl-C, SIGTERM) or is
+killed leaves it untouched. The swap is one ``renameat2(RENAME_EXCHANGE)`` on Linux (readers see the old
+folder or the new one, never a mix), else two renames a moment apart. A run killed outright (SIGKILL, power
+loss) leaves its staging folder; the next run into the same place removes it and says so.
+
+One run at a time per output folder: a lock file beside it (``flock``, released by the kernel when the
+process dies, so a killed run never leaves a stale lock) makes a second run refuse at once with a clear
+message instead of racing the first. The lock file is removed when the run ends.
+
+The output folder is replaced whole, so a folder that holds anything but a previous sdtm-convert package
+(a ``manifest.json`` written by this tool) is refused: files this tool did not write are never deleted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import errno
+import json
+import os
+import secrets
+import shutil
+import signal
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sdtm_convert.errors import fatal
+
+STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
+LOCK = ".lock"  # .<name>.lock
+_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
+
+
+def staging_glob(out: Path) -> str:
+    return f".{out.name}{STAGING}*"
+
+
+def check_replaceable(out: str | os.PathLike[str]) -> Path:
+    """The output folder, resolved, if the package may replace it (absent, empty, or an earlier package of this
+    tool's), else raise ``output-not-a-package`` / ``output-holds-cwd``. Nothing is created."""
+    given = Path(out)
+    target = given.resolve()
+    if target.is_dir():
+        if _holds_cwd(target):
+            raise fatal("output-holds-cwd", "the output folder is, or contains, the current folder; the package "
+                        "replaces the whole folder at the end, so run from another folder", file=str(given))
+        if any(target.iterdir()) and not _is_package(target):
+            raise fatal("output-not-a-package", "the output folder holds files that are not an sdtm-convert package "
+                        "(no manifest.json written by sdtm-convert); the package replaces the whole folder at the "
+                        "end, so give a new or empty folder, or one an earlier run wrote", file=str(given))
+    return target
+
+
+def _holds_cwd(folder: Path) -> bool:
+    try:
+        cwd = Path.cwd().resolve()
+    except OSError:
+        return False
+    return cwd == folder or folder in cwd.parents
+
+
+def _is_package(folder: Path) -> bool:
+    try:
+        doc = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return isinstance(doc, dict) and isinstance(doc.get("tool"), dict) and doc["tool"].get("name") == "sdtm-convert"
+
+
+@contextmanager
+def staged_output(out: str | os.PathLike[str], notify: Callable[[str], None] = lambda _m: None) -> Iterator[Path]:
+    """Lock the output place, remove what a killed run left there (``notify`` says so), and yield a new, empty
+    staging folder beside ``out``. When the block ends normally the staging folder becomes ``out`` (an earlier
+    package there is removed); when it raises, the staging folder is removed and ``out`` is untouched."""
+    target = check_replaceable(out)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with _locked(target):
+        for left in _leftovers(target):
+            shutil.rmtree(left, ignore_errors=True)
+            notify(f"removed {left.name}, left beside {Path(out)} by a run that was killed before it finished "
+                   "(the package there was not changed by it)")
+        stage = target.parent / f".{target.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
+        stage.mkdir()
+        try:
+            yield stage
+        except BaseException:
+            shutil.rmtree(stage, ignore_errors=True)
+            raise
+        _swap_in(stage, target)
+
+
+def _leftovers(target: Path) -> list[Path]:
+    return sorted(p for p in target.parent.glob(staging_glob(target)) if p.is_dir() and not p.is_symlink())
+
+
+def _swap_in(stage: Path, target: Path) -> None:
+    """``stage`` becomes ``target``; the earlier package (if any) is removed. Stop signals wait until it is done."""
+    blocked = hasattr(signal, "pthread_sigmask")
+    if blocked:
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+    try:
+        if not target.exists():
+            os.rename(stage, target)
+            return
+        if not _exchange(stage, target):  # no atomic exchange here: two renames, the old one first
+            os.rename(target, stage.with_name(stage.name + "-old"))
+            os.rename(stage, target)
+            stage = stage.with_name(stage.name + "-old")
+        shutil.rmtree(stage)  # now the earlier package
+    finally:
+        if blocked:
+            signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one step (Linux ``renameat2``); False where the system or file system cannot."""
+    name = ctypes.util.find_library("c")
+    try:
+        libc = ctypes.CDLL(name, use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError, TypeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(err, os.strerror(err), str(b))
+
+
+@contextmanager
+def _locked(target: Path) -> Iterator[None]:
+    """Hold ``.<name>.lock`` beside ``target`` (exclusive ``flock``) or raise ``output-locked``; removed at the end."""
+    try:
+        import fcntl
+    except ImportError:  # no flock (Windows): runs are not serialised
+        yield
+        return
+    path = target.parent / f".{target.name}{LOCK}"
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = _read_holder(fd)
+            os.close(fd)
+            raise fatal("output-locked", f"another sdtm-convert run is writing this output folder{holder}; wait for "
+                        "it to end or give another --out", file=str(target)) from None
+        except OSError:
+            os.close(fd)
+            raise
+        try:  # the file we locked may have been removed by the run that just ended: lock the current one
+            if os.fstat(fd).st_ino == os.stat(path).st_ino:
+                break
+        except FileNotFoundError:
+            pass
+        os.close(fd)
+    try:
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
+        yield
+    finally:
+        path.unlink(missing_ok=True)  # before the lock goes: a waiting run then locks a new file
+        os.close(fd)
+
+
+def _read_holder(fd: int) -> str:
+    try:
+        text = os.pread(fd, 100, 0).decode("ascii", "replace").split()
+    except OSError:
+        return ""
+    return f" (process {text[0]}, started {' '.join(text[1:3])})" if len(text) >= 3 else ""
