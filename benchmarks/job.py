@@ -34,9 +34,9 @@ SPEC = Path(__file__).resolve().parents[1] / "mappings" / "nct03745417"
 STAGES = [
     ("spec", "sdtm_convert.pipeline", "prepare_spec"),
     ("read", "sdtm_convert.pipeline", "read_raw"),
-    ("map", "sdtm_convert.pipeline", "map_domain"),
-    ("map", "sdtm_convert.pipeline", "_reject_orphans"),
-    ("derive", "sdtm_convert.pipeline", "_run_derivations"),
+    ("map", "sdtm_convert.mapping.run", "map_domain"),
+    ("map", "sdtm_convert.mapping.run", "reject_orphans"),
+    ("derive", "sdtm_convert.pipeline", "derive_study"),
     ("derive", "sdtm_convert.trialdesign", "build_trial_design"),
     ("conform", "sdtm_convert.conform", "conform"),
     ("schema", "sdtm_convert.schema", "validate_frame"),
@@ -51,8 +51,8 @@ STAGES = [
     ("validate_report", "sdtm_convert.validate", "write_json"),
     ("validate_report", "sdtm_convert.validate", "write_html"),
     ("report", "sdtm_convert.report", "write_reports"),
-    ("lineage", "sdtm_convert.pipeline", "_write_lineage"),
-    ("manifest", "sdtm_convert.pipeline", "_write_run_manifest"),
+    ("lineage", "sdtm_convert.pipeline", "write_lineage"),
+    ("manifest", "sdtm_convert.pipeline", "write_run_manifest"),
 ]
 ORDER = [
     "spec",
@@ -129,7 +129,7 @@ class StageTimer:
         return missing
 
 
-WORKER = "_sdtm_package"  # what run_study hands to its worker process (when it has one)
+WORKER = "write_sdtm"  # what run_study hands to its worker process (when it has one)
 
 
 def capture_worker(timer: StageTimer, report: Path) -> None:

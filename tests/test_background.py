@@ -94,7 +94,7 @@ def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
             super().cancel(timeout, interrupt=interrupt)
 
     monkeypatch.setattr(bg, "Background", Spy)
-    monkeypatch.setattr(pipeline, "_run_adam", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("ADaM broke")))
+    monkeypatch.setattr(pipeline, "run_adam", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("ADaM broke")))
     with pytest.raises(RuntimeError, match="ADaM broke"):
         pipeline.run_study(SAMPLE, SPEC, tmp_path / "out", jobs=2)
     assert started == {"cancelled": True}

@@ -3,12 +3,18 @@ left, grouped, with its reason (for the run's headline, ``--json`` and the conve
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.part import Part
 from sdtm_convert.common.text import plural
+from sdtm_convert.errors import INFO, Issue
+from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.validate.report import ValidationReport
 from sdtm_convert.validate.rules.terminology import EXTENDED_TERM
 
@@ -77,3 +83,36 @@ def conformance(kind: str, report: ValidationReport, report_path: str,
     counts = report.counts()
     return Conformance(kind, report.standard, report.errors, report.warnings, counts.get("notice", 0),
                        int(ext.sum()), report_path, left)
+
+
+VALIDATION_DETAIL_LIMIT = 1000  # findings listed per dataset × rule in run's validation JSON (all are counted)
+
+
+def run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, DatasetMeta],
+                  study: Any, out: Path, define: Path | None = None, mapped: frozenset[str] | None = None) -> Part:
+    """The conformance validator on our own output (SDTM or ADaM) with its define.xml, as for any package:
+    its error findings are errors of the run; all findings are in reports/validation-<kind>.{json,html};
+    the counts and the warnings left (with their reasons) go to the headline and the conversion report."""
+    from sdtm_convert.validate import validate_package, write_html, write_json
+
+    part = Part()
+    t = time.perf_counter()
+    define = define if define is not None and define.is_file() else None
+    report = validate_package(frames, define=define, metadata=metas, standard=standard, ct=study.ct_version)
+    report.define = define.relative_to(out).as_posix() if define else None  # reproducible report files
+    # reproducible report files: the package's fixed date, labelled as such, instead of the clock
+    report.started, report.timing = "", {}
+    report.package_date, report.package_date_source = study.created, study.package_date_source
+    base = out / "reports" / f"validation-{kind}"
+    write_json(report, base.with_suffix(".json"), per_group=VALIDATION_DETAIL_LIMIT)
+    write_html(report, base.with_suffix(".html"))
+    part.outputs[f"validation_{kind}"] = base.with_suffix(".html").relative_to(out).as_posix()
+    part.conformance[kind] = result = conformance(kind, report, part.outputs[f"validation_{kind}"], mapped)
+    part.issues += report.issues(severity="error")
+    ext = f" ({plural(result.extended_terms, 'extended term')})" if result.extended_terms else ""
+    part.issues.append(Issue("validation-summary", INFO,
+                             f"{standard} conformance: {plural(report.errors, 'error')}, "
+                             f"{plural(report.warnings, 'warning')}{ext} "
+                             f"(details in {base.name}.html)", dataset=kind.upper()))
+    part.timings[f"validate_{kind}"] = time.perf_counter() - t
+    return part

@@ -71,7 +71,7 @@ def test_an_operating_system_refusal_during_a_run_is_one_line_not_a_bug(tmp_path
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device", str(tmp_path / "out" / "manifest.json"))
 
-    monkeypatch.setattr(pipeline, "_write_run_manifest", full_disk)
+    monkeypatch.setattr(pipeline, "write_run_manifest", full_disk)
     code = main(["run", "--out", str(tmp_path / "out"), "--quiet", "--no-validate", "--no-adam", "--formats", "xpt"])
     err = capsys.readouterr().err.strip().splitlines()
     assert code == 2

@@ -5,6 +5,7 @@ import pandas as pd
 from sdtm_convert import pipeline
 from sdtm_convert.io.raw import read_raw_dataset
 from sdtm_convert.mapping.engine import map_domain, map_source
+from sdtm_convert.mapping.run import map_study
 from sdtm_convert.spec.model import DomainSpec, load_spec
 from sdtm_convert.standards import load_ct
 from sdtm_convert.store import FrameStore
@@ -51,7 +52,7 @@ def test_subject_not_in_dm_is_rejected_and_reconciled(tiny):
     spec, ct = pipeline.prepare_spec(spec_dir)
     raw, _ = pipeline.read_raw(spec, raw_dir)
     frames = FrameStore()
-    mapped, issues, accounts = pipeline._map_all(spec, raw, ct, frames)
+    mapped, issues, accounts = map_study(spec, raw, ct, frames)
     orphans = [i for i in issues if i.code == "subject-not-in-dm"]
     assert [(i.code, i.file, i.row, i.usubjid) for i in orphans] == [("subject-not-in-dm", "ae.csv", 4, "TINY01-01-009")]
     assert issues[-1] is orphans[0]  # after every mapping issue

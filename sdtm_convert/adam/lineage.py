@@ -1,0 +1,37 @@
+"""ADaM lineage: one row per ADaM record → the SDTM dataset, variable and --SEQ it came from."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from sdtm_convert.mapping.algorithms import number_text
+
+# where an ADaM record comes from when it carries no SRCDOM/SRCSEQ of its own
+ADAM_SOURCES = {"ADSL": ("DM", None), "ADAE": ("AE", "AESEQ")}
+
+
+def adam_lineage(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """One row per ADaM record: dataset, record, USUBJID, PARAMCD, ASEQ → SDTM dataset, variable, --SEQ.
+
+    Records derived from other ADaM records (e.g. responder parameters, NRI imputations) have no SDTM
+    source of their own; their source columns are empty."""
+    parts = []
+    for name in sorted(datasets):
+        df = datasets[name]
+        n = len(df)
+        blank = pd.Series([""] * n, index=df.index)
+        dom, seqvar = ADAM_SOURCES.get(name, ("", None))
+        src_dom = df["SRCDOM"].astype(str) if "SRCDOM" in df else pd.Series([dom] * n, index=df.index)
+        src_var = df["SRCVAR"].astype(str) if "SRCVAR" in df else pd.Series([seqvar or "USUBJID"] * n, index=df.index)
+        seq = df["SRCSEQ"] if "SRCSEQ" in df else (df[seqvar] if seqvar and seqvar in df else pd.Series(float("nan"), index=df.index))
+        parts.append(pd.DataFrame({
+            "dataset": name,
+            "record": range(1, n + 1),
+            "USUBJID": df["USUBJID"].astype(str) if "USUBJID" in df else blank,
+            "PARAMCD": df["PARAMCD"].astype(str) if "PARAMCD" in df else blank,
+            "ASEQ": number_text(df["ASEQ"]) if "ASEQ" in df else blank,
+            "source_dataset": src_dom.to_numpy(),
+            "source_variable": src_var.where(src_dom != "", "").to_numpy(),
+            "source_seq": number_text(pd.Series(seq)).to_numpy(),
+        }))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()

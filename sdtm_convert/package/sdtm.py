@@ -1,0 +1,53 @@
+"""The SDTM package of a run: datasets (XPT in the worker, Dataset-JSON in the main process), define.xml and
+its conformance validation."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sdtm_convert.common.part import Part
+from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.package.layout import sdtm_dir
+
+
+def write_sdtm(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any, out: Path,
+               formats: tuple[str, ...], validate: bool, progress: Callable[[str], None],
+               mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
+    """Write the SDTM datasets and define.xml and validate them (a worker process runs this); ``mapped``:
+    the domains the spec maps raw data to. Returns the writing's part and the validation's."""
+    from sdtm_convert import submission
+    from sdtm_convert.validate.run import run_validator
+
+    part = Part()
+    t = time.perf_counter()
+    folder = sdtm_dir(out, study.studyid)
+    written = submission.write_datasets(sdtm, metadata, folder, study, formats=formats)
+    part.timings["write_sdtm"] = time.perf_counter() - t
+    t = time.perf_counter()
+    define = submission.write_define(sdtm, metadata, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
+    part.timings["define_sdtm"] = time.perf_counter() - t
+    part.issues += written.issues + define.issues
+    part.outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
+    progress(f"wrote {len(sdtm)} SDTM datasets and define.xml")
+    validation = Part()
+    if validate:
+        validation = run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out,
+                                   folder / "define.xml", mapped)
+        progress("validated the SDTM package")
+    return part, validation
+
+
+def write_sdtm_json(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any,
+                    out: Path) -> Part:
+    """The SDTM datasets as Dataset-JSON 1.1 (beside the XPT files)."""
+    from sdtm_convert import submission
+
+    t = time.perf_counter()
+    written = submission.write_datasets(sdtm, metadata, sdtm_dir(out, study.studyid), study, formats=("json",))
+    return Part(written.issues, {"sdtm": [p.relative_to(out).as_posix() for p in written.files]},
+                {"write_sdtm_json": time.perf_counter() - t})

@@ -1,0 +1,1 @@
+"""The SDTM stage after derivation: conformed datasets with their metadata and lineage."""
