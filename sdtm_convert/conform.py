@@ -12,8 +12,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+import sdtm_convert.derive  # noqa: F401  (registers every derivation: their descriptors give the methods)
 from sdtm_convert.arrowtext import join_runs
 from sdtm_convert.derive._common import sort_rank, stable_order
+from sdtm_convert.derive.registry import method_for
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.describe import describe
@@ -33,53 +35,8 @@ from sdtm_convert.valuelevel import findings_value_level, numeric_type
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
 _TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)
-# variables a derivation computes (origin Derived) and the method text used in define.xml
-DERIVED_SUFFIXES = {
-    "SEQ": "Sequential number per subject in the order given by the mapping spec",
-    "DY": "Study day: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0); complete dates only",
-    "STDY": "Study day of start: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
-    "ENDY": "Study day of end: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
-    "LOBXFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
-    "BLFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
-    "TESTCD": "Item code from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
-    "TEST": "Item name from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
-    "CAT": "Instrument category from the item layout (for PASI: study.yaml pasi.domain and pasi.version)",
-    "DRVFL": "Y on records derived by the sponsor (PASI sub-scores and total, exact integer arithmetic)",
-}
-DERIVED_NAMES = {
-    "EPOCH": "EPOCH of the subject element (SE) containing the record's date",
-    "VISITNUM": "Planned visit number from the trial visits (TV); unplanned visits numbered previous visit + 0.01",
-    "VISITDY": "Planned study day of the visit from the trial visits (TV)",
-    "RFSTDTC": "Date/time of first exposure to study treatment (first EXSTDTC)",
-    "RFENDTC": "Date/time of last exposure to study treatment (last EXENDTC)",
-    "RFXSTDTC": "First EXSTDTC",
-    "RFXENDTC": "Last EXENDTC (or EXSTDTC when no end)",
-    "RFICDTC": "Date of informed consent (DS INFORMED CONSENT OBTAINED)",
-    "RFPENDTC": "Latest date of any subject record",
-    "AGE": "Age in completed years at informed consent from BRTHDTC",
-    "ARMNRS": "SCREEN FAILURE when not randomised; ASSIGNED, NOT TREATED when never exposed",
-    "ACTARMCD": "Planned arm when the subject received study treatment",
-    "ACTARM": "Planned arm when the subject received study treatment",
-    "DTHFL": "Y when DTHDTC is populated or DS has a DEATH record, else null",
-    "AGEU": "YEARS where AGE is known",
-    "ARMCD": "Planned arm of the study (study.yaml arms); null for screen failures",
-    "ARM": "Planned arm of the study (study.yaml arms); null for screen failures",
-    "ETCD": "Element of the subject's arm (TA order) that the subject entered",
-    "ELEMENT": "Element of the subject's arm (TA order) that the subject entered",
-    "TAETORD": "Order of the element within the arm (TA.TAETORD)",
-    "SESTDTC": "Start of the element by its start rule: informed consent, first infusion, day after the last infusion",
-    "SEENDTC": "Start of the next element; the last element ends at RFPENDTC",
-}
 # variables whose value a derivation assigns from study-level facts rather than computes from data
 ASSIGNED_NAMES = {"STUDYID", "DOMAIN", "USUBJID", "RDOMAIN", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QORIG", "QEVAL"}
-
-
-def _derived_method(domain: str, name: str) -> str | None:
-    if name in DERIVED_NAMES:
-        return DERIVED_NAMES[name]
-    if name.startswith(domain):
-        return DERIVED_SUFFIXES.get(name[len(domain):])
-    return None
 
 
 # SDTM timing variables of the general observation classes (SDTM v2.0 / SDTMIG 3.4 §2.7: any of them may be
@@ -240,7 +197,7 @@ def _origin(domain: str, name: str, spec_row: dict[str, Any] | None,
         return ASSIGNED, "Sponsor", None
     if name == "QVAL" and derivations:
         return COLLECTED, "Investigator", None
-    method = _derived_method(domain[:2] if not domain.startswith("SUPP") else domain, name) if derivations else None
+    method = method_for(domain[:2] if not domain.startswith("SUPP") else domain, name) if derivations else None
     if method:
         return DERIVED, None, method
     return NOT_AVAILABLE, None, None

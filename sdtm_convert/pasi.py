@@ -401,7 +401,7 @@ def _default_by(df: pd.DataFrame, p: str) -> list[str]:
     return ["USUBJID", *(visit or [f"{p}DTC"])]
 
 
-@register("pasi_scores")
+@register("pasi_scores", sets={"--DRVFL": "Y on records derived by the sponsor (PASI sub-scores and total, exact integer arithmetic)"})
 def derive_pasi_scores(
     df: pd.DataFrame,
     ctx: DeriveContext,

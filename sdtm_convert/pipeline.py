@@ -15,8 +15,6 @@ from typing import Any
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
-import sdtm_convert.derive.pasi_items  # noqa: F401  (registers pasi_items)
-import sdtm_convert.pasi  # noqa: F401  (registers pasi_scores)
 from sdtm_convert.adam.lineage import adam_lineage  # noqa: F401  (public here before the stage packages)
 from sdtm_convert.adam.run import run_adam
 from sdtm_convert.common.part import Part

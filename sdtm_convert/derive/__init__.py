@@ -5,6 +5,7 @@ from sdtm_convert.derive import (  # noqa: F401  (register derivations)
     dm,
     epoch,
     merge,  # noqa: F401  (registers merge_vars)
+    pasi_items,
     se,
     seq,
     study_day,

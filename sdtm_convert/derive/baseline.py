@@ -48,7 +48,8 @@ def last_before_reference(df: pd.DataFrame, date: str, ref: pd.Series, by: list[
     return pd.Series(flag, index=df.index)
 
 
-@register("baseline_flags")
+@register("baseline_flags", sets={"--LOBXFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test",
+                                    "--BLFL": "Y on the last non-missing result on or before first exposure (RFXSTDTC) per subject and test"})
 def derive_baseline_flags(
     df: pd.DataFrame,
     ctx: DeriveContext,

@@ -126,7 +126,20 @@ def _arms(
     return cols, issues
 
 
-@register("dm_reference_dates")
+@register("dm_reference_dates", sets={
+    "RFSTDTC": "Date/time of first exposure to study treatment (first EXSTDTC)",
+    "RFENDTC": "Date/time of last exposure to study treatment (last EXENDTC)",
+    "RFXSTDTC": "First EXSTDTC",
+    "RFXENDTC": "Last EXENDTC (or EXSTDTC when no end)",
+    "RFICDTC": "Date of informed consent (DS INFORMED CONSENT OBTAINED)",
+    "RFPENDTC": "Latest date of any subject record",
+    "DTHFL": "Y when DTHDTC is populated or DS has a DEATH record, else null",
+    "ARMNRS": "SCREEN FAILURE when not randomised; ASSIGNED, NOT TREATED when never exposed",
+    "ACTARMCD": "Planned arm when the subject received study treatment",
+    "ACTARM": "Planned arm when the subject received study treatment",
+    "ARMCD": "Planned arm of the study (study.yaml arms); null for screen failures",
+    "ARM": "Planned arm of the study (study.yaml arms); null for screen failures",
+})
 def derive_dm_reference_dates(
     df: pd.DataFrame,
     ctx: DeriveContext,
@@ -184,7 +197,8 @@ def completed_years(birth: pd.Series, ref: pd.Series) -> pd.Series:
     return years.where(known).astype("float64")
 
 
-@register("age")
+@register("age", sets={"AGE": "Age in completed years at informed consent from BRTHDTC",
+                       "AGEU": "YEARS where AGE is known"})
 def derive_age(
     df: pd.DataFrame, ctx: DeriveContext, ref: str = "RFICDTC", brthdtc: str = "BRTHDTC", collected: str | None = None
 ) -> tuple[pd.DataFrame, list[Issue]]:

@@ -82,7 +82,8 @@ _MESSAGES = {
 }
 
 
-@register("epoch")
+@register("epoch", sets={"EPOCH": "EPOCH of the subject element (SE) containing the record's date",
+                         "TAETORD": "Order of the element within the arm (TA.TAETORD)"})
 def derive_epoch(
     df: pd.DataFrame, ctx: DeriveContext, var: str, taetord: bool = False
 ) -> tuple[pd.DataFrame, list[Issue]]:

@@ -30,7 +30,7 @@ def first_value_per_subject(src: pd.DataFrame, column: str, which: str = "first"
     return t.drop_duplicates("USUBJID", keep="first" if which == "first" else "last").set_index("USUBJID")["v"]
 
 
-@register("merge_vars", extra=("from",))
+@register("merge_vars", sets={}, extra=("from",))
 def derive_merge_vars(
     df: pd.DataFrame,
     ctx: DeriveContext,

@@ -15,7 +15,9 @@ from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.pasi import pasi_items
 
 
-@register("pasi_items")
+@register("pasi_items", sets={"--TESTCD": "Item code from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
+                                "--TEST": "Item name from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
+                                "--CAT": "Instrument category from the item layout (for PASI: study.yaml pasi.domain and pasi.version)"})
 def derive_pasi_items(
     df: pd.DataFrame, ctx: DeriveContext, item: str = "__PASI_ITEM"
 ) -> tuple[pd.DataFrame, list[Issue]]:

@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
+from sdtm_convert.derive.registry import Derived
 from sdtm_convert.errors import Issue
 from sdtm_convert.mapping.engine import resolve_name
 from sdtm_convert.spec.model import StudySpec
@@ -32,8 +33,8 @@ def _resolve_params(value: Any, domain: str) -> Any:
 
 def derive_study(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, list[pd.DataFrame]],
                  progress: Callable[[str], None]) -> list[Issue]:
-    """Each domain's derivation steps; the derived frame replaces the mapped one in ``frames``; SUPP-- parts go
-    to ``supp``, whole domains a step builds (SE) to ``frames``.
+    """Each domain's derivation steps; the derived frame replaces the mapped one in ``frames``; the datasets a
+    step builds (``Derived.datasets``): SUPP-- parts go to ``supp``, whole domains (SE) to ``frames``.
 
     The domain being derived is held in memory (``ctx.domains`` shows it, and any frame a step adds such
     as SE, over the stored ones) and stored when its steps are done."""
@@ -42,15 +43,17 @@ def derive_study(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, l
     order = [c for c in DOMAIN_ORDER if c in specs] + sorted(c for c in specs if c not in DOMAIN_ORDER)
     for code in order:
         current = {code: frames[code]}
-        ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=ChainMap(current, frames),
-                                       options={"supp": {}})
+        ctx = derive_pkg.DeriveContext(study=spec.study, ct=ct, domain=code, domains=ChainMap(current, frames))
         for step in specs[code].derivations:
             params = {k: _resolve_params(v, code) for k, v in step.items() if k != "name"}
-            current[code], step_issues = derive_pkg.get(step["name"])(current[code], ctx, **params)
+            result = derive_pkg.get(step["name"])(current[code], ctx, **params)
+            current[code], step_issues = result
             issues += step_issues
-        for name, parts in ctx.options.get("supp", {}).items():
-            supp.setdefault(name, []).extend(parts if isinstance(parts, list) else [parts])
-        current |= ctx.options.get("domains", {})  # derivations that build whole domains (SE)
+            for name, frame in (result.datasets if isinstance(result, Derived) else {}).items():
+                if name.startswith("SUPP"):  # SUPP-- records: appended to those of earlier steps
+                    supp.setdefault(name, []).append(frame)
+                else:  # a whole domain (SE): seen by the next steps, then stored
+                    current[name] = frame
         frames.update(current)
         progress(f"derived {code}")
     return issues

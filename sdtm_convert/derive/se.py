@@ -1,8 +1,8 @@
 """``subject_elements``: the SE domain (one record per subject and element actually entered).
 
 Run on DM (after ``dm_reference_dates``); ``build_se(ctx, dm)`` does the work and the registered
-derivation returns DM unchanged and stores the SE frame both in ``ctx.domains["SE"]`` (so ``epoch``
-can run next) and in ``ctx.options["domains"]["SE"]`` (the pipeline's channel for whole domains).
+derivation returns DM unchanged with the SE frame in ``Derived.datasets`` (the run adds it to the domains
+the next steps see, so ``epoch`` can run next, and writes it).
 
 Which elements: those of the subject's arm in TA order (ACTARMCD, else ARMCD); a subject with neither
 (screen failure) gets only the first element of the first arm. An element is entered when its start
@@ -46,7 +46,7 @@ import pandas as pd
 
 from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
 from sdtm_convert.derive.date_rules import rule_dates
-from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.derive.registry import DeriveContext, Derived, register
 from sdtm_convert.derive.study_day import compute_study_day
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 
@@ -201,14 +201,18 @@ def _finish(se: pd.DataFrame, dm: pd.DataFrame, ctx: DeriveContext) -> pd.DataFr
     return out
 
 
-@register("subject_elements")
+@register("subject_elements", builds=("SE",), sets={
+    "ETCD": "Element of the subject's arm (TA order) that the subject entered",
+    "ELEMENT": "Element of the subject's arm (TA order) that the subject entered",
+    "TAETORD": "Order of the element within the arm (TA.TAETORD)",
+    "SESTDTC": "Start of the element by its start rule: informed consent, first infusion, day after the last infusion",
+    "SEENDTC": "Start of the next element; the last element ends at RFPENDTC",
+})
 def derive_subject_elements(
     df: pd.DataFrame,
     ctx: DeriveContext,
     starts: dict[str, dict[str, Any]] | None = None,
     end: dict[str, Any] | None = None,
-) -> tuple[pd.DataFrame, list[Issue]]:
+) -> Derived:
     se, issues = build_se(ctx, df, starts, end)
-    ctx.domains["SE"] = se
-    ctx.options.setdefault("domains", {})["SE"] = se
-    return df.copy(deep=False), issues
+    return Derived(df.copy(deep=False), issues, {"SE": se})

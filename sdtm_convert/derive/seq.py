@@ -40,7 +40,7 @@ def seq_numbers(df: pd.DataFrame, order: list[str] | None = None, by: str = "USU
     return pd.Series(seq, index=df.index)
 
 
-@register("seq")
+@register("seq", sets={"--SEQ": "Sequential number per subject in the order given by the mapping spec"})
 def derive_seq(
     df: pd.DataFrame, ctx: DeriveContext, order: list[str] | None = None, var: str | None = None
 ) -> tuple[pd.DataFrame, list[Issue]]:

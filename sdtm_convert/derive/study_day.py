@@ -41,7 +41,11 @@ def reference_dates(df: pd.DataFrame, dm: pd.DataFrame, ref: str = "RFSTDTC") ->
     return df["USUBJID"].map(lookup)
 
 
-@register("study_day")
+@register("study_day", sets={
+    "--DY": "Study day: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0); complete dates only",
+    "--STDY": "Study day of start: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
+    "--ENDY": "Study day of end: date - RFSTDTC + 1 when on or after RFSTDTC, else date - RFSTDTC (no day 0)",
+})
 def derive_study_day(
     df: pd.DataFrame, ctx: DeriveContext, vars: list[str], ref: str = "RFSTDTC"
 ) -> tuple[pd.DataFrame, list[Issue]]:

@@ -1,9 +1,8 @@
-"""``suppqual`` and ``split_long_text``: SUPP-- records, handed over through ``ctx.options``.
+"""``suppqual`` and ``split_long_text``: SUPP-- records, returned in ``Derived.datasets``.
 
-Side channel: both derivations return the parent frame and put their SUPP-- records into
-``ctx.options["supp"]["SUPP" + ctx.domain]`` (e.g. ``SUPPAE``), appending to a frame already there.
-The pipeline takes ``ctx.options["supp"]`` after a domain's derivations and writes each frame as a
-dataset. SUPP columns: STUDYID, RDOMAIN, USUBJID, IDVAR, IDVARVAL, QNAM, QLABEL, QVAL, QORIG, QEVAL
+Both derivations return the parent frame and their SUPP-- records as ``{"SUPP" + ctx.domain: records}``
+(e.g. ``SUPPAE``); the run appends each step's records to those of the steps before and writes each
+frame as a dataset. SUPP columns: STUDYID, RDOMAIN, USUBJID, IDVAR, IDVARVAL, QNAM, QLABEL, QVAL, QORIG, QEVAL
 (all str) plus the parent record's ``__src_file``/``__src_row``. IDVAR = --SEQ and IDVARVAL = the
 sequence number as text without ".0" (``"3"``); for DM both are "" (one record per subject). Rows are
 grouped by parent record (parent row order), qualifiers in parameter order. Both need --SEQ (run
@@ -36,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.derive._common import PROVENANCE, missing_columns, record_issues, text
-from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.derive.registry import DeriveContext, Derived, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.standards import sdtmig_domain_variables
 
@@ -105,29 +104,23 @@ def supp_frame(
     return out
 
 
-def publish_supp(ctx: DeriveContext, frames: list[pd.DataFrame]) -> pd.DataFrame:
-    """Order by parent row (stable), append to ``ctx.options["supp"]["SUPP<domain>"]``; returns what was added.
-
-    Nothing to add → the store is left as it is (no empty SUPP-- frame is created).
-    """
+def supp_part(ctx: DeriveContext, frames: list[pd.DataFrame]) -> dict[str, pd.DataFrame]:
+    """``{"SUPP<domain>": records}`` ordered by parent row (stable), for ``Derived.datasets`` (the run appends
+    it to what earlier steps gave); nothing to add → ``{}`` (no empty SUPP-- frame is created)."""
     if not frames:
-        return pd.DataFrame({c: pd.Series(dtype=str) for c in SUPP_COLUMNS})
+        return {}
     new = pd.concat(frames, ignore_index=True).sort_values("__pos", kind="mergesort")
-    new = new.drop(columns="__pos", errors="ignore").reset_index(drop=True)
-    store = ctx.options.setdefault("supp", {})
-    name = f"SUPP{ctx.domain}"
-    store[name] = pd.concat([store[name], new], ignore_index=True) if name in store else new
-    return new
+    return {f"SUPP{ctx.domain}": new.drop(columns="__pos", errors="ignore").reset_index(drop=True)}
 
 
 def _needs_seq(df: pd.DataFrame, ctx: DeriveContext, by: str) -> list[Issue]:
     return [] if ctx.domain == "DM" else missing_columns(df, [f"{ctx.domain}SEQ"], ctx.domain, by)
 
 
-@register("suppqual")
+@register("suppqual", sets={}, builds=("SUPP--",))
 def derive_suppqual(
     df: pd.DataFrame, ctx: DeriveContext, qualifiers: list[dict[str, Any]]
-) -> tuple[pd.DataFrame, list[Issue]]:
+) -> Derived:
     p = ctx.domain
     issues = _needs_seq(df, ctx, "suppqual") + missing_columns(
         df, ["USUBJID", *(q["column"] for q in qualifiers)], p, "suppqual"
@@ -156,7 +149,7 @@ def derive_suppqual(
                 )
             )
     if issues:
-        return df.copy(deep=False), issues
+        return Derived(df.copy(deep=False), issues)
     frames = []
     for q in qualifiers:
         val = text(df, q["column"]).str.strip()
@@ -176,8 +169,7 @@ def derive_suppqual(
             variable=q["qnam"],
             value_col=q["column"],
         )
-    publish_supp(ctx, frames)
-    return df.drop(columns=[q["column"] for q in qualifiers]), issues
+    return Derived(df.drop(columns=[q["column"] for q in qualifiers]), issues, supp_part(ctx, frames))
 
 
 def _label(domain: str, var: str, labels: dict[str, str] | None) -> str:
@@ -188,7 +180,7 @@ def _label(domain: str, var: str, labels: dict[str, str] | None) -> str:
     return str(hit.iloc[0]) if len(hit) else var
 
 
-@register("split_long_text")
+@register("split_long_text", sets={}, builds=("SUPP--",))
 def derive_split_long_text(
     df: pd.DataFrame,
     ctx: DeriveContext,
@@ -196,7 +188,7 @@ def derive_split_long_text(
     labels: dict[str, str] | None = None,
     qnams: dict[str, str] | None = None,
     qorig: str = "CRF",
-) -> tuple[pd.DataFrame, list[Issue]]:
+) -> Derived:
     issues = _needs_seq(df, ctx, "split_long_text")
     issues += missing_columns(df, ["USUBJID", *vars], ctx.domain, "split_long_text")
     bases = {v: (qnams or {}).get(v, v.lstrip("_")) for v in vars}
@@ -213,7 +205,7 @@ def derive_split_long_text(
         if not _QNAM.fullmatch(b)
     ]
     if issues:
-        return df.copy(deep=False), issues
+        return Derived(df.copy(deep=False), issues)
     out = df.copy(deep=False)
     frames = []
     for var in vars:
@@ -230,5 +222,4 @@ def derive_split_long_text(
         qnam = pd.Series(k).map(names).to_numpy()
         qlabel = pd.Series(k).map({i: f"{label[: 40 - len(str(i)) - 1]} {i}" for i in names}).to_numpy()
         frames.append(supp_frame(df, ctx, rest.index.to_numpy(dtype=int), qnam, qlabel, rest.to_numpy(), qorig, ""))
-    publish_supp(ctx, frames)
-    return out, issues
+    return Derived(out, issues, supp_part(ctx, frames))

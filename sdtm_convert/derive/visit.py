@@ -88,7 +88,10 @@ def _dedup_issues(
     return record_issues(rows.drop_duplicates(keys), code, severity, msg, dataset=ds, variable=var, value_col=var)
 
 
-@register("visit")
+@register("visit", sets={
+    "VISITNUM": "Planned visit number from the trial visits (TV); unplanned visits numbered previous visit + 0.01",
+    "VISITDY": "Planned study day of the visit from the trial visits (TV)",
+})
 def derive_visit(
     df: pd.DataFrame,
     ctx: DeriveContext,

@@ -73,8 +73,8 @@ def test_contract(name, make_ctx):
     before = odd.copy()
     ctx_a = make_ctx(domain, DM=DM, EX=EX, SE=SE)
     ctx_b = make_ctx(domain, DM=DM, EX=EX, SE=SE)
-    out_a, issues_a = get(name)(df, ctx_a, **params)
-    out_b, issues_b = get(name)(odd, ctx_b, **params)
+    result_a, result_b = get(name)(df, ctx_a, **params), get(name)(odd, ctx_b, **params)
+    (out_a, issues_a), (out_b, issues_b) = result_a, result_b
     pdt.assert_frame_equal(odd, before)  # input untouched
     assert list(out_b.index) == list(odd.index)
     pdt.assert_frame_equal(out_b.reset_index(drop=True), out_a.reset_index(drop=True))
@@ -83,5 +83,5 @@ def test_contract(name, make_ctx):
     for c in ("__src_file", "__src_row"):
         assert c in out_a.columns
     for key in ("SUPPQS",):
-        if key in ctx_a.options.get("supp", {}):
-            pdt.assert_frame_equal(ctx_a.options["supp"][key], ctx_b.options["supp"][key])
+        if key in getattr(result_a, "datasets", {}):
+            pdt.assert_frame_equal(result_a.datasets[key], result_b.datasets[key])

@@ -30,7 +30,8 @@ DM = pd.DataFrame(
 
 def test_default_rules_treated_assigned_and_screen_failure(make_ctx):
     ctx = make_ctx("DM", DM=DM)
-    out, issues = get("subject_elements")(DM, ctx)
+    result = get("subject_elements")(DM, ctx)
+    out, issues = result
     pdt.assert_frame_equal(out, DM)
     expected = pd.DataFrame(
         {
@@ -50,8 +51,7 @@ def test_default_rules_treated_assigned_and_screen_failure(make_ctx):
             "__src_row": [1, 1, 1, 2, 3],
         }
     )
-    pdt.assert_frame_equal(ctx.domains["SE"], expected)
-    assert ctx.options["domains"]["SE"] is ctx.domains["SE"]
+    pdt.assert_frame_equal(result.datasets["SE"], expected)
     assert issues == []
 
 

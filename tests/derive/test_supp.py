@@ -1,4 +1,4 @@
-"""suppqual and split_long_text alone on literal frames (SUPP frames come back via ctx.options)."""
+"""suppqual and split_long_text alone on literal frames (SUPP frames come back in Derived.datasets)."""
 
 from __future__ import annotations
 
@@ -42,7 +42,8 @@ def test_suppqual_moves_columns_and_appends(make_ctx):
         },
         {"qnam": "AEOTHER", "qlabel": "Other", "column": "AEOTHER"},
     ]
-    out, issues = get("suppqual")(ae, ctx, qualifiers=quals)
+    result = get("suppqual")(ae, ctx, qualifiers=quals)
+    out, issues = result
     pdt.assert_frame_equal(out, ae.drop(columns=["AETRTEM", "AEOTHER"]))
     expected = _supp(
         [
@@ -52,11 +53,10 @@ def test_suppqual_moves_columns_and_appends(make_ctx):
         ],
         [("ae.csv", 1), ("ae.csv", 2), ("ae.csv", 3)],
     )
-    pdt.assert_frame_equal(ctx.options["supp"]["SUPPAE"], expected)
+    pdt.assert_frame_equal(result.datasets["SUPPAE"], expected)
     assert issues == []
-    # a second call appends
-    get("suppqual")(ae, ctx, qualifiers=quals[1:])
-    assert len(ctx.options["supp"]["SUPPAE"]) == 4
+    # a second call gives its own records (the run appends them to the first call's)
+    assert len(get("suppqual")(ae, ctx, qualifiers=quals[1:]).datasets["SUPPAE"]) == 1
 
 
 def test_suppqual_spec_errors_and_dm(make_ctx):
@@ -66,12 +66,12 @@ def test_suppqual_spec_errors_and_dm(make_ctx):
     assert sorted(i.code for i in issues) == ["derive-variable-missing", "supp-qlabel-too-long", "supp-qnam-invalid"]
     dm = pd.DataFrame({"USUBJID": ["S1-01"], "RACEOTH": ["MAORI"]})
     ctx = make_ctx("DM")
-    get("suppqual")(dm, ctx, qualifiers=[{"qnam": "RACEOTH", "qlabel": "Race, Other", "column": "RACEOTH"}])
+    result = get("suppqual")(dm, ctx, qualifiers=[{"qnam": "RACEOTH", "qlabel": "Race, Other", "column": "RACEOTH"}])
     expected = pd.DataFrame(
         [("S1", "DM", "S1-01", "", "", "RACEOTH", "Race, Other", "MAORI", "CRF", "")],
         columns=["STUDYID", "RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QLABEL", "QVAL", "QORIG", "QEVAL"],
     )
-    pdt.assert_frame_equal(ctx.options["supp"]["SUPPDM"], expected)
+    pdt.assert_frame_equal(result.datasets["SUPPDM"], expected)
 
 
 def test_split_text_rules():
@@ -107,7 +107,8 @@ def test_split_long_text(make_ctx):
         }
     )
     ctx = make_ctx("AE")
-    out, issues = get("split_long_text")(ae, ctx, vars=["AETERM"])
+    result = get("split_long_text")(ae, ctx, vars=["AETERM"])
+    out, issues = result
     pdt.assert_frame_equal(out, ae.assign(AETERM=[exact, "b" * 150, "d" * 199, "HEADACHE"]))
     expected = _supp(
         [
@@ -117,7 +118,7 @@ def test_split_long_text(make_ctx):
         ],
         [("ae.csv", 2), ("ae.csv", 3), ("ae.csv", 3)],
     )
-    pdt.assert_frame_equal(ctx.options["supp"]["SUPPAE"], expected)
+    pdt.assert_frame_equal(result.datasets["SUPPAE"], expected)
     assert issues == []
 
 
@@ -126,16 +127,17 @@ def test_split_long_text_needs_seq_and_adds_nothing_when_short(make_ctx):
     _, issues = get("split_long_text")(ae, make_ctx("AE"), vars=["AETERM"])
     assert [i.code for i in issues] == ["derive-variable-missing"]
     ctx = make_ctx("AE")
-    out, issues = get("split_long_text")(ae.assign(AESEQ=[1.0]), ctx, vars=["AETERM"])
-    assert issues == [] and "supp" not in ctx.options
+    result = get("split_long_text")(ae.assign(AESEQ=[1.0]), ctx, vars=["AETERM"])
+    assert result.issues == [] and result.datasets == {}
 
 
 def test_split_long_text_of_a_non_standard_column_uses_its_qnam(make_ctx):
     ae = pd.DataFrame({"USUBJID": ["S1-01"], "AESEQ": [1.0], "__AECOMM": ["a" * 201]})
     ctx = make_ctx("AE")
-    out, issues = get("split_long_text")(ae, ctx, vars=["__AECOMM"], labels={"__AECOMM": "Adverse Event Comment"})
+    result = get("split_long_text")(ae, ctx, vars=["__AECOMM"], labels={"__AECOMM": "Adverse Event Comment"})
+    out, issues = result
     assert issues == [] and out["__AECOMM"].tolist() == ["a" * 200]
-    supp = ctx.options["supp"]["SUPPAE"]
+    supp = result.datasets["SUPPAE"]
     assert supp[["QNAM", "QLABEL", "QVAL"]].values.tolist() == [["AECOMM1", "Adverse Event Comment 1", "a"]]
     _, issues = get("split_long_text")(ae, make_ctx("AE"), vars=["__AECOMM"], qnams={"__AECOMM": "ae comm"})
     assert [i.code for i in issues] == ["supp-qnam-invalid"]
