@@ -68,5 +68,6 @@ def test_a_derivation_registered_twice_or_with_another_method_for_a_variable_fai
 def test_the_datasets_a_step_builds_reach_the_next_steps_and_the_package(conv):
     assert {"SE", "SUPPAE"} <= set(conv.sdtm)  # built by subject_elements and suppqual/split_long_text
     assert conv.sdtm["AE"]["EPOCH"].ne("").any()  # epoch ran on AE with the SE that DM's steps built
-    frame, issues = Derived(conv.sdtm["AE"], [])  # a Derived unpacks as the pair older derivations return
-    assert frame is conv.sdtm["AE"] and issues == []
+    ae = conv.sdtm["AE"]
+    frame, issues = Derived(ae, [])  # a Derived unpacks as the pair older derivations return
+    assert frame is ae and issues == []
