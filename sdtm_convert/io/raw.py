@@ -22,9 +22,10 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
-from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
-from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults, value_controls
+from sdtm_convert.errors import ERROR, INFO, WARNING, Issue, fatal
+from sdtm_convert.io.checks import header_duplicates, malformed, record_faults, structure_faults, value_controls
 from sdtm_convert.io.duplicates import split_duplicates
+from sdtm_convert.io.encoding import is_wide, sniff_wide
 from sdtm_convert.io.records import scan
 
 PROVENANCE = (SRC_FILE, SRC_ROW)
@@ -54,7 +55,32 @@ class RawDataset:
     records: dict[str, int] = field(default_factory=dict)  # data records per file, counted without the parser
 
 
+def _wide(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]] | None:
+    """A UTF-16 or UTF-32 file (:mod:`encoding`): read as such when no encoding is set (an info with a byte-order
+    mark, a warning without), refused when the encoding set is another one."""
+    wide = sniff_wide(data)
+    if wide is None or (encoding and is_wide(encoding)):
+        return None
+    family, name = wide  # "utf-16" with a byte-order mark, else the byte order too ("utf-16-be")
+    if encoding:
+        raise fatal("raw-encoding",
+                    f"the file is {name} but its encoding is set to {encoding}; set encoding: {family} in raw.yaml "
+                    f"(or --encoding {family}), or re-export the file as UTF-8", file=path.name)
+    try:
+        text = data.decode(family)
+    except UnicodeDecodeError as exc:
+        raise fatal("raw-encoding", f"the file looks {name} but does not decode as {family}: {exc}; re-export "
+                                    "it as UTF-8", file=path.name) from None
+    sure = "without" not in name
+    return text, family, [Issue("raw-encoding-detected", INFO if sure else WARNING,
+                               f"file is {name}; read as {family} (set encoding: {family} in raw.yaml or "
+                               f"--encoding {family} to be explicit, or re-export it as UTF-8)", file=path.name)]
+
+
 def _decode(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]]:
+    wide = _wide(path, encoding, data)
+    if wide is not None:
+        return wide
     if encoding:
         try:
             return data.decode(encoding), encoding, []
@@ -141,16 +167,16 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issu
     a quote left open is fatal; a record with the wrong number of fields or a control character is an
     error and the record is rejected (column ``__reason``)."""
     data = path.read_bytes()
-    text, _enc, issues = _decode(path, encoding, data)
-    if not text.strip():
+    text, enc, issues = _decode(path, encoding, data)
+    if not text.lstrip("\ufeff").strip():
         raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
-    recs = scan(data)
+    recs = scan(text.lstrip("\ufeff").encode("utf-8") if is_wide(enc) else data)  # scan reads ASCII-compatible bytes
     structure_faults(path.name, recs)
     names = header_duplicates(path.name, text)
     try:
         df = _parse(text, recs.header_fields, int(recs.fields.max()) if recs.count else 0)
     except pd.errors.ParserError as exc:
-        raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+        raise malformed(path.name, text, recs.header_fields, str(exc).strip()) from None
     df.columns = names
     if len(df) != recs.count:
         raise fatal("raw-records-mismatch",
