@@ -27,6 +27,7 @@ from sdtm_convert.io.checks import header_duplicates, malformed, record_faults, 
 from sdtm_convert.io.duplicates import split_duplicates
 from sdtm_convert.io.encoding import is_wide, sniff_wide
 from sdtm_convert.io.records import scan
+from sdtm_convert.io.scripts import id_lookalikes
 
 PROVENANCE = (SRC_FILE, SRC_ROW)
 REASON = "__reason"  # why a row read is rejected ("" = kept)
@@ -217,6 +218,16 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
     return df, issues
 
 
+def _check_ids(df: pd.DataFrame, spec: dict[str, Any], where: str) -> list[Issue]:
+    """Look-alike letters of another script in the key and subject columns (:mod:`scripts`): the record is
+    rejected."""
+    ids = list(dict.fromkeys([*spec.get("keys", []), *([spec["subject"]] if spec.get("subject") else [])]))
+    reasons, issues = id_lookalikes(where, df, ids)
+    if issues:
+        df[REASON] = df[REASON].where(df[REASON] != "", reasons) if REASON in df else reasons
+    return issues
+
+
 def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
                  issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
     """Stack the checked parts of one raw dataset; reject the rows marked bad on reading and repeated keys (see
@@ -250,7 +261,7 @@ def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding:
         issues += file_issues
         files.append(path.name)
         df, column_issues = _check_columns(df.rename(columns=entry.get("rename", {})), spec, path.name)
-        issues += column_issues
+        issues += column_issues + _check_ids(df, spec, path.name)
         frames.append(df)
     return _raw_dataset(name, frames, files, spec, issues)
 
@@ -305,7 +316,7 @@ def frame_raw_dataset(name: str, frame: pd.DataFrame, spec: dict[str, Any]) -> t
     df[SRC_ROW] = range(1, len(df) + 1)
     df[REASON], issues = value_controls(source, df, names)
     df, column_issues = _check_columns(df, spec, source)
-    issues += column_issues
+    issues += column_issues + _check_ids(df, spec, source)
     return _raw_dataset(name, [df], [source], spec, issues)
 
 
