@@ -164,3 +164,17 @@ def test_json_report_lists_one_finding_a_line(tmp_path):
     listed = lines[start + 1 : start + 1 + len(r.findings)]
     assert [json.loads(x.rstrip(","))["rule"] for x in listed] == list(r.findings["rule"])
     assert lines[start + 1 + len(r.findings)] == " ],"
+
+
+def test_xlsx_keeps_a_formula_like_value_as_text_without_an_apostrophe(tmp_path):
+    p = sdtm_base()
+    p["AE"].loc[0, "AESTDTC"] = "=1+1"  # invalid ISO 8601: its value lands in Details
+    p["AE"].loc[1, "AESTDTC"] = "@SUM(A1)"
+    wb = openpyxl.load_workbook(write_xlsx(validate_package(p), tmp_path / "r.xlsx"))
+    ws = wb["Details"]
+    head = [c.value for c in ws[1]]
+    cells = [row[head.index("Value")] for row in ws.iter_rows(min_row=2)]
+    odd = [c for c in cells if c.value in ("=1+1", "@SUM(A1)")]
+    assert {c.value for c in odd} == {"=1+1", "@SUM(A1)"}
+    assert {(c.data_type, c.quotePrefix) for c in odd} == {("s", True)}
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f" or str(c.value).startswith("'")]
