@@ -2,8 +2,9 @@
 
 Every cell is read as text (empty cell = ""). Two columns are added: ``__src_file`` (file name) and
 ``__src_row`` (1-based data row; header = row 0). Problems (missing file/column, unexpected column,
-duplicate record, undecodable bytes, empty file) are returned as issues, not raised, unless the file
-cannot be read at all.
+duplicate record, undecodable bytes, empty file, an id with a look-alike letter of another script) are returned
+as issues, not raised, unless the file cannot be read at all. A UTF-16 or UTF-32 file is recognised (byte-order
+mark or NUL pattern, :mod:`encoding`) and read as such, or refused when another encoding is set.
 
 A raw dataset may also be given as a pandas DataFrame (:func:`read_raw_frames`): it is checked like a file,
 turned into text as a CSV writer would (:func:`text_frame`), and its provenance names the frame,
