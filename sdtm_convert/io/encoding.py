@@ -3,8 +3,8 @@ by the pattern ASCII text leaves in them (a NUL byte beside every character).
 
 A UTF-16 file read as UTF-8 or Windows-1252 gives a header of letters and NULs, so every expected column is
 "missing": the reader asks :func:`sniff_wide` first. A file whose first KiB is NUL at every other byte (UTF-16)
-or at three bytes in four (UTF-32), and nowhere else, and that decodes as that encoding, is taken for it; a
-file with a stray NUL in a value, or all NULs, is not.
+or at three bytes in four (UTF-32), and nowhere else, and whose first KiB decodes as that encoding, is taken for
+it; a file with a stray NUL in a value, or all NULs, is not.
 """
 
 from __future__ import annotations
@@ -62,8 +62,10 @@ def _nul_pattern(data: bytes, width: int, nul_at: tuple[int, ...]) -> bool:
 
 
 def _decodes(data: bytes, codec: str) -> bool:
+    """Whether the sample decodes as ``codec`` (a character cut at its end is not an error; the reader decodes
+    the whole file and names a bad byte further on)."""
     try:
-        data.decode(codec)
+        codecs.getincrementaldecoder(codec)().decode(data[:SAMPLE], final=False)
     except UnicodeDecodeError:
         return False
     return True

@@ -69,3 +69,15 @@ def test_stray_nuls_stay_control_character_errors(tmp_path):
     path.write_bytes(b"SUBJECT,SEX\n01-001,F\x00\n01-002,M\n")
     df, issues = read_table(path)
     assert [(i.code, i.row, i.column) for i in issues] == [("raw-control-character", 1, "SEX")]
+
+
+def test_a_utf16_file_with_a_bad_unit_further_on_is_named_as_utf16_not_read_as_utf8(tmp_path):
+    path = tmp_path / "dm.csv"
+    path.write_bytes(TEXT.encode("utf-16-le") * 40 + b"\x00\xd8A\x00")  # a lone surrogate after the first KiB
+    with pytest.raises(SdtmConvertError) as err:
+        read_table(path)
+    issue = err.value.issue
+    assert (issue.code, issue.file) == ("raw-encoding", "dm.csv")
+    assert issue.message.startswith("the file looks UTF-16 LE without a byte-order mark but does not decode as "
+                                    "utf-16-le: ")
+    assert issue.message.endswith("; re-export it as UTF-8")
