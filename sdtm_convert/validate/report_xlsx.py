@@ -14,7 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sdtm_convert.atomic import atomic_open
-from sdtm_convert.common.xlsx import FORMULA_START, looks_like_formula, safe_row
+from sdtm_convert.common.xlsx import FORMULA_START, ILLEGAL, needs_care, safe_row
 from sdtm_convert.validate.report import ValidationReport
 
 SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header included: longer Details continue on "Details (2)", ...
@@ -67,7 +67,7 @@ def _rows(ws, rows: Iterable, sev_col: int | None = None, limit: int = SHEET_ROW
     n = 0
     for row in rows:
         out = [_cell(v) for v in row] if clean else list(row)
-        if type(row) is _FormulaLike or (clean and any(map(looks_like_formula, out))):
+        if type(row) is _FormulaLike or (clean and any(map(needs_care, out))):
             out = safe_row(ws, out)  # never a formula, the value kept exactly
         if sev_col is not None and out[sev_col] in styled:
             out[sev_col] = styled[out[sev_col]]
@@ -103,7 +103,8 @@ def _values(s: pd.Series) -> list:
 
 
 class _FormulaLike(tuple):
-    """A Details row holding a text that looks like a formula (found per chunk, vectorised)."""
+    """A Details row holding a text that looks like a formula or a character a workbook cannot hold (found per
+    chunk, vectorised)."""
 
 
 def _detail_rows(f: pd.DataFrame) -> Iterator[tuple]:
@@ -113,8 +114,9 @@ def _detail_rows(f: pd.DataFrame) -> Iterator[tuple]:
         flagged = np.zeros(len(part), dtype=bool)
         for c in cols:
             if not pd.api.types.is_numeric_dtype(part[c].dtype):
-                first = part[c].astype("string").str[:1]
-                flagged |= first.isin(FORMULA_START).to_numpy(dtype=bool, na_value=False)
+                text = part[c].astype("string")
+                flagged |= text.str[:1].isin(FORMULA_START).to_numpy(dtype=bool, na_value=False)
+                flagged |= text.str.contains(ILLEGAL.pattern, regex=True).to_numpy(dtype=bool, na_value=False)
         for row, odd in zip(zip(*(_values(part[c]) for c in cols)), flagged.tolist(), strict=True):
             yield _FormulaLike(row) if odd else row
 
