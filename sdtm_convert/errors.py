@@ -46,8 +46,9 @@ class Issue:
     def where(self) -> str:
         """Human-readable location: ``dm.csv, data row 12, column SEX``, ``dm.yaml, line 7`` or ``record 3, SE.SESTDTC``.
 
-        A row with a file is a data row of that raw file (data row N = line N+1 of a CSV); without one it is the
-        1-based record of the dataset named (an output or a validated package).
+        A row with a file is a data row of that raw file (data row N = line N+1 of a CSV); without one, or with an
+        output file (``.xpt``, ``.json``, ``.ndjson``), it is the 1-based record of the dataset (an output or a
+        validated package).
         """
         parts = []
         if self.file:
@@ -55,7 +56,7 @@ class Issue:
         if self.line is not None:
             parts.append(f"line {self.line}")
         if self.row is not None:
-            parts.append(f"data row {self.row}" if self.file else f"record {self.row}")
+            parts.append(f"data row {self.row}" if self.file and not _is_output(self.file) else f"record {self.row}")
         if self.column:
             parts.append(f"column {self.column}")
         if self.dataset and not self.file:
@@ -74,6 +75,10 @@ class Issue:
         if d["line"] is None:
             d.pop("line")
         return d
+
+
+def _is_output(file: str) -> bool:
+    return str(file).lower().endswith((".xpt", ".json", ".ndjson"))
 
 
 class SdtmConvertError(Exception):

@@ -20,27 +20,54 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.errors import ERROR, Issue, fatal
+from sdtm_convert.errors import ERROR, Issue, SdtmConvertError, fatal
 from sdtm_convert.io.records import Records, char_name
 
 MAX_LISTED = 20  # lines named in one fatal message
 
 
+def rows_listed(places: list[tuple[int, int]]) -> str:
+    """``data row 3 (line 4), data row 7 (line 9) and 2 more``: (data row, line) pairs, the first
+    :data:`MAX_LISTED` named, the number of the others said."""
+    named = ", ".join(f"data row {row} (line {line})" for row, line in places[:MAX_LISTED])
+    return named + (f" and {len(places) - MAX_LISTED} more" if len(places) > MAX_LISTED else "")
+
+
 def structure_faults(file: str, rec: Records) -> None:
     """Raise on a quote that is not closed before the next record (or the end of the file)."""
-    merged = [(row, line) for row, line, whole in rec.spanning if whole]
+    merged = sorted({(row, line) for row, line, whole in rec.spanning if whole}, key=lambda p: p[1])
     if merged:
-        lines = sorted({line for _, line in merged})
-        more = f" (and {len(lines) - MAX_LISTED} more)" if len(lines) > MAX_LISTED else ""
         raise fatal("raw-quote-unbalanced",
                     "quote opened here is not closed before the next record; the records after it would be "
-                    "read as text of one value; nothing is converted (quote opened on line(s) "
-                    f"{', '.join(map(str, lines[:MAX_LISTED]))}{more})",
-                    file=file, line=lines[0])
+                    f"read as text of one value; nothing is converted (quote opened in {rows_listed(merged)})",
+                    file=file, row=merged[0][0], line=merged[0][1], extra={"count": len(merged)})
     if rec.open_quote_line is not None:
         raise fatal("raw-quote-unbalanced",
                     "quote opened here is not closed before the end of the file; nothing is converted",
                     file=file, line=rec.open_quote_line)
+
+
+def malformed(file: str, text: str, header_fields: int, why: str) -> SdtmConvertError:
+    """The fatal error for a CSV the parser refuses (``why``, its own words): every record whose field count
+    differs from the header's, read by Python's csv module, named by data row and line (see :func:`rows_listed`)."""
+    places: list[tuple[int, int]] = []
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    start, row = 1, -1
+    try:
+        for fields in reader:
+            if fields and not (len(fields) == 1 and not fields[0].strip()):
+                row += 1
+                if row and len(fields) != header_fields:
+                    places.append((row, start))
+            start = reader.line_num + 1
+    except csv.Error:
+        places.append((row + 1, start))
+    if not places:
+        return fatal("raw-csv-malformed", f"malformed CSV ({why}); nothing is converted", file=file)
+    return fatal("raw-csv-malformed",
+                 f"malformed CSV: {len(places)} record(s) do not have the header's {header_fields} fields, in "
+                 f"{rows_listed(places)} (parser: {why}); nothing is converted",
+                 file=file, row=places[0][0], line=places[0][1], extra={"count": len(places)})
 
 
 def header_duplicates(file: str, text: str) -> list[str]:

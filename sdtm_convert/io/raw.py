@@ -2,8 +2,9 @@
 
 Every cell is read as text (empty cell = ""). Two columns are added: ``__src_file`` (file name) and
 ``__src_row`` (1-based data row; header = row 0). Problems (missing file/column, unexpected column,
-duplicate record, undecodable bytes, empty file) are returned as issues, not raised, unless the file
-cannot be read at all.
+duplicate record, undecodable bytes, empty file, an id with a look-alike letter of another script) are returned
+as issues, not raised, unless the file cannot be read at all. A UTF-16 or UTF-32 file is recognised (byte-order
+mark or NUL pattern, :mod:`encoding`) and read as such, or refused when another encoding is set.
 
 A raw dataset may also be given as a pandas DataFrame (:func:`read_raw_frames`): it is checked like a file,
 turned into text as a CSV writer would (:func:`text_frame`), and its provenance names the frame,
@@ -22,10 +23,12 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
-from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
-from sdtm_convert.io.checks import header_duplicates, record_faults, structure_faults, value_controls
+from sdtm_convert.errors import ERROR, INFO, WARNING, Issue, fatal
+from sdtm_convert.io.checks import header_duplicates, malformed, record_faults, structure_faults, value_controls
 from sdtm_convert.io.duplicates import split_duplicates
+from sdtm_convert.io.encoding import is_wide, sniff_wide
 from sdtm_convert.io.records import scan
+from sdtm_convert.io.scripts import id_lookalikes
 
 PROVENANCE = (SRC_FILE, SRC_ROW)
 REASON = "__reason"  # why a row read is rejected ("" = kept)
@@ -54,7 +57,32 @@ class RawDataset:
     records: dict[str, int] = field(default_factory=dict)  # data records per file, counted without the parser
 
 
+def _wide(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]] | None:
+    """A UTF-16 or UTF-32 file (:mod:`encoding`): read as such when no encoding is set (an info with a byte-order
+    mark, a warning without), refused when the encoding set is another one."""
+    wide = sniff_wide(data)
+    if wide is None or (encoding and is_wide(encoding)):
+        return None
+    family, name = wide  # "utf-16" with a byte-order mark, else the byte order too ("utf-16-be")
+    if encoding:
+        raise fatal("raw-encoding",
+                    f"the file is {name} but its encoding is set to {encoding}; set encoding: {family} in raw.yaml "
+                    f"(or --encoding {family}), or re-export the file as UTF-8", file=path.name)
+    try:
+        text = data.decode(family)
+    except UnicodeDecodeError as exc:
+        raise fatal("raw-encoding", f"the file looks {name} but does not decode as {family}: {exc}; re-export "
+                                    "it as UTF-8", file=path.name) from None
+    sure = "without" not in name
+    return text, family, [Issue("raw-encoding-detected", INFO if sure else WARNING,
+                               f"file is {name}; read as {family} (set encoding: {family} in raw.yaml or "
+                               f"--encoding {family} to be explicit, or re-export it as UTF-8)", file=path.name)]
+
+
 def _decode(path: Path, encoding: str | None, data: bytes) -> tuple[str, str, list[Issue]]:
+    wide = _wide(path, encoding, data)
+    if wide is not None:
+        return wide
     if encoding:
         try:
             return data.decode(encoding), encoding, []
@@ -141,16 +169,16 @@ def _read_csv(path: Path, encoding: str | None) -> tuple[pd.DataFrame, list[Issu
     a quote left open is fatal; a record with the wrong number of fields or a control character is an
     error and the record is rejected (column ``__reason``)."""
     data = path.read_bytes()
-    text, _enc, issues = _decode(path, encoding, data)
-    if not text.strip():
+    text, enc, issues = _decode(path, encoding, data)
+    if not text.lstrip("\ufeff").strip():
         raise fatal("raw-file-empty", "raw file is empty (no header row)", file=path.name)
-    recs = scan(data)
+    recs = scan(text.lstrip("\ufeff").encode("utf-8") if is_wide(enc) else data)  # scan reads ASCII-compatible bytes
     structure_faults(path.name, recs)
     names = header_duplicates(path.name, text)
     try:
         df = _parse(text, recs.header_fields, int(recs.fields.max()) if recs.count else 0)
     except pd.errors.ParserError as exc:
-        raise fatal("raw-csv-malformed", f"malformed CSV: {exc}", file=path.name) from None
+        raise malformed(path.name, text, recs.header_fields, str(exc).strip()) from None
     df.columns = names
     if len(df) != recs.count:
         raise fatal("raw-records-mismatch",
@@ -191,6 +219,16 @@ def _check_columns(df: pd.DataFrame, spec: dict[str, Any], where: str) -> tuple[
     return df, issues
 
 
+def _check_ids(df: pd.DataFrame, spec: dict[str, Any], where: str) -> list[Issue]:
+    """Look-alike letters of another script in the key and subject columns (:mod:`scripts`): the record is
+    rejected."""
+    ids = list(dict.fromkeys([*spec.get("keys", []), *([spec["subject"]] if spec.get("subject") else [])]))
+    reasons, issues = id_lookalikes(where, df, ids)
+    if issues:
+        df[REASON] = df[REASON].where(df[REASON] != "", reasons) if REASON in df else reasons
+    return issues
+
+
 def _raw_dataset(name: str, frames: list[pd.DataFrame], files: list[str], spec: dict[str, Any],
                  issues: list[Issue]) -> tuple[RawDataset, list[Issue]]:
     """Stack the checked parts of one raw dataset; reject the rows marked bad on reading and repeated keys (see
@@ -224,7 +262,7 @@ def read_raw_dataset(folder: Path, name: str, spec: dict[str, Any], *, encoding:
         issues += file_issues
         files.append(path.name)
         df, column_issues = _check_columns(df.rename(columns=entry.get("rename", {})), spec, path.name)
-        issues += column_issues
+        issues += column_issues + _check_ids(df, spec, path.name)
         frames.append(df)
     return _raw_dataset(name, frames, files, spec, issues)
 
@@ -279,7 +317,7 @@ def frame_raw_dataset(name: str, frame: pd.DataFrame, spec: dict[str, Any]) -> t
     df[SRC_ROW] = range(1, len(df) + 1)
     df[REASON], issues = value_controls(source, df, names)
     df, column_issues = _check_columns(df, spec, source)
-    issues += column_issues
+    issues += column_issues + _check_ids(df, spec, source)
     return _raw_dataset(name, [df], [source], spec, issues)
 
 

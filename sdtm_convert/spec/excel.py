@@ -54,6 +54,7 @@ from typing import Any
 import yaml
 
 from sdtm_convert.atomic import atomic_write_bytes
+from sdtm_convert.common.xlsx import safe_row
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import define_spec as ds
 
@@ -431,7 +432,7 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]]) -> No
     for cell in ws[1]:
         cell.font = Font(bold=True)
     for r in rows:
-        ws.append(r)
+        ws.append(safe_row(ws, r))  # a text starting "=" stays text, never a formula
     ws.freeze_panes = "A2"
 
 

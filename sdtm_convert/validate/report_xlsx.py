@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator
 from itertools import islice
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -13,6 +14,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.xlsx import FORMULA_START, ILLEGAL, needs_care, safe_row
 from sdtm_convert.validate.report import ValidationReport
 
 SHEET_ROWS = 1_048_576  # Excel's limit per sheet, header included: longer Details continue on "Details (2)", ...
@@ -35,9 +37,7 @@ def _cell(v):
         pass
     if hasattr(v, "item"):
         v = v.item()
-    if isinstance(v, str) and v[:1] in ("=", "+", "-", "@"):
-        return "'" + v  # never let a data value become a formula
-    return v
+    return v  # text that looks like a formula becomes a text cell in _rows (common/xlsx.py)
 
 
 def _sheet(wb: Workbook, title: str, header: list[str], widths: dict[int, int] | None = None):
@@ -67,6 +67,8 @@ def _rows(ws, rows: Iterable, sev_col: int | None = None, limit: int = SHEET_ROW
     n = 0
     for row in rows:
         out = [_cell(v) for v in row] if clean else list(row)
+        if type(row) is _FormulaLike or (clean and any(map(needs_care, out))):
+            out = safe_row(ws, out)  # never a formula, the value kept exactly
         if sev_col is not None and out[sev_col] in styled:
             out[sev_col] = styled[out[sev_col]]
         ws.append(out)
@@ -94,21 +96,29 @@ _CHUNK = 50_000  # findings converted to cell values at a time (memory stays fla
 
 
 def _values(s: pd.Series) -> list:
-    """Cell values of a findings column: None for missing, numbers as Python numbers, text never a formula."""
-    if pd.api.types.is_numeric_dtype(s.dtype):
-        out = s.astype(object)
-        return out.where(s.notna(), None).tolist()
-    text = s.astype(object)
-    formula = text.map(lambda v: isinstance(v, str) and v[:1] in ("=", "+", "-", "@"), na_action="ignore")
-    text = text.where(~formula.fillna(False).astype(bool), "'" + text.astype(str))
-    return text.where(s.notna(), None).tolist()
+    """Cell values of a findings column: None for missing, numbers as Python numbers, text as it is (a text
+    that looks like a formula is made a text cell when the row is written)."""
+    out = s.astype(object)
+    return out.where(s.notna(), None).tolist()
+
+
+class _FormulaLike(tuple):
+    """A Details row holding a text that looks like a formula or a character a workbook cannot hold (found per
+    chunk, vectorised)."""
 
 
 def _detail_rows(f: pd.DataFrame) -> Iterator[tuple]:
     cols = [c for c in DETAIL_COLUMNS if c in f.columns]
     for start in range(0, len(f), _CHUNK):
         part = f.iloc[start:start + _CHUNK]
-        yield from zip(*(_values(part[c]) for c in cols))
+        flagged = np.zeros(len(part), dtype=bool)
+        for c in cols:
+            if not pd.api.types.is_numeric_dtype(part[c].dtype):
+                text = part[c].astype("string")
+                flagged |= text.str[:1].isin(FORMULA_START).to_numpy(dtype=bool, na_value=False)
+                flagged |= text.str.contains(ILLEGAL.pattern, regex=True).to_numpy(dtype=bool, na_value=False)
+        for row, odd in zip(zip(*(_values(part[c]) for c in cols)), flagged.tolist(), strict=True):
+            yield _FormulaLike(row) if odd else row
 
 
 def _details(wb: Workbook, f: pd.DataFrame) -> int:
@@ -138,7 +148,7 @@ def _dataset_summary(wb: Workbook, report: ValidationReport, info: list[tuple[st
     _finish(ws, len(header), _rows(ws, rows))
     ws.append([])
     for k, v in info:
-        ws.append([_cell(k), _cell(v)])
+        ws.append(safe_row(ws, [_cell(k), _cell(v)]))
 
 
 def write_xlsx(report: ValidationReport, path: str | Path) -> Path:

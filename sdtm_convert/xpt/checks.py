@@ -11,12 +11,15 @@ ones); these checks are the guard. Codes (severity error unless noted):
 · ``xpt-number-underflow`` (warning: written as 0) · ``xpt-column-mismatch`` · ``xpt-format-invalid`` ·
 ``xpt-blank-last-record``.
 
-Cell issues carry ``row`` = 1-based record in the dataset, or, when the frame still has provenance
-columns, ``file``/``row`` = raw source and ``extra["record"]`` = dataset record. At most
+Cell issues carry ``extra["record"]`` = 1-based record in the dataset and ``value``; ``file``/``row`` = the raw
+source when the frame still has provenance columns, else ``file`` = the XPT file (when the writer names it),
+``row`` = the record and ``column`` = the variable. At most
 ``MAX_CELL_ISSUES`` per variable and code, then one summary issue with ``extra["count"]``.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -38,14 +41,25 @@ MAX_CELL_ISSUES = 20
 OUTPUT_ENCODING = "utf-8"  # pyreadstat encodes text as UTF-8; with ASCII enforced bytes == characters
 
 
-def check_frame(df: pd.DataFrame, meta: DatasetMeta) -> list[Issue]:
-    """All pre-write issues for ``df`` written as ``meta`` (columns starting ``__`` are provenance)."""
+def check_frame(df: pd.DataFrame, meta: DatasetMeta, file: str | None = None) -> list[Issue]:
+    """All pre-write issues for ``df`` written as ``meta`` (columns starting ``__`` are provenance) to the XPT
+    file named ``file`` (named in the cell issues of a frame without provenance)."""
     issues = check_dataset(meta) + check_variables(meta) + check_columns(df, meta)
     present = set(data_columns(df))
     for v in meta.variables:
         if v.name in present:
             issues += _check_char(df, v, meta.name) if v.type == "Char" else _check_num(df, v, meta.name)
-    return issues + _check_blank_last_record(df, meta)
+    issues += _check_blank_last_record(df, meta)
+    return [_in_file(i, file) for i in issues] if file and not (FILE_COL in df.columns and ROW_COL in df.columns) \
+        else issues
+
+
+def _in_file(issue: Issue, file: str) -> Issue:
+    """An issue of a frame without provenance: in the XPT file ``file``, column = variable, ``extra["record"]``."""
+    if issue.file is not None:
+        return issue
+    extra = {**issue.extra, "record": issue.row} if issue.row is not None else issue.extra
+    return replace(issue, file=file, column=issue.variable, extra=extra)
 
 
 def _err(code: str, message: str, severity: str = ERROR, **where) -> Issue:

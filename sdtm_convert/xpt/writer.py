@@ -38,7 +38,7 @@ def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created:
     (``xpt-write-failed``) and leave any previous file at ``path`` untouched.
     """
     path = Path(path)
-    issues = _check_file_name(path, meta) + check_frame(df, meta)
+    issues = _check_file_name(path, meta) + check_frame(df, meta, path.name)
     if any(i.severity == ERROR for i in issues):
         return issues
     data = prepare_frame(df, meta)

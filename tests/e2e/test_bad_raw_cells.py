@@ -77,3 +77,24 @@ def test_an_exact_copy_of_a_record_stays_a_warning(tmp_path):
     assert not [i for i in conv.issues if i.severity == ERROR]
     ae = conv.reconciliation.set_index("file").loc["ae.csv"]
     assert (ae["rows_read"], ae["rows_mapped"], ae["rows_rejected"]) == (n + 1, n, 1)
+
+
+def test_one_bad_raw_value_is_one_error_at_its_source_listing_what_it_caused(tmp_path):
+    import json
+
+    from sdtm_convert.pipeline import run_study
+
+    folder = _copy_with_cells(tmp_path, "dm.csv", {(2, "SEX"): "X"})
+    result = run_study(folder, SPEC, tmp_path / "out", jobs=1)
+    about_x = [i for i in result.conversion.errors if i.value == "X"]
+    assert [(i.code, i.file, i.row, i.column) for i in about_x] == [("ct-term-not-found", "dm.csv", 2, "SEX")]
+    also = [(a["code"], a["dataset"], a["variable"]) for a in about_x[0].extra["also"]]
+    assert sorted(also, key=str) == sorted([
+        ("schema-enum", "DM", "SEX"), ("define-term-not-in-ct", None, "SEX"), ("schema-enum", "ADSL", "SEX"),
+        ("SC-CT-001", "DM", "SEX"), ("SC-CT-001", "ADSL", "SEX")], key=str)
+    assert about_x[0].message.endswith("also reported as [schema-enum] DM.SEX, [define-term-not-in-ct] SEX, "
+                                       "[schema-enum] ADSL.SEX, [SC-CT-001] DM.SEX, [SC-CT-001] ADSL.SEX")
+    assert len(result.conversion.errors) == 1  # the headline counts it once
+    report = json.loads(result.report_json.read_text(encoding="utf-8"))
+    assert report["counts"]["error"] == 1
+    assert [i["code"] for i in report["issues"] if i["severity"] == "error"] == ["ct-term-not-found"]

@@ -41,7 +41,8 @@ def _field(lines, line, i, new):
 def test_a_stray_quote_before_a_value_stops_the_run_naming_its_line(tmp_path, capsys):
     code, text, _ = _run(tmp_path, capsys, lambda ls: _field(ls, 4, 3, lambda v: b'"' + v))
     assert code == 2
-    assert "[raw-quote-unbalanced] ae.csv, line 4: quote opened here is not closed before the next record" in text
+    assert ("[raw-quote-unbalanced] ae.csv, line 4, data row 3: quote opened here is not closed before the next "
+            "record") in text and text.rstrip().endswith("(quote opened in data row 3 (line 4))")
     assert "Traceback" not in text
 
 
@@ -52,7 +53,7 @@ def test_a_quote_spanning_two_last_fields_stops_the_run_naming_its_line(tmp_path
 
     code, text, _ = _run(tmp_path, capsys, edit)
     assert code == 2
-    assert "[raw-quote-unbalanced] ae.csv, line 4:" in text
+    assert "[raw-quote-unbalanced] ae.csv, line 4, data row 3:" in text
 
 
 def test_a_nul_byte_rejects_the_record_and_the_count_holds(tmp_path, capsys):

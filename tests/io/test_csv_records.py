@@ -88,3 +88,25 @@ def test_a_quote_mid_value_and_a_quoted_comma_on_one_line_split_as_pandas_reads_
     assert rec.count == 2 and rec.fields.tolist() == [3, 3] and rec.open_quote_line is None
     df, issues = _read(tmp_path, data)
     assert issues == [] and df[["b", "c"]].values.tolist() == [['5" tall', "x,y"], ["3", 'z "q"']]
+
+
+def test_every_unbalanced_quote_is_named_by_data_row_and_line_up_to_a_cap(tmp_path):
+    rows = "".join(f'{i},x,"see next\n{i}1,2,x"\n' for i in range(25))  # each quote closes on the next line
+    with pytest.raises(SdtmConvertError) as err:
+        _read(tmp_path, ("a,b,c\n" + rows).encode())
+    issue = err.value.issue
+    assert (issue.code, issue.row, issue.line, issue.extra["count"]) == ("raw-quote-unbalanced", 1, 2, 25)
+    assert "quote opened in data row 1 (line 2), data row 2 (line 4), " in issue.message
+    assert issue.message.count("data row ") == 20 and "(line 40) and 5 more)" in issue.message
+
+
+def test_a_csv_the_parser_refuses_names_every_bad_record_by_data_row_and_line():
+    from sdtm_convert.io.checks import malformed
+
+    text = "a,b\n" + "".join(f"{i},x\n" if i % 2 else f"{i},x,y\n" for i in range(1, 50))
+    issue = malformed("ae.csv", text, 2, "Expected 2 fields in line 3, saw 3").issue
+    assert (issue.code, issue.file, issue.row, issue.line, issue.extra["count"]) == ("raw-csv-malformed", "ae.csv",
+                                                                                     2, 3, 24)
+    assert issue.message.startswith("malformed CSV: 24 record(s) do not have the header's 2 fields, in data row 2 "
+                                    "(line 3), data row 4 (line 5), ")
+    assert "data row 40 (line 41) and 4 more (parser: Expected 2 fields in line 3, saw 3)" in issue.message

@@ -265,3 +265,16 @@ def test_hand_typed_single_value_comparator_keeps_its_comma(tmp_path):
     path = _edit(write_define(_define(), tmp_path / "d.xlsx"), retype)
     first = read_define(path).where_clauses[0].conditions[0]
     assert (first.comparator, first.values) == ("EQ", ["SYSBP, STANDING"])
+
+
+def test_a_define_text_that_looks_like_a_formula_is_written_as_text_and_read_back_exactly(tmp_path):
+    spec = _define()
+    spec.variables[1].label = "=1+1"
+    spec.variables[2].label = "-5 mmHg"
+    path = write_define(spec, tmp_path / "define.xlsx")
+    wb = load_workbook(path)
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    odd = [c for c in cells if c.value in ("=1+1", "-5 mmHg")]
+    assert sorted((c.value, c.data_type, c.quotePrefix) for c in odd) == [("-5 mmHg", "s", True), ("=1+1", "s", True)]
+    assert not [c for c in cells if c.data_type == "f"]
+    assert read_define(path) == spec

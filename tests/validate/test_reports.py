@@ -164,3 +164,27 @@ def test_json_report_lists_one_finding_a_line(tmp_path):
     listed = lines[start + 1 : start + 1 + len(r.findings)]
     assert [json.loads(x.rstrip(","))["rule"] for x in listed] == list(r.findings["rule"])
     assert lines[start + 1 + len(r.findings)] == " ],"
+
+
+def test_xlsx_keeps_a_formula_like_value_as_text_without_an_apostrophe(tmp_path):
+    p = sdtm_base()
+    p["AE"].loc[0, "AESTDTC"] = "=1+1"  # invalid ISO 8601: its value lands in Details
+    p["AE"].loc[1, "AESTDTC"] = "@SUM(A1)"
+    wb = openpyxl.load_workbook(write_xlsx(validate_package(p), tmp_path / "r.xlsx"))
+    ws = wb["Details"]
+    head = [c.value for c in ws[1]]
+    cells = [row[head.index("Value")] for row in ws.iter_rows(min_row=2)]
+    odd = [c for c in cells if c.value in ("=1+1", "@SUM(A1)")]
+    assert {c.value for c in odd} == {"=1+1", "@SUM(A1)"}
+    assert {(c.data_type, c.quotePrefix) for c in odd} == {("s", True)}
+    assert not [c for row in ws.iter_rows() for c in row if c.data_type == "f" or str(c.value).startswith("'")]
+
+
+def test_xlsx_writes_a_value_holding_a_control_character_with_the_character_named(tmp_path):
+    p = sdtm_base()
+    p["AE"].loc[0, "AESTDTC"] = "2024\x00-01"  # invalid ISO 8601 and a NUL: openpyxl refuses the raw value
+    wb = openpyxl.load_workbook(write_xlsx(validate_package(p), tmp_path / "r.xlsx"))
+    values = {c for row in wb["Details"].iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert "2024<U+0000>-01" in values and not [v for v in values if "\x00" in v]
+    summary = {c for row in wb["Issue Summary"].iter_rows(values_only=True) for c in row if isinstance(c, str)}
+    assert not [v for v in summary if "\x00" in v]

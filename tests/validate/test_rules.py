@@ -97,6 +97,7 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-TECH-006", _set("AE", "AETERM", 0, "X" * 201)),
     ("SC-TECH-010", _set("LB", "LBTEST", 0, "Albúmin")),
     ("SC-TECH-011", _set("AE", "AETERM", 0, "PATIENT\u2019S HEADACHE")),
+    ("SC-TECH-016", _set("AE", "AETERM", 0, "HEAD\x00ACHE")),
     ("SC-TECH-003", lambda p: p.__setitem__("_meta", {"AE": {"labels": {"AETERM": "L" * 41}}})),
     # presence
     ("SC-PRES-001", lambda p: p.__setitem__("EX", p["EX"].iloc[0:0])),

@@ -140,3 +140,12 @@ def test_ascii_fold_transliterates_and_marks_changes():
     folded, changed = ascii_fold(s)
     assert folded.tolist()[:4] == ["Alzheimer's", "naive - cafe", "plain", "??"]
     assert changed.tolist() == [True, True, False, True, False]
+
+
+def test_a_non_ascii_value_names_the_xpt_file_column_record_and_value_when_the_writer_names_the_file():
+    df = pd.DataFrame({"AETERM": ["HEADACHE", "Kopfschmerz – stark"], "AESEQ": [1.0, 2.0]})
+    (issue,) = check_frame(df, meta_for(df, "AE"), "ae.xpt")
+    assert (issue.code, issue.file, issue.column, issue.row, issue.extra["record"], issue.value) == (
+        "xpt-non-ascii", "ae.xpt", "AETERM", 2, 2, "Kopfschmerz – stark")
+    assert issue.one_line() == ("error: [xpt-non-ascii] ae.xpt, record 2, column AETERM: value is not ASCII "
+                                "(value 'Kopfschmerz – stark')")

@@ -5,17 +5,31 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
+from sdtm_convert.io.records import char_name
 from sdtm_convert.validate.registry import Hits, rule
 
 BOTH = ("sdtm", "adam")
 _NAME = re.compile(r"[A-Z][A-Z0-9_]{0,7}")
 _NON_ASCII = r"[^\x20-\x7e]"
+_CONTROL = r"[\x00-\x08\x0a-\x1f\x7f]"  # C0 control characters but the tab, and DEL (SC-TECH-016)
+_OTHER_NON_PRINTABLE = r"[^\x00-\x08\x0a-\x1f\x7f\x20-\x7e]"  # non-ASCII, or a tab (SC-TECH-011)
 
 
 def _non_ascii(u: pd.Series) -> pd.Series:
     return u.str.contains(_NON_ASCII, regex=True).fillna(False)
+
+
+def _control(u: pd.Series) -> pd.Series:
+    return u.str.contains(_CONTROL, regex=True).fillna(False)
+
+
+def _p21_name_cols(ctx, ds) -> set[str]:
+    """The variables P21 SD1029 (SC-TECH-010) checks for non-ASCII and non-printable characters."""
+    p = ds.parent
+    return {p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"} if ctx.kind == "sdtm" else set()
 
 
 def _max_bytes(u: pd.Series, encoding: str | None) -> int:
@@ -225,15 +239,49 @@ def non_ascii_names(ctx) -> Iterator[Hits]:
     description="Values should be printable ASCII (FDA TCG: XPT records no encoding; e.g. a Windows-1252 apostrophe 0x92).",
 )
 def non_ascii_values(ctx) -> Iterator[Hits]:
+    """Non-ASCII characters and tabs; the other control characters are SC-TECH-016's."""
     for ds in ctx.datasets():
-        p = ds.parent
-        p21_cols = (
-            {p + "TEST", p + "TESTCD", p + "PARM", p + "PARMCD", "QLABEL", "QNAM"} if ctx.kind == "sdtm" else set()
-        )
+        p21_cols = _p21_name_cols(ctx, ds)
         for c in _char_cols(ds):
             if c in p21_cols:
                 continue
-            yield Hits(ds.name, c, ds.rows_where(c, _non_ascii))
+            yield Hits(ds.name, c, ds.rows_where(c, lambda u: u.str.contains(_OTHER_NON_PRINTABLE, regex=True)))
+
+
+def _shown(value: str) -> str:
+    """A value with each control character written ``<U+0000>``, safe in every report."""
+    return re.sub(_CONTROL, lambda m: f"<U+{ord(m.group()):04X}>", value)
+
+
+@rule(
+    "SC-TECH-016",
+    per_dataset=True,
+    category="technical",
+    standards=BOTH,
+    severity="error",
+    message="Control character in a value",
+    description="A value holds a control character (U+0000 to U+001F but the tab, or U+007F): XPT readers "
+    "(SAS, pyreadstat, R haven) end a value at a NUL byte, so the data read differ from the data sent, and line "
+    "breaks split records in text exports. One finding per dataset and variable, on its first record, naming "
+    "the characters and the number of records. (P21 SD1029 checks --TEST, --TESTCD, --PARM, --PARMCD, QLABEL and "
+    "QNAM, SC-TECH-010; this rule checks every other text variable.)",
+)
+def control_characters(ctx) -> Iterator[Hits]:
+    for ds in ctx.datasets():
+        p21_cols = _p21_name_cols(ctx, ds)
+        for c in _char_cols(ds):
+            if c in p21_cols:
+                continue
+            u = ds.uniques(c)
+            hit = u[_control(u).to_numpy(dtype=bool)] if len(u) else u
+            if not len(hit):
+                continue
+            pos = np.flatnonzero(ds.frame[c].isin(set(hit)).to_numpy())
+            chars = sorted({ord(ch) for v in hit for ch in re.findall(_CONTROL, v)})
+            n = len(pos)
+            yield Hits(ds.name, c, pos[:1], values=_shown(str(ds.frame[c].iat[pos[0]])), count=n,
+                       message=f"Control character {', '.join(map(char_name, chars))} in a value, "
+                               f"{n} record{'s' if n != 1 else ''}")
 
 
 @rule("SC-TECH-012", category="technical", p21="SD1082", per_dataset=True)
