@@ -18,7 +18,7 @@ import sdtm_convert.derive as derive_pkg
 from sdtm_convert.adam.lineage import adam_lineage  # noqa: F401  (public here before the stage packages)
 from sdtm_convert.adam.run import run_adam
 from sdtm_convert.common.part import Part
-from sdtm_convert.common.provenance import once_per_cell
+from sdtm_convert.common.provenance import once_per_cause, once_per_cell
 from sdtm_convert.derive.run import derive_study
 from sdtm_convert.errors import ERROR, INFO, Issue, SdtmConvertError
 from sdtm_convert.io.raw import RawDataset, read_raw_dataset, read_raw_frames
@@ -240,6 +240,8 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     conv.timings |= whole.timings
     conv.conformance = whole.conformance
     outputs = whole.outputs | lineage_out
+    # a bad raw value that later stages report again is one issue listing them: in the report and the headline
+    conv.issues = once_per_cause(conv.issues)
     write_reports(conv, stage / "reports", outputs)
     write_run_manifest(stage, out, study, spec_folder, raw_folder, conv.raw, encoding, bool(conv.errors))
     return outputs

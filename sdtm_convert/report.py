@@ -15,7 +15,6 @@ import jinja2
 
 from sdtm_convert import __version__
 from sdtm_convert.atomic import atomic_write_text
-from sdtm_convert.common.provenance import once_per_cause
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 
 _SEV_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
@@ -85,10 +84,7 @@ def _json_default(o: Any) -> Any:
 
 
 def write_reports(conv: Any, folder: Path, outputs: dict[str, Any]) -> tuple[Path, Path]:
-    """The conversion report, JSON and HTML, once the run's issues are all in: a bad raw value that later stages
-    report again is one issue listing them (:func:`~sdtm_convert.common.provenance.once_per_cause`); ``conv.issues``
-    becomes that list, so the headline counts it once too."""
-    conv.issues = once_per_cause(conv.issues)
+    """The conversion report, JSON and HTML, of a run whose issues are all in."""
     data = report_dict(conv, outputs)
     folder.mkdir(parents=True, exist_ok=True)
     jpath, hpath = folder / "conversion-report.json", folder / "conversion-report.html"
