@@ -14,8 +14,8 @@ import pandas as pd
 
 from sdtm_convert.errors import WARNING, Issue
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset
-from sdtm_convert.mapping import conditions
 from sdtm_convert.mapping.algorithms import ALGORITHMS, SRC_COLUMN, TRANSPOSED_FROM, Env, row_issues
+from sdtm_convert.spec import conditions
 from sdtm_convert.spec.model import DomainSpec
 from sdtm_convert.standards.ct import ControlledTerminology
 

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sdtm_convert import dates
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
-from sdtm_convert.mapping import conditions
+from sdtm_convert.spec import conditions
 from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
+from sdtm_convert.spec.params import Problem, SpecEnv
 from sdtm_convert.spec.targets import allowed_variables
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
@@ -92,9 +92,13 @@ Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name →
 
 
 def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
-               derivation_parameters: Parameters | None = None) -> list[Issue]:
+               derivation_parameters: Parameters | None = None, algorithms: Any = None) -> list[Issue]:
     """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
-    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too."""
+    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too.
+    ``algorithms``: the mapping algorithm registry, whose descriptors say what each variable reads and what
+    its parameters must be (the mapping package's own when not given)."""
+    if algorithms is None:
+        from sdtm_convert.mapping.algorithms import ALGORITHMS as algorithms
     issues: list[Issue] = []
     raw = spec.raw["datasets"]
     seen_domains: dict[str, str] = {}
@@ -103,7 +107,7 @@ def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: lis
             issues.append(_err(ds, ["domain"], "spec-domain-duplicate", f"domain {ds.domain} is also mapped in {seen_domains[ds.domain]}"))
         seen_domains[ds.domain] = ds.path
         for i, src in enumerate(ds.sources):
-            issues += _check_source(ds, i, src, raw, ct)
+            issues += _check_source(ds, i, src, raw, ct, algorithms)
         issues += _check_targets(ds)
         for j, der in enumerate(ds.derivations):
             if der["name"] not in derivation_names:
@@ -161,7 +165,8 @@ def _columns_of(raw: dict[str, Any], name: str) -> set[str]:
     return set(d["columns"]) | set(d.get("optional_columns", []))
 
 
-def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, Any], ct: ControlledTerminology) -> list[Issue]:
+def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, Any], ct: ControlledTerminology,
+                  algorithms: Any) -> list[Issue]:
     issues: list[Issue] = []
     base = ["sources", i]
     if src["raw"] not in raw:
@@ -189,55 +194,21 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
             if kind == "column" and name not in columns:
                 issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))
     targets: set[str] = set()
+    env = SpecEnv(ct=ct, raw=raw)
     for k, var in enumerate(src["variables"]):
         path = [*base, "variables", k]
-        for col in _columns_read(var):
+        algo = algorithms[var["algorithm"]]
+        reads = [r for name, kind in algo.params.items() if name in var for r in kind.reads(var[name])]
+        for col in [n for kind, n in reads if kind == "column"]:
             if col not in columns:
                 issues.append(_err(ds, path, "spec-column-unknown",
                                    f"{var['target']}: column {col!r} is not declared for raw dataset {src['raw']}"))
-        fmts = var.get("format", "DD MON YYYY") if var["algorithm"] == "assign_datetime" else []
-        for fmt in [fmts] if isinstance(fmts, str) else fmts:
-            if fmt not in dates.FORMATS:
-                issues.append(_err(ds, [*path, "format"], "spec-date-format-unknown",
-                                   f"{var['target']}: unknown date format {fmt!r} (known: {', '.join(dates.FORMATS)})"))
-        for tgt in _targets_read(var):
+        problems = [Problem((name, *p.path), p.code, p.message)
+                    for name, kind in algo.params.items() if name in var for p in kind.check(var[name], env)]
+        problems += algo.check(var, env) if algo.check else []
+        for tgt in [n for kind, n in reads if kind == "target"]:
             if tgt not in targets:
                 issues.append(_err(ds, path, "spec-target-order", f"{var['target']}: reads target {tgt!r} before it is assigned"))
-        if "codelist" in var:
-            if var["codelist"] not in ct:
-                issues.append(_err(ds, [*path, "codelist"], "spec-codelist-unknown",
-                                   f"{var['target']}: codelist {var['codelist']!r} is not in CT {ct.version}"))
-            elif var["algorithm"] == "hardcode_ct":
-                cl = ct.codelist(var["codelist"])
-                if var["value"] not in cl.values and not cl.extensible:
-                    issues.append(_err(ds, [*path, "value"], "spec-ct-value-invalid",
-                                       f"{var['target']}: {var['value']!r} is not a term of non-extensible codelist {cl.short_name}"))
+        issues += [_err(ds, [*path, *p.path], p.code, f"{var['target']}: {p.message}") for p in problems]
         targets.add(var["target"])
     return issues
-
-
-def _exprs(var: dict[str, Any]) -> list[Any]:
-    """Every expression (``{value|column|target}``) a variable reads, outside its conditions."""
-    exprs = [var.get("else"), var.get("default"), (var.get("convert") or {}).get("unit")]
-    exprs += list(var.get("parts", []))
-    exprs += [case["then"] for case in var.get("cases", [])]
-    if var.get("algorithm") == "format_number":
-        exprs.append(var.get("value"))
-    return [e for e in exprs if isinstance(e, dict)]
-
-
-def _columns_read(var: dict[str, Any]) -> list[str]:
-    cols = [var[k] for k in ("column", "date", "time") if k in var]
-    cols += list(var.get("keys", []))
-    for case in var.get("cases", []):
-        cols += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "column"]
-    cols += [e["column"] for e in _exprs(var) if "column" in e]
-    return cols
-
-
-def _targets_read(var: dict[str, Any]) -> list[str]:
-    names = []
-    for case in var.get("cases", []):
-        names += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "target"]
-    names += [e["target"] for e in _exprs(var) if "target" in e]
-    return names

@@ -1,0 +1,98 @@
+"""Numbers: ``assign_number`` (a collected number, checked, converted, rounded) and ``format_number`` (its text)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.errors import ERROR
+from sdtm_convert.mapping.algorithms._base import Algorithm, register
+from sdtm_convert.mapping.algorithms._common import collected_comment, expr_text, expr_value, recode, row_issues, text
+from sdtm_convert.mapping.algorithms._numbers import convert_units, number_text, round_half_up
+from sdtm_convert.spec.params import Bool, Column, Dict, Expr, Int, ListOf, Number, Regex, Struct
+
+
+def _assign_number(frame, var, env):
+    raw = text(frame, var["column"])
+    s = recode(raw, var)
+    num = pd.to_numeric(s, errors="coerce").astype("float64")
+    bad = (s != "") & num.isna()
+    issues = row_issues(frame, bad, "number-invalid", ERROR, "value is not a number; left missing",
+                        column=var["column"], env=env, variable=var["target"], values=raw)
+    if var.get("integer"):
+        frac = num.notna() & (num != np.floor(num))
+        issues += row_issues(frame, frac, "number-not-integer", ERROR, "value must be a whole number; left missing",
+                             column=var["column"], env=env, variable=var["target"], values=raw)
+        num = num.mask(frac)
+    if "range" in var:
+        lo, hi = var["range"]
+        out = num.notna() & ((num < lo) | (num > hi))
+        issues += row_issues(frame, out, "value-out-of-range", ERROR,
+                             f"value outside the allowed range {lo}..{hi}; left missing",
+                             column=var["column"], env=env, variable=var["target"], values=raw)
+        num = num.mask(out)
+    if "convert" in var:
+        num = convert_units(num, var["convert"], frame, env)
+    if "round" in var:
+        num = round_half_up(num, int(var["round"]))
+    return num, issues
+
+
+def _format_number(frame, var, env):
+    """Text of a number (a target or column), e.g. --STRESC from --STRESN; optional ``decimals`` fixes
+    the places (``decimals: 1`` → ``98.0``)."""
+    num = pd.to_numeric(expr_value(var["value"], frame, env.targets), errors="coerce").astype("float64")
+    if "decimals" in var:
+        d = int(var["decimals"])
+        num = round_half_up(num, d)
+        return num.map(lambda v: "" if pd.isna(v) else f"{v:.{d}f}").astype(str), []
+    return number_text(num), []
+
+
+def _number_comment(row):
+    parts = []
+    if "range" in row:
+        parts.append(f"values outside {row['range'][0]}..{row['range'][1]} reported and left missing")
+    if "convert" in row:
+        parts.append("converted to standard units")
+    if "round" in row:
+        parts.append(f"rounded to {row['round']} decimals")
+    return collected_comment(row, *parts)
+
+
+def _format_method(row):
+    return f"Text of {expr_text(row['value'])}" + (f" with {row['decimals']} decimals" if "decimals" in row else "")
+
+
+CONVERT = Struct(
+    fragment={"$ref": "#/$defs/convert"},
+    read=lambda v: Expr().reads(v.get("unit")),
+    type_text_="{unit: EXPR, from: {UNIT: [{add|multiply|divide: NUMBER}, ...]}}",
+    doc="unit conversion: the steps listed for the row's unit (read from the ``unit`` expression) are applied "
+        "in order; units not listed are kept",
+)
+
+register(Algorithm(
+    name="assign_number", origin="Collected", run=_assign_number, describe=_number_comment,
+    summary="A collected number: checked, optionally range-checked, converted to the standard unit and rounded.",
+    params={"column": Column(required=True, doc="the raw column"),
+            "pattern": Regex(doc="keep the first group of this regular expression before reading the number"),
+            "map": Dict(doc="recode collected text before reading the number (e.g. {'<1': 0.5})"),
+            "range": ListOf(item=Number(), min_items=2, max_items=2,
+                            doc="[low, high], both inclusive: a number outside is reported and left missing"),
+            "integer": Bool(default=False, doc="a number with a fraction is reported and left missing"),
+            "convert": CONVERT,
+            "round": Int(minimum=0, maximum=12, doc="round half away from zero to this many decimals")},
+    emits=("number-invalid", "number-not-integer", "value-out-of-range"),
+    example={"target": "--STRESN", "algorithm": "assign_number", "column": "TEMP", "range": [30, 45],
+             "convert": {"unit": {"column": "TEMPU"}, "from": {"F": [{"add": -32}, {"multiply": 5}, {"divide": 9}]}},
+             "round": 1},
+))
+
+register(Algorithm(
+    name="format_number", origin="Derived", run=_format_number, describe=_format_method,
+    summary="The text of a number (e.g. --STRESC from --STRESN): shortest form, or a fixed number of decimals.",
+    params={"value": Expr(required=True, doc="the number: {target: NAME}, {column: NAME} or {value: N}"),
+            "decimals": Int(minimum=0, maximum=12, doc="fixed decimals (rounded half away from zero)")},
+    example={"target": "--STRESC", "algorithm": "format_number", "value": {"target": "--STRESN"}},
+))
