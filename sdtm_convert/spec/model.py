@@ -18,7 +18,7 @@ from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import conditions
 from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
-from sdtm_convert.spec.params import Problem, SpecEnv
+from sdtm_convert.spec.params import DateFormat, Problem, SpecEnv
 from sdtm_convert.spec.targets import allowed_variables
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
@@ -106,6 +106,7 @@ def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: lis
         if ds.domain in seen_domains:
             issues.append(_err(ds, ["domain"], "spec-domain-duplicate", f"domain {ds.domain} is also mapped in {seen_domains[ds.domain]}"))
         seen_domains[ds.domain] = ds.path
+        issues += _check_dates(ds)
         for i, src in enumerate(ds.sources):
             issues += _check_source(ds, i, src, raw, ct, algorithms)
         issues += _check_targets(ds)
@@ -132,6 +133,13 @@ def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accept
                        f"derivation {der['name']} needs parameter {k!r}", key="name")
                   for k in required if k not in der]
     return issues
+
+
+def _check_dates(ds: DomainSpec) -> list[Issue]:
+    """The file's ``dates:`` defaults (``format``: one or a list) are formats the converter can read."""
+    fmt = ds.data.get("dates", {}).get("format")
+    fmts = [] if fmt is None else [fmt] if isinstance(fmt, str) else fmt
+    return [_err(ds, ["dates", "format"], p.code, p.message) for f in fmts for p in DateFormat().check(f, SpecEnv(None))]
 
 
 def _supp_columns(ds: DomainSpec) -> set[str]:
@@ -177,9 +185,11 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
             issues.append(_err(ds, [*base, "join", k, "raw"], "spec-raw-unknown", f"raw dataset {j['raw']!r} is not declared in raw.yaml"))
             continue
         jcols = _columns_of(raw, j["raw"])
-        for key in j["by"]:
-            if key not in columns or key not in jcols:
-                issues.append(_err(ds, [*base, "join", k, "by"], "spec-column-unknown", f"join key {key!r} missing on one side"))
+        for n, key in enumerate(j["by"]):
+            left, right = (key, key) if isinstance(key, str) else (key.get("left"), key["right"])
+            if (left is not None and left not in columns) or right not in jcols:
+                shown = key if isinstance(key, str) else " = ".join(str(x) for x in (left, right, key.get("value")) if x is not None)
+                issues.append(_err(ds, [*base, "join", k, "by", n], "spec-column-unknown", f"join key {shown!r} missing on one side"))
         columns |= jcols
     if "transpose" in src:
         for k, tc in enumerate(src["transpose"]["columns"]):

@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sdtm_convert import dates
 from sdtm_convert.spec import conditions
 
 EXPR = {"$ref": "#/$defs/expr"}
@@ -183,6 +184,22 @@ class Str(Param):
 
     def schema(self) -> dict[str, Any]:
         return {"type": "string"} if self.max_length is None else {"type": "string", "maxLength": self.max_length}
+
+
+@dataclass(frozen=True)
+class DateFormat(Str):
+    """A date format: a named one, or YYYY, MM or MON, DD with any separators (``YYYY/MM/DD``, ``DD.MM.YYYY``)."""
+
+    type_text = "date format"
+
+    def check(self, value: Any, env: SpecEnv) -> list[Problem]:
+        try:
+            dates.format_regex(value)
+        except ValueError as exc:
+            return [Problem((), "spec-date-format-unknown",
+                            f"unknown date format {value!r}: {exc} (named formats: {', '.join(dates.FORMATS)}; or "
+                            "YYYY, MM or MON, DD with any separators)")]
+        return []
 
 
 @dataclass(frozen=True)

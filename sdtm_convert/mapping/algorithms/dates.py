@@ -7,16 +7,16 @@ import pandas as pd
 from sdtm_convert import dates
 from sdtm_convert.errors import ERROR
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
-from sdtm_convert.mapping.algorithms._common import collected_comment, row_issues, text
-from sdtm_convert.spec.params import Column, OneOrMany, Problem, SpecEnv, Str
+from sdtm_convert.mapping.algorithms._common import collected_comment, input_column, input_text, row_issues, text
+from sdtm_convert.spec.params import Column, ColumnOrTarget, DateFormat, ListOf, OneOrMany, Str
 
 DEFAULT_FORMAT = "DD MON YYYY"
 
 
 def _assign_datetime(frame, var, env):
-    raw = text(frame, var["date"])
+    raw = input_text(frame, var["date"], env)
     fmt = var.get("format", DEFAULT_FORMAT)  # one format, or a list tried in order (full, then partial forms)
-    iso, problem = dates.edc_to_iso_any(raw, fmt)
+    iso, problem = dates.edc_to_iso_any(raw, fmt, var.get("unknown"))
     issues = []
     for code in (dates.INVALID, dates.TWO_DIGIT_YEAR, dates.NONEXISTENT):
         mask = problem == code
@@ -25,7 +25,8 @@ def _assign_datetime(frame, var, env):
             dates.TWO_DIGIT_YEAR: "two-digit year is ambiguous; left empty",
             dates.NONEXISTENT: "date does not exist in the calendar; left empty",
         }[code]
-        issues += row_issues(frame, mask, code, ERROR, msg, column=var["date"], env=env, variable=var["target"], values=raw)
+        issues += row_issues(frame, mask, code, ERROR, msg, column=input_column(var["date"]), env=env,
+                             variable=var["target"], values=raw)
     if "time" in var:
         iso, tprob = dates.add_time(pd.Series(iso, index=frame.index), text(frame, var["time"]))
         issues += row_issues(frame, tprob == dates.TIME_INVALID, "time-invalid", ERROR, "not a valid time hh:mm; time left out",
@@ -39,24 +40,16 @@ def _date_comment(row):
                                   "partial dates kept partial")
 
 
-class DateFormat(Str):
-    """A date format: one of the named formats."""
-
-    type_text = "date format"
-
-    def check(self, value, env: SpecEnv) -> list[Problem]:
-        if value not in dates.FORMATS:
-            return [Problem((), "spec-date-format-unknown",
-                            f"unknown date format {value!r} (known: {', '.join(dates.FORMATS)})")]
-        return []
-
-
 register(Algorithm(
     name="assign_datetime", origin="Collected", run=_assign_datetime, describe=_date_comment,
     summary="An EDC date (and optional time) converted to ISO 8601; unknown parts kept unknown (partial dates).",
-    params={"date": Column(required=True, doc="the raw date column"),
+    params={"date": ColumnOrTarget(required=True, doc="the raw date column, or {target: NAME} (an earlier target)"),
             "format": OneOrMany(item=DateFormat(), default=DEFAULT_FORMAT,
                                 doc="the date format, or a list tried in order (full, then partial forms)"),
+            "unknown": ListOf(item=Str(), min_items=1,
+                              doc="the texts that mean an unknown part (e.g. [UK, UNK]); they replace the default "
+                                  "set (UN, UNK, UNKN, NK, XX, --, ??...); a date part unknown is left out "
+                                  "(2021/UK/UK → 2021)"),
             "time": Column(doc="the raw time column (hh:mm or hh:mm:ss), appended to complete dates")},
     emits=(dates.INVALID, dates.TWO_DIGIT_YEAR, dates.NONEXISTENT, dates.TIME_INVALID),
     example={"target": "--STDTC", "algorithm": "assign_datetime", "date": "AESTDAT", "format": "DD MON YYYY"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sdtm_convert.errors import ERROR, WARNING
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
+from sdtm_convert.mapping.algorithms._codebook import CODEBOOK, decode, describe_codebook
 from sdtm_convert.mapping.algorithms._common import (
     collected_comment,
     expr_text,
@@ -22,7 +23,7 @@ RECODE = {
 
 
 def _assign_no_ct(frame, var, env):
-    s, issues = recode(text(frame, var["column"]), var), []
+    s, issues = decode(recode(text(frame, var["column"]), var), frame, var, env)
     if var.get("upper"):
         s = s.str.upper()
     s, more = to_ascii(s, frame, var, env)
@@ -31,12 +32,12 @@ def _assign_no_ct(frame, var, env):
 
 def _assign_ct(frame, var, env):
     raw = text(frame, var["column"])
-    s = recode(raw, var)
+    s, issues = decode(recode(raw, var), frame, var, env)
     codelist = env.ct.codelist(var["codelist"])
     mapped, unmatched = codelist.map_values(s)
     severity = WARNING if codelist.extensible else ERROR
     kind = "extensible" if codelist.extensible else "non-extensible"
-    issues = value_issues(frame, unmatched, "ct-term-not-found", severity,
+    issues += value_issues(frame, unmatched, "ct-term-not-found", severity,
                            f"collected value not in {kind} codelist {codelist.short_name} ({codelist.code}); kept as collected",
                            column=var["column"], env=env, variable=var["target"], values=raw)
     out = mapped.fillna(s)
@@ -55,7 +56,7 @@ def _concat(frame, var, env):
 
 
 def _ct_comment(row):
-    return collected_comment(row, f"mapped to controlled terminology {row['codelist']}")
+    return collected_comment(row, *describe_codebook(row), f"mapped to controlled terminology {row['codelist']}")
 
 
 def _concat_method(row):
@@ -63,13 +64,13 @@ def _concat_method(row):
 
 
 register(Algorithm(
-    name="assign_no_ct", origin="Collected", run=_assign_no_ct, describe=lambda row: collected_comment(row),
+    name="assign_no_ct", origin="Collected", run=_assign_no_ct, describe=lambda row: collected_comment(row, *describe_codebook(row)),
     summary="A collected value as text, trimmed, optionally extracted, recoded or decoded from a codebook.",
-    params={"column": Column(required=True, doc="the raw column"), **RECODE,
+    params={"column": Column(required=True, doc="the raw column"), **RECODE, "map_from": CODEBOOK,
             "upper": Bool(default=False, doc="upper-case the result"),
             "ascii": OneOf(choices=("transliterate", "keep"), default="transliterate",
                            doc="non-ASCII text: fold accents (warning) or keep as collected")},
-    emits=("non-ascii-transliterated", "non-ascii-untranslated"),
+    emits=("non-ascii-transliterated", "non-ascii-untranslated", "codebook-code-unknown"),
     example={"target": "--TERM", "algorithm": "assign_no_ct", "column": "AETERM"},
 ))
 
@@ -78,8 +79,8 @@ register(Algorithm(
     summary="A collected value mapped to a term of a codelist (synonyms and case folded); a miss is reported.",
     params={"column": Column(required=True, doc="the raw column"),
             "codelist": Codelist(required=True, doc="the codelist the result must belong to"),
-            **RECODE},
-    emits=("ct-term-not-found",),
+            **RECODE, "map_from": CODEBOOK},
+    emits=("ct-term-not-found", "codebook-code-unknown"),
     example={"target": "SEX", "algorithm": "assign_ct", "column": "GENDER", "codelist": "SEX",
              "map": {"Female": "F", "Male": "M"}},
 ))
