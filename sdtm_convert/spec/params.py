@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from sdtm_convert import dates
 from sdtm_convert.spec import conditions
@@ -55,6 +55,10 @@ class Param:
 
     excel = "s"  # "s": a plain cell; "y": YAML flow text
     type_text = "any"
+    SPEC_CODES: ClassVar[tuple[str, ...]] = ()  # issue codes its reads and check can give before data is read
+
+    def spec_codes(self) -> tuple[str, ...]:
+        return self.SPEC_CODES
 
     def schema(self) -> dict[str, Any]:
         return {}
@@ -72,6 +76,8 @@ class Column(Param):
 
     type_text = "raw column"
 
+    SPEC_CODES = ("spec-column-unknown",)
+
     def schema(self) -> dict[str, Any]:
         return {"type": "string"}
 
@@ -84,6 +90,8 @@ class ColumnOrTarget(Param):
     """A raw column (plain text) or ``{column: NAME}`` / ``{target: NAME}`` (a target assigned earlier)."""
 
     type_text = "raw column, or {column: NAME} / {target: NAME}"
+
+    SPEC_CODES = ("spec-column-unknown", "spec-target-order")
 
     def schema(self) -> dict[str, Any]:
         return {"oneOf": [{"type": "string"},
@@ -103,6 +111,8 @@ class Target(Param):
     """A target variable assigned earlier in the same source block."""
 
     type_text = "earlier target"
+
+    SPEC_CODES = ("spec-target-order",)
 
     def schema(self) -> dict[str, Any]:
         return dict(NAME)
@@ -127,6 +137,8 @@ class Codelist(Param):
 
     type_text = "codelist"
 
+    SPEC_CODES = ("spec-codelist-unknown",)
+
     def schema(self) -> dict[str, Any]:
         return {"type": "string"}
 
@@ -144,6 +156,8 @@ class Expr(Param):
     type_text = "expression {value|column|target}"
     excel = "y"
 
+    SPEC_CODES = ("spec-column-unknown", "spec-target-order")
+
     def schema(self) -> dict[str, Any]:
         return {"oneOf": [{"type": "string"}, dict(EXPR)]} if self.text else dict(EXPR)
 
@@ -159,6 +173,8 @@ class Cond(Param):
 
     type_text = "condition"
     excel = "y"
+
+    SPEC_CODES = ("spec-column-unknown", "spec-target-order")
 
     def schema(self) -> dict[str, Any]:
         return dict(CONDITION)
@@ -192,6 +208,8 @@ class DateFormat(Str):
 
     type_text = "date format"
 
+    SPEC_CODES = ("spec-date-format-unknown",)
+
     def check(self, value: Any, env: SpecEnv) -> list[Problem]:
         try:
             dates.format_regex(value)
@@ -207,6 +225,8 @@ class Regex(Str):
     """A regular expression (Python syntax); its first group, if any, is what is kept."""
 
     type_text = "regular expression"
+
+    SPEC_CODES = ("spec-pattern-invalid",)
 
     def check(self, value: Any, env: SpecEnv) -> list[Problem]:
         try:
@@ -278,6 +298,9 @@ class ListOf(Param):
     def type_text(self) -> str:  # type: ignore[override]
         return f"list of {self.item.type_text}"
 
+    def spec_codes(self) -> tuple[str, ...]:
+        return self.item.spec_codes()
+
     def schema(self) -> dict[str, Any]:
         out: dict[str, Any] = {"type": "array", "items": self.item.schema()}
         if self.min_items is not None:
@@ -303,7 +326,11 @@ class Struct(Param):
     read: Callable[[Any], list[Read]] | None = None
     checker: Callable[[Any, SpecEnv], list[Problem]] | None = None
     type_text_: str = "structure"
+    codes: tuple[str, ...] = ()  # what ``read`` and ``checker`` can give before data is read
     excel = "y"
+
+    def spec_codes(self) -> tuple[str, ...]:
+        return self.codes
 
     @property
     def type_text(self) -> str:  # type: ignore[override]
@@ -329,6 +356,9 @@ class OneOrMany(Param):
     @property
     def type_text(self) -> str:  # type: ignore[override]
         return f"{self.item.type_text} or a list of them"
+
+    def spec_codes(self) -> tuple[str, ...]:
+        return self.item.spec_codes()
 
     def schema(self) -> dict[str, Any]:
         return {"oneOf": [self.item.schema(), {"type": "array", "items": self.item.schema(), "minItems": 1}]}

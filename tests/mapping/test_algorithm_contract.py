@@ -119,3 +119,23 @@ def test_an_undeclared_column_is_a_spec_error_before_data(tmp_path, name):
     problems = check_spec(load_spec(spec_dir), load_ct(), [])
     assert [(p.code, p.line) for p in problems] == [("spec-column-unknown", 5)]
     assert "'NOPE' is not declared for raw dataset ae" in problems[0].message
+
+
+def _codes_raised_in(module):
+    """Issue codes given as literals to row_issues/value_issues in a family module's source."""
+    import ast
+    import inspect
+
+    tree = ast.parse(inspect.getsource(module))
+    return {call.args[2].value for call in ast.walk(tree)
+            if isinstance(call, ast.Call) and getattr(call.func, "id", "") in ("row_issues", "value_issues")
+            and len(call.args) > 2 and isinstance(call.args[2], ast.Constant)}
+
+
+@pytest.mark.parametrize("module_name", sorted({a.run.__module__ for a in ALGORITHMS.values()}))
+def test_every_issue_code_a_family_raises_is_declared_in_emits(module_name):
+    import importlib
+
+    module = importlib.import_module(module_name)
+    declared = {c for a in ALGORITHMS.values() if a.run.__module__ == module_name for c in a.emits}
+    assert _codes_raised_in(module) <= declared

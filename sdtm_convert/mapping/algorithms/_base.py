@@ -42,8 +42,14 @@ class Algorithm:
     summary: str = ""  # one line for the reference page
     check: Callable[[VarSpec, SpecEnv], list[Problem]] | None = None  # what the parameter kinds cannot see
     emits: tuple[str, ...] = ()  # issue codes ``run`` can raise
+    check_codes: tuple[str, ...] = ()  # issue codes ``check`` can give (before data is read)
     example: Mapping[str, Any] = field(default_factory=dict)  # a spec row, for the docs and the contract test
     one_of: tuple[tuple[str, ...], ...] = ()  # groups of parameters of which exactly one is required
+
+    def spec_codes(self) -> tuple[str, ...]:
+        """Every issue code the spec checks of this algorithm can give, before any data is read."""
+        codes = [*self.check_codes, *(c for p in self.params.values() for c in p.spec_codes())]
+        return tuple(sorted(set(codes)))
 
     def __call__(self, frame: pd.DataFrame, var: VarSpec, env: Env) -> Assigned:
         return self.run(frame, var, env)

@@ -39,10 +39,6 @@ def decode(s: pd.Series, frame: pd.DataFrame, var: dict[str, Any], env: Env) -> 
     return mapped.fillna(s).astype("string"), issues
 
 
-def _reads(spec: Any) -> list[tuple[str, str]]:
-    return []
-
-
 def _check(spec: Any, env: SpecEnv) -> list[Problem]:
     if spec["raw"] not in env.raw:
         return [Problem(("raw",), "spec-raw-unknown", f"codebook {spec['raw']!r} is not declared in raw.yaml")]
@@ -58,7 +54,7 @@ CODEBOOK = Struct(
     fragment={"type": "object", "required": ["raw", "code", "decode"], "additionalProperties": False,
               "properties": {"raw": {"type": "string"}, "field": {"type": "string"}, "field_column": {"type": "string"},
                              "code": {"type": "string"}, "decode": {"type": "string"}}},
-    read=_reads, checker=_check,
+    checker=_check, codes=("spec-raw-unknown", "spec-column-unknown"),
     type_text_="{raw: DATASET, field: NAME, field_column: COLUMN, code: COLUMN, decode: COLUMN}",
     doc="decode each collected code from a codebook of the export (a raw dataset declared in raw.yaml): the rows "
         "whose ``field_column`` (default FIELD) is ``field`` (all rows without ``field``); applied after ``map``; "

@@ -102,7 +102,7 @@ def _check_arity(var, env: SpecEnv) -> list[Problem]:
 
 
 register(Algorithm(
-    name="compute", origin="Derived", run=_compute, describe=_compute_method, check=_check_arity,
+    name="compute", origin="Derived", run=_compute, describe=_compute_method, check=_check_arity, check_codes=("spec-compute-arity",),
     summary="Arithmetic between raw columns, earlier targets and numbers; a missing input gives a missing result.",
     params={"op": OneOf(choices=tuple(ARITY), required=True,
                         doc="add, multiply (two or more args); subtract, divide (a, b); round (one arg, to ``decimals``); "

@@ -104,7 +104,7 @@ CASES = Struct(
     fragment={"type": "array", "minItems": 1, "items": {
         "type": "object", "required": ["when", "then"], "additionalProperties": False,
         "properties": {"when": CONDITION, "then": EXPR}}},
-    read=_cases_read,
+    read=_cases_read, codes=("spec-column-unknown", "spec-target-order"),
     type_text_="list of {when: CONDITION, then: EXPR}",
     doc="cases tried in order; the first whose condition holds gives the value",
 )

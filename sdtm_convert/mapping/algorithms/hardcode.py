@@ -42,7 +42,7 @@ register(Algorithm(
 ))
 
 register(Algorithm(
-    name="hardcode_ct", origin="Assigned", run=_hardcode_ct, describe=_assigned, check=_check_term,
+    name="hardcode_ct", origin="Assigned", run=_hardcode_ct, describe=_assigned, check=_check_term, check_codes=("spec-ct-value-invalid",),
     summary="The same controlled term on every record; checked against its codelist before data is read.",
     params={"value": Str(required=True, doc="the term (submission value)"),
             "codelist": Codelist(required=True, doc="the codelist the term belongs to")},

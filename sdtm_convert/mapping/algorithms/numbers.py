@@ -125,7 +125,7 @@ def _format_method(row):
 
 CONVERT = Struct(
     fragment={"$ref": "#/$defs/convert"},
-    read=lambda v: Expr().reads(v.get("unit")),
+    read=lambda v: Expr().reads(v.get("unit")), codes=("spec-column-unknown", "spec-target-order"),
     type_text_="{unit: EXPR, from: {UNIT: [{add|multiply|divide: NUMBER}, ...]}}",
     doc="unit conversion: the steps listed for the row's unit (read from the ``unit`` expression) are applied "
         "in order; units not listed are kept",
@@ -134,7 +134,7 @@ CONVERT = Struct(
 register(Algorithm(
     name="assign_number", origin="Collected", run=_assign_number, describe=_number_comment,
     summary="A collected number: checked, optionally range-checked, converted to the standard unit and rounded.",
-    check=_check_bands,
+    check=_check_bands, check_codes=("spec-band-invalid",),
     params={"column": ColumnOrTarget(required=True, doc="the raw column, or {target: NAME} (an earlier target)"),
             "pattern": Regex(doc="keep the first group of this regular expression before reading the number"),
             "map": Dict(doc="recode collected text before reading the number (e.g. {'<1': 0.5})"),
