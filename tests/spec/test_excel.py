@@ -265,3 +265,27 @@ def test_hand_typed_single_value_comparator_keeps_its_comma(tmp_path):
     path = _edit(write_define(_define(), tmp_path / "d.xlsx"), retype)
     first = read_define(path).where_clauses[0].conditions[0]
     assert (first.comparator, first.values) == ("EQ", ["SYSBP, STANDING"])
+
+
+def test_the_spec_language_for_other_exports_round_trips_through_a_workbook(tmp_path):
+    """Every algorithm parameter has its Mapping column (from the descriptors): codebooks, bands, compute,
+    age, targets as inputs and file-level date defaults come back as they were."""
+    from tests.mapping.conftest import STUDY_YAML
+    from tests.mapping.test_other_edc_export import DM_YAML, EX_YAML, RAW_YAML
+
+    src = tmp_path / "src"
+    src.mkdir()
+    ex = EX_YAML + ("      - {target: __AREA, algorithm: assign_number, column: {target: __WEIGHT}, "
+                    "bands: [[0, 0, 0], [0, 10, 1], [10, 101, 2]], closed: left}\n")
+    for name, text in {"study.yaml": STUDY_YAML, "raw.yaml": RAW_YAML, "dm.yaml": DM_YAML, "ex.yaml": ex}.items():
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "back"
+    import_spec(export_spec(src, tmp_path / "s.xlsx"), out)
+    for name in ("dm.yaml", "ex.yaml"):
+        original = yaml.safe_load((src / name).read_text(encoding="utf-8"))
+        back = yaml.safe_load((out / name).read_text(encoding="utf-8"))
+        assert same_data(original, back), name
+    wb = load_workbook(tmp_path / "s.xlsx", read_only=True)
+    head = next(wb["Mapping"].iter_rows(values_only=True))
+    assert {"MapFrom", "Bands", "Closed", "Op", "Args", "BirthYear", "Reference", "Impute", "Unknown"} <= set(head)
+    assert "Extra" == head[-1]
