@@ -14,6 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert.spec.conditions import OPERATORS
 from sdtm_convert.spec.params import COMMON
 
 SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "schemas" / "domain.schema.json"))
@@ -42,6 +43,9 @@ def domain_schema(algorithms: Any, current: dict[str, Any]) -> dict[str, Any]:
     """``current`` (the committed schema) with its ``$defs.variable`` made from ``algorithms``."""
     out = json.loads(json.dumps(current))
     out["$defs"]["variable"] = variable_schema(algorithms)
+    compare = out["$defs"]["condition"]["oneOf"][-1]["properties"]
+    compare["op"] = {"enum": list(OPERATORS)}  # the condition language's operators, aliases included
+    compare["ref"] = {"type": "string"}
     return out
 
 

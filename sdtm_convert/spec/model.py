@@ -200,6 +200,7 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
         for tc in src["transpose"]["columns"]:
             columns |= set(tc.get("set", {}))
     if "where" in src:
+        issues += [_err(ds, [*base, "where"], "spec-condition-invalid", m) for m in conditions.problems(src["where"])]
         for kind, name in conditions.referenced_names(src["where"]):
             if kind == "column" and name not in columns:
                 issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))

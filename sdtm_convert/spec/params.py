@@ -174,13 +174,16 @@ class Cond(Param):
     type_text = "condition"
     excel = "y"
 
-    SPEC_CODES = ("spec-column-unknown", "spec-target-order")
+    SPEC_CODES = ("spec-column-unknown", "spec-target-order", "spec-condition-invalid")
 
     def schema(self) -> dict[str, Any]:
         return dict(CONDITION)
 
     def reads(self, value: Any) -> list[Read]:
         return conditions.referenced_names(value) if isinstance(value, dict) else []
+
+    def check(self, value: Any, env: SpecEnv) -> list[Problem]:
+        return [Problem((), "spec-condition-invalid", m) for m in conditions.problems(value)] if isinstance(value, dict) else []
 
 
 @dataclass(frozen=True)

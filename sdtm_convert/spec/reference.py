@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 
 from sdtm_convert import dates
-from sdtm_convert.spec.conditions import OPERATORS
+from sdtm_convert.spec.conditions import OPERATORS, REF_OPERATORS
 from sdtm_convert.spec.params import COMMON, Column, ColumnOrTarget, Cond, Expr, ListOf, Param, Struct, Target
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "spec-reference.md"
@@ -128,9 +128,12 @@ def _inputs_section() -> list[str]:
         "A target read before it is assigned is `spec-target-order`; a column not declared in raw.yaml",
         "is `spec-column-unknown`.", "",
         "## Conditions", "",
-        "`where` (source filter) and `cases[].when` take `{column|target: NAME, op: OP, value: V,",
+        "`where` (source filter) and `cases[].when` take `{column|target: NAME, op: OP, value: V | ref: NAME,",
         "case_sensitive: BOOL}`, `{all: [...]}`, `{any: [...]}`, `{not: {...}}`. Text is compared trimmed and",
-        f"case-insensitive; `gt ge lt le` compare numbers. Operators: {ops}.", "",
+        f"case-insensitive; `gt ge lt le` compare numbers. Operators: {ops} (`missing` and `present` are",
+        "`is_empty` and `not_empty`). `ref: NAME` compares with another column (or target) of the same record",
+        f"instead of a value, with {', '.join(f'`{o}`' for o in REF_OPERATORS)}; another operator with `ref` is",
+        "`spec-condition-invalid`.", "",
         "## Joins", "",
         "`join: [{raw: DATASET, by: [KEY, ...]}]` adds the columns of another raw dataset to each record. A key is",
         "a column name on both sides, `{left: A, right: B}` (different names), or `{right: B, value: V}` (a",

@@ -10,10 +10,19 @@ from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
 from sdtm_convert.mapping.algorithms._common import expr_text, expr_value, row_issues, text
 from sdtm_convert.spec import conditions
-from sdtm_convert.spec.params import CONDITION, EXPR, Bool, Codelist, Column, Expr, ListOf, Read, Struct
-
-_OPS = {"eq": "=", "ne": "≠", "gt": ">", "ge": "≥", "lt": "<", "le": "≤", "in": "in", "not_in": "not in",
-        "matches": "matches", "starts_with": "starts with"}
+from sdtm_convert.spec.params import (
+    CONDITION,
+    EXPR,
+    Bool,
+    Codelist,
+    Column,
+    Expr,
+    ListOf,
+    Problem,
+    Read,
+    SpecEnv,
+    Struct,
+)
 
 
 def _if_then_else(frame, var, env):
@@ -62,21 +71,7 @@ def _lookup(frame, var, env):
 
 
 def condition_text(cond: dict[str, Any]) -> str:
-    if "all" in cond:
-        return " and ".join(f"({condition_text(c)})" if "any" in c else condition_text(c) for c in cond["all"])
-    if "any" in cond:
-        return " or ".join(condition_text(c) for c in cond["any"])
-    if "not" in cond:
-        return f"not ({condition_text(cond['not'])})"
-    name = cond.get("column") or cond.get("target")
-    op = cond["op"]
-    if op == "is_empty":
-        return f"{name} is empty"
-    if op == "not_empty":
-        return f"{name} is not empty"
-    value = cond.get("value")
-    shown = "(" + ", ".join(repr(v) for v in value) + ")" if isinstance(value, list) else repr(value)
-    return f"{name} {_OPS.get(op, op)} {shown}"
+    return conditions.to_text(cond)
 
 
 def _cases_method(row):
@@ -99,12 +94,18 @@ def _cases_read(cases: list[dict[str, Any]]) -> list[Read]:
     return out
 
 
+def _cases_check(cases: list[dict[str, Any]], env: SpecEnv) -> list[Problem]:
+    return [Problem((i, "when"), "spec-condition-invalid", msg)
+            for i, case in enumerate(cases) for msg in conditions.problems(case["when"])]
+
+
 CASES = Struct(
     required=True,
     fragment={"type": "array", "minItems": 1, "items": {
         "type": "object", "required": ["when", "then"], "additionalProperties": False,
         "properties": {"when": CONDITION, "then": EXPR}}},
-    read=_cases_read, codes=("spec-column-unknown", "spec-target-order"),
+    read=_cases_read, checker=_cases_check,
+    codes=("spec-column-unknown", "spec-target-order", "spec-condition-invalid"),
     type_text_="list of {when: CONDITION, then: EXPR}",
     doc="cases tried in order; the first whose condition holds gives the value",
 )
