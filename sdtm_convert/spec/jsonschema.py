@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sdtm_convert.spec.conditions import OPERATORS
-from sdtm_convert.spec.params import COMMON
+from sdtm_convert.spec.params import COMMON, DATE_DEFAULTS
 
 SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "schemas" / "domain.schema.json"))
 
@@ -46,6 +46,7 @@ def domain_schema(algorithms: Any, current: dict[str, Any]) -> dict[str, Any]:
     compare = out["$defs"]["condition"]["oneOf"][-1]["properties"]
     compare["op"] = {"enum": list(OPERATORS)}  # the condition language's operators, aliases included
     compare["ref"] = {"type": "string"}
+    out["properties"]["dates"]["properties"] = {k: kind.schema() for k, kind in DATE_DEFAULTS.items()}
     return out
 
 

@@ -18,7 +18,7 @@ from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import conditions
 from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
-from sdtm_convert.spec.params import DateFormat, Problem, SpecEnv
+from sdtm_convert.spec.params import DATE_DEFAULTS, Problem, SpecEnv
 from sdtm_convert.spec.targets import allowed_variables
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.study import StudyConfig, study_from_dict
@@ -136,10 +136,10 @@ def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accept
 
 
 def _check_dates(ds: DomainSpec) -> list[Issue]:
-    """The file's ``dates:`` defaults (``format``: one or a list) are formats the converter can read."""
-    fmt = ds.data.get("dates", {}).get("format")
-    fmts = [] if fmt is None else [fmt] if isinstance(fmt, str) else fmt
-    return [_err(ds, ["dates", "format"], p.code, p.message) for f in fmts for p in DateFormat().check(f, SpecEnv(None))]
+    """The file's ``dates:`` defaults, checked by their parameter kinds (a date format the converter can read)."""
+    block = ds.data.get("dates", {})
+    return [_err(ds, ["dates", k, *p.path], p.code, p.message)
+            for k, kind in DATE_DEFAULTS.items() if k in block for p in kind.check(block[k], SpecEnv(None))]
 
 
 def _supp_columns(ds: DomainSpec) -> set[str]:

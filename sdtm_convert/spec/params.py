@@ -380,3 +380,14 @@ COMMON: dict[str, Param] = {
                     doc="define.xml origin, when the algorithm's own is not right"),
     "comment": Str(doc="define.xml comment"),
 }
+
+
+# The file-level ``dates:`` block of a domain spec: defaults of every variable whose algorithm takes these
+# parameters (assign_datetime); the algorithm declares the same kinds, so the block is checked alike.
+DATE_DEFAULTS: dict[str, Param] = {
+    "format": OneOrMany(item=DateFormat(), default="DD MON YYYY",
+                        doc="the date format, or a list tried in order (full, then partial forms)"),
+    "unknown": ListOf(item=Str(), min_items=1,
+                      doc="the texts that mean an unknown part (e.g. [UK, UNK]); they replace the default set "
+                          "(UN, UNK, UNKN, NK, XX, --, ??...); a date part unknown is left out (2021/UK/UK → 2021)"),
+}

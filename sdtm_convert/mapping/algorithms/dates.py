@@ -8,9 +8,9 @@ from sdtm_convert import dates
 from sdtm_convert.errors import ERROR
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
 from sdtm_convert.mapping.algorithms._common import collected_comment, input_column, input_text, row_issues, text
-from sdtm_convert.spec.params import Column, ColumnOrTarget, DateFormat, ListOf, OneOrMany, Str
+from sdtm_convert.spec.params import DATE_DEFAULTS, Column, ColumnOrTarget
 
-DEFAULT_FORMAT = "DD MON YYYY"
+DEFAULT_FORMAT = DATE_DEFAULTS["format"].default
 
 
 def _assign_datetime(frame, var, env):
@@ -44,12 +44,7 @@ register(Algorithm(
     name="assign_datetime", origin="Collected", run=_assign_datetime, describe=_date_comment,
     summary="An EDC date (and optional time) converted to ISO 8601; unknown parts kept unknown (partial dates).",
     params={"date": ColumnOrTarget(required=True, doc="the raw date column, or {target: NAME} (an earlier target)"),
-            "format": OneOrMany(item=DateFormat(), default=DEFAULT_FORMAT,
-                                doc="the date format, or a list tried in order (full, then partial forms)"),
-            "unknown": ListOf(item=Str(), min_items=1,
-                              doc="the texts that mean an unknown part (e.g. [UK, UNK]); they replace the default "
-                                  "set (UN, UNK, UNKN, NK, XX, --, ??...); a date part unknown is left out "
-                                  "(2021/UK/UK → 2021)"),
+            **DATE_DEFAULTS,
             "time": Column(doc="the raw time column (hh:mm or hh:mm:ss), appended to complete dates")},
     emits=(dates.INVALID, dates.TWO_DIGIT_YEAR, dates.NONEXISTENT, dates.TIME_INVALID),
     example={"target": "--STDTC", "algorithm": "assign_datetime", "date": "AESTDAT", "format": "DD MON YYYY"},
