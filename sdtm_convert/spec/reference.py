@@ -30,7 +30,7 @@ A domain spec (`mappings/<study>/<domain>.yaml`) lists source blocks; each maps 
 joins, a filter and an optional wide-to-long transposition) to target variables, one algorithm per
 variable, in order. Every option below is checked before any data is read: a mistake is reported with
 the spec file and line (`dm.yaml, line 12: ...`). Issue codes raised while mapping name the raw file,
-data row and column. How to write a whole spec step by step: [README](../README.md#the-mapping-spec-mappingsstudy).
+data row and column. Mapping a new export step by step: [map-a-study.md](map-a-study.md).
 """
 
 
