@@ -130,6 +130,20 @@ def _transpose(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     return long.drop(columns="__order")
 
 
+class Targets(dict[str, pd.Series]):
+    """The targets assigned so far, by resolved name; a reference ``--STRESN`` reads ``QSSTRESN``."""
+
+    def __init__(self, domain: str):
+        super().__init__()
+        self.domain = domain
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return super().__getitem__(resolve_name(name, self.domain))
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(resolve_name(name, self.domain) if isinstance(name, str) else name)
+
+
 def spec_defaults(data: dict[str, Any], params: Any) -> dict[str, Any]:
     """The domain spec's ``dates:`` block (``format``, ``unknown``) as defaults of the variables whose
     algorithm takes those parameters."""
@@ -151,7 +165,7 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
         accounts.append(_account(base[~keep], ds.domain, REJECTED, reason))
         base = base[keep].reset_index(drop=True)
     frame = _transpose(base, src["transpose"]) if "transpose" in src else base
-    out: dict[str, pd.Series] = {}
+    out: dict[str, pd.Series] = Targets(ds.domain)
     origins: dict[str, dict[str, Any]] = {}
     for var in src["variables"]:
         target = resolve_name(var["target"], ds.domain)

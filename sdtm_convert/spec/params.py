@@ -264,10 +264,11 @@ class Int(Param):
 
 @dataclass(frozen=True)
 class Number(Param):
+    nullable: bool = False  # null allowed (e.g. an open end of a band)
     type_text = "number"
 
     def schema(self) -> dict[str, Any]:
-        return {"type": "number"}
+        return {"type": ["number", "null"]} if self.nullable else {"type": "number"}
 
 
 @dataclass(frozen=True)

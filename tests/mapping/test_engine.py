@@ -136,3 +136,16 @@ def test_file_level_date_defaults_apply_to_every_date_variable():
     src = {"raw": "ae", "variables": [{"target": "AESTDTC", "algorithm": "assign_datetime", "date": "START"}]}
     out = map_source(ds, src, raw, load_ct())
     assert out.frame["AESTDTC"].tolist() == ["2021"] and out.issues == []
+
+
+def test_a_target_read_by_its_domain_prefix_placeholder():
+    from sdtm_convert.io.raw import RawDataset
+
+    qs = _frame("qs.csv", SUBJECT=["1"], SCORE=["3.50"])
+    raw = {"qs": RawDataset("qs", qs, ["qs.csv"], subject="SUBJECT")}
+    ds = DomainSpec("QS", "qs.yaml", {"domain": "QS", "sources": []})
+    src = {"raw": "qs", "variables": [
+        {"target": "--STRESN", "algorithm": "assign_number", "column": "SCORE"},
+        {"target": "--STRESC", "algorithm": "format_number", "value": {"target": "--STRESN"}}]}
+    out = map_source(ds, src, raw, load_ct())
+    assert out.frame[["QSSTRESN", "QSSTRESC"]].values.tolist() == [[3.5, "3.5"]]

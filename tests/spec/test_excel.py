@@ -26,7 +26,7 @@ def same_data(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-@pytest.mark.parametrize("study", ["nct03745417", "cdiscpilot01"])
+@pytest.mark.parametrize("study", ["nct03745417", "cdiscpilot01", "otheredc01"])
 def test_spec_to_xlsx_to_spec_keeps_every_value(tmp_path, study):
     src = MAPPINGS / study
     xlsx = export_spec(src, tmp_path / "spec.xlsx")

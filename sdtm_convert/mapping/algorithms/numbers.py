@@ -70,8 +70,10 @@ def _band(num, var, frame, env, column, raw):
     out = pd.Series(np.nan, index=num.index, dtype="float64")
     found = pd.Series(False, index=num.index)
     for low, high, value in var["bands"]:
-        lo = num >= low if closed in ("left", "both") or low == high else num > low
-        hi = num <= high if closed in ("right", "both") or low == high else num < high
+        if value is None:
+            continue
+        lo = _end(num, low, ">=" if closed in ("left", "both") or low == high else ">")
+        hi = _end(num, high, "<=" if closed in ("right", "both") or low == high else "<")
         hit = lo & hi & ~found
         out[hit] = float(value)
         found |= hit
@@ -92,6 +94,13 @@ def _format_number(frame, var, env):
     return number_text(num), []
 
 
+def _end(num, bound, op):
+    """``num op bound`` (an open end, ``null``, holds every number)."""
+    if bound is None:
+        return pd.Series(True, index=num.index)
+    return {">=": num >= bound, ">": num > bound, "<=": num <= bound, "<": num < bound}[op]
+
+
 def _number_comment(row):
     parts = []
     if "range" in row:
@@ -109,6 +118,8 @@ def _band_text(band, closed):
     low, high, value = band
     if low == high:
         return f"{low} → {value}"
+    low = "-∞" if low is None else low
+    high = "∞" if high is None else high
     left = "[" if closed in ("left", "both") else "("
     right = "]" if closed in ("right", "both") else ")"
     return f"{left}{low}, {high}{right} → {value}"
@@ -116,7 +127,7 @@ def _band_text(band, closed):
 
 def _check_bands(var, env: SpecEnv) -> list[Problem]:
     return [Problem(("bands", i), "spec-band-invalid", f"band {b!r}: low {b[0]} is above high {b[1]}")
-            for i, b in enumerate(var.get("bands", [])) if b[0] > b[1]]
+            for i, b in enumerate(var.get("bands", [])) if None not in b[:2] and b[0] > b[1]]
 
 
 def _format_method(row):
@@ -142,10 +153,11 @@ register(Algorithm(
                             doc="[low, high], both inclusive: a number outside is reported and left missing"),
             "integer": Bool(default=False, doc="a number with a fraction is reported and left missing"),
             "convert": CONVERT,
-            "bands": ListOf(item=ListOf(item=Number(), min_items=3, max_items=3), min_items=1,
+            "bands": ListOf(item=ListOf(item=Number(nullable=True), min_items=3, max_items=3), min_items=1,
                             doc="[[low, high, value], ...]: the number becomes the value of the first band holding it "
                                 "(after range and convert, before round); a band with low == high holds that number "
-                                "only; a number in no band is reported and left missing"),
+                                "only; null for low or high leaves that end open; a number in no band is reported "
+                                "and left missing"),
             "closed": OneOf(choices=("left", "right", "both"), default="left",
                             doc="which ends belong to a band: left = low ≤ x < high, right = low < x ≤ high, "
                                 "both = low ≤ x ≤ high"),

@@ -31,3 +31,8 @@ def test_an_earlier_target_is_read_as_the_number():
 def test_text_target_that_is_not_a_number_is_reported_without_a_raw_column():
     s, issues = run("assign_number", raw(A=["x"]), targets={"__T": pd.Series(["abc"])}, column={"target": "__T"})
     assert pd.isna(s.iloc[0]) and codes(issues) == [("number-invalid", 1, None, "abc")]
+
+
+def test_a_null_end_leaves_a_band_open():
+    s, issues = run("assign_number", raw(P=["-5", "100", "250"]), column="P", bands=[[None, 0, 0], [90, None, 6]])
+    assert s.tolist() == [0.0, 6.0, 6.0] and issues == []
