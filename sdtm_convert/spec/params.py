@@ -265,7 +265,10 @@ class Int(Param):
 @dataclass(frozen=True)
 class Number(Param):
     nullable: bool = False  # null allowed (e.g. an open end of a band)
-    type_text = "number"
+
+    @property
+    def type_text(self) -> str:  # type: ignore[override]
+        return "number or null" if self.nullable else "number"
 
     def schema(self) -> dict[str, Any]:
         return {"type": ["number", "null"]} if self.nullable else {"type": "number"}
