@@ -29,6 +29,47 @@ FORMATS: dict[str, str] = {
     "MM/YYYY": r"(?P<m>\w{1,3})/(?P<y>\w{4})(?P<d>)",
     "YYYY": r"(?P<y>\d{4})(?P<m>)(?P<d>)",
 }
+# tokens of a user-defined format (``YYYY/MM/DD``, ``DD.MON.YYYY``, ``YYYYMMDD``...): anything else is a separator
+TOKENS: dict[str, tuple[str, str, str]] = {  # token → (group, pattern between separators, fixed-width pattern)
+    "YYYY": ("y", r"\w{1,4}", r"\w{4}"),
+    "MON": ("m", r"\w{1,4}", r"[A-Za-z]{3}"),
+    "MM": ("m", r"\w{1,4}", r"\w{2}"),
+    "DD": ("d", r"\w{1,4}", r"\w{2}"),
+}
+_TOKEN_RE = re.compile("|".join(TOKENS) + r"|[A-Za-z]+|[^A-Za-z]+")
+
+
+def format_regex(fmt: str) -> str:
+    """The regex of a named format, or of a user-defined one made of YYYY, MM or MON, DD and any separators
+    (digits and punctuation, matched literally). Raises ``ValueError`` naming the problem."""
+    if fmt in FORMATS:
+        return FORMATS[fmt]
+    out, seen = [], set()
+    for tok in _TOKEN_RE.findall(fmt):
+        if tok in TOKENS:
+            group, pat, fixed = TOKENS[tok]
+            if group in seen:
+                raise ValueError(f"date format {fmt!r} has two {tok[0] * 2} parts")
+            seen.add(group)
+            width = pat if _separated(fmt, tok) else fixed
+            out.append(f"(?P<{group}>{width})")
+        elif tok[0].isalpha():
+            raise ValueError(f"date format {fmt!r}: {tok!r} is not YYYY, MM, MON or DD")
+        else:
+            out.append(re.escape(tok))
+    if "y" not in seen:
+        raise ValueError(f"date format {fmt!r} has no YYYY")
+    return "".join(out) + "".join(f"(?P<{g}>)" for g in ("m", "d") if g not in seen)
+
+
+def _separated(fmt: str, tok: str) -> bool:
+    """A token is variable-width only when separators stand on both sides (``YYYYMMDD`` is fixed-width)."""
+    i = fmt.index(tok)
+    before = i == 0 or not fmt[i - 1].isalpha()
+    after = i + len(tok) == len(fmt) or not fmt[i + len(tok)].isalpha()
+    return before and after
+
+
 TIME_RE = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
 
 # Reasons a value could not be converted (issue codes)
@@ -38,10 +79,11 @@ NONEXISTENT = "date-nonexistent"
 TIME_INVALID = "time-invalid"
 
 
-def _part(s: pd.Series, kind: str) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Parse one date component. Returns (number as float NaN=unknown, unknown mask, bad mask)."""
+def _part(s: pd.Series, kind: str, tokens: frozenset[str] | None = None) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Parse one date component. Returns (number as float NaN=unknown, unknown mask, bad mask).
+    ``tokens``: the texts that mean "unknown" (the default set when None)."""
     up = s.fillna("").str.strip().str.upper()
-    unknown = up.isin(UNKNOWN) | up.eq("")
+    unknown = up.isin(UNKNOWN if tokens is None else tokens) | up.eq("")
     if kind == "m":
         by_name = up.map(MONTHS)
         num = pd.to_numeric(up.where(up.str.fullmatch(r"\d{1,2}")), errors="coerce").astype("float64")
@@ -79,29 +121,28 @@ def per_distinct(fn, *columns: pd.Series) -> tuple[pd.Series, ...]:
     return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)
 
 
-def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, pd.Series]:
+def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY", unknown: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Convert EDC date text to ISO 8601 (partial dates kept partial), once per distinct value.
 
     Returns ``(iso, problem)`` as :func:`_edc_to_iso` does."""
-    iso, problem = per_distinct(lambda v: _edc_to_iso(v, fmt), values)
+    iso, problem = per_distinct(lambda v: _edc_to_iso(v, fmt, unknown), values)
     return iso.astype(str), problem
 
 
-def _edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series, pd.Series]:
+def _edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY", unknown: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Convert EDC date text to ISO 8601 (partial dates kept partial).
 
     Returns ``(iso, problem)``: ``iso`` is str ("" when empty or invalid); ``problem`` is an object
     Series holding an issue code (``date-invalid``, ``date-two-digit-year``, ``date-nonexistent``)
     for non-empty values that could not be converted, else None.
     """
-    if fmt not in FORMATS:
-        raise KeyError(f"unknown date format {fmt!r}; known: {', '.join(FORMATS)}")
     text = values.astype("string").fillna("").str.strip()
-    parts = text.str.extract("^" + FORMATS[fmt] + "$", flags=re.IGNORECASE)
+    parts = text.str.extract("^" + format_regex(fmt) + "$", flags=re.IGNORECASE)
     matched = parts["y"].notna()
-    y, yu, yb = _part(parts["y"], "y")
-    m, mu, mb = _part(parts["m"], "m")
-    d, du, db = _part(parts["d"], "d")
+    tokens = None if unknown is None else frozenset(str(t).strip().upper() for t in unknown)
+    y, yu, yb = _part(parts["y"], "y", tokens)
+    m, mu, mb = _part(parts["m"], "m", tokens)
+    d, du, db = _part(parts["d"], "d", tokens)
     two_digit = matched & parts["y"].fillna("").str.fullmatch(r"\d{2}")
     bad = ~matched | yb | mb | db
     out_of_range = (m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1000)
@@ -130,16 +171,16 @@ def _edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY") -> tuple[pd.Series,
     return iso.astype(str), problem
 
 
-def edc_to_iso_any(values: pd.Series, formats: str | list[str]) -> tuple[pd.Series, pd.Series]:
+def edc_to_iso_any(values: pd.Series, formats: str | list[str], unknown: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """As :func:`edc_to_iso` with several accepted formats: each value takes the first format it is
     valid in; a value valid in none keeps the problem found with the first format."""
     fmts = [formats] if isinstance(formats, str) else list(formats)
-    iso, problem = edc_to_iso(values, fmts[0])
+    iso, problem = edc_to_iso(values, fmts[0], unknown)
     for fmt in fmts[1:]:
         retry = problem == INVALID
         if not retry.any():
             break
-        iso2, problem2 = edc_to_iso(values[retry], fmt)
+        iso2, problem2 = edc_to_iso(values[retry], fmt, unknown)
         ok = problem2.isna()
         iso.loc[ok[ok].index] = iso2[ok]
         problem.loc[ok[ok].index] = None

@@ -71,3 +71,13 @@ def test_edc_round_trips_any_date(d, unknown):
     }[unknown]
     assert iso == [expected] and problem == [None]
     assert dates.is_iso8601_dtc(pd.Series(iso)).all()
+
+
+def test_user_formats_compile_from_tokens_and_separators():
+    from sdtm_convert.dates import format_regex
+
+    assert format_regex("YYYY/MM/DD") == r"(?P<y>\w{1,4})/(?P<m>\w{1,4})/(?P<d>\w{1,4})"
+    assert format_regex("YYYYMM") == r"(?P<y>\w{4})(?P<m>\w{2})(?P<d>)"
+    for bad, why in [("YYYY/QQ/DD", "'QQ' is not"), ("MM/DD", "no YYYY"), ("YYYY/MM/MM", "two MM")]:
+        with pytest.raises(ValueError, match=why):
+            format_regex(bad)

@@ -14,8 +14,8 @@ import pandas as pd
 
 from sdtm_convert.errors import WARNING, Issue
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW, RawDataset
-from sdtm_convert.mapping import conditions
 from sdtm_convert.mapping.algorithms import ALGORITHMS, SRC_COLUMN, TRANSPOSED_FROM, Env, row_issues
+from sdtm_convert.spec import conditions
 from sdtm_convert.spec.model import DomainSpec
 from sdtm_convert.standards.ct import ControlledTerminology
 
@@ -62,7 +62,7 @@ def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], e
     accounts, issues = [], []
     for j in src.get("join", []):
         right = raw[j["raw"]].frame
-        keys = j["by"]
+        keys, right = join_keys(j["by"], right)  # rows left out by a constant key are not this join's business
         r = right.rename(columns={SRC_FILE: "__join_file", SRC_ROW: "__join_row"})
         extra = [c for c in r.columns if c not in base.columns or c in keys]
         merged = base.merge(r[extra], on=keys, how="left", indicator="__merge")
@@ -92,6 +92,26 @@ def _join(base: pd.DataFrame, src: dict[str, Any], raw: dict[str, RawDataset], e
     return base, accounts, issues
 
 
+def join_keys(by: list[Any], right: pd.DataFrame) -> tuple[list[str], pd.DataFrame]:
+    """The key names of a join on the left side and the right frame ready to merge on them: ``NAME`` (same
+    name on both sides), ``{left: A, right: B}`` (B renamed A), ``{right: B, value: V}`` (a constant key: only
+    right rows whose B is V, compared trimmed and case-insensitive)."""
+    keys, rename = [], {}
+    for k in by:
+        if isinstance(k, str):
+            keys.append(k)
+        elif "left" in k:
+            keys.append(k["left"])
+            rename[k["right"]] = k["left"]
+        else:
+            text = right[k["right"]].astype("string").fillna("").str.strip().str.upper()
+            right = right[text == str(k["value"]).strip().upper()]
+    if rename:
+        right = right.drop(columns=[c for c in rename.values() if c in right.columns and c not in rename])
+        right = right.rename(columns=rename)
+    return keys, right
+
+
 def _transpose(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     cols = spec["columns"]
     parts = []
@@ -110,9 +130,29 @@ def _transpose(frame: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
     return long.drop(columns="__order")
 
 
+class Targets(dict[str, pd.Series]):
+    """The targets assigned so far, by resolved name; a reference ``--STRESN`` reads ``QSSTRESN``."""
+
+    def __init__(self, domain: str):
+        super().__init__()
+        self.domain = domain
+
+    def __getitem__(self, name: str) -> pd.Series:
+        return super().__getitem__(resolve_name(name, self.domain))
+
+    def __contains__(self, name: object) -> bool:
+        return super().__contains__(resolve_name(name, self.domain) if isinstance(name, str) else name)
+
+
+def spec_defaults(data: dict[str, Any], params: Any) -> dict[str, Any]:
+    """The domain spec's ``dates:`` block (``format``, ``unknown``) as defaults of the variables whose
+    algorithm takes those parameters."""
+    return {k: v for k, v in data.get("dates", {}).items() if k in params}
+
+
 def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], ct: ControlledTerminology) -> MappedDomain:
     dataset = raw[src["raw"]]
-    env = Env(ct=ct, domain=ds.domain, subject_column=dataset.subject)
+    env = Env(ct=ct, domain=ds.domain, subject_column=dataset.subject, raw=raw)
     base = dataset.frame
     accounts: list[pd.DataFrame] = []
     issues: list[Issue] = []
@@ -125,16 +165,20 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
         accounts.append(_account(base[~keep], ds.domain, REJECTED, reason))
         base = base[keep].reset_index(drop=True)
     frame = _transpose(base, src["transpose"]) if "transpose" in src else base
-    out: dict[str, pd.Series] = {}
+    out: dict[str, pd.Series] = Targets(ds.domain)
     origins: dict[str, dict[str, Any]] = {}
     for var in src["variables"]:
         target = resolve_name(var["target"], ds.domain)
-        var = {**var, "target": target, "__raw": src["raw"]}
+        algo = ALGORITHMS[var["algorithm"]]
+        var = {**spec_defaults(ds.data, algo.params), **var, "target": target, "__raw": src["raw"]}
         env.targets = out
-        series, var_issues = ALGORITHMS[var["algorithm"]](frame, var, env)
+        series, var_issues = algo(frame, var, env)
         out[target] = series.reindex(frame.index)
         origins[target] = var
         issues += var_issues
+        if "map_from" in var:  # a codebook is reference data: every row of it is read for this variable
+            book = raw[var["map_from"]["raw"]].frame
+            accounts.append(_account(book, ds.domain, MAPPED, f"codebook of {target}"))
     result = pd.DataFrame(out, index=frame.index)
     for c in PROVENANCE:
         result[c] = frame[c].to_numpy()

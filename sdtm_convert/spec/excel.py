@@ -48,6 +48,7 @@ import io
 import zipfile
 from dataclasses import fields
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,7 @@ from sdtm_convert.atomic import atomic_write_bytes
 from sdtm_convert.common.xlsx import safe_row
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import define_spec as ds
+from sdtm_convert.spec.params import COMMON
 
 TOP_FILES = ("study", "raw", "adam")  # non-domain YAML files whose top-level keys go to SpecFiles
 DEFINE_FILE = "define"
@@ -67,36 +69,6 @@ LIST_SHEETS = {  # (file, key) → sheet of a list of mappings, one row per item
     ("study", "trial_summary"): "TrialSummary",
     ("study", "inclusion_exclusion"): "TrialIE",
 }
-PARAMS = [
-    "column",
-    "value",
-    "codelist",
-    "date",
-    "time",
-    "format",
-    "map",
-    "pattern",
-    "upper",
-    "ascii",
-    "range",
-    "integer",
-    "convert",
-    "round",
-    "cases",
-    "else",
-    "parts",
-    "sep",
-    "keys",
-    "table",
-    "default",
-    "decimals",
-    "label",
-    "origin",
-    "comment",
-]
-YAML_PARAMS = {"map", "range", "convert", "cases", "else", "parts", "keys", "table", "default", "format"}
-
-
 def _title(key: str) -> str:
     return key.replace("_", " ").title().replace(" ", "")
 
@@ -138,11 +110,37 @@ SHEETS: dict[str, list[tuple[str, str, str]]] = {
         ("Source", "source", "s"),
         ("Target", "target", "s"),
         ("Algorithm", "algorithm", "s"),
-        *[(_title(p), p, "y" if p in YAML_PARAMS else "s") for p in PARAMS],
+        # one column per algorithm parameter, filled from the descriptors by sheets()
         ("Extra", "__extra", "y"),
     ],
     "Derivations": [("File", "file", "s"), ("Step", "step", "s"), ("Name", "name", "s"), ("Params", "__extra", "y")],
 }
+
+
+def mapping_params(algorithms: Any) -> list[tuple[str, str]]:
+    """``(key, cell kind)`` of every algorithm parameter (first appearance, Assigned then Collected then Derived algorithms), then the keys
+    any variable may carry. A column is YAML text when every algorithm with that parameter says so."""
+    kinds: dict[str, list[str]] = {}
+    rank = {"Assigned": 0, "Collected": 1, "Derived": 2}
+    for algo in sorted(algorithms.values(), key=lambda a: rank.get(a.origin, 3)):
+        for name, kind in algo.params.items():
+            kinds.setdefault(name, []).append(kind.excel)
+    for name in ("label", "origin", "comment"):
+        kinds.setdefault(name, []).append(COMMON[name].excel)
+    return [(name, "y" if all(k == "y" for k in ks) else "s") for name, ks in kinds.items()]
+
+
+@cache
+def sheets() -> dict[str, list[tuple[str, str, str]]]:
+    """:data:`SHEETS` with the Mapping sheet's parameter columns, read from the mapping algorithm registry."""
+    from sdtm_convert.mapping.algorithms import ALGORITHMS
+
+    out = dict(SHEETS)
+    head, extra = SHEETS["Mapping"][:-1], SHEETS["Mapping"][-1]
+    out["Mapping"] = [*head, *[(_title(p), p, kind) for p, kind in mapping_params(ALGORITHMS)], extra]
+    return out
+
+
 MAPPING_SHEETS = ["SpecFiles", "RawDatasets", "Domains", "Sources", "Mapping", "Derivations", *LIST_SHEETS.values()]
 
 # Pinnacle 21 define-spec sheets: header → dataclass field
@@ -340,7 +338,7 @@ def spec_rows(spec_folder: str | Path) -> tuple[dict[str, list[dict[str, Any]]],
 
 def _split(d: dict[str, Any], sheet: str) -> dict[str, Any]:
     """Known keys stay, the rest go to ``__extra`` (a mapping, order kept)."""
-    known = {key for _, key, _ in SHEETS[sheet]}
+    known = {key for _, key, _ in sheets()[sheet]}
     row = {k: v for k, v in d.items() if k in known}
     extra = {k: v for k, v in d.items() if k not in known}
     if extra:
@@ -437,7 +435,7 @@ def _sheet(wb: Any, title: str, headers: list[str], rows: list[list[Any]]) -> No
 
 
 def _mapping_sheets(wb: Any, rows: dict[str, list[dict[str, Any]]], list_columns: dict[str, list[str]]) -> None:
-    for name, cols in SHEETS.items():
+    for name, cols in sheets().items():
         table = [[(_enc(r[key], kind) if key in r else None) for _, key, kind in cols] for r in rows[name]]
         _sheet(wb, name, [h for h, _, _ in cols], table)
     for sheet in LIST_SHEETS.values():
@@ -635,7 +633,7 @@ def _mapping_rows(wb: Any, problems: _Problems) -> tuple[dict[str, list[dict[str
         "Mapping": ["File", "Source", "Target", "Algorithm"],
         "Derivations": ["File", "Step"],
     }
-    for name, cols in SHEETS.items():
+    for name, cols in sheets().items():
         by_header = {h: (key, kind) for h, key, kind in cols}
         table = _table(wb, name, list(by_header), problems, required[name])
         rows[name], lines[name] = [], []

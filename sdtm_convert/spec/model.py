@@ -1,7 +1,7 @@
 """A study's whole mapping spec: study config, raw dataset declarations, one spec per domain.
 
 ``load_spec(folder)`` validates each file against its JSON Schema (file + line on error), then
-``check_spec`` checks what a schema cannot: raw datasets and columns exist in raw.yaml, codelists exist
+``check_spec`` (:mod:`sdtm_convert.spec.check`) checks what a schema cannot: raw datasets and columns exist in raw.yaml, codelists exist
 in the CT release, hard-coded CT values are terms of their codelist, targets are SDTMIG variables of their
 domain and are assigned before use, derivations are known and take the parameters given. All of this
 happens before any data is read.
@@ -9,22 +9,15 @@ happens before any data is read.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sdtm_convert import dates
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
-from sdtm_convert.mapping import conditions
-from sdtm_convert.spec.keys import did_you_mean
-from sdtm_convert.spec.loader import _line_of, key_line, load_yaml_validated, load_yaml_validated_with_node
-from sdtm_convert.spec.targets import allowed_variables
-from sdtm_convert.standards.ct import ControlledTerminology
+from sdtm_convert.spec.loader import key_line, load_yaml_validated, load_yaml_validated_with_node
 from sdtm_convert.study import StudyConfig, study_from_dict
 
 NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: define-spec metadata (spec.excel)
-TRANSPOSE_COLUMNS = ("__item", "__value")
 
 
 @dataclass
@@ -79,165 +72,6 @@ def load_spec(folder: str | Path) -> StudySpec:
     return StudySpec(folder, study, raw, domains, study_node)
 
 
-def _line(spec: DomainSpec, path: list[Any]) -> int | None:
-    return _line_of(spec.node, path)
+from sdtm_convert.spec.check import check_spec  # noqa: E402  (re-exported: the checks moved to spec/check.py)
 
-
-def _err(spec: DomainSpec, path: list[Any], code: str, msg: str, key: str | None = None) -> Issue:
-    line = key_line(spec.node, path, key) if key else _line(spec, path)
-    return Issue(code, ERROR, msg, file=spec.path, line=line, dataset=spec.domain)
-
-
-Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name → (accepted, required)
-
-
-def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
-               derivation_parameters: Parameters | None = None) -> list[Issue]:
-    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
-    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too."""
-    issues: list[Issue] = []
-    raw = spec.raw["datasets"]
-    seen_domains: dict[str, str] = {}
-    for ds in spec.domains:
-        if ds.domain in seen_domains:
-            issues.append(_err(ds, ["domain"], "spec-domain-duplicate", f"domain {ds.domain} is also mapped in {seen_domains[ds.domain]}"))
-        seen_domains[ds.domain] = ds.path
-        for i, src in enumerate(ds.sources):
-            issues += _check_source(ds, i, src, raw, ct)
-        issues += _check_targets(ds)
-        for j, der in enumerate(ds.derivations):
-            if der["name"] not in derivation_names:
-                issues.append(_err(ds, ["derivations", j, "name"], "spec-derivation-unknown",
-                                   f"unknown derivation {der['name']!r}{did_you_mean(der['name'], derivation_names)}"
-                                   f" (known: {', '.join(derivation_names)})"))
-            elif derivation_parameters is not None:
-                issues += _check_derivation_params(ds, j, der, *derivation_parameters(der["name"]))
-    issues.sort(key=lambda i: (i.file or "", i.line or 0))
-    return issues
-
-
-def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accepted: list[str],
-                             required: list[str]) -> list[Issue]:
-    path = ["derivations", j]
-    issues = [_err(ds, path, "spec-derivation-parameter-unknown",
-                   f"unknown parameter {k!r} of derivation {der['name']}{did_you_mean(k, accepted)}"
-                   f" (parameters: {', '.join(accepted) or 'none'})", key=k)
-              for k in der if k != "name" and k not in accepted]
-    if not issues:  # a misspelt parameter is the cause of the missing one it stands for
-        issues = [_err(ds, path, "spec-derivation-parameter-missing",
-                       f"derivation {der['name']} needs parameter {k!r}", key="name")
-                  for k in required if k not in der]
-    return issues
-
-
-def _supp_columns(ds: DomainSpec) -> set[str]:
-    """Names that a ``suppqual`` step of this spec turns into SUPP-- qualifiers (not SDTM variables)."""
-    return {str(q.get("column")) for der in ds.derivations if der["name"] == "suppqual"
-            for q in der.get("qualifiers") or [] if isinstance(q, dict)}
-
-
-def _check_targets(ds: DomainSpec) -> list[Issue]:
-    """Every target is an SDTMIG variable of the domain (``--X`` with the domain prefix), a working column
-    (``__X``) or a SUPP-- qualifier of a ``suppqual`` step."""
-    allowed = allowed_variables(ds.domain)
-    supp = _supp_columns(ds)
-    issues = []
-    for i, src in enumerate(ds.sources):
-        for k, var in enumerate(src["variables"]):
-            name = var["target"]
-            resolved = ds.domain + name[2:] if name.startswith("--") else name
-            if name.startswith("__") or resolved in allowed or name in supp or resolved in supp:
-                continue
-            choices = {"--" + a[len(ds.domain):] if name.startswith("--") and a.startswith(ds.domain) else a
-                       for a in allowed}
-            hint = did_you_mean(name, choices, cutoff=0.75) or " (a working column is named __X; a SUPP-- qualifier is listed in a suppqual step)"
-            issues.append(_err(ds, ["sources", i, "variables", k, "target"], "spec-target-unknown",
-                               f"unknown SDTM variable {name!r} in {ds.domain}{hint}"))
-    return issues
-
-
-def _columns_of(raw: dict[str, Any], name: str) -> set[str]:
-    d = raw[name]
-    return set(d["columns"]) | set(d.get("optional_columns", []))
-
-
-def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, Any], ct: ControlledTerminology) -> list[Issue]:
-    issues: list[Issue] = []
-    base = ["sources", i]
-    if src["raw"] not in raw:
-        return [_err(ds, [*base, "raw"], "spec-raw-unknown", f"raw dataset {src['raw']!r} is not declared in raw.yaml")]
-    columns = _columns_of(raw, src["raw"])
-    for k, j in enumerate(src.get("join", [])):
-        if j["raw"] not in raw:
-            issues.append(_err(ds, [*base, "join", k, "raw"], "spec-raw-unknown", f"raw dataset {j['raw']!r} is not declared in raw.yaml"))
-            continue
-        jcols = _columns_of(raw, j["raw"])
-        for key in j["by"]:
-            if key not in columns or key not in jcols:
-                issues.append(_err(ds, [*base, "join", k, "by"], "spec-column-unknown", f"join key {key!r} missing on one side"))
-        columns |= jcols
-    if "transpose" in src:
-        for k, tc in enumerate(src["transpose"]["columns"]):
-            if tc["column"] not in columns:
-                issues.append(_err(ds, [*base, "transpose", "columns", k, "column"], "spec-column-unknown",
-                                   f"column {tc['column']!r} is not declared for raw dataset {src['raw']}"))
-        columns |= set(TRANSPOSE_COLUMNS)
-        for tc in src["transpose"]["columns"]:
-            columns |= set(tc.get("set", {}))
-    if "where" in src:
-        for kind, name in conditions.referenced_names(src["where"]):
-            if kind == "column" and name not in columns:
-                issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))
-    targets: set[str] = set()
-    for k, var in enumerate(src["variables"]):
-        path = [*base, "variables", k]
-        for col in _columns_read(var):
-            if col not in columns:
-                issues.append(_err(ds, path, "spec-column-unknown",
-                                   f"{var['target']}: column {col!r} is not declared for raw dataset {src['raw']}"))
-        fmts = var.get("format", "DD MON YYYY") if var["algorithm"] == "assign_datetime" else []
-        for fmt in [fmts] if isinstance(fmts, str) else fmts:
-            if fmt not in dates.FORMATS:
-                issues.append(_err(ds, [*path, "format"], "spec-date-format-unknown",
-                                   f"{var['target']}: unknown date format {fmt!r} (known: {', '.join(dates.FORMATS)})"))
-        for tgt in _targets_read(var):
-            if tgt not in targets:
-                issues.append(_err(ds, path, "spec-target-order", f"{var['target']}: reads target {tgt!r} before it is assigned"))
-        if "codelist" in var:
-            if var["codelist"] not in ct:
-                issues.append(_err(ds, [*path, "codelist"], "spec-codelist-unknown",
-                                   f"{var['target']}: codelist {var['codelist']!r} is not in CT {ct.version}"))
-            elif var["algorithm"] == "hardcode_ct":
-                cl = ct.codelist(var["codelist"])
-                if var["value"] not in cl.values and not cl.extensible:
-                    issues.append(_err(ds, [*path, "value"], "spec-ct-value-invalid",
-                                       f"{var['target']}: {var['value']!r} is not a term of non-extensible codelist {cl.short_name}"))
-        targets.add(var["target"])
-    return issues
-
-
-def _exprs(var: dict[str, Any]) -> list[Any]:
-    """Every expression (``{value|column|target}``) a variable reads, outside its conditions."""
-    exprs = [var.get("else"), var.get("default"), (var.get("convert") or {}).get("unit")]
-    exprs += list(var.get("parts", []))
-    exprs += [case["then"] for case in var.get("cases", [])]
-    if var.get("algorithm") == "format_number":
-        exprs.append(var.get("value"))
-    return [e for e in exprs if isinstance(e, dict)]
-
-
-def _columns_read(var: dict[str, Any]) -> list[str]:
-    cols = [var[k] for k in ("column", "date", "time") if k in var]
-    cols += list(var.get("keys", []))
-    for case in var.get("cases", []):
-        cols += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "column"]
-    cols += [e["column"] for e in _exprs(var) if "column" in e]
-    return cols
-
-
-def _targets_read(var: dict[str, Any]) -> list[str]:
-    names = []
-    for case in var.get("cases", []):
-        names += [n for kind, n in conditions.referenced_names(case["when"]) if kind == "target"]
-    names += [e["target"] for e in _exprs(var) if "target" in e]
-    return names
+__all__ = ["DomainSpec", "StudySpec", "check_spec", "load_spec"]

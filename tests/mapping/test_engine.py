@@ -89,3 +89,64 @@ def test_duplicate_raw_records_are_rejected_with_reason(tiny):
     ds, issues = read_raw_dataset(raw_dir, "dm", spec.raw["datasets"]["dm"])
     assert len(ds.frame) == 1 and ds.rejected["__src_row"].tolist() == [2]
     assert [(i.code, i.row) for i in issues] == [("raw-duplicate-record", 2)]
+
+
+def _frame(file, **cols):
+    n = len(next(iter(cols.values())))
+    return pd.DataFrame({**cols, "__src_file": file, "__src_row": list(range(1, n + 1))})
+
+
+def test_join_with_different_key_names_and_a_constant_key():
+    from sdtm_convert.io.raw import RawDataset
+
+    dm = _frame("dm.csv", SUBJECT=["1", "2", "3"], GENDER=["1", "2", "9"])
+    book = _frame("codebook.csv", FIELD=["GENDER", "GENDER", "RACE"], CODE=["1", "2", "1"], DECODE=["Male", "Female", "White"])
+    raw = {"dm": RawDataset("dm", dm, ["dm.csv"], subject="SUBJECT"), "codebook": RawDataset("codebook", book, ["codebook.csv"])}
+    ds = DomainSpec("DM", "dm.yaml", {"domain": "DM", "sources": []})
+    src = {"raw": "dm", "join": [{"raw": "codebook", "by": [{"left": "GENDER", "right": "CODE"},
+                                                           {"right": "FIELD", "value": "gender"}]}],
+           "variables": [{"target": "SEX", "algorithm": "assign_ct", "column": "DECODE", "codelist": "SEX"}]}
+    out = map_source(ds, src, raw, load_ct())
+    assert out.frame["SEX"].tolist() == ["M", "F", ""]
+    assert [(i.code, i.row) for i in out.issues] == [("join-missing", 3)]
+    acc = out.accounting[out.accounting["file"] == "codebook.csv"]
+    assert sorted(acc["row"].tolist()) == [1, 2]  # the RACE row is no business of this join
+
+
+def test_a_codebook_read_by_map_from_is_accounted_for():
+    from sdtm_convert.io.raw import RawDataset
+
+    dm = _frame("dm.csv", SUBJECT=["1"], GENDER=["2"])
+    book = _frame("codebook.csv", FIELD=["GENDER", "GENDER"], CODE=["1", "2"], DECODE=["Male", "Female"])
+    raw = {"dm": RawDataset("dm", dm, ["dm.csv"], subject="SUBJECT"), "codebook": RawDataset("codebook", book, ["codebook.csv"])}
+    ds = DomainSpec("DM", "dm.yaml", {"domain": "DM", "sources": []})
+    src = {"raw": "dm", "variables": [{"target": "SEX", "algorithm": "assign_ct", "column": "GENDER", "codelist": "SEX",
+                                       "map_from": {"raw": "codebook", "field": "GENDER", "code": "CODE", "decode": "DECODE"}}]}
+    out = map_source(ds, src, raw, load_ct())
+    assert out.frame["SEX"].tolist() == ["F"]
+    acc = out.accounting[out.accounting["file"] == "codebook.csv"]
+    assert acc[["row", "status", "reason"]].values.tolist() == [[1, "mapped", "codebook of SEX"], [2, "mapped", "codebook of SEX"]]
+
+
+def test_file_level_date_defaults_apply_to_every_date_variable():
+    from sdtm_convert.io.raw import RawDataset
+
+    ae = _frame("ae.csv", SUBJECT=["1"], START=["2021/UK/UK"])
+    raw = {"ae": RawDataset("ae", ae, ["ae.csv"], subject="SUBJECT")}
+    ds = DomainSpec("AE", "ae.yaml", {"domain": "AE", "dates": {"format": "YYYY/MM/DD", "unknown": ["UK"]}, "sources": []})
+    src = {"raw": "ae", "variables": [{"target": "AESTDTC", "algorithm": "assign_datetime", "date": "START"}]}
+    out = map_source(ds, src, raw, load_ct())
+    assert out.frame["AESTDTC"].tolist() == ["2021"] and out.issues == []
+
+
+def test_a_target_read_by_its_domain_prefix_placeholder():
+    from sdtm_convert.io.raw import RawDataset
+
+    qs = _frame("qs.csv", SUBJECT=["1"], SCORE=["3.50"])
+    raw = {"qs": RawDataset("qs", qs, ["qs.csv"], subject="SUBJECT")}
+    ds = DomainSpec("QS", "qs.yaml", {"domain": "QS", "sources": []})
+    src = {"raw": "qs", "variables": [
+        {"target": "--STRESN", "algorithm": "assign_number", "column": "SCORE"},
+        {"target": "--STRESC", "algorithm": "format_number", "value": {"target": "--STRESN"}}]}
+    out = map_source(ds, src, raw, load_ct())
+    assert out.frame[["QSSTRESN", "QSSTRESC"]].values.tolist() == [[3.5, "3.5"]]

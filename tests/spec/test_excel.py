@@ -26,7 +26,7 @@ def same_data(a, b) -> bool:
     return type(a) is type(b) and a == b
 
 
-@pytest.mark.parametrize("study", ["nct03745417", "cdiscpilot01"])
+@pytest.mark.parametrize("study", ["nct03745417", "cdiscpilot01", "otheredc01"])
 def test_spec_to_xlsx_to_spec_keeps_every_value(tmp_path, study):
     src = MAPPINGS / study
     xlsx = export_spec(src, tmp_path / "spec.xlsx")
@@ -278,3 +278,27 @@ def test_a_define_text_that_looks_like_a_formula_is_written_as_text_and_read_bac
     assert sorted((c.value, c.data_type, c.quotePrefix) for c in odd) == [("-5 mmHg", "s", True), ("=1+1", "s", True)]
     assert not [c for c in cells if c.data_type == "f"]
     assert read_define(path) == spec
+
+
+def test_the_spec_language_for_other_exports_round_trips_through_a_workbook(tmp_path):
+    """Every algorithm parameter has its Mapping column (from the descriptors): codebooks, bands, compute,
+    age, targets as inputs and file-level date defaults come back as they were."""
+    from tests.mapping.conftest import STUDY_YAML
+    from tests.mapping.test_other_edc_export import DM_YAML, EX_YAML, RAW_YAML
+
+    src = tmp_path / "src"
+    src.mkdir()
+    ex = EX_YAML + ("      - {target: __AREA, algorithm: assign_number, column: {target: __WEIGHT}, "
+                    "bands: [[0, 0, 0], [0, 10, 1], [10, 101, 2]], closed: left}\n")
+    for name, text in {"study.yaml": STUDY_YAML, "raw.yaml": RAW_YAML, "dm.yaml": DM_YAML, "ex.yaml": ex}.items():
+        (src / name).write_text(text, encoding="utf-8")
+    out = tmp_path / "back"
+    import_spec(export_spec(src, tmp_path / "s.xlsx"), out)
+    for name in ("dm.yaml", "ex.yaml"):
+        original = yaml.safe_load((src / name).read_text(encoding="utf-8"))
+        back = yaml.safe_load((out / name).read_text(encoding="utf-8"))
+        assert same_data(original, back), name
+    wb = load_workbook(tmp_path / "s.xlsx", read_only=True)
+    head = next(wb["Mapping"].iter_rows(values_only=True))
+    assert {"MapFrom", "Bands", "Closed", "Op", "Args", "BirthYear", "Reference", "Impute", "Unknown"} <= set(head)
+    assert "Extra" == head[-1]

@@ -126,7 +126,7 @@ def test_key_of_another_algorithm_is_misplaced(tmp_path):
     issue = spec_error(tmp_path, **{"dm.yaml": dm})
     assert (issue.code, issue.line) == ("spec-key-misplaced", 13)
     assert issue.message == ("key 'value' is not allowed with algorithm 'assign_ct' "
-                             "(allowed: algorithm, codelist, column, comment, label, map, origin, pattern, target)")
+                             "(allowed: algorithm, codelist, column, comment, label, map, map_from, origin, pattern, target)")
 
 
 def test_misspelt_key_inside_a_condition_is_named(tmp_path):

@@ -1,0 +1,171 @@
+"""The spec checks made before any data is read, from the descriptors: raw datasets and columns exist in
+raw.yaml, codelists exist in the CT release, a parameter's value is what its kind accepts (date formats,
+regular expressions, conditions), hard-coded CT values are terms of their codelist, targets are SDTMIG
+variables of their domain and are assigned before use, derivations are known and take the parameters given.
+
+What a variable reads (raw columns, earlier targets) and what its parameters must be come from its
+algorithm's descriptor (``Algorithm.params``: parameter kinds; ``Algorithm.check``): there is no list of
+algorithm names here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sdtm_convert.errors import ERROR, Issue
+from sdtm_convert.spec import conditions
+from sdtm_convert.spec.keys import did_you_mean
+from sdtm_convert.spec.loader import _line_of, key_line
+from sdtm_convert.spec.model import DomainSpec, StudySpec
+from sdtm_convert.spec.params import DATE_DEFAULTS, Problem, SpecEnv
+from sdtm_convert.spec.targets import allowed_variables
+from sdtm_convert.standards.ct import ControlledTerminology
+
+TRANSPOSE_COLUMNS = ("__item", "__value")
+
+
+def _line(spec: DomainSpec, path: list[Any]) -> int | None:
+    return _line_of(spec.node, path)
+
+
+def _err(spec: DomainSpec, path: list[Any], code: str, msg: str, key: str | None = None) -> Issue:
+    line = key_line(spec.node, path, key) if key else _line(spec, path)
+    return Issue(code, ERROR, msg, file=spec.path, line=line, dataset=spec.domain)
+
+
+Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name → (accepted, required)
+
+
+def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
+               derivation_parameters: Parameters | None = None, algorithms: Any = None) -> list[Issue]:
+    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
+    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too.
+    ``algorithms``: the mapping algorithm registry, whose descriptors say what each variable reads and what
+    its parameters must be (the mapping package's own when not given)."""
+    if algorithms is None:
+        from sdtm_convert.mapping.algorithms import ALGORITHMS as algorithms
+    issues: list[Issue] = []
+    raw = spec.raw["datasets"]
+    seen_domains: dict[str, str] = {}
+    for ds in spec.domains:
+        if ds.domain in seen_domains:
+            issues.append(_err(ds, ["domain"], "spec-domain-duplicate", f"domain {ds.domain} is also mapped in {seen_domains[ds.domain]}"))
+        seen_domains[ds.domain] = ds.path
+        issues += _check_dates(ds)
+        for i, src in enumerate(ds.sources):
+            issues += _check_source(ds, i, src, raw, ct, algorithms)
+        issues += _check_targets(ds)
+        for j, der in enumerate(ds.derivations):
+            if der["name"] not in derivation_names:
+                issues.append(_err(ds, ["derivations", j, "name"], "spec-derivation-unknown",
+                                   f"unknown derivation {der['name']!r}{did_you_mean(der['name'], derivation_names)}"
+                                   f" (known: {', '.join(derivation_names)})"))
+            elif derivation_parameters is not None:
+                issues += _check_derivation_params(ds, j, der, *derivation_parameters(der["name"]))
+    issues.sort(key=lambda i: (i.file or "", i.line or 0))
+    return issues
+
+
+def _check_derivation_params(ds: DomainSpec, j: int, der: dict[str, Any], accepted: list[str],
+                             required: list[str]) -> list[Issue]:
+    path = ["derivations", j]
+    issues = [_err(ds, path, "spec-derivation-parameter-unknown",
+                   f"unknown parameter {k!r} of derivation {der['name']}{did_you_mean(k, accepted)}"
+                   f" (parameters: {', '.join(accepted) or 'none'})", key=k)
+              for k in der if k != "name" and k not in accepted]
+    if not issues:  # a misspelt parameter is the cause of the missing one it stands for
+        issues = [_err(ds, path, "spec-derivation-parameter-missing",
+                       f"derivation {der['name']} needs parameter {k!r}", key="name")
+                  for k in required if k not in der]
+    return issues
+
+
+def _check_dates(ds: DomainSpec) -> list[Issue]:
+    """The file's ``dates:`` defaults, checked by their parameter kinds (a date format the converter can read)."""
+    block = ds.data.get("dates", {})
+    return [_err(ds, ["dates", k, *p.path], p.code, p.message)
+            for k, kind in DATE_DEFAULTS.items() if k in block for p in kind.check(block[k], SpecEnv(None))]
+
+
+def _supp_columns(ds: DomainSpec) -> set[str]:
+    """Names that a ``suppqual`` step of this spec turns into SUPP-- qualifiers (not SDTM variables)."""
+    return {str(q.get("column")) for der in ds.derivations if der["name"] == "suppqual"
+            for q in der.get("qualifiers") or [] if isinstance(q, dict)}
+
+
+def _check_targets(ds: DomainSpec) -> list[Issue]:
+    """Every target is an SDTMIG variable of the domain (``--X`` with the domain prefix), a working column
+    (``__X``) or a SUPP-- qualifier of a ``suppqual`` step."""
+    allowed = allowed_variables(ds.domain)
+    supp = _supp_columns(ds)
+    issues = []
+    for i, src in enumerate(ds.sources):
+        for k, var in enumerate(src["variables"]):
+            name = var["target"]
+            resolved = ds.domain + name[2:] if name.startswith("--") else name
+            if name.startswith("__") or resolved in allowed or name in supp or resolved in supp:
+                continue
+            choices = {"--" + a[len(ds.domain):] if name.startswith("--") and a.startswith(ds.domain) else a
+                       for a in allowed}
+            hint = did_you_mean(name, choices, cutoff=0.75) or " (a working column is named __X; a SUPP-- qualifier is listed in a suppqual step)"
+            issues.append(_err(ds, ["sources", i, "variables", k, "target"], "spec-target-unknown",
+                               f"unknown SDTM variable {name!r} in {ds.domain}{hint}"))
+    return issues
+
+
+def _columns_of(raw: dict[str, Any], name: str) -> set[str]:
+    d = raw[name]
+    return set(d["columns"]) | set(d.get("optional_columns", []))
+
+
+def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, Any], ct: ControlledTerminology,
+                  algorithms: Any) -> list[Issue]:
+    issues: list[Issue] = []
+    base = ["sources", i]
+    if src["raw"] not in raw:
+        return [_err(ds, [*base, "raw"], "spec-raw-unknown", f"raw dataset {src['raw']!r} is not declared in raw.yaml")]
+    columns = _columns_of(raw, src["raw"])
+    for k, j in enumerate(src.get("join", [])):
+        if j["raw"] not in raw:
+            issues.append(_err(ds, [*base, "join", k, "raw"], "spec-raw-unknown", f"raw dataset {j['raw']!r} is not declared in raw.yaml"))
+            continue
+        jcols = _columns_of(raw, j["raw"])
+        for n, key in enumerate(j["by"]):
+            left, right = (key, key) if isinstance(key, str) else (key.get("left"), key["right"])
+            if (left is not None and left not in columns) or right not in jcols:
+                shown = key if isinstance(key, str) else " = ".join(str(x) for x in (left, right, key.get("value")) if x is not None)
+                issues.append(_err(ds, [*base, "join", k, "by", n], "spec-column-unknown", f"join key {shown!r} missing on one side"))
+        columns |= jcols
+    if "transpose" in src:
+        for k, tc in enumerate(src["transpose"]["columns"]):
+            if tc["column"] not in columns:
+                issues.append(_err(ds, [*base, "transpose", "columns", k, "column"], "spec-column-unknown",
+                                   f"column {tc['column']!r} is not declared for raw dataset {src['raw']}"))
+        columns |= set(TRANSPOSE_COLUMNS)
+        for tc in src["transpose"]["columns"]:
+            columns |= set(tc.get("set", {}))
+    if "where" in src:
+        issues += [_err(ds, [*base, "where"], "spec-condition-invalid", m) for m in conditions.problems(src["where"])]
+        for kind, name in conditions.referenced_names(src["where"]):
+            if kind == "column" and name not in columns:
+                issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))
+    targets: set[str] = set()
+    env = SpecEnv(ct=ct, raw=raw)
+    for k, var in enumerate(src["variables"]):
+        path = [*base, "variables", k]
+        algo = algorithms[var["algorithm"]]
+        reads = [r for name, kind in algo.params.items() if name in var for r in kind.reads(var[name])]
+        for col in [n for kind, n in reads if kind == "column"]:
+            if col not in columns:
+                issues.append(_err(ds, path, "spec-column-unknown",
+                                   f"{var['target']}: column {col!r} is not declared for raw dataset {src['raw']}"))
+        problems = [Problem((name, *p.path), p.code, p.message)
+                    for name, kind in algo.params.items() if name in var for p in kind.check(var[name], env)]
+        problems += algo.check(var, env) if algo.check else []
+        for tgt in [n for kind, n in reads if kind == "target"]:
+            if tgt not in targets:
+                issues.append(_err(ds, path, "spec-target-order", f"{var['target']}: reads target {tgt!r} before it is assigned"))
+        issues += [_err(ds, [*path, *p.path], p.code, f"{var['target']}: {p.message}") for p in problems]
+        targets.add(var["target"])
+    return issues

@@ -1,0 +1,78 @@
+"""The ``variable`` block of the domain spec JSON Schema, generated from the algorithm descriptors.
+
+``python -m sdtm_convert.spec.jsonschema`` rewrites ``spec/schemas/domain.schema.json`` with the block
+made from the registered algorithms (the rest of the file is kept as it is); ``--check`` exits 1 when the
+committed file differs. A test regenerates and diffs, so the schema cannot drift from the descriptors.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from sdtm_convert.spec.conditions import OPERATORS
+from sdtm_convert.spec.params import COMMON, DATE_DEFAULTS
+
+SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "schemas" / "domain.schema.json"))
+
+
+def variable_schema(algorithms: Any) -> dict[str, Any]:
+    """One ``if algorithm == NAME then {its parameters, nothing else}`` branch per algorithm."""
+    common = {name: kind.schema() for name, kind in COMMON.items() if name != "algorithm"}
+    common["algorithm"] = {"enum": algorithms.names()}
+    branches = []
+    for name, algo in algorithms.items():
+        then: dict[str, Any] = {}
+        required = [p for p, kind in algo.params.items() if kind.required]
+        if required:
+            then["required"] = required
+        if algo.one_of:
+            then["oneOf"] = [{"required": [p]} for group in algo.one_of for p in group]
+        then["properties"] = {**{p: kind.schema() for p, kind in algo.params.items()}, **{k: True for k in COMMON}}
+        then["additionalProperties"] = False
+        branches.append({"if": {"properties": {"algorithm": {"const": name}}}, "then": then})
+    return {"type": "object", "required": ["target", "algorithm"],
+            "properties": {k: common[k] for k in COMMON}, "allOf": branches}
+
+
+def domain_schema(algorithms: Any, current: dict[str, Any]) -> dict[str, Any]:
+    """``current`` (the committed schema) with its ``$defs.variable`` made from ``algorithms``."""
+    out = json.loads(json.dumps(current))
+    out["$defs"]["variable"] = variable_schema(algorithms)
+    compare = out["$defs"]["condition"]["oneOf"][-1]["properties"]
+    compare["op"] = {"enum": list(OPERATORS)}  # the condition language's operators, aliases included
+    compare["ref"] = {"type": "string"}
+    out["properties"]["dates"]["properties"] = {k: kind.schema() for k, kind in DATE_DEFAULTS.items()}
+    return out
+
+
+def render(schema: dict[str, Any]) -> str:
+    return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
+
+
+def generated_text(path: Path = SCHEMA_FILE) -> str:
+    from sdtm_convert.mapping.algorithms import ALGORITHMS
+
+    return render(domain_schema(ALGORITHMS, json.loads(path.read_text(encoding="utf-8"))))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.spec.jsonschema", description=__doc__.splitlines()[0])
+    ap.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
+    args = ap.parse_args(argv)
+    text = generated_text()
+    if SCHEMA_FILE.read_text(encoding="utf-8") == text:
+        return 0
+    if args.check:
+        print(f"{SCHEMA_FILE.name} is stale: run python -m sdtm_convert.spec.jsonschema", file=sys.stderr)
+        return 1
+    SCHEMA_FILE.write_text(text, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
