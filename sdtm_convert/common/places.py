@@ -92,14 +92,18 @@ ENVIRONMENT_ERRNOS = frozenset(
 )
 
 
-def environment_fault(exc: BaseException) -> str | None:
+def environment_fault(exc: BaseException, place: str | os.PathLike[str] | None = None) -> str | None:
     """One line for an operating-system refusal met while a command ran (exit 2, not a bug), else None.
 
     Usage checks catch most of these before any data is read; this names the ones only the writing meets (a disk
-    that fills or turns read-only during a run)."""
+    that fills or turns read-only during a run). The line names the file the refusal carries; a library that
+    raises without one (pyarrow's "Error writing bytes to file") gets ``place``, the command's output folder."""
     if not isinstance(exc, OSError) or exc.errno is None or exc.errno not in ENVIRONMENT_ERRNOS:
         return None
-    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename:
+        where = f"{exc.filename}: "
+    else:
+        where = f"writing under {place}: " if place is not None else ""
     return f"error: [environment] {where}{exc.strerror or exc} ({errno.errorcode[exc.errno]})"
 
 
