@@ -18,15 +18,16 @@ import pytest
 
 from tests.trust.faults import FAULTS, PYTHON, RUNS_AS_ROOT, STUDY_NAME, VALIDATION, Case, Expect, Fault
 from tests.trust.physical import data_records
+from tests.trust.runner import cli
 
 REPO = Path(__file__).resolve().parents[2]
 REPORT = Path("reports") / "conversion-report.json"
 SDTM = Path("m5") / "datasets" / STUDY_NAME / "tabulations" / "sdtm"
 
 
-def cli(argv: list[str], cwd: Path, preexec=None) -> subprocess.CompletedProcess[str]:
+def python_m(argv: list[str], cwd: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([PYTHON, "-m", "sdtm_convert.cli", *argv], cwd=cwd, capture_output=True, text=True,
-                          errors="replace", timeout=300, preexec_fn=preexec)
+                          errors="replace", timeout=300)
 
 
 @pytest.fixture(scope="session")
@@ -42,7 +43,7 @@ def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def sdtm_package(pristine: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bundled study's SDTM package (XPT, Dataset-JSON, define.xml), written once for the `validate` faults."""
     out = tmp_path_factory.mktemp("package")
-    done = cli(["run", str(pristine / "study"), "--spec", str(pristine / "spec"), "--out", str(out), "--no-validate",
+    done = python_m(["run", str(pristine / "study"), "--spec", str(pristine / "spec"), "--out", str(out), "--no-validate",
                 "--no-adam", "--jobs", "1", "--quiet"], cwd=out)
     assert done.returncode == 0, done.stderr
     return out / SDTM
@@ -130,3 +131,12 @@ def test_fault_is_reported_and_no_record_is_lost(fault: Fault, pristine: Path, t
 def test_catalogue_has_forty_distinct_named_faults() -> None:
     names = [f.name for f in FAULTS]
     assert len(set(names)) == len(names) >= 40
+
+
+def test_the_runner_answers_as_python_dash_m(pristine: Path, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    """The forked runner (:mod:`tests.trust.runner`) gives what a fresh ``python -m sdtm_convert.cli`` gives."""
+    fault = next(f for f in FAULTS if f.name == "duplicate-header-column")
+    case = _case(fault, pristine, tmp_path, request)
+    fresh, forked = python_m(case.argv, tmp_path), cli(case.argv, tmp_path)
+    assert (forked.returncode, forked.stdout, forked.stderr) == (fresh.returncode, fresh.stdout, fresh.stderr)
+    assert fresh.returncode == 2 and "[raw-column-duplicate]" in fresh.stderr
