@@ -107,6 +107,12 @@ def _mixed_line_ends(c: Case) -> None:
     path.write_bytes(b"".join(ln.rstrip(b"\n") + b"\r\n" if i % 2 else ln for i, ln in enumerate(lines)))
 
 
+def _cr_only(c: Case) -> None:
+    """Every line of ic.csv ends at a lone CR (classic Mac OS line ends)."""
+    path = c.raw("ic.csv")
+    path.write_bytes(path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r"))
+
+
 def _short_row(c: Case) -> None:
     path = c.raw("vitals_site01.csv")
     lines = edits.lines(path)
@@ -397,7 +403,9 @@ FAULTS: tuple[Fault, ...] = (
     Fault("lone-cr-in-quoted-value", _cell(AE, 2, "AECOMM", b'"first\rsecond"'), 1,
           (Expect("raw-control-character", AE, row=2, column="AECOMM"),), reconciles=True),
     Fault("lone-cr-in-unquoted-value", _cell(AE, 2, "AECOMM", b"first\rsecond"), 1,
-          (Expect("raw-record-fields", AE, row=3),), reconciles=True),
+          (Expect("raw-control-character", AE, row=2, column="AECOMM"), Expect("raw-record-fields", AE, row=3)),
+          reconciles=True),
+    Fault("cr-only-line-ends", _cr_only, 0, reconciles=True),
     Fault("lf-in-quoted-value", _cell(AE, 2, "AECOMM", b'"first\nsecond"'), 1,
           (Expect("raw-control-character", AE, row=2, column="AECOMM"),), reconciles=True),
     # control characters
