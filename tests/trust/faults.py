@@ -314,6 +314,28 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
 """
 
 
+LATE_DOCTYPE = "<?xml version=\"1.0\"?>\n<!--" + "x" * 70_000 + "-->\n" + EXTERNAL_ENTITY.split("\n", 1)[1]
+
+
+def _define_utf16(c: Case) -> None:
+    assert c.package is not None
+    (c.package / "define.xml").write_bytes(EXTERNAL_ENTITY.replace('version="1.0"', 'version="1.0" encoding="UTF-16"')
+                                           .encode("utf-16"))
+    _validate(c, "define.xml")
+
+
+def _json_columns_overstated(c: Case) -> None:
+    import json
+
+    assert c.package is not None
+    path = c.package / "ae.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    first = doc["columns"][0]
+    doc["columns"] += [{**first, "itemOID": f"IT.AE.X{i}", "name": f"X{i}"} for i in range(100_000)]
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    _validate(c, "ae.json")
+
+
 def _validate(c: Case, target: str, *extra: str) -> None:
     """`validate` of one file of the package (a dataset or define.xml on its own: quicker than the package)."""
     assert c.package is not None
@@ -474,6 +496,13 @@ FAULTS: tuple[Fault, ...] = (
     # hostile packages given to `validate`
     Fault("define-billion-laughs", _define(BILLION_LAUGHS), 2, (Expect("define-unsafe", "define.xml"),), needs_package=True),
     Fault("define-external-entity", _define(EXTERNAL_ENTITY), 2, (Expect("define-unsafe", "define.xml"),), needs_package=True),
+    Fault("define-doctype-after-a-70kb-comment", _define(LATE_DOCTYPE), 2, (Expect("define-unsafe", "define.xml"),),
+          needs_package=True),
+    Fault("define-utf16-with-an-entity", _define_utf16, 2, (Expect("define-unsafe", "define.xml"),),
+          needs_package=True),
+    Fault("datasetjson-columns-overstated", _json_columns_overstated, 2, (Expect("dataset-json-unreadable", "ae.json"),),
+          mentions=("row 1",),
+          needs_package=True),
     Fault("datasetjson-records-overstated", _json_records_overstated, 1,
           mentions=("SC-TECH-015", "ae.json declares records 26 and holds 20 rows"), needs_package=True),
     Fault("json-nested-very-deep", _json_nested_deep, 2, (Expect("dataset-json-unreadable", "ae.json"),), needs_package=True),

@@ -4,7 +4,7 @@ multiprocessing fork server that imported the tool once.
 Each fault is still a separate process with its own file descriptors, working folder, resource limits and exit
 status, running the same ``main`` that ``python -m sdtm_convert.cli`` runs; what it saves is the interpreter start
 and the imports (pandas, pyarrow, numpy: about 0.8 s a run, a third of the module's time). Where the fork server
-is not available (not Linux), each run is ``python -m sdtm_convert.cli`` in a fresh interpreter.
+is not available (not Linux) or ``SDTM_CONVERT_FAULTS_FRESH=1`` is set, each run is ``python -m sdtm_convert.cli`` in a fresh interpreter.
 """
 
 from __future__ import annotations
@@ -17,7 +17,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-PRELOAD = ["sdtm_convert.cli", "sdtm_convert.pipeline", "pandas", "pyarrow", "numpy"]
+PRELOAD = ["sdtm_convert.cli", "sdtm_convert.pipeline", "sdtm_convert.mapping.engine", "sdtm_convert.derive",
+           "sdtm_convert.trialdesign", "sdtm_convert.report", "sdtm_convert.submission", "sdtm_convert.standards.ct",
+           "sdtm_convert.spec.excel", "sdtm_convert.package.define_xml", "sdtm_convert.package.define_html",
+           "sdtm_convert.package.datasetjson", "sdtm_convert.package.manifest", "sdtm_convert.xpt.writer",
+           "sdtm_convert.validate.cli", "sdtm_convert.validate.engine", "pandas", "pyarrow", "numpy", "lxml.etree",
+           "jinja2", "jsonschema", "yaml", "pyreadstat", "openpyxl"]  # what a run imports, as it runs
 
 
 @dataclass(frozen=True)
@@ -53,8 +58,11 @@ def _child(argv: list[str], cwd: str, out: str, err: str, preexec: Callable[[], 
         os._exit(code)
 
 
+FRESH_ENV = "SDTM_CONVERT_FAULTS_FRESH"  # set to 1: every run in a fresh `python -m sdtm_convert.cli`
+
+
 def _context() -> multiprocessing.context.BaseContext | None:
-    if "forkserver" not in multiprocessing.get_all_start_methods():
+    if os.environ.get(FRESH_ENV) == "1" or "forkserver" not in multiprocessing.get_all_start_methods():
         return None
     ctx = multiprocessing.get_context("forkserver")
     ctx.set_forkserver_preload(PRELOAD)
