@@ -195,6 +195,15 @@ def _missing_file(c: Case) -> None:
     c.raw("ic.csv").unlink()
 
 
+def _xlsx_export_not_a_workbook(c: Case) -> None:
+    """raw.yaml names an Excel export for informed consent; the file is a CSV saved under .xlsx."""
+    c.raw("ic.csv").rename(c.raw("ic.xlsx"))
+    raw_yaml = c.spec / "raw.yaml"
+    text = raw_yaml.read_text(encoding="utf-8")
+    assert "files: [ic.csv]" in text
+    raw_yaml.write_text(text.replace("files: [ic.csv]", "files: [ic.xlsx]"), encoding="utf-8")
+
+
 def _exact_duplicate(c: Case) -> None:
     edits.append_line(c.raw("dm.csv"), edits.lines(c.raw("dm.csv"))[3].rstrip(b"\r\n"))
 
@@ -461,6 +470,8 @@ FAULTS: tuple[Fault, ...] = (
     Fault("empty-file", _empty_file, 2, (Expect("raw-file-empty", "ic.csv"),)),
     Fault("raw-file-is-a-folder", _file_is_folder, 2, (Expect("raw-file-not-a-file"),), mentions=("ic.csv",)),
     Fault("raw-file-symlink-loop", _symlink_loop, 2, (Expect("raw-file-missing"),), mentions=("ic.csv", "loop")),
+    Fault("raw-excel-export-not-a-workbook", _xlsx_export_not_a_workbook, 2,
+          (Expect("raw-file-unreadable", "ic.xlsx"),)),
     Fault("raw-file-missing", _missing_file, 2, (Expect("raw-file-missing"),), mentions=("ic.csv",)),
     # duplicates and references
     Fault("exact-duplicate-record", _exact_duplicate, 0,
