@@ -370,6 +370,12 @@ def _json_records_overstated(c: Case) -> None:
     _validate(c, "ae.json")
 
 
+def _json2xpt_records_overstated(c: Case) -> None:
+    _json_records_overstated(c)
+    assert c.package is not None
+    c.argv = ["json2xpt", str(c.package / "ae.json"), "--out", str(c.root / "ae.xpt")]
+
+
 def _json_nested_deep(c: Case) -> None:
     assert c.package is not None
     (c.package / "ae.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
@@ -377,6 +383,10 @@ def _json_nested_deep(c: Case) -> None:
 
 
 XLSX_REPORT = "validation.xlsx"
+
+
+def _absent(path: Path) -> None:
+    assert not path.exists(), f"{path.name} was written"
 
 
 def _formula_in_value(c: Case) -> None:
@@ -516,6 +526,9 @@ FAULTS: tuple[Fault, ...] = (
           needs_package=True),
     Fault("datasetjson-records-overstated", _json_records_overstated, 1,
           mentions=("SC-TECH-015", "ae.json declares records 26 and holds 20 rows"), needs_package=True),
+    Fault("json2xpt-of-a-truncated-transfer", _json2xpt_records_overstated, 1,
+          (Expect("dataset-json-records-mismatch", "ae.json"),), mentions=("declares records 26 and holds 20 rows",),
+          needs_package=True, check=lambda c: _absent(c.root / "ae.xpt")),
     Fault("json-nested-very-deep", _json_nested_deep, 2, (Expect("dataset-json-unreadable", "ae.json"),), needs_package=True),
     Fault("formula-in-a-value-for-the-excel-report", _formula_in_value, 1, mentions=("=1+1",), needs_package=True,
           check=_no_formula_cell),
