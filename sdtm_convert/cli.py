@@ -379,7 +379,7 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug, not bad input: one line for the user, the details in a file
         from sdtm_convert.common.places import environment_fault
 
-        fault = environment_fault(exc)  # the machine refused (read-only or full disk...): exit 2, not a bug
+        fault = environment_fault(exc, getattr(args, "out", None))  # the machine refused (read-only or full disk...): exit 2, not a bug
         if fault is not None:
             print(fault, file=sys.stderr)
             return 2

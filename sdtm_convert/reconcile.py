@@ -18,7 +18,7 @@ from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, MAPPED, REJECTED
 def reconcile(raw: dict[str, RawDataset], accounting: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, list[Issue]]:
     """Return ``(summary per file, rejects, issues)``.
 
-    ``summary``: file, rows_in_file (data records counted from the file's bytes, not by the CSV parser),
+    ``summary``: one line per raw file (a file of no data rows too), file, rows_in_file (data records counted from the file's bytes, not by the CSV parser),
     rows_read, rows_mapped, rows_rejected, rows_unaccounted, and one
     ``to_<DOMAIN>`` column per domain with the number of raw rows that went to it.
     ``rejects``: file, row, reason (one line per rejected raw row, reasons joined).
@@ -55,6 +55,8 @@ def reconcile(raw: dict[str, RawDataset], accounting: pd.DataFrame) -> tuple[pd.
         rows_rejected=("is_rejected", "sum"),
         rows_unaccounted=("unaccounted", "sum"),
     )
+    files = sorted({f for ds in raw.values() for f in ds.files} | set(summary.index))
+    summary = summary.reindex(pd.Index(files, name="file"), fill_value=0)  # a file of no rows keeps its line
     per_domain = mapped[mapped["domain"] != ""].drop_duplicates(["file", "row", "domain"])
     if len(per_domain):
         counts = per_domain.pivot_table(index="file", columns="domain", values="row", aggfunc="size", fill_value=0)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import codecs
 import errno
 import os
+import re
 import tempfile
 from pathlib import Path
 
@@ -92,15 +93,28 @@ ENVIRONMENT_ERRNOS = frozenset(
 )
 
 
-def environment_fault(exc: BaseException) -> str | None:
+def environment_fault(exc: BaseException, place: str | os.PathLike[str] | None = None) -> str | None:
     """One line for an operating-system refusal met while a command ran (exit 2, not a bug), else None.
 
     Usage checks catch most of these before any data is read; this names the ones only the writing meets (a disk
-    that fills or turns read-only during a run)."""
+    that fills or turns read-only during a run). The line names the file the refusal carries; a library that
+    raises without one (pyarrow's "Error writing bytes to file") gets ``place``, the command's output folder."""
     if not isinstance(exc, OSError) or exc.errno is None or exc.errno not in ENVIRONMENT_ERRNOS:
         return None
-    where = f"{exc.filename}: " if exc.filename else ""
+    if exc.filename:
+        where = f"{_final_place(str(exc.filename))}: "
+    else:
+        where = f"writing under {place}: " if place is not None else ""
     return f"error: [environment] {where}{exc.strerror or exc} ({errno.errorcode[exc.errno]})"
+
+
+_STAGING = re.compile(r"([/\\]|^)\.([^/\\]+)\.staging-\d+-[0-9a-f]+(-old)?(?=[/\\]|$)")
+
+
+def _final_place(path: str) -> str:
+    """A path inside a run's staging folder (``build/../.build.staging-<pid>-<hex>/m5/...``) as the place it was
+    being written for (``build/m5/...``): the staging folder is gone by the time the user reads the line."""
+    return _STAGING.sub(lambda m: m.group(1) + m.group(2), path)
 
 
 def output_inside_input(out: str | os.PathLike[str], **inputs: str | os.PathLike[str] | None) -> str | None:

@@ -72,7 +72,7 @@ def malformed(file: str, text: str, header_fields: int, why: str) -> SdtmConvert
 
 def header_duplicates(file: str, text: str) -> list[str]:
     """Raise when a header name appears twice (pandas would rename the second one ``NAME.1``)."""
-    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"))), [])
+    header = next(csv.reader(io.StringIO(text.lstrip("\ufeff"), newline="")), [])  # CR, LF or CRLF line ends
     names = [h.strip() for h in header]
     repeated = [n for i, n in enumerate(names) if n in names[:i]]
     if repeated:

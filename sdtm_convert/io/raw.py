@@ -130,7 +130,7 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
     if suffix in (".csv", ".txt"):
         df, issues = _read_csv(path, encoding)
     elif suffix in (".xlsx", ".xlsm"):
-        df = pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
+        df = _read_workbook(path, sheet)
     elif suffix in (".sas7bdat", ".xpt"):
         import pyreadstat
 
@@ -150,6 +150,19 @@ def read_table(path: Path, *, encoding: str | None = None, sheet: str | None = N
         df[REASON], value_issues = value_controls(path.name, df, names)
         issues += value_issues
     return df, issues
+
+
+def _read_workbook(path: Path, sheet: str | None) -> pd.DataFrame:
+    """One sheet of an Excel export as text; a file that is not a workbook, or lacks the sheet, is one line."""
+    import zipfile
+
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        return pd.read_excel(path, sheet_name=sheet or 0, dtype=str, keep_default_na=False, engine="openpyxl")
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, ValueError, IndexError) as exc:
+        why = f"no sheet {sheet!r}" if sheet and "not found" in str(exc) else f"{type(exc).__name__}: {exc}"
+        raise fatal("raw-file-unreadable", f"cannot read the Excel workbook ({why})", file=path.name) from None
 
 
 def _parse(text: str, header_fields: int, widest: int) -> pd.DataFrame:

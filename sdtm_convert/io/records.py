@@ -10,7 +10,8 @@ multi-byte character in UTF-8, Windows-1252 or GB18030 (the encodings the reader
 What it finds (:func:`scan`): the records (data rows after the header), the line each starts on and its field
 count, the quoted values that hold a line break (and whether the text after the break is a whole record:
 then the quote is unbalanced), a quote still open at the end of the file, and every control character
-(C0 and DEL) in a value, with its data row and field.
+(C0 and DEL) in a value, with its data row and field; in a file whose records end at LF, a record ending at a
+lone CR counts as holding a CR in its last field (the CR cut a value short).
 """
 
 from __future__ import annotations
@@ -123,7 +124,22 @@ def scan(data: bytes) -> Records:
     row_of_rec[recs] = np.arange(1, len(recs) + 1)
     _spanning(records, a, newline_at, opens, closes, ends, row_of_rec)
     _controls(records, a, ends, begins, commas, opens, closes, row_of_rec, start)
+    _lone_cr_ends(records, a, ends, fields, row_of_rec)
     return records
+
+
+def _lone_cr_ends(rec: Records, a: np.ndarray, ends: np.ndarray, fields: np.ndarray, row_of_rec: np.ndarray) -> None:
+    """In a file whose records end at LF (or CRLF), a record ending at a lone CR was most likely cut by a CR inside
+    an unquoted value: the CR is reported as a control character in the record's last field (the record is
+    rejected), even when the part before it has every field. A file of lone-CR line ends only is left alone."""
+    inner = ends[ends < len(a)]
+    lone = inner[a[inner] == CR]
+    if not len(lone) or not np.any(a[inner] == LF):
+        return
+    idx = np.searchsorted(ends, lone)
+    for i in idx.tolist():
+        if row_of_rec[i] >= 1:
+            rec.controls.append((int(row_of_rec[i]), int(fields[i]) - 1, CR))
 
 
 def _blank(a: np.ndarray, begins: np.ndarray, ends: np.ndarray, fields: np.ndarray) -> np.ndarray:

@@ -399,10 +399,15 @@ def json_to_xpt(
 ) -> list[Issue]:
     """Convert one Dataset-JSON file to XPT v5 through :func:`sdtm_convert.xpt.write_xpt` (its pre-write
     checks apply; the issues are returned and nothing is written on an error). ``label`` replaces the
-    dataset label (XPT for submission needs one; some legacy files have none)."""
+    dataset label (XPT for submission needs one; some legacy files have none). A file whose declared
+    ``records`` differs from the rows it holds (a truncated transfer) is an error and nothing is written."""
     from sdtm_convert.xpt import write_xpt
 
-    df, meta = read_dataset_json(json_path)
+    df, meta, _cols, declared = read_dataset_json_declared(json_path)
+    if isinstance(declared, int) and not isinstance(declared, bool) and declared != len(df):
+        return [Issue("dataset-json-records-mismatch", ERROR,
+                      f"the file declares records {declared} and holds {len(df)} rows (a truncated or padded "
+                      "transfer?); nothing is written", file=str(json_path))]
     if label is not None:
         meta.label = label
     return write_xpt(df, out_path, meta, created=created)

@@ -88,6 +88,20 @@ def test_an_error_that_is_not_the_machines_stays_a_bug():
         "error: [environment] /x: Permission denied (EACCES)")
 
 
+def test_a_refusal_without_a_file_name_names_the_output_folder():
+    """pyarrow raises EFBIG/ENOSPC with no file name: the line names the place being written instead."""
+    import errno
+
+    from sdtm_convert.common.places import environment_fault
+
+    arrow = OSError(errno.EFBIG, "Error writing bytes to file. Detail: [errno 27] File too large")
+    assert environment_fault(arrow, "build") == (
+        "error: [environment] writing under build: Error writing bytes to file. Detail: [errno 27] File too large "
+        "(EFBIG)")
+    assert environment_fault(OSError(errno.ENOSPC, "No space left on device", "build/ae.xpt"), "build") == (
+        "error: [environment] build/ae.xpt: No space left on device (ENOSPC)")
+
+
 def test_an_output_folder_inside_an_input_folder_is_warned_about(tmp_path):
     from sdtm_convert.common.places import output_inside_input
 
@@ -99,3 +113,12 @@ def test_an_output_folder_inside_an_input_folder_is_warned_about(tmp_path):
         f"warning: [output-inside-input] the output folder {spec} is the spec folder")
     assert output_inside_input(tmp_path / "build", study=study, spec=spec) is None
     assert output_inside_input(tmp_path / "studyX", study=study, spec=None) is None  # a name prefix is not inside
+
+
+def test_a_refusal_inside_the_staging_folder_names_the_place_the_package_was_written_for():
+    import errno as _errno
+
+    from sdtm_convert.common.places import environment_fault
+
+    exc = OSError(_errno.ENOSPC, "No space left on device", "out/.build.staging-4242-0a1b2c3d/m5/dm.xpt")
+    assert environment_fault(exc) == "error: [environment] out/build/m5/dm.xpt: No space left on device (ENOSPC)"

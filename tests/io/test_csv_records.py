@@ -71,8 +71,23 @@ def test_an_unquoted_lone_cr_splits_a_record_into_two_rejected_short_rows(tmp_pa
     df, issues = _read(tmp_path, b"a,b,c\n1,x\ry,z\n2,y,z\n")
     assert df.attrs["records"] == 3 and len(df) == 3
     bad = [(i.code, i.row, i.line) for i in issues]
-    assert bad == [("raw-record-fields", 1, 2), ("raw-record-fields", 2, 2)]
+    assert bad == [("raw-record-fields", 1, 2), ("raw-record-fields", 2, 2), ("raw-control-character", 1, 2)]
     assert [bool(r) for r in df[REASON]] == [True, True, False]
+
+
+def test_a_lone_cr_in_the_last_value_rejects_the_record_it_cut_short(tmp_path):
+    """``1,first<CR>second``: the part before the CR has every field, but its value was cut; it is not kept."""
+    df, issues = _read(tmp_path, b"a,b\n1,first\rsecond\n2,z\n")
+    assert df.attrs["records"] == 3
+    assert [(i.code, i.row, i.column) for i in issues] == [("raw-record-fields", 2, None),
+                                                            ("raw-control-character", 1, "b")]
+    assert "U+000D (CR)" in issues[1].message
+    assert [bool(r) for r in df[REASON]] == [True, True, False]
+
+
+def test_a_file_whose_lines_all_end_at_a_lone_cr_reads_cleanly(tmp_path):
+    df, issues = _read(tmp_path, b"a,b\r1,2\r3,4\r")
+    assert issues == [] and df[["a", "b"]].values.tolist() == [["1", "2"], ["3", "4"]]
 
 
 def test_a_long_row_is_an_error_naming_line_and_data_row(tmp_path):

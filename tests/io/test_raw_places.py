@@ -33,3 +33,20 @@ def test_a_folder_in_place_of_a_raw_file_is_named_as_a_folder(tmp_path):
 
 def test_a_missing_raw_file_is_not_found(tmp_path):
     assert _error(tmp_path / "dm.csv") == ("raw-file-missing", "raw file not found")
+
+
+@pytest.mark.parametrize("data", [b"SUBJECT,SEX\n01,F\n", b"PK\x03\x04 cut short"])
+def test_an_excel_export_that_is_not_a_workbook_is_one_line(tmp_path, data):
+    (tmp_path / "dm.xlsx").write_bytes(data)
+    code, message = _error(tmp_path / "dm.xlsx")
+    assert code == "raw-file-unreadable" and message.startswith("cannot read the Excel workbook (BadZipFile")
+
+
+def test_an_excel_export_without_the_sheet_raw_yaml_names_is_one_line(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"SUBJECT": ["01"]}).to_excel(tmp_path / "dm.xlsx", sheet_name="Demog", index=False)
+    with pytest.raises(SdtmConvertError) as err:
+        read_table(tmp_path / "dm.xlsx", sheet="DM")
+    assert (err.value.issue.code, err.value.issue.file, err.value.issue.message) == (
+        "raw-file-unreadable", "dm.xlsx", "cannot read the Excel workbook (no sheet 'DM')")

@@ -175,3 +175,17 @@ def test_sas_datetimes_and_times_convert_both_ways(tmp_path):
     assert json.loads(path.read_text())["rows"] == [["2021-08-31T03:33:20", "01:02:03"], [None, "00:00:00.5"]]
     back, _ = read_dataset_json(path)
     pd.testing.assert_frame_equal(back, df)
+
+
+def test_json_to_xpt_refuses_a_file_declaring_more_records_than_it_holds(tmp_path):
+    """A truncated transfer (the header says 3 records, 2 rows arrived) is an error; no XPT is written."""
+    meta, df = S.dm()
+    path = write_dataset_json(df, meta, tmp_path / "dm.json", **IDS)
+    doc = json.loads(path.read_text())
+    held = len(doc["rows"]) - 1
+    doc["rows"] = doc["rows"][:held]
+    path.write_text(json.dumps(doc))
+    issues = json_to_xpt(path, tmp_path / "dm.xpt", created=CREATED_DT)
+    assert [(i.code, i.severity, i.file) for i in issues] == [("dataset-json-records-mismatch", "error", str(path))]
+    assert f"declares records {held + 1} and holds {held} rows" in issues[0].message
+    assert not (tmp_path / "dm.xpt").exists()
