@@ -7,8 +7,7 @@ written) for notebook users; ``run_study(...)`` also writes the package and the 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Mapping, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -18,48 +17,24 @@ import sdtm_convert.derive as derive_pkg
 from sdtm_convert.adam.lineage import adam_lineage  # noqa: F401  (public here before the stage packages)
 from sdtm_convert.adam.run import run_adam
 from sdtm_convert.common.part import Part
-from sdtm_convert.common.provenance import once_per_cause, once_per_cell
+from sdtm_convert.common.provenance import once_per_cause
 from sdtm_convert.derive.run import derive_study
-from sdtm_convert.errors import ERROR, INFO, Issue, SdtmConvertError
-from sdtm_convert.io.raw import RawDataset, read_raw_dataset, read_raw_frames
-from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS
+from sdtm_convert.errors import INFO, Issue
+from sdtm_convert.io.raw import RawDataset, read_study
+from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
-from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.layout import adam_dir, dataset_files_first, sdtm_dir  # noqa: F401  (public here too)
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
 from sdtm_convert.package.sdtm import write_sdtm, write_sdtm_json
 from sdtm_convert.reconcile import reconcile
+from sdtm_convert.results import Conversion, RunResult
 from sdtm_convert.sdtm.run import conform_study
-from sdtm_convert.spec.model import StudySpec, check_spec, load_spec
-from sdtm_convert.standards import load_ct
+from sdtm_convert.spec.check import load_checked
+from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.store import FrameStore
 
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Conversion:
-    """A converted study (see :func:`convert`): ``sdtm`` (domain → frame), ``metadata`` (domain → DatasetMeta),
-    ``reconciliation`` (per raw file or frame: rows read, mapped, rejected, unaccounted, and per domain),
-    ``rejects`` (raw row → reason), ``lineage`` (SDTM record → raw file or frame and row), ``issues`` and
-    ``errors``; ``spec`` is the mapping spec (``spec.study`` the study configuration)."""
-
-    spec: StudySpec
-    raw: dict[str, RawDataset]
-    sdtm: MutableMapping[str, pd.DataFrame] = field(default_factory=dict)  # a FrameStore once converted
-    metadata: dict[str, DatasetMeta] = field(default_factory=dict)
-    lineage: pd.DataFrame | None = None
-    reconciliation: pd.DataFrame | None = None
-    rejects: pd.DataFrame | None = None
-    issues: list[Issue] = field(default_factory=list)
-    adam: Any = None
-    timings: dict[str, float] = field(default_factory=dict)
-    conformance: dict[str, Any] = field(default_factory=dict)  # kind → validate.run.Conformance
-
-    @property
-    def errors(self) -> list[Issue]:
-        return [i for i in self.issues if i.severity == ERROR]
 
 
 def _quiet(_msg: str) -> None:
@@ -68,34 +43,14 @@ def _quiet(_msg: str) -> None:
 
 def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     """Load and check the whole spec before any data is read. Raises SdtmConvertError on the first error."""
-    spec = load_spec(spec_folder)
-    try:
-        ct = load_ct(spec.study.ct_version)
-    except KeyError as exc:
-        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
-                                     line=spec.study_line("ct_version"))) from None
-    problems = check_spec(spec, ct, derive_pkg.names(), derive_pkg.parameters)
-    if problems:
-        first = problems[0]
-        more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
-        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, line=first.line,
-                                     dataset=first.dataset, extra={"all": [p.to_dict() for p in problems]}))
-    return spec, ct
+    return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS)
 
 
 RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
 
 
 def read_raw(spec: StudySpec, raw_folder: RawInput, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
-    if isinstance(raw_folder, Mapping):
-        return read_raw_frames(spec.raw, raw_folder)
-    raw_folder = Path(raw_folder)
-    raw, issues = {}, []
-    for name, dspec in spec.raw["datasets"].items():
-        ds, ds_issues = read_raw_dataset(raw_folder, name, dspec, encoding=encoding or spec.raw.get("encoding"))
-        raw[name] = ds
-        issues += ds_issues
-    return raw, issues
+    return read_study(spec.raw, raw_folder, encoding)
 
 
 def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,
@@ -126,48 +81,22 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
 
     t1 = time.perf_counter()
     work = FrameStore("work")  # the mapped, then derived frames; then the lineage
-    mapped, map_issues, orphan_accounts = map_study(spec, raw, ct, work)
+    mapped, map_issues, accounting = map_study(spec, raw, ct, work)
     issues += map_issues
     timings["map"] = time.perf_counter() - t1
     progress(f"mapped {len(mapped)} domains")
 
     t2 = time.perf_counter()
-    from sdtm_convert.trialdesign import build_trial_design
-
-    supp: dict[str, list[pd.DataFrame]] = {}
-    issues += once_per_cell(map_issues, derive_study(spec, ct, work, supp, progress))
-    design, design_issues = build_trial_design(spec.study, ct, work.get("DM"))
-    issues += design_issues
-    work.update(design)
-    for name, parts in supp.items():
-        work[name] = pd.concat(parts, ignore_index=True)
+    issues += derive_study(spec, ct, work, progress, map_issues)
     timings["derive"] = time.perf_counter() - t2
 
     conv = Conversion(spec=spec, raw=raw, issues=issues, timings=timings)
     conv.sdtm, conv.metadata, conv.lineage, conform_issues = conform_study(
         work, {code: m.origins for code, m in mapped.items()})
     conv.issues += conform_issues
-    accounting = pd.concat([m.accounting for m in mapped.values()] + orphan_accounts, ignore_index=True) \
-        if mapped else pd.DataFrame(columns=ACCOUNT_COLUMNS)
     conv.reconciliation, conv.rejects, rec_issues = reconcile(raw, accounting)
     conv.issues += rec_issues
     return conv
-
-
-@dataclass
-class RunResult:
-    """What :func:`run_study` wrote: ``out``, the conversion report paths, ``outputs`` (relative paths by kind)
-    and the :class:`Conversion`; ``ok`` when the study has no error."""
-
-    conversion: Conversion
-    out: Path
-    report_json: Path
-    report_html: Path
-    outputs: dict[str, Any]
-
-    @property
-    def ok(self) -> bool:
-        return not self.conversion.errors
 
 
 def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
@@ -190,15 +119,9 @@ def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *,
     from sdtm_convert.package.staging import staged_output
 
     out = Path(out)
-    removed: list[str] = []  # what killed runs left beside out: said now, and in the conversion report
-
-    def note(msg: str) -> None:
-        removed.append(msg)
-        progress(msg)
-
-    with staged_output(out, note) as stage:  # the earlier package stays whole until the new one is complete
+    with staged_output(out, progress) as (stage, removed):  # the earlier package stays whole until the swap
         conv = convert(raw_folder, spec_folder, encoding=encoding, progress=progress)
-        conv.issues += [Issue("output-leftover-removed", INFO, msg) for msg in removed]
+        conv.issues += [Issue("output-leftover-removed", INFO, msg) for msg in removed]  # what killed runs left
         outputs = _write_run(conv, stage, out, raw_folder, spec_folder, encoding, formats, adam, validate, progress,
                              jobs)
     report = out / "reports" / "conversion-report"

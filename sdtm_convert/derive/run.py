@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections import ChainMap
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
+from sdtm_convert.common.provenance import once_per_cell
 from sdtm_convert.derive.registry import Derived
 from sdtm_convert.errors import Issue
 from sdtm_convert.mapping.engine import resolve_name
@@ -31,8 +32,24 @@ def _resolve_params(value: Any, domain: str) -> Any:
     return value
 
 
-def derive_study(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, list[pd.DataFrame]],
-                 progress: Callable[[str], None]) -> list[Issue]:
+def derive_study(spec: StudySpec, ct: Any, frames: FrameStore, progress: Callable[[str], None],
+                 mapping_issues: Sequence[Issue] = ()) -> list[Issue]:
+    """Every domain's derivations (:func:`derive_domains`), then the trial design datasets (TS, TA, TE, TV, TI) and
+    the SUPP-- datasets, all into ``frames``. A derivation's error about a raw cell ``mapping_issues`` already
+    name is left out (one error per bad cell)."""
+    from sdtm_convert.trialdesign import build_trial_design
+
+    supp: dict[str, list[pd.DataFrame]] = {}
+    issues = once_per_cell(mapping_issues, derive_domains(spec, ct, frames, supp, progress))
+    design, design_issues = build_trial_design(spec.study, ct, frames.get("DM"))
+    frames.update(design)
+    for name, parts in supp.items():
+        frames[name] = pd.concat(parts, ignore_index=True)
+    return issues + design_issues
+
+
+def derive_domains(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, list[pd.DataFrame]],
+                   progress: Callable[[str], None]) -> list[Issue]:
     """Each domain's derivation steps; the derived frame replaces the mapped one in ``frames``; the datasets a
     step builds (``Derived.datasets``): SUPP-- parts go to ``supp``, whole domains (SE) to ``frames``.
 

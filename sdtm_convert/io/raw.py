@@ -361,3 +361,17 @@ def frame_sha256(frame: pd.DataFrame) -> str:
 
     text = text_frame(frame, "frame").to_csv(index=False, lineterminator="\n")
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def read_study(raw_spec: dict[str, Any], raw_folder: str | Path | Mapping[str, pd.DataFrame],
+               encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
+    """Every raw dataset ``raw.yaml`` (``raw_spec``) names, from a folder of exports or from
+    ``{raw dataset name: DataFrame}``; ``encoding`` overrides raw.yaml's for files."""
+    if isinstance(raw_folder, Mapping):
+        return read_raw_frames(raw_spec, raw_folder)
+    raw, issues = {}, []
+    for name, dspec in raw_spec["datasets"].items():
+        ds, ds_issues = read_raw_dataset(Path(raw_folder), name, dspec, encoding=encoding or raw_spec.get("encoding"))
+        raw[name] = ds
+        issues += ds_issues
+    return raw, issues

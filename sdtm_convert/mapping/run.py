@@ -8,7 +8,7 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW, RawDataset
-from sdtm_convert.mapping.engine import REJECTED, MappedDomain, map_domain
+from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain
 from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.store import FrameStore
 
@@ -39,10 +39,10 @@ def reject_orphans(code: str, m: MappedDomain, subjects: pd.Index) -> tuple[list
 
 
 def map_study(spec: StudySpec, raw: dict[str, RawDataset], ct: Any,
-              frames: FrameStore) -> tuple[dict[str, MappedDomain], list[Issue], list[pd.DataFrame]]:
+              frames: FrameStore) -> tuple[dict[str, MappedDomain], list[Issue], pd.DataFrame]:
     """Map every domain into ``frames``; the returned MappedDomains keep their accounting and origins, not their
     records. Returns them (spec order), the issues (spec order, the orphan rejections after all mapping issues)
-    and the orphans' accounting."""
+    and the accounting of every raw row (mapped or rejected, per domain), orphans included."""
     order = sorted(spec.domains, key=lambda d: d.domain != "DM")
     mapped: dict[str, MappedDomain] = {}
     orphan_issues: dict[str, list[Issue]] = {}
@@ -61,4 +61,6 @@ def map_study(spec: StudySpec, raw: dict[str, RawDataset], ct: Any,
     mapped = {d.domain: mapped[d.domain] for d in spec.domains}  # back in spec order
     issues = [i for m in mapped.values() for i in m.issues]
     issues += [i for code in mapped for i in orphan_issues.get(code, [])]
-    return mapped, issues, orphan_accounts
+    parts = [m.accounting for m in mapped.values()] + orphan_accounts
+    accounting = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=ACCOUNT_COLUMNS)
+    return mapped, issues, accounting

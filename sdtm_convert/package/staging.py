@@ -72,21 +72,25 @@ def _is_package(folder: Path) -> bool:
 
 
 @contextmanager
-def staged_output(out: str | os.PathLike[str], notify: Callable[[str], None] = lambda _m: None) -> Iterator[Path]:
+def staged_output(out: str | os.PathLike[str],
+                  notify: Callable[[str], None] = lambda _m: None) -> Iterator[tuple[Path, list[str]]]:
     """Lock the output place, remove what a killed run left there (``notify`` says so), and yield a new, empty
-    staging folder beside ``out``. When the block ends normally the staging folder becomes ``out`` (an earlier
-    package there is removed); when it raises, the staging folder is removed and ``out`` is untouched."""
+    staging folder beside ``out`` with the list of those notices. When the block ends normally the staging folder
+    becomes ``out`` (an earlier package there is removed); when it raises, the staging folder is removed and
+    ``out`` is untouched."""
     target = check_replaceable(out)
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target):
+        notices = []
         for left in _leftovers(target):
             shutil.rmtree(left, ignore_errors=True)
-            notify(f"removed {left.name}, left beside {Path(out)} by a run that was killed before it finished "
-                   "(the package there was not changed by it)")
+            notices.append(f"removed {left.name}, left beside {Path(out)} by a run that was killed before it "
+                           "finished (the package there was not changed by it)")
+            notify(notices[-1])
         stage = target.parent / f".{target.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
         stage.mkdir()
         try:
-            yield stage
+            yield stage, notices
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise

@@ -11,9 +11,10 @@ algorithm names here.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
-from sdtm_convert.errors import ERROR, Issue
+from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import conditions
 from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line
@@ -169,3 +170,26 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
         issues += [_err(ds, [*path, *p.path], p.code, f"{var['target']}: {p.message}") for p in problems]
         targets.add(var["target"])
     return issues
+
+
+def load_checked(spec_folder: str | Path, derivation_names: list[str], derivation_parameters: Parameters,
+                 algorithms: Any) -> tuple[StudySpec, ControlledTerminology]:
+    """Load and check the whole spec before any data is read, with the registries of the stages that read it
+    (mapping algorithms, derivations). Returns the spec and its controlled terminology; raises
+    :class:`~sdtm_convert.errors.SdtmConvertError` on the first error (every error in its ``extra["all"]``)."""
+    from sdtm_convert.spec.model import load_spec
+    from sdtm_convert.standards import load_ct
+
+    spec = load_spec(spec_folder)
+    try:
+        ct = load_ct(spec.study.ct_version)
+    except KeyError as exc:
+        raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
+                                     line=spec.study_line("ct_version"))) from None
+    problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms)
+    if problems:
+        first = problems[0]
+        more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
+        raise SdtmConvertError(Issue(first.code, ERROR, first.message + more, file=first.file, line=first.line,
+                                     dataset=first.dataset, extra={"all": [p.to_dict() for p in problems]}))
+    return spec, ct

@@ -32,7 +32,7 @@ def _contents(folder: Path) -> dict[str, str]:
 
 def test_a_new_folder_appears_only_when_the_package_is_complete(tmp_path):
     out = tmp_path / "build"
-    with staged_output(out) as stage:
+    with staged_output(out) as (stage, _):
         (stage / "dm.xpt").write_text("new")
         assert not out.exists()  # nothing at the final place while writing
         assert stage.parent == tmp_path and stage.name.startswith(".build.staging-")
@@ -43,7 +43,7 @@ def test_a_new_folder_appears_only_when_the_package_is_complete(tmp_path):
 
 def test_an_earlier_package_is_replaced_whole(tmp_path):
     out = _package(tmp_path / "build", **{"dm.xpt": "old", "ae.xpt": "old"})
-    with staged_output(out) as stage:
+    with staged_output(out) as (stage, _):
         (stage / "dm.xpt").write_text("new")
         assert _contents(out)["dm.xpt"] == "old"  # the earlier package stays whole until the swap
     assert _contents(out) == {"dm.xpt": "new"}  # ae.xpt of the earlier run is gone, not mixed in
@@ -53,7 +53,7 @@ def test_an_earlier_package_is_replaced_whole(tmp_path):
 def test_the_swap_without_an_atomic_exchange_gives_the_same_result(tmp_path, monkeypatch):
     monkeypatch.setattr(staging, "_exchange", lambda a, b: False)
     out = _package(tmp_path / "build", **{"dm.xpt": "old"})
-    with staged_output(out) as stage:
+    with staged_output(out) as (stage, _):
         (stage / "dm.xpt").write_text("new")
     assert _contents(out) == {"dm.xpt": "new"}
     assert _beside(out) == []
@@ -62,7 +62,7 @@ def test_the_swap_without_an_atomic_exchange_gives_the_same_result(tmp_path, mon
 def test_a_failed_run_leaves_the_earlier_package_untouched_and_nothing_beside_it(tmp_path):
     out = _package(tmp_path / "build", **{"dm.xpt": "old"})
     before = _contents(out)
-    with pytest.raises(KeyboardInterrupt), staged_output(out) as stage:
+    with pytest.raises(KeyboardInterrupt), staged_output(out) as (stage, _):
         (stage / "dm.xpt").write_text("half")
         raise KeyboardInterrupt
     assert _contents(out) == before
@@ -102,14 +102,14 @@ def test_an_output_folder_holding_the_current_folder_is_refused(tmp_path, monkey
 
 def test_a_second_run_into_the_same_place_is_refused_while_the_first_writes(tmp_path):
     out = tmp_path / "build"
-    with staged_output(out) as stage:
+    with staged_output(out) as (stage, _):
         with pytest.raises(SdtmConvertError) as err, staged_output(out):
             pass
         assert err.value.issue.code == "output-locked"
         assert f"process {os.getpid()}" in err.value.issue.message
         _package(stage, **{"dm.xpt": "first"})
     assert _contents(out)["dm.xpt"] == "first"  # the refused run changed nothing
-    with staged_output(out) as stage:  # and once the first has ended, the place is free again
+    with staged_output(out) as (stage, _):  # and once the first has ended, the place is free again
         (stage / "dm.xpt").write_text("second")
     assert _contents(out) == {"dm.xpt": "second"} and _beside(out) == []
 
@@ -121,7 +121,8 @@ def test_what_a_killed_run_left_is_removed_and_said(tmp_path):
     (left / "dm.xpt").write_text("half")
     (tmp_path / ".build.lock").write_text("999999 2026-01-01 00:00:00\n")  # its lock file, no longer held
     notes: list[str] = []
-    with staged_output(out, notes.append) as stage:
+    with staged_output(out, notes.append) as (stage, notices):
+        assert notices == notes
         assert not left.exists()
         (stage / "dm.xpt").write_text("new")
     assert len(notes) == 1 and ".build.staging-999999-abcd" in notes[0] and "killed" in notes[0]
@@ -132,6 +133,6 @@ def test_a_symlinked_output_folder_stays_a_link_to_the_new_package(tmp_path):
     real = _package(tmp_path / "real", **{"dm.xpt": "old"})
     link = tmp_path / "build"
     link.symlink_to(real, target_is_directory=True)
-    with staged_output(link) as stage:
+    with staged_output(link) as (stage, _):
         (stage / "dm.xpt").write_text("new")
     assert link.is_symlink() and _contents(link) == {"dm.xpt": "new"}
