@@ -37,7 +37,7 @@ STAGES = [
     ("map", "sdtm_convert.mapping.run", "map_domain"),
     ("map", "sdtm_convert.mapping.run", "reject_orphans"),
     ("derive", "sdtm_convert.pipeline", "derive_study"),
-    ("derive", "sdtm_convert.trialdesign", "build_trial_design"),
+    ("derive", "sdtm_convert.pipeline", "build_trial_design"),
     ("conform", "sdtm_convert.conform", "conform"),
     ("schema", "sdtm_convert.schema", "validate_frame"),
     ("reconcile", "sdtm_convert.pipeline", "reconcile"),

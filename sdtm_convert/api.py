@@ -18,7 +18,7 @@ import pandas as pd
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.spec.model import StudySpec
-from sdtm_convert.study import StudyConfig
+from sdtm_convert.spec.study import StudyConfig
 
 ADAM_BUILT = ("ADSL", "ADPASI", "ADAE")  # the ADaM datasets build_adam makes (their methods are known)
 BUILT_SDTM = ("SE", "TA", "TE", "TV", "TI", "TS")  # SDTM datasets a conversion builds without a domain spec

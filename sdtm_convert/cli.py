@@ -5,24 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
 from sdtm_convert import __version__
+from sdtm_convert.common.progress import Progress
 from sdtm_convert.errors import SdtmConvertError, fatal
 
 DEFAULT_STUDY = "nct03745417"
-
-
-class _Progress:
-    def __init__(self, quiet: bool):
-        self.quiet = quiet
-        self.t0 = time.perf_counter()
-
-    def __call__(self, msg: str) -> None:
-        if not self.quiet:
-            print(f"[{time.perf_counter() - self.t0:6.1f}s] {msg}", file=sys.stderr, flush=True)
 
 
 def _formats(text: str) -> str:
@@ -43,7 +33,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     check_replaceable(args.out)
     study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
     spec = Path(args.spec) if args.spec else find_spec(study_dir)
-    progress = _Progress(args.quiet or args.json)
+    progress = Progress(args.quiet or args.json)
     inside = output_inside_input(args.out, study=study_dir, spec=spec)
     if inside and not args.quiet:
         print(inside, file=sys.stderr)
@@ -255,7 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_diff(sub)
     _add_converters(sub)
 
-    from sdtm_convert.spec import excel
+    from sdtm_convert.mapping import excel
 
     excel.add_arguments(sub)
     _add_trace(sub)

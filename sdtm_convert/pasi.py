@@ -19,11 +19,10 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive.registry import DeriveContext, register
-from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
+from sdtm_convert.errors import Issue, fatal
 from sdtm_convert.mapping.algorithms import SRC_COLUMN
+from sdtm_convert.spec.study import PASI_VERSIONS, StudyConfig
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
-from sdtm_convert.study import PASI_VERSIONS, StudyConfig
 
 REGIONS = ("HEAD", "UPPER LIMBS", "TRUNK", "LOWER LIMBS")
 REGION_WEIGHT_TENTHS = (1, 2, 3, 4)  # 0.1, 0.2, 0.3, 0.4
@@ -393,104 +392,3 @@ def _derived_records(
         else:
             data[c] = base[c].array
     return pd.DataFrame(data)
-
-
-def _default_by(df: pd.DataFrame, p: str) -> list[str]:
-    """USUBJID + the visit columns present (VISITNUM, VISIT); the assessment date when there is no visit."""
-    visit = [c for c in ("VISITNUM", "VISIT") if c in df.columns]
-    return ["USUBJID", *(visit or [f"{p}DTC"])]
-
-
-@register("pasi_scores", sets={"--DRVFL": "Y on records derived by the sponsor (PASI sub-scores and total, exact integer arithmetic)"})
-def derive_pasi_scores(
-    df: pd.DataFrame,
-    ctx: DeriveContext,
-    *,
-    by: list[str] | None = None,
-    keep_missing: bool = False,
-    prefix: str | None = None,
-) -> tuple[pd.DataFrame, list[Issue]]:
-    """Append the 13 derived PASI records (S, S×A, S×A×w per region, total) per assessment.
-
-    ``df``: long findings frame (QS or RS) with the collected PASI items (``--TESTCD`` of the layout
-    chosen by ``study.pasi``); other tests pass through untouched. An assessment is one group of
-    ``by`` (default ``USUBJID`` + ``VISITNUM``/``VISIT`` where present, else ``--DTC``). Derived records
-    carry the columns of the assessment's first item record (visit, date, provenance), with
-    ``--DRVFL = "Y"``, ``--ORRES = ""``, ``--STRESC`` the exact text and ``--STRESN`` the number.
-    Scores that cannot be derived (missing item) get no record unless ``keep_missing``.
-    Sub-scores/totals already in ``df`` are replaced (captured ones, ``--DRVFL`` not "Y", are reported).
-    """
-    p = (prefix or pasi_prefix(ctx.study)).upper()
-    layout = pasi_items(ctx.study)
-    by = list(by) if by else _default_by(df, p)
-    missing_cols = [c for c in [f"{p}TESTCD", *by] if c not in df.columns]
-    if missing_cols:
-        return df.copy(deep=False), [
-            Issue(
-                "derive-column-missing",
-                ERROR,
-                f"pasi_scores needs columns {missing_cols}",
-                dataset=p,
-                variable=missing_cols[0],
-            )
-        ]
-    item_no = _layout_item(df, p, layout)
-    issues: list[Issue] = []
-
-    old = item_no > 16
-    kept = df
-    if old.any():
-        drvfl = _text(df, f"{p}DRVFL").to_numpy()
-        for _, rec in df[old & (drvfl != "Y")].iterrows():
-            issues.append(
-                _issue(
-                    "pasi-captured-score-replaced",
-                    WARNING,
-                    "a captured PASI sub-score/total is replaced by the derived one",
-                    rec,
-                    p,
-                )
-            )
-        kept = df[~old]
-    if f"{p}DRVFL" not in kept.columns:
-        kept = kept.assign(**{f"{p}DRVFL": ""})
-
-    is_item = (item_no >= 1) & (item_no <= 16)
-    if not is_item.any():
-        return kept.reset_index(drop=True), issues
-    sub = df if is_item.all() else df[is_item]
-    item = item_no[is_item]
-    values, bad_text, _ = _item_values(sub, p)
-    bad = bad_text | item_out_of_range(item, values)
-    for pos in np.flatnonzero(bad):
-        issues.append(
-            _issue(
-                "pasi-item-out-of-range",
-                ERROR,
-                "PASI item must be an integer 0-4 (E/I/D) or 0-6 (area); treated as missing",
-                sub.iloc[pos],
-                p,
-                with_value=True,
-            )
-        )
-    values = np.where(bad, np.nan, values)
-
-    gid = sub.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    arr, conflict = _wide(gid, item, values, int(gid.max()) + 1)
-    for pos in np.flatnonzero(conflict):
-        issues.append(
-            _issue(
-                "pasi-item-duplicate",
-                ERROR,
-                "PASI item recorded more than once with different values; treated as missing",
-                sub.iloc[pos],
-                p,
-                with_value=True,
-            )
-        )
-    scores, present = score_tenths(arr)
-    out = _derived_records(sub, gid, p, layout, scores, present, keep_missing)
-    new = [c for c in out.columns if c not in kept.columns]  # e.g. --TEST when the input had only --TESTCD
-    if new:
-        kept = kept.assign(**{c: (np.nan if pd.api.types.is_numeric_dtype(out[c]) else "") for c in new})
-    return pd.concat([kept, out], ignore_index=True), issues

@@ -33,6 +33,7 @@ from sdtm_convert.sdtm.run import conform_study
 from sdtm_convert.spec.check import load_checked
 from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.store import FrameStore
+from sdtm_convert.trialdesign import build_trial_design
 
 Progress = Callable[[str], None]
 
@@ -88,6 +89,9 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
 
     t2 = time.perf_counter()
     issues += derive_study(spec, ct, work, progress, map_issues)
+    design, design_issues = build_trial_design(spec.study, ct, work.get("DM"))  # TS, TA, TE, TV, TI
+    work.update(design)
+    issues += design_issues
     timings["derive"] = time.perf_counter() - t2
 
     conv = Conversion(spec=spec, raw=raw, issues=issues, timings=timings)

@@ -14,8 +14,8 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.metadata import DatasetMeta, WhereClause
+from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards import load_ct
-from sdtm_convert.study import StudyConfig
 
 NDJSON_ROWS = 100_000  # datasets larger than this are written as NDJSON (streamed, line by line)
 FORMATS = ("xpt", "json")

@@ -24,9 +24,9 @@ import pandas as pd
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 from sdtm_convert.schema.patterns import DURATION
+from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.standards.metadata import sdtmig_domain_variables
-from sdtm_convert.study import StudyConfig
 
 # TSPARMCD → C-code of the codelist its TSVAL comes from (values of these parameters get TSVALCD from CT)
 TS_PARAM_CODELISTS: dict[str, str] = {

@@ -22,7 +22,7 @@ from sdtm_convert.adam.config import AdamSettings, adam_settings
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.metadata import DatasetMeta
-from sdtm_convert.study import StudyConfig
+from sdtm_convert.spec.study import StudyConfig
 
 
 @dataclass

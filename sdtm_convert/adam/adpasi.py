@@ -29,7 +29,7 @@ from sdtm_convert.adam.derive import (
 )
 from sdtm_convert.adam.inputs import domain
 from sdtm_convert.errors import Issue
-from sdtm_convert.study import StudyConfig
+from sdtm_convert.spec.study import StudyConfig
 
 KEY = ["STUDYID", "USUBJID"]
 

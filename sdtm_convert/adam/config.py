@@ -16,7 +16,7 @@ import pandas as pd
 from sdtm_convert.adam.derive.conditions import validate_condition
 from sdtm_convert.adam.derive.visits import ANL01FL_RULES
 from sdtm_convert.errors import fatal
-from sdtm_convert.study import StudyConfig
+from sdtm_convert.spec.study import StudyConfig
 
 #: Built-in population rules (names usable in ``populations:``) as structured conditions on ADSL.
 BUILTIN_RULES: dict[str, dict[str, Any]] = {

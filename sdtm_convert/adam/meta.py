@@ -23,8 +23,8 @@ from sdtm_convert.metadata import (
     max_utf8_bytes,
 )
 from sdtm_convert.schema.datasets import ADAM_DATASETS
+from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards import adamig_variables, sdtmig_domain_variables
-from sdtm_convert.study import StudyConfig
 
 EXTRA_LABELS = {
     "TRTEMFL": "Treatment Emergent Analysis Flag",

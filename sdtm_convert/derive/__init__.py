@@ -6,6 +6,7 @@ from sdtm_convert.derive import (  # noqa: F401  (register derivations)
     epoch,
     merge,  # noqa: F401  (registers merge_vars)
     pasi_items,
+    pasi_scores,
     se,
     seq,
     study_day,

@@ -20,8 +20,8 @@ from typing import Any
 import pandas as pd
 
 from sdtm_convert.errors import Issue
+from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards.ct import ControlledTerminology
-from sdtm_convert.study import StudyConfig
 
 
 @dataclass(frozen=True)

@@ -34,18 +34,13 @@ def _resolve_params(value: Any, domain: str) -> Any:
 
 def derive_study(spec: StudySpec, ct: Any, frames: FrameStore, progress: Callable[[str], None],
                  mapping_issues: Sequence[Issue] = ()) -> list[Issue]:
-    """Every domain's derivations (:func:`derive_domains`), then the trial design datasets (TS, TA, TE, TV, TI) and
-    the SUPP-- datasets, all into ``frames``. A derivation's error about a raw cell ``mapping_issues`` already
-    name is left out (one error per bad cell)."""
-    from sdtm_convert.trialdesign import build_trial_design
-
+    """Every domain's derivations (:func:`derive_domains`), then the SUPP-- datasets, all into ``frames``. A
+    derivation's error about a raw cell ``mapping_issues`` already name is left out (one error per bad cell)."""
     supp: dict[str, list[pd.DataFrame]] = {}
     issues = once_per_cell(mapping_issues, derive_domains(spec, ct, frames, supp, progress))
-    design, design_issues = build_trial_design(spec.study, ct, frames.get("DM"))
-    frames.update(design)
     for name, parts in supp.items():
         frames[name] = pd.concat(parts, ignore_index=True)
-    return issues + design_issues
+    return issues
 
 
 def derive_domains(spec: StudySpec, ct: Any, frames: FrameStore, supp: dict[str, list[pd.DataFrame]],

@@ -34,7 +34,7 @@ from sdtm_convert.derive._common import by_unique, missing_columns, missing_doma
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import compute_study_day, reference_dates
 from sdtm_convert.errors import ERROR, WARNING, Issue
-from sdtm_convert.study import StudyConfig
+from sdtm_convert.spec.study import StudyConfig
 
 
 def _norm(s: pd.Series) -> pd.Series:

@@ -39,13 +39,11 @@ Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name →
 
 
 def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
-               derivation_parameters: Parameters | None = None, algorithms: Any = None) -> list[Issue]:
+               derivation_parameters: Parameters | None = None, *, algorithms: Any) -> list[Issue]:
     """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
     and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too.
     ``algorithms``: the mapping algorithm registry, whose descriptors say what each variable reads and what
-    its parameters must be (the mapping package's own when not given)."""
-    if algorithms is None:
-        from sdtm_convert.mapping.algorithms import ALGORITHMS as algorithms
+    its parameters must be (passed in: the spec package imports no stage)."""
     issues: list[Issue] = []
     raw = spec.raw["datasets"]
     seen_domains: dict[str, str] = {}

@@ -5,7 +5,7 @@ Methods, Comments and Documents say, with references kept as ids (a variable's `
 ``comment``; a value-level row's ``where_clause``). A where-clause is kept whole: all its conditions,
 which Define-XML ANDs (``def:WhereClauseDef`` with several ``RangeCheck``). ``to_dict``/``from_dict``
 give the plain data stored in ``mappings/<study>/define.yaml``; ``check_refs`` lists broken references.
-No I/O here: the workbook side is :mod:`sdtm_convert.spec.excel`.
+No I/O here: the workbook side is :mod:`sdtm_convert.mapping.excel`.
 """
 
 from __future__ import annotations

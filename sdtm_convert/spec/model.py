@@ -15,9 +15,9 @@ from typing import Any
 
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec.loader import key_line, load_yaml_validated, load_yaml_validated_with_node
-from sdtm_convert.study import StudyConfig, study_from_dict
+from sdtm_convert.spec.study import StudyConfig, study_from_dict
 
-NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: define-spec metadata (spec.excel)
+NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: define-spec metadata (mapping.excel)
 
 
 @dataclass

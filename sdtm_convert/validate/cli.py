@@ -284,13 +284,13 @@ def _validate(args: argparse.Namespace, inc: list[str] | None, exc: list[str], p
 
 
 def run(args: argparse.Namespace) -> int:
-    from sdtm_convert.cli import _Progress
+    from sdtm_convert.common.progress import Progress
 
     inc, exc, bad = _usage_problem(args)
     if bad:
         print(bad.one_line(), file=sys.stderr)
         return 2
-    progress = _Progress(args.quiet or args.json)
+    progress = Progress(args.quiet or args.json)
     try:
         report = _validate(args, inc, exc, progress)
     except SdtmConvertError as exc_:

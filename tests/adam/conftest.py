@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.study import study_from_dict
+from sdtm_convert.spec.study import study_from_dict
 
 STUDYID = "NCT03745417"
 ARM = "UCMSC 2x10^6 cells/kg IV"

@@ -9,7 +9,7 @@ from lxml import etree
 
 from sdtm_convert.adam import render_summary
 from sdtm_convert.adam.stats import binom_cdf, clopper_pearson, describe
-from sdtm_convert.study import study_from_dict
+from sdtm_convert.spec.study import study_from_dict
 from tests.adam.conftest import STUDY_DICT
 
 

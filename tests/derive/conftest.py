@@ -7,8 +7,8 @@ import pytest
 
 import sdtm_convert.derive  # noqa: F401  (registers the derivations)
 from sdtm_convert.derive.registry import DeriveContext
+from sdtm_convert.spec.study import study_from_dict
 from sdtm_convert.standards import load_ct
-from sdtm_convert.study import study_from_dict
 
 STUDY = {
     "studyid": "S1",

@@ -84,7 +84,7 @@ def test_more_elements_than_defaults_need_rules(make_ctx):
     study = ctx.study
     from dataclasses import replace
 
-    from sdtm_convert.study import Arm
+    from sdtm_convert.spec.study import Arm
 
     ctx.study = replace(study, arms=(Arm("UCMSC", ARM, ("SCRN", "UCMSC", "FU", "FU")),))
     _, issues = build_se(ctx)
@@ -132,7 +132,7 @@ def test_leaving_an_epoch_early_is_not_a_skipped_element(make_ctx):
     # early: info); S1-02 has no start for the first treatment element but one for the second (a gap: warning).
     from dataclasses import replace
 
-    from sdtm_convert.study import Arm, Element
+    from sdtm_convert.spec.study import Arm, Element
 
     ex = pd.DataFrame({"USUBJID": ["S1-01", "S1-02"], "EXSTDTC": ["2022-03-10", "2022-04-10"],
                        "VISIT": ["DAY 1", "WEEK 4"]})

@@ -5,7 +5,7 @@ import json
 import re
 
 from sdtm_convert.cli import main
-from sdtm_convert.study import study_from_dict
+from sdtm_convert.spec.study import study_from_dict
 from tests.e2e.conftest import SAMPLE, SPEC
 
 PACKAGE_DATE = "2026-11-25T00:00:00"  # `created` in mappings/nct03745417/study.yaml

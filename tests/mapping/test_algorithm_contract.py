@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 from sdtm_convert.common.registry import Registry, RegistryError
+from sdtm_convert.mapping import jsonschema as gen
 from sdtm_convert.mapping.algorithms import ALGORITHMS, Env
 from sdtm_convert.mapping.describe import describe
-from sdtm_convert.spec import jsonschema as gen
 from sdtm_convert.spec.model import check_spec, load_spec
 from sdtm_convert.standards import load_ct
 from tests.mapping.conftest import STUDY_YAML, write_study
@@ -116,7 +116,7 @@ def test_an_undeclared_column_is_a_spec_error_before_data(tmp_path, name):
         "ae.yaml": "domain: AE\nsources:\n  - raw: ae\n    variables:\n      - " + json.dumps(var) + "\n",
     }
     _raw, spec_dir = write_study(tmp_path, files)  # no data file: nothing is read
-    problems = check_spec(load_spec(spec_dir), load_ct(), [])
+    problems = check_spec(load_spec(spec_dir), load_ct(), [], algorithms=ALGORITHMS)
     assert [(p.code, p.line) for p in problems] == [("spec-column-unknown", 5)]
     assert "'NOPE' is not declared for raw dataset ae" in problems[0].message
 

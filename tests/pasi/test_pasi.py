@@ -11,18 +11,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sdtm_convert.derive.pasi_scores import derive_pasi_scores
 from sdtm_convert.derive.registry import DeriveContext, get
 from sdtm_convert.errors import SdtmConvertError
 from sdtm_convert.pasi import (
     compute_pasi_scores,
-    derive_pasi_scores,
     format_scores,
     pasi_items,
     pasi_prefix,
     score_tenths,
 )
+from sdtm_convert.spec.study import PASI_VERSIONS, study_from_dict
 from sdtm_convert.standards import load_ct
-from sdtm_convert.study import PASI_VERSIONS, study_from_dict
 
 VERSIONS = ["PASI02", "PASI03", "PASI04", "PASI05"]
 CT = load_ct("2025-03-25")

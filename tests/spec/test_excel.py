@@ -10,8 +10,8 @@ import yaml
 from openpyxl import load_workbook
 
 from sdtm_convert.errors import SdtmConvertError
+from sdtm_convert.mapping.excel import export_spec, import_spec, read_define, write_define
 from sdtm_convert.spec import define_spec as ds
-from sdtm_convert.spec.excel import export_spec, import_spec, read_define, write_define
 from sdtm_convert.spec.model import load_spec
 
 MAPPINGS = Path(__file__).resolve().parents[2] / "mappings"
@@ -242,7 +242,7 @@ def test_where_clause_reading_an_unknown_variable(tmp_path):
 def test_cli_helper_adds_spec_export_and_import(tmp_path):
     import argparse
 
-    from sdtm_convert.spec.excel import add_arguments
+    from sdtm_convert.mapping.excel import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser.add_subparsers(dest="command", required=True))

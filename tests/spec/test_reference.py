@@ -1,12 +1,12 @@
 """docs/spec-reference.md is generated from the algorithm descriptors and is never stale."""
 
+from sdtm_convert.mapping import reference
 from sdtm_convert.mapping.algorithms import ALGORITHMS
-from sdtm_convert.spec import reference
 
 
 def test_the_committed_page_is_the_generated_one():
     assert reference.PAGE.read_text(encoding="utf-8") == reference.generated_text(), (
-        "docs/spec-reference.md is stale: run python -m sdtm_convert.spec.reference")
+        "docs/spec-reference.md is stale: run python -m sdtm_convert.mapping.reference")
 
 
 def test_every_algorithm_option_and_issue_code_is_on_the_page():

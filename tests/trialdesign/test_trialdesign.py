@@ -11,8 +11,8 @@ import pytest
 import yaml
 
 from sdtm_convert.errors import ERROR
+from sdtm_convert.spec.study import study_from_dict
 from sdtm_convert.standards import load_ct, sdtmig_domain_variables
-from sdtm_convert.study import study_from_dict
 from sdtm_convert.trialdesign import (
     TS_PARAM_CODELISTS,
     build_trial_design,

@@ -19,7 +19,7 @@ from pathlib import Path
 
 PRELOAD = ["sdtm_convert.cli", "sdtm_convert.pipeline", "sdtm_convert.mapping.engine", "sdtm_convert.derive",
            "sdtm_convert.trialdesign", "sdtm_convert.report", "sdtm_convert.submission", "sdtm_convert.standards.ct",
-           "sdtm_convert.spec.excel", "sdtm_convert.package.define_xml", "sdtm_convert.package.define_html",
+           "sdtm_convert.mapping.excel", "sdtm_convert.package.define_xml", "sdtm_convert.package.define_html",
            "sdtm_convert.package.datasetjson", "sdtm_convert.package.manifest", "sdtm_convert.xpt.writer",
            "sdtm_convert.validate.cli", "sdtm_convert.validate.engine", "pandas", "pyarrow", "numpy", "lxml.etree",
            "jinja2", "jsonschema", "yaml", "pyreadstat", "openpyxl"]  # what a run imports, as it runs

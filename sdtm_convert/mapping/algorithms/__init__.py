@@ -3,7 +3,7 @@
 Add an algorithm by writing its descriptor in a family module (or a new one) and a case in
 ``tests/mapping/test_algorithm_contract.py``; the schema, spec checks, define text, Excel columns and
 docs/spec-reference.md follow from the descriptor (regenerate the schema and the page:
-``python -m sdtm_convert.spec.jsonschema`` and ``python -m sdtm_convert.spec.reference``).
+``python -m sdtm_convert.mapping.jsonschema`` and ``python -m sdtm_convert.mapping.reference``).
 """
 
 from sdtm_convert.common.registry import load_plugins

@@ -1,6 +1,6 @@
 """The ``variable`` block of the domain spec JSON Schema, generated from the algorithm descriptors.
 
-``python -m sdtm_convert.spec.jsonschema`` rewrites ``spec/schemas/domain.schema.json`` with the block
+``python -m sdtm_convert.mapping.jsonschema`` rewrites ``spec/schemas/domain.schema.json`` with the block
 made from the registered algorithms (the rest of the file is kept as it is); ``--check`` exits 1 when the
 committed file differs. A test regenerates and diffs, so the schema cannot drift from the descriptors.
 """
@@ -61,14 +61,14 @@ def generated_text(path: Path = SCHEMA_FILE) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.spec.jsonschema", description=__doc__.splitlines()[0])
+    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.mapping.jsonschema", description=__doc__.splitlines()[0])
     ap.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
     args = ap.parse_args(argv)
     text = generated_text()
     if SCHEMA_FILE.read_text(encoding="utf-8") == text:
         return 0
     if args.check:
-        print(f"{SCHEMA_FILE.name} is stale: run python -m sdtm_convert.spec.jsonschema", file=sys.stderr)
+        print(f"{SCHEMA_FILE.name} is stale: run python -m sdtm_convert.mapping.jsonschema", file=sys.stderr)
         return 1
     SCHEMA_FILE.write_text(text, encoding="utf-8")
     return 0
