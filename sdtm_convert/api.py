@@ -172,5 +172,6 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     written = submission.write_datasets(data, metas, folder, study, formats=formats)
     arm = submission.primary_endpoint_arm(study) if kind == "adam" and loaded is not None and "ADPASI" in data \
         else None
-    define = submission.write_define(data, metas, folder, study, standard=standard, arm=arm)
-    return WrittenPackage(folder, standard, written.files + define.files, metas, written.issues + define.issues)
+    define = submission.write_define(data, written.metas, folder, study, standard=standard, arm=arm)
+    return WrittenPackage(folder, standard, written.files + define.files, written.metas,
+                          written.issues + define.issues)

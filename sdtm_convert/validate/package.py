@@ -19,10 +19,11 @@ import pandas as pd
 import pyreadstat
 
 from sdtm_convert.errors import fatal
+from sdtm_convert.package import writers
 from sdtm_convert.validate.model import Dataset, Views, dataset_domain
 from sdtm_convert.validate.xpt_header import read_header
 
-DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
+DATA_SUFFIXES = writers.all_suffixes()  # every registered output format's: (".xpt", ".json", ".ndjson")
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
@@ -198,9 +199,20 @@ def read_dataset_json(path: Path) -> Dataset:
 
 
 def read_file(path: Path, encoding: str | None = None) -> Dataset:
-    if path.suffix.lower() == ".xpt":
-        return read_xpt(path, encoding)
-    return read_dataset_json(path)
+    """One dataset file, by its suffix's writer: XPT and Dataset-JSON through the readers above (their
+    headers' labels and lengths are checked); any other registered format through its writer's ``read``."""
+    writer = writers.for_suffix(path.suffix)
+    if writer is None or writer.read is None:
+        raise fatal("package-unknown-format", f"{path.name}: no output format reads {path.suffix!r} files",
+                    file=path.name)
+    if writer.name in _DECLARING:
+        return _DECLARING[writer.name](path, encoding)
+    return Dataset(name=path.stem.upper(), frame=_normalise(writer.read(path)), labels={}, lengths={}, formats={},
+                   label=None, file=path.name, file_size=path.stat().st_size, member_name=None, source=writer.name,
+                   encoding="utf-8")
+
+
+_DECLARING = {"xpt": read_xpt, "json": lambda path, _encoding: read_dataset_json(path)}  # formats with a header
 
 
 @dataclass
@@ -213,7 +225,8 @@ class Folder:
     notes: list[str] = field(default_factory=list)
 
 
-FORMATS = {"xpt": (".xpt", ".json", ".ndjson"), "json": (".json", ".ndjson", ".xpt")}  # preference order
+FORMATS = {w.name: w.suffixes + tuple(s for s in DATA_SUFFIXES if s not in w.suffixes)
+           for w in writers.ordered()}  # preference order per --format: {"xpt": (".xpt", ".json", ".ndjson"), ...}
 
 
 def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], list[str]]:
