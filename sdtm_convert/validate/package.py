@@ -23,7 +23,7 @@ from sdtm_convert.package import writers
 from sdtm_convert.validate.model import Dataset, Views, dataset_domain
 from sdtm_convert.validate.xpt_header import read_header
 
-DATA_SUFFIXES = writers.all_suffixes()  # every registered output format's: (".xpt", ".json", ".ndjson")
+DATA_SUFFIXES = writers.all_suffixes()  # every registered output format's when imported: (".xpt", ".json", ".ndjson")
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
@@ -225,8 +225,14 @@ class Folder:
     notes: list[str] = field(default_factory=list)
 
 
-FORMATS = {w.name: w.suffixes + tuple(s for s in DATA_SUFFIXES if s not in w.suffixes)
-           for w in writers.ordered()}  # preference order per --format: {"xpt": (".xpt", ".json", ".ndjson"), ...}
+def preference(prefer: str) -> tuple[str, ...]:
+    """Every registered suffix, ``prefer``'s format's first: ``xpt`` → (".xpt", ".json", ".ndjson")."""
+    suffixes = writers.all_suffixes()
+    first = writers.WRITERS[prefer].suffixes
+    return first + tuple(s for s in suffixes if s not in first)
+
+
+FORMATS = {name: preference(name) for name in writers.WRITERS.names()}  # as imported; read_package asks the registry
 
 
 def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], list[str]]:
@@ -234,7 +240,7 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     the file a submission carries (define.xml's leaf names it) and what the technical rules (8-character
     names, 200-byte lengths) are about. Returns the files to read and a note naming the others, which are
     not validated (never counted twice)."""
-    order = FORMATS[prefer]
+    order = preference(prefer)
     by_name: dict[str, list[Path]] = {}
     for p in files:
         by_name.setdefault(p.stem.upper(), []).append(p)
@@ -246,7 +252,7 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     if not skipped:
         return chosen, []
     other = "json" if prefer == "xpt" else "xpt"
-    kept = sorted({_KIND[k.suffix.lower()] for k, _ in skipped})
+    kept = sorted({_KIND.get(k.suffix.lower(), k.suffix.lower()) for k, _ in skipped})
     names = [p.name for _, p in skipped]
     shown = ", ".join(names[:SHOWN_FILES]) + (f", +{len(names) - SHOWN_FILES} more" if len(names) > SHOWN_FILES else "")
     n = len({k for k, _ in skipped})
@@ -281,8 +287,9 @@ def read_package(path: Path, encoding: str | None = None, budget: int | None = N
     if not path.exists():
         raise fatal("package-missing", f"{path} does not exist", file=str(path))
     _refuse_run_folder(path)
-    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
-    files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
+    suffixes = writers.all_suffixes()
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+    files = [p for p in files if p.suffix.lower() in suffixes]
     if not files:
         define = path / "define.xml" if path.is_dir() else None
         hint = f"; to check its define.xml alone: sdtm-convert validate {define}" if define and define.is_file() else ""
