@@ -23,8 +23,6 @@ from sdtm_convert.package import writers
 from sdtm_convert.validate.model import Dataset, Views, dataset_domain
 from sdtm_convert.validate.xpt_header import read_header
 
-DATA_SUFFIXES = writers.all_suffixes()  # every registered output format's when imported: (".xpt", ".json", ".ndjson")
-
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
     out = {}
@@ -230,9 +228,6 @@ def preference(prefer: str) -> tuple[str, ...]:
     suffixes = writers.all_suffixes()
     first = writers.WRITERS[prefer].suffixes
     return first + tuple(s for s in suffixes if s not in first)
-
-
-FORMATS = {name: preference(name) for name in writers.WRITERS.names()}  # as imported; read_package asks the registry
 
 
 def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], list[str]]:
