@@ -158,7 +158,7 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     Returns a :class:`WrittenPackage`; XPT problems (e.g. a value too long) are its ``issues`` and that
     dataset's file is not written.
     """
-    from sdtm_convert import submission
+    from sdtm_convert.package import write as submission
 
     if not frames:
         raise fatal("package-empty", "no data frames to write")
