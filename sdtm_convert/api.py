@@ -158,7 +158,7 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     Returns a :class:`WrittenPackage`; XPT problems (e.g. a value too long) are its ``issues`` and that
     dataset's file is not written.
     """
-    from sdtm_convert import submission
+    from sdtm_convert.package import write as submission
 
     if not frames:
         raise fatal("package-empty", "no data frames to write")
@@ -172,5 +172,6 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     written = submission.write_datasets(data, metas, folder, study, formats=formats)
     arm = submission.primary_endpoint_arm(study) if kind == "adam" and loaded is not None and "ADPASI" in data \
         else None
-    define = submission.write_define(data, metas, folder, study, standard=standard, arm=arm)
-    return WrittenPackage(folder, standard, written.files + define.files, metas, written.issues + define.issues)
+    define = submission.write_define(data, written.metas, folder, study, standard=standard, arm=arm)
+    return WrittenPackage(folder, standard, written.files + define.files, written.metas,
+                          written.issues + define.issues)

@@ -16,10 +16,21 @@ DEFAULT_STUDY = "nct03745417"
 
 
 def _formats(text: str) -> str:
+    from sdtm_convert.package.writers import WRITERS, ordered
+
     parts = {p.strip().lower() for p in text.split(",") if p.strip()}
-    if not parts or parts - {"xpt", "json"}:
-        raise argparse.ArgumentTypeError("choose from xpt, json (comma separated)")
+    if not parts or parts - set(WRITERS.names()):
+        raise argparse.ArgumentTypeError(f"choose from {', '.join(w.name for w in ordered())} (comma separated)")
     return text
+
+
+class _FormatNames:
+    """The registered output formats with their one-line docs, imported only when ``--help`` is rendered."""
+
+    def __str__(self) -> str:
+        from sdtm_convert.package.writers import ordered
+
+        return "; ".join(f"{w.name} ({w.doc})" for w in ordered())
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -262,8 +273,9 @@ def _add_run(sub: argparse._SubParsersAction) -> None:
     run.add_argument("--encoding", metavar="ENC",
                      help="encoding of the raw files, e.g. cp1252 (default: raw.yaml's, else detect "
                           "UTF-8/GB18030/Windows-1252 per file)")
-    run.add_argument("--formats", default="xpt,json", type=_formats,
-                     help="dataset formats to write: xpt, json or both (default: xpt,json; NDJSON above 100,000 rows)")
+    formats = run.add_argument("--formats", default="xpt,json", type=_formats,
+                               help="dataset formats to write, comma separated: %(names)s (default: xpt,json)")
+    formats.names = _FormatNames()  # type: ignore[attr-defined]  # read when help is shown: the registry's
     run.add_argument("--no-adam", action="store_true", help="write SDTM only (default: SDTM and ADaM)")
     run.add_argument("--no-validate", action="store_true",
                      help="skip the conformance validation of the written packages: no reports/validation-* files "

@@ -27,6 +27,7 @@ from sdtm_convert.package.layout import adam_dir, dataset_files_first, sdtm_dir 
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
 from sdtm_convert.package.sdtm import write_sdtm, write_sdtm_json
+from sdtm_convert.package.write import formats_for
 from sdtm_convert.reconcile import reconcile
 from sdtm_convert.results import Conversion, RunResult
 from sdtm_convert.sdtm.run import conform_study
@@ -146,15 +147,15 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     parallel = (jobs or default_jobs()) >= 2
     # the worker: SDTM XPT + define.xml, SDTM validation; this process: ADaM (built, validated, written,
     # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
-    xpt_only = tuple(f for f in formats if f == "xpt")
+    worker_formats, main_formats = formats_for("worker", formats), formats_for("main", formats)
     mapped = frozenset(d.domain for d in conv.spec.domains)
-    sdtm_job = Background(write_sdtm, conv.sdtm, conv.metadata, study, stage, xpt_only, validate, progress,
+    sdtm_job = Background(write_sdtm, conv.sdtm, conv.metadata, study, stage, worker_formats, validate, progress,
                           mapped, parallel=parallel, what="SDTM writer")
     try:
         adam_part, adam_validation = Part(), Part()
         if adam:
             conv.adam, adam_part, adam_validation = run_adam(conv.sdtm, study, stage, formats, validate, progress)
-        sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage) if "json" in formats else Part()
+        sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage, main_formats) if main_formats else Part()
         lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
         sdtm_written, sdtm_validation = sdtm_job.result()
     except BaseException as exc:  # this side failed or was stopped: the worker stops too, before staging goes

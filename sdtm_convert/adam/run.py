@@ -19,9 +19,9 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, out: Path, formats: t
     """Build (a dataset whose source is absent is skipped; one progress line says why), check against the row
     schemas, write (datasets, define.xml, reports/analysis-summary.html) and validate. Returns the
     :class:`~sdtm_convert.adam.AdamResult`, the building and writing's part and the validation's."""
-    from sdtm_convert import submission
     from sdtm_convert.adam import build_adam, render_summary
     from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.package import write as submission
     from sdtm_convert.schema import load_schema, validate_frame
     from sdtm_convert.validate.run import run_validator
 
@@ -38,7 +38,7 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, out: Path, formats: t
     folder = adam_dir(out, study.studyid)
     written = submission.write_datasets(result.datasets, result.metadata, folder, study, formats=formats)
     arm = submission.primary_endpoint_arm(study) if "ADPASI" in result.datasets else None
-    define = submission.write_define(result.datasets, result.metadata, folder, study, standard="ADaMIG 1.3", arm=arm)
+    define = submission.write_define(result.datasets, written.metas, folder, study, standard="ADaMIG 1.3", arm=arm)
     part.issues += written.issues + define.issues
     summary = out / "reports" / "analysis-summary.html"
     atomic_write_text(summary, render_summary(result, study))
@@ -48,7 +48,7 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, out: Path, formats: t
     progress(f"wrote {len(result.datasets)} ADaM datasets, define.xml and the analysis summary")
     validation = Part()
     if validate:
-        validation = run_validator("adam", "adamig-1.3", result.datasets, result.metadata, study, out,
+        validation = run_validator("adam", "adamig-1.3", result.datasets, written.metas, study, out,
                                    folder / "define.xml")
         progress("validated the ADaM package")
     return result, part, validation

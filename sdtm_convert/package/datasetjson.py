@@ -339,7 +339,7 @@ def header_ids(folder: str | Path, **given: str | None) -> tuple[dict[str, str],
     of ``folder``: each one ``given`` wins, else the define.xml in ``folder`` (ODM/Study/@OID, its MetaDataVersion
     OID, ODM/@CreationDateTime), else :data:`HEADER_DEFAULTS`. Also returns one line saying where they came
     from ("" when every one was given)."""
-    from sdtm_convert.validate.define_reader import read_define_header
+    from sdtm_convert.package.define.read import read_define_header
 
     define = next((p for p in sorted(Path(folder).glob("*")) if p.name.lower() == "define.xml" and p.is_file()), None)
     found = read_define_header(define) if define else None

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
-from sdtm_convert.package.define_model import read_define_model
+from sdtm_convert.package.define.read import read_define_model
 
 
 def _env() -> Environment:

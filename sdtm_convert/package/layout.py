@@ -14,7 +14,15 @@ def adam_dir(out: Path, studyid: str) -> Path:
 
 
 def dataset_files_first(files: list[str]) -> list[str]:
-    """Per dataset its .xpt then its .json/.ndjson (by name), then define.xml and its renderings."""
-    data = sorted((f for f in files if f.endswith((".xpt", ".json", ".ndjson"))),
-                  key=lambda f: (f.rsplit("/", 1)[-1].split(".")[0], not f.endswith(".xpt")))
+    """Per dataset its files in package order (the primary format's, XPT, first: the registered writers' suffixes),
+    by name, then define.xml and its renderings."""
+    from sdtm_convert.package.writers import all_suffixes
+
+    suffixes = all_suffixes()
+    data = sorted((f for f in files if f.endswith(suffixes)),
+                  key=lambda f: (f.rsplit("/", 1)[-1].split(".")[0], _rank(f, suffixes)))
     return data + [f for f in files if f not in data]
+
+
+def _rank(file: str, suffixes: tuple[str, ...]) -> int:
+    return next(i for i, s in enumerate(suffixes) if file.endswith(s))

@@ -20,7 +20,7 @@ def write_sdtm(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta
                mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
     """Write the SDTM datasets and define.xml and validate them (a worker process runs this); ``mapped``:
     the domains the spec maps raw data to. Returns the writing's part and the validation's."""
-    from sdtm_convert import submission
+    from sdtm_convert.package import write as submission
     from sdtm_convert.validate.run import run_validator
 
     part = Part()
@@ -29,25 +29,26 @@ def write_sdtm(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta
     written = submission.write_datasets(sdtm, metadata, folder, study, formats=formats)
     part.timings["write_sdtm"] = time.perf_counter() - t
     t = time.perf_counter()
-    define = submission.write_define(sdtm, metadata, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
+    define = submission.write_define(sdtm, written.metas, folder, study, standard=f"SDTMIG {study.sdtmig_version}")
     part.timings["define_sdtm"] = time.perf_counter() - t
     part.issues += written.issues + define.issues
     part.outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
     progress(f"wrote {len(sdtm)} SDTM datasets and define.xml")
     validation = Part()
     if validate:
-        validation = run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metadata, study, out,
+        validation = run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, written.metas, study, out,
                                    folder / "define.xml", mapped)
         progress("validated the SDTM package")
     return part, validation
 
 
 def write_sdtm_json(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any,
-                    out: Path) -> Part:
-    """The SDTM datasets as Dataset-JSON 1.1 (beside the XPT files)."""
-    from sdtm_convert import submission
+                    out: Path, formats: tuple[str, ...] = ("json",)) -> Part:
+    """The SDTM datasets in the main process's formats (``formats_for("main", ...)``: Dataset-JSON 1.1),
+    beside the worker's XPT files."""
+    from sdtm_convert.package import write as submission
 
     t = time.perf_counter()
-    written = submission.write_datasets(sdtm, metadata, sdtm_dir(out, study.studyid), study, formats=("json",))
+    written = submission.write_datasets(sdtm, metadata, sdtm_dir(out, study.studyid), study, formats=formats)
     return Part(written.issues, {"sdtm": [p.relative_to(out).as_posix() for p in written.files]},
                 {"write_sdtm_json": time.perf_counter() - t})

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
+from sdtm_convert.package.writers import ordered
 from sdtm_convert.validate.engine import STANDARDS
 
 REPORTS = ("json", "xlsx", "html")
@@ -76,7 +77,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            "in CORE)")
 
 
-FORMATS = ("xpt", "json")
+FORMATS = tuple(w.name for w in ordered())  # the registered output formats: ("xpt", "json")
 _CT_PACKAGE = re.compile(r"^(sdtm|adam|send|define)ct-(\d{4}-\d{2}-\d{2})$", re.I)
 
 

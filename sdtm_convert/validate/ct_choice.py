@@ -15,6 +15,7 @@ import pandas as pd
 
 from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
+from sdtm_convert.package.define.read import Define
 from sdtm_convert.standards.ct import (
     ALIASES,
     DEFAULT_CT_VERSION,
@@ -25,7 +26,6 @@ from sdtm_convert.standards.ct import (
     release_of,
 )
 from sdtm_convert.standards.ct_file import is_ct_file, load_ct_file
-from sdtm_convert.validate.define_reader import Define
 
 _FIDELITY = {
     "reduced": "rebuilt from a reduced source (term codes and codelist names of up to 2% of terms filled from "

@@ -3,8 +3,8 @@
 The document is parsed once with the locked-down parser of :mod:`sdtm_convert.package.xsd`; the XSD is the
 shipped Define-XML 2.0 or 2.1 schema (with ARM 1.0 when the document holds analysis results), chosen from the
 def namespace. Codelists, value lists and analysis results are read through
-:func:`sdtm_convert.package.define_model.read_define_model` (the define.html model), so there is no third
-define.xml reader. The rules are registered like the package rules (ids ``SC-DEF-nnn``, standard ``define``):
+:func:`sdtm_convert.package.define.read.read_define_model` (the define.html model of the one define.xml
+reader). The rules are registered like the package rules (ids ``SC-DEF-nnn``, standard ``define``):
 ``--rules`` / ``--exclude-rules`` select them, and ``sdtm-convert rules`` lists them. Pinnacle 21 Community's
 Define-XML rules are not in its SDTM/ADaM catalogues shipped here, so no P21 id is claimed.
 """
@@ -23,12 +23,10 @@ from typing import Any
 import pandas as pd
 from lxml import etree
 
-from sdtm_convert.common.safexml import REFUSED, UnsafeXml
 from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
-from sdtm_convert.package.define_model import read_define_model
-from sdtm_convert.package.xsd import define_version, has_arm, parse_define, validate_define
-from sdtm_convert.validate.define_reader import _attr
+from sdtm_convert.package.define.read import _attr, parse_file, read_define_model
+from sdtm_convert.package.xsd import define_version, has_arm, validate_define
 from sdtm_convert.validate.registry import Hits, Rule, rule
 from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
 
@@ -128,14 +126,7 @@ def _owner(doc: DefineDoc, el: etree._Element) -> tuple[str | None, str | None]:
 def load(path: str | Path) -> DefineDoc:
     """Parse a define.xml for the define rules; one clear error when it cannot be read or is not XML."""
     p = Path(path)
-    try:
-        tree = parse_define(p)
-    except OSError as exc:
-        raise fatal("define-unreadable", f"{p.name} cannot be read: {exc}", file=p.name) from None
-    except UnsafeXml:
-        raise fatal("define-unsafe", f"{p.name} {REFUSED}", file=p.name) from None
-    except etree.XMLSyntaxError as exc:
-        raise fatal("define-unreadable", f"{p.name} is not well-formed XML: {exc}", file=p.name) from None
+    tree = parse_file(p)
     if define_version(tree) is None:
         raise fatal("define-unreadable", f"{p.name} has no Define-XML 2.0/2.1 namespace (not a define.xml)",
                     file=p.name)

@@ -13,11 +13,11 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common.text import plural
+from sdtm_convert.package.define.read import Define, read_define
 from sdtm_convert.standards.versions import choose_metadata
 from sdtm_convert.validate.causes import causes
 from sdtm_convert.validate.context import Context
 from sdtm_convert.validate.ct_choice import check_ct_argument, choose_ct
-from sdtm_convert.validate.define_reader import Define, read_define
 from sdtm_convert.validate.helpers import text
 from sdtm_convert.validate.model import Dataset, Package
 from sdtm_convert.validate.package import from_frames, read_package

@@ -19,10 +19,9 @@ import pandas as pd
 import pyreadstat
 
 from sdtm_convert.errors import fatal
+from sdtm_convert.package import writers
 from sdtm_convert.validate.model import Dataset, Views, dataset_domain
 from sdtm_convert.validate.xpt_header import read_header
-
-DATA_SUFFIXES = (".xpt", ".json", ".ndjson")
 
 
 def _normalise(df: pd.DataFrame) -> pd.DataFrame:
@@ -198,9 +197,20 @@ def read_dataset_json(path: Path) -> Dataset:
 
 
 def read_file(path: Path, encoding: str | None = None) -> Dataset:
-    if path.suffix.lower() == ".xpt":
-        return read_xpt(path, encoding)
-    return read_dataset_json(path)
+    """One dataset file, by its suffix's writer: XPT and Dataset-JSON through the readers above (their
+    headers' labels and lengths are checked); any other registered format through its writer's ``read``."""
+    writer = writers.for_suffix(path.suffix)
+    if writer is None or writer.read is None:
+        raise fatal("package-unknown-format", f"{path.name}: no output format reads {path.suffix!r} files",
+                    file=path.name)
+    if writer.name in _DECLARING:
+        return _DECLARING[writer.name](path, encoding)
+    return Dataset(name=path.stem.upper(), frame=_normalise(writer.read(path)), labels={}, lengths={}, formats={},
+                   label=None, file=path.name, file_size=path.stat().st_size, member_name=None, source=writer.name,
+                   encoding="utf-8")
+
+
+_DECLARING = {"xpt": read_xpt, "json": lambda path, _encoding: read_dataset_json(path)}  # formats with a header
 
 
 @dataclass
@@ -213,7 +223,11 @@ class Folder:
     notes: list[str] = field(default_factory=list)
 
 
-FORMATS = {"xpt": (".xpt", ".json", ".ndjson"), "json": (".json", ".ndjson", ".xpt")}  # preference order
+def preference(prefer: str) -> tuple[str, ...]:
+    """Every registered suffix, ``prefer``'s format's first: ``xpt`` → (".xpt", ".json", ".ndjson")."""
+    suffixes = writers.all_suffixes()
+    first = writers.WRITERS[prefer].suffixes
+    return first + tuple(s for s in suffixes if s not in first)
 
 
 def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], list[str]]:
@@ -221,7 +235,7 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     the file a submission carries (define.xml's leaf names it) and what the technical rules (8-character
     names, 200-byte lengths) are about. Returns the files to read and a note naming the others, which are
     not validated (never counted twice)."""
-    order = FORMATS[prefer]
+    order = preference(prefer)
     by_name: dict[str, list[Path]] = {}
     for p in files:
         by_name.setdefault(p.stem.upper(), []).append(p)
@@ -233,7 +247,7 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     if not skipped:
         return chosen, []
     other = "json" if prefer == "xpt" else "xpt"
-    kept = sorted({_KIND[k.suffix.lower()] for k, _ in skipped})
+    kept = sorted({_KIND.get(k.suffix.lower(), k.suffix.lower()) for k, _ in skipped})
     names = [p.name for _, p in skipped]
     shown = ", ".join(names[:SHOWN_FILES]) + (f", +{len(names) - SHOWN_FILES} more" if len(names) > SHOWN_FILES else "")
     n = len({k for k, _ in skipped})
@@ -268,8 +282,9 @@ def read_package(path: Path, encoding: str | None = None, budget: int | None = N
     if not path.exists():
         raise fatal("package-missing", f"{path} does not exist", file=str(path))
     _refuse_run_folder(path)
-    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in DATA_SUFFIXES)
-    files = [p for p in files if p.suffix.lower() in DATA_SUFFIXES]
+    suffixes = writers.all_suffixes()
+    files = [path] if path.is_file() else sorted(p for p in path.iterdir() if p.suffix.lower() in suffixes)
+    files = [p for p in files if p.suffix.lower() in suffixes]
     if not files:
         define = path / "define.xml" if path.is_dir() else None
         hint = f"; to check its define.xml alone: sdtm-convert validate {define}" if define and define.is_file() else ""

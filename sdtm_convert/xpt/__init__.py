@@ -8,7 +8,7 @@ from .checks import ascii_fold, check_frame
 from .info import XptInfo, XptVariable, sas_datetime_text
 from .reader import read_xpt
 from .v5 import V5Member, read_v5, read_v5_members
-from .writer import write_xpt
+from .writer import write_xpt, write_xpt_info
 
 __all__ = [
     "V5Member",
@@ -21,4 +21,5 @@ __all__ = [
     "read_xpt",
     "sas_datetime_text",
     "write_xpt",
+    "write_xpt_info",
 ]

@@ -21,7 +21,7 @@ from ..metadata import DatasetMeta
 from . import fastwriter
 from .checks import check_frame
 from .frame import prepare_frame
-from .info import sas_datetime_text
+from .info import XptInfo, sas_datetime_text
 from .v5 import DSCRPTR, LIBRARY, read_v5_members
 
 # (offset, length) of the created/modified datetimes of the library and (first) member headers
@@ -33,14 +33,23 @@ ENGINE = "fast"  # "fast" (fastwriter, byte-identical) or "pyreadstat"
 def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created: datetime) -> list[Issue]:
     """Write ``df`` as ``path`` (must be ``<meta.name lower>.xpt``); return the check issues.
 
-    On any error issue nothing is written. On success ``meta.records`` and each variable's
-    ``length`` are set from the written file. I/O failures raise ``SdtmConvertError``
-    (``xpt-write-failed``) and leave any previous file at ``path`` untouched.
+    ``meta`` is not changed: :func:`write_xpt_info` also returns what the file says (records, lengths).
+    """
+    return write_xpt_info(df, path, meta, created=created)[0]
+
+
+def write_xpt_info(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *,
+                   created: datetime) -> tuple[list[Issue], XptInfo | None]:
+    """:func:`write_xpt`, plus the header as written (records and each variable's length in bytes), or None
+    when an error issue stopped the write.
+
+    On any error issue nothing is written. ``meta`` is left as it was. I/O failures raise
+    ``SdtmConvertError`` (``xpt-write-failed``) and leave any previous file at ``path`` untouched.
     """
     path = Path(path)
     issues = _check_file_name(path, meta) + check_frame(df, meta, path.name)
     if any(i.severity == ERROR for i in issues):
-        return issues
+        return issues, None
     data = prepare_frame(df, meta)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
@@ -55,10 +64,7 @@ def write_xpt(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *, created:
             raise fatal("xpt-write-failed", f"cannot write: {e}", file=str(path)) from None
         raise
     _fsync_dir(path.parent)
-    meta.records = len(data)
-    for v, w in zip(meta.variables, written.variables, strict=True):
-        v.length = w.length
-    return issues
+    return issues, written
 
 
 def _check_file_name(path: Path, meta: DatasetMeta) -> list[Issue]:

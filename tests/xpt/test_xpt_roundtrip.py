@@ -8,17 +8,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from xpt_helpers import CREATED, assert_same_values, meta_for, normalise, read_both
 
-from sdtm_convert.xpt import read_v5, read_xpt, write_xpt
+from sdtm_convert.xpt import read_v5, read_xpt, write_xpt, write_xpt_info
 from sdtm_convert.xpt.checks import NUM_LIMIT
 from sdtm_convert.xpt.ibm import IBM_MIN
 
 
 def write_and_read(tmp_path, df, name="XX", **kw):
     meta = meta_for(df, name, **kw)
-    issues = write_xpt(df, tmp_path / f"{name.lower()}.xpt", meta, created=CREATED)
+    issues, info = write_xpt_info(df, tmp_path / f"{name.lower()}.xpt", meta, created=CREATED)
     assert not [i for i in issues if i.severity == "error"], issues
     via_pyreadstat, via_v5 = read_both(tmp_path / f"{name.lower()}.xpt")
-    return meta, issues, via_pyreadstat, via_v5
+    return info, issues, via_pyreadstat, via_v5
 
 
 def test_special_numbers_and_strings_round_trip_through_both_readers(tmp_path):
@@ -42,12 +42,12 @@ def test_special_numbers_and_strings_round_trip_through_both_readers(tmp_path):
             "TXT": ["", "a", "x" * 200, " lead", "", "MiXeD case", "tab\tin", "q'uote\"", "", "-", "z", ""],
         }
     )
-    meta, _, got, oracle = write_and_read(tmp_path, df)
+    info, _, got, oracle = write_and_read(tmp_path, df)
     expected = normalise(df)
     assert_same_values(got, expected)
     assert_same_values(oracle, expected)
-    assert [v.length for v in meta.variables] == [8, 8, 200]
-    assert meta.records == 12
+    assert [v.length for v in info.variables] == [8, 8, 200]
+    assert info.records == 12
 
 
 def test_negative_zero_comes_back_as_zero_and_tiny_numbers_underflow_with_a_warning(tmp_path):
@@ -84,17 +84,17 @@ def test_one_row(tmp_path):
 
 def test_zero_rows_keep_variables_with_length_one(tmp_path):
     df = pd.DataFrame({"A": pd.Series([], dtype=object), "N": pd.Series([], dtype=np.float64)})
-    meta, _, got, oracle = write_and_read(tmp_path, df)
+    info, _, got, oracle = write_and_read(tmp_path, df)
     assert list(got.columns) == list(oracle.columns) == ["A", "N"]
     assert len(got) == len(oracle) == 0
-    assert [v.length for v in meta.variables] == [1, 8]
-    assert meta.records == 0
+    assert [v.length for v in info.variables] == [1, 8]
+    assert info.records == 0
 
 
 def test_character_length_is_longest_value_in_bytes_and_labels_formats_are_written(tmp_path):
     df = pd.DataFrame({"SHORT": ["a", "abc", ""], "EMPTY": ["", "", ""], "ADT": [0.0, 22000.0, np.nan]})
-    meta, _, _, _ = write_and_read(tmp_path, df, "ADXX", formats={"ADT": "DATE9."})
-    assert [v.length for v in meta.variables] == [3, 1, 8]
+    info, _, _, _ = write_and_read(tmp_path, df, "ADXX", formats={"ADT": "DATE9."})
+    assert [v.length for v in info.variables] == [3, 1, 8]
     for info in (read_xpt(tmp_path / "adxx.xpt")[1], read_v5(tmp_path / "adxx.xpt").info):
         assert info.name == "ADXX" and info.label == "Dataset ADXX"
         assert [(v.name, v.label, v.type, v.length, v.format) for v in info.variables] == [

@@ -11,7 +11,7 @@ import pytest
 from xpt_helpers import CREATED, meta_for
 
 from sdtm_convert.errors import SdtmConvertError
-from sdtm_convert.xpt import read_v5, sas_datetime_text, write_xpt
+from sdtm_convert.xpt import read_v5, sas_datetime_text, write_xpt, write_xpt_info
 from sdtm_convert.xpt import writer as writer_module
 
 DF = pd.DataFrame({"USUBJID": ["S-1", "S-22"], "AESEQ": [1.0, 2.0], "AETERM": ["HEADACHE", "NAUSEA"]})
@@ -41,11 +41,13 @@ def test_sas_datetime_text():
     assert sas_datetime_text(datetime(2026, 1, 2, 3, 4, 5)) == "02JAN26:03:04:05"
 
 
-def test_meta_gets_records_and_written_lengths(tmp_path):
+def test_written_records_and_lengths_are_returned_and_meta_is_left_as_it_was(tmp_path):
     meta = meta_for(DF, "AE")
-    assert write_xpt(DF, tmp_path / "ae.xpt", meta, created=CREATED) == []
-    assert meta.records == 2
-    assert [v.length for v in meta.variables] == [4, 8, 8]
+    issues, info = write_xpt_info(DF, tmp_path / "ae.xpt", meta, created=CREATED)
+    assert issues == [] and info is not None
+    assert info.records == 2
+    assert [(v.name, v.length) for v in info.variables] == [("USUBJID", 4), ("AESEQ", 8), ("AETERM", 8)]
+    assert meta == meta_for(DF, "AE")  # lengths stay 0, records 0: the caller decides what to declare
 
 
 @pytest.mark.parametrize("name", ["AE.xpt", "ae.XPT", "dm.xpt", "ae"])
