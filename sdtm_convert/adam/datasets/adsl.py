@@ -43,8 +43,7 @@ ADSL = register(AdamDataset(
         V("TRT01A", method="DM.ACTARM."),
         V("TRT01AN", method="Number of TRT01A (adam.treatment_numbers)."),
         _dm("RFSTDTC"), _dm("RFENDTC"),
-        V("RFICDT", label="Date of Informed Consent",
-          method="DM.RFICDTC converted to a SAS date (complete dates only)."),
+        V("RFICDT", method="DM.RFICDTC converted to a SAS date (complete dates only)."),
         V("TRTSDT", method="Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0), complete dates only."),
         V("TRTSDTM", method="EX.EXSTDTC of the first valid dose as a SAS datetime; missing time parts imputed "
           "as 00."),
