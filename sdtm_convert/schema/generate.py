@@ -93,14 +93,12 @@ def _adamig_variable(structure: str, name: str) -> dict[str, Any]:
 def _copied_variable(source: str, name: str) -> dict[str, Any] | None:
     """A variable copied from ADSL (ADaMIG ADSL) or an SDTM domain (SDTMIG), core Perm; None if unknown."""
     dataset = source.partition(".")[0]
+    found: dict[str, Any] | None
     if dataset == "ADSL":
-        var = _adamig_variable("Subject-Level Analysis Dataset", name)
+        found = _adamig_variable("Subject-Level Analysis Dataset", name)
     else:
-        var = next((v for v in _sdtm_variables(dataset) if v["name"] == name), None) if dataset.isalpha() else None
-        if var is None:
-            return None
-    var["core"] = "Perm"
-    return var
+        found = next((v for v in _sdtm_variables(dataset) if v["name"] == name), None) if dataset.isalpha() else None
+    return None if found is None else {**found, "core": "Perm"}
 
 
 def _adam_variable(desc: Any, name: str, source: str | None) -> dict[str, Any]:
