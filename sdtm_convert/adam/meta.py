@@ -4,6 +4,7 @@ methods from the descriptors (``adam/datasets/``), value-level metadata per PARA
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 import numpy as np
@@ -12,7 +13,7 @@ import pandas as pd
 from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
 from sdtm_convert.adam.config import AdamSettings
 from sdtm_convert.adam.datasets import DATASETS
-from sdtm_convert.adam.registry import V
+from sdtm_convert.adam.registry import AdamDataset, V
 from sdtm_convert.metadata import (
     DERIVED,
     PREDECESSOR,
@@ -29,9 +30,10 @@ from sdtm_convert.study import StudyConfig
 DATE9 = "DATE9."
 
 
-def _declared(ds: str, name: str) -> V | None:
-    """The variable's declaration in the dataset's descriptor (None for a dataset or variable not declared)."""
-    desc = DATASETS.get(ds)
+def _declared(ds: str, name: str, desc: AdamDataset | None = None) -> V | None:
+    """The variable's declaration in the dataset's descriptor (``desc``, else the registered one; None for a
+    dataset or variable not declared)."""
+    desc = desc or DATASETS.get(ds)
     return desc.variable(name) if desc else None
 
 
@@ -123,8 +125,9 @@ def significant_digits(values: pd.Series) -> int:
 CODELISTS = {"DTYPE": "DTYPE"}
 
 
-def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None) -> VariableMeta:
-    label, core = _label(ds, name, structure)
+def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None,
+              desc: AdamDataset | None = None) -> VariableMeta:
+    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None))
     numeric = pd.api.types.is_numeric_dtype(col)
     is_date = numeric and name.endswith("DT")
     is_dtm = numeric and name.endswith("DTM")
@@ -138,7 +141,7 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: s
     else:
         data_type, digits = "text", None
         length = max(1, max_utf8_bytes(col.astype(str)))
-    declared = _declared(ds, name)
+    declared = _declared(ds, name, desc)
     source = declared.source if declared else None
     method = declared.method if declared else None
     if source:
@@ -200,10 +203,13 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
     return out
 
 
-def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings) -> DatasetMeta:
+def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings,
+                     desc: AdamDataset | None = None) -> DatasetMeta:
+    """The metadata of a built dataset, from its descriptor (``desc``, else the registered one named ``ds``)."""
+    desc = desc or DATASETS[ds]  # one source with the row schemas and `diff`'s natural keys
     cols = [c for c in frame.columns if not c.startswith("__")]
-    variables = [_variable(ds, c, frame[c], study.pasi.domain) for c in cols]
-    declared = {v.name: _declared(ds, v.name) for v in variables if v.method_id}
+    variables = [_variable(ds, c, frame[c], study.pasi.domain, desc=desc) for c in cols]
+    declared = {v.name: _declared(ds, v.name, desc) for v in variables if v.method_id}
     methods = [
         Method(
             id=f"MT.{ds}.{name}",
@@ -214,7 +220,7 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
         for name, d in declared.items()
         if d is not None
     ]
-    if DATASETS[ds].populations() is not None:
+    if desc.populations() is not None:
         for p in settings.populations:
             if p.flag in cols:
                 m = Method(
@@ -226,7 +232,6 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
                 methods.append(m)
                 var = next(v for v in variables if v.name == p.flag)
                 var.method_id, var.origin_type, var.origin_source = m.id, DERIVED, "Sponsor"
-    desc = DATASETS[ds]  # one source with the row schemas and `diff`'s natural keys
     return DatasetMeta(
         name=ds,
         label=desc.label,
@@ -242,6 +247,9 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
 
 
 def adam_metadata(
-    datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings
+    datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings,
+    registry: Mapping[str, AdamDataset] | None = None,
 ) -> dict[str, DatasetMeta]:
-    return {name: dataset_metadata(name, frame, study, settings) for name, frame in datasets.items()}
+    """Metadata of each built dataset, described by ``registry`` (default: the registered datasets)."""
+    reg = registry if registry is not None else DATASETS
+    return {name: dataset_metadata(name, frame, study, settings, reg[name]) for name, frame in datasets.items()}

@@ -14,8 +14,9 @@ import pandas as pd
 
 from sdtm_convert.adam.config import AdamSettings, adam_settings
 from sdtm_convert.adam.datasets import DATASETS
-from sdtm_convert.adam.registry import AdamInputs, build_order
+from sdtm_convert.adam.registry import AdamDataset, AdamInputs, build_order
 from sdtm_convert.common.part import Part
+from sdtm_convert.common.registry import Registry
 from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.layout import adam_dir
@@ -44,14 +45,20 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     ``skipped`` with the reason, reported as info ``adam-dataset-skipped`` (after the build issues).
     Returns an :class:`AdamResult`: ``datasets`` (name → frame), ``metadata`` (for XPT and define.xml) and
     ``issues``. Nothing is written."""
+    return build_datasets(DATASETS, DATASETS.names(), sdtm, study)
+
+
+def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapping[str, pd.DataFrame],
+                   study: StudyConfig) -> AdamResult:
+    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order."""
     from sdtm_convert.adam.meta import adam_metadata
 
     settings = adam_settings(study)
     datasets: dict[str, pd.DataFrame] = {}
     issues: list[Issue] = []
     skipped: dict[str, str] = {}
-    for name in build_order(DATASETS, DATASETS.names()):
-        ds = DATASETS[name]
+    for name in build_order(registry, names):
+        ds = registry[name]
         missing = [n for n in ds.needs if n not in datasets]
         inputs = AdamInputs(sdtm, study, settings, {n: datasets[n] for n in ds.needs if n in datasets})
         why = f"needs {', '.join(missing)}, which was not built" if missing else ds.absent and ds.absent(inputs)
@@ -62,7 +69,7 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
         issues += found
     for name, why in skipped.items():
         issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
-    metadata = adam_metadata(datasets, study, settings)
+    metadata = adam_metadata(datasets, study, settings, {n: registry[n] for n in datasets})
     return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
 
 

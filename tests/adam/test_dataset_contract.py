@@ -9,9 +9,12 @@ import pytest
 from sdtm_convert.adam import build_adam
 from sdtm_convert.adam.config import adam_settings
 from sdtm_convert.adam.datasets import DATASETS, AdamDataset, AdamInputs, Populations, V
+from sdtm_convert.adam.inputs import no_source
 from sdtm_convert.adam.meta import _label
 from sdtm_convert.adam.registry import build_order, check_needs
+from sdtm_convert.adam.run import build_datasets
 from sdtm_convert.common.registry import Registry, RegistryError
+from sdtm_convert.metadata import PREDECESSOR
 from sdtm_convert.schema import load_schema, schema_path
 from sdtm_convert.schema.generate import adam_schema, render
 from tests.adam.conftest import STUDY_DICT, ae, dm, ds, ex, qs, study_from_dict
@@ -128,3 +131,44 @@ def test_a_pasi_record_problem_is_reported_once_by_adpasi_not_by_adsl():
     assert issues == []
     result = build_adam(sdtm, study)
     assert [(i.code, i.dataset, i.variable) for i in result.issues] == [("adam-input-missing", "QS", "VISIT")]
+
+
+def _adtrt(inputs: AdamInputs) -> tuple[pd.DataFrame, list]:
+    adsl = inputs.adam["ADSL"]
+    return adsl[["STUDYID", "USUBJID", "TRT01A"]].rename(columns={"TRT01A": "TRTA"}), []
+
+
+def _xx_absent(inputs: AdamInputs) -> str | None:
+    return None if "XX" in inputs.sdtm else no_source(inputs.sdtm, "XX", "records")
+
+
+ADTRT = AdamDataset(name="ADTRT", label="Treatment per subject", cls="OCCURRENCE DATA STRUCTURE",
+                    structure="One record per subject", keys=("STUDYID", "USUBJID"),
+                    variables=(V("STUDYID", source="ADSL.STUDYID"), V("USUBJID", source="ADSL.USUBJID"),
+                               V("TRTA", source="ADSL.TRT01A")),
+                    needs=("ADSL",), absent=_xx_absent, build=_adtrt)
+ADNEXT = AdamDataset(name="ADNEXT", label="Next", cls="BASIC DATA STRUCTURE", structure="One record per subject",
+                     keys=("STUDYID", "USUBJID"), variables=(V("USUBJID", source="ADTRT.USUBJID"),),
+                     needs=("ADTRT",), build=lambda inputs: (inputs.adam["ADTRT"][["USUBJID"]], []))
+
+
+def test_a_dataset_without_source_records_is_skipped_and_so_is_what_needs_it():
+    study = study_from_dict(STUDY_DICT)
+    reg = _registry(ADNEXT, ADTRT, DATASETS["ADSL"])
+    result = build_datasets(reg, ["ADNEXT"], {"DM": dm(), "EX": ex(), "DS": ds(), "QS": qs()}, study)
+    assert list(result.datasets) == ["ADSL"]
+    assert result.skipped == {"ADTRT": "no records in SDTM XX (XX was not converted)",
+                              "ADNEXT": "needs ADTRT, which was not built"}
+    assert [(i.code, i.dataset) for i in result.issues] == [("adam-dataset-skipped", "ADTRT"),
+                                                            ("adam-dataset-skipped", "ADNEXT")]
+
+
+def test_a_dataset_declared_outside_the_registry_is_built_and_described_from_its_descriptor():
+    study = study_from_dict(STUDY_DICT)
+    reg = _registry(ADNEXT, ADTRT, DATASETS["ADSL"])
+    sdtm = {"DM": dm(), "EX": ex(), "DS": ds(), "QS": qs(), "XX": pd.DataFrame()}
+    result = build_datasets(reg, ["ADNEXT"], sdtm, study)
+    assert list(result.datasets) == ["ADSL", "ADTRT", "ADNEXT"] and result.skipped == {}
+    trta = result.metadata["ADTRT"].variable("TRTA")
+    assert (trta.source, trta.origin_type, trta.label) == ("ADSL.TRT01A", PREDECESSOR, "Actual Treatment")
+    assert result.metadata["ADTRT"].class_ == "OCCURRENCE DATA STRUCTURE"
