@@ -3,6 +3,9 @@ define.xml and checked by its row schema; ``needs`` is known and acyclic."""
 
 from __future__ import annotations
 
+import json
+from importlib.resources import files
+
 import pandas as pd
 import pytest
 
@@ -172,3 +175,13 @@ def test_a_dataset_declared_outside_the_registry_is_built_and_described_from_its
     trta = result.metadata["ADTRT"].variable("TRTA")
     assert (trta.source, trta.origin_type, trta.label) == ("ADSL.TRT01A", PREDECESSOR, "Actual Treatment")
     assert result.metadata["ADTRT"].class_ == "OCCURRENCE DATA STRUCTURE"
+
+
+def test_the_study_schema_adam_block_accepts_exactly_the_declared_settings():
+    """A setting a descriptor reads is one study.yaml may carry, with the same JSON Schema (one kind per key)."""
+    declared: dict[str, dict] = {}
+    for desc in DATASETS.values():
+        for key, kind in desc.settings.items():
+            assert declared.setdefault(key, kind.schema()) == kind.schema(), key
+    study_schema = json.loads((files("sdtm_convert.spec") / "schemas" / "study.schema.json").read_text("utf-8"))
+    assert study_schema["properties"]["adam"]["properties"] == declared

@@ -6,7 +6,7 @@ from sdtm_convert.adam.adae import ae_absent, build_adae
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.registry import AdamDataset, AdamInputs, Built, V, register
 from sdtm_convert.errors import Issue
-from sdtm_convert.spec.params import Int
+from sdtm_convert.spec.params import Struct
 
 
 def build(inputs: AdamInputs) -> Built:
@@ -62,7 +62,7 @@ ADAE = register(AdamDataset(
     ),
     needs=("ADSL",),
     lineage=("AE", "AESEQ"),
-    settings={"trtemfl_window_days": Int(minimum=0, default=28)},
+    settings={"trtemfl_window_days": Struct(fragment={"type": ["integer", "null"]}, default=28)},
     absent=ae_absent,
     build=build,
     core={"AESEQ": "Req", "AETERM": "Req", "AEDECOD": "Req"},

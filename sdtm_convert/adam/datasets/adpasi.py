@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from sdtm_convert.adam.adpasi import build_adpasi, complete_adpasi, pasi_absent
-from sdtm_convert.adam.derive import ANL01FL_RULES
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.registry import AdamDataset, AdamInputs, Built, V, register
 from sdtm_convert.errors import Issue
-from sdtm_convert.spec.params import Bool, Dict, Int, ListOf, Number, OneOf, Str
+from sdtm_convert.spec.params import Bool, Int, ListOf, Number, Str, Struct
+
+WINDOWS = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "tolerance_days": {"type": "integer"},
+        "visits": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["avisit", "avisitn", "target"],
+            "properties": {"avisit": {"type": "string"}, "avisitn": {"type": "number"}, "target": {"type": "number"},
+                           "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}},
+    },
+}
 
 
 def build(inputs: AdamInputs) -> Built:
@@ -73,13 +83,13 @@ ADPASI = register(AdamDataset(
     needs=("ADSL",),
     lineage=None,  # each record names its SDTM source in SRCDOM/SRCVAR/SRCSEQ
     settings={
-        "windows": Dict(),
-        "anl01fl_rule": OneOf(choices=tuple(ANL01FL_RULES), default="closest_to_target_then_latest"),
-        "responder_thresholds": ListOf(item=Int(minimum=1, maximum=100), default=[50, 75, 90, 100]),
+        "windows": Struct(fragment=WINDOWS, doc="analysis windows (default: one per study visit after day 1)"),
+        "anl01fl_rule": Str(default="closest_to_target_then_latest", doc="a name of adam.derive.ANL01FL_RULES"),
+        "responder_thresholds": ListOf(item=Int(), default=[50, 75, 90, 100]),
         "nri": Bool(default=True),
         "nri_population": Str(default="FASFL"),
         "primary_avisitn": Number(),
-        "trtemfl_window_days": Int(minimum=0, default=28),
+        "trtemfl_window_days": Struct(fragment={"type": ["integer", "null"]}, default=28),
     },
     absent=pasi_absent,
     build=build,

@@ -6,7 +6,7 @@ from sdtm_convert.adam.adsl import compute_pasi_availability, derive_adsl_core, 
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.registry import AdamDataset, AdamInputs, Built, Populations, V, register
 from sdtm_convert.errors import Issue
-from sdtm_convert.spec.params import Dict, Int, ListOf, OneOf, Str
+from sdtm_convert.spec.params import Int, ListOf, OneOf, Str, Struct
 
 
 def _dm(name: str) -> V:
@@ -63,9 +63,9 @@ ADSL = register(AdamDataset(
     lineage=("DM", None),
     settings={
         "adsl_subjects": OneOf(choices=("all", "assigned"), default="all"),
-        "age_groups": ListOf(item=Dict()),
-        "treatment_numbers": Dict(),
-        "planned_infusions": Int(minimum=0, default=5),
+        "age_groups": Struct(fragment={"type": "array"}, doc="[{label, min, max}, ...], inclusive bounds"),
+        "treatment_numbers": Struct(fragment={"type": "object", "additionalProperties": {"type": "number"}}),
+        "planned_infusions": Int(default=5),
         "completed_terms": ListOf(item=Str(), default=["COMPLETED"]),
         "eos_excluded_terms": ListOf(item=Str(), default=["SCREEN FAILURE"]),
     },
