@@ -20,7 +20,6 @@ from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.spec.study import StudyConfig
 
-ADAM_BUILT = ("ADSL", "ADPASI", "ADAE")  # the ADaM datasets build_adam makes (their methods are known)
 BUILT_SDTM = ("SE", "TA", "TE", "TV", "TI", "TS")  # SDTM datasets a conversion builds without a domain spec
 
 
@@ -103,6 +102,13 @@ def _study(frames: Mapping[str, pd.DataFrame], spec: StudySpec | None, studyid: 
     return replace(study, **changes) if changes else study
 
 
+def _adam_datasets() -> list[str]:
+    """The ADaM datasets build_adam makes (their descriptors know every variable's origin and method)."""
+    from sdtm_convert.adam.datasets import DATASETS
+
+    return DATASETS.names()
+
+
 def _metadata(kind: str, frames: Mapping[str, pd.DataFrame], spec: StudySpec | None, study: StudyConfig,
               given: Mapping[str, DatasetMeta], labels: Mapping[str, str]) -> tuple[dict, dict[str, DatasetMeta]]:
     """Typed frames and metadata per dataset: given metadata as is; else from the spec; else inferred."""
@@ -119,7 +125,7 @@ def _metadata(kind: str, frames: Mapping[str, pd.DataFrame], spec: StudySpec | N
                         dataset=key)
         if key in given:
             data[key], metas[key] = frame, given[key]
-        elif kind == "adam" and spec is not None and key in ADAM_BUILT:
+        elif kind == "adam" and spec is not None and key in _adam_datasets():  # registered: methods known
             from sdtm_convert.adam.config import adam_settings
             from sdtm_convert.adam.meta import dataset_metadata
 

@@ -14,7 +14,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_dy,
     derive_vars_merged,
 )
-from sdtm_convert.adam.inputs import domain
+from sdtm_convert.adam.inputs import domain, no_source
 from sdtm_convert.errors import Issue
 
 KEY = ["STUDYID", "USUBJID"]
@@ -78,47 +78,19 @@ def derive_ae_flags(ae: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
     return derive_var_extreme_flag(out, ["USUBJID", "AEBODSYS", "AEDECOD"], order, "AOCCPFL", TEAE, mode="first")
 
 
-ADAE_ORDER = [
-    "STUDYID",
-    "USUBJID",
-    "SUBJID",
-    "SITEID",
-    "AGE",
-    "SEX",
-    "RACE",
-    "SAFFL",
-    "TRTA",
-    "TRTAN",
-    "TRTSDT",
-    "TRTEDT",
-    "AESEQ",
-    "AETERM",
-    "AEDECOD",
-    "AEBODSYS",
-    "AESOC",
-    "AESER",
-    "AESEV",
-    "AEREL",
-    "AEOUT",
-    "AEACN",
-    "AESTDTC",
-    "AEENDTC",
-    "ASTDT",
-    "ASTDTF",
-    "ASTDY",
-    "AENDT",
-    "AENDTF",
-    "AENDY",
-    "ADURN",
-    "ADURU",
-    "TRTEMFL",
-    "AOCCFL",
-    "AOCCSFL",
-    "AOCCPFL",
-]
+def ae_absent(inputs) -> str | None:
+    """Why ADAE is not built: no AE record of an ADSL subject (None when there is one)."""
+    ae = inputs.sdtm.get("AE")
+    subjects = inputs.adam["ADSL"]["USUBJID"]
+    if ae is not None and "USUBJID" in ae and ae["USUBJID"].isin(subjects).any():
+        return None
+    return no_source(inputs.sdtm, "AE", "records")
 
 
-def build_adae(sdtm, adsl: pd.DataFrame, settings: AdamSettings, issues: list[Issue]) -> pd.DataFrame:
+def build_adae(
+    sdtm, adsl: pd.DataFrame, settings: AdamSettings, issues: list[Issue], order: list[str]
+) -> pd.DataFrame:
+    """AE records of ADSL subjects with the ADSL variables, dates, flags; the variables in ``order``."""
     ae = domain(sdtm, "AE", AE_VARS, issues)
     ae = domain({"AE": ae}, "AE", AE_OPTIONAL, issues, required=False)
     ae = ae[AE_VARS + AE_OPTIONAL + [c for c in ae.columns if c.startswith("__")]]
@@ -127,5 +99,5 @@ def build_adae(sdtm, adsl: pd.DataFrame, settings: AdamSettings, issues: list[Is
     out = derive_ae_dates(out, issues)
     out = derive_vars_duration(out)
     out = derive_ae_flags(out, settings)
-    cols = ADAE_ORDER + [c for c in out.columns if c.startswith("__")]
+    cols = order + [c for c in out.columns if c.startswith("__")]
     return out[cols].sort_values(["STUDYID", "USUBJID", "AESEQ"], kind="mergesort").reset_index(drop=True)

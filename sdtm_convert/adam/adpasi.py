@@ -27,7 +27,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_dy,
     derive_vars_merged,
 )
-from sdtm_convert.adam.inputs import domain
+from sdtm_convert.adam.inputs import domain, no_source
 from sdtm_convert.errors import Issue
 from sdtm_convert.spec.study import StudyConfig
 
@@ -80,13 +80,31 @@ CARRY = [
 ]
 
 
+def pasi_codes(study: StudyConfig) -> dict[str, tuple[str, str, float]]:
+    """--TESTCD → (PARAMCD, PARAM, PARAMN). CDISC codes are PASInnXX (nn = version); the former sponsor
+    QS codes PASIXX are still accepted."""
+    ver = study.pasi.version
+    return {f"{ver}{n:02d}": v for n, v in PASI_ITEMS.items()} | {f"PASI{n:02d}": v for n, v in PASI_ITEMS.items()}
+
+
+def pasi_absent(inputs) -> str | None:
+    """Why ADPASI is not built: no PASI record of an ADSL subject in the study's PASI domain (else None)."""
+    dom = inputs.study.pasi.domain
+    src = inputs.sdtm.get(dom)
+    testcd = f"{dom}TESTCD"
+    if src is not None and testcd in src and "USUBJID" in src:
+        rows = src[testcd].isin(list(pasi_codes(inputs.study))) & src["USUBJID"].isin(inputs.adam["ADSL"]["USUBJID"])
+        if rows.any():
+            return None
+    return no_source(inputs.sdtm, dom, "PASI records")
+
+
 def pasi_records(sdtm, study: StudyConfig, issues: list[Issue]) -> pd.DataFrame:
     """The SDTM PASI total and region scores as BDS records (PARAMCD, AVAL, ADT, SRC*)."""
-    dom, ver = study.pasi.domain, study.pasi.version
+    dom = study.pasi.domain
     cols = ["STUDYID", "USUBJID", f"{dom}TESTCD", f"{dom}STRESN", f"{dom}DTC", f"{dom}SEQ", "VISITNUM", "VISIT"]
     src = domain(sdtm, dom, cols, issues)
-    # CDISC codes are PASInnXX (nn = version); the former sponsor QS codes PASIXX are still accepted.
-    codes = {f"{ver}{n:02d}": v for n, v in PASI_ITEMS.items()} | {f"PASI{n:02d}": v for n, v in PASI_ITEMS.items()}
+    codes = pasi_codes(study)
     src = src.loc[src[f"{dom}TESTCD"].isin(list(codes))]
     testcd = src[f"{dom}TESTCD"]
     bds = pd.DataFrame(
@@ -204,7 +222,7 @@ def build_adpasi(
     return derive_pasi_change(bds, issues)
 
 
-def complete_adpasi(bds: pd.DataFrame, adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
+def complete_adpasi(bds: pd.DataFrame, adsl: pd.DataFrame, settings: AdamSettings, order: list[str]) -> pd.DataFrame:
     """Population flags, PASIIMP, responder parameters, NRI records, ASEQ, final order."""
     out = derive_param_pasiimp(bds)
     for k in settings.responder_thresholds:
@@ -227,58 +245,15 @@ def complete_adpasi(bds: pd.DataFrame, adsl: pd.DataFrame, settings: AdamSetting
     pops = [p.flag for p in settings.populations if p.flag in ("ITTFL", "SAFFL", "FASFL", "PPROTFL")]
     out = derive_vars_merged(out, KEY, new_vars=pops, dataset_add=adsl)
     out = derive_var_obs_number(out, ["USUBJID"], ["PARAMN", "AVISITN", "ADT", "SRCSEQ", "DTYPE"])
-    return finalize_adpasi(out)
+    return finalize_adpasi(out, order)
 
 
-ADPASI_ORDER = [
-    "STUDYID",
-    "USUBJID",
-    "SUBJID",
-    "SITEID",
-    "ASEQ",
-    "TRTP",
-    "TRTA",
-    "ITTFL",
-    "SAFFL",
-    "FASFL",
-    "PPROTFL",
-    "PARAMCD",
-    "PARAM",
-    "PARAMN",
-    "PARCAT1",
-    "AVAL",
-    "AVALC",
-    "BASE",
-    "CHG",
-    "PCHG",
-    "ABLFL",
-    "ANL01FL",
-    "ONTRTFL",
-    "DTYPE",
-    "ADT",
-    "ADY",
-    "VISITNUM",
-    "VISIT",
-    "AVISIT",
-    "AVISITN",
-    "AWTARGET",
-    "AWLO",
-    "AWHI",
-    "AWTDIFF",
-    "AWU",
-    "TRTSDT",
-    "TRTEDT",
-    "SRCDOM",
-    "SRCVAR",
-    "SRCSEQ",
-]
-
-
-def finalize_adpasi(bds: pd.DataFrame) -> pd.DataFrame:
+def finalize_adpasi(bds: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """The variables in ``order`` (one never set, such as an unconfigured population flag, is empty)."""
     out = bds
-    for c in ADPASI_ORDER:
+    for c in order:
         if c not in out.columns:
             out = out.assign(**{c: ""})
-    cols = [c for c in ADPASI_ORDER if c in out.columns] + [c for c in out.columns if c.startswith("__")]
+    cols = order + [c for c in out.columns if c.startswith("__")]
     out = out[cols].sort_values(["STUDYID", "USUBJID", "ASEQ"], kind="mergesort").reset_index(drop=True)
     return out

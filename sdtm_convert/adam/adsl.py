@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdtm_convert.adam.adpasi import build_adpasi
 from sdtm_convert.adam.config import BUILTIN_RULES, AdamSettings
 from sdtm_convert.adam.derive import (
     compute_eosstt,
@@ -16,8 +17,10 @@ from sdtm_convert.adam.derive import (
     derive_vars_dtm,
     derive_vars_merged,
 )
+from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.inputs import domain
 from sdtm_convert.errors import Issue, fatal
+from sdtm_convert.spec.study import StudyConfig
 
 DM_VARS = [
     "STUDYID",
@@ -136,6 +139,14 @@ def derive_pasi_availability(adsl: pd.DataFrame, adpasi: pd.DataFrame, settings:
     return out
 
 
+def compute_pasi_availability(sdtm, study: StudyConfig, adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
+    """``adsl`` plus BLPASIFL, PBPASIFL, PVPASIFL, read from the SDTM PASI records through the same timing
+    derivations as ADPASI (baseline, windows, ANL01FL), so ADSL does not wait for ADPASI. The issues of
+    those records are ADPASI's to report, not ADSL's: they are dropped here."""
+    pasi = as_text(build_adpasi(sdtm, study, adsl, settings, []))
+    return derive_pasi_availability(adsl, pasi, settings)
+
+
 def derive_populations(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
     """One Y/N flag per configured population, in configuration order (a flag may use earlier ones)."""
     out = adsl
@@ -145,42 +156,7 @@ def derive_populations(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFra
     return out
 
 
-ADSL_ORDER = [
-    "STUDYID",
-    "USUBJID",
-    "SUBJID",
-    "SITEID",
-    "COUNTRY",
-    "AGE",
-    "AGEU",
-    "AGEGR1",
-    "AGEGR1N",
-    "SEX",
-    "RACE",
-    "ETHNIC",
-    "ARM",
-    "ARMCD",
-    "ACTARM",
-    "ACTARMCD",
-    "TRT01P",
-    "TRT01PN",
-    "TRT01A",
-    "TRT01AN",
-    "RFSTDTC",
-    "RFENDTC",
-    "RFICDT",
-    "TRTSDT",
-    "TRTSDTM",
-    "TRTSTMF",
-    "TRTEDT",
-    "TRTEDTM",
-    "TRTETMF",
-    "TRTDURD",
-]
-ADSL_TAIL = ["EOSSTT", "EOSDT", "DCSREAS"]
-
-
-def finalize_adsl(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:
-    pops = [p.flag for p in settings.populations]
-    cols = ADSL_ORDER + pops + ADSL_TAIL + [c for c in adsl.columns if c.startswith("__")]
+def finalize_adsl(adsl: pd.DataFrame, order: list[str]) -> pd.DataFrame:
+    """The declared variables in ``order`` (then the provenance columns), sorted by subject."""
+    cols = order + [c for c in adsl.columns if c.startswith("__")]
     return adsl[cols].sort_values(KEY, kind="mergesort").reset_index(drop=True)

@@ -41,3 +41,8 @@ def domain(
         elif out[c].hasnans:
             out[c] = empty_for_missing(out[c])
     return out
+
+
+def no_source(sdtm: Mapping[str, pd.DataFrame], dom: str, what: str) -> str:
+    """Why a dataset is not built: ``no records in SDTM AE`` (`` (AE was not converted)`` when absent)."""
+    return f"no {what} in SDTM {dom}" + ("" if dom in sdtm else f" ({dom} was not converted)")

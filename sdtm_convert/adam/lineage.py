@@ -4,10 +4,15 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.mapping.algorithms import number_text
 
-# where an ADaM record comes from when it carries no SRCDOM/SRCSEQ of its own
-ADAM_SOURCES = {"ADSL": ("DM", None), "ADAE": ("AE", "AESEQ")}
+
+def _source(name: str) -> tuple[str, str | None]:
+    """Where a record of ``name`` comes from when it carries no SRCDOM/SRCSEQ of its own: the descriptor's
+    ``lineage`` (SDTM dataset, --SEQ variable); nothing for a dataset not registered."""
+    ds = DATASETS.get(name)
+    return ds.lineage if ds is not None and ds.lineage else ("", None)
 
 
 def adam_lineage(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
@@ -20,7 +25,7 @@ def adam_lineage(datasets: dict[str, pd.DataFrame]) -> pd.DataFrame:
         df = datasets[name]
         n = len(df)
         blank = pd.Series([""] * n, index=df.index)
-        dom, seqvar = ADAM_SOURCES.get(name, ("", None))
+        dom, seqvar = _source(name)
         src_dom = df["SRCDOM"].astype(str) if "SRCDOM" in df else pd.Series([dom] * n, index=df.index)
         src_var = df["SRCVAR"].astype(str) if "SRCVAR" in df else pd.Series([seqvar or "USUBJID"] * n, index=df.index)
         seq = df["SRCSEQ"] if "SRCSEQ" in df else (df[seqvar] if seqvar and seqvar in df else pd.Series(float("nan"), index=df.index))

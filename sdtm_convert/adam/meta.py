@@ -1,17 +1,19 @@
-"""DatasetMeta for ADSL, ADPASI and ADAE: ADaMIG labels, types, lengths from the data, origins, methods,
-value-level metadata per PARAMCD (ADPASI AVAL/AVALC)."""
+"""DatasetMeta for the registered ADaM datasets: ADaMIG labels, types, lengths from the data, origins and
+methods from the descriptors (``adam/datasets/``), value-level metadata per PARAMCD (ADPASI AVAL/AVALC)."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
-from sdtm_convert.adam.adsl import DM_VARS
 from sdtm_convert.adam.config import AdamSettings
+from sdtm_convert.adam.datasets import DATASETS
+from sdtm_convert.adam.registry import AdamDataset, V
 from sdtm_convert.metadata import (
     DERIVED,
     PREDECESSOR,
@@ -22,134 +24,28 @@ from sdtm_convert.metadata import (
     WhereClause,
     max_utf8_bytes,
 )
-from sdtm_convert.schema.datasets import ADAM_DATASETS
 from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards import adamig_variables, sdtmig_domain_variables
 
-EXTRA_LABELS = {
-    "TRTEMFL": "Treatment Emergent Analysis Flag",
-    "AOCCFL": "1st Occurrence within Subject Flag",
-    "AOCCSFL": "1st Occurrence of SOC Flag",
-    "AOCCPFL": "1st Occurrence of Preferred Term Flag",
-    "ADURN": "Analysis Duration (N)",
-    "ADURU": "Analysis Duration Units",
-    "VISITNUM": "Visit Number",
-    "VISIT": "Visit Name",
-    "AGEGR1N": "Pooled Age Group 1 (N)",
-}
 DATE9 = "DATE9."
 
-# variable → (method description) for derived variables; copied variables get "Predecessor"
-METHODS: dict[str, dict[str, str]] = {
-    "ADSL": {
-        "AGEGR1": "AGE grouped by adam.age_groups (inclusive bounds), default 18-40, 41-65.",
-        "AGEGR1N": "Order number of AGEGR1 in adam.age_groups.",
-        "TRT01P": "DM.ARM (screen failures keep 'Screen Failure', as in admiral).",
-        "TRT01PN": "Number of TRT01P (adam.treatment_numbers, default arm order in the study config); "
-        "null for arms that are not treatments.",
-        "TRT01A": "DM.ACTARM.",
-        "TRT01AN": "Number of TRT01A (adam.treatment_numbers).",
-        "RFICDT": "DM.RFICDTC converted to a SAS date (complete dates only).",
-        "TRTSDT": "Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0), complete dates only.",
-        "TRTEDT": "Date part of the latest EX.EXENDTC (EXSTDTC when EXENDTC is empty) of a valid dose.",
-        "TRTDURD": "TRTEDT - TRTSDT + 1.",
-        "TRTSDTM": "EX.EXSTDTC of the first valid dose as a SAS datetime; missing time parts imputed as 00.",
-        "TRTSTMF": "Time imputation flag of TRTSDTM: H (hour), M (minute), S (second).",
-        "TRTEDTM": "EX.EXENDTC of the last valid dose as a SAS datetime; missing time parts imputed as 23:59:59.",
-        "TRTETMF": "Time imputation flag of TRTEDTM: H (hour), M (minute), S (second).",
-        "EOSSTT": "From the last DS record with DSCAT = 'DISPOSITION EVENT': COMPLETED when DSDECOD is "
-        "COMPLETED; null for SCREEN FAILURE; DISCONTINUED for any other term; ONGOING when none.",
-        "EOSDT": "DS.DSSTDTC of that disposition event as a SAS date (null when ONGOING).",
-        "DCSREAS": "DS.DSDECOD of that disposition event when EOSSTT = DISCONTINUED.",
-    },
-    "ADPASI": {
-        "PARAMCD": "PASI for PASInn29 (total), PASIHN/PASIUL/PASITR/PASILL for items 19/22/25/28; PASIIMP and "
-        "PASIxx computed from PASI.",
-        "AVAL": "QS/RS --STRESN for PASI and region parameters; -PCHG of PASI for PASIIMP; 1/0 for PASIxx "
-        "(exact integer test 100*(B10-P10) >= k*B10 in tenths); 0 on DTYPE = NRI records.",
-        "PARAM": "Assigned from PARAMCD.",
-        "PARAMN": "Assigned from PARAMCD (display order).",
-        "PARCAT1": "'PASI' for scores, 'PASI RESPONSE' for PASIxx.",
-        "AVALC": "'Y'/'N' for PASIxx (AVAL 1/0); null otherwise.",
-        "ADT": "Date part of --DTC as a SAS date (no imputation).",
-        "ADY": "ADT - TRTSDT + 1 if ADT >= TRTSDT, else ADT - TRTSDT.",
-        "ABLFL": "'Y' on the last record with non-missing AVAL and ADT <= TRTSDT per USUBJID and PARAMCD "
-        "(latest ADT, then highest SRCSEQ).",
-        "BASE": "AVAL of the ABLFL = 'Y' record of the subject and parameter.",
-        "CHG": "AVAL - BASE (computed in integer tenths), post-baseline records only.",
-        "PCHG": "100 * (AVAL - BASE) / BASE in integer tenths, unrounded; null when BASE is 0 or missing.",
-        "AVISIT": "'Baseline' for the ABLFL record; otherwise the analysis window containing ADY "
-        "(planned day +/- adam.windows.tolerance_days, default 3) for post-baseline records.",
-        "AVISITN": "0 for Baseline; the week number of the window otherwise.",
-        "ANL01FL": "'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN chosen by "
-        "adam.anl01fl_rule (default closest_to_target_then_latest); on the NRI record when imputed.",
-        "ONTRTFL": "'Y' when TRTSDT <= ADT <= TRTEDT + adam.trtemfl_window_days.",
-        "DTYPE": "'NRI' on non-responder imputation records (missing primary-visit response in the "
-        "adam.nri_population).",
-        "AWTARGET": "Planned study day of the analysis window.",
-        "AWLO": "Window start day.",
-        "AWHI": "Window end day.",
-        "AWTDIFF": "|ADY - AWTARGET|.",
-        "AWU": "'DAYS' for windowed records.",
-        "ASEQ": "Sequence within USUBJID by PARAMN, AVISITN, ADT, SRCSEQ, DTYPE.",
-        "SRCDOM": "SDTM domain of the PASI record.",
-        "SRCVAR": "SDTM variable of the value.",
-        "SRCSEQ": "--SEQ of the SDTM record (of the PASI total for computed parameters).",
-    },
-    "ADAE": {
-        "ASTDT": "AESTDTC as a SAS date; partial dates imputed to the first day (of month/year); raised to "
-        "TRTSDT when that lies in the possible range and is later; capped at AENDT when earlier.",
-        "ASTDTF": "Imputation flag of ASTDT: D (day), M (month and day).",
-        "AENDT": "AEENDTC as a SAS date; partial dates imputed to the last day (of month/year), capped at EOSDT.",
-        "AENDTF": "Imputation flag of AENDT: D (day), M (month and day).",
-        "ASTDY": "ASTDT - TRTSDT + 1 if ASTDT >= TRTSDT, else ASTDT - TRTSDT.",
-        "AENDY": "AENDT - TRTSDT + 1 if AENDT >= TRTSDT, else AENDT - TRTSDT.",
-        "ADURN": "AENDT - ASTDT + 1.",
-        "ADURU": "'DAYS' when ADURN is present.",
-        "TRTEMFL": "'Y' when TRTSDT <= ASTDT <= TRTEDT + adam.trtemfl_window_days (default 28), or ASTDT missing "
-        "and AENDT missing or >= TRTSDT; null when TRTSDT is missing.",
-        "AOCCFL": "'Y' on the first TEAE of the subject (ASTDT, then AESEQ).",
-        "AOCCSFL": "'Y' on the first TEAE of the subject within AEBODSYS (ASTDT, then AESEQ).",
-        "AOCCPFL": "'Y' on the first TEAE of the subject within AEBODSYS and AEDECOD (ASTDT, then AESEQ).",
-    },
-}
-SOURCES = {
-    "ADSL": {
-        **{
-            v: f"DM.{v}"
-            for v in DM_VARS
-            if not v.startswith("RFX")
-        }
-    },
-    "ADPASI": {
-        "STUDYID": "ADSL.STUDYID",
-        "USUBJID": "ADSL.USUBJID",
-        "SUBJID": "ADSL.SUBJID",
-        "SITEID": "ADSL.SITEID",
-        "TRTP": "ADSL.TRT01P",
-        "TRTA": "ADSL.TRT01A",
-        "TRTSDT": "ADSL.TRTSDT",
-        "TRTEDT": "ADSL.TRTEDT",
-        "ITTFL": "ADSL.ITTFL",
-        "SAFFL": "ADSL.SAFFL",
-        "FASFL": "ADSL.FASFL",
-        "PPROTFL": "ADSL.PPROTFL",
-        "VISITNUM": "{dom}.VISITNUM",
-        "VISIT": "{dom}.VISIT",
-    },
-    "ADAE": {
-        "SUBJID": "ADSL.SUBJID",
-        "SITEID": "ADSL.SITEID",
-        "AGE": "ADSL.AGE",
-        "SEX": "ADSL.SEX",
-        "RACE": "ADSL.RACE",
-        "SAFFL": "ADSL.SAFFL",
-        "TRTA": "ADSL.TRT01A",
-        "TRTAN": "ADSL.TRT01AN",
-        "TRTSDT": "ADSL.TRTSDT",
-        "TRTEDT": "ADSL.TRTEDT",
-    },
-}
+
+def _declared(ds: str, name: str, desc: AdamDataset | None = None) -> V | None:
+    """The variable's declaration in the dataset's descriptor (``desc``, else the registered one; None for a
+    dataset or variable not declared)."""
+    desc = desc or DATASETS.get(ds)
+    return desc.variable(name) if desc else None
+
+
+@cache
+def _declared_labels() -> dict[str, str]:
+    """Labels the descriptors declare for variables no standard has (first declaration of a name wins)."""
+    out: dict[str, str] = {}
+    for desc in DATASETS.values():
+        for v in desc.variables:
+            if isinstance(v, V) and v.label:
+                out.setdefault(v.name, v.label)
+    return out
 
 
 def _instantiate(pattern: str) -> str:
@@ -199,11 +95,11 @@ def _label(ds: str, name: str, structure: str | None = None) -> tuple[str, str]:
     """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables; ``structure`` for a dataset
     this tool does not build), then sponsor/OCCDS labels, then ADSL labels for variables copied from ADSL
     (core Perm), then SDTMIG DM/AE labels."""
-    found = _adamig_label(name, structure or ADAM_DATASETS[ds]["adamig_structure"])
+    found = _adamig_label(name, structure or DATASETS[ds].adamig_structure)
     if found:
         return found
-    if name in EXTRA_LABELS:
-        return EXTRA_LABELS[name], "Perm"
+    if name in _declared_labels():
+        return _declared_labels()[name], "Perm"
     if ds != "ADSL":
         found = _adamig_label(name, "Subject-Level Analysis Dataset")
         if found:
@@ -229,8 +125,9 @@ def significant_digits(values: pd.Series) -> int:
 CODELISTS = {"DTYPE": "DTYPE"}
 
 
-def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None) -> VariableMeta:
-    label, core = _label(ds, name, structure)
+def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None,
+              desc: AdamDataset | None = None) -> VariableMeta:
+    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None))
     numeric = pd.api.types.is_numeric_dtype(col)
     is_date = numeric and name.endswith("DT")
     is_dtm = numeric and name.endswith("DTM")
@@ -244,12 +141,9 @@ def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: s
     else:
         data_type, digits = "text", None
         length = max(1, max_utf8_bytes(col.astype(str)))
-    source = SOURCES.get(ds, {}).get(name)
-    method = METHODS.get(ds, {}).get(name)
-    if source is None and ds == "ADAE" and name.startswith("AE") and name not in METHODS["ADAE"]:
-        source = f"AE.{name}"
-    if source is None and ds == "ADAE" and name in ("STUDYID", "USUBJID"):
-        source = f"AE.{name}"
+    declared = _declared(ds, name, desc)
+    source = declared.source if declared else None
+    method = declared.method if declared else None
     if source:
         source = source.format(dom=pasi_domain)
     origin = PREDECESSOR if source and not method else DERIVED
@@ -309,20 +203,24 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
     return out
 
 
-def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings) -> DatasetMeta:
+def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings,
+                     desc: AdamDataset | None = None) -> DatasetMeta:
+    """The metadata of a built dataset, from its descriptor (``desc``, else the registered one named ``ds``)."""
+    desc = desc or DATASETS[ds]  # one source with the row schemas and `diff`'s natural keys
     cols = [c for c in frame.columns if not c.startswith("__")]
-    variables = [_variable(ds, c, frame[c], study.pasi.domain) for c in cols]
+    variables = [_variable(ds, c, frame[c], study.pasi.domain, desc=desc) for c in cols]
+    declared = {v.name: _declared(ds, v.name, desc) for v in variables if v.method_id}
     methods = [
         Method(
-            id=f"MT.{ds}.{v.name}",
-            name=f"Algorithm for {ds}.{v.name}",
-            type="Imputation" if v.name in ("ASTDT", "AENDT", "ASTDTF", "AENDTF") else "Computation",
-            description=METHODS[ds][v.name],
+            id=f"MT.{ds}.{name}",
+            name=f"Algorithm for {ds}.{name}",
+            type="Imputation" if d.imputation else "Computation",
+            description=d.method or "",
         )
-        for v in variables
-        if v.method_id
+        for name, d in declared.items()
+        if d is not None
     ]
-    if ds == "ADSL":
+    if desc.populations() is not None:
         for p in settings.populations:
             if p.flag in cols:
                 m = Method(
@@ -336,10 +234,10 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
                 var.method_id, var.origin_type, var.origin_source = m.id, DERIVED, "Sponsor"
     return DatasetMeta(
         name=ds,
-        label=ADAM_DATASETS[ds]["label"],  # one source with the JSON Schemas and `diff`'s natural keys
-        class_=ADAM_DATASETS[ds]["class"],
-        structure=ADAM_DATASETS[ds]["structure"],
-        keys=list(ADAM_DATASETS[ds]["keys"]),
+        label=desc.label,
+        class_=desc.cls,
+        structure=desc.structure,
+        keys=list(desc.keys),
         variables=variables,
         standard="ADaMIG 1.3",
         methods=methods,
@@ -349,6 +247,9 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
 
 
 def adam_metadata(
-    datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings
+    datasets: dict[str, pd.DataFrame], study: StudyConfig, settings: AdamSettings,
+    registry: Mapping[str, AdamDataset] | None = None,
 ) -> dict[str, DatasetMeta]:
-    return {name: dataset_metadata(name, frame, study, settings) for name, frame in datasets.items()}
+    """Metadata of each built dataset, described by ``registry`` (default: the registered datasets)."""
+    reg = registry if registry is not None else DATASETS
+    return {name: dataset_metadata(name, frame, study, settings, reg[name]) for name, frame in datasets.items()}

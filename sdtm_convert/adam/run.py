@@ -1,17 +1,76 @@
-"""The ADaM part of a run: ADSL, ADPASI, ADAE from the SDTM frames, checked, written with define.xml and the
-analysis summary, then validated as any ADaM package."""
+"""The ADaM part of a run: the registered datasets (``adam/datasets/``) built from the SDTM frames in
+``needs`` order, checked, written with define.xml and the analysis summary, then validated as any ADaM
+package."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.adam.config import AdamSettings, adam_settings
+from sdtm_convert.adam.datasets import DATASETS
+from sdtm_convert.adam.registry import AdamDataset, AdamInputs, build_order
 from sdtm_convert.common.part import Part
+from sdtm_convert.common.registry import Registry
+from sdtm_convert.errors import INFO, Issue
+from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.layout import adam_dir
+from sdtm_convert.spec.study import StudyConfig
+
+
+@dataclass
+class AdamResult:
+    """What :func:`build_adam` built: frames and metadata by dataset name, and the issues found on the way."""
+
+    datasets: dict[str, pd.DataFrame]
+    metadata: dict[str, DatasetMeta]
+    issues: list[Issue] = field(default_factory=list)
+    settings: AdamSettings | None = None
+    skipped: dict[str, str] = field(default_factory=dict)  # dataset → why it was not built
+
+
+def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
+    """Build every registered ADaM dataset (ADSL, ADPASI, ADAE) from the SDTM frames (char missing "",
+    numeric missing NaN), each after the datasets it ``needs``.
+
+    ``sdtm``: domain → frame, e.g. a :class:`~sdtm_convert.pipeline.Conversion`'s ``sdtm`` (DM, EX, DS, AE and the
+    PASI domain QS or RS are read); ``study``: the study configuration (``conversion.spec.study``), whose
+    ``adam`` and ``populations`` settings drive windows, flags and populations (``docs/adam.md``).
+    A dataset whose source records are absent (or that needs one not built) is left out and named in
+    ``skipped`` with the reason, reported as info ``adam-dataset-skipped`` (after the build issues).
+    Returns an :class:`AdamResult`: ``datasets`` (name → frame), ``metadata`` (for XPT and define.xml) and
+    ``issues``. Nothing is written."""
+    return build_datasets(DATASETS, DATASETS.names(), sdtm, study)
+
+
+def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapping[str, pd.DataFrame],
+                   study: StudyConfig) -> AdamResult:
+    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order."""
+    from sdtm_convert.adam.meta import adam_metadata
+
+    settings = adam_settings(study)
+    datasets: dict[str, pd.DataFrame] = {}
+    issues: list[Issue] = []
+    skipped: dict[str, str] = {}
+    for name in build_order(registry, names):
+        ds = registry[name]
+        missing = [n for n in ds.needs if n not in datasets]
+        inputs = AdamInputs(sdtm, study, settings, {n: datasets[n] for n in ds.needs if n in datasets})
+        why = f"needs {', '.join(missing)}, which was not built" if missing else ds.absent and ds.absent(inputs)
+        if why:
+            skipped[name] = why
+            continue
+        datasets[name], found = ds.build(inputs)
+        issues += found
+    for name, why in skipped.items():
+        issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
+    metadata = adam_metadata(datasets, study, settings, {n: registry[n] for n in datasets})
+    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
 
 
 def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, out: Path, formats: tuple[str, ...], validate: bool,
@@ -19,7 +78,7 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, out: Path, formats: t
     """Build (a dataset whose source is absent is skipped; one progress line says why), check against the row
     schemas, write (datasets, define.xml, reports/analysis-summary.html) and validate. Returns the
     :class:`~sdtm_convert.adam.AdamResult`, the building and writing's part and the validation's."""
-    from sdtm_convert.adam import build_adam, render_summary
+    from sdtm_convert.adam import render_summary
     from sdtm_convert.atomic import atomic_write_text
     from sdtm_convert.package import write as submission
     from sdtm_convert.schema import load_schema, validate_frame

@@ -13,9 +13,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from sdtm_convert.adam.adae import ADAE_ORDER
-from sdtm_convert.adam.adpasi import ADPASI_ORDER, primary_visit, responder_param
+from sdtm_convert.adam.adpasi import primary_visit, responder_param
 from sdtm_convert.adam.config import adam_settings
+from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
 from sdtm_convert.arrowtext import join_runs, lit
@@ -185,8 +185,8 @@ def serious_aes(adae: pd.DataFrame) -> list[dict[str, str]]:
 def render_summary(result, study: StudyConfig) -> str:
     settings = result.settings or adam_settings(study)
     adsl = result.datasets["ADSL"]
-    adpasi = result.datasets.get("ADPASI", pd.DataFrame(columns=ADPASI_ORDER))  # skipped: no PASI records
-    adae = result.datasets.get("ADAE", pd.DataFrame(columns=ADAE_ORDER))  # skipped: no AE records
+    adpasi = result.datasets.get("ADPASI", pd.DataFrame(columns=DATASETS["ADPASI"].columns(())))  # skipped: no PASI records
+    adae = result.datasets.get("ADAE", pd.DataFrame(columns=DATASETS["ADAE"].columns(())))  # skipped: no AE records
     visit = primary_visit(settings)
     env = Environment(
         loader=PackageLoader("sdtm_convert.adam", "templates"),

@@ -13,7 +13,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sdtm_convert.schema.datasets import ADAM_DATASETS
 from sdtm_convert.schema.rows import PROVENANCE_COLS, frame_rows
 from sdtm_convert.schema.vectorised import validate_frame
 
@@ -30,8 +29,8 @@ def schema_path(dataset: str) -> Path:
     name = dataset.upper()
     if name.startswith("SUPP"):
         name = "SUPPQUAL"
-    sub = "adam" if name in ADAM_DATASETS else "sdtm"
-    return schema_dir() / sub / f"{name}.json"
+    adam = schema_dir() / "adam" / f"{name}.json"  # generated from the ADaM descriptors (adam/datasets/)
+    return adam if adam.is_file() else schema_dir() / "sdtm" / f"{name}.json"
 
 
 @cache

@@ -90,24 +90,47 @@ def _adamig_variable(structure: str, name: str) -> dict[str, Any]:
     raise KeyError(f"{name} is not an ADaMIG 1.3 {structure} variable")
 
 
-def _adam_variable(spec: dict, ref: str) -> dict[str, Any]:
-    source, _, name = ref.rpartition(":")
-    if source == "ADSL":
-        var = _adamig_variable(D.ADAM_DATASETS["ADSL"]["adamig_structure"], name)
-        var["core"] = "Perm"
-    elif source:
-        var = next(v for v in _sdtm_variables(source) if v["name"] == name)
-        var["core"] = "Perm"
-    elif name in D.EXTRA_VARIABLES:
-        extra = D.EXTRA_VARIABLES[name]
-        var = {"name": name, "core": "Perm", "role": None, "codelists": [], "value_domain": "", "value_list": []}
-        var.update(extra)
+def _copied_variable(source: str, name: str) -> dict[str, Any] | None:
+    """A variable copied from ADSL (ADaMIG ADSL) or an SDTM domain (SDTMIG), core Perm; None if unknown."""
+    dataset = source.partition(".")[0]
+    found: dict[str, Any] | None
+    if dataset == "ADSL":
+        found = _adamig_variable("Subject-Level Analysis Dataset", name)
     else:
-        var = _adamig_variable(spec["adamig_structure"], name)
-    var.pop("order", None)  # ADaM order = the order listed in datasets.ADAM_DATASETS
-    var["core"] = spec.get("core", {}).get(name, var["core"])
-    var["source"] = f"{source}.{name}" if source else None
+        found = next((v for v in _sdtm_variables(dataset) if v["name"] == name), None) if dataset.isalpha() else None
+    return None if found is None else {**found, "core": "Perm"}
+
+
+def _adam_variable(desc: Any, name: str, source: str | None) -> dict[str, Any]:
+    """One declared ADaM variable: :data:`~sdtm_convert.schema.datasets.EXTRA_VARIABLES` (OCCDS and sponsor
+    variables), else ADaMIG 1.3 of the dataset's structure (templated names such as ``TRTxxP`` instantiate),
+    else the standard of the dataset it is copied from (``source``: ADSL or an SDTM domain)."""
+    if name in D.EXTRA_VARIABLES:
+        var = {"name": name, "core": "Perm", "role": None, "codelists": [], "value_domain": "", "value_list": [],
+               **D.EXTRA_VARIABLES[name]}
+    else:
+        try:
+            var = _adamig_variable(desc.adamig_structure, name)
+        except KeyError:
+            # a study-dependent source ("{dom}.VISIT": the PASI domain, QS or RS) resolves in RS
+            copied = _copied_variable(source.format(dom="RS"), name) if source else None
+            if copied is None:
+                raise KeyError(f"{desc.name}.{name} is in no standard: add it to schema.datasets.EXTRA_VARIABLES") from None
+            var = copied
+    var.pop("order", None)  # ADaM order = the order the descriptor declares
+    var["core"] = desc.core.get(name, var["core"])
+    var["source"] = source if source and "{" not in source else None
     return var
+
+
+def _adam_variables(desc: Any) -> list[dict[str, Any]]:
+    out = []
+    for v in desc.variables:
+        if hasattr(v, "schema_flags"):  # the population flags of study.yaml: the ADaMIG ones
+            out += [_adam_variable(desc, flag, None) for flag in v.schema_flags]
+        else:
+            out.append(_adam_variable(desc, v.name, v.source))
+    return out
 
 
 def _pattern_kind(var: dict[str, Any]) -> str | None:
@@ -213,23 +236,31 @@ def sdtm_schema(dataset: str) -> dict[str, Any]:
     return _schema(meta, _tweak(dataset, _sdtm_variables(dataset)))
 
 
+def adam_datasets() -> Any:
+    """The ADaM dataset registry (``adam/datasets/``): the row schemas are generated from its descriptors.
+    Imported here, when generating, so that loading a schema never imports the ADaM stage."""
+    from sdtm_convert.adam.datasets import DATASETS
+
+    return DATASETS
+
+
 def adam_schema(dataset: str) -> dict[str, Any]:
-    spec = D.ADAM_DATASETS[dataset]
+    desc = adam_datasets()[dataset]
     meta = {
         "x-dataset": dataset,
-        "x-label": spec["label"],
-        "x-class": spec["class"],
-        "x-structure": spec["structure"],
-        "x-keys": spec["keys"],
+        "x-label": desc.label,
+        "x-class": desc.cls,
+        "x-structure": desc.structure,
+        "x-keys": list(desc.keys),
         "x-standard": "ADaMIG 1.3",
     }
-    return _schema(meta, _tweak(dataset, [_adam_variable(spec, ref) for ref in spec["variables"]]))
+    return _schema(meta, _tweak(dataset, _adam_variables(desc)))
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """Relative path under ``specs/`` → schema."""
     out = {f"sdtm/{name}.json": sdtm_schema(name) for name in D.SDTM_DATASETS}
-    out.update({f"adam/{name}.json": adam_schema(name) for name in D.ADAM_DATASETS})
+    out.update({f"adam/{name}.json": adam_schema(name) for name in sorted(adam_datasets().names())})
     return out
 
 

@@ -7,8 +7,9 @@ import re
 import pytest
 from jsonschema import Draft202012Validator
 
+from sdtm_convert.adam.datasets import DATASETS as ADAM_DATASETS
 from sdtm_convert.schema import load_schema, schema_dir, schema_path
-from sdtm_convert.schema.datasets import ADAM_DATASETS, SDTM_DATASETS
+from sdtm_convert.schema.datasets import SDTM_DATASETS
 from sdtm_convert.schema.generate import render, write_schemas
 from sdtm_convert.standards import load_ct, sdtmig_domain_variables
 
@@ -87,7 +88,7 @@ def test_schema_lookup_by_dataset_name():
 def test_adam_templates_are_instantiated():
     adsl, adpasi = load_schema("ADSL")["properties"], load_schema("ADPASI")["properties"]
     assert adsl["TRT01P"]["x-label"] == "Planned Treatment for Period 01"
-    assert adpasi["ANL01FL"]["enum"] == ["", "Y"] and adpasi["CRIT1FN"]["enum"] == [None, 1, 0]
+    assert adpasi["ANL01FL"]["enum"] == ["", "Y"] and adpasi["SAFFL"]["enum"] == ["", "Y", "N"]
     assert load_schema("ADAE")["properties"]["TRTEMFL"]["x-label"] == "Treatment Emergent Analysis Flag"
     for name in ADAM_DATASETS:
         for var, prop in load_schema(name)["properties"].items():
