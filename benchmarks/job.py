@@ -129,7 +129,7 @@ class StageTimer:
         return missing
 
 
-WORKER = "write_sdtm"  # what run_study hands to its worker process (when it has one)
+WORKER = "sdtm_worker"  # what run_study hands to its worker process (when it has one)
 
 
 def capture_worker(timer: StageTimer, report: Path) -> None:

@@ -114,3 +114,22 @@ def max_utf8_bytes(values: pd.Series) -> int:
     if wide.any():
         chars = chars.where(~wide, values[wide].str.encode("utf-8").str.len())
     return int(chars.max() or 0)
+
+
+def _most_common(values: pd.Series) -> str:
+    """The most frequent non-blank text value ('' when there is none; missing values never count)."""
+    vals = values.dropna().astype(str).str.strip()
+    modes = vals[vals != ""].mode(dropna=True)
+    return str(modes.iloc[0]) if len(modes) else ""
+
+
+def dataset_domain(name: str, frame: pd.DataFrame) -> str:
+    """Domain code of a dataset: DOMAIN value for SDTM (LBCH → LB), RDOMAIN parent for SUPP--, else the name."""
+    name = name.upper()
+    if name.startswith("SUPP") and "RDOMAIN" in frame.columns:
+        return "SUPP" + (_most_common(frame["RDOMAIN"]) or name[4:6])
+    if "DOMAIN" in frame.columns:
+        dom = _most_common(frame["DOMAIN"])
+        if dom and name.startswith(dom):
+            return dom
+    return name

@@ -23,6 +23,7 @@ from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.io.raw import RawDataset, read_study
 from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
+from sdtm_convert.package.adam import write_adam
 from sdtm_convert.package.layout import adam_dir, dataset_files_first, sdtm_dir  # noqa: F401  (public here too)
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
@@ -35,6 +36,7 @@ from sdtm_convert.spec.check import load_checked
 from sdtm_convert.spec.model import StudySpec
 from sdtm_convert.store import FrameStore
 from sdtm_convert.trialdesign import build_trial_design
+from sdtm_convert.validate.run import run_validator
 
 Progress = Callable[[str], None]
 
@@ -149,12 +151,16 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     # traced), then the SDTM Dataset-JSON files and lineage; each side's share is about half of the work
     worker_formats, main_formats = formats_for("worker", formats), formats_for("main", formats)
     mapped = frozenset(d.domain for d in conv.spec.domains)
-    sdtm_job = Background(write_sdtm, conv.sdtm, conv.metadata, study, stage, worker_formats, validate, progress,
+    sdtm_job = Background(sdtm_worker, conv.sdtm, conv.metadata, study, stage, worker_formats, validate, progress,
                           mapped, parallel=parallel, what="SDTM writer")
     try:
         adam_part, adam_validation = Part(), Part()
         if adam:
-            conv.adam, adam_part, adam_validation = run_adam(conv.sdtm, study, stage, formats, validate, progress)
+            conv.adam, adam_part = run_adam(conv.sdtm, study, progress)
+            written, metas = write_adam(conv.adam, study, stage, formats, progress)
+            adam_part.add(written)
+            if validate:
+                adam_validation = _validate("adam", "adamig-1.3", conv.adam.datasets, metas, study, stage, progress)
         sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage, main_formats) if main_formats else Part()
         lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
         sdtm_written, sdtm_validation = sdtm_job.result()
@@ -175,3 +181,20 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     return outputs
 
 
+def sdtm_worker(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, Any], study: Any, stage: Path,
+                formats: tuple[str, ...], validate: bool, progress: Progress,
+                mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
+    """The worker process's share: the SDTM datasets in the worker's formats and define.xml, then their
+    validation (``mapped``: the domains the spec maps raw data to)."""
+    written, metas = write_sdtm(sdtm, metadata, study, stage, formats, progress)
+    if not validate:
+        return written, Part()
+    return written, _validate("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metas, study, stage, progress, mapped)
+
+
+def _validate(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, Any], study: Any,
+              stage: Path, progress: Progress, mapped: frozenset[str] | None = None) -> Part:
+    folder = (sdtm_dir if kind == "sdtm" else adam_dir)(stage, study.studyid)
+    part = run_validator(kind, standard, frames, metas, study, stage, folder / "define.xml", mapped)
+    progress(f"validated the {'SDTM' if kind == 'sdtm' else 'ADaM'} package")
+    return part

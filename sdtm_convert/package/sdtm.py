@@ -1,5 +1,4 @@
-"""The SDTM package of a run: datasets (XPT in the worker, Dataset-JSON in the main process), define.xml and
-its conformance validation."""
+"""The SDTM package of a run: datasets (XPT in the worker, Dataset-JSON in the main process) and define.xml."""
 
 from __future__ import annotations
 
@@ -16,12 +15,10 @@ from sdtm_convert.package.layout import sdtm_dir
 
 
 def write_sdtm(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any, out: Path,
-               formats: tuple[str, ...], validate: bool, progress: Callable[[str], None],
-               mapped: frozenset[str] | None = None) -> tuple[Part, Part]:
-    """Write the SDTM datasets and define.xml and validate them (a worker process runs this); ``mapped``:
-    the domains the spec maps raw data to. Returns the writing's part and the validation's."""
+               formats: tuple[str, ...], progress: Callable[[str], None]) -> tuple[Part, dict[str, DatasetMeta]]:
+    """Write the SDTM datasets in ``formats`` (the run's worker: XPT) and define.xml. Returns the part and the
+    metadata as written (the lengths the primary format fixed)."""
     from sdtm_convert.package import write as submission
-    from sdtm_convert.validate.run import run_validator
 
     part = Part()
     t = time.perf_counter()
@@ -34,12 +31,7 @@ def write_sdtm(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta
     part.issues += written.issues + define.issues
     part.outputs["sdtm"] = [p.relative_to(out).as_posix() for p in written.files + define.files]
     progress(f"wrote {len(sdtm)} SDTM datasets and define.xml")
-    validation = Part()
-    if validate:
-        validation = run_validator("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, written.metas, study, out,
-                                   folder / "define.xml", mapped)
-        progress("validated the SDTM package")
-    return part, validation
+    return part, written.metas
 
 
 def write_sdtm_json(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, DatasetMeta], study: Any,

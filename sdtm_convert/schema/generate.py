@@ -1,6 +1,6 @@
 """Generate the per-dataset row JSON Schemas in ``specs/sdtm/`` and ``specs/adam/``.
 
-Run ``python -m sdtm_convert.schema.generate [OUTDIR]`` (default: the repository's ``specs/``). The
+Run ``python -m sdtm_convert.rowschemas [OUTDIR]`` (default: the repository's ``specs/``). The
 output is committed; ``tests/schema`` checks that regenerating gives identical bytes.
 
 Conventions (one row = one JSON object whose properties are the variables):
@@ -27,11 +27,8 @@ from __future__ import annotations
 
 import json
 import re
-import sys
-from pathlib import Path
 from typing import Any
 
-from sdtm_convert.atomic import atomic_write_text
 from sdtm_convert.schema import datasets as D
 from sdtm_convert.schema.patterns import PATTERNS
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
@@ -236,16 +233,9 @@ def sdtm_schema(dataset: str) -> dict[str, Any]:
     return _schema(meta, _tweak(dataset, _sdtm_variables(dataset)))
 
 
-def adam_datasets() -> Any:
-    """The ADaM dataset registry (``adam/datasets/``): the row schemas are generated from its descriptors.
-    Imported here, when generating, so that loading a schema never imports the ADaM stage."""
-    from sdtm_convert.adam.datasets import DATASETS
-
-    return DATASETS
-
-
-def adam_schema(dataset: str) -> dict[str, Any]:
-    desc = adam_datasets()[dataset]
+def adam_schema(desc: Any) -> dict[str, Any]:
+    """The row schema of an ADaM dataset from its descriptor (``adam/datasets/<adxx>.py``)."""
+    dataset = desc.name
     meta = {
         "x-dataset": dataset,
         "x-label": desc.label,
@@ -257,35 +247,5 @@ def adam_schema(dataset: str) -> dict[str, Any]:
     return _schema(meta, _tweak(dataset, _adam_variables(desc)))
 
 
-def all_schemas() -> dict[str, dict[str, Any]]:
-    """Relative path under ``specs/`` → schema."""
-    out = {f"sdtm/{name}.json": sdtm_schema(name) for name in D.SDTM_DATASETS}
-    out.update({f"adam/{name}.json": adam_schema(name) for name in sorted(adam_datasets().names())})
-    return out
-
-
 def render(schema: dict[str, Any]) -> str:
     return json.dumps(schema, indent=2, ensure_ascii=False) + "\n"
-
-
-def write_schemas(out_dir: Path) -> list[Path]:
-    written = []
-    for rel, schema in all_schemas().items():
-        path = out_dir / rel
-        atomic_write_text(path, render(schema))
-        written.append(path)
-    return written
-
-
-def main(argv: list[str] | None = None) -> int:
-    from sdtm_convert.schema import schema_dir
-
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else schema_dir()
-    for path in write_schemas(out):
-        print(path)
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

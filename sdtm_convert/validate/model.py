@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.metadata import dataset_domain  # noqa: F401  (validate imports it from here)
+
 
 @dataclass
 class Dataset:
@@ -141,25 +143,6 @@ class Views:
             other.release()
             del self._loaded[key]
         self._loaded[id(ds)] = ds
-
-
-def _most_common(values: pd.Series) -> str:
-    """The most frequent non-blank text value ('' when there is none; missing values never count)."""
-    vals = values.dropna().astype(str).str.strip()
-    modes = vals[vals != ""].mode(dropna=True)
-    return str(modes.iloc[0]) if len(modes) else ""
-
-
-def dataset_domain(name: str, frame: pd.DataFrame) -> str:
-    """Domain code of a dataset: DOMAIN value for SDTM (LBCH → LB), RDOMAIN parent for SUPP--, else the name."""
-    name = name.upper()
-    if name.startswith("SUPP") and "RDOMAIN" in frame.columns:
-        return "SUPP" + (_most_common(frame["RDOMAIN"]) or name[4:6])
-    if "DOMAIN" in frame.columns:
-        dom = _most_common(frame["DOMAIN"])
-        if dom and name.startswith(dom):
-            return dom
-    return name
 
 
 @dataclass

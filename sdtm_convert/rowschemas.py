@@ -1,0 +1,46 @@
+"""Regenerate the committed row schemas ``specs/sdtm/*.json`` and ``specs/adam/*.json``:
+``python -m sdtm_convert.rowschemas [OUT_DIR]``.
+
+SDTM schemas come from SDTMIG 3.4 metadata and CT (:mod:`sdtm_convert.schema.generate`); ADaM schemas from the
+ADaM dataset descriptors (``adam/datasets/<adxx>.py``). This module sits above both, so the schema package never
+imports the ADaM stage."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+from sdtm_convert.adam.datasets import DATASETS
+from sdtm_convert.atomic import atomic_write_text
+from sdtm_convert.schema import datasets as D
+from sdtm_convert.schema import schema_dir
+from sdtm_convert.schema.generate import adam_schema, render, sdtm_schema
+
+
+def all_schemas() -> dict[str, dict[str, Any]]:
+    """Relative path under ``specs/`` → schema."""
+    out = {f"sdtm/{name}.json": sdtm_schema(name) for name in D.SDTM_DATASETS}
+    out.update({f"adam/{name}.json": adam_schema(DATASETS[name]) for name in sorted(DATASETS.names())})
+    return out
+
+
+def write_schemas(out_dir: Path) -> list[Path]:
+    written = []
+    for rel, schema in all_schemas().items():
+        path = out_dir / rel
+        atomic_write_text(path, render(schema))
+        written.append(path)
+    return written
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    out = Path(args[0]) if args else schema_dir()
+    for path in write_schemas(out):
+        print(path)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
