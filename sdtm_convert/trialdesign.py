@@ -21,9 +21,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.iso8601 import DURATION
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
-from sdtm_convert.schema.patterns import DURATION
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.standards.metadata import sdtmig_domain_variables
 from sdtm_convert.study import StudyConfig
@@ -83,7 +84,6 @@ TSPARMCD_CODELIST = "C66738"
 TSPARM_CODELIST = "C67152"
 MAX_TEXT = 200
 _DURATION_RX = re.compile(f"^{DURATION}$")
-_DATE_RX = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 _NAME_RX = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
 
 
@@ -147,14 +147,9 @@ def _ts_parm_lookup(ct: ControlledTerminology) -> dict[str, str]:
 
 
 def _valid_date(text: str) -> bool:
-    if not _DATE_RX.match(text):
-        return False
-    parts = [int(p) for p in text.split("-")] + [1, 1]
-    try:
-        _dt.date(parts[0], parts[1], parts[2])
-    except ValueError:
-        return False
-    return True
+    """A calendar date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, every part known (no time, no placeholder)."""
+    p = iso8601.parse(pd.Series([text], dtype=object)).iloc[0]
+    return bool(p["valid"]) and 1 <= p["precision"] <= iso8601.DATE and p["key"] == text
 
 
 def _as_text(value: Any) -> str:
