@@ -13,6 +13,7 @@ conversion report lists every parameter given without a value and why.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -23,6 +24,7 @@ import pandas as pd
 
 from sdtm_convert.common import iso8601
 from sdtm_convert.common.iso8601 import DURATION
+from sdtm_convert.common.text import number_str
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 from sdtm_convert.standards.ct import ControlledTerminology
@@ -157,8 +159,8 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return number_str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return str(value).strip()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sdtm_convert.mapping.algorithms import number_text
+from sdtm_convert.common.text import number_text
 
 # where an ADaM record comes from when it carries no SRCDOM/SRCSEQ of its own
 ADAM_SOURCES = {"ADSL": ("DM", None), "ADAE": ("AE", "AESEQ")}

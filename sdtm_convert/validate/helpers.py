@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
+from sdtm_convert.common.text import number_text
 
 _NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
 
@@ -104,10 +105,8 @@ def text(s: pd.Series) -> pd.Series:
 
 
 def num_text(s: pd.Series) -> pd.Series:
-    out = s.map(
-        lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v)))
-    )
-    return out.astype(object)
+    """Numbers as text (:func:`sdtm_convert.common.text.number_text`), as numpy object strings."""
+    return number_text(s).astype(object)
 
 
 def iso8601_invalid(s: pd.Series) -> pd.Series:

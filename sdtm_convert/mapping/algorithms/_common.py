@@ -7,6 +7,7 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.algorithms._base import Env
@@ -66,8 +67,6 @@ def input_text(frame: pd.DataFrame, ref: Any, env: Env) -> pd.Series:
     if isinstance(ref, dict) and "target" in ref:
         s = env.targets[ref["target"]]
         if pd.api.types.is_float_dtype(s):
-            from sdtm_convert.mapping.algorithms._numbers import number_text
-
             s = number_text(s)
         return s.astype("string").fillna("").str.strip()
     return text(frame, input_name(ref))
