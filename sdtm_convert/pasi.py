@@ -19,9 +19,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.provenance import SRC_COLUMN, SRC_FILE, SRC_ROW
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
-from sdtm_convert.mapping.algorithms import SRC_COLUMN
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
 from sdtm_convert.study import PASI_VERSIONS, StudyConfig
 
@@ -297,8 +297,8 @@ def _src_column(rec: pd.Series) -> str | None:
 
 
 def _issue(code: str, severity: str, message: str, rec: pd.Series, p: str, with_value: bool = False) -> Issue:
-    row = rec.get("__src_row")
-    src = rec.get("__src_file")
+    row = rec.get(SRC_ROW)
+    src = rec.get(SRC_FILE)
     return Issue(
         code,
         severity,

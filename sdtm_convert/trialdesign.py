@@ -24,6 +24,7 @@ import pandas as pd
 
 from sdtm_convert.common import iso8601
 from sdtm_convert.common.iso8601 import DURATION
+from sdtm_convert.common.provenance import PROVENANCE, SRC_FILE, SRC_ROW
 from sdtm_convert.common.text import number_str
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
@@ -119,18 +120,18 @@ def _frame(domain: str, records: list[dict[str, Any]], study: StudyConfig, numer
     """SDTMIG-ordered frame (+ any TSVALn after TSVAL, + provenance), '' for missing text, float64 numerics."""
     std = list(sdtmig_domain_variables(domain)["name"])
     extra = sorted(
-        {k for r in records for k in r} - set(std) - {"__src_file", "__src_row"},
+        {k for r in records for k in r} - set(std) - set(PROVENANCE),
         key=lambda c: int(c[5:]) if c.startswith("TSVAL") and c[5:].isdigit() else 0,
     )
     cols = std[: std.index("TSVAL") + 1] + extra + std[std.index("TSVAL") + 1 :] if extra else std
-    cols = [*cols, "__src_file", "__src_row"]
+    cols = [*cols, *PROVENANCE]
     df = pd.DataFrame.from_records(records, columns=cols)
     df["STUDYID"] = study.studyid
     df["DOMAIN"] = domain
     for c in cols:
         if c in numeric:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
-        elif c == "__src_row":
+        elif c == SRC_ROW:
             df[c] = df[c].astype("int64")
         else:
             df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
@@ -277,8 +278,8 @@ def _ts_records(
             "TSVALCD": valcd,
             "TSVCDREF": vcdref,
             "TSVCDVER": vcdver,
-            "__src_file": _src_file(study),
-            "__src_row": idx,
+            SRC_FILE: _src_file(study),
+            SRC_ROW: idx,
         }
         for k, piece in enumerate(split_text(val)):
             rec["TSVAL" if k == 0 else f"TSVAL{k}"] = piece
@@ -325,7 +326,7 @@ def _check_sstdtc(records: list[dict[str, Any]], study: StudyConfig, issues: lis
                     ERROR,
                     "SSTDTC must be an ISO 8601 date (YYYY-MM-DD); FDA technical rejection criterion 1734",
                     study,
-                    r["__src_row"],
+                    r[SRC_ROW],
                     "TS",
                     "TSVAL",
                     r.get("TSVAL", ""),
@@ -417,8 +418,8 @@ def build_ta(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                     "TABRANCH": arm.branch.get(etcd, ""),
                     "TATRANS": arm.transition.get(etcd, ""),
                     "EPOCH": epoch,
-                    "__src_file": _src_file(study),
-                    "__src_row": idx,
+                    SRC_FILE: _src_file(study),
+                    SRC_ROW: idx,
                 }
             )
     return _frame("TA", records, study, numeric=("TAETORD",)), issues
@@ -458,8 +459,8 @@ def build_te(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "TESTRL": el.start_rule,
                 "TEENRL": el.end_rule,
                 "TEDUR": el.duration,
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     return _frame("TE", records, study), issues
@@ -497,8 +498,8 @@ def build_tv(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "ARM": arms.get(armcd, ""),
                 "TVSTRL": v.start_rule,
                 "TVENRL": v.end_rule,
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     dup = pd.Series([r["VISITNUM"] for r in records], dtype="float64")
@@ -562,8 +563,8 @@ def build_ti(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "IESCAT": str(item.get("scat", "") or ""),
                 "TIRL": str(item.get("rl", "") or ""),
                 "TIVERS": str(item.get("vers", "") or ""),
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     return _frame("TI", records, study), issues

@@ -12,9 +12,9 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
+from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
 from sdtm_convert.errors import ERROR, Issue
 
-PROVENANCE = ("__src_file", "__src_row")
 DAY = iso8601.DATE  # precision of a value complete to the day
 MINUTE = iso8601.MINUTES
 
@@ -47,8 +47,8 @@ def record_issues(
     value_col: str | None = None,
 ) -> list[Issue]:
     """One issue per row of ``rows`` (already filtered to the offending records), with provenance."""
-    files = text(rows, "__src_file").tolist()
-    srows = rows["__src_row"].tolist() if "__src_row" in rows.columns else [None] * len(rows)
+    files = text(rows, SRC_FILE).tolist()
+    srows = rows[SRC_ROW].tolist() if SRC_ROW in rows.columns else [None] * len(rows)
     subj = text(rows, "USUBJID").tolist()
     vals = text(rows, value_col).tolist() if value_col else [None] * len(rows)
     return [

@@ -44,7 +44,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.common.provenance import PROVENANCE
+from sdtm_convert.derive._common import iso_compare, missing_domain, record_issues, text
 from sdtm_convert.derive.date_rules import rule_dates
 from sdtm_convert.derive.registry import DeriveContext, Derived, register
 from sdtm_convert.derive.study_day import compute_study_day

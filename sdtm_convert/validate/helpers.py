@@ -131,9 +131,10 @@ def _duration_invalid(s: pd.Series) -> pd.Series:
 
 def _interval(t: pd.Series) -> pd.Series:
     """``start/end`` of two datetimes."""
-    ends = t.str.split("/", n=1, expand=True).reindex(columns=[0, 1])
+    ends = t.str.split("/", n=1, expand=True).reindex(columns=[0, 1]).astype(object)
+    ends = ends.where(ends.notna(), "")
     two = t.str.count("/").eq(1).fillna(False).astype(bool)
-    return two & iso8601.is_valid(ends[0].fillna("")) & iso8601.is_valid(ends[1].fillna(""))
+    return two & iso8601.is_valid(ends[0]) & iso8601.is_valid(ends[1])
 
 
 def iso_date(s: pd.Series) -> pd.Series:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
+from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
 from sdtm_convert.errors import WARNING, Issue
 
 SAS_EPOCH = pd.Timestamp("1960-01-01")
@@ -98,8 +99,8 @@ def invalid_date_issues(
                 "iso8601-invalid",
                 WARNING,
                 f"{dtc} is not a valid ISO 8601 date; analysis date left missing",
-                file=str(rec.get("__src_file")) if rec.get("__src_file") else None,
-                row=int(rec["__src_row"]) if str(rec.get("__src_row", "")).isdigit() else None,
+                file=str(rec.get(SRC_FILE)) if rec.get(SRC_FILE) else None,
+                row=int(rec[SRC_ROW]) if str(rec.get(SRC_ROW, "")).isdigit() else None,
                 value=str(rec[dtc]),
                 dataset=dataset_name,
                 variable=dtc,

@@ -13,7 +13,6 @@ from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.algorithms._base import Env
 
 TRANSPOSED_FROM = "__item"  # working column of a transposed source: the raw column each value came from
-SRC_COLUMN = "__src_column"  # provenance carried to derivations: that raw column, on transposed records
 
 
 def row_issues(frame: pd.DataFrame, mask: pd.Series, code: str, severity: str, message: str, *,
