@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
+from sdtm_convert.common.text import per_distinct
 
 MONTHS = {m: i + 1 for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
 UNKNOWN = {"UN", "UNK", "UNKN", "NK", "XX", "XXX", "XXXX", "--", "---", "----", "??", "???", "????"}
@@ -95,26 +95,6 @@ def _part(s: pd.Series, kind: str, tokens: frozenset[str] | None = None) -> tupl
         val = pd.to_numeric(up.where(up.str.fullmatch(pat)), errors="coerce").astype("float64")
     bad = ~unknown & val.isna()
     return val.astype("float64"), unknown, bad
-
-
-def per_distinct(fn, *columns: pd.Series) -> tuple[pd.Series, ...]:
-    """Apply an element-wise ``fn(*columns) -> (Series, ...)`` to the distinct rows only and spread the
-    results back: dates repeat (a visit date on every PASI item), and the regexes are the cost."""
-    index = columns[0].index
-    if len(columns) == 1:
-        codes, uniq = pd.factorize(columns[0], use_na_sentinel=True)
-        distinct = [pd.Series(list(uniq) + [None], dtype=object)]
-    else:  # distinct rows from the columns' factor codes (no text copy of the columns)
-        texts = [c.astype("string").fillna("") for c in columns]
-        codes = np.zeros(len(index), dtype=np.int64)
-        for t in texts:
-            c, u = pd.factorize(t)
-            codes = pd.factorize(codes * len(u) + c)[0]
-        uniq, first = np.unique(codes, return_index=True)  # codes are 0..k-1: uniq[i] == i
-        distinct = [pd.Series(t.iloc[first].tolist() + [""], dtype=object) for t in texts]
-    results = fn(*distinct)
-    pick = np.where(codes < 0, len(uniq), codes)
-    return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)
 
 
 def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY", unknown: list[str] | None = None) -> tuple[pd.Series, pd.Series]:

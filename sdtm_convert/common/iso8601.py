@@ -127,34 +127,44 @@ def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
     return pd.Series(ok[codes], index=s.index, dtype=bool)
 
 
+def _column(s: pd.Series, name: str) -> pd.Series:
+    """One column of :func:`parse`, worked out on the distinct values only and spread back."""
+    codes, values = _distinct(s)
+    return pd.Series(_parse_distinct(values)[name].to_numpy()[codes], index=s.index)
+
+
 def precision(s: pd.Series) -> pd.Series:
     """Known leading components: 0 (none, or invalid) .. 6 (seconds)."""
-    return parse(s)["precision"]
+    return _column(s, "precision").astype("int64")
 
 
 def sort_key(s: pd.Series) -> pd.Series:
     """The known leading part of each valid value, without offset or fraction ("" when nothing is known)."""
-    return parse(s)["key"].astype(str)
+    return _column(s, "key").astype(str)
 
 
 def to_date(s: pd.Series) -> pd.Series:
     """datetime64 of the date; NaT unless valid and known to the day."""
-    p = parse(s)
+    codes, values = _distinct(s)
+    p = _parse_distinct(values)
     txt = p["key"].str.slice(0, 10).where(p["precision"] >= DATE)
-    return pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce")
+    days = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce").to_numpy()
+    return pd.Series(days[codes], index=s.index)
 
 
 def to_datetime(s: pd.Series) -> pd.Series:
     """datetime64 to the minute or second (local time: an offset is not applied); NaT unless valid and known
     to the minute."""
-    p = parse(s)
+    codes, values = _distinct(s)
+    p = _parse_distinct(values)
     txt = p["key"].where(p["precision"] >= MINUTES)
-    return pd.to_datetime(txt, format="ISO8601", errors="coerce")
+    stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce").to_numpy()
+    return pd.Series(stamps[codes], index=s.index)
 
 
 def is_complete_date(s: pd.Series) -> pd.Series:
     """Valid and known to the day (a time may follow)."""
-    return parse(s)["precision"] >= DATE
+    return precision(s) >= DATE
 
 
 def _key_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:

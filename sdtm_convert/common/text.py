@@ -1,8 +1,9 @@
-"""Small text helpers: counts for reports and consoles, and the one text of a number."""
+"""Small text helpers: counts for reports and consoles, the one text of a number, work per distinct value."""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from decimal import Decimal
 
 import numpy as np
@@ -40,3 +41,23 @@ def number_text(num: pd.Series) -> pd.Series:
     out[:-1][~whole] = [number_str(v) for v in vals[~whole]]
     out[-1] = ""
     return pd.Series(out[np.where(codes < 0, len(vals), codes)], index=num.index).astype(str)
+
+
+def per_distinct(fn: Callable[..., tuple[pd.Series, ...]], *columns: pd.Series) -> tuple[pd.Series, ...]:
+    """Apply an element-wise ``fn(*columns) -> (Series, ...)`` to the distinct rows only and spread the
+    results back: dates repeat (a visit date on every PASI item), and the regexes are the cost."""
+    index = columns[0].index
+    if len(columns) == 1:
+        codes, uniq = pd.factorize(columns[0], use_na_sentinel=True)
+        distinct = [pd.Series(list(uniq) + [None], dtype=object)]
+    else:  # distinct rows from the columns' factor codes (no text copy of the columns)
+        texts = [c.astype("string").fillna("") for c in columns]
+        codes = np.zeros(len(index), dtype=np.int64)
+        for t in texts:
+            c, u = pd.factorize(t)
+            codes = pd.factorize(codes * len(u) + c)[0]
+        uniq, first = np.unique(codes, return_index=True)  # codes are 0..k-1: uniq[i] == i
+        distinct = [pd.Series(t.iloc[first].tolist() + [""], dtype=object) for t in texts]
+    results = fn(*distinct)
+    pick = np.where(codes < 0, len(uniq), codes)
+    return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)

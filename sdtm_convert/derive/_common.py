@@ -1,4 +1,7 @@
-"""Helpers shared by the derivations: provenance-carrying issues and ISO 8601 comparisons.
+"""Helpers shared by the derivations: provenance-carrying issues, text columns, stable orders.
+
+ISO 8601 is read by :mod:`sdtm_convert.common.iso8601`; ``date_key``, ``precision``, ``to_date``, ``iso_compare``,
+``DAY`` and ``MINUTE`` stay here as its old names.
 
 Not a derivation module: nothing here is registered.
 """
