@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -140,3 +141,17 @@ def test_validator_date_order_uses_the_one_comparison(a, b):
     n = min(len(a), len(b))
     sa, sb = pd.Series(a[:n], dtype=object), pd.Series(b[:n], dtype=object)
     assert _after(sa, sb).tolist() == iso8601.compare(sa, sb).gt(0).tolist()
+
+
+def test_pharmaverse_sdtm_dates_read_as_published():
+    """--DTC values of pharmaverse's published SDTM (pharmaverse/pharmaversesdtm @530a5ea8, ae/cm/dm/ds/ex/lb/mh/sv/
+    vs/ts; twelve of each shape, copied to tests/common/data/pharmaverse_dtc.csv): every one valid, known to its
+    full length, and the same calendar day Python's own ISO reader gives."""
+    ref = pd.read_csv(Path(__file__).parent / "data" / "pharmaverse_dtc.csv", dtype=str, keep_default_na=False)
+    s = ref["value"]
+    assert iso8601.is_valid(s).all()
+    assert iso8601.precision(s).tolist() == [{4: 1, 7: 2, 10: 3, 16: 5}[len(v)] for v in s]
+    assert iso8601.sort_key(s).tolist() == s.tolist()
+    days = iso8601.to_date(s)
+    assert [None if pd.isna(d) else d.date() for d in days] == [
+        dt.date.fromisoformat(v[:10]) if len(v) >= 10 else None for v in s]
