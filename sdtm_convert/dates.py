@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 
-import numpy as np
 import pandas as pd
+
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.text import per_distinct
 
 MONTHS = {m: i + 1 for i, m in enumerate("JAN FEB MAR APR MAY JUN JUL AUG SEP OCT NOV DEC".split())}
 UNKNOWN = {"UN", "UNK", "UNKN", "NK", "XX", "XXX", "XXXX", "--", "---", "----", "??", "???", "????"}
@@ -95,32 +97,6 @@ def _part(s: pd.Series, kind: str, tokens: frozenset[str] | None = None) -> tupl
     return val.astype("float64"), unknown, bad
 
 
-def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    dim = m.map({1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31})
-    return dim.astype("float64") + (leap & (m == 2)).astype("float64")
-
-
-def per_distinct(fn, *columns: pd.Series) -> tuple[pd.Series, ...]:
-    """Apply an element-wise ``fn(*columns) -> (Series, ...)`` to the distinct rows only and spread the
-    results back: dates repeat (a visit date on every PASI item), and the regexes are the cost."""
-    index = columns[0].index
-    if len(columns) == 1:
-        codes, uniq = pd.factorize(columns[0], use_na_sentinel=True)
-        distinct = [pd.Series(list(uniq) + [None], dtype=object)]
-    else:  # distinct rows from the columns' factor codes (no text copy of the columns)
-        texts = [c.astype("string").fillna("") for c in columns]
-        codes = np.zeros(len(index), dtype=np.int64)
-        for t in texts:
-            c, u = pd.factorize(t)
-            codes = pd.factorize(codes * len(u) + c)[0]
-        uniq, first = np.unique(codes, return_index=True)  # codes are 0..k-1: uniq[i] == i
-        distinct = [pd.Series(t.iloc[first].tolist() + [""], dtype=object) for t in texts]
-    results = fn(*distinct)
-    pick = np.where(codes < 0, len(uniq), codes)
-    return tuple(pd.Series(r.to_numpy(dtype=object)[pick], index=index, dtype=object) for r in results)
-
-
 def edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY", unknown: list[str] | None = None) -> tuple[pd.Series, pd.Series]:
     """Convert EDC date text to ISO 8601 (partial dates kept partial), once per distinct value.
 
@@ -146,7 +122,7 @@ def _edc_to_iso(values: pd.Series, fmt: str = "DD MON YYYY", unknown: list[str] 
     two_digit = matched & parts["y"].fillna("").str.fullmatch(r"\d{2}")
     bad = ~matched | yb | mb | db
     out_of_range = (m < 1) | (m > 12) | (d < 1) | (d > 31) | (y < 1000)
-    nonexistent = ~du & ~mu & ~yu & (d > _days_in_month(y, m))
+    nonexistent = ~du & ~mu & ~yu & (d > iso8601.days_in_month(y, m))
     empty = text.eq("")
     problem = pd.Series(None, index=values.index, dtype=object)
     problem[~empty & (bad | out_of_range.fillna(False))] = INVALID
@@ -213,46 +189,13 @@ def _add_time(iso_date: pd.Series, times: pd.Series) -> tuple[pd.Series, pd.Seri
     return out.astype(str), problem
 
 
-_ISO_DATE = r"(\d{4})-(\d{2})-(\d{2})"
-
-
-def is_complete_date(s: pd.Series) -> pd.Series:
-    return s.astype("string").fillna("").str.match(_ISO_DATE + r"($|T)").astype(bool)
-
-
-def iso_to_date(s: pd.Series) -> pd.Series:
-    """datetime64 of the date part; NaT unless complete to the day (and a real calendar date)."""
-    txt = s.astype("string").fillna("").str.slice(0, 10)
-    txt = txt.where(is_complete_date(s), None)
-    return pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce")
-
-
-def iso_to_datetime(s: pd.Series) -> pd.Series:
-    """datetime64 to the minute/second; NaT unless the value has at least hh:mm."""
-    txt = s.astype("string").fillna("")
-    ok = txt.str.fullmatch(_ISO_DATE + r"T\d{2}:\d{2}(:\d{2})?")
-    norm = txt.where(ok.fillna(False), None)
-    return pd.to_datetime(norm, format="ISO8601", errors="coerce")
-
-
-ISO8601_DTC = re.compile(
-    r"^(\d{4}(-(\d{2}|-)(-(\d{2}|-)(T(\d{2}|-)(:(\d{2}|-)(:\d{2}(\.\d+)?)?)?)?)?)?)?$"
-)
+# ISO 8601 text → values: the one reader, :mod:`sdtm_convert.common.iso8601` (kept here under the old names)
+is_complete_date = iso8601.is_complete_date
+iso_to_date = iso8601.to_date
+iso_to_datetime = iso8601.to_datetime
+date_precision = iso8601.precision
 
 
 def is_iso8601_dtc(s: pd.Series) -> pd.Series:
-    """Vectorised check of SDTM --DTC format (complete or right-truncated, hyphen placeholders)."""
-    txt = s.astype("string").fillna("")
-    ok = txt.str.fullmatch(ISO8601_DTC.pattern[1:-1]).fillna(False).astype(bool)
-    # a value must not end with a placeholder hyphen, and must not be only a year-separator
-    return ok & ~txt.str.endswith("-").fillna(False) & ~txt.str.endswith("T").fillna(False)
-
-
-def date_precision(s: pd.Series) -> pd.Series:
-    """Number of known leading components: 0 none, 1 year, 2 month, 3 day, 4 hour, 5 minute, 6 second."""
-    txt = s.astype("string").fillna("")
-    comps = txt.str.extract(r"^(\d{4})?(?:-(\d{2}))?(?:-(\d{2}))?(?:T(\d{2}))?(?::(\d{2}))?(?::(\d{2}))?")
-    known = comps.notna().to_numpy()
-    # precision = number of leading known components
-    prec = np.cumprod(known, axis=1).sum(axis=1)
-    return pd.Series(prec, index=s.index, dtype="int64")
+    """SDTM --DTC text: a valid ISO 8601 datetime or "" (missing)."""
+    return iso8601.is_valid(s) | s.astype("string").fillna("").eq("").astype(bool)

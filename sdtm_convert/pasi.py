@@ -19,8 +19,8 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.provenance import SRC_COLUMN, SRC_FILE, SRC_ROW
 from sdtm_convert.errors import Issue, fatal
-from sdtm_convert.mapping.algorithms import SRC_COLUMN
 from sdtm_convert.spec.study import PASI_VERSIONS, StudyConfig
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
 
@@ -296,8 +296,8 @@ def _src_column(rec: pd.Series) -> str | None:
 
 
 def _issue(code: str, severity: str, message: str, rec: pd.Series, p: str, with_value: bool = False) -> Issue:
-    row = rec.get("__src_row")
-    src = rec.get("__src_file")
+    row = rec.get(SRC_ROW)
+    src = rec.get(SRC_FILE)
     return Issue(
         code,
         severity,

@@ -13,6 +13,7 @@ conversion report lists every parameter given without a value and why.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -21,9 +22,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.iso8601 import DURATION
+from sdtm_convert.common.provenance import PROVENANCE, SRC_FILE, SRC_ROW
+from sdtm_convert.common.text import number_str
 from sdtm_convert.derive.supp import split_text  # TSVAL, TSVAL1..n: the SUPP-- rule (no blank at a cut)
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
-from sdtm_convert.schema.patterns import DURATION
 from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards.ct import ControlledTerminology
 from sdtm_convert.standards.metadata import sdtmig_domain_variables
@@ -83,7 +87,6 @@ TSPARMCD_CODELIST = "C66738"
 TSPARM_CODELIST = "C67152"
 MAX_TEXT = 200
 _DURATION_RX = re.compile(f"^{DURATION}$")
-_DATE_RX = re.compile(r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$")
 _NAME_RX = re.compile(r"^[A-Z][A-Z0-9_]{0,7}$")
 
 
@@ -117,18 +120,18 @@ def _frame(domain: str, records: list[dict[str, Any]], study: StudyConfig, numer
     """SDTMIG-ordered frame (+ any TSVALn after TSVAL, + provenance), '' for missing text, float64 numerics."""
     std = list(sdtmig_domain_variables(domain)["name"])
     extra = sorted(
-        {k for r in records for k in r} - set(std) - {"__src_file", "__src_row"},
+        {k for r in records for k in r} - set(std) - set(PROVENANCE),
         key=lambda c: int(c[5:]) if c.startswith("TSVAL") and c[5:].isdigit() else 0,
     )
     cols = std[: std.index("TSVAL") + 1] + extra + std[std.index("TSVAL") + 1 :] if extra else std
-    cols = [*cols, "__src_file", "__src_row"]
+    cols = [*cols, *PROVENANCE]
     df = pd.DataFrame.from_records(records, columns=cols)
     df["STUDYID"] = study.studyid
     df["DOMAIN"] = domain
     for c in cols:
         if c in numeric:
             df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")
-        elif c == "__src_row":
+        elif c == SRC_ROW:
             df[c] = df[c].astype("int64")
         else:
             df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str)
@@ -147,14 +150,9 @@ def _ts_parm_lookup(ct: ControlledTerminology) -> dict[str, str]:
 
 
 def _valid_date(text: str) -> bool:
-    if not _DATE_RX.match(text):
-        return False
-    parts = [int(p) for p in text.split("-")] + [1, 1]
-    try:
-        _dt.date(parts[0], parts[1], parts[2])
-    except ValueError:
-        return False
-    return True
+    """A calendar date ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, every part known (no time, no placeholder)."""
+    p = iso8601.parse(pd.Series([text], dtype=object)).iloc[0]
+    return bool(p["valid"]) and 1 <= p["precision"] <= iso8601.DATE and p["key"] == text
 
 
 def _as_text(value: Any) -> str:
@@ -162,8 +160,8 @@ def _as_text(value: Any) -> str:
         return ""
     if isinstance(value, bool):
         return "Y" if value else "N"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float) and math.isfinite(value):
+        return number_str(value)
     if isinstance(value, (_dt.date, _dt.datetime)):
         return value.isoformat()
     return str(value).strip()
@@ -280,8 +278,8 @@ def _ts_records(
             "TSVALCD": valcd,
             "TSVCDREF": vcdref,
             "TSVCDVER": vcdver,
-            "__src_file": _src_file(study),
-            "__src_row": idx,
+            SRC_FILE: _src_file(study),
+            SRC_ROW: idx,
         }
         for k, piece in enumerate(split_text(val)):
             rec["TSVAL" if k == 0 else f"TSVAL{k}"] = piece
@@ -328,7 +326,7 @@ def _check_sstdtc(records: list[dict[str, Any]], study: StudyConfig, issues: lis
                     ERROR,
                     "SSTDTC must be an ISO 8601 date (YYYY-MM-DD); FDA technical rejection criterion 1734",
                     study,
-                    r["__src_row"],
+                    r[SRC_ROW],
                     "TS",
                     "TSVAL",
                     r.get("TSVAL", ""),
@@ -420,8 +418,8 @@ def build_ta(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                     "TABRANCH": arm.branch.get(etcd, ""),
                     "TATRANS": arm.transition.get(etcd, ""),
                     "EPOCH": epoch,
-                    "__src_file": _src_file(study),
-                    "__src_row": idx,
+                    SRC_FILE: _src_file(study),
+                    SRC_ROW: idx,
                 }
             )
     return _frame("TA", records, study, numeric=("TAETORD",)), issues
@@ -461,8 +459,8 @@ def build_te(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "TESTRL": el.start_rule,
                 "TEENRL": el.end_rule,
                 "TEDUR": el.duration,
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     return _frame("TE", records, study), issues
@@ -500,8 +498,8 @@ def build_tv(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "ARM": arms.get(armcd, ""),
                 "TVSTRL": v.start_rule,
                 "TVENRL": v.end_rule,
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     dup = pd.Series([r["VISITNUM"] for r in records], dtype="float64")
@@ -565,8 +563,8 @@ def build_ti(study: StudyConfig, ct: ControlledTerminology) -> tuple[pd.DataFram
                 "IESCAT": str(item.get("scat", "") or ""),
                 "TIRL": str(item.get("rl", "") or ""),
                 "TIVERS": str(item.get("vers", "") or ""),
-                "__src_file": _src_file(study),
-                "__src_row": idx,
+                SRC_FILE: _src_file(study),
+                SRC_ROW: idx,
             }
         )
     return _frame("TI", records, study), issues

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from sdtm_convert.adam.datasets import DATASETS
-from sdtm_convert.mapping.algorithms import number_text
+from sdtm_convert.common.text import number_text
 
 
 def _source(name: str) -> tuple[str, str | None]:

@@ -9,6 +9,8 @@ from sdtm_convert.errors import ERROR, Issue
 
 SRC_FILE = "__src_file"  # the raw file (or data frame) a row was read from
 SRC_ROW = "__src_row"  # its 1-based data row there (header = row 0)
+SRC_COLUMN = "__src_column"  # on transposed records: the raw column the value came from
+PROVENANCE = (SRC_FILE, SRC_ROW)  # the columns every record carries from its raw row
 
 
 def _cell(issue: Issue) -> tuple[str, int, str] | None:

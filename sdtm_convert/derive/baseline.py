@@ -18,15 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import (
-    date_key,
-    iso_compare,
-    missing_columns,
-    missing_domain,
-    sort_rank,
-    stable_order,
-    text,
-)
+from sdtm_convert.common import iso8601
+from sdtm_convert.derive._common import missing_columns, missing_domain, sort_rank, stable_order, text
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.derive.study_day import reference_dates
 from sdtm_convert.errors import Issue
@@ -37,10 +30,10 @@ def last_before_reference(df: pd.DataFrame, date: str, ref: pd.Series, by: list[
     has_result = np.zeros(len(df), dtype=bool)
     for col in result:
         has_result |= (text(df, col).str.strip() != "").to_numpy()
-    on_or_before = (iso_compare(text(df, date), ref.fillna("").astype(str)) <= 0).to_numpy()
+    on_or_before = (iso8601.compare(text(df, date), ref.fillna("").astype(str)) <= 0).to_numpy()
     keep = np.flatnonzero(has_result & on_or_before)  # candidates only, and text stays in Arrow
     cand = pd.DataFrame({c: text(df, c).take(keep).reset_index(drop=True) for c in ["USUBJID", *by]})
-    key = date_key(text(df, date).take(keep))
+    key = iso8601.sort_key(text(df, date).take(keep))
     cand = cand.take(stable_order([sort_rank(key)]))  # ties keep record order
     last = keep[cand.drop_duplicates(["USUBJID", *by], keep="last").index.to_numpy()]
     flag = np.zeros(len(df), dtype=bool)

@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import DAY, date_key, missing_domain, precision, text, to_date
+from sdtm_convert.common import iso8601
+from sdtm_convert.derive._common import missing_domain, text
 from sdtm_convert.derive.registry import DeriveContext
 from sdtm_convert.errors import Issue
 
@@ -30,9 +31,9 @@ def pick_date(usubjid: pd.Series, values: pd.Series, which: str) -> pd.Series:
     # equal (subject, value) pairs pick the same value: keep one of each (dates repeat on every item)
     t = pd.DataFrame({"USUBJID": usubjid.astype(str).reset_index(drop=True),
                       "v": v.reset_index(drop=True)}).drop_duplicates()
-    t = t.assign(prec=precision(t["v"]).to_numpy())
-    t = t[t["prec"] >= DAY]
-    t = t.assign(day=t["v"].str.slice(0, 10), key=date_key(t["v"]))
+    t = t.assign(prec=iso8601.precision(t["v"]).to_numpy())
+    t = t[t["prec"] >= iso8601.DATE]
+    t = t.assign(day=t["v"].str.slice(0, 10), key=iso8601.sort_key(t["v"]))
     asc = which == "first"
     t = t.sort_values(["day", "prec", "key"], ascending=[asc, False, asc], kind="mergesort")
     return t.drop_duplicates("USUBJID").set_index("USUBJID")["v"]
@@ -64,6 +65,6 @@ def rule_dates(
             v = v.where(v != "", text(src, rule["fallback"]))
         val = subj.map(pick_date(text(src, "USUBJID"), v, rule.get("which", "first"))).fillna("").astype(str)
     if rule.get("offset_days"):
-        shifted = to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
+        shifted = iso8601.to_date(val) + pd.Timedelta(days=int(rule["offset_days"]))
         val = shifted.dt.strftime("%Y-%m-%d").fillna("").astype(str)
     return val, []

@@ -46,7 +46,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import DAY, missing_domain, precision, record_issues, text
+from sdtm_convert.common import iso8601
+from sdtm_convert.derive._common import missing_domain, record_issues, text
 from sdtm_convert.derive.date_rules import pick_date, rule_dates
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
@@ -159,7 +160,7 @@ def derive_dm_reference_dates(
     ex_start, ex_subj = text(ex, "EXSTDTC"), text(ex, "USUBJID")
     ex_end = text(ex, "EXENDTC").where(text(ex, "EXENDTC") != "", ex_start)
     issues = record_issues(
-        ex[(ex_start != "") & (precision(ex_start) < DAY)],
+        ex[(ex_start != "") & (iso8601.precision(ex_start) < iso8601.DATE)],
         "dm-exposure-date-partial",
         WARNING,
         "EXSTDTC not complete to the day: not used for RF dates",
@@ -190,7 +191,7 @@ def completed_years(birth: pd.Series, ref: pd.Series) -> pd.Series:
     pat = r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?"
     b = birth.astype("string").fillna("").str.extract(pat).astype("float64")
     r = ref.astype("string").fillna("").str.extract(pat).astype("float64")
-    r_ok = precision(ref.astype("string").fillna("")) >= DAY
+    r_ok = iso8601.precision(ref.astype("string").fillna("")) >= iso8601.DATE
     before_birthday = (r[1] < b[1]) | ((r[1] == b[1]) & (r[2] < b[2]))
     years = r[0] - b[0] - before_birthday.astype("float64")
     known = r_ok & b[0].notna() & b[1].notna() & (b[2].notna() | (r[1] != b[1]))

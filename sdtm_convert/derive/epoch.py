@@ -18,15 +18,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import (
-    DAY,
-    iso_compare,
-    missing_columns,
-    missing_domain,
-    precision,
-    record_issues,
-    text,
-)
+from sdtm_convert.common import iso8601
+from sdtm_convert.derive._common import missing_columns, missing_domain, record_issues, text
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import INFO, Issue
 
@@ -53,18 +46,18 @@ def _locate(rec: pd.DataFrame, se: pd.DataFrame) -> pd.DataFrame:
     ses["__rank"] = np.arange(len(ses))
     m = rec.merge(ses, on="USUBJID", how="inner").sort_values(["__pos", "__rank"], kind="mergesort")
     m = m.reset_index(drop=True)
-    after_start = iso_compare(m["SESTDTC"], m["__dt"], DAY) <= 0
-    c_end = iso_compare(m["__dt"], m["SEENDTC"], DAY)
+    after_start = iso8601.compare(m["SESTDTC"], m["__dt"], iso8601.DATE) <= 0
+    c_end = iso8601.compare(m["__dt"], m["SEENDTC"], iso8601.DATE)
     open_end = text(m, "SEENDTC") == ""
     before_end = (c_end < 0) | (m["__last"] & ((c_end == 0) | open_end))
     hit = m[after_start & before_end].drop_duplicates("__pos", keep="first").set_index("__pos")
     epoch = hit["EPOCH"].reindex(range(n)).fillna("").astype(str)
     taetord = hit["__ord"].reindex(range(n)).astype("float64")
 
-    complete = (precision(rec["__dt"]) >= DAY).to_numpy()
+    complete = (iso8601.precision(rec["__dt"]) >= iso8601.DATE).to_numpy()
     has_se = rec["USUBJID"].isin(ses["USUBJID"].unique()).to_numpy()  # distinct values: Arrow isin loops over them
     first = m.groupby("__pos")["SESTDTC"].first().reindex(range(n))
-    before_first = (iso_compare(rec["__dt"], first.fillna(""), DAY) < 0).to_numpy()
+    before_first = (iso8601.compare(rec["__dt"], first.fillna(""), iso8601.DATE) < 0).to_numpy()
     reason = np.select(
         [rec["__dt"].eq("").to_numpy(), ~complete, ~has_se, before_first],
         ["", "epoch-date-partial", "epoch-no-elements", "epoch-before-first-element"],

@@ -44,7 +44,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import PROVENANCE, iso_compare, missing_domain, record_issues, text
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.provenance import PROVENANCE
+from sdtm_convert.derive._common import missing_domain, record_issues, text
 from sdtm_convert.derive.date_rules import rule_dates
 from sdtm_convert.derive.registry import DeriveContext, Derived, register
 from sdtm_convert.derive.study_day import compute_study_day
@@ -130,7 +132,7 @@ def _drop_after_end(se: pd.DataFrame, subject_end: pd.Series, dm: pd.DataFrame) 
     Compared at the precision both values have: an element starting on 2014-07-03 after an end at
     2014-07-02T11:45 was never entered; one starting on 2014-07-02 was (same day).
     """
-    late = iso_compare(se["SESTDTC"], subject_end) > 0
+    late = iso8601.compare(se["SESTDTC"], subject_end) > 0
     issues = _element_issues(se[late], dm, "se-element-after-end", INFO,
                              "element starts after the subject's end of participation: not entered")
     return se[~late], issues
@@ -161,7 +163,7 @@ def _skipped(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
 
 def _order_issues(se: pd.DataFrame, dm: pd.DataFrame) -> list[Issue]:
     prev = se.groupby("__dm")["SESTDTC"].shift(1).fillna("")
-    bad = se[iso_compare(se["SESTDTC"], prev) < 0]
+    bad = se[iso8601.compare(se["SESTDTC"], prev) < 0]
     rows = dm.iloc[bad["__dm"].to_numpy()].assign(SESTDTC=bad["SESTDTC"].to_numpy())
     return record_issues(
         rows,

@@ -14,7 +14,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import missing_columns, missing_domain, record_issues, to_date
+from sdtm_convert.common import iso8601
+from sdtm_convert.derive._common import missing_columns, missing_domain, record_issues
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import WARNING, Issue
 
@@ -29,8 +30,8 @@ def dy_name(var: str) -> str:
 def compute_study_day(dates: pd.Series, ref: pd.Series) -> pd.Series:
     """Vector in/out: SDTM study day of ISO ``dates`` against ISO ``ref`` (same length, aligned by
     position); float64, no day 0."""
-    d = to_date(dates)
-    r = to_date(pd.Series(ref.to_numpy(), index=dates.index))
+    d = iso8601.to_date(dates)
+    r = iso8601.to_date(pd.Series(ref.to_numpy(), index=dates.index))
     diff = (d - r).dt.days.astype("float64")
     return pd.Series(np.where(diff >= 0, diff + 1, diff), index=dates.index, dtype="float64")
 

@@ -34,7 +34,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive._common import PROVENANCE, missing_columns, record_issues, text
+from sdtm_convert.common.provenance import PROVENANCE
+from sdtm_convert.derive._common import missing_columns, record_issues, text
 from sdtm_convert.derive.registry import DeriveContext, Derived, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.standards import sdtmig_domain_variables

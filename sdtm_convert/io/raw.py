@@ -22,7 +22,7 @@ from typing import Any
 
 import pandas as pd
 
-from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
+from sdtm_convert.common.provenance import PROVENANCE, SRC_FILE, SRC_ROW
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue, fatal
 from sdtm_convert.io.checks import header_duplicates, malformed, record_faults, structure_faults, value_controls
 from sdtm_convert.io.duplicates import split_duplicates
@@ -30,7 +30,6 @@ from sdtm_convert.io.encoding import is_wide, sniff_wide
 from sdtm_convert.io.records import scan
 from sdtm_convert.io.scripts import id_lookalikes
 
-PROVENANCE = (SRC_FILE, SRC_ROW)
 REASON = "__reason"  # why a row read is rejected ("" = kept)
 ENCODINGS_TRIED = ("utf-8-sig", "gb18030", "cp1252")
 _GB2312_PAIR = re.compile(rb"[\xa1-\xf7][\xa1-\xfe]")

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import number_str
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.metadata import DatasetMeta, WhereClause
 from sdtm_convert.standards.ct import ControlledTerminology
@@ -56,8 +57,8 @@ def ct_publishing_sets(ct: ControlledTerminology) -> tuple[dict[str, str], dict[
 def _text(v: object) -> str | None:
     if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
         return None
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
+    if isinstance(v, float) and math.isfinite(v):
+        return number_str(v)
     s = str(v)
     return s if s != "" else None
 

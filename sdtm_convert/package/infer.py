@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.errors import fatal
 from sdtm_convert.metadata import NOT_AVAILABLE, DatasetMeta, Method, VariableMeta
 
@@ -49,8 +50,6 @@ def _iso(values: pd.Series) -> pd.Series:
 
 def as_char(values: pd.Series) -> pd.Series:
     """A column as XPT Char text: text kept (missing → ""), numbers as their shortest text, dates ISO 8601."""
-    from sdtm_convert.mapping.algorithms import number_text
-
     if pd.api.types.is_datetime64_any_dtype(values):
         return _iso(values)
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):

@@ -15,7 +15,8 @@ Datetimes: ``YYYY-MM-DDThh:mm:ss(.f)`` right-truncated (``2021-03-15T10``, ``202
 the hyphen placeholder for an unknown component followed by a known one (``2021---15``,
 ``--12-15``, ``-----T07:15``, ``2021-03-15T-:30``); the last component given is always known, so
 ``2021---`` (right-truncate it to ``2021``) is invalid. An optional UTC offset may follow a time.
-Calendar validity (``2021-02-30``) is not a regex job: ``sdtm_convert.dates`` checks it.
+Calendar validity (``2021-02-30``) is not a regex job: ``sdtm_convert.common.iso8601`` checks it.
+The regexes themselves live there, with the one ISO 8601 reader.
 Durations: ``PnYnMnDTnHnMnS`` (any subset, at least one, fraction allowed) or ``PnW``; ``--ELTM`` and
 ``--EVLINT`` may be negative (``-PT15M``). Intervals (``start/end``, ``start/duration``...) are only
 accepted where the value domain says "interval" for durations (``--EVLINT``); ``--DTC`` does not
@@ -24,36 +25,9 @@ accept intervals (none of our domains collects an interval in a --DTC).
 
 from __future__ import annotations
 
-_YEAR = "[0-9]{4}"
-_MONTH = "(?:0[1-9]|1[0-2])"
-_DAY = "(?:0[1-9]|[12][0-9]|3[01])"
-_HOUR = "(?:[01][0-9]|2[0-3])"
-_MINUTE = "[0-5][0-9]"
-_SECOND = "[0-5][0-9](?:\\.[0-9]+)?"
-_OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
-# (separator before the component, component)
-_COMPONENTS = (("", _YEAR), ("-", _MONTH), ("-", _DAY), ("T", _HOUR), (":", _MINUTE), (":", _SECOND))
+from sdtm_convert.common.iso8601 import DATETIME, DURATION, DURATION_OR_INTERVAL, SIGNED_DURATION
 
-
-def _truncated(k: int) -> str:
-    """The first ``k`` components; all but the last may be the placeholder ``-``."""
-    parts = []
-    for i, (sep, rx) in enumerate(_COMPONENTS[:k]):
-        parts.append(sep + (rx if i == k - 1 else f"(?:{rx}|-)"))
-    body = "".join(parts)
-    return body + (f"{_OFFSET}?" if k > 3 else "")
-
-
-DATETIME = "(?:" + "|".join(_truncated(k) for k in range(1, len(_COMPONENTS) + 1)) + ")"
-
-_NUM = "[0-9]+(?:[.,][0-9]+)?"
-DURATION = (
-    f"P(?:{_NUM}W|(?=[0-9]|T[0-9])(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
-    f"(?:T(?=[0-9])(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)"
-)
-SIGNED_DURATION = f"-?{DURATION}"
-_POINT = f"(?:{DATETIME}|{SIGNED_DURATION})"
-DURATION_OR_INTERVAL = f"(?:{_POINT}/{_POINT}|{SIGNED_DURATION})"
+__all__ = ["DATETIME", "DURATION", "DURATION_OR_INTERVAL", "PATTERNS", "SIGNED_DURATION", "anchored"]
 
 
 def anchored(body: str) -> str:

@@ -23,7 +23,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-PROVENANCE_COLS = ("__src_file", "__src_row")
+from sdtm_convert.common.provenance import PROVENANCE
+
+PROVENANCE_COLS = PROVENANCE
 
 # JSON kinds of a converted value (jsonschema's type checker semantics: bool is not a number)
 NULL, STRING, NUMBER, BOOLEAN, OTHER = 0, 1, 2, 3, 4

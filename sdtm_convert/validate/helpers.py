@@ -9,14 +9,9 @@ import weakref
 import numpy as np
 import pandas as pd
 
-_MM = r"(?:0[1-9]|1[0-2]|-)"
-_DD = r"(?:0[1-9]|[12]\d|3[01]|-)"
-_DATE = rf"(?:\d{{4}}(?:-{_MM}(?:-{_DD})?)?)"
-_TIME = r"(?:T(?:[01]\d|2[0-3]|-)(?::(?:[0-5]\d|-)(?::(?:[0-5]\d(?:\.\d+)?|-))?)?(?:Z|[+-](?:[01]\d|2[0-3])(?::?[0-5]\d)?)?)"
-DATETIME = rf"{_DATE}{_TIME}?"
-_N = r"\d+(?:[.,]\d+)?"
-DURATION = rf"(?:-?P(?:{_N}W|(?=\d|T\d)(?:{_N}Y)?(?:{_N}M)?(?:{_N}D)?(?:T(?=\d)(?:{_N}H)?(?:{_N}M)?(?:{_N}S)?)?))"
-ISO_DTC = rf"(?:{DATETIME}|{DATETIME}/{DATETIME}|{DATETIME}/{DURATION}|{DURATION}/{DATETIME}|{DURATION})"
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.text import number_text
+
 _NUMBER = r"\s*[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?\s*"
 
 
@@ -110,10 +105,8 @@ def text(s: pd.Series) -> pd.Series:
 
 
 def num_text(s: pd.Series) -> pd.Series:
-    out = s.map(
-        lambda v: "" if pd.isna(v) else (str(int(v)) if float(v).is_integer() and abs(v) < 1e15 else repr(float(v)))
-    )
-    return out.astype(object)
+    """Numbers as text (:func:`sdtm_convert.common.text.number_text`), as numpy object strings."""
+    return number_text(s).astype(object)
 
 
 def iso8601_invalid(s: pd.Series) -> pd.Series:
@@ -123,14 +116,7 @@ def iso8601_invalid(s: pd.Series) -> pd.Series:
 
 def _iso8601_invalid(s: pd.Series) -> pd.Series:
     t = obj(s)
-    pop = t.str.strip() != ""
-    ok = t.str.fullmatch(ISO_DTC)
-    bad = pop & ~ok.fillna(False).astype(bool)
-    full = pop & t.str.match(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)
-    if full.any():  # a complete calendar date must exist (2021-02-30 is not a date)
-        d = pd.to_datetime(t[full].str.slice(0, 10), format="%Y-%m-%d", errors="coerce")
-        bad.loc[d.index[d.isna()]] = True
-    return bad
+    return (t.str.strip() != "") & ~iso8601.is_valid(t, durations=True, intervals=True)
 
 
 def duration_invalid(s: pd.Series) -> pd.Series:
@@ -140,31 +126,26 @@ def duration_invalid(s: pd.Series) -> pd.Series:
 def _duration_invalid(s: pd.Series) -> pd.Series:
     t = obj(s)
     pop = t.str.strip() != ""
-    return pop & ~t.str.fullmatch(rf"{DURATION}|{DATETIME}/{DATETIME}").fillna(False).astype(bool)
+    return pop & ~(iso8601.is_duration(t, signed=True) | _interval(t))
+
+
+def _interval(t: pd.Series) -> pd.Series:
+    """``start/end`` of two datetimes."""
+    ends = t.str.split("/", n=1, expand=True).reindex(columns=[0, 1]).astype(object)
+    ends = ends.where(ends.notna(), "")
+    two = t.str.count("/").eq(1).fillna(False).astype(bool)
+    return two & iso8601.is_valid(ends[0]) & iso8601.is_valid(ends[1])
 
 
 def iso_date(s: pd.Series) -> pd.Series:
-    """Date part of an ISO 8601 value complete to the day, as datetime64 (NaT otherwise)."""
-    t = obj(s).str.slice(0, 10)
-    return pd.to_datetime(
-        t.where(t.str.fullmatch(r"\d{4}-\d{2}-\d{2}").fillna(False).astype(bool)), format="%Y-%m-%d", errors="coerce"
-    )
+    """Date part of a valid ISO 8601 value complete to the day, as datetime64 (NaT otherwise)."""
+    return iso8601.to_date(obj(s))
 
 
 def iso_days(s: pd.Series) -> pd.Series:
-    """Days since 1970-01-01 of an ISO 8601 value complete to the day (NaN otherwise), via distinct values."""
-    s = obj(s)
-    u = pd.Series(s.unique(), dtype=object)
-    d = iso_date(u)
-    days = pd.Series((d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64"), index=u.to_numpy())
-    return s.map(days).astype("float64")
-
-
-def iso_sortkey(s: pd.Series) -> pd.Series:
-    """Comparable text for ISO datetimes (only meaningful for values without placeholders)."""
-    return obj(s).str.replace(
-        r"(T\d{2}(?::\d{2}(?::\d{2}(?:\.\d+)?)?)?)(?:Z|[+-]\d{2}(?::?\d{2})?)$", r"\1", regex=True
-    )
+    """Days since 1970-01-01 of a valid ISO 8601 value complete to the day (NaN otherwise)."""
+    d = iso8601.to_date(obj(s))
+    return pd.Series((d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64"), index=s.index)
 
 
 def is_number(s: pd.Series) -> pd.Series:

@@ -5,10 +5,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..common.provenance import SRC_FILE, SRC_ROW
 from ..metadata import DatasetMeta
 
 PROVENANCE_PREFIX = "__"  # __src_file, __src_row travel with rows and are dropped on write
-FILE_COL, ROW_COL = "__src_file", "__src_row"
+FILE_COL, ROW_COL = SRC_FILE, SRC_ROW
 
 
 def data_columns(df: pd.DataFrame) -> list[str]:

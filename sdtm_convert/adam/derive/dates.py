@@ -14,35 +14,22 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common import iso8601
+from sdtm_convert.common.provenance import SRC_FILE, SRC_ROW
 from sdtm_convert.errors import WARNING, Issue
 
 SAS_EPOCH = pd.Timestamp("1960-01-01")
-_DATE_RX = r"^(?P<y>\d{4})(?:-(?P<m>\d{2}|-))?(?:-(?P<d>\d{2}|-))?(?:T[0-9:.\-]*)?$"
 _LEVEL = {"n": 0, "D": 1, "M": 2, "Y": 3}
 
 
 def _parts(dtc: pd.Series) -> pd.DataFrame:
-    """Year/month/day as floats (NaN when unknown) plus ``present`` and ``valid`` masks.
-
-    Parsed once per distinct value (a visit date repeats on every record of the visit), then spread."""
-    codes, uniq = pd.factorize(dtc, use_na_sentinel=True)
-    if 2 * len(uniq) >= len(dtc):
-        return _parse_parts(dtc)
-    distinct = _parse_parts(pd.Series(list(uniq) + [None], dtype=object))
-    return distinct.iloc[np.where(codes < 0, len(uniq), codes)].set_axis(dtc.index)
-
-
-def _parse_parts(dtc: pd.Series) -> pd.DataFrame:
-    text = dtc.astype("string").fillna("").str.strip()
-    parts = text.str.extract(_DATE_RX)
-    num = parts.apply(lambda c: pd.to_numeric(c, errors="coerce")).astype(float)
-    present = text != ""
-    out = pd.DataFrame({"y": num["y"], "m": num["m"], "d": num["d"]}, index=dtc.index)
+    """Year/month/day as floats (NaN when unknown; a day under an unknown month is ignored) plus ``present``
+    and ``valid`` masks, from :func:`sdtm_convert.common.iso8601.parse` (once per distinct value)."""
+    p = iso8601.parse(dtc)
+    out = p[["y", "m", "d", "H", "M", "S"]].copy()
     out.loc[out["m"].isna(), "d"] = np.nan
-    out["present"] = present.astype(bool)
-    shape_ok = parts["y"].notna().astype(bool)
-    range_ok = out["m"].isna() | out["m"].between(1, 12)
-    out["valid"] = (present & shape_ok & range_ok).astype(bool)
+    out["present"] = dtc.astype("string").fillna("").ne("").astype(bool)
+    out["valid"] = p["valid"] & p["y"].notna()
     return out
 
 
@@ -54,16 +41,11 @@ def _to_sas(y: pd.Series, m: pd.Series, d: pd.Series) -> pd.Series:
     return days.where(ok & ts.notna())
 
 
-def _days_in_month(y: pd.Series, m: pd.Series) -> pd.Series:
-    frame = pd.DataFrame({"year": y, "month": m, "day": 1}).fillna(1).astype(int)
-    return pd.to_datetime(frame, errors="coerce").dt.days_in_month.astype(float)
-
-
 def _range_from_parts(p: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
     y = p["y"].where(p["valid"])
     lo = _to_sas(y, p["m"].fillna(1), p["d"].fillna(1))
     m_hi = p["m"].fillna(12)
-    hi = _to_sas(y, m_hi, p["d"].fillna(_days_in_month(y, m_hi)))
+    hi = _to_sas(y, m_hi, p["d"].fillna(iso8601.days_in_month(y, m_hi)))
     return lo, hi
 
 
@@ -93,7 +75,7 @@ def _dt_from_parts(p: pd.DataFrame, highest_imputation: str, date_imputation: st
         d2 = d.fillna(pd.Series(np.where(m.isna(), 30, 15), index=index, dtype=float))
     else:
         m2 = m.fillna(12)
-        d2 = d.fillna(_days_in_month(y, m2))
+        d2 = d.fillna(iso8601.days_in_month(y, m2))
     dt = _to_sas(y, m2, d2).where(allowed)
     flag = pd.Series(np.select([level == 2, level == 1], ["M", "D"], ""), index=index, dtype=object)
     flag = flag.where(dt.notna(), "")
@@ -117,8 +99,8 @@ def invalid_date_issues(
                 "iso8601-invalid",
                 WARNING,
                 f"{dtc} is not a valid ISO 8601 date; analysis date left missing",
-                file=str(rec.get("__src_file")) if rec.get("__src_file") else None,
-                row=int(rec["__src_row"]) if str(rec.get("__src_row", "")).isdigit() else None,
+                file=str(rec.get(SRC_FILE)) if rec.get(SRC_FILE) else None,
+                row=int(rec[SRC_ROW]) if str(rec.get(SRC_ROW, "")).isdigit() else None,
                 value=str(rec[dtc]),
                 dataset=dataset_name,
                 variable=dtc,
@@ -230,9 +212,6 @@ def sas_date_to_iso(dt: pd.Series) -> pd.Series:
     return ts.dt.strftime("%Y-%m-%d").fillna("").astype(object)
 
 
-_TIME_RX = r"T(?P<h>\d{2}|-)?(?::(?P<mi>\d{2}|-))?(?::(?P<s>\d{2}(?:\.\d+)?))?$"
-
-
 def compute_dtm(dtc: pd.Series, *, time_imputation: str = "first") -> tuple[pd.Series, pd.Series]:
     """ISO 8601 text → (SAS datetime = seconds since 1960-01-01T00:00:00, TIMEFL flag).
 
@@ -241,10 +220,9 @@ def compute_dtm(dtc: pd.Series, *, time_imputation: str = "first") -> tuple[pd.S
     """
     if time_imputation not in ("first", "last"):
         raise ValueError("time_imputation must be 'first' or 'last'")
-    date, _ = compute_dt(dtc)
-    text = dtc.astype("string").fillna("").str.strip()
-    t = text.str.extract(_TIME_RX).apply(lambda c: pd.to_numeric(c, errors="coerce")).astype(float)
-    h, mi, s = t["h"], t["mi"].where(t["h"].notna()), t["s"].where(t["mi"].notna() & t["h"].notna())
+    parts = _parts(dtc)
+    date, _ = _dt_from_parts(parts, "n", "first")
+    h, mi, s = parts["H"], parts["M"].where(parts["H"].notna()), parts["S"].where(parts["M"].notna() & parts["H"].notna())
     level = np.select([h.isna(), mi.isna(), s.isna()], ["H", "M", "S"], "")
     fill = (0.0, 0.0, 0.0) if time_imputation == "first" else (23.0, 59.0, 59.0)
     secs = h.fillna(fill[0]) * 3600 + mi.fillna(fill[1]) * 60 + s.fillna(fill[2])

@@ -6,10 +6,12 @@ docs/spec-reference.md follow from the descriptor (regenerate the schema and the
 ``python -m sdtm_convert.mapping.jsonschema`` and ``python -m sdtm_convert.mapping.reference``).
 """
 
+from sdtm_convert.common.provenance import SRC_COLUMN
 from sdtm_convert.common.registry import load_plugins
+from sdtm_convert.common.text import number_text
 from sdtm_convert.mapping.algorithms._base import ALGORITHMS, Algorithm, Env, register
-from sdtm_convert.mapping.algorithms._common import SRC_COLUMN, TRANSPOSED_FROM, expr_value, row_issues, value_issues
-from sdtm_convert.mapping.algorithms._numbers import number_text, round_half_up
+from sdtm_convert.mapping.algorithms._common import TRANSPOSED_FROM, expr_value, row_issues, value_issues
+from sdtm_convert.mapping.algorithms._numbers import round_half_up
 
 __all__ = ["ALGORITHMS", "SRC_COLUMN", "TRANSPOSED_FROM", "Algorithm", "Env", "expr_value", "number_text",
            "register", "round_half_up", "row_issues", "value_issues"]

@@ -7,12 +7,12 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
 from sdtm_convert.mapping.algorithms._base import Env
 
 TRANSPOSED_FROM = "__item"  # working column of a transposed source: the raw column each value came from
-SRC_COLUMN = "__src_column"  # provenance carried to derivations: that raw column, on transposed records
 
 
 def row_issues(frame: pd.DataFrame, mask: pd.Series, code: str, severity: str, message: str, *,
@@ -66,8 +66,6 @@ def input_text(frame: pd.DataFrame, ref: Any, env: Env) -> pd.Series:
     if isinstance(ref, dict) and "target" in ref:
         s = env.targets[ref["target"]]
         if pd.api.types.is_float_dtype(s):
-            from sdtm_convert.mapping.algorithms._numbers import number_text
-
             s = number_text(s)
         return s.astype("string").fillna("").str.strip()
     return text(frame, input_name(ref))

@@ -1,4 +1,4 @@
-"""Number helpers: SAS-style rounding, shortest decimal text, unit conversion steps."""
+"""Number helpers: SAS-style rounding, unit conversion steps (number text: ``common/text.py``)."""
 
 from __future__ import annotations
 
@@ -9,8 +9,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.mapping.algorithms._base import Env
 from sdtm_convert.mapping.algorithms._common import expr_value
+
+__all__ = ["UNIT_STEPS", "convert_units", "number_text", "round_half_up"]
 
 # closed set of arithmetic steps of a unit conversion, applied in order
 UNIT_STEPS: dict[str, Callable[[pd.Series, float], pd.Series]] = {
@@ -46,21 +49,3 @@ def round_half_up(num: pd.Series, decimals: int) -> pd.Series:
         return float(Decimal(repr(v)).quantize(quant, rounding=ROUND_HALF_UP))
 
     return num.map(lambda v: one(v) if pd.notna(v) else np.nan).astype("float64")
-
-
-def number_text(num: pd.Series) -> pd.Series:
-    """Shortest decimal text of each number (``64.0`` → ``64``, ``36.06`` → ``36.06``); NaN → ``""``.
-
-    Formatted once per distinct value (record numbers and --SEQ of millions of records repeat little, but
-    results do)."""
-    x = pd.to_numeric(num, errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    codes, bits = pd.factorize(x.view(np.int64))  # by bit pattern: -0.0 and 0.0 stay apart, as in per-cell text
-    vals = np.asarray(bits, dtype=np.int64).view(np.float64)
-    codes = np.where(np.isnan(x), -1, codes)  # missing → the "" at the end
-    with np.errstate(invalid="ignore"):  # whole numbers (not -0.0) print as integers, without Decimal
-        whole = (vals == np.round(vals)) & (np.abs(vals) < 1e15) & ~((vals == 0) & np.signbit(vals))
-    out = np.empty(len(vals) + 1, dtype=object)
-    out[:-1][whole] = vals[whole].astype(np.int64).astype(str)
-    out[:-1][~whole] = [format(Decimal(repr(float(v))).normalize(), "f") for v in vals[~whole]]
-    out[-1] = ""
-    return pd.Series(out[np.where(codes < 0, len(vals), codes)], index=num.index).astype(str)

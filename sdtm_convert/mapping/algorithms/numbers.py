@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.errors import ERROR
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
 from sdtm_convert.mapping.algorithms._common import (
@@ -16,7 +17,7 @@ from sdtm_convert.mapping.algorithms._common import (
     recode,
     row_issues,
 )
-from sdtm_convert.mapping.algorithms._numbers import convert_units, number_text, round_half_up
+from sdtm_convert.mapping.algorithms._numbers import convert_units, round_half_up
 from sdtm_convert.spec.params import (
     Bool,
     ColumnOrTarget,

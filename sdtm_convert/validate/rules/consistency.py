@@ -8,12 +8,12 @@ from collections.abc import Iterator
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common import iso8601
 from sdtm_convert.validate.helpers import (
     ARM_EXCEPTIONS,
     arm_code_in,
     inconsistent,
     is_number,
-    iso_sortkey,
     num_key,
     present,
     show,
@@ -239,21 +239,7 @@ def testcd_within_test(ctx) -> Iterator[Hits]:
 
 def _after(a: pd.Series, b: pd.Series) -> pd.Series:
     """a > b for ISO 8601 text, compared at the precision both have (2010 vs 2010-03-01: not after)."""
-    ka, kb = iso_sortkey(a), iso_sortkey(b)
-    ok = (
-        present(a)
-        & present(b)
-        & ~ka.str.contains(r"\d-{2}|--|T-|:-", regex=True)
-        & ~kb.str.contains(r"\d-{2}|--|T-|:-", regex=True)
-        & ~ka.str.contains("/")
-        & ~kb.str.contains("/")
-    )
-    n = np.minimum(ka.str.len(), kb.str.len())
-    out = pd.Series(False, index=a.index)
-    for width in pd.unique(n[ok]):
-        m = ok & (n == width)
-        out[m] = ka[m].str.slice(0, int(width)) > kb[m].str.slice(0, int(width))
-    return out
+    return iso8601.compare(a, b).gt(0)
 
 
 def _order_hits(ds, start: str, end: str) -> Iterator[Hits]:

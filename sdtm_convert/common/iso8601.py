@@ -1,0 +1,198 @@
+"""ISO 8601 date/time text as SDTM writes it (SDTMIG 3.4 §4.4): the one reader.
+
+A value is **valid** when it is ``YYYY-MM-DDThh:mm:ss(.f)`` right-truncated (``2021``, ``2021-03``,
+``2021-03-15T10``), with the hyphen placeholder for an unknown component followed by a known one
+(``2021---15``, ``--12-15``, ``2021-03-15T-:30``), an optional UTC offset after a time (``T10:30Z``,
+``T10:30+01:00``), every component in range, and a date known to the day that exists in the calendar
+(``2021-02-29`` is not a date; ``--02-29`` may be). Nothing else is: no blanks around it, no ``T`` without an
+hour, no trailing placeholder (``2021---``), no space for ``T``, no two-digit year.
+
+Its **precision** is the number of known leading components (0 none, 1 year .. 6 seconds); a placeholder ends
+the known part (``2021---15`` is known to the year). An invalid value has precision 0: nothing in it is known.
+Its **sort key** is its known leading part (``2021-03-15T10:30+01:00`` → ``2021-03-15T10:30``); keys of valid
+values sort and compare as the instants they name, at the precision both have.
+
+Every function takes a Series and works once per distinct value (a visit date repeats on every record of the
+visit). The regexes are written so that ECMA-262 (JSON Schema) and Python read them alike (``[0-9]``, never
+``\\d``); ``rowschema``'s patterns are built from them.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+YEAR = "[0-9]{4}"
+MONTH = "(?:0[1-9]|1[0-2])"
+DAY = "(?:0[1-9]|[12][0-9]|3[01])"
+HOUR = "(?:[01][0-9]|2[0-3])"
+MINUTE = "[0-5][0-9]"
+SECOND = "[0-5][0-9](?:\\.[0-9]+)?"
+OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3])(?::?[0-5][0-9])?)"
+# (separator before the component, component)
+COMPONENTS = (("", YEAR), ("-", MONTH), ("-", DAY), ("T", HOUR), (":", MINUTE), (":", SECOND))
+
+
+def _truncated(k: int) -> str:
+    """The first ``k`` components; all but the last may be the placeholder ``-``."""
+    parts = [sep + (rx if i == k - 1 else f"(?:{rx}|-)") for i, (sep, rx) in enumerate(COMPONENTS[:k])]
+    return "".join(parts) + (f"{OFFSET}?" if k > 3 else "")
+
+
+DATETIME = "(?:" + "|".join(_truncated(k) for k in range(1, len(COMPONENTS) + 1)) + ")"
+_NUM = "[0-9]+(?:[.,][0-9]+)?"
+DURATION = (
+    f"P(?:{_NUM}W|(?=[0-9]|T[0-9])(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?"
+    f"(?:T(?=[0-9])(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?)"
+)
+SIGNED_DURATION = f"-?{DURATION}"
+_POINT = f"(?:{DATETIME}|{SIGNED_DURATION})"
+INTERVAL = f"{_POINT}/{_POINT}"
+DURATION_OR_INTERVAL = f"(?:{INTERVAL}|{SIGNED_DURATION})"
+
+# the components of a value already known to match DATETIME ("-" = placeholder)
+_PARTS = (
+    "^(?P<y>[0-9]{4}|-)(?:-(?P<m>[0-9]{2}|-))?(?:-(?P<d>[0-9]{2}|-))?"
+    "(?:T(?P<H>[0-9]{2}|-)(?::(?P<M>[0-9]{2}|-))?(?::(?P<S>[0-9]{2}(?:\\.[0-9]+)?))?)?"
+)
+FIELDS = ("y", "m", "d", "H", "M", "S")
+KEY_LENGTH = {0: 0, 1: 4, 2: 7, 3: 10, 4: 13, 5: 16, 6: 19}  # length of the sort key at each precision
+DATE = 3  # precision of a value known to the day
+MINUTES = 5
+
+
+def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """(code per value, distinct values as str with "" last for missing): code -1 picks that ""."""
+    codes, uniq = pd.factorize(s, use_na_sentinel=True)
+    values = pd.Series(np.append(np.asarray(uniq, dtype=object), ""), dtype=object).map(str)
+    return np.where(codes < 0, len(uniq), codes), values
+
+
+def days_in_month(year: pd.Series, month: pd.Series) -> pd.Series:
+    """Days in each month (float, NaN where the month is unknown); an unknown year counts as a leap year."""
+    y = pd.Series(year, dtype="float64")
+    m = pd.Series(month, dtype="float64").set_axis(y.index)
+    leap = y.isna() | (((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0))
+    dim = m.map({1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31})
+    return dim.astype("float64") + (leap & (m == 2)).astype("float64")
+
+
+def _parse_distinct(t: pd.Series) -> pd.DataFrame:
+    shape = t.str.fullmatch(DATETIME).fillna(False).astype(bool)
+    raw = t.where(shape, "").str.extract(_PARTS)
+    out = pd.DataFrame({f: pd.to_numeric(raw[f], errors="coerce").astype("float64") for f in FIELDS}, index=t.index)
+    day_ok = out["d"].isna() | out["m"].isna() | (out["d"] <= days_in_month(out["y"], out["m"]))
+    valid = shape & day_ok
+    out = out.where(valid)  # nothing is known of an invalid value
+    known = raw.notna().to_numpy() & (raw != "-").to_numpy()
+    prec = np.cumprod(known, axis=1).sum(axis=1)
+    out["valid"] = valid
+    out["precision"] = np.where(valid, prec, 0).astype("int64")
+    key = pd.Series("", index=t.index, dtype=object)
+    for level, n in KEY_LENGTH.items():
+        at = out["precision"] == level
+        if level and at.any():
+            key[at] = t[at].str.slice(0, n)
+    out["key"] = key
+    return out
+
+
+def parse(s: pd.Series) -> pd.DataFrame:
+    """One row per value, indexed like ``s``: components ``y m d H M S`` (float, NaN unless known), ``valid``,
+    ``precision`` (0 when invalid or missing) and ``key`` (the sort key, "" when nothing is known)."""
+    codes, values = _distinct(s)
+    return _parse_distinct(values).iloc[codes].set_axis(s.index)
+
+
+def is_valid(s: pd.Series, *, durations: bool = False, intervals: bool = False) -> pd.Series:
+    """Valid ISO 8601 datetimes (module docstring); missing and "" are not. ``durations``: a signed duration
+    (``P3D``, ``-PT15M``) is valid too; ``intervals``: ``start/end`` of datetimes or durations too."""
+    codes, values = _distinct(s)
+    ok = _parse_distinct(values)["valid"].to_numpy(dtype=bool)
+    if durations or intervals:
+        alt = "|".join(([SIGNED_DURATION] if durations else []) + ([INTERVAL] if intervals else []))
+        other = values.str.fullmatch(alt).fillna(False).to_numpy(dtype=bool).copy()
+        if intervals:  # the datetimes of an interval are calendar-checked too
+            for side in (0, 1):
+                ends = values.str.split("/").str[side].where(other & values.str.contains("/"), "2000")
+                other &= _parse_distinct(ends)["valid"].to_numpy(dtype=bool) | ends.str.contains("P").to_numpy(dtype=bool)
+        ok = ok | other
+    return pd.Series(ok[codes], index=s.index, dtype=bool)
+
+
+def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
+    """ISO 8601 durations (``P3D``, ``PT15M``, ``P2W``; ``signed``: ``-PT15M`` too)."""
+    codes, values = _distinct(s)
+    ok = values.str.fullmatch(SIGNED_DURATION if signed else DURATION).fillna(False).to_numpy(dtype=bool)
+    return pd.Series(ok[codes], index=s.index, dtype=bool)
+
+
+def _column(s: pd.Series, name: str) -> pd.Series:
+    """One column of :func:`parse`, worked out on the distinct values only and spread back."""
+    codes, values = _distinct(s)
+    return pd.Series(_parse_distinct(values)[name].to_numpy()[codes], index=s.index)
+
+
+def precision(s: pd.Series) -> pd.Series:
+    """Known leading components: 0 (none, or invalid) .. 6 (seconds)."""
+    return _column(s, "precision").astype("int64")
+
+
+def sort_key(s: pd.Series) -> pd.Series:
+    """The known leading part of each valid value, without offset or fraction ("" when nothing is known)."""
+    return _column(s, "key").astype(str)
+
+
+def to_date(s: pd.Series) -> pd.Series:
+    """datetime64 of the date; NaT unless valid and known to the day."""
+    codes, values = _distinct(s)
+    p = _parse_distinct(values)
+    txt = p["key"].str.slice(0, 10).where(p["precision"] >= DATE)
+    days = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce").to_numpy()
+    return pd.Series(days[codes], index=s.index)
+
+
+def to_datetime(s: pd.Series) -> pd.Series:
+    """datetime64 to the minute or second (local time: an offset is not applied); NaT unless valid and known
+    to the minute."""
+    codes, values = _distinct(s)
+    p = _parse_distinct(values)
+    txt = p["key"].where(p["precision"] >= MINUTES)
+    stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce").to_numpy()
+    return pd.Series(stamps[codes], index=s.index)
+
+
+def is_complete_date(s: pd.Series) -> pd.Series:
+    """Valid and known to the day (a time may follow)."""
+    return precision(s) >= DATE
+
+
+def _key_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(code per value, distinct sort keys) without building a full-length text column."""
+    codes, values = _distinct(s)
+    kcodes, kuniq = pd.factorize(_parse_distinct(values)["key"])
+    return kcodes[codes], np.asarray(kuniq, dtype=object)
+
+
+def compare(a: pd.Series, b: pd.Series, min_precision: int = 1) -> pd.Series:
+    """Compare ISO 8601 values at the precision both have: -1 (a < b), 0 (equal there), 1 (a > b).
+
+    NaN when either side is known to fewer than ``min_precision`` components (``min_precision=3``: both
+    complete to the day), or is invalid. ``a`` and ``b`` are paired by position; the result has ``a``'s
+    index. Work is done once per distinct pair of values."""
+    ca, ua0 = _key_codes(a)
+    cb, ub0 = _key_codes(b)
+    width = max(len(ub0), 1)
+    codes, pairs = pd.factorize(ca.astype("int64") * width + cb)
+    ua = pd.Series(ua0[pairs // width], dtype=object).astype(str)
+    ub = pd.Series(ub0[pairs % width], dtype=object).astype(str)
+    n_common = np.minimum(ua.str.len().to_numpy(), ub.str.len().to_numpy())
+    res = np.full(len(pairs), np.nan)
+    for level, n in KEY_LENGTH.items():
+        m = n_common == n
+        if level < max(min_precision, 1) or not m.any():
+            continue
+        sa = ua[m].str.slice(0, n).to_numpy(dtype=object)
+        sb = ub[m].str.slice(0, n).to_numpy(dtype=object)
+        res[m] = np.where(sa < sb, -1.0, np.where(sa > sb, 1.0, 0.0))
+    return pd.Series(res[codes] if len(codes) else res[:0], index=a.index, dtype="float64")
