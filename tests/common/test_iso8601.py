@@ -109,7 +109,7 @@ def _calendar_only(value: str) -> bool:
     return False
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=40, deadline=None)  # each example is a list of values through six readers
 @given(_values)
 def test_every_caller_reads_iso8601_as_the_one_reader(values):
     """Validity, dates and precision: the SDTM dates module, the derivations, ADaM, the validator, the row schema
