@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from sdtm_convert.arrowtext import join_all, lit
-from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.atomic import atomic_open
 
 CHUNK_ROWS = 500_000
 _SPECIAL = (",", '"', "\n", "\r")

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sdtm_convert.adam.datasets import DATASETS
-from sdtm_convert.atomic import atomic_write_text
+from sdtm_convert.common.atomic import atomic_write_text
 from sdtm_convert.schema import datasets as D
 from sdtm_convert.schema import schema_dir
 from sdtm_convert.schema.generate import adam_schema, render, sdtm_schema

@@ -40,7 +40,11 @@ def _graph() -> dict[str, set[str]]:
             targets: list[str] = []
             if isinstance(node, ast.Import):
                 targets = [a.name for a in node.names]
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            elif isinstance(node, ast.ImportFrom) and node.level > 0:  # from ..errors import ... (xpt/)
+                package = rel.split(".")[: len(rel.split(".")) - node.level + (path.stem == "__init__")]
+                base = ".".join(package + ([node.module] if node.module else []))
+                targets = [base] if node.module else [f"{base}.{a.name}" for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
                 if node.module == "sdtm_convert":  # from sdtm_convert import __version__ / a subpackage
                     targets = ["sdtm_convert.version" if a.name == "__version__" else f"sdtm_convert.{a.name}"
                                for a in node.names]

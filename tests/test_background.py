@@ -63,7 +63,7 @@ def test_an_error_that_cannot_be_sent_back_arrives_as_its_traceback():
 
 
 def _write_slowly(folder):
-    from sdtm_convert.atomic import atomic_open
+    from sdtm_convert.common.atomic import atomic_open
 
     with atomic_open(folder / "big.txt", "w") as fh:
         while True:  # until interrupted
@@ -117,7 +117,7 @@ def test_an_interrupt_just_after_the_temporary_file_is_created_leaves_nothing(tm
     writing to it removes it (a worker cancelled at that moment must not leave a file behind)."""
     import os
 
-    from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.common.atomic import atomic_write_text
 
     real_open = os.open
 

@@ -54,7 +54,7 @@ from typing import Any
 
 import yaml
 
-from sdtm_convert.atomic import atomic_write_bytes
+from sdtm_convert.common.atomic import atomic_write_bytes
 from sdtm_convert.common.xlsx import safe_row
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec import define_spec as ds
@@ -839,7 +839,7 @@ def read_spec_workbook(xlsx_path: str | Path) -> tuple[dict[str, Any], ds.Define
 
 
 def _write_yaml(path: Path, data: Any, source: Path) -> None:
-    from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.common.atomic import atomic_write_text
 
     text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
     atomic_write_text(path, f"# written by sdtm-convert spec import from {source.name}\n" + text)

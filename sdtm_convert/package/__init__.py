@@ -23,7 +23,7 @@ from __future__ import annotations
 from importlib import resources
 from pathlib import Path
 
-from sdtm_convert.atomic import atomic_write_bytes, atomic_write_text
+from sdtm_convert.common.atomic import atomic_write_bytes, atomic_write_text
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.define_html import render_define_html
 from sdtm_convert.package.define_xml import STYLESHEET, build_define

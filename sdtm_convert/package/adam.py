@@ -18,7 +18,7 @@ def write_adam(result: Any, study: Any, out: Path, formats: tuple[str, ...],
     """Write an :class:`~sdtm_convert.adam.AdamResult`: its datasets in ``formats``, define.xml and
     reports/analysis-summary.html. Returns the part and the metadata as written."""
     from sdtm_convert.adam import render_summary
-    from sdtm_convert.atomic import atomic_write_text
+    from sdtm_convert.common.atomic import atomic_write_text
     from sdtm_convert.package import write as submission
 
     part = Part()

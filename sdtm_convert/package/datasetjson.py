@@ -27,7 +27,7 @@ import pyarrow.compute as pc
 
 import sdtm_convert
 from sdtm_convert.arrowtext import join_all, lit
-from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta, VariableMeta
 from sdtm_convert.package._sasdates import from_iso, to_iso

@@ -7,7 +7,7 @@ import json
 import os
 from pathlib import Path
 
-from sdtm_convert.atomic import atomic_write_text
+from sdtm_convert.common.atomic import atomic_write_text
 from sdtm_convert.errors import ERROR, Issue
 
 MANIFEST = "manifest.json"

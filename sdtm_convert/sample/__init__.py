@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.common.places import check_output_folder
 
 from ..errors import SdtmConvertError, fatal

@@ -11,7 +11,7 @@ from __future__ import annotations
 import shlex
 from pathlib import Path
 
-from sdtm_convert.atomic import atomic_write_bytes, atomic_write_text
+from sdtm_convert.common.atomic import atomic_write_bytes, atomic_write_text
 from sdtm_convert.errors import fatal
 from sdtm_convert.spec.locate import SOURCE_ROOT, STUDY_FILE, bundled_spec, study_file_text
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from sdtm_convert.atomic import atomic_write_text
+from sdtm_convert.common.atomic import atomic_write_text
 from sdtm_convert.validate.report import ValidationReport
 from sdtm_convert.validate.report_json import to_dict
 

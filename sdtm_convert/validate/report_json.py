@@ -11,7 +11,7 @@ from typing import Any
 
 import pandas as pd
 
-from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.validate.report import ValidationReport
 
 

@@ -13,7 +13,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from sdtm_convert.atomic import atomic_open
+from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.common.xlsx import FORMULA_START, ILLEGAL, needs_care, safe_row
 from sdtm_convert.validate.report import ValidationReport
 

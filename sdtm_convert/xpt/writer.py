@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pyreadstat
 
+from ..common.atomic import atomic_path
 from ..errors import ERROR, Issue, fatal
 from ..metadata import DatasetMeta
 from . import fastwriter
@@ -51,18 +51,15 @@ def write_xpt_info(df: pd.DataFrame, path: str | Path, meta: DatasetMeta, *,
     if any(i.severity == ERROR for i in issues):
         return issues, None
     data = prepare_frame(df, meta)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
     try:
-        _write_temp(data, tmp, meta, created)
-        written = read_v5_members(tmp, data=False)[0].info  # the lengths actually written
-        if written.records != len(data):
-            raise fatal("xpt-write-failed", f"wrote {written.records} records, expected {len(data)}", file=str(path))
-        os.replace(tmp, path)
-    except BaseException as e:
-        tmp.unlink(missing_ok=True)
-        if isinstance(e, (OSError, pyreadstat.ReadstatError, pyreadstat.PyreadstatError)):
-            raise fatal("xpt-write-failed", f"cannot write: {e}", file=str(path)) from None
-        raise
+        with atomic_path(path) as tmp:
+            _write_temp(data, tmp, meta, created)
+            written = read_v5_members(tmp, data=False)[0].info  # the lengths actually written
+            if written.records != len(data):
+                raise fatal("xpt-write-failed", f"wrote {written.records} records, expected {len(data)}",
+                            file=str(path))
+    except (OSError, pyreadstat.ReadstatError, pyreadstat.PyreadstatError) as e:
+        raise fatal("xpt-write-failed", f"cannot write: {e}", file=str(path)) from None
     _fsync_dir(path.parent)
     return issues, written
 
@@ -75,8 +72,6 @@ def _check_file_name(path: Path, meta: DatasetMeta) -> list[Issue]:
 
 
 def _write_temp(data: pd.DataFrame, tmp: Path, meta: DatasetMeta, created: datetime) -> None:
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # umask applies, unlike mkstemp's 0600
-    os.close(fd)
     formats = {v.name: v.display_format for v in meta.variables if v.display_format}
     kwargs: dict[str, Any] = dict(
         file_label=meta.label,
