@@ -43,7 +43,6 @@ Bytes are deterministic: fixed workbook properties (creator, created = modified 
 
 from __future__ import annotations
 
-import argparse
 import io
 import zipfile
 from dataclasses import fields
@@ -865,44 +864,3 @@ def import_spec(xlsx_path: str | Path, spec_folder: str | Path) -> list[Path]:
         _write_yaml(path, define.to_dict(), source)
         written.append(path)
     return written
-
-
-# ---------------------------------------------------------------------------------------------------
-# command line (to be wired by the CLI as ``sdtm-convert spec export|import``)
-
-
-def add_arguments(subparsers: Any) -> argparse.ArgumentParser:
-    """Add ``spec export SPEC_DIR XLSX`` and ``spec import XLSX SPEC_DIR`` to an argparse subparsers object,
-    in the CLI's convention: each sub-command sets ``func``; ``args.func(args)`` returns the exit status
-    (0) and raises SdtmConvertError for a bad spec or workbook (the CLI prints its one line, exit 2)."""
-    spec = subparsers.add_parser("spec", help="mapping spec as an Excel workbook (export/import)")
-    sub = spec.add_subparsers(dest="spec_command", required=True)
-    ex = sub.add_parser("export", help="write mappings/<study> to a spec workbook")
-    ex.add_argument("spec_dir", help="the mapping spec folder to export, e.g. mappings/nct03745417")
-    ex.add_argument("xlsx", help="the workbook to write (.xlsx)")
-    ex.add_argument("--quiet", action="store_true", help="print nothing (default: the file written, on stderr)")
-    ex.set_defaults(func=cmd_spec_export)
-    im = sub.add_parser("import", help="write a spec workbook's YAML files into mappings/<study>")
-    im.add_argument("xlsx", help="the spec workbook to read (.xlsx)")
-    im.add_argument("spec_dir", help="the mapping spec folder to write the YAML files into (created if needed)")
-    im.add_argument("--quiet", action="store_true", help="print nothing (default: the number of files written, on stderr)")
-    im.set_defaults(func=cmd_spec_import)
-    return spec
-
-
-def cmd_spec_export(args: argparse.Namespace) -> int:
-    import sys
-
-    path = export_spec(args.spec_dir, args.xlsx)
-    if not args.quiet:
-        print(f"wrote {path}", file=sys.stderr)
-    return 0
-
-
-def cmd_spec_import(args: argparse.Namespace) -> int:
-    import sys
-
-    written = import_spec(args.xlsx, args.spec_dir)
-    if not args.quiet:
-        print(f"wrote {len(written)} spec files into {args.spec_dir}", file=sys.stderr)
-    return 0

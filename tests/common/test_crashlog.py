@@ -3,10 +3,12 @@
 import os
 import stat
 import tempfile
+from dataclasses import replace
 
 import pytest
 
 from sdtm_convert import cli
+from sdtm_convert.cli._command import COMMANDS
 from sdtm_convert.common.crashlog import save_crash_log
 
 
@@ -28,8 +30,8 @@ def _crash(monkeypatch, argv, capsys):
     def broken(args):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(cli, "cmd_validate", broken)
-    monkeypatch.setattr(cli, "cmd_run", broken)
+    for name in ("validate", "run"):
+        monkeypatch.setitem(COMMANDS._items, name, replace(COMMANDS[name], run=broken))
     code = cli.main(argv)
     err = capsys.readouterr().err
     return code, err

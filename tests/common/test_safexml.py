@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sdtm_convert.cli import validate as cli
 from sdtm_convert.common.safexml import REFUSED, UnsafeXml, parse_untrusted
 from sdtm_convert.errors import SdtmConvertError
 from sdtm_convert.package.xsd import safe_parser, validate_define
-from sdtm_convert.validate import cli
 from sdtm_convert.validate.define_check import load as load_define
 from sdtm_convert.validate.define_reader import read_define
 

@@ -10,7 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.cli import _formats, build_parser
+from sdtm_convert.cli import build_parser
+from sdtm_convert.cli.run import _formats
 from sdtm_convert.common.registry import Registry, RegistryError
 from sdtm_convert.metadata import DatasetMeta, VariableMeta
 from sdtm_convert.package.layout import dataset_files_first

@@ -239,20 +239,6 @@ def test_where_clause_reading_an_unknown_variable(tmp_path):
     assert err == {"code": "xlsx-reference-unknown", "row": 3, "column": "WhereClauses!Variable", "file": str(path)}
 
 
-def test_cli_helper_adds_spec_export_and_import(tmp_path):
-    import argparse
-
-    from sdtm_convert.mapping.excel import add_arguments
-
-    parser = argparse.ArgumentParser()
-    add_arguments(parser.add_subparsers(dest="command", required=True))
-    xlsx, out = tmp_path / "s.xlsx", tmp_path / "out"
-    args = parser.parse_args(["spec", "export", str(MAPPINGS / "cdiscpilot01"), str(xlsx), "--quiet"])
-    assert args.func(args) == 0 and xlsx.exists()
-    args = parser.parse_args(["spec", "import", str(xlsx), str(out), "--quiet"])
-    assert args.func(args) == 0 and (out / "vs.yaml").exists()
-
-
 def test_hand_typed_single_value_comparator_keeps_its_comma(tmp_path):
     """A comparator typed in lower case (``eq``) still takes the whole cell as one value, comma and all."""
 

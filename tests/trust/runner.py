@@ -21,7 +21,7 @@ PRELOAD = ["sdtm_convert.cli", "sdtm_convert.pipeline", "sdtm_convert.mapping.en
            "sdtm_convert.trialdesign", "sdtm_convert.report", "sdtm_convert.submission", "sdtm_convert.standards.ct",
            "sdtm_convert.mapping.excel", "sdtm_convert.package.define_xml", "sdtm_convert.package.define_html",
            "sdtm_convert.package.datasetjson", "sdtm_convert.package.manifest", "sdtm_convert.xpt.writer",
-           "sdtm_convert.validate.cli", "sdtm_convert.validate.engine", "pandas", "pyarrow", "numpy", "lxml.etree",
+           "sdtm_convert.cli.validate", "sdtm_convert.validate.engine", "pandas", "pyarrow", "numpy", "lxml.etree",
            "jinja2", "jsonschema", "yaml", "pyreadstat", "openpyxl"]  # what a run imports, as it runs
 
 

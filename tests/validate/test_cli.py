@@ -139,7 +139,7 @@ def test_a_report_under_a_file_is_refused_before_reading(capsys, tmp_path):
 
 
 def test_every_validate_option_has_help_with_its_default():
-    from sdtm_convert.validate.cli import add_arguments
+    from sdtm_convert.cli.validate import add_arguments
 
     parser = argparse.ArgumentParser()
     add_arguments(parser)

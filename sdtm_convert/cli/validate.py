@@ -1,4 +1,4 @@
-"""``sdtm-convert validate`` subcommand: ``add_arguments(parser)`` and ``run(args) -> int``.
+"""``sdtm-convert validate``: check any SDTM/ADaM package (``validate.validate_package``, ``check_define``).
 
 Progress per stage on stderr; the summary (or, with ``--json``, a machine summary) on stdout.
 Exit status: 0 no error-severity finding, 1 errors found, 2 the input cannot be read or a report cannot be
@@ -15,6 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert.cli._command import Command, register
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.package.writers import ordered
 from sdtm_convert.validate.engine import STANDARDS
@@ -311,12 +312,7 @@ def run(args: argparse.Namespace) -> int:
     return report.exit_code
 
 
-def main(argv: list[str] | None = None) -> int:
-    """Stand-alone entry (``python -m sdtm_convert.validate.cli``) until the integrator wires the subcommand."""
-    parser = argparse.ArgumentParser(prog="sdtm-convert validate")
-    add_arguments(parser)
-    return run(parser.parse_args(argv))
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())
+COMMAND = register(Command("validate", "check any SDTM/ADaM package (XPT or Dataset-JSON, define.xml)", add_arguments,
+                           run, position=30,
+                           epilog="exit status: 0 no error finding, 1 error findings, 2 the package cannot be read or "
+                                  "a usage error"))
