@@ -13,8 +13,13 @@ Rules live in ``rules/<category>.py``, one small registered function each (``reg
 
 from sdtm_convert.validate.define_check import check_define
 from sdtm_convert.validate.engine import validate_package
-from sdtm_convert.validate.registry import rules_catalog
 from sdtm_convert.validate.report import ValidationReport
+
+
+def rules_catalog():  # noqa: D103 - lazy: `python -m sdtm_convert.validate.catalog` runs that module as a script
+    from sdtm_convert.validate.catalog import rules_catalog as r
+
+    return r()
 
 
 def write_json(report, path, per_group=None):  # noqa: D103 - thin lazy wrappers (openpyxl/jinja2 load only when used)

@@ -10,8 +10,17 @@ import re
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
-from sdtm_convert.validate.registry import _DATA, CATEGORIES, RULES, rules_catalog
+from sdtm_convert.validate.registry import _DATA, CATEGORIES, RULES
+
+
+def rules_catalog() -> list[dict[str, Any]]:
+    """The rule catalogue generated from the registered rules, ordered by id."""
+    from sdtm_convert.validate import rules as _  # noqa: F401  (registers the rules)
+
+    return [RULES[k].catalog_row() for k in sorted(RULES)]
+
 
 __all__ = ["rules_catalog", "render_markdown"]
 

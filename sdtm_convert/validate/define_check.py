@@ -28,7 +28,7 @@ from sdtm_convert.errors import fatal
 from sdtm_convert.package.define.read import _attr, parse_file, read_define_model
 from sdtm_convert.package.xsd import define_version, has_arm, validate_define
 from sdtm_convert.validate.registry import Hits, Rule, rule
-from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
+from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport, findings_frame, tool_version
 
 STANDARD = "define"  # the ``standards`` tag of the rules below (never applicable to a data package)
 
@@ -422,7 +422,6 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
         progress(f"read {doc.path} ({line}): {counts}")
     ran = define_rules()
     ran = rules(ran) if rules is not None else ran
-    from sdtm_convert.validate.engine import _tool_version, findings_frame
 
     chunks = [_frame(r, list(r.fn(doc))) for r in ran]
     findings = findings_frame([c for c in chunks if len(c)])
@@ -436,7 +435,7 @@ def check_define(path: str | Path, rules: Callable[[list[Rule]], list[Rule]] | N
              f"): {counts}; no datasets were read"]
     return ValidationReport(
         standard=f"define-xml-{define_version(doc.tree)}", ct_version=", ".join(ct) or "(not stated)",
-        define=str(doc.path), tool_version=_tool_version(), path=str(doc.path), findings=findings, datasets=[],
+        define=str(doc.path), tool_version=tool_version(), path=str(doc.path), findings=findings, datasets=[],
         rules=[r.catalog_row() for r in ran],
         timing={"read_s": round(t1 - t0, 3), "validate_s": round(t2 - t1, 3), "total_s": round(t2 - t0, 3)},
         notes=notes, started=started,

@@ -22,21 +22,12 @@ from sdtm_convert.validate.helpers import text
 from sdtm_convert.validate.model import Dataset, Package
 from sdtm_convert.validate.package import from_frames, read_package
 from sdtm_convert.validate.registry import RULES, Hits, Rule, rows_of
-from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport
+from sdtm_convert.validate.report import FINDING_COLUMNS, ValidationReport, findings_frame, tool_version
 from sdtm_convert.validate.selection import select
 
 STANDARDS = ("sdtmig-3.4", "sdtmig-3.3", "sdtmig-3.2", "sdtmig-3.1.3", "sdtmig-3.1.2",
              "adamig-1.3", "adamig-1.2", "adamig-1.1", "adamig-1.0")
 
-
-
-def _tool_version() -> str:
-    try:
-        from sdtm_convert import __version__
-
-        return str(__version__)
-    except Exception:  # pragma: no cover
-        return "unknown"
 
 
 def _standard_from_define(d: Define | None) -> str | None:
@@ -170,15 +161,6 @@ def _run_subset(pkg: Package, rules: list[Rule]) -> tuple[list[pd.DataFrame], li
     return chunks, [failed[r.id] for r in rules if r.id in failed]
 
 
-def findings_frame(chunks: list[pd.DataFrame]) -> pd.DataFrame:
-    """The findings chunks as one FINDING_COLUMNS frame, with the report's column types (also for none)."""
-    f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
-    f["record"] = f["record"].astype("Int64")
-    f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
-    f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
-    return f
-
-
 def run_rules(pkg: Package, only: Iterable[str] | None = None,
               exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
     # One process: measured on the 2-core machine, forking the rules over two workers gained nothing
@@ -266,7 +248,7 @@ def validate_package(
         standard=pkg.standard,
         ct_version=pkg.ct_version,
         define=d.path if d else None,
-        tool_version=_tool_version(),
+        tool_version=tool_version(),
         path=path,
         findings=findings,
         datasets=ds_rows,

@@ -158,10 +158,3 @@ def rows_of(rows: Any, n: int) -> np.ndarray:
     if arr.dtype == bool:
         return np.flatnonzero(arr)
     return arr.astype(np.int64)
-
-
-def rules_catalog() -> list[dict[str, Any]]:
-    """The rule catalogue generated from the registered rules, ordered by id."""
-    from sdtm_convert.validate import rules as _  # noqa: F401  (registers the rules)
-
-    return [RULES[k].catalog_row() for k in sorted(RULES)]

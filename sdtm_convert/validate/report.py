@@ -265,3 +265,18 @@ def report_html_summary(report: ValidationReport, top: int = TOP_RULES) -> str:
         + (f"<p>and {plural(more, 'more rule')} with findings</p>" if more > 0 else "")
         + "</div>"
     )
+
+
+def tool_version() -> str:
+    from sdtm_convert import __version__
+
+    return str(__version__)
+
+
+def findings_frame(chunks: list[pd.DataFrame]) -> pd.DataFrame:
+    """The findings chunks as one FINDING_COLUMNS frame, with the report's column types (also for none)."""
+    f = pd.concat(chunks, ignore_index=True) if chunks else pd.DataFrame(columns=FINDING_COLUMNS)
+    f["record"] = f["record"].astype("Int64")
+    f["seq"] = pd.to_numeric(f["seq"], errors="coerce")
+    f["records"] = pd.to_numeric(f["records"], errors="coerce").astype("Int64")
+    return f
