@@ -2,8 +2,9 @@
 
 The file is created with ``tempfile.mkstemp`` (``O_CREAT|O_EXCL``, and ``O_NOFOLLOW`` where the platform
 has it; mode 0600) under a random name, so a symlink or file planted at any name is never followed or
-overwritten. It goes into the run's output folder when that is a real folder (not a symlink) owned by the
-user, else into a new private folder (mode 0700) made by ``tempfile.mkdtemp``.
+overwritten. It goes into the folder that holds the command's ``--out`` when that is a real folder (not a
+symlink) owned by the user, beside the output rather than in it (an earlier package in ``--out`` stays exactly
+as its manifest lists it), else into a new private folder (mode 0700) made by ``tempfile.mkdtemp``.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ def _own_folder(folder: str | os.PathLike[str] | None) -> Path | None:
 
 def save_crash_log(text: str, out: str | os.PathLike[str] | None = None) -> Path | None:
     """Write ``text`` to a new crash log (see the module doc); its path, or None when none could be made."""
-    places = [p for p in (_own_folder(out),) if p is not None]
+    beside = Path(os.path.abspath(out)).parent if out else None
+    places = [p for p in (_own_folder(beside),) if p is not None]
     for place in places + [None]:
         try:
             folder = place if place is not None else Path(tempfile.mkdtemp(prefix="sdtm-convert-"))

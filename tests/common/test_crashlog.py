@@ -51,25 +51,26 @@ def test_validate_crash_log_goes_to_a_new_private_file_not_through_a_planted_sym
     assert os.path.dirname(folder) == str(tmp) and stat.S_IMODE(os.stat(folder).st_mode) == 0o700
 
 
-def test_run_crash_log_goes_into_the_own_output_folder_under_a_fresh_name(tmp_path, monkeypatch, capsys):
+def test_run_crash_log_goes_beside_the_own_output_folder_under_a_fresh_name(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
     out.mkdir()
     victim = tmp_path / "victim.txt"
     victim.write_text("precious", encoding="utf-8")
-    (out / "sdtm-convert-crash.log").symlink_to(victim)
+    (tmp_path / "sdtm-convert-crash.log").symlink_to(victim)
     code, err = _crash(monkeypatch, ["run", str(tmp_path), "--out", str(out)], capsys)
     log = err.rsplit("details in ", 1)[1].rstrip(")\n")
-    assert code == 3 and os.path.dirname(log) == str(out) and log != str(out / "sdtm-convert-crash.log")
+    assert code == 3 and os.path.dirname(log) == str(tmp_path) and log != str(tmp_path / "sdtm-convert-crash.log")
+    assert list(out.iterdir()) == []  # the output folder (an earlier package) gains nothing
     assert victim.read_text(encoding="utf-8") == "precious"
     assert stat.S_IMODE(os.stat(log).st_mode) == 0o600
 
 
-def test_an_output_folder_that_is_a_symlink_is_not_used_for_the_log(private_tmp, tmp_path):
+def test_a_folder_holding_the_output_that_is_a_symlink_is_not_used_for_the_log(private_tmp, tmp_path):
     tmp, victim = private_tmp
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    link = tmp_path / "out-link"
+    link = tmp_path / "parent-link"
     link.symlink_to(elsewhere)
-    log = save_crash_log("trace", link)
+    log = save_crash_log("trace", link / "out")
     assert log is not None and log.parent.parent == tmp and list(elsewhere.iterdir()) == []
     assert victim.read_text(encoding="utf-8") == "precious"
