@@ -22,6 +22,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
+from sdtm_convert.common.signals import STOP_SIGNALS
 from sdtm_convert.errors import fatal
 
 T = TypeVar("T")
@@ -76,9 +77,8 @@ def _child(conn: Any, parent: int, fn: Callable[..., Any], args: tuple, kwargs: 
 
 
 def _ignore_stops() -> None:
-    for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_IGN)
+    for sig in STOP_SIGNALS:
+        signal.signal(sig, signal.SIG_IGN)
 
 
 class Background(Generic[T]):

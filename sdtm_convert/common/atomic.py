@@ -23,34 +23,6 @@ def _umask() -> int:
 
 
 @contextmanager
-def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
-    """``open(path, mode)`` for writing ("w" text as UTF-8 with "\\n" line ends, or "wb"), atomically."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if "b" not in mode:
-        kwargs = {"encoding": "utf-8", "newline": "\n", **kwargs}
-    tmp = None
-    try:  # the name is known before the file exists: an interrupt at any point still removes it
-        while True:
-            tmp = path.parent / f".{path.name}.{secrets.token_hex(6)}.tmp"
-            try:
-                fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-                break
-            except FileExistsError:  # another writer's name: not ours to remove
-                tmp = None
-        with os.fdopen(fd, mode, **kwargs) as fh:
-            yield fh
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
-        raise
-
-
-@contextmanager
 def atomic_path(path: str | Path) -> Iterator[Path]:
     """A new temporary file name beside ``path``, for writers that want a file name rather than a handle
     (pyreadstat): what the block writes there replaces ``path`` when it ends (ordinary permissions), and is
@@ -73,6 +45,18 @@ def atomic_path(path: str | Path) -> Iterator[Path]:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
         raise
+
+
+@contextmanager
+def atomic_open(path: str | Path, mode: str = "w", **kwargs: Any) -> Iterator[IO[Any]]:
+    """``open(path, mode)`` for writing ("w" text as UTF-8 with "\\n" line ends, or "wb"), atomically: the data
+    is flushed to disk before the rename (:func:`atomic_path`)."""
+    if "b" not in mode:
+        kwargs = {"encoding": "utf-8", "newline": "\n", **kwargs}
+    with atomic_path(path) as tmp, open(tmp, mode, **kwargs) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def atomic_write_bytes(path: str | Path, data: bytes) -> Path:

@@ -7,6 +7,10 @@ from __future__ import annotations
 import signal
 from types import FrameType
 
+# the signals that ask a command to stop: Ctrl-C (SIGINT, as KeyboardInterrupt) and those :func:`install` handles
+STOP_SIGNALS: tuple[signal.Signals, ...] = tuple(getattr(signal, n) for n in ("SIGINT", "SIGTERM", "SIGHUP")
+                                                 if hasattr(signal, n))
+
 
 class Stopped(BaseException):
     """The process was asked to stop by a signal (a BaseException, as KeyboardInterrupt: no ``except Exception``
@@ -27,6 +31,6 @@ def _raise(signum: int, _frame: FrameType | None) -> None:
 
 def install() -> None:
     """Raise :class:`Stopped` on SIGTERM and SIGHUP (main thread only; inherited by forked workers)."""
-    for name in ("SIGTERM", "SIGHUP"):
-        if hasattr(signal, name):
-            signal.signal(getattr(signal, name), _raise)
+    for sig in STOP_SIGNALS:
+        if sig != signal.SIGINT:
+            signal.signal(sig, _raise)

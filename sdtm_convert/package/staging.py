@@ -28,11 +28,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from sdtm_convert.common.signals import STOP_SIGNALS
 from sdtm_convert.errors import fatal
 
 STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
 LOCK = ".lock"  # .<name>.lock
-_STOP_SIGNALS = tuple(getattr(signal, s) for s in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, s))
 
 
 def staging_glob(out: Path) -> str:
@@ -105,7 +105,7 @@ def _swap_in(stage: Path, target: Path) -> None:
     """``stage`` becomes ``target``; the earlier package (if any) is removed. Stop signals wait until it is done."""
     blocked = hasattr(signal, "pthread_sigmask")
     if blocked:
-        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
+        old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
         if not target.exists():
             os.rename(stage, target)
