@@ -19,6 +19,8 @@ visit). The regexes are written so that ECMA-262 (JSON Schema) and Python read t
 
 from __future__ import annotations
 
+from collections import OrderedDict
+
 import numpy as np
 import pandas as pd
 
@@ -77,7 +79,24 @@ def days_in_month(year: pd.Series, month: pd.Series) -> pd.Series:
     return dim.astype("float64") + (leap & (m == 2)).astype("float64")
 
 
+_PARSED: OrderedDict[tuple[str, ...], pd.DataFrame] = OrderedDict()  # distinct values -> their parse (read-only)
+
+
 def _parse_distinct(t: pd.Series) -> pd.DataFrame:
+    """:func:`_parse_values` of these distinct values, remembered for the last 256 sets: the validator asks about
+    the same date columns from several rules."""
+    key = tuple(t)
+    hit = _PARSED.get(key)
+    if hit is None:
+        hit = _PARSED[key] = _parse_values(t.reset_index(drop=True))
+        if len(_PARSED) > 256:
+            _PARSED.popitem(last=False)
+    else:
+        _PARSED.move_to_end(key)
+    return hit.set_axis(t.index)
+
+
+def _parse_values(t: pd.Series) -> pd.DataFrame:
     shape = t.str.fullmatch(DATETIME).fillna(False).astype(bool)
     raw = t.where(shape, "").str.extract(_PARTS)
     out = pd.DataFrame({f: pd.to_numeric(raw[f], errors="coerce").astype("float64") for f in FIELDS}, index=t.index)
