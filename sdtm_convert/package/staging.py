@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sdtm_convert.common.signals import STOP_SIGNALS
+from sdtm_convert.common.signals import STOP_SIGNALS, check
 from sdtm_convert.errors import fatal
 
 STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
@@ -91,6 +91,7 @@ def staged_output(out: str | os.PathLike[str],
         stage.mkdir()
         try:
             yield stage, notices
+            check()  # a stop that came during the block and was swallowed there: no swap
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
