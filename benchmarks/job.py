@@ -38,7 +38,7 @@ STAGES = [
     ("map", "sdtm_convert.mapping.run", "reject_orphans"),
     ("derive", "sdtm_convert.pipeline", "derive_study"),
     ("derive", "sdtm_convert.pipeline", "build_trial_design"),
-    ("conform", "sdtm_convert.conform", "conform"),
+    ("conform", "sdtm_convert.sdtm.conform", "conform"),
     ("schema", "sdtm_convert.schema", "validate_frame"),
     ("reconcile", "sdtm_convert.pipeline", "reconcile"),
     ("write_xpt", "sdtm_convert.xpt", "write_xpt"),
@@ -50,7 +50,7 @@ STAGES = [
     ("validate", "sdtm_convert.validate.engine", "validate_package"),
     ("validate_report", "sdtm_convert.validate", "write_json"),
     ("validate_report", "sdtm_convert.validate", "write_html"),
-    ("report", "sdtm_convert.report", "write_reports"),
+    ("report", "sdtm_convert.package.report", "write_reports"),
     ("lineage", "sdtm_convert.pipeline", "write_lineage"),
     ("manifest", "sdtm_convert.pipeline", "write_run_manifest"),
 ]
@@ -183,7 +183,7 @@ def run(raw: Path, out: Path, spec: Path = SPEC) -> dict[str, Any]:
     import tempfile
 
     import sdtm_convert.pipeline as pipeline  # imported before the clock: not part of the job
-    from sdtm_convert.store import TMPDIR_ENV
+    from sdtm_convert.common.store import TMPDIR_ENV
 
     timer = StageTimer()
     missing = timer.install()

@@ -18,6 +18,7 @@ from sdtm_convert.adam.lineage import adam_lineage  # noqa: F401  (public here b
 from sdtm_convert.adam.run import run_adam
 from sdtm_convert.common.part import Part
 from sdtm_convert.common.provenance import once_per_cause
+from sdtm_convert.common.store import FrameStore
 from sdtm_convert.derive.run import derive_study
 from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.io.raw import RawDataset, read_study
@@ -29,13 +30,12 @@ from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
 from sdtm_convert.package.sdtm import write_sdtm, write_sdtm_json
 from sdtm_convert.package.write import formats_for
-from sdtm_convert.reconcile import reconcile
 from sdtm_convert.results import Conversion, RunResult
+from sdtm_convert.sdtm.reconcile import reconcile
 from sdtm_convert.sdtm.run import conform_study
+from sdtm_convert.sdtm.trialdesign import build_trial_design
 from sdtm_convert.spec.check import load_checked
 from sdtm_convert.spec.model import StudySpec
-from sdtm_convert.store import FrameStore
-from sdtm_convert.trialdesign import build_trial_design
 from sdtm_convert.validate.run import run_validator
 
 Progress = Callable[[str], None]
@@ -71,7 +71,7 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
     read / mapped / rejected per file or frame), ``rejects``, ``lineage`` and ``issues``. A bad spec or
     unreadable input raises :class:`~sdtm_convert.errors.SdtmConvertError` (one line naming file, row, column).
 
-    The frames live in :class:`~sdtm_convert.store.FrameStore`s (memory-mapped temporary files) between the
+    The frames live in :class:`~sdtm_convert.common.store.FrameStore`s (memory-mapped temporary files) between the
     stages, so memory holds the domain being worked on, not all of them."""
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
@@ -140,8 +140,8 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
                encoding: str | None, formats: tuple[str, ...], adam: bool, validate: bool, progress: Progress,
                jobs: int | None) -> dict[str, Any]:
     """:func:`run_study`'s writing, into ``stage`` (the package's final place is ``out``): the outputs by kind."""
-    from sdtm_convert.background import Background, default_jobs
-    from sdtm_convert.report import write_reports
+    from sdtm_convert.common.background import Background, default_jobs
+    from sdtm_convert.package.report import write_reports
 
     for ds in conv.raw.values():  # reconciled: the raw records are not needed again (file names are kept)
         ds.frame = ds.frame.iloc[0:0]

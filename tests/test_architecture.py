@@ -11,15 +11,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sdtm_convert"
 
 # lowest first; a unit may import its own layer or a lower one. A unit is a subpackage or a top-level module.
 LAYERS: list[set[str]] = [
-    {"errors", "common", "arrowtext", "atomic", "background", "store", "version"},
-    {"standards", "metadata", "dates", "schema"},
+    {"errors", "common", "atomic", "version"},
+    {"standards", "metadata", "schema"},
     {"spec", "study"},
     {"io"},
     {"mapping"},
-    {"pasi", "derive"},
-    {"conform", "valuelevel", "trialdesign", "reconcile", "sdtm"},
+    {"derive"},
+    {"sdtm"},
     {"adam", "results"},
-    {"xpt", "csvout", "package", "submission", "rowschemas", "report", "trace", "diff"},
+    {"xpt", "package", "submission", "rowschemas"},
     {"validate"},
     {"sample", "pipeline", "api", "cli", "root"},
 ]

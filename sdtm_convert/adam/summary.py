@@ -18,7 +18,7 @@ from sdtm_convert.adam.config import adam_settings
 from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
-from sdtm_convert.arrowtext import join_runs, lit
+from sdtm_convert.common.arrowtext import join_runs, lit
 from sdtm_convert.spec.study import StudyConfig
 
 PLOT = {"width": 640, "height": 360, "left": 56, "right": 40, "top": 20, "bottom": 44}

@@ -18,9 +18,9 @@ def add_arguments(dif: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from sdtm_convert import diff
     from sdtm_convert.common.atomic import atomic_write_text
     from sdtm_convert.common.places import check_output_file
+    from sdtm_convert.package import diff
 
     for path in (args.report_json, args.report_html):
         if path:

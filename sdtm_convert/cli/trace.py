@@ -22,7 +22,7 @@ def add_arguments(tra: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from dataclasses import asdict
 
-    from sdtm_convert import trace
+    from sdtm_convert.package import trace
 
     records = trace.trace(args.path, args.usubjid, dataset=args.dataset, seq=args.seq)
     if args.json:

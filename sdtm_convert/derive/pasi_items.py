@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import pandas as pd
 
+from sdtm_convert.derive.pasi import pasi_items
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, Issue
-from sdtm_convert.pasi import pasi_items
 
 
 @register("pasi_items", sets={"--TESTCD": "Item code from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",

@@ -1,14 +1,12 @@
 """``pasi_scores``: the PASI sub-scores and total as derived records (the scoring itself is in
-:mod:`sdtm_convert.pasi`; this module is its derivation descriptor and adapter)."""
+:mod:`sdtm_convert.derive.pasi`; this module is its derivation descriptor and adapter)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive.registry import DeriveContext, register
-from sdtm_convert.errors import ERROR, WARNING, Issue
-from sdtm_convert.pasi import (
+from sdtm_convert.derive.pasi import (
     _derived_records,
     _issue,
     _item_values,
@@ -20,6 +18,8 @@ from sdtm_convert.pasi import (
     pasi_prefix,
     score_tenths,
 )
+from sdtm_convert.derive.registry import DeriveContext, register
+from sdtm_convert.errors import ERROR, WARNING, Issue
 
 
 def _default_by(df: pd.DataFrame, p: str) -> list[str]:

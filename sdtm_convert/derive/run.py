@@ -10,11 +10,11 @@ import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
 from sdtm_convert.common.provenance import once_per_cell
+from sdtm_convert.common.store import FrameStore
 from sdtm_convert.derive.registry import Derived
 from sdtm_convert.errors import Issue
 from sdtm_convert.mapping.engine import resolve_name
 from sdtm_convert.spec.model import StudySpec
-from sdtm_convert.store import FrameStore
 
 # DM derives first, from the mapped EX and DS (reference dates, then SE): --DY, EPOCH and the baseline flags
 # of every other domain need them; the rest follow alphabetically

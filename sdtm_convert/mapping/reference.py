@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from sdtm_convert import dates
+from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.spec.conditions import OPERATORS, REF_OPERATORS
 from sdtm_convert.spec.params import COMMON, Column, ColumnOrTarget, Cond, Expr, ListOf, Param, Struct, Target
 

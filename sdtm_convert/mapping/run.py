@@ -6,11 +6,11 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.store import FrameStore
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW, RawDataset
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS, REJECTED, MappedDomain, map_domain
 from sdtm_convert.spec.model import StudySpec
-from sdtm_convert.store import FrameStore
 
 SUBJECT_FREE = {"TS", "TA", "TE", "TV", "TI"}  # domains without subjects: not checked against DM
 

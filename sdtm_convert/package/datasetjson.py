@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 import sdtm_convert
-from sdtm_convert.arrowtext import join_all, lit
+from sdtm_convert.common.arrowtext import join_all, lit
 from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta, VariableMeta

@@ -101,9 +101,9 @@ def sdtm_metadata(name: str, frame: pd.DataFrame, origins: Mapping[str, dict[str
 
     ``origins``: the mapping spec's variable rows by target name; ``derivations``: the frame came from this
     tool's derivations (their methods are described in define.xml)."""
-    from sdtm_convert.conform import dataset_label, standard_variables, variable_meta
     from sdtm_convert.metadata import dataset_domain
-    from sdtm_convert.valuelevel import findings_value_level
+    from sdtm_convert.sdtm.conform import dataset_label, standard_variables, variable_meta
+    from sdtm_convert.sdtm.valuelevel import findings_value_level
 
     name = name.upper()
     domain = dataset_domain(name, frame)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pandas as pd
 
 from sdtm_convert.adam.lineage import adam_lineage
+from sdtm_convert.common.csvout import write_csv
 from sdtm_convert.common.text import number_text
-from sdtm_convert.csvout import write_csv
 
 
 def write_lineage(out: Path, lineage: pd.DataFrame | None = None,

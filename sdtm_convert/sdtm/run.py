@@ -6,11 +6,11 @@ from typing import Any
 
 import pandas as pd
 
-from sdtm_convert import conform as conform_mod
+from sdtm_convert.common.store import FrameStore
 from sdtm_convert.errors import Issue
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW
 from sdtm_convert.metadata import DatasetMeta
-from sdtm_convert.store import FrameStore
+from sdtm_convert.sdtm import conform as conform_mod
 
 
 def conform_study(frames: FrameStore, origins: dict[str, dict[str, Any]]

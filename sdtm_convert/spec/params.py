@@ -15,7 +15,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from sdtm_convert import dates
+from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.spec import conditions
 
 EXPR = {"$ref": "#/$defs/expr"}

@@ -6,9 +6,9 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdtm_convert import trialdesign
 from sdtm_convert.common.text import number_str, number_text
 from sdtm_convert.package.codelists import _text as codelist_text
+from sdtm_convert.sdtm import trialdesign
 from sdtm_convert.validate.helpers import num_text, text
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdtm_convert.dates import date_precision
+from sdtm_convert.common.edc_dates import date_precision
 from sdtm_convert.derive._common import date_key, iso_compare, precision
 
 _LEN = {0: 0, 1: 4, 2: 7, 3: 10, 4: 13, 5: 16, 6: 19}

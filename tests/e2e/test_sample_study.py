@@ -170,7 +170,7 @@ def test_sdtm_timing_variables_may_be_added_to_a_general_class_domain():
     """SDTMIG 3.4 §2.7: VISITNUM/VISIT are not in the DS table but may be added; they keep timing order."""
     import pandas as pd
 
-    from sdtm_convert.conform import conform
+    from sdtm_convert.sdtm.conform import conform
 
     df = pd.DataFrame({"STUDYID": ["S"], "DOMAIN": ["DS"], "USUBJID": ["S-1"], "DSSEQ": [1.0], "DSTERM": ["X"],
                        "DSDECOD": ["COMPLETED"], "DSCAT": ["DISPOSITION EVENT"], "EPOCH": ["FOLLOW-UP"],

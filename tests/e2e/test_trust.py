@@ -9,8 +9,8 @@ import textwrap
 import pandas as pd
 import pytest
 
-from sdtm_convert import trace
 from sdtm_convert.io.raw import read_table
+from sdtm_convert.package import trace
 from sdtm_convert.package.manifest import verify_manifest
 from sdtm_convert.pipeline import sdtm_dir
 from sdtm_convert.xpt import read_v5

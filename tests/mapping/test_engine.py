@@ -3,12 +3,12 @@
 import pandas as pd
 
 from sdtm_convert import pipeline
+from sdtm_convert.common.store import FrameStore
 from sdtm_convert.io.raw import read_raw_dataset
 from sdtm_convert.mapping.engine import map_domain, map_source
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.spec.model import DomainSpec, load_spec
 from sdtm_convert.standards import load_ct
-from sdtm_convert.store import FrameStore
 
 
 def test_join_filter_and_accounting(tiny):
@@ -58,7 +58,7 @@ def test_subject_not_in_dm_is_rejected_and_reconciled(tiny):
     assert issues[-1] is orphans[0]  # after every mapping issue
     assert frames["AE"]["USUBJID"].tolist() == ["TINY01-01-001", "TINY01-01-002"]
     assert list(mapped) == [d.domain for d in spec.domains] and all(len(m.frame) == 0 for m in mapped.values())
-    from sdtm_convert.reconcile import reconcile
+    from sdtm_convert.sdtm.reconcile import reconcile
 
     summary, rejects, rec_issues = reconcile(raw, accounting)
     assert not rec_issues
@@ -74,7 +74,7 @@ def test_unused_raw_rows_are_unaccounted(tiny):
     spec, ct = pipeline.prepare_spec(spec_dir)
     raw, _ = pipeline.read_raw(spec, raw_dir)
     mapped = {d.domain: map_domain(d, raw, ct) for d in spec.domains}
-    from sdtm_convert.reconcile import reconcile
+    from sdtm_convert.sdtm.reconcile import reconcile
 
     _, _, issues = reconcile(raw, pd.concat([m.accounting for m in mapped.values()]))
     assert {(i.code, i.file) for i in issues} == {("raw-row-unaccounted", "ae.csv"), ("raw-row-unaccounted", "ae_coding.csv")}

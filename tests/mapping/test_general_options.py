@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert import dates
+from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.derive import get as get_derivation
 from sdtm_convert.derive.registry import DeriveContext
 from sdtm_convert.mapping.algorithms import ALGORITHMS, Env

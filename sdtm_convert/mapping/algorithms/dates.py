@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sdtm_convert import dates
+from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.errors import ERROR
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
 from sdtm_convert.mapping.algorithms._common import collected_comment, input_column, input_text, row_issues, text

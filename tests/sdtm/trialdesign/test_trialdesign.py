@@ -11,17 +11,17 @@ import pytest
 import yaml
 
 from sdtm_convert.errors import ERROR
-from sdtm_convert.spec.study import study_from_dict
-from sdtm_convert.standards import load_ct, sdtmig_domain_variables
-from sdtm_convert.trialdesign import (
+from sdtm_convert.sdtm.trialdesign import (
     TS_PARAM_CODELISTS,
     build_trial_design,
     build_ts,
     split_text,
 )
+from sdtm_convert.spec.study import study_from_dict
+from sdtm_convert.standards import load_ct, sdtmig_domain_variables
 
 CT = load_ct("2025-03-25")
-STUDY_YAML = Path(__file__).resolve().parents[2] / "mappings" / "nct03745417" / "study.yaml"
+STUDY_YAML = Path(__file__).resolve().parents[3] / "mappings" / "nct03745417" / "study.yaml"
 
 CONFIG = {
     "studyid": "S1",

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from sdtm_convert.arrowtext import join_all, lit
+from sdtm_convert.common.arrowtext import join_all, lit
 from sdtm_convert.common.atomic import atomic_open
 
 CHUNK_ROWS = 500_000

@@ -11,16 +11,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdtm_convert.derive.pasi_scores import derive_pasi_scores
-from sdtm_convert.derive.registry import DeriveContext, get
-from sdtm_convert.errors import SdtmConvertError
-from sdtm_convert.pasi import (
+from sdtm_convert.derive.pasi import (
     compute_pasi_scores,
     format_scores,
     pasi_items,
     pasi_prefix,
     score_tenths,
 )
+from sdtm_convert.derive.pasi_scores import derive_pasi_scores
+from sdtm_convert.derive.registry import DeriveContext, get
+from sdtm_convert.errors import SdtmConvertError
 from sdtm_convert.spec.study import PASI_VERSIONS, study_from_dict
 from sdtm_convert.standards import load_ct
 

@@ -13,7 +13,7 @@ import pandas as pd
 import pyarrow as pa
 
 import sdtm_convert.derive  # noqa: F401  (registers every derivation: their descriptors give the methods)
-from sdtm_convert.arrowtext import join_runs
+from sdtm_convert.common.arrowtext import join_runs
 from sdtm_convert.derive._common import sort_rank, stable_order
 from sdtm_convert.derive.registry import method_for
 from sdtm_convert.errors import ERROR, Issue
@@ -30,8 +30,8 @@ from sdtm_convert.metadata import (
     VariableMeta,
     max_utf8_bytes,
 )
+from sdtm_convert.sdtm.valuelevel import findings_value_level, numeric_type
 from sdtm_convert.standards import sdtmig_datasets, sdtmig_domain_variables
-from sdtm_convert.valuelevel import findings_value_level, numeric_type
 
 TRIAL_DESIGN = {"TS", "TA", "TE", "TV", "TI"}
 _TEXT = pd.Series([""]).astype(str).dtype  # the default text dtype (Arrow-backed ``str`` with pandas 3)

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.background import Background, can_fork
+from sdtm_convert.common.background import Background, can_fork
 from sdtm_convert.errors import SdtmConvertError, fatal
 
 pytestmark = pytest.mark.skipif(not can_fork(), reason="the worker process needs fork (Linux)")
@@ -82,7 +82,7 @@ def test_cancel_interrupts_the_worker_and_its_atomic_writes_leave_nothing(tmp_pa
 
 
 def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
-    import sdtm_convert.background as bg  # run_study imports Background from here when it runs
+    import sdtm_convert.common.background as bg  # run_study imports Background from here when it runs
     import sdtm_convert.pipeline as pipeline
     from tests.e2e.conftest import SAMPLE, SPEC
 
@@ -102,7 +102,7 @@ def test_a_failing_main_side_cancels_the_worker(tmp_path, monkeypatch):
 
 
 def test_jobs_setting_must_be_a_number(monkeypatch):
-    from sdtm_convert.background import default_jobs
+    from sdtm_convert.common.background import default_jobs
 
     monkeypatch.setenv("SDTM_CONVERT_JOBS", "1")
     assert default_jobs() == 1

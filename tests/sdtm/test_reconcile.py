@@ -4,7 +4,7 @@ import pandas as pd
 
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW, RawDataset
 from sdtm_convert.mapping.engine import ACCOUNT_COLUMNS
-from sdtm_convert.reconcile import reconcile
+from sdtm_convert.sdtm.reconcile import reconcile
 
 
 def _raw(rows: int, in_file: int) -> dict[str, RawDataset]:

@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sdtm_convert import dates
+from sdtm_convert.common import edc_dates as dates
 
 
 def conv(values, fmt="DD MON YYYY"):
@@ -75,7 +75,7 @@ def test_edc_round_trips_any_date(d, unknown):
 
 
 def test_user_formats_compile_from_tokens_and_separators():
-    from sdtm_convert.dates import format_regex
+    from sdtm_convert.common.edc_dates import format_regex
 
     assert format_regex("YYYY/MM/DD") == r"(?P<y>\w{1,4})/(?P<m>\w{1,4})/(?P<d>\w{1,4})"
     assert format_regex("YYYYMM") == r"(?P<y>\w{4})(?P<m>\w{2})(?P<d>)"

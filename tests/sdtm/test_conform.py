@@ -3,7 +3,7 @@ Guide; Pinnacle 21 SD1078); required and expected ones stay even when empty."""
 
 import pandas as pd
 
-from sdtm_convert.conform import conform
+from sdtm_convert.sdtm.conform import conform
 
 
 def _ie(iedy, iedtc=("2022-02-10", "2022-06-08")) -> pd.DataFrame:

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from sdtm_convert.background import can_fork
-from sdtm_convert.store import TMPDIR_ENV, FrameStore
+from sdtm_convert.common.background import can_fork
+from sdtm_convert.common.store import TMPDIR_ENV, FrameStore
 
 TEXT = st.one_of(st.none(), st.text(max_size=12), st.sampled_from(["", " ", "Y", "ÉRYTHÈME", "红斑", "a\x00b"]))
 NUMBER = st.one_of(st.floats(allow_nan=True, allow_infinity=True), st.sampled_from([0.0, -0.0, 5e-324, 1.7e308]))

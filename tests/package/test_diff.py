@@ -5,7 +5,7 @@ import json
 import numpy as np
 import pandas as pd
 
-from sdtm_convert import diff
+from sdtm_convert.package import diff
 
 
 def ae(rows):

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdtm_convert.csvout import write_csv
+from sdtm_convert.common.csvout import write_csv
 
 # without a bare carriage return: pandas leaves it unquoted (with lineterminator "\n"), we quote it (see below)
 TEXT = st.one_of(st.none(), st.text(st.characters(blacklist_characters="\r"), max_size=12),

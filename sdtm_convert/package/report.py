@@ -94,7 +94,7 @@ def write_reports(conv: Any, folder: Path, outputs: dict[str, Any]) -> tuple[Pat
 
 
 _ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("sdtm_convert", "templates"),
+    loader=jinja2.PackageLoader("sdtm_convert.package", "templates"),
     autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
     undefined=jinja2.StrictUndefined,
 )
