@@ -39,7 +39,7 @@ STAGES = [
     ("derive", "sdtm_convert.pipeline", "derive_study"),
     ("derive", "sdtm_convert.pipeline", "build_trial_design"),
     ("conform", "sdtm_convert.sdtm.conform", "conform"),
-    ("schema", "sdtm_convert.schema", "validate_frame"),
+    ("schema", "sdtm_convert.rowschema", "validate_frame"),
     ("reconcile", "sdtm_convert.pipeline", "reconcile"),
     ("write_xpt", "sdtm_convert.xpt", "write_xpt"),
     ("write_json", "sdtm_convert.package.datasetjson", "write_dataset_json"),

@@ -1,10 +1,10 @@
-"""Baseline (b): one reused ``jsonschema`` validator over the rows vs :func:`sdtm_convert.schema.validate_frame`.
+"""Baseline (b): one reused ``jsonschema`` validator over the rows vs :func:`sdtm_convert.rowschema.validate_frame`.
 
 ``python -m benchmarks.schema_baseline PACKAGE_DIR --rows 20000 --json RESULT`` (a fresh process). The rows are
 the first ``--rows`` records of each of the written QS/RS, VS and AE datasets, deterministically damaged
 (every 97th text cell emptied, every 89th cell of one column replaced by a value of the wrong kind, a
 few values made too long) so that there are findings to compare. Both validators see the same rows, as
-:func:`sdtm_convert.schema.rows.frame_rows` presents them; findings are compared as a multiset of
+:func:`sdtm_convert.rowschema.rows.frame_rows` presents them; findings are compared as a multiset of
 ``(record, variable, keyword)`` and must be identical.
 """
 
@@ -50,7 +50,7 @@ def _variable(error: Any) -> str:
 def jsonschema_findings(df: pd.DataFrame, schema: dict) -> Counter:
     from jsonschema import Draft202012Validator
 
-    from sdtm_convert.schema.rows import frame_rows
+    from sdtm_convert.rowschema.rows import frame_rows
 
     validator = Draft202012Validator(schema)
     found: Counter = Counter()
@@ -61,7 +61,7 @@ def jsonschema_findings(df: pd.DataFrame, schema: dict) -> Counter:
 
 
 def vectorised_findings(df: pd.DataFrame, schema: dict, name: str) -> Counter:
-    from sdtm_convert.schema import validate_frame
+    from sdtm_convert.rowschema import validate_frame
 
     return Counter(
         (i.extra["record"], i.variable, i.extra["keyword"]) for i in validate_frame(df, schema, dataset=name)
@@ -69,7 +69,7 @@ def vectorised_findings(df: pd.DataFrame, schema: dict, name: str) -> Counter:
 
 
 def run(package: Path, rows: int) -> dict[str, Any]:
-    from sdtm_convert.schema import load_schema
+    from sdtm_convert.rowschema import load_schema
     from sdtm_convert.xpt import read_xpt
 
     per: dict[str, Any] = {}

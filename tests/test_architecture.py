@@ -12,14 +12,14 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sdtm_convert"
 # lowest first; a unit may import its own layer or a lower one. A unit is a subpackage or a top-level module.
 LAYERS: list[set[str]] = [
     {"errors", "common", "atomic", "version"},
-    {"standards", "metadata", "schema"},
+    {"standards", "metadata", "rowschema"},
     {"spec", "study"},
     {"io"},
     {"mapping"},
     {"derive"},
     {"sdtm"},
     {"adam", "results"},
-    {"xpt", "package", "submission", "rowschemas"},
+    {"xpt", "package", "submission"},
     {"validate"},
     {"sample", "pipeline", "api", "cli", "root"},
 ]

@@ -4,7 +4,7 @@ A descriptor says what the dataset is (label, class, structure, keys), which var
 order (each with its define.xml source or method), which ADaM datasets it needs first, where its records
 come from for ``reports/lineage-adam.csv``, which ``study.yaml`` ``adam:`` settings it reads, and how it is
 built. Every consumer reads it: the run order (:func:`build_order`), the metadata and define.xml
-(``adam/meta.py``), the row schemas (``specs/adam/*.json``), the lineage and the analysis summary.
+(``adam/meta.py``), the row schemas (``rowschemas/adam/*.json``), the lineage and the analysis summary.
 """
 
 from __future__ import annotations

@@ -75,7 +75,7 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[s
     """Build the ADaM datasets (one whose source is absent is skipped; one progress line says why) and check them
     against their row schemas. Returns the :class:`~sdtm_convert.adam.AdamResult` and the part (nothing written:
     ``package.adam.write_adam`` writes it)."""
-    from sdtm_convert.schema import load_schema, validate_frame
+    from sdtm_convert.rowschema import load_schema, validate_frame
 
     part = Part()
     t = time.perf_counter()

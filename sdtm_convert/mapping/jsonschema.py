@@ -1,6 +1,6 @@
 """The ``variable`` block of the domain spec JSON Schema, generated from the algorithm descriptors.
 
-``python -m sdtm_convert.mapping.jsonschema`` rewrites ``spec/schemas/domain.schema.json`` with the block
+``python -m sdtm_convert.mapping.jsonschema`` rewrites ``spec/jsonschema/domain.schema.json`` with the block
 made from the registered algorithms (the rest of the file is kept as it is); ``--check`` exits 1 when the
 committed file differs. A test regenerates and diffs, so the schema cannot drift from the descriptors.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from sdtm_convert.spec.conditions import OPERATORS
 from sdtm_convert.spec.params import COMMON, DATE_DEFAULTS
 
-SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "schemas" / "domain.schema.json"))
+SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "jsonschema" / "domain.schema.json"))
 
 
 def variable_schema(algorithms: Any) -> dict[str, Any]:

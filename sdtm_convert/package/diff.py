@@ -75,7 +75,7 @@ def _datasets(root: Path) -> dict[str, Path]:
 
 def _keys(name: str, old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], str]:
     try:
-        from sdtm_convert.schema import load_schema
+        from sdtm_convert.rowschema import load_schema
 
         keys = [k for k in load_schema(name).get("x-keys", []) if k in old.columns and k in new.columns]
     except KeyError:

@@ -86,7 +86,7 @@ def _sas_number(values: pd.Series, name: str) -> pd.Series:
 
 def sdtm_keys(name: str, columns: list[str], domain: str) -> list[str]:
     """The dataset's keys: those of the shipped row schema present in the frame, else STUDYID, USUBJID, --SEQ."""
-    from sdtm_convert.schema import load_schema
+    from sdtm_convert.rowschema import load_schema
 
     try:
         keys = list(load_schema(name).get("x-keys", []))

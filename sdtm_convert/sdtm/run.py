@@ -18,7 +18,7 @@ def conform_study(frames: FrameStore, origins: dict[str, dict[str, Any]]
     """Conform the derived frames one at a time into a store of their own. Returns it, the metadata by domain,
     the lineage (every record → raw file and row; stored in ``frames``) and the issues. Each derived frame's
     file goes as it is conformed; frames handed out stay readable."""
-    from sdtm_convert.schema import load_schema, validate_frame
+    from sdtm_convert.rowschema import load_schema, validate_frame
 
     sdtm, metadata, lineage, issues = FrameStore("sdtm"), {}, [], []
     for code in sorted(frames):  # (the names now: what follows adds lineage parts)

@@ -20,7 +20,7 @@ import yaml
 from sdtm_convert.errors import fatal
 from sdtm_convert.spec.keys import key_problems
 
-_SCHEMAS = resources.files("sdtm_convert.spec") / "schemas"
+_SCHEMAS = resources.files("sdtm_convert.spec") / "jsonschema"
 # libyaml's safe loader when present (10x faster); both build only plain data, never objects
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 

@@ -18,8 +18,8 @@ from sdtm_convert.adam.registry import build_order, check_needs
 from sdtm_convert.adam.run import build_datasets
 from sdtm_convert.common.registry import Registry, RegistryError
 from sdtm_convert.metadata import PREDECESSOR
-from sdtm_convert.schema import load_schema, schema_path
-from sdtm_convert.schema.generate import adam_schema, render
+from sdtm_convert.rowschema import load_schema, schema_path
+from sdtm_convert.rowschema.generate import adam_schema, render
 from tests.adam.conftest import STUDY_DICT, ae, dm, ds, ex, qs, study_from_dict
 
 NAMES = DATASETS.names()
@@ -183,5 +183,5 @@ def test_the_study_schema_adam_block_accepts_exactly_the_declared_settings():
     for desc in DATASETS.values():
         for key, kind in desc.settings.items():
             assert declared.setdefault(key, kind.schema()) == kind.schema(), key
-    study_schema = json.loads((files("sdtm_convert.spec") / "schemas" / "study.schema.json").read_text("utf-8"))
+    study_schema = json.loads((files("sdtm_convert.spec") / "jsonschema" / "study.schema.json").read_text("utf-8"))
     assert study_schema["properties"]["adam"]["properties"] == declared

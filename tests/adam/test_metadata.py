@@ -1,4 +1,4 @@
-"""DatasetMeta of the ADaM datasets; the row JSON Schemas of specs/adam (when present) accept the data."""
+"""DatasetMeta of the ADaM datasets; the row JSON Schemas of rowschemas/adam (when present) accept the data."""
 
 from __future__ import annotations
 
@@ -65,7 +65,7 @@ def test_value_level_per_paramcd(result):
 
 
 def _schema_issues(result):
-    from sdtm_convert import schema
+    from sdtm_convert import rowschema as schema
     found = []
     for name, df in result.datasets.items():
         found += schema.validate_frame(df, schema.load_schema(name), dataset=name)
@@ -75,7 +75,7 @@ def _schema_issues(result):
 @pytest.mark.parametrize("subjects", ["all", "assigned"])
 def test_outputs_match_the_json_schemas(sdtm, study, subjects):
     # With every DM subject in ADSL, screen failures have null ARM/TRT01P (SDTMIG 3.4: DM.ARM null, reason
-    # in ARMNRS); specs/adam/ADSL.json accepts that (ADaMIG "Req" = present, see schema/datasets.py).
+    # in ARMNRS); rowschemas/adam/ADSL.json accepts that (ADaMIG "Req" = present, see rowschema/datasets.py).
     r = build_adam(sdtm, dataclasses.replace(study, adam={"adsl_subjects": subjects}))
     issues = _schema_issues(r)
     assert issues == [], [i.one_line() for i in issues[:5]]
@@ -100,7 +100,7 @@ def test_float_variables_have_significant_digits(result):
 def test_keys_are_the_schemas_natural_keys_and_identify_each_record(result):
     """define.xml's KeySequence, the JSON Schema's x-keys and `diff`'s record matching use one key per dataset,
     and the data have no two records with the same key (ADPASI: a visit can hold several assessments)."""
-    from sdtm_convert.schema import load_schema
+    from sdtm_convert.rowschema import load_schema
 
     for name, df in result.datasets.items():
         meta = result.metadata[name]

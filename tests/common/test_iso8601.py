@@ -16,7 +16,7 @@ from sdtm_convert.adam.derive.dates import compute_dt, compute_dtm
 from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.common import iso8601
 from sdtm_convert.derive import _common
-from sdtm_convert.schema.patterns import PATTERNS
+from sdtm_convert.rowschema.patterns import PATTERNS
 from sdtm_convert.sdtm import trialdesign
 from sdtm_convert.validate import helpers
 from sdtm_convert.validate.rules.consistency import _after

@@ -48,7 +48,7 @@ def test_validate_finds_the_adam_codelist_errors_that_run_reports(sample_run, tm
     schema check of run's ADaM stage) and, on the written ADaM folder, in `validate` (SC-CT-001): the same
     variables, the same values."""
     from sdtm_convert.package.datasetjson import read_dataset_json
-    from sdtm_convert.schema import load_schema, validate_frame
+    from sdtm_convert.rowschema import load_schema, validate_frame
     from sdtm_convert.validate import validate_package
 
     folder = adam_dir(sample_run.out, "NCT03745417")

@@ -1,9 +1,9 @@
-"""Per-dataset row JSON Schemas (``specs/``) and the vectorised validator that applies them.
+"""Per-dataset row JSON Schemas (``rowschemas/``) and the vectorised validator that applies them.
 
-``specs/`` is resolved at the repository root (``Path(__file__).resolve().parents[2] / "specs"``,
+``rowschemas/`` is resolved at the repository root (``Path(__file__).resolve().parents[2] / "rowschemas"``,
 i.e. a source checkout or an editable install). A wheel has no repository root: there the schemas
-are read from a copy shipped as package data under ``sdtm_convert/data/specs`` (the packaging step
-copies ``specs/`` there; ``pyproject.toml`` already ships ``data/**/*``). The two are the same files.
+are read from package data, ``sdtm_convert/data/rowschemas`` (a link to ``rowschemas/`` that the build
+follows; ``pyproject.toml`` ships ``data/**/*``). The two are the same files.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from sdtm_convert.schema.rows import PROVENANCE_COLS, frame_rows
-from sdtm_convert.schema.vectorised import validate_frame
+from sdtm_convert.rowschema.rows import PROVENANCE_COLS, frame_rows
+from sdtm_convert.rowschema.vectorised import validate_frame
 
-_REPO_SPECS = Path(__file__).resolve().parents[2] / "specs"
-_PACKAGE_SPECS = Path(__file__).resolve().parents[1] / "data" / "specs"
+_REPO_SPECS = Path(__file__).resolve().parents[2] / "rowschemas"
+_PACKAGE_SPECS = Path(__file__).resolve().parents[1] / "data" / "rowschemas"
 
 
 def schema_dir() -> Path:
@@ -39,7 +39,7 @@ def _load(path: Path) -> str:
 
 
 def load_schema(dataset: str) -> dict[str, Any]:
-    """The row schema of ``dataset`` (``SUPPxx`` → SUPPQUAL; ADaM names → ``specs/adam``). A fresh dict."""
+    """The row schema of ``dataset`` (``SUPPxx`` → SUPPQUAL; ADaM names → ``rowschemas/adam``). A fresh dict."""
     path = schema_path(dataset)
     if not path.is_file():
         raise KeyError(f"no JSON Schema for dataset {dataset!r} ({path})")

@@ -1,6 +1,6 @@
 """The reference: one reused ``jsonschema.Draft202012Validator`` run on every row of a frame.
 
-Rows are presented exactly as the product defines it (:func:`sdtm_convert.schema.rows.frame_rows`);
+Rows are presented exactly as the product defines it (:func:`sdtm_convert.rowschema.rows.frame_rows`);
 each error is mapped to ``(record, variable, keyword)`` with a 1-based record number.
 """
 
@@ -11,8 +11,8 @@ from collections import Counter
 
 from jsonschema import Draft202012Validator
 
-from sdtm_convert.schema import validate_frame
-from sdtm_convert.schema.rows import PROVENANCE_COLS, frame_rows
+from sdtm_convert.rowschema import validate_frame
+from sdtm_convert.rowschema.rows import PROVENANCE_COLS, frame_rows
 
 
 def _variable(error) -> str:

@@ -1,7 +1,7 @@
 """Validate a whole frame against a row JSON Schema, column by column.
 
 ``validate_frame`` reports exactly what ``jsonschema.Draft202012Validator`` reports when run on every
-row given by :func:`sdtm_convert.schema.rows.frame_rows` (tests/schema proves it on hand-made frames,
+row given by :func:`sdtm_convert.rowschema.rows.frame_rows` (tests/schema proves it on hand-made frames,
 Hypothesis-generated frames and the CDISC pilot), one :class:`Issue` per (record, variable, keyword),
 without a Python loop over the rows.
 """
@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue, fatal
-from sdtm_convert.schema.columns import column_view
-from sdtm_convert.schema.compiled import KEYWORD_ORDER, CompiledSchema, PropertyRule, compile_schema
-from sdtm_convert.schema.rows import KIND_NAMES, PROVENANCE_COLS, json_kind, json_value, validated_columns
+from sdtm_convert.rowschema.columns import column_view
+from sdtm_convert.rowschema.compiled import KEYWORD_ORDER, CompiledSchema, PropertyRule, compile_schema
+from sdtm_convert.rowschema.rows import KIND_NAMES, PROVENANCE_COLS, json_kind, json_value, validated_columns
 
 CODES = {
     "required": "schema-required-missing",

@@ -6,7 +6,7 @@ Supported row keywords: top level ``type: object``, ``properties``, ``required``
 ignored. Any other keyword is refused when compiling (``schema-unsupported-keyword``), so the
 vectorised validator can never silently disagree with a full JSON Schema validator.
 
-Each check takes a :class:`~sdtm_convert.schema.columns.ColumnView` and returns the per-record
+Each check takes a :class:`~sdtm_convert.rowschema.columns.ColumnView` and returns the per-record
 failure mask with exactly the semantics of ``jsonschema`` (Draft 2020-12) on :func:`rows.json_value`
 cells: string keywords ignore non-strings, ``minimum``/``maximum`` ignore non-numbers, ``enum`` and
 ``const`` compare like ``jsonschema._utils.equal`` (``True`` is not ``1``; ``1`` equals ``1.0``).
@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.errors import fatal
-from sdtm_convert.schema.columns import ColumnView
-from sdtm_convert.schema.rows import BOOLEAN, NULL, NUMBER, STRING, TYPE_KINDS, json_kind
+from sdtm_convert.rowschema.columns import ColumnView
+from sdtm_convert.rowschema.rows import BOOLEAN, NULL, NUMBER, STRING, TYPE_KINDS, json_kind
 
 KEYWORD_ORDER = ("required", "type", "const", "enum", "minLength", "maxLength", "pattern", "minimum", "maximum")
 _ANNOTATIONS = {"title", "description", "$comment", "default", "examples", "deprecated", "readOnly", "writeOnly"}

@@ -1,7 +1,7 @@
 """How one frame row is presented to JSON Schema: the single definition both validators follow.
 
 ``frame_rows(df)`` yields one ``dict`` per record, used by the ``jsonschema`` reference (tests, and
-any slow path); :mod:`sdtm_convert.schema.vectorised` computes the same thing column-wise.
+any slow path); :mod:`sdtm_convert.rowschema.vectorised` computes the same thing column-wise.
 
 - Every column of the frame becomes a property, except the provenance columns (``__src_file``,
   ``__src_row``), which are never validated. A column absent from the frame is an absent property

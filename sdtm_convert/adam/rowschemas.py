@@ -1,7 +1,7 @@
-"""Regenerate the committed row schemas ``specs/sdtm/*.json`` and ``specs/adam/*.json``:
-``python -m sdtm_convert.rowschemas [OUT_DIR]``.
+"""Regenerate the committed row schemas ``rowschemas/sdtm/*.json`` and ``rowschemas/adam/*.json``:
+``python -m sdtm_convert.adam.rowschemas [OUT_DIR]``.
 
-SDTM schemas come from SDTMIG 3.4 metadata and CT (:mod:`sdtm_convert.schema.generate`); ADaM schemas from the
+SDTM schemas come from SDTMIG 3.4 metadata and CT (:mod:`sdtm_convert.rowschema.generate`); ADaM schemas from the
 ADaM dataset descriptors (``adam/datasets/<adxx>.py``). This module sits above both, so the schema package never
 imports the ADaM stage."""
 
@@ -13,13 +13,13 @@ from typing import Any
 
 from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.common.atomic import atomic_write_text
-from sdtm_convert.schema import datasets as D
-from sdtm_convert.schema import schema_dir
-from sdtm_convert.schema.generate import adam_schema, render, sdtm_schema
+from sdtm_convert.rowschema import datasets as D
+from sdtm_convert.rowschema import schema_dir
+from sdtm_convert.rowschema.generate import adam_schema, render, sdtm_schema
 
 
 def all_schemas() -> dict[str, dict[str, Any]]:
-    """Relative path under ``specs/`` → schema."""
+    """Relative path under ``rowschemas/`` → schema."""
     out = {f"sdtm/{name}.json": sdtm_schema(name) for name in D.SDTM_DATASETS}
     out.update({f"adam/{name}.json": adam_schema(DATASETS[name]) for name in sorted(DATASETS.names())})
     return out

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 from jsonschema_reference import assert_same_findings
 
 from sdtm_convert.errors import SdtmConvertError
-from sdtm_convert.schema import load_schema, validate_frame
-from sdtm_convert.schema.compiled import compile_schema
-from sdtm_convert.schema.patterns import PATTERNS
+from sdtm_convert.rowschema import load_schema, validate_frame
+from sdtm_convert.rowschema.compiled import compile_schema
+from sdtm_convert.rowschema.patterns import PATTERNS
 
 PILOT = Path(__file__).resolve().parents[1] / "data" / "cdiscpilot01"
 

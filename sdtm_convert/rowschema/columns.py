@@ -15,7 +15,7 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.schema.rows import BOOLEAN, NULL, NUMBER, OTHER, STRING, json_kind, json_value
+from sdtm_convert.rowschema.rows import BOOLEAN, NULL, NUMBER, OTHER, STRING, json_kind, json_value
 
 _STRING_INFERRED = {"string", "empty"}
 _NUMBER_INFERRED = {"floating", "integer", "mixed-integer-float"}

@@ -8,10 +8,10 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from sdtm_convert.adam.datasets import DATASETS as ADAM_DATASETS
-from sdtm_convert.rowschemas import write_schemas
-from sdtm_convert.schema import load_schema, schema_dir, schema_path
-from sdtm_convert.schema.datasets import SDTM_DATASETS
-from sdtm_convert.schema.generate import render
+from sdtm_convert.adam.rowschemas import write_schemas
+from sdtm_convert.rowschema import load_schema, schema_dir, schema_path
+from sdtm_convert.rowschema.datasets import SDTM_DATASETS
+from sdtm_convert.rowschema.generate import render
 from sdtm_convert.standards import load_ct, sdtmig_domain_variables
 
 ALL = list(SDTM_DATASETS) + list(ADAM_DATASETS)

@@ -1,6 +1,6 @@
-"""Generate the per-dataset row JSON Schemas in ``specs/sdtm/`` and ``specs/adam/``.
+"""Generate the per-dataset row JSON Schemas in ``rowschemas/sdtm/`` and ``rowschemas/adam/``.
 
-Run ``python -m sdtm_convert.rowschemas [OUTDIR]`` (default: the repository's ``specs/``). The
+Run ``python -m sdtm_convert.adam.rowschemas [OUTDIR]`` (default: the repository's ``rowschemas/``). The
 output is committed; ``tests/schema`` checks that regenerating gives identical bytes.
 
 Conventions (one row = one JSON object whose properties are the variables):
@@ -15,7 +15,7 @@ Conventions (one row = one JSON object whose properties are the variables):
   NullFlavor, the NY subsets the SDTMIG notes prescribe: ``--BLFL`` "Y" or null, ``AESER`` "Y"/"N");
   extensible codelists are annotations only (sponsor terms are allowed).
 - ``pattern`` for ISO 8601 datetimes (``--DTC`` or the ISO 8601 datetime value domain) and durations
-  (see :mod:`sdtm_convert.schema.patterns`).
+  (see :mod:`sdtm_convert.rowschema.patterns`).
 - Annotations (read by define.xml and the validator from the same place): ``x-label``, ``x-core``,
   ``x-role``, ``x-order`` (SDTMIG / listed order), ``x-codelist`` (list of ``{code, name,
   extensible}``), ``x-extensible``, ``x-enum-source``, ``x-value-domain``, ``x-source`` (ADaM copies).
@@ -29,8 +29,8 @@ import json
 import re
 from typing import Any
 
-from sdtm_convert.schema import datasets as D
-from sdtm_convert.schema.patterns import PATTERNS
+from sdtm_convert.rowschema import datasets as D
+from sdtm_convert.rowschema.patterns import PATTERNS
 from sdtm_convert.standards import adamig_variables, load_ct, sdtmig_datasets, sdtmig_domain_variables
 
 CHAR_MAX_LENGTH = 200
@@ -99,7 +99,7 @@ def _copied_variable(source: str, name: str) -> dict[str, Any] | None:
 
 
 def _adam_variable(desc: Any, name: str, source: str | None) -> dict[str, Any]:
-    """One declared ADaM variable: :data:`~sdtm_convert.schema.datasets.EXTRA_VARIABLES` (OCCDS and sponsor
+    """One declared ADaM variable: :data:`~sdtm_convert.rowschema.datasets.EXTRA_VARIABLES` (OCCDS and sponsor
     variables), else ADaMIG 1.3 of the dataset's structure (templated names such as ``TRTxxP`` instantiate),
     else the standard of the dataset it is copied from (``source``: ADSL or an SDTM domain)."""
     if name in D.EXTRA_VARIABLES:
