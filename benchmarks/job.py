@@ -237,7 +237,7 @@ def validate_written(result: Any, timer: StageTimer) -> None:
 
     timer.validated_here = True  # type: ignore[attr-defined]
     study = result.conversion.spec.study
-    from sdtm_convert.pipeline import adam_dir, sdtm_dir
+    from sdtm_convert.package.layout import adam_dir, sdtm_dir
 
     for folder in (sdtm_dir(result.out, study.studyid), adam_dir(result.out, study.studyid)):
         if folder.is_dir():

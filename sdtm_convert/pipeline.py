@@ -14,7 +14,6 @@ from typing import Any
 import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
-from sdtm_convert.adam.lineage import adam_lineage  # noqa: F401  (public here before the stage packages)
 from sdtm_convert.adam.run import run_adam
 from sdtm_convert.common.part import Part
 from sdtm_convert.common.provenance import once_per_cause
@@ -25,18 +24,17 @@ from sdtm_convert.io.raw import RawDataset, read_study
 from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.package.adam import write_adam
-from sdtm_convert.package.layout import adam_dir, dataset_files_first, sdtm_dir  # noqa: F401  (public here too)
+from sdtm_convert.package.layout import dataset_files_first
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
 from sdtm_convert.package.sdtm import write_sdtm, write_sdtm_json
 from sdtm_convert.package.write import formats_for
 from sdtm_convert.results import Conversion, RunResult
 from sdtm_convert.sdtm.reconcile import reconcile
-from sdtm_convert.sdtm.run import conform_study
-from sdtm_convert.sdtm.trialdesign import build_trial_design
+from sdtm_convert.sdtm.run import add_trial_design, conform_study
 from sdtm_convert.spec.check import load_checked
 from sdtm_convert.spec.model import StudySpec
-from sdtm_convert.validate.run import run_validator
+from sdtm_convert.validate.run import validate_written
 
 Progress = Callable[[str], None]
 
@@ -77,32 +75,24 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
     raw, issues = read_raw(spec, raw_folder, encoding)
-    raw_store = FrameStore("raw")
+    raw_store = FrameStore("raw")  # the frames wait on disk, not in memory
     for name, ds in raw.items():
         ds.frame = raw_store.keep(name, ds.frame)
     timings = {"read": time.perf_counter() - t0}
     progress(f"read {len(raw)} raw datasets")
-
-    t1 = time.perf_counter()
+    t0 = time.perf_counter()
     work = FrameStore("work")  # the mapped, then derived frames; then the lineage
     mapped, map_issues, accounting = map_study(spec, raw, ct, work)
-    issues += map_issues
-    timings["map"] = time.perf_counter() - t1
+    timings["map"] = time.perf_counter() - t0
     progress(f"mapped {len(mapped)} domains")
-
-    t2 = time.perf_counter()
-    issues += derive_study(spec, ct, work, progress, map_issues)
-    design, design_issues = build_trial_design(spec.study, ct, work.get("DM"))  # TS, TA, TE, TV, TI
-    work.update(design)
-    issues += design_issues
-    timings["derive"] = time.perf_counter() - t2
-
+    t0 = time.perf_counter()
+    issues += map_issues + derive_study(spec, ct, work, progress, map_issues) + add_trial_design(spec.study, ct, work)
+    timings["derive"] = time.perf_counter() - t0
     conv = Conversion(spec=spec, raw=raw, issues=issues, timings=timings)
     conv.sdtm, conv.metadata, conv.lineage, conform_issues = conform_study(
         work, {code: m.origins for code, m in mapped.items()})
-    conv.issues += conform_issues
     conv.reconciliation, conv.rejects, rec_issues = reconcile(raw, accounting)
-    conv.issues += rec_issues
+    conv.issues += conform_issues + rec_issues
     return conv
 
 
@@ -160,7 +150,7 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
             written, metas = write_adam(conv.adam, study, stage, formats, progress)
             adam_part.add(written)
             if validate:
-                adam_validation = _validate("adam", "adamig-1.3", conv.adam.datasets, metas, study, stage, progress)
+                adam_validation = validate_written("adam", conv.adam.datasets, metas, study, stage, progress)
         sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage, main_formats) if main_formats else Part()
         lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
         sdtm_written, sdtm_validation = sdtm_job.result()
@@ -170,12 +160,9 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     sdtm_files = dataset_files_first(sdtm_written.outputs["sdtm"] + sdtm_json.outputs.get("sdtm", []))
     whole = Part().add(sdtm_written).add(sdtm_json).add(adam_part).add(sdtm_validation).add(adam_validation)
     whole.outputs["sdtm"] = sdtm_files
-    conv.issues += whole.issues
-    conv.timings |= whole.timings
-    conv.conformance = whole.conformance
+    conv.absorb(whole)
+    conv.issues = once_per_cause(conv.issues)  # a bad raw value reported again later is one issue listing them
     outputs = whole.outputs | lineage_out
-    # a bad raw value that later stages report again is one issue listing them: in the report and the headline
-    conv.issues = once_per_cause(conv.issues)
     write_reports(conv, stage / "reports", outputs)
     write_run_manifest(stage, out, study, spec_folder, raw_folder, conv.raw, encoding, bool(conv.errors))
     return outputs
@@ -187,14 +174,4 @@ def sdtm_worker(sdtm: Mapping[str, pd.DataFrame], metadata: dict[str, Any], stud
     """The worker process's share: the SDTM datasets in the worker's formats and define.xml, then their
     validation (``mapped``: the domains the spec maps raw data to)."""
     written, metas = write_sdtm(sdtm, metadata, study, stage, formats, progress)
-    if not validate:
-        return written, Part()
-    return written, _validate("sdtm", f"sdtmig-{study.sdtmig_version}", sdtm, metas, study, stage, progress, mapped)
-
-
-def _validate(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, Any], study: Any,
-              stage: Path, progress: Progress, mapped: frozenset[str] | None = None) -> Part:
-    folder = (sdtm_dir if kind == "sdtm" else adam_dir)(stage, study.studyid)
-    part = run_validator(kind, standard, frames, metas, study, stage, folder / "define.xml", mapped)
-    progress(f"validated the {'SDTM' if kind == 'sdtm' else 'ADaM'} package")
-    return part
+    return written, validate_written("sdtm", sdtm, metas, study, stage, progress, mapped) if validate else Part()

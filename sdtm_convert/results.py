@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.common.part import Part
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import RawDataset
 from sdtm_convert.metadata import DatasetMeta
@@ -39,6 +40,11 @@ class Conversion:
     def errors(self) -> list[Issue]:
         return [i for i in self.issues if i.severity == ERROR]
 
+    def absorb(self, part: Part) -> None:
+        """Take in what the writing and validation stages found: their issues, timings and conformance."""
+        self.issues += part.issues
+        self.timings |= part.timings
+        self.conformance = part.conformance
 
 
 @dataclass

@@ -11,6 +11,14 @@ from sdtm_convert.errors import Issue
 from sdtm_convert.io.raw import PROVENANCE, SRC_FILE, SRC_ROW
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.sdtm import conform as conform_mod
+from sdtm_convert.sdtm.trialdesign import build_trial_design
+
+
+def add_trial_design(study: Any, ct: Any, frames: FrameStore) -> list[Issue]:
+    """TS, TA, TE, TV, TI from the study configuration (subject counts from DM) into ``frames``; their issues."""
+    design, issues = build_trial_design(study, ct, frames.get("DM"))
+    frames.update(design)
+    return issues
 
 
 def conform_study(frames: FrameStore, origins: dict[str, dict[str, Any]]

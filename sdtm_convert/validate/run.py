@@ -4,7 +4,7 @@ left, grouped, with its reason (for the run's headline, ``--json`` and the conve
 from __future__ import annotations
 
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -115,4 +115,17 @@ def run_validator(kind: str, standard: str, frames: Mapping[str, pd.DataFrame], 
                              f"{plural(report.warnings, 'warning')}{ext} "
                              f"(details in {base.name}.html)", dataset=kind.upper()))
     part.timings[f"validate_{kind}"] = time.perf_counter() - t
+    return part
+
+
+def validate_written(kind: str, frames: Mapping[str, pd.DataFrame], metas: dict[str, DatasetMeta], study: Any,
+                     stage: Path, progress: Callable[[str], None], mapped: frozenset[str] | None = None) -> Part:
+    """:func:`run_validator` on the SDTM or ADaM part of a package being written in ``stage`` (its define.xml in
+    the part's folder; SDTM against the study's SDTMIG version, ADaM against ADaMIG 1.3), then a progress line."""
+    from sdtm_convert.package.layout import adam_dir, sdtm_dir
+
+    standard = f"sdtmig-{study.sdtmig_version}" if kind == "sdtm" else "adamig-1.3"
+    folder = (sdtm_dir if kind == "sdtm" else adam_dir)(stage, study.studyid)
+    part = run_validator(kind, standard, frames, metas, study, stage, folder / "define.xml", mapped)
+    progress(f"validated the {LABELS[kind]} package")
     return part

@@ -183,7 +183,7 @@ def test_what_run_writes_in_the_readme_lists_every_file_of_a_run(sample_run):
 
 
 def test_xpt_to_json_to_xpt_round_trip_from_the_command_line(sample_run, tmp_path):
-    from sdtm_convert.pipeline import sdtm_dir
+    from sdtm_convert.package.layout import sdtm_dir
     from sdtm_convert.xpt import read_xpt
 
     src = sdtm_dir(sample_run.out, "NCT03745417")

@@ -7,7 +7,7 @@ import re
 from lxml import etree
 
 from sdtm_convert.cli import main
-from sdtm_convert.pipeline import adam_dir, sdtm_dir
+from sdtm_convert.package.layout import adam_dir, sdtm_dir
 from tests.e2e.conftest import SAMPLE, SPEC
 
 ODM = {"odm": "http://www.cdisc.org/ns/odm/v1.3", "def": "http://www.cdisc.org/ns/def/v2.1"}

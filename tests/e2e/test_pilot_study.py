@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from sdtm_convert.cli import main
-from sdtm_convert.pipeline import adam_dir, sdtm_dir
+from sdtm_convert.package.layout import adam_dir, sdtm_dir
 from sdtm_convert.xpt import read_v5
 from tests.e2e.conftest import ROOT
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sdtm_convert.pipeline import sdtm_dir
+from sdtm_convert.package.layout import sdtm_dir
 from sdtm_convert.xpt import read_v5
 from tests.e2e.conftest import SAMPLE
 

@@ -11,8 +11,8 @@ import pytest
 
 from sdtm_convert.io.raw import read_table
 from sdtm_convert.package import trace
+from sdtm_convert.package.layout import sdtm_dir
 from sdtm_convert.package.manifest import verify_manifest
-from sdtm_convert.pipeline import sdtm_dir
 from sdtm_convert.xpt import read_v5
 from tests.e2e.conftest import SAMPLE, SPEC
 

@@ -1,7 +1,7 @@
 """`sdtm-convert validate` on a package without errors (the bundled study's ADaM): --quiet prints nothing."""
 
 from sdtm_convert.cli import main
-from sdtm_convert.pipeline import adam_dir
+from sdtm_convert.package.layout import adam_dir
 
 
 def test_quiet_prints_nothing_when_the_package_has_no_error(sample_run, capsys):

@@ -10,7 +10,7 @@ import pyreadstat
 import pytest
 
 from sdtm_convert.cli import main
-from sdtm_convert.pipeline import adam_dir, sdtm_dir
+from sdtm_convert.package.layout import adam_dir, sdtm_dir
 
 
 def test_the_sdtm_folder_of_a_run_is_validated_once_per_dataset(sample_run, capsys):
