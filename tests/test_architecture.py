@@ -11,15 +11,15 @@ PACKAGE = Path(__file__).resolve().parents[1] / "sdtm_convert"
 
 # lowest first; a unit may import its own layer or a lower one. A unit is a subpackage or a top-level module.
 LAYERS: list[set[str]] = [
-    {"errors", "common", "atomic", "version"},
+    {"errors", "common", "version"},
     {"standards", "metadata", "rowschema"},
-    {"spec", "study"},
+    {"spec"},
     {"io"},
     {"mapping"},
     {"derive"},
     {"sdtm"},
     {"adam", "results"},
-    {"xpt", "package", "submission"},
+    {"xpt", "package"},
     {"validate"},
     {"sample", "pipeline", "api", "cli", "root"},
 ]

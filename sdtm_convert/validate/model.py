@@ -151,7 +151,7 @@ class Package:
     kind: str  # "sdtm" | "adam"
     standard: str  # e.g. "sdtmig-3.2"
     ct_version: str
-    define: Any = None  # define_reader.Define | None
+    define: Any = None  # package.define.read.Define | None
     path: str | None = None
     notes: list[str] = field(default_factory=list)
 

@@ -11,9 +11,9 @@ import pytest
 from sdtm_convert.cli import validate as cli
 from sdtm_convert.common.safexml import REFUSED, UnsafeXml, parse_untrusted
 from sdtm_convert.errors import SdtmConvertError
+from sdtm_convert.package.define.read import read_define
 from sdtm_convert.package.xsd import safe_parser, validate_define
 from sdtm_convert.validate.define_check import load as load_define
-from sdtm_convert.validate.define_reader import read_define
 
 PILOT = Path(__file__).resolve().parents[1] / "data" / "define" / "define-2-0-cdiscpilot01-sdtm.xml"
 DECL = '<?xml version="1.0" encoding="UTF-8"?>'

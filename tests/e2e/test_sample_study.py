@@ -214,8 +214,8 @@ def test_run_validates_its_own_output_without_errors(sample_run):
 def test_define_and_data_agree(sample_run):
     """Every dataset and variable of the written files is in define.xml with the same name, label, type and
     length, and nothing in define.xml is missing from the data (SDTM and ADaM; read back from disk)."""
+    from sdtm_convert.package.define.read import read_define
     from sdtm_convert.package.xsd import validate_define
-    from sdtm_convert.validate.define_reader import read_define
 
     adam = sample_run.out / "m5" / "datasets" / "nct03745417" / "analysis" / "adam" / "datasets"
     for folder in (sdtm_dir(sample_run.out, "NCT03745417"), adam):

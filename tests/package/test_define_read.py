@@ -50,11 +50,7 @@ def test_a_file_that_is_not_xml_is_one_clear_error(tmp_path):
     assert err.value.issue.message.startswith("define.xml is not well-formed XML: ")
 
 
-def test_the_old_module_paths_name_the_one_reader():
-    from sdtm_convert.package import define_model
-    from sdtm_convert.validate import define_check, define_reader
+def test_the_validator_reads_define_with_the_one_reader():
+    from sdtm_convert.validate import define_check
 
-    assert define_reader.read_define is read.read_define and define_reader.Define is read.Define
-    assert define_reader.read_define_header is read.read_define_header
-    assert define_model.read_define_model is read.read_define_model
     assert define_check.parse_file is read.parse_file

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PRELOAD = ["sdtm_convert.cli", "sdtm_convert.pipeline", "sdtm_convert.mapping.engine", "sdtm_convert.derive",
-           "sdtm_convert.sdtm.trialdesign", "sdtm_convert.package.report", "sdtm_convert.submission", "sdtm_convert.standards.ct",
+           "sdtm_convert.sdtm.trialdesign", "sdtm_convert.package.report", "sdtm_convert.package.write", "sdtm_convert.standards.ct",
            "sdtm_convert.mapping.excel", "sdtm_convert.package.define_xml", "sdtm_convert.package.define_html",
            "sdtm_convert.package.datasetjson", "sdtm_convert.package.manifest", "sdtm_convert.xpt.writer",
            "sdtm_convert.cli.validate", "sdtm_convert.validate.engine", "pandas", "pyarrow", "numpy", "lxml.etree",

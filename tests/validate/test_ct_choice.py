@@ -11,9 +11,9 @@ import pytest
 
 from sdtm_convert.cli import main
 from sdtm_convert.errors import SdtmConvertError
+from sdtm_convert.package.define.read import read_define
 from sdtm_convert.validate import validate_package
 from sdtm_convert.validate.ct_choice import choose_ct
-from sdtm_convert.validate.define_reader import read_define
 from tests.validate.conftest import DATA, sdtm_base
 
 DEFINES = Path(__file__).resolve().parents[1] / "data" / "define"

@@ -11,8 +11,8 @@ import pytest
 
 from sdtm_convert.cli import validate as cli
 from sdtm_convert.errors import SdtmConvertError
+from sdtm_convert.package.define.read import read_define
 from sdtm_convert.validate import validate_package
-from sdtm_convert.validate.define_reader import read_define
 from sdtm_convert.validate.package import read_dataset_json, read_xpt
 from tests.validate.conftest import DATA
 

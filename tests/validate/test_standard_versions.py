@@ -3,8 +3,8 @@ literal frames; each finding asserted under the version where it holds and absen
 
 from __future__ import annotations
 
+from sdtm_convert.package.define.read import Define
 from sdtm_convert.validate import validate_package
-from sdtm_convert.validate.define_reader import Define
 from tests.validate.conftest import frame
 
 S = "STUDY1"

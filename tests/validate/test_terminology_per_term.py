@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from sdtm_convert.package.define.read import DefCodelist, DefDataset, Define, DefVariable, read_define
 from sdtm_convert.validate import validate_package
-from sdtm_convert.validate.define_reader import DefCodelist, DefDataset, Define, DefVariable, read_define
 from tests.validate.conftest import sdtm_base
 
 PILOT_DEFINE = Path(__file__).resolve().parents[1] / "data" / "define" / "define-2-0-cdiscpilot01-sdtm.xml"
