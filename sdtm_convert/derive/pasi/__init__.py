@@ -1,28 +1,32 @@
-"""PASI: item layout, exact integer scoring and the record helpers of the pasi derivations; split into
-modules in the next commit."""
+"""PASI: the CDISC item layout (``layout``), exact integer scoring (``scoring``), the text of the derived
+values (``text``), and the record helpers of the ``pasi_items``/``pasi_scores`` derivations (``records``:
+reading item records; ``derived``: building the derived ones)."""
 
 from .layout import (
-    _derived_records,
-    _issue,
-    _item_values,
-    _layout_item,
-    _text,
-    _wide,
-    compute_pasi_scores,
-    format_scores,
-    item_out_of_range,
+    COLLECTED_ITEMS,
+    COMPONENT_MAX,
+    DERIVED_ITEMS,
+    DOMAINS,
+    ITEM_COLUMNS,
+    LAYOUT,
+    REGIONS,
+    TENTHS_ITEMS,
     pasi_items,
     pasi_prefix,
-    score_tenths,
 )
+from .scoring import REGION_WEIGHT_TENTHS, compute_pasi_scores, item_out_of_range, score_tenths
+from .text import format_scores
 
 __all__ = [
-    "_derived_records",
-    "_issue",
-    "_item_values",
-    "_layout_item",
-    "_text",
-    "_wide",
+    "COLLECTED_ITEMS",
+    "COMPONENT_MAX",
+    "DERIVED_ITEMS",
+    "DOMAINS",
+    "ITEM_COLUMNS",
+    "LAYOUT",
+    "REGIONS",
+    "REGION_WEIGHT_TENTHS",
+    "TENTHS_ITEMS",
     "compute_pasi_scores",
     "format_scores",
     "item_out_of_range",
