@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from sdtm_convert.derive.pasi import pasi_items
+from sdtm_convert.derive.pasi.layout import pasi_items
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, Issue
 

@@ -1,23 +1,15 @@
 """``pasi_scores``: the PASI sub-scores and total as derived records (the scoring itself is in
-:mod:`sdtm_convert.derive.pasi`; this module is its derivation descriptor and adapter)."""
+:mod:`sdtm_convert.derive.pasi.scoring`; this module is its derivation descriptor and adapter)."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.derive.pasi import (
-    _derived_records,
-    _issue,
-    _item_values,
-    _layout_item,
-    _text,
-    _wide,
-    item_out_of_range,
-    pasi_items,
-    pasi_prefix,
-    score_tenths,
-)
+from sdtm_convert.derive.pasi.derived import derived_records
+from sdtm_convert.derive.pasi.layout import pasi_items, pasi_prefix
+from sdtm_convert.derive.pasi.records import item_values, layout_item, record_issue, text_column, wide
+from sdtm_convert.derive.pasi.scoring import item_out_of_range, score_tenths
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, WARNING, Issue
 
@@ -61,16 +53,16 @@ def derive_pasi_scores(
                 variable=missing_cols[0],
             )
         ]
-    item_no = _layout_item(df, p, layout)
+    item_no = layout_item(df, p, layout)
     issues: list[Issue] = []
 
     old = item_no > 16
     kept = df
     if old.any():
-        drvfl = _text(df, f"{p}DRVFL").to_numpy()
+        drvfl = text_column(df, f"{p}DRVFL").to_numpy()
         for _, rec in df[old & (drvfl != "Y")].iterrows():
             issues.append(
-                _issue(
+                record_issue(
                     "pasi-captured-score-replaced",
                     WARNING,
                     "a captured PASI sub-score/total is replaced by the derived one",
@@ -87,11 +79,11 @@ def derive_pasi_scores(
         return kept.reset_index(drop=True), issues
     sub = df if is_item.all() else df[is_item]
     item = item_no[is_item]
-    values, bad_text, _ = _item_values(sub, p)
+    values, bad_text, _ = item_values(sub, p)
     bad = bad_text | item_out_of_range(item, values)
     for pos in np.flatnonzero(bad):
         issues.append(
-            _issue(
+            record_issue(
                 "pasi-item-out-of-range",
                 ERROR,
                 "PASI item must be an integer 0-4 (E/I/D) or 0-6 (area); treated as missing",
@@ -103,10 +95,10 @@ def derive_pasi_scores(
     values = np.where(bad, np.nan, values)
 
     gid = sub.groupby(by, sort=False, dropna=False).ngroup().to_numpy()
-    arr, conflict = _wide(gid, item, values, int(gid.max()) + 1)
+    arr, conflict = wide(gid, item, values, int(gid.max()) + 1)
     for pos in np.flatnonzero(conflict):
         issues.append(
-            _issue(
+            record_issue(
                 "pasi-item-duplicate",
                 ERROR,
                 "PASI item recorded more than once with different values; treated as missing",
@@ -116,7 +108,7 @@ def derive_pasi_scores(
             )
         )
     scores, present = score_tenths(arr)
-    out = _derived_records(sub, gid, p, layout, scores, present, keep_missing)
+    out = derived_records(sub, gid, p, layout, scores, present, keep_missing)
     new = [c for c in out.columns if c not in kept.columns]  # e.g. --TEST when the input had only --TESTCD
     if new:
         kept = kept.assign(**{c: (np.nan if pd.api.types.is_numeric_dtype(out[c]) else "") for c in new})

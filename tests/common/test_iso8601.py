@@ -17,7 +17,7 @@ from sdtm_convert.common import edc_dates as dates
 from sdtm_convert.common import iso8601
 from sdtm_convert.derive import _common
 from sdtm_convert.rowschema.patterns import PATTERNS
-from sdtm_convert.sdtm import trialdesign
+from sdtm_convert.sdtm.trialdesign import ts_values
 from sdtm_convert.validate import helpers
 from sdtm_convert.validate.rules.consistency import _after
 
@@ -125,7 +125,7 @@ def test_every_caller_reads_iso8601_as_the_one_reader(values):
     schema = [bool(re.search(PATTERNS["datetime"], v)) and v != "" for v in values]
     assert [sch and not _calendar_only(v) for sch, v in zip(schema, values, strict=True)] == valid.tolist()
     plain_date = valid & iso8601.precision(s).le(3) & iso8601.sort_key(s).eq(s)
-    assert [trialdesign._valid_date(v) for v in values] == plain_date.tolist()
+    assert [ts_values.valid_date(v) for v in values] == plain_date.tolist()
     for reader in (dates.iso_to_date, _common.to_date, helpers.iso_date):
         assert reader(s).equals(day)
     sas = compute_dt(s)[0]

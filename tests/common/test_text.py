@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from sdtm_convert.common.text import number_str, number_text
 from sdtm_convert.package.codelists import _text as codelist_text
-from sdtm_convert.sdtm import trialdesign
+from sdtm_convert.sdtm.trialdesign import ts_values
 from sdtm_convert.validate.helpers import num_text, text
 
 
@@ -31,5 +31,5 @@ def test_every_number_formatter_gives_the_same_text(values):
     assert want == [number_str(v) for v in values]
     assert num_text(s).tolist() == want  # validator: numbers compared with text
     assert text(s).tolist() == want
-    assert [trialdesign._as_text(v) for v in values] == want  # TSVAL from study.yaml
+    assert [ts_values.as_text(v) for v in values] == want  # TSVAL from study.yaml
     assert [codelist_text(v) for v in values] == want  # define.xml codelist items
