@@ -20,7 +20,7 @@ from sdtm_convert.common.provenance import once_per_cause
 from sdtm_convert.common.store import FrameStore
 from sdtm_convert.derive.run import derive_study
 from sdtm_convert.errors import INFO, Issue
-from sdtm_convert.io.raw import RawDataset, read_study
+from sdtm_convert.io.raw import RawInput, read_study
 from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.package.adam import write_adam
@@ -48,13 +48,6 @@ def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS)
 
 
-RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
-
-
-def read_raw(spec: StudySpec, raw_folder: RawInput, encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
-    return read_study(spec.raw, raw_folder, encoding)
-
-
 def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,
             progress: Progress = _quiet) -> Conversion:
     """Map and derive every SDTM domain of a study; no output files are written.
@@ -74,7 +67,7 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
     t0 = time.perf_counter()
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
-    raw, issues = read_raw(spec, raw_folder, encoding)
+    raw, issues = read_study(spec.raw, raw_folder, encoding)
     raw_store = FrameStore("raw")  # the frames wait on disk, not in memory
     for name, ds in raw.items():
         ds.frame = raw_store.keep(name, ds.frame)
@@ -99,20 +92,11 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
 def run_study(raw_folder: RawInput, spec_folder: str | Path, out: str | Path, *, encoding: str | None = None,
               formats: tuple[str, ...] = ("xpt", "json"), adam: bool = True, validate: bool = True,
               progress: Progress = _quiet, jobs: int | None = None) -> RunResult:
-    """Convert a study and write the module-5 package, the reports and the run manifest under ``out``
-    (what ``sdtm-convert run`` does). ``raw_folder`` is a folder or ``{raw dataset name: DataFrame}`` as for
-    :func:`convert`; ``formats`` any of ``xpt``, ``json``; ``adam=False`` skips ADaM, ``validate=False`` the
-    conformance validation. Returns a :class:`RunResult` (``ok``, ``conversion``, report paths, outputs).
-
-    The report is written even when the study has errors; a dataset with write errors is not written.
-    The whole package is written into a staging folder beside ``out`` and swapped in at the end
-    (:mod:`sdtm_convert.package.staging`): until then an earlier package in ``out`` stays whole, and a run
-    that fails or is stopped leaves it untouched. ``out`` must be new, empty or an earlier package, and
-    one run at a time may write it (else :class:`~sdtm_convert.errors.SdtmConvertError`, before any data is read).
-    With ``jobs`` ≥ 2 (the default where ``fork`` works and there are two cores) the SDTM package is
-    written and validated by a worker process while this one derives, writes and validates ADaM; the
-    files and the report are the same either way.
-    """
+    """Convert a study and write the module-5 package, the reports and the run manifest under ``out`` (what
+    ``sdtm-convert run`` does). ``raw_folder`` as for :func:`convert`; ``formats`` any of ``xpt``, ``json``;
+    ``adam=False`` skips ADaM, ``validate=False`` the conformance validation; ``jobs=1`` keeps to one process.
+    All or nothing: the package is written beside ``out`` and swapped in at the end; one run at a time may write
+    ``out`` (docs/api.md §6). Returns a :class:`RunResult`, also when the study has errors."""
     from sdtm_convert.package.staging import staged_output
 
     out = Path(out)

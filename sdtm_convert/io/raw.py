@@ -362,7 +362,10 @@ def frame_sha256(frame: pd.DataFrame) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def read_study(raw_spec: dict[str, Any], raw_folder: str | Path | Mapping[str, pd.DataFrame],
+RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
+
+
+def read_study(raw_spec: dict[str, Any], raw_folder: RawInput,
                encoding: str | None = None) -> tuple[dict[str, RawDataset], list[Issue]]:
     """Every raw dataset ``raw.yaml`` (``raw_spec``) names, from a folder of exports or from
     ``{raw dataset name: DataFrame}``; ``encoding`` overrides raw.yaml's for files."""

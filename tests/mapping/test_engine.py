@@ -4,7 +4,7 @@ import pandas as pd
 
 from sdtm_convert import pipeline
 from sdtm_convert.common.store import FrameStore
-from sdtm_convert.io.raw import read_raw_dataset
+from sdtm_convert.io.raw import read_raw_dataset, read_study
 from sdtm_convert.mapping.engine import map_domain, map_source
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.spec.model import DomainSpec, load_spec
@@ -50,7 +50,7 @@ def test_transpose_wide_to_long():
 def test_subject_not_in_dm_is_rejected_and_reconciled(tiny):
     (raw_dir, spec_dir), _ = tiny
     spec, ct = pipeline.prepare_spec(spec_dir)
-    raw, _ = pipeline.read_raw(spec, raw_dir)
+    raw, _ = read_study(spec.raw, raw_dir)
     frames = FrameStore()
     mapped, issues, accounting = map_study(spec, raw, ct, frames)
     orphans = [i for i in issues if i.code == "subject-not-in-dm"]
@@ -72,7 +72,7 @@ def test_unused_raw_rows_are_unaccounted(tiny):
     (raw_dir, spec_dir), _ = tiny
     (spec_dir / "ae.yaml").unlink()
     spec, ct = pipeline.prepare_spec(spec_dir)
-    raw, _ = pipeline.read_raw(spec, raw_dir)
+    raw, _ = read_study(spec.raw, raw_dir)
     mapped = {d.domain: map_domain(d, raw, ct) for d in spec.domains}
     from sdtm_convert.sdtm.reconcile import reconcile
 
