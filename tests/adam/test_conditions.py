@@ -44,8 +44,9 @@ def test_unknown_operator_or_variable_is_a_fatal_config_error():
 def test_validate_condition_lists_problems():
     assert validate_condition({"var": "A", "op": "gt", "value": 1}) == []
     assert validate_condition({"all": [{"op": "eq"}, {"var": "A", "op": "bad"}]}) == [
-        "condition has no 'var'",
+        "condition has no 'column', 'target' or 'var'",
         "operator 'eq' needs 'value' or 'ref'",
-        "unknown operator 'bad'",
+        "unknown operator 'bad' (operators: eq, ne, in, not_in, is_empty, not_empty, gt, ge, lt, le, matches,"
+        " starts_with, missing, present)",
     ]
     assert validate_condition("A > 1")  # a string is never evaluated
