@@ -50,3 +50,22 @@ def test_validate_condition_lists_problems():
         " starts_with, missing, present)",
     ]
     assert validate_condition("A > 1")  # a string is never evaluated
+
+
+def test_a_filter_may_be_a_parsed_condition_of_the_one_language():
+    from sdtm_convert.adam.derive import derive_var_flag
+    from sdtm_convert.spec import conditions
+
+    node = conditions.parse({"any": [{"var": "FL", "op": "eq", "value": "Y"}, {"var": "B", "op": "ge", "value": 3}]},
+                            comparison="typed")
+    assert condition_mask(DF, node).tolist() == [True, False, True]
+    assert derive_var_flag(DF, "X", node)["X"].tolist() == ["Y", "N", "Y"]
+
+
+def test_a_filter_compares_typed_values_exactly():
+    """Unlike a mapping ``where`` (trimmed text, any case): ' y' is not 'Y' in ADaM."""
+    df = frame([("Y",), (" y",), ("y",)], ["FL"])
+    assert condition_mask(df, {"var": "FL", "op": "eq", "value": "Y"}).tolist() == [True, False, False]
+    assert condition_mask(df, {"var": "FL", "op": "matches", "value": "y"}).tolist() == [False, False, True]
+    assert condition_mask(df, {"var": "FL", "op": "starts_with", "value": "y", "case_sensitive": False}).tolist() == [
+        True, False, True]
