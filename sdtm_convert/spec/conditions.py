@@ -303,7 +303,7 @@ class _Parser:
                       else f"condition names more than one of {', '.join(repr(k) for k in named)}")
             ok = False
         if op not in OPS:
-            self.fail((*path, "op"), f"unknown operator {op_given!r}{did_you_mean(str(op_given), OPERATORS)}"
+            self.fail((*path, "op"), f"unknown operator {op_given!r}{did_you_mean(str(op_given), OPERATORS, cutoff=0.5)}"
                                      f" (operators: {', '.join(OPERATORS)})")
             return None
         ref = cond.get("ref")
