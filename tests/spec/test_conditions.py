@@ -169,3 +169,12 @@ def test_a_misspelt_operator_in_a_merge_vars_where_is_a_spec_error_with_file_and
     assert issue.file.endswith("dm.yaml") and issue.line == 21
     assert issue.message.startswith("derivation merge_vars where: unknown operator 'start_with' "
                                     "(did you mean 'starts_with'?)")
+
+
+def test_a_mapping_comparison_without_a_value_is_a_spec_error_on_its_own_line(tmp_path):
+    ae = AE_YAML.replace("    where: {column: TERM, op: not_empty}\n",
+                         "    where:\n      all:\n        - {column: TERM, op: not_empty}\n"
+                         "        - {var: SERIOUS, op: eq}\n")
+    issue = _spec_error_before_data(tmp_path, **{"ae.yaml": ae})
+    assert (issue.code, issue.file.endswith("ae.yaml"), issue.line) == ("spec-condition-invalid", True, 8)  # the SERIOUS line
+    assert issue.message == "operator 'eq' needs 'value' or 'ref'"
