@@ -48,7 +48,7 @@ def derive_merge_vars(
     src = ctx.domains.get(source)
     if src is None:
         return df.copy(deep=False), [missing_domain(ctx.domain, source, "merge_vars")]
-    cond = conditions.parse(where, comparison="text") if where is not None else None
+    cond = conditions.compiled(where, "text") if where is not None else None
     reads = [name for _kind, name in cond.referenced_names()] if cond is not None else []
     issues = missing_columns(src, ["USUBJID", *vars.values(), *dict.fromkeys(reads)], ctx.domain, "merge_vars")
     if issues:

@@ -11,9 +11,10 @@ record instead of a ``value``, with :data:`REF_OPERATORS`.
 
 :func:`parse` turns a condition into :class:`Compare`, :class:`All`, :class:`Any_` and :class:`Not` nodes,
 each of which says which names it reads (``referenced_names``), computes its mask (``mask``) and says itself
-in words (``text``, for define.xml). It raises :class:`ConditionError` listing every problem (unknown
-operator, missing ``value``, a list operator with ``ref``, ...), each with its path inside the condition so
-that the spec checks can name the line; :func:`problems` returns them instead.
+in words (``text``, for define.xml); :func:`compiled` parses each distinct condition once (the spec
+checks parse it at load, the stage gets the same node). :func:`parse` raises :class:`ConditionError`
+listing every problem (unknown operator, missing ``value``, a list operator with ``ref``, ...), each with
+its path inside the condition so that the spec checks can name the line; :func:`problems` returns them.
 
 **Comparison policy.** Where a condition is used decides how values compare; the user cannot set it. The
 context passes ``comparison`` to :func:`parse` and every :class:`Compare` node keeps it:
@@ -336,6 +337,22 @@ def parse(cond: Any, *, comparison: Comparison = "text", rules: Rules | None = N
     return node
 
 
+_COMPILED: dict[tuple[str, Comparison], Condition] = {}
+
+
+def compiled(cond: Any, comparison: Comparison = "text") -> Condition:
+    """:func:`parse` once per distinct condition and comparison: the same frozen node every time (the spec
+    check's parse is the one the stage reuses). Conditions are plain data (YAML, or literals in code), so
+    their ``repr`` identifies them."""
+    key = (repr(cond), comparison)
+    node = _COMPILED.get(key)
+    if node is None:
+        if len(_COMPILED) >= 4096:
+            _COMPILED.clear()
+        node = _COMPILED[key] = parse(cond, comparison=comparison)
+    return node
+
+
 def problems(cond: Any, *, rules: Rules | None = None) -> list[str]:
     """Why a condition cannot be compiled (empty when it can)."""
     return [p.message for p in located_problems(cond, rules=rules)]
@@ -344,7 +361,7 @@ def problems(cond: Any, *, rules: Rules | None = None) -> list[str]:
 def located_problems(cond: Any, *, rules: Rules | None = None) -> list[Problem]:
     """As :func:`problems`, each with its path inside the condition (for the line of a spec error)."""
     try:
-        parse(cond, rules=rules)
+        parse(cond, rules=rules) if rules is not None else compiled(cond)
     except ConditionError as exc:
         return exc.problems
     return []
@@ -361,12 +378,12 @@ def referenced_names(cond: Any) -> list[tuple[str, str]]:
 def evaluate(cond: dict[str, Any], frame: pd.DataFrame, targets: dict[str, pd.Series] | None = None) -> pd.Series:
     """Boolean mask of rows where ``cond`` holds (text comparison): ``column`` reads ``frame``, ``target``
     reads ``targets``."""
-    return parse(cond).mask(frame, targets)
+    return compiled(cond).mask(frame, targets)
 
 
 def to_text(cond: dict[str, Any]) -> str:
     """The condition in words (define.xml method text): ``AEONGO = 'Yes'``."""
-    return parse(cond).text()
+    return compiled(cond).text()
 
 
 def json_schema(name_schema: dict[str, Any]) -> dict[str, Any]:

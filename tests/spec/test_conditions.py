@@ -178,3 +178,11 @@ def test_a_mapping_comparison_without_a_value_is_a_spec_error_on_its_own_line(tm
     issue = _spec_error_before_data(tmp_path, **{"ae.yaml": ae})
     assert (issue.code, issue.file.endswith("ae.yaml"), issue.line) == ("spec-condition-invalid", True, 8)  # the SERIOUS line
     assert issue.message == "operator 'eq' needs 'value' or 'ref'"
+
+
+def test_a_condition_is_compiled_once_per_comparison():
+    cond = {"any": [{"column": "S", "op": "eq", "value": "y"}, {"column": "A", "op": "missing"}]}
+    text = conditions.compiled(cond)
+    assert conditions.compiled(dict(cond)) is text  # an equal mapping: the same frozen node
+    assert conditions.compiled(cond, "typed") is not text and conditions.compiled(cond, "typed").items[0].comparison == "typed"
+    assert conditions.evaluate(cond, FRAME).tolist() == text.mask(FRAME).tolist() == [False, True, True]

@@ -32,7 +32,7 @@ def compile_condition(cond: Mapping[str, Any] | lang.Condition, rules: lang.Rule
     if not isinstance(cond, Mapping):
         raise fatal("adam-condition-invalid", f"a condition must be a mapping, got {type(cond).__name__}")
     try:
-        return lang.parse(cond, comparison="typed", rules=rules)
+        return lang.parse(cond, comparison="typed", rules=rules) if rules else lang.compiled(cond, "typed")
     except lang.ConditionError as exc:
         raise fatal("adam-condition-invalid", "; ".join(p.message for p in exc.problems)) from None
 
