@@ -279,6 +279,9 @@ class _Parser:
             return Not(inner) if inner is not None else None
         if "rule" in cond:
             return self.rule(cond["rule"], path)
+        if not cond:
+            self.fail(path, "empty condition (a comparison, or all/any/not of comparisons)")
+            return None
         if not any(k in cond for k in KEYS):  # {COL: value, ...}: all of eq
             nodes = [self.compare({"column": k, "op": "eq", "value": v}, path) for k, v in cond.items()]
             return All(tuple(n for n in nodes if n is not None))

@@ -121,6 +121,7 @@ def test_every_problem_of_a_condition_is_listed_with_its_path():
         (("any", 2, "value"), "operator 'in' needs a list as 'value'"),
     ]
     assert "(did you mean 'eq'?)" in found[0].message
+    assert conditions.problems({"not": {}}) == ["empty condition (a comparison, or all/any/not of comparisons)"]
 
 
 # --- checked at spec load, with file and line, before any data is read -------------------------------------
