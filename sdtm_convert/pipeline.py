@@ -45,7 +45,8 @@ def _quiet(_msg: str) -> None:
 
 def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     """Load and check the whole spec before any data is read. Raises SdtmConvertError on the first error."""
-    return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS)
+    return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS,
+                        derivation_conditions=derive_pkg.condition_parameters)
 
 
 def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,

@@ -151,8 +151,8 @@ def derive_populations(adsl: pd.DataFrame, settings: AdamSettings) -> pd.DataFra
     """One Y/N flag per configured population, in configuration order (a flag may use earlier ones)."""
     out = adsl
     for pop in settings.populations:
-        condition_mask(out, pop.where)  # raises adam-condition-invalid naming the unknown variable
-        out = derive_var_flag(out, pop.flag, pop.where)
+        condition_mask(out, pop.condition)  # raises adam-condition-invalid naming the unknown variable
+        out = derive_var_flag(out, pop.flag, pop.condition)
     return out
 
 

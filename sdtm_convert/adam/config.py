@@ -1,8 +1,9 @@
 """ADaM settings from ``study.yaml`` (``populations:`` and ``adam:``), with defaults for absent keys.
 
-See docs/adam.md for the meaning of every key. Population definitions are structured conditions
-(``{var, op, value}``, ``all``/``any``/``not``) over ADSL variables or the names of built-in rules;
-nothing is evaluated as code.
+See docs/adam.md for the meaning of every key. Population definitions are conditions of the one condition
+language (:mod:`sdtm_convert.spec.conditions`: ``{var, op, value}``, ``all``/``any``/``not``) over ADSL
+variables, or the names of built-in rules (``{rule: NAME}``), compared as typed values; nothing is evaluated
+as code. The spec checks have found a misspelt operator with its line before any data is read.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ from typing import Any
 
 import pandas as pd
 
-from sdtm_convert.adam.derive.conditions import validate_condition
+from sdtm_convert.adam.derive.conditions import compile_condition
 from sdtm_convert.adam.derive.visits import ANL01FL_RULES
 from sdtm_convert.errors import fatal
-from sdtm_convert.spec.study import StudyConfig
+from sdtm_convert.spec import conditions
+from sdtm_convert.spec.study import StudyConfig, population_condition
 
 #: Built-in population rules (names usable in ``populations:``) as structured conditions on ADSL.
 BUILTIN_RULES: dict[str, dict[str, Any]] = {
@@ -60,7 +62,8 @@ _POP_FLAGS = ("ENRLFL", "RANDFL", "ITTFL", "SAFFL", "FASFL", "PPROTFL", "COMPLFL
 class Population:
     flag: str
     label: str
-    where: dict[str, Any]
+    where: dict[str, Any]  # as written (rules expanded): define.xml quotes it
+    condition: conditions.Condition = field(compare=False, repr=False)  # parsed once, typed comparison
 
 
 @dataclass(frozen=True)
@@ -99,24 +102,32 @@ def expand_rules(cond: Any) -> Any:
     return cond
 
 
+def _rule(name: str) -> dict[str, Any]:
+    if name not in BUILTIN_RULES:
+        raise KeyError(f"unknown population rule {name!r} (known: {', '.join(BUILTIN_RULES)})")
+    return BUILTIN_RULES[name]
+
+
 def _population(flag: str, spec: Any) -> Population:
     if isinstance(spec, str):
         if spec not in BUILTIN_RULES:
             raise fatal(
                 "adam-config-invalid", f"population {flag}: unknown rule {spec!r} (known: {', '.join(BUILTIN_RULES)})"
             )
-        return Population(flag, spec.replace("_", " "), BUILTIN_RULES[spec])
+        return Population(flag, spec.replace("_", " "), BUILTIN_RULES[spec], compile_condition(BUILTIN_RULES[spec]))
     if not isinstance(spec, Mapping):
         raise fatal("adam-config-invalid", f"population {flag}: expected a rule name or a mapping")
     label = str(spec.get("label", flag))
+    cond, _path = population_condition(dict(spec))
     if "rule" in spec and "where" not in spec:
-        where = expand_rules({"rule": spec["rule"]})
+        where = expand_rules(cond)
     else:
         where = expand_rules(spec.get("where", spec))
-    problems = validate_condition(where)
-    if problems:
-        raise fatal("adam-config-invalid", f"population {flag}: {'; '.join(problems)}")
-    return Population(flag, label, where)
+    try:
+        node = conditions.parse(cond, comparison="typed", rules=_rule)
+    except conditions.ConditionError as exc:
+        raise fatal("adam-config-invalid", f"population {flag}: {'; '.join(p.message for p in exc.problems)}") from None
+    return Population(flag, label, where, node)
 
 
 def default_windows(study: StudyConfig, tolerance_days: int) -> pd.DataFrame:

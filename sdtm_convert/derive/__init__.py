@@ -13,6 +13,6 @@ from sdtm_convert.derive import (  # noqa: F401  (register derivations)
     supp,
     visit,
 )
-from sdtm_convert.derive.registry import DeriveContext, get, names, parameters, register
+from sdtm_convert.derive.registry import DeriveContext, condition_parameters, get, names, parameters, register
 
-__all__ = ["DeriveContext", "get", "names", "parameters", "register"]
+__all__ = ["DeriveContext", "condition_parameters", "get", "names", "parameters", "register"]

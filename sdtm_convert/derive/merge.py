@@ -3,8 +3,11 @@
 For each USUBJID, the first (``which: first``, default) or last (``which: last``) non-empty value of a
 column of ``from`` (a domain frame already mapped, e.g. DS; working columns such as ``__DTHDTC`` are
 still there) is written to the named variable of the frame being derived. ``vars`` maps new variable →
-source column; ``where`` (optional) keeps only source records whose columns equal the given values
-(case-insensitive, trimmed), e.g. ``where: {DSDECOD: DEATH}``. Order of records = the source frame's row
+source column; ``where`` (optional) keeps only the source records where a condition of the one condition
+language holds (:mod:`sdtm_convert.spec.conditions`, text comparison: trimmed, case-insensitive), e.g.
+``where: {DSDECOD: DEATH}`` (the shorthand: all of ``eq``) or ``where: {any: [{column: DSDECOD, op: eq,
+value: DEATH}, {column: DSTERM, op: starts_with, value: DIED}]}``; the spec checks compile it before any
+data is read. Order of records = the source frame's row
 order. Subjects without a value get ``""``; an existing non-empty value of the variable is kept unless
 ``overwrite: true``.
 
@@ -21,6 +24,7 @@ import pandas as pd
 from sdtm_convert.derive._common import missing_columns, missing_domain, text
 from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import Issue
+from sdtm_convert.spec import conditions
 
 
 def first_value_per_subject(src: pd.DataFrame, column: str, which: str = "first") -> pd.Series:
@@ -30,13 +34,13 @@ def first_value_per_subject(src: pd.DataFrame, column: str, which: str = "first"
     return t.drop_duplicates("USUBJID", keep="first" if which == "first" else "last").set_index("USUBJID")["v"]
 
 
-@register("merge_vars", sets={}, extra=("from",))
+@register("merge_vars", sets={}, extra=("from",), conditions=("where",))
 def derive_merge_vars(
     df: pd.DataFrame,
     ctx: DeriveContext,
     vars: dict[str, str],  # noqa: A002 - the spec's parameter name
     which: str = "first",
-    where: dict[str, Any] | None = None,
+    where: dict[str, Any] | None = None,  # a condition (spec/conditions.py)
     overwrite: bool = False,
     **params: Any,
 ) -> tuple[pd.DataFrame, list[Issue]]:
@@ -44,13 +48,13 @@ def derive_merge_vars(
     src = ctx.domains.get(source)
     if src is None:
         return df.copy(deep=False), [missing_domain(ctx.domain, source, "merge_vars")]
-    issues = missing_columns(src, ["USUBJID", *vars.values(), *(where or {})], ctx.domain, "merge_vars")
+    cond = conditions.compiled(where, "text") if where is not None else None
+    reads = [name for _kind, name in cond.referenced_names()] if cond is not None else []
+    issues = missing_columns(src, ["USUBJID", *vars.values(), *dict.fromkeys(reads)], ctx.domain, "merge_vars")
     if issues:
         return df.copy(deep=False), issues
-    keep = pd.Series(True, index=src.index)
-    for col, value in (where or {}).items():
-        keep &= text(src, col).str.strip().str.upper() == str(value).strip().upper()
-    src = src[keep]
+    if cond is not None:
+        src = src[cond.mask(src)]
     out = df.copy(deep=False)
     subj = text(df, "USUBJID")
     for new, col in vars.items():

@@ -49,6 +49,7 @@ class DerivationInfo:
     sets: Mapping[str, str]
     builds: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
+    conditions: tuple[str, ...] = ()  # parameters that are conditions (spec/conditions.py), checked at spec load
 
 
 _REGISTRY: dict[str, DerivationInfo] = {}
@@ -63,7 +64,7 @@ class DeriveContext:
 
 
 def register(name: str, *, sets: Mapping[str, str], builds: tuple[str, ...] = (),
-             extra: tuple[str, ...] = ()) -> Callable[[Derivation], Derivation]:
+             extra: tuple[str, ...] = (), conditions: tuple[str, ...] = ()) -> Callable[[Derivation], Derivation]:
     """Register ``fn`` under ``name`` with its descriptor. A second derivation of the same name, or one that
     gives a variable another method text than a derivation registered before it, fails at import."""
     def deco(fn: Derivation) -> Derivation:
@@ -73,7 +74,7 @@ def register(name: str, *, sets: Mapping[str, str], builds: tuple[str, ...] = ()
             other = next((d for d in _REGISTRY.values() if d.sets.get(var, text) != text), None)
             if other is not None:
                 raise ValueError(f"derivation {name!r} gives {var} another method than {other.name!r}")
-        _REGISTRY[name] = DerivationInfo(name, fn, dict(sets), tuple(builds), tuple(extra))
+        _REGISTRY[name] = DerivationInfo(name, fn, dict(sets), tuple(builds), tuple(extra), tuple(conditions))
         return fn
 
     return deco
@@ -108,3 +109,8 @@ def parameters(name: str) -> tuple[list[str], list[str]]:
     named = [p for p in sig if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
     required = [p.name for p in named if p.default is p.empty]
     return [p.name for p in named] + list(d.extra), required
+
+
+def condition_parameters(name: str) -> tuple[str, ...]:
+    """The parameters of derivation ``name`` that are conditions (checked by the spec checks)."""
+    return _REGISTRY[name].conditions

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from sdtm_convert.spec.conditions import OPERATORS
+from sdtm_convert.spec import conditions
 from sdtm_convert.spec.params import COMMON, DATE_DEFAULTS
 
 SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "jsonschema" / "domain.schema.json"))
@@ -43,9 +43,7 @@ def domain_schema(algorithms: Any, current: dict[str, Any]) -> dict[str, Any]:
     """``current`` (the committed schema) with its ``$defs.variable`` made from ``algorithms``."""
     out = json.loads(json.dumps(current))
     out["$defs"]["variable"] = variable_schema(algorithms)
-    compare = out["$defs"]["condition"]["oneOf"][-1]["properties"]
-    compare["op"] = {"enum": list(OPERATORS)}  # the condition language's operators, aliases included
-    compare["ref"] = {"type": "string"}
+    out["$defs"]["condition"] = conditions.json_schema({"$ref": "#/$defs/name"})  # the one condition language
     out["properties"]["dates"]["properties"] = {k: kind.schema() for k, kind in DATE_DEFAULTS.items()}
     return out
 

@@ -1,7 +1,8 @@
 """The spec checks made before any data is read, from the descriptors: raw datasets and columns exist in
 raw.yaml, codelists exist in the CT release, a parameter's value is what its kind accepts (date formats,
 regular expressions, conditions), hard-coded CT values are terms of their codelist, targets are SDTMIG
-variables of their domain and are assigned before use, derivations are known and take the parameters given.
+variables of their domain and are assigned before use, derivations are known and take the parameters given,
+the conditions of derivations (``merge_vars`` ``where``) and of study.yaml ``populations:`` compile.
 
 What a variable reads (raw columns, earlier targets) and what its parameters must be come from its
 algorithm's descriptor (``Algorithm.params``: parameter kinds; ``Algorithm.check``): there is no list of
@@ -20,6 +21,7 @@ from sdtm_convert.spec.keys import did_you_mean
 from sdtm_convert.spec.loader import _line_of, key_line
 from sdtm_convert.spec.model import DomainSpec, StudySpec
 from sdtm_convert.spec.params import DATE_DEFAULTS, Problem, SpecEnv
+from sdtm_convert.spec.study import population_condition
 from sdtm_convert.spec.targets import allowed_variables
 from sdtm_convert.standards.ct import ControlledTerminology
 
@@ -36,15 +38,18 @@ def _err(spec: DomainSpec, path: list[Any], code: str, msg: str, key: str | None
 
 
 Parameters = Callable[[str], tuple[list[str], list[str]]]  # derivation name → (accepted, required)
+ConditionParameters = Callable[[str], tuple[str, ...]]  # derivation name → its parameters that are conditions
 
 
 def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: list[str],
-               derivation_parameters: Parameters | None = None, *, algorithms: Any) -> list[Issue]:
-    """Semantic checks of every domain spec. Returns error issues (empty when the spec is sound), in file
-    and line order. ``derivation_parameters`` (the registry's): each step's parameters are checked too.
-    ``algorithms``: the mapping algorithm registry, whose descriptors say what each variable reads and what
-    its parameters must be (passed in: the spec package imports no stage)."""
-    issues: list[Issue] = []
+               derivation_parameters: Parameters | None = None, *, algorithms: Any,
+               derivation_conditions: ConditionParameters | None = None) -> list[Issue]:
+    """Semantic checks of every domain spec and of study.yaml's ``populations:``. Returns error issues
+    (empty when the spec is sound), in file and line order. ``derivation_parameters`` (the registry's):
+    each step's parameters are checked too; ``derivation_conditions`` (the registry's): the parameters that
+    are conditions must compile. ``algorithms``: the mapping algorithm registry, whose descriptors say what
+    each variable reads and what its parameters must be (passed in: the spec package imports no stage)."""
+    issues: list[Issue] = _check_populations(spec)
     raw = spec.raw["datasets"]
     seen_domains: dict[str, str] = {}
     for ds in spec.domains:
@@ -62,7 +67,25 @@ def check_spec(spec: StudySpec, ct: ControlledTerminology, derivation_names: lis
                                    f" (known: {', '.join(derivation_names)})"))
             elif derivation_parameters is not None:
                 issues += _check_derivation_params(ds, j, der, *derivation_parameters(der["name"]))
+            if der["name"] in derivation_names and derivation_conditions is not None:
+                issues += [_err(ds, ["derivations", j, k, *p.path], "spec-condition-invalid",
+                                f"derivation {der['name']} {k}: {p.message}")
+                           for k in derivation_conditions(der["name"]) if der.get(k) is not None
+                           for p in conditions.located_problems(der[k])]
     issues.sort(key=lambda i: (i.file or "", i.line or 0))
+    return issues
+
+
+def _check_populations(spec: StudySpec) -> list[Issue]:
+    """Every ``populations:`` entry of study.yaml is a condition that compiles (rule names are the ADaM
+    stage's to resolve: any name passes here)."""
+    issues = []
+    for flag, entry in (spec.study.populations or {}).items():
+        cond, inner = population_condition(entry)
+        for p in conditions.located_problems(cond, rules=lambda _name: {"all": []}):
+            line = _line_of(spec.study_node, ["populations", flag, *inner, *p.path])
+            issues.append(Issue("spec-condition-invalid", ERROR, f"population {flag}: {p.message}",
+                                file=spec.study.path, line=line))
     return issues
 
 
@@ -145,7 +168,8 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
         for tc in src["transpose"]["columns"]:
             columns |= set(tc.get("set", {}))
     if "where" in src:
-        issues += [_err(ds, [*base, "where"], "spec-condition-invalid", m) for m in conditions.problems(src["where"])]
+        issues += [_err(ds, [*base, "where", *p.path], "spec-condition-invalid", p.message)
+                   for p in conditions.located_problems(src["where"])]
         for kind, name in conditions.referenced_names(src["where"]):
             if kind == "column" and name not in columns:
                 issues.append(_err(ds, [*base, "where"], "spec-column-unknown", f"condition reads unknown column {name!r}"))
@@ -171,7 +195,8 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
 
 
 def load_checked(spec_folder: str | Path, derivation_names: list[str], derivation_parameters: Parameters,
-                 algorithms: Any) -> tuple[StudySpec, ControlledTerminology]:
+                 algorithms: Any, *, derivation_conditions: ConditionParameters | None = None,
+                 ) -> tuple[StudySpec, ControlledTerminology]:
     """Load and check the whole spec before any data is read, with the registries of the stages that read it
     (mapping algorithms, derivations). Returns the spec and its controlled terminology; raises
     :class:`~sdtm_convert.errors.SdtmConvertError` on the first error (every error in its ``extra["all"]``)."""
@@ -184,7 +209,8 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
     except KeyError as exc:
         raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
                                      line=spec.study_line("ct_version"))) from None
-    problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms)
+    problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms,
+                          derivation_conditions=derivation_conditions)
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""

@@ -169,7 +169,8 @@ class Expr(Param):
 
 @dataclass(frozen=True)
 class Cond(Param):
-    """A condition: ``{column|target: NAME, op: OP, value: V}``, ``{all|any: [...]}``, ``{not: ...}``."""
+    """A condition (:mod:`sdtm_convert.spec.conditions`): ``{column|target|var: NAME, op: OP, value: V}``,
+    ``{all|any: [...]}``, ``{not: ...}``."""
 
     type_text = "condition"
     excel = "y"
@@ -183,7 +184,8 @@ class Cond(Param):
         return conditions.referenced_names(value) if isinstance(value, dict) else []
 
     def check(self, value: Any, env: SpecEnv) -> list[Problem]:
-        return [Problem((), "spec-condition-invalid", m) for m in conditions.problems(value)] if isinstance(value, dict) else []
+        return [Problem(p.path, "spec-condition-invalid", p.message)
+                for p in conditions.located_problems(value)] if isinstance(value, dict) else []
 
 
 @dataclass(frozen=True)

@@ -151,6 +151,21 @@ def study_from_dict(d: dict[str, Any], path: str = "") -> StudyConfig:
     )
 
 
+def population_condition(spec: Any) -> tuple[Any, tuple[str, ...]]:
+    """The condition of one ``populations:`` entry and its path inside the entry: a rule name (``ENRLFL:
+    assigned_to_treatment``) is ``{rule: NAME}``; a mapping holds ``where:`` or ``rule:`` next to ``label:``,
+    or is itself the condition (its ``label`` aside)."""
+    if isinstance(spec, str):
+        return {"rule": spec}, ()
+    if not isinstance(spec, dict):
+        return spec, ()
+    if "where" in spec:
+        return spec["where"], ("where",)
+    if "rule" in spec:
+        return {"rule": spec["rule"]}, ()
+    return {k: v for k, v in spec.items() if k != "label"}, ()
+
+
 def load_study(path: str | Path) -> StudyConfig:
     """Read and validate ``study.yaml``. Raises SdtmConvertError (code ``spec-invalid``) naming file and line."""
     from sdtm_convert.spec.loader import load_yaml_validated  # local: spec imports study

@@ -44,8 +44,28 @@ def test_unknown_operator_or_variable_is_a_fatal_config_error():
 def test_validate_condition_lists_problems():
     assert validate_condition({"var": "A", "op": "gt", "value": 1}) == []
     assert validate_condition({"all": [{"op": "eq"}, {"var": "A", "op": "bad"}]}) == [
-        "condition has no 'var'",
+        "condition has no 'column', 'target' or 'var'",
         "operator 'eq' needs 'value' or 'ref'",
-        "unknown operator 'bad'",
+        "unknown operator 'bad' (operators: eq, ne, in, not_in, is_empty, not_empty, gt, ge, lt, le, matches,"
+        " starts_with, missing, present)",
     ]
     assert validate_condition("A > 1")  # a string is never evaluated
+
+
+def test_a_filter_may_be_a_parsed_condition_of_the_one_language():
+    from sdtm_convert.adam.derive import derive_var_flag
+    from sdtm_convert.spec import conditions
+
+    node = conditions.parse({"any": [{"var": "FL", "op": "eq", "value": "Y"}, {"var": "B", "op": "ge", "value": 3}]},
+                            comparison="typed")
+    assert condition_mask(DF, node).tolist() == [True, False, True]
+    assert derive_var_flag(DF, "X", node)["X"].tolist() == ["Y", "N", "Y"]
+
+
+def test_a_filter_compares_typed_values_exactly():
+    """Unlike a mapping ``where`` (trimmed text, any case): ' y' is not 'Y' in ADaM."""
+    df = frame([("Y",), (" y",), ("y",)], ["FL"])
+    assert condition_mask(df, {"var": "FL", "op": "eq", "value": "Y"}).tolist() == [True, False, False]
+    assert condition_mask(df, {"var": "FL", "op": "matches", "value": "y"}).tolist() == [False, False, True]
+    assert condition_mask(df, {"var": "FL", "op": "starts_with", "value": "y", "case_sensitive": False}).tolist() == [
+        True, False, True]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from sdtm_convert.adam.config import adam_settings
@@ -68,3 +69,27 @@ def test_bad_config_is_fatal(study, populations, adam):
     with pytest.raises(SdtmConvertError) as e:
         adam_settings(dataclasses.replace(study, populations=populations, adam=adam))
     assert e.value.issue.code == "adam-config-invalid"
+
+
+def test_populations_are_parsed_once_into_typed_condition_nodes(study):
+    from sdtm_convert.adam.adsl import derive_populations
+    from sdtm_convert.spec import conditions
+
+    cfg = {"SAFFL": "received_any_treatment", "EFFFL": {"label": "efficacy", "where": {"SAFFL": "Y"}}}
+    s = adam_settings(dataclasses.replace(study, populations=cfg))
+    pops = {p.flag: p for p in s.populations}
+    assert pops["SAFFL"].condition == conditions.Compare("column", "NINFUS", "ge", 1, comparison="typed",
+                                                         case_sensitive=True)
+    assert pops["EFFFL"].condition == conditions.All((conditions.Compare(
+        "column", "SAFFL", "eq", "Y", comparison="typed", case_sensitive=True),))
+    adsl = pd.DataFrame({"USUBJID": ["1", "2", "3"], "NINFUS": [1.0, 0.0, None], "ARMCD": ["A", "A", "A"],
+                         "ALLINFFL": "N", "BLPASIFL": "Y", "PBPASIFL": "Y", "PVPASIFL": "N", "EOSSTT": "ONGOING"})
+    out = derive_populations(adsl, dataclasses.replace(s, populations=(pops["SAFFL"], pops["EFFFL"])))
+    assert out["SAFFL"].tolist() == ["Y", "N", "N"] and out["EFFFL"].tolist() == ["Y", "N", "N"]
+
+
+def test_a_misspelt_population_operator_is_named_with_a_suggestion(study):
+    with pytest.raises(SdtmConvertError) as e:
+        adam_settings(dataclasses.replace(study, populations={"SAFFL": {"var": "NINFUS", "op": "equal", "value": 1}}))
+    assert e.value.issue.code == "adam-config-invalid"
+    assert e.value.issue.message.startswith("population SAFFL: unknown operator 'equal' (did you mean 'eq'?)")

@@ -1,8 +1,10 @@
-"""Structured conditions ``{var, op, value}`` (with ``all``/``any``/``not``) compiled to boolean masks.
+"""The ``filter``/condition arguments of the ADaM derivations: the condition language of
+:mod:`sdtm_convert.spec.conditions` with the ``"typed"`` comparison (exact typed values, as admiral).
 
-No eval: the operator set is closed. ``ref`` instead of ``value`` compares with another column.
-A ``filter`` argument of the derivations accepts such a condition, a boolean Series aligned with the
-dataset, or ``None`` (all records).
+A ``filter`` accepts a condition mapping (``{var, op, value|ref}``, ``all``/``any``/``not``), an already
+parsed :data:`~sdtm_convert.spec.conditions.Condition` node, a boolean Series aligned with the dataset, or
+``None`` (all records). A condition that does not compile, or reads a variable the dataset lacks, is the
+fatal ``adam-condition-invalid``.
 """
 
 from __future__ import annotations
@@ -10,98 +12,47 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, TypeAlias
 
-import numpy as np
 import pandas as pd
 
 from sdtm_convert.errors import fatal
+from sdtm_convert.spec import conditions as lang
+from sdtm_convert.spec.conditions import is_missing
 
-OPS = ("eq", "ne", "in", "not_in", "lt", "le", "gt", "ge", "missing", "present")
-Condition: TypeAlias = Mapping[str, Any] | pd.Series | None
+OPS = lang.OPERATORS
+Condition: TypeAlias = Mapping[str, Any] | lang.Condition | pd.Series | None
+_NODES = (lang.Compare, lang.All, lang.Any_, lang.Not)
 
-
-def is_missing(s: pd.Series) -> pd.Series:
-    """Missing = NaN/None or (for text) the empty string."""
-    m = s.isna()
-    if not pd.api.types.is_numeric_dtype(s):
-        m = m | s.astype("string").str.strip().eq("").fillna(False).astype(bool)
-    return m.astype(bool)
+__all__ = ["OPS", "Condition", "compile_condition", "condition_mask", "is_missing", "validate_condition"]
 
 
-def _compare(left: pd.Series, op: str, right: Any) -> pd.Series:
-    if op == "eq":
-        out = left == right
-    elif op == "ne":
-        out = left != right
-    elif op == "in":
-        out = left.isin(list(right))
-    elif op == "not_in":
-        out = ~left.isin(list(right))
-    elif op == "lt":
-        out = left < right
-    elif op == "le":
-        out = left <= right
-    elif op == "gt":
-        out = left > right
-    else:  # ge
-        out = left >= right
-    return pd.Series(np.asarray(out, dtype=object), index=left.index).fillna(False).astype(bool)
+def compile_condition(cond: Mapping[str, Any] | lang.Condition, rules: lang.Rules | None = None) -> lang.Condition:
+    """The node of an ADaM condition (typed comparison); ``adam-condition-invalid`` when it does not compile."""
+    if isinstance(cond, _NODES):
+        return cond
+    if not isinstance(cond, Mapping):
+        raise fatal("adam-condition-invalid", f"a condition must be a mapping, got {type(cond).__name__}")
+    try:
+        return lang.parse(cond, comparison="typed", rules=rules) if rules else lang.compiled(cond, "typed")
+    except lang.ConditionError as exc:
+        raise fatal("adam-condition-invalid", "; ".join(p.message for p in exc.problems)) from None
 
 
 def condition_mask(dataset: pd.DataFrame, cond: Condition) -> pd.Series:
-    """Boolean mask (aligned with ``dataset``) for a structured condition, a Series, or None."""
+    """Boolean mask (aligned with ``dataset``) for a condition (mapping or node), a Series, or None."""
     if cond is None:
         return pd.Series(True, index=dataset.index)
     if isinstance(cond, pd.Series):
         return cond.reindex(dataset.index).fillna(False).astype(bool)
-    if not isinstance(cond, Mapping):
-        raise fatal("adam-condition-invalid", f"a condition must be a mapping, got {type(cond).__name__}")
-    if "all" in cond:
-        masks = [condition_mask(dataset, c) for c in cond["all"]]
-        return pd.concat(masks, axis=1).all(axis=1) if masks else pd.Series(True, index=dataset.index)
-    if "any" in cond:
-        masks = [condition_mask(dataset, c) for c in cond["any"]]
-        return pd.concat(masks, axis=1).any(axis=1) if masks else pd.Series(False, index=dataset.index)
-    if "not" in cond:
-        return ~condition_mask(dataset, cond["not"])
-    var, op = cond.get("var"), cond.get("op", "eq")
-    if var not in dataset.columns:
-        raise fatal("adam-condition-invalid", f"condition refers to unknown variable {var!r}", variable=str(var))
-    if op not in OPS:
-        raise fatal("adam-condition-invalid", f"unknown operator {op!r} (allowed: {', '.join(OPS)})")
-    col = dataset[var]
-    if op == "missing":
-        return is_missing(col)
-    if op == "present":
-        return ~is_missing(col)
-    if "ref" in cond:
-        ref = cond["ref"]
-        if ref not in dataset.columns:
-            raise fatal("adam-condition-invalid", f"condition refers to unknown variable {ref!r}", variable=str(ref))
-        return _compare(col, op, dataset[ref]) & ~is_missing(dataset[ref]) & ~is_missing(col)
-    if "value" not in cond:
-        raise fatal("adam-condition-invalid", f"condition on {var!r} has no 'value' or 'ref'")
-    return _compare(col, op, cond["value"])
+    node = compile_condition(cond)
+    for _kind, name in node.referenced_names():
+        if name not in dataset.columns:
+            raise fatal("adam-condition-invalid", f"condition refers to unknown variable {name!r}", variable=str(name))
+    return node.mask(dataset)
 
 
 def validate_condition(cond: Any, columns: set[str] | None = None) -> list[str]:
-    """Problems of a condition's structure (unknown operator, missing keys, unknown variables)."""
-    problems: list[str] = []
-    if not isinstance(cond, Mapping):
-        return [f"condition must be a mapping, got {type(cond).__name__}"]
-    for key in ("all", "any"):
-        if key in cond:
-            for c in cond[key]:
-                problems += validate_condition(c, columns)
-            return problems
-    if "not" in cond:
-        return validate_condition(cond["not"], columns)
-    if "var" not in cond:
-        problems.append("condition has no 'var'")
-    elif columns is not None and cond["var"] not in columns:
-        problems.append(f"unknown variable {cond['var']!r}")
-    op = cond.get("op", "eq")
-    if op not in OPS:
-        problems.append(f"unknown operator {op!r}")
-    elif op not in ("missing", "present") and "value" not in cond and "ref" not in cond:
-        problems.append(f"operator {op!r} needs 'value' or 'ref'")
-    return problems
+    """Problems of a condition (unknown operator, missing keys, unknown variables when ``columns`` is given)."""
+    found = lang.problems(cond)
+    if not found and columns is not None:
+        found = [f"unknown variable {name!r}" for _k, name in lang.referenced_names(cond) if name not in columns]
+    return found

@@ -95,8 +95,8 @@ def _cases_read(cases: list[dict[str, Any]]) -> list[Read]:
 
 
 def _cases_check(cases: list[dict[str, Any]], env: SpecEnv) -> list[Problem]:
-    return [Problem((i, "when"), "spec-condition-invalid", msg)
-            for i, case in enumerate(cases) for msg in conditions.problems(case["when"])]
+    return [Problem((i, "when", *p.path), "spec-condition-invalid", p.message)
+            for i, case in enumerate(cases) for p in conditions.located_problems(case["when"])]
 
 
 CASES = Struct(
