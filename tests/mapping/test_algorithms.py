@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sdtm_convert.mapping import conditions
 from sdtm_convert.mapping.algorithms import ALGORITHMS, Env
+from sdtm_convert.spec import conditions
 from sdtm_convert.standards import load_ct
 
 
