@@ -74,8 +74,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except (KeyboardInterrupt, signals.Stopped) as exc:
         stopped = isinstance(exc, signals.Stopped)
-        kept = (" (nothing of this run was kept; an earlier package in the output folder is unchanged)"
-                if args.command == "run" else "")
+        kept = ""
+        if args.command == "run":
+            kept = (" after the new package was complete and in place (only the closing lines were not printed)"
+                    if signals.package_swapped() else
+                    " (nothing of this run was kept; an earlier package in the output folder is unchanged)")
         print(f"{'stopped by ' + str(exc) if stopped else 'interrupted'}{kept}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, signals.Stopped) else 130
     except BrokenPipeError:  # output piped into e.g. `head`: stop quietly

@@ -54,6 +54,20 @@ def install() -> None:
         signal.signal(sig, _raise)
 
 
+_swapped = False  # the package being written is in its final place (a stop after this keeps it)
+
+
+def note_swapped(done: bool) -> None:
+    """Say whether the new package has been swapped into its final place (reset when a new one is staged)."""
+    global _swapped
+    _swapped = done
+
+
+def package_swapped() -> bool:
+    """A stop that ends the command now comes after the new package was swapped in: it is complete and kept."""
+    return _swapped
+
+
 def check() -> None:
     """Raise the stop received since :func:`install` again (no-op when none came): a stop whose exception was
     swallowed on the way still ends the command."""

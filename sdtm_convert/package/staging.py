@@ -28,7 +28,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sdtm_convert.common.signals import STOP_SIGNALS, check
+from sdtm_convert.common.signals import STOP_SIGNALS, check, note_swapped
 from sdtm_convert.errors import fatal
 
 STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
@@ -89,6 +89,7 @@ def staged_output(out: str | os.PathLike[str],
             notify(notices[-1])
         stage = target.parent / f".{target.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
         stage.mkdir()
+        note_swapped(False)
         try:
             yield stage, notices
             check()  # a stop that came during the block and was swallowed there: no swap
@@ -110,12 +111,13 @@ def _swap_in(stage: Path, target: Path) -> None:
     try:
         if not target.exists():
             os.rename(stage, target)
-            return
-        if not _exchange(stage, target):  # no atomic exchange here: two renames, the old one first
+        elif not _exchange(stage, target):  # no atomic exchange here: two renames, the old one first
             os.rename(target, stage.with_name(stage.name + "-old"))
             os.rename(stage, target)
             stage = stage.with_name(stage.name + "-old")
-        shutil.rmtree(stage)  # now the earlier package
+        note_swapped(True)  # a stop signal held back by the mask arrives below, and the new package stays
+        if stage.exists():
+            shutil.rmtree(stage)  # now the earlier package
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)

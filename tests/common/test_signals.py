@@ -78,3 +78,28 @@ def test_a_swallowed_stop_leaves_the_earlier_package_in_place(installed, tmp_pat
         _swallowed(signal.SIGTERM)
     assert json.loads((out / "manifest.json").read_text())["tool"]["name"] == "sdtm-convert"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]  # no staging folder, no lock file
+
+
+def test_a_stop_during_the_swap_waits_for_it_and_says_the_new_package_is_kept(installed, tmp_path, monkeypatch, capsys):
+    """SIGTERM arriving while the new package is swapped in is held back until the swap is done: the run then
+    stops (exit 143) with the new package complete in place, and says so instead of "nothing was kept"."""
+    from sdtm_convert.cli import main
+    from sdtm_convert.package import staging
+    from sdtm_convert.package.manifest import verify_manifest
+
+    real = staging.note_swapped
+
+    def stop_now(done: bool) -> None:
+        if done:
+            os.kill(os.getpid(), signal.SIGTERM)  # blocked during the swap: delivered when it is done
+        real(done)
+
+    monkeypatch.setattr(staging, "note_swapped", stop_now)
+    monkeypatch.setenv("SDTM_CONVERT_JOBS", "1")
+    out = tmp_path / "build"
+    assert main(["run", "--out", str(out), "--quiet"]) == 143
+    err = capsys.readouterr().err
+    assert "stopped by SIGTERM after the new package was complete and in place" in err
+    assert "nothing of this run was kept" not in err
+    assert verify_manifest(out) == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["build"]
