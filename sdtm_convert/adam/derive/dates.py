@@ -252,10 +252,13 @@ def compute_dtm(
     return dtm, tmf
 
 
-def _as_seconds(dataset: pd.DataFrame, col: str) -> pd.Series:
-    """A date (days) or datetime (seconds; the name ends in DTM) column as seconds (a date at 00:00)."""
+def _as_seconds(dataset: pd.DataFrame, col: str, *, end_of_day: bool) -> pd.Series:
+    """A date (days) or datetime (seconds; the name ends in DTM) column as seconds; a date is taken at
+    00:00:00, or at 23:59:59 with ``end_of_day`` (admiral: min_dates/max_dates of date type)."""
     x = dataset[col].astype(float)
-    return x if col.upper().endswith("DTM") else x * 86400.0
+    if col.upper().endswith("DTM"):
+        return x
+    return x * 86400.0 + (86399.0 if end_of_day else 0.0)
 
 
 def derive_vars_dtm(
@@ -276,7 +279,8 @@ def derive_vars_dtm(
     ``min_dates``/``max_dates`` as in :func:`derive_vars_dt`, on datetimes: an imputed value is
     replaced by a listed datetime inside the range the partial value allows when that is later
     (``min_dates``) / earlier (``max_dates``). A column whose name ends in DTM is a datetime; any
-    other is a date, taken at 00:00:00 (admiral's template passes TRTSDT).
+    other is a date, taken at 00:00:00 in ``min_dates`` and 23:59:59 in ``max_dates`` (admiral's
+    rule for date variables; its ADAE template passes TRTSDT and DTHDT, EOSDT).
     """
     out = dataset.copy()
     parts = _parts(out[dtc])
@@ -286,9 +290,9 @@ def derive_vars_dtm(
         lo, _, _ = _dtm_parts(parts, "M", "first", "first")
         hi, _, _ = _dtm_parts(parts, "M", "last", "last")
         for col in min_dates:
-            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col), side="min"))
+            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col, end_of_day=False), side="min"))
         for col in max_dates:
-            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col), side="max"))
+            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col, end_of_day=True), side="max"))
     out[f"{new_vars_prefix}DTM"] = dtm.astype(float)
     if highest_imputation in ("D", "M"):
         out[f"{new_vars_prefix}DTF"] = dtf.astype(object)
