@@ -37,6 +37,7 @@ from sdtm_convert.adam.derive.dates import (
     sas_date_to_iso,
 )
 from sdtm_convert.adam.derive.events import derive_var_extreme_dt, derive_vars_extreme_event
+from sdtm_convert.adam.derive.joined import derive_vars_joined
 from sdtm_convert.adam.derive.occurrence import (
     compute_severity_rank,
     derive_var_aocci_flag,
@@ -55,6 +56,7 @@ from sdtm_convert.adam.derive.params import (
 from sdtm_convert.adam.derive.subject import (
     compute_eosstt,
     derive_var_flag,
+    derive_var_merged_exist_flag,
     derive_var_merged_summary,
     derive_vars_cat,
 )
@@ -95,6 +97,7 @@ __all__ = [
     "derive_var_extreme_dt",
     "derive_var_extreme_flag",
     "derive_var_flag",
+    "derive_var_merged_exist_flag",
     "derive_var_merged_summary",
     "derive_var_obs_number",
     "derive_var_ontrtfl",
@@ -111,6 +114,7 @@ __all__ = [
     "derive_vars_duration",
     "derive_vars_dy",
     "derive_vars_extreme_event",
+    "derive_vars_joined",
     "derive_vars_merged",
     "derive_vars_occurrence_flags",
     "is_missing",
