@@ -60,3 +60,13 @@ def test_missing_order_values_sort_last_in_both_directions_when_asked():
     assert desc_first["FL"].tolist() == ["", "Y", ""]
     # the library's older rule (default) keeps missing values first
     assert derive_var_extreme_flag(df, ["G"], ["X"], "FL", mode="last")["FL"].tolist() == ["", "Y", ""]
+
+
+def test_sequence_numbers_put_missing_timepoints_and_dtype_last_when_asked():
+    from sdtm_convert.adam.derive import derive_var_obs_number
+
+    advs = frame([("01", "SYSBP", 100, 816, ""), ("01", "SYSBP", 100, NA, "AVERAGE"), ("01", "SYSBP", 100, 815, "")],
+                 ["USUBJID", "PARAMCD", "ADT", "ATPTN", "DTYPE"])  # fmt: skip
+    # ad_advs.R ASEQ order PARAMCD, ADT, AVISITN, VISITNUM, ATPTN, DTYPE: dplyr puts the missing ATPTN last
+    out = derive_var_obs_number(advs, ["USUBJID"], ["PARAMCD", "ADT", "ATPTN", "DTYPE"], na_position="last")
+    assert out["ASEQ"].tolist() == [2.0, 3.0, 1.0]

@@ -96,11 +96,17 @@ def derive_var_extreme_flag(
 
 
 def derive_var_obs_number(
-    dataset: pd.DataFrame, by_vars: Sequence[str], order: Sequence[str], new_var: str = "ASEQ"
+    dataset: pd.DataFrame,
+    by_vars: Sequence[str],
+    order: Sequence[str],
+    new_var: str = "ASEQ",
+    *,
+    na_position: str = "first",
 ) -> pd.DataFrame:
-    """Number records 1..n within each by-group in ``order`` (e.g. ASEQ); the row order is kept."""
+    """Number records 1..n within each by-group in ``order`` (e.g. ASEQ); the row order is kept.
+    ``na_position="last"``: missing order values last, as admiral (ADVS: ATPTN, DTYPE often missing)."""
     out = dataset.copy()
-    pos = sorted_positions(out, by_vars, order)
+    pos = sorted_positions(out, by_vars, order, na_position=na_position)
     ordered = out.iloc[pos]
     seq = (
         ordered.groupby(list(by_vars), sort=False, dropna=False).cumcount() + 1
