@@ -143,3 +143,22 @@ def test_baseline_is_the_last_nonmissing_value_on_or_before_first_dose_per_baset
         ["SYSBP", 5.0, "LAST: AFTER STANDING FOR 1 MINUTE"],
         ["WEIGHT", 8.0, "LAST"],
     ]
+
+
+def test_average_records_summarise_every_visit_date_group_even_a_single_record():
+    from sdtm_convert.adam.derive import derive_summary_records
+
+    vs = frame(
+        [("01", "SYSBP", "Week 2", 114, 120), ("01", "SYSBP", "Week 2", 114, 126), ("01", "SYSBP", "Week 2", 114, NA),
+         ("01", "SYSBP", "", 120, 140)],
+        ["USUBJID", "PARAMCD", "AVISIT", "ADT", "AVAL"],
+    )  # fmt: skip
+    out = derive_summary_records(
+        vs, ["USUBJID", "PARAMCD", "AVISIT", "ADT"], {"var": "AVAL", "op": "present"}, set_values_to={"DTYPE": "AVERAGE"}
+    )
+    # ad_advs.R: derive_summary_records(filter_add = !is.na(AVAL), AVAL = mean(AVAL), DTYPE = "AVERAGE"):
+    # Week 2 → mean(120, 126) = 123 (the missing value filtered out); the unscheduled record (AVISIT NA)
+    # is a group of its own and gets its own average
+    new = out.iloc[len(vs) :]
+    assert new[["AVISIT", "AVAL", "DTYPE"]].values.tolist() == [["Week 2", 123.0, "AVERAGE"], ["", 140.0, "AVERAGE"]]
+    assert out["DTYPE"].iloc[: len(vs)].tolist() == ["", "", "", ""]

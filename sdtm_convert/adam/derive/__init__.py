@@ -52,6 +52,7 @@ from sdtm_convert.adam.derive.params import (
     derive_param_bsa,
     derive_param_computed,
     derive_param_map,
+    derive_summary_records,
 )
 from sdtm_convert.adam.derive.subject import (
     compute_eosstt,
@@ -89,6 +90,7 @@ __all__ = [
     "derive_param_bsa",
     "derive_param_computed",
     "derive_param_map",
+    "derive_summary_records",
     "derive_var_analysis_ratio",
     "derive_var_anrind",
     "derive_var_aocci_flag",

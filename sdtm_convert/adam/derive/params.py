@@ -249,3 +249,33 @@ def derive_basetype_records(dataset: pd.DataFrame, *, basetypes: Mapping[str, Co
     out = pd.concat(pieces, ignore_index=True)
     out["BASETYPE"] = out["BASETYPE"].astype(object)
     return out
+
+
+SUMMARY_FUNS = ("mean", "min", "max", "sum", "count", "median")
+
+
+def derive_summary_records(
+    dataset: pd.DataFrame,
+    by_vars: Sequence[str],
+    filter: Condition = None,  # noqa: A002 - admiral's filter_add
+    *,
+    set_values_to: Mapping[str, object],
+    analysis_var: str = "AVAL",
+    summary_fun: str = "mean",
+) -> pd.DataFrame:
+    """Append one summary record per ``by_vars`` group of the ``filter`` records (admiral
+    ``derive_summary_records()``; ad_advs.R: the mean of the triplicate blood pressures per visit and
+    date, ``filter`` AVAL present, DTYPE "AVERAGE"). Every group gets a record, also a group of one
+    record; groups with missing by values are groups too. ``analysis_var`` = ``summary_fun`` of the
+    group's values; the new records carry the ``by_vars`` and ``set_values_to`` only, in the order of
+    the groups' first records."""
+    if summary_fun not in SUMMARY_FUNS:
+        raise ValueError(f"summary_fun must be one of {SUMMARY_FUNS}")
+    src = dataset.loc[condition_mask(dataset, filter)]
+    grouped = src.groupby(list(by_vars), sort=False, dropna=False)[analysis_var]
+    new = (grouped.size() if summary_fun == "count" else getattr(grouped, summary_fun)()).rename(analysis_var)
+    new = new.reset_index()
+    new[analysis_var] = new[analysis_var].astype(float)
+    for k, v in set_values_to.items():
+        new[k] = v
+    return append_records(dataset, new)
