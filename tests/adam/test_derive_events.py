@@ -128,3 +128,27 @@ def test_unknown_event_source_is_a_clear_error():
             ADSL, KEYS, ["X"], ["X"], events=[{"dataset_name": "lb", "set_values_to": {"X": 1}}],
             source_datasets={"ae": AE}, mode="first",
         )  # fmt: skip
+
+
+def test_an_order_variable_set_by_only_some_events_is_missing_in_the_others():
+    adsl = ADSL.assign(TRTEDT=[sas("2014-03-08"), NA, NA])
+    events = [
+        {
+            "dataset_name": "ae",
+            "condition": {"var": "AEENDTC", "op": "present"},
+            "set_values_to": {"LSTALVDT": {"dtc": "AEENDTC"}, "seq": {"var": "AESEQ"}},
+        },
+        {"dataset_name": "adsl", "condition": {"var": "TRTEDT", "op": "present"}, "set_values_to": {"LSTALVDT": {"var": "TRTEDT"}}},
+    ]
+    out = derive_vars_extreme_event(
+        adsl, KEYS, ["LSTALVDT", "seq", "event_nr"], {"LSTALVDT": "LSTALVDT", "LALVSRC": "event_nr"},
+        events=events, source_datasets={"ae": AE, "adsl": adsl}, mode="last", tmp_event_nr_var="event_nr",
+    )  # fmt: skip
+    # ad_adsl.R LSTALVDT order (LSTALVDT, seq, event_nr), mode "last": subject 01 has the AE end and
+    # TRTEDT on 2014-03-08; the ADSL event has no seq (NA) and NA sorts last (dplyr), so it is chosen
+    assert out["LSTALVDT"].tolist()[0] == sas("2014-03-08")
+    assert out["LALVSRC"].tolist()[0] == 2.0
+    nobody = derive_vars_extreme_event(
+        adsl, KEYS, ["LSTALVDT", "NOT_SET"], ["LSTALVDT"], events=events, source_datasets={"ae": AE, "adsl": adsl}, mode="last"
+    )
+    assert nobody["LSTALVDT"].tolist()[0] == sas("2014-03-08")

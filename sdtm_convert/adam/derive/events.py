@@ -92,7 +92,8 @@ def derive_vars_extreme_event(
     ``tmp_event_nr_var`` is set to the event's number (1, 2, ...; usable in ``order``). All event
     records are stacked, the first/last per by-group by ``order`` is kept, and ``new_vars`` (names,
     or ``{new: event variable}``) are merged into ``dataset``. Missing ``order`` values sort last
-    (dplyr ``arrange()``). Groups without any event get missing values ("" for text).
+    (dplyr ``arrange()``); an ``order`` variable no event sets is missing throughout. Groups without
+    any event get missing values ("" for text).
     """
     if mode not in MODES:
         raise ValueError(f"mode must be one of {MODES}")
@@ -100,7 +101,8 @@ def derive_vars_extreme_event(
         _event_records(i, ev, by_vars, source_datasets, mode, tmp_event_nr_var) for i, ev in enumerate(events, start=1)
     ]
     stacked = pd.concat(pieces, ignore_index=True) if pieces else pd.DataFrame(columns=list(by_vars))
-    chosen = _extreme(stacked, by_vars, order, mode)
+    absent = {c.lstrip("-"): np.nan for c in order if c.lstrip("-") not in stacked.columns}
+    chosen = _extreme(stacked.assign(**absent), by_vars, order, mode)
     names = dict(new_vars) if isinstance(new_vars, Mapping) else {v: v for v in new_vars}
     for src in names.values():
         if src not in chosen.columns:
