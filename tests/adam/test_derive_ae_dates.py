@@ -63,3 +63,19 @@ def test_partial_ae_start_is_imputed_to_first_dose_when_in_range_and_emergence_f
         ["AESEQ", "ASTDTM", "ASTDTF", "ASTTMF", "ASTDT", "AENDTM", "AENDTF", "AENDT", "TRTEMFL"],
     )
     assert_frames(got, expected)
+
+
+def test_datetime_imputation_levels_below_the_hour():
+    from sdtm_convert.adam.derive import compute_dtm
+
+    dtc = pd.Series(["2014-01-15", "2014-01-15T10", "2014-01-15T10:30", "2014-01-15T10:30:05", "2014-01"])
+    # impute_dtc_dtm highest_imputation: "h" imputes hour, minute, second; "m" minute and second (the
+    # hour must be there); "s" only seconds; "n" nothing; a partial date needs "D"/"M"
+    got = {lvl: compute_dtm(dtc, highest_imputation=lvl)[0].notna().tolist() for lvl in ("h", "m", "s", "n", "M")}
+    assert got == {
+        "h": [True, True, True, True, False],
+        "m": [False, True, True, True, False],
+        "s": [False, False, True, True, False],
+        "n": [False, False, False, True, False],
+        "M": [True, True, True, True, True],
+    }

@@ -230,7 +230,10 @@ def _dtm_parts(
     level = np.select([h.isna(), mi.isna(), s.isna()], ["H", "M", "S"], "")
     fill = (0.0, 0.0, 0.0) if time_imputation == "first" else (23.0, 59.0, 59.0)
     secs = h.fillna(fill[0]) * 3600 + mi.fillna(fill[1]) * 60 + s.fillna(fill[2])
-    dtm = (date * 86400.0 + secs).where(date.notna())
+    # the time parts a level may impute (admiral: "n" none, "s" seconds, "m" minutes, "h"/"D"/"M" all)
+    allowed = {"n": "", "s": "S", "m": "MS", "h": "HMS"}.get(highest_imputation, "HMS")
+    ok = pd.Series(level, index=parts.index).isin(list(allowed) + [""])
+    dtm = (date * 86400.0 + secs).where(date.notna() & ok)
     tmf = pd.Series(level, index=parts.index, dtype=object).where(dtm.notna(), "")
     return dtm, dtf.where(dtm.notna(), ""), tmf
 
@@ -244,7 +247,8 @@ def compute_dtm(
 ) -> tuple[pd.Series, pd.Series]:
     """ISO 8601 text → (SAS datetime = seconds since 1960-01-01T00:00:00, TIMEFL flag).
 
-    With ``highest_imputation`` "h" (default) the date must be complete; "D"/"M" impute a partial
+    With ``highest_imputation`` "h" (default) the date must be complete and any time part may be
+    imputed; "m" needs the hour, "s" the minute, "n" the whole time; "D"/"M" also impute a partial
     date as :func:`compute_dt` does. Missing time parts are imputed with 00 ("first") or 23:59:59
     ("last"); the flag is "H" (hour imputed), "M" (minute), "S" (second), "" (complete time).
     """

@@ -60,6 +60,8 @@ def derive_param_computed(
     drops groups where a source value is missing. ``keep_vars`` are copied from the record of the
     first parameter. ``set_values_to`` sets constants (PARAMCD, PARAM, ...).
     """
+    if constant_parameters and not set(constant_by_vars) <= set(by_vars):
+        raise ValueError("constant_by_vars must be a subset of by_vars")
     src = dataset.loc[condition_mask(dataset, filter)]
     wide = _side_by_side(src.loc[src["PARAMCD"].isin(list(parameters))], parameters, by_vars, source_vars, keep_vars)
     if constant_parameters:
