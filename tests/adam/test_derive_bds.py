@@ -68,8 +68,11 @@ def test_ontrtfl_baseline_visit_on_the_day_of_first_dose_is_not_on_treatment():
     pre = {"var": "AVISIT", "op": "eq", "value": "Baseline"}
     out = derive_var_ontrtfl(advs, filter_pre_timepoint=pre)
     assert out["ONTRTFL"].tolist() == ["", "Y", "", ""]
-    # admiral rule 1: "start_date is missing and ref_start_date is non-missing" → "Y" (an option here)
+    # admiral rule 1: "start_date is missing and ref_start_date is non-missing" → "Y" (an option here),
+    # then filter_pre_timepoint nulls the flagged records meeting it (a Baseline record without a date)
+    missing = advs.assign(AVISIT=["Baseline", "Week 2", "Week 26", "Baseline"])
     assert derive_var_ontrtfl(advs, filter_pre_timepoint=pre, flag_missing_start=True)["ONTRTFL"].tolist()[3] == "Y"
+    assert derive_var_ontrtfl(missing, filter_pre_timepoint=pre, flag_missing_start=True)["ONTRTFL"].tolist()[3] == ""
 
 
 def test_trtemfl_is_null_when_the_event_ended_before_first_dose():

@@ -264,8 +264,8 @@ def derive_var_ontrtfl(
     """On-treatment flag "Y"/"" (admiral ``derive_var_ontrtfl()``).
 
     "Y" when ref start ≤ start ≤ ref end + ``ref_end_window`` (no upper limit without a ref end
-    date); a record on the ref start date that meets ``filter_pre_timepoint`` (e.g. AVISIT =
-    "Baseline") is not on treatment. ``end_date``: a record ending before the ref start is not on
+    date); a record on the ref start date (or, with ``flag_missing_start``, without a start) that
+    meets ``filter_pre_timepoint`` (e.g. AVISIT = "Baseline") is not on treatment. ``end_date``: a record ending before the ref start is not on
     treatment. ``flag_missing_start``: admiral's rule 1, a missing start with a known ref start is "Y"
     (off by default, this library's older rule).
     """
@@ -275,10 +275,11 @@ def derive_var_ontrtfl(
     if ref_end_date is not None:
         upper = (out[ref_end_date].astype(float) + ref_end_window).fillna(np.inf)
     on = d.notna() & s.notna() & (d >= s) & (d <= upper)
-    if filter_pre_timepoint is not None:
-        on &= ~((d == s) & condition_mask(out, filter_pre_timepoint))
     if flag_missing_start:
         on |= d.isna() & s.notna()
+    if filter_pre_timepoint is not None:
+        # admiral nulls every flagged record meeting the filter that is not after the ref start
+        on &= ~(~(d > s) & condition_mask(out, filter_pre_timepoint))
     if end_date is not None:
         e = out[end_date].astype(float)
         on &= ~(e.notna() & (e < s))
