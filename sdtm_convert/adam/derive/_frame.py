@@ -7,6 +7,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.adam.derive.conditions import is_missing
+
 
 def parse_order(order: Sequence[str] | None) -> tuple[list[str], list[bool]]:
     """``["ADT", "-SRCSEQ"]`` → (["ADT", "SRCSEQ"], [True, False]); a leading "-" sorts descending."""
@@ -17,14 +19,34 @@ def parse_order(order: Sequence[str] | None) -> tuple[list[str], list[bool]]:
     return cols, asc
 
 
-def sorted_positions(frame: pd.DataFrame, by_vars: Sequence[str], order: Sequence[str] | None) -> np.ndarray:
-    """Row positions of ``frame`` in (by_vars, order) order: stable, missing values first."""
+NA_POSITIONS = ("first", "last")
+
+
+def sorted_positions(
+    frame: pd.DataFrame, by_vars: Sequence[str], order: Sequence[str] | None, *, na_position: str = "first"
+) -> np.ndarray:
+    """Row positions of ``frame`` in (by_vars, order) order: stable; missing values of the ``order``
+    variables first (``na_position="first"``) or last in both directions (``"last"``, as dplyr's
+    ``arrange()`` that admiral sorts with; "" counts as missing there, as after admiral's
+    ``convert_blanks_to_na()``). Missing ``by_vars`` values always come first."""
+    if na_position not in NA_POSITIONS:
+        raise ValueError(f"na_position must be one of {NA_POSITIONS}")
     cols, asc = parse_order(order)
     keys = list(by_vars) + cols
     if not keys:
         return np.arange(len(frame))
     work = frame[keys].reset_index(drop=True)
     work.columns = [f"k{i}" for i in range(len(keys))]
+    if na_position == "last":
+        # a 0/1 "is missing" key before each order variable puts its missing values last either way
+        miss = {f"m{i}": is_missing(work[f"k{len(by_vars) + i}"]).astype(int) for i in range(len(cols))}
+        work = work.assign(**miss)
+        sort_cols = [f"k{i}" for i in range(len(by_vars))]
+        for i in range(len(cols)):
+            sort_cols += [f"m{i}", f"k{len(by_vars) + i}"]
+        ascending = [True] * len(by_vars) + [a for x in asc for a in (True, x)]
+        work = work.sort_values(sort_cols, ascending=ascending, kind="mergesort", na_position="first")
+        return work.index.to_numpy()
     work = work.sort_values(
         list(work.columns), ascending=[True] * len(by_vars) + asc, kind="mergesort", na_position="first"
     )

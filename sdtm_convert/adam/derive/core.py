@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.adam.derive._frame import append_records, fill_char_missing, flag_series, sorted_positions
+from sdtm_convert.adam.derive._frame import fill_char_missing, flag_series, sorted_positions
 from sdtm_convert.adam.derive.conditions import Condition, condition_mask
 from sdtm_convert.errors import WARNING, Issue, fatal
 
@@ -28,16 +28,18 @@ def derive_vars_merged(
     mode: str | None = None,
     exist_flag: str | None = None,
     missing_values: Mapping[str, object] | None = None,
+    na_position: str = "first",
 ) -> pd.DataFrame:
     """Add ``new_vars`` (names, or ``{new: source}``) from ``dataset_add`` matched on ``by_vars``.
 
     ``filter`` selects records of ``dataset_add``; with ``mode`` "first"/"last" one record per by-group
     is chosen by ``order``, otherwise ``dataset_add`` must be unique by ``by_vars``. ``exist_flag`` names
     a "Y"/"N" variable telling whether a match was found; ``missing_values`` fills unmatched records.
+    ``na_position`` places missing ``order`` values (see :func:`._frame.sorted_positions`).
     """
     add = dataset_add.loc[condition_mask(dataset_add, filter)]
     if mode is not None:
-        pos = sorted_positions(add, by_vars, order)
+        pos = sorted_positions(add, by_vars, order, na_position=na_position)
         add = add.iloc[pos]
         add = add.loc[~add.duplicated(subset=list(by_vars), keep=mode)]
     elif add.duplicated(subset=list(by_vars)).any():
@@ -74,12 +76,17 @@ def derive_var_extreme_flag(
     mode: str = "last",
     true_value: str = "Y",
     false_value: str = "",
+    na_position: str = "first",
 ) -> pd.DataFrame:
-    """Flag the first or last record (by ``order``) of each by-group among the ``filter`` records."""
+    """Flag the first or last record (by ``order``) of each by-group among the ``filter`` records.
+
+    Records outside ``filter`` get ``false_value`` (admiral's ``restrict_derivation()`` leaves them
+    NA). ``na_position="last"`` sorts missing ``order`` values last in both directions, as admiral
+    (dplyr ``arrange()``) does; the default "first" is this library's older rule."""
     out = dataset.copy()
     mask = condition_mask(out, filter).to_numpy()
     sub = out.iloc[np.flatnonzero(mask)]
-    pos = sorted_positions(sub, by_vars, order)
+    pos = sorted_positions(sub, by_vars, order, na_position=na_position)
     ordered = sub.iloc[pos]
     chosen = ~ordered.duplicated(subset=list(by_vars), keep=mode).to_numpy()
     flag = np.zeros(len(out), dtype=bool)
@@ -89,11 +96,17 @@ def derive_var_extreme_flag(
 
 
 def derive_var_obs_number(
-    dataset: pd.DataFrame, by_vars: Sequence[str], order: Sequence[str], new_var: str = "ASEQ"
+    dataset: pd.DataFrame,
+    by_vars: Sequence[str],
+    order: Sequence[str],
+    new_var: str = "ASEQ",
+    *,
+    na_position: str = "first",
 ) -> pd.DataFrame:
-    """Number records 1..n within each by-group in ``order`` (e.g. ASEQ); the row order is kept."""
+    """Number records 1..n within each by-group in ``order`` (e.g. ASEQ); the row order is kept.
+    ``na_position="last"``: missing order values last, as admiral (ADVS: ATPTN, DTYPE often missing)."""
     out = dataset.copy()
-    pos = sorted_positions(out, by_vars, order)
+    pos = sorted_positions(out, by_vars, order, na_position=na_position)
     ordered = out.iloc[pos]
     seq = (
         ordered.groupby(list(by_vars), sort=False, dropna=False).cumcount() + 1
@@ -149,11 +162,12 @@ def compute_chg(aval: pd.Series, base: pd.Series, *, decimals: int | None = None
 
 
 def compute_pchg(aval: pd.Series, base: pd.Series, *, decimals: int | None = None) -> pd.Series:
-    """100 × (AVAL − BASE) / BASE, unrounded; NaN when BASE is 0 or missing (or AVAL missing)."""
+    """100 × (AVAL − BASE) / |BASE| (admiral: "(AVAL - BASE) / abs(BASE) * 100"), unrounded; NaN when
+    BASE is 0 or missing (or AVAL missing)."""
     a, _ = _scaled(aval, decimals)
     b, _ = _scaled(base, decimals)
     ok = b.notna() & (b != 0) & a.notna()
-    return (100.0 * (a - b) / b.where(ok)).where(ok)
+    return (100.0 * (a - b) / b.where(ok).abs()).where(ok)
 
 
 def compute_responder(aval: pd.Series, base: pd.Series, threshold: float, *, decimals: int = 1) -> pd.Series:
@@ -177,7 +191,7 @@ def derive_var_chg(dataset: pd.DataFrame, new_var: str = "CHG", *, decimals: int
 
 
 def derive_var_pchg(dataset: pd.DataFrame, new_var: str = "PCHG", *, decimals: int | None = None) -> pd.DataFrame:
-    """PCHG = 100 × (AVAL − BASE) / BASE (unrounded; null when BASE is 0 or missing)."""
+    """PCHG = 100 × (AVAL − BASE) / |BASE| (unrounded; null when BASE is 0 or missing)."""
     out = dataset.copy()
     out[new_var] = compute_pchg(out["AVAL"], out["BASE"], decimals=decimals)
     return out
@@ -208,45 +222,6 @@ def derive_vars_crit_flag(
     return out
 
 
-def derive_param_computed(
-    dataset: pd.DataFrame,
-    by_vars: Sequence[str],
-    filter: Condition = None,  # noqa: A002
-    *,
-    parameters: Sequence[str],
-    analysis_value,
-    set_values_to: Mapping[str, object],
-    source_vars: Sequence[str] = ("AVAL",),
-    keep_vars: Sequence[str] = (),
-) -> pd.DataFrame:
-    """Append records of a new parameter computed from ``parameters`` at the same ``by_vars``.
-
-    The source records (``filter`` and PARAMCD in ``parameters``) are put side by side per by-group
-    with columns ``<VAR>.<PARAMCD>`` for each of ``source_vars``; ``analysis_value(wide)`` returns a
-    Series (→ AVAL) or a DataFrame of new variables. Only by-groups where every parameter is present
-    get a record. ``keep_vars`` are copied from the record of the first parameter. ``set_values_to``
-    sets constants (PARAMCD, PARAM, ...).
-    """
-    src = dataset.loc[condition_mask(dataset, filter) & dataset["PARAMCD"].isin(list(parameters))]
-    wide = None
-    for i, p in enumerate(parameters):
-        cols = list(by_vars) + list(source_vars) + (list(keep_vars) if i == 0 else [])
-        piece = src.loc[src["PARAMCD"] == p, cols]
-        if piece.duplicated(subset=list(by_vars)).any():
-            raise fatal("adam-param-not-unique", f"parameter {p} is not unique by {', '.join(by_vars)}")
-        piece = piece.rename(columns={v: f"{v}.{p}" for v in source_vars})
-        wide = piece if wide is None else wide.merge(piece, how="inner", on=list(by_vars))
-    assert wide is not None
-    value = analysis_value(wide.reset_index(drop=True))
-    values = value.to_frame("AVAL") if isinstance(value, pd.Series) else value
-    new = wide[list(by_vars) + list(keep_vars)].reset_index(drop=True)
-    for k, v in set_values_to.items():
-        new[k] = v
-    for c in values.columns:
-        new[c] = values[c].to_numpy()
-    return append_records(dataset, new)
-
-
 def derive_var_trtemfl(
     dataset: pd.DataFrame,
     new_var: str = "TRTEMFL",
@@ -257,11 +232,11 @@ def derive_var_trtemfl(
     trt_end_date: str | None = "TRTEDT",
     end_window: int | None = None,
 ) -> pd.DataFrame:
-    """Treatment-emergent flag "Y"/"" (admiral rule).
+    """Treatment-emergent flag "Y"/"" (admiral ``derive_var_trtemfl()``, its cases in order).
 
-    "Y" when TRTSDT ≤ start ≤ TRTEDT + ``end_window`` (no upper limit when ``end_window`` is None or
-    TRTEDT is missing), or when the start is unknown and the end is unknown or on/after TRTSDT.
-    "" when TRTSDT is missing (never treated).
+    "" when TRTSDT is missing (not treated); "" when the end is known and before TRTSDT ("event before
+    treatment"); "Y" when the start is unknown; "Y" when TRTSDT ≤ start ≤ TRTEDT + ``end_window`` (no
+    upper limit when ``end_window`` is None or TRTEDT is missing); otherwise "".
     """
     out = dataset.copy()
     st, en, ts = (out[c].astype(float) for c in (start_date, end_date, trt_start_date))
@@ -269,8 +244,8 @@ def derive_var_trtemfl(
     if trt_end_date is not None and end_window is not None:
         upper = (out[trt_end_date].astype(float) + end_window).fillna(np.inf)
     within = st.notna() & (st >= ts) & (st <= upper)
-    unknown_start = st.isna() & (en.isna() | (en >= ts))
-    out[new_var] = flag_series(ts.notna() & (within | unknown_start))
+    ended_before = en.notna() & (en < ts)
+    out[new_var] = flag_series(ts.notna() & ~ended_before & (within | st.isna()))
     return out
 
 
@@ -282,12 +257,31 @@ def derive_var_ontrtfl(
     ref_start_date: str = "TRTSDT",
     ref_end_date: str | None = "TRTEDT",
     ref_end_window: int = 0,
+    end_date: str | None = None,
+    filter_pre_timepoint: Condition = None,
+    flag_missing_start: bool = False,
 ) -> pd.DataFrame:
-    """On-treatment flag "Y"/"": TRTSDT ≤ ADT ≤ TRTEDT + window (no upper limit without an end date)."""
+    """On-treatment flag "Y"/"" (admiral ``derive_var_ontrtfl()``).
+
+    "Y" when ref start ≤ start ≤ ref end + ``ref_end_window`` (no upper limit without a ref end
+    date); a record on the ref start date (or, with ``flag_missing_start``, without a start) that
+    meets ``filter_pre_timepoint`` (e.g. AVISIT = "Baseline") is not on treatment. ``end_date``: a record ending before the ref start is not on
+    treatment. ``flag_missing_start``: admiral's rule 1, a missing start with a known ref start is "Y"
+    (off by default, this library's older rule).
+    """
     out = dataset.copy()
     d, s = out[start_date].astype(float), out[ref_start_date].astype(float)
     upper = pd.Series(np.inf, index=out.index)
     if ref_end_date is not None:
         upper = (out[ref_end_date].astype(float) + ref_end_window).fillna(np.inf)
-    out[new_var] = flag_series(d.notna() & s.notna() & (d >= s) & (d <= upper))
+    on = d.notna() & s.notna() & (d >= s) & (d <= upper)
+    if flag_missing_start:
+        on |= d.isna() & s.notna()
+    if filter_pre_timepoint is not None:
+        # admiral nulls every flagged record meeting the filter that is not after the ref start
+        on &= ~(~(d > s) & condition_mask(out, filter_pre_timepoint))
+    if end_date is not None:
+        e = out[end_date].astype(float)
+        on &= ~(e.notna() & (e < s))
+    out[new_var] = flag_series(on)
     return out

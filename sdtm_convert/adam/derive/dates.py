@@ -212,23 +212,57 @@ def sas_date_to_iso(dt: pd.Series) -> pd.Series:
     return ts.dt.strftime("%Y-%m-%d").fillna("").astype(object)
 
 
-def compute_dtm(dtc: pd.Series, *, time_imputation: str = "first") -> tuple[pd.Series, pd.Series]:
-    """ISO 8601 text → (SAS datetime = seconds since 1960-01-01T00:00:00, TIMEFL flag).
+_DTM_DATE_LEVEL = {"n": "n", "s": "n", "m": "n", "h": "n", "D": "D", "M": "M"}
 
-    The date must be complete. Missing time parts are imputed with 00 ("first") or 23:59:59 ("last");
-    the flag is "H" (hour imputed), "M" (minute), "S" (second), "" (complete time).
-    """
+
+def _dtm_parts(
+    parts: pd.DataFrame, highest_imputation: str, date_imputation: str, time_imputation: str
+) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """(SAS datetime, DTF date flag, TMF time flag) from parsed parts."""
+    if highest_imputation not in _DTM_DATE_LEVEL:
+        raise ValueError(f"highest_imputation must be one of {tuple(_DTM_DATE_LEVEL)}")
     if time_imputation not in ("first", "last"):
         raise ValueError("time_imputation must be 'first' or 'last'")
-    parts = _parts(dtc)
-    date, _ = _dt_from_parts(parts, "n", "first")
-    h, mi, s = parts["H"], parts["M"].where(parts["H"].notna()), parts["S"].where(parts["M"].notna() & parts["H"].notna())
+    date, dtf = _dt_from_parts(parts, _DTM_DATE_LEVEL[highest_imputation], date_imputation)
+    h = parts["H"]
+    mi = parts["M"].where(h.notna())
+    s = parts["S"].where(parts["M"].notna() & h.notna())
     level = np.select([h.isna(), mi.isna(), s.isna()], ["H", "M", "S"], "")
     fill = (0.0, 0.0, 0.0) if time_imputation == "first" else (23.0, 59.0, 59.0)
     secs = h.fillna(fill[0]) * 3600 + mi.fillna(fill[1]) * 60 + s.fillna(fill[2])
-    dtm = (date * 86400.0 + secs).where(date.notna())
-    flag = pd.Series(level, index=dtc.index, dtype=object).where(dtm.notna(), "")
-    return dtm, flag
+    # the time parts a level may impute (admiral: "n" none, "s" seconds, "m" minutes, "h"/"D"/"M" all)
+    allowed = {"n": "", "s": "S", "m": "MS", "h": "HMS"}.get(highest_imputation, "HMS")
+    ok = pd.Series(level, index=parts.index).isin(list(allowed) + [""])
+    dtm = (date * 86400.0 + secs).where(date.notna() & ok)
+    tmf = pd.Series(level, index=parts.index, dtype=object).where(dtm.notna(), "")
+    return dtm, dtf.where(dtm.notna(), ""), tmf
+
+
+def compute_dtm(
+    dtc: pd.Series,
+    *,
+    time_imputation: str = "first",
+    highest_imputation: str = "h",
+    date_imputation: str = "first",
+) -> tuple[pd.Series, pd.Series]:
+    """ISO 8601 text → (SAS datetime = seconds since 1960-01-01T00:00:00, TIMEFL flag).
+
+    With ``highest_imputation`` "h" (default) the date must be complete and any time part may be
+    imputed; "m" needs the hour, "s" the minute, "n" the whole time; "D"/"M" also impute a partial
+    date as :func:`compute_dt` does. Missing time parts are imputed with 00 ("first") or 23:59:59
+    ("last"); the flag is "H" (hour imputed), "M" (minute), "S" (second), "" (complete time).
+    """
+    dtm, _, tmf = _dtm_parts(_parts(dtc), highest_imputation, date_imputation, time_imputation)
+    return dtm, tmf
+
+
+def _as_seconds(dataset: pd.DataFrame, col: str, *, end_of_day: bool) -> pd.Series:
+    """A date (days) or datetime (seconds; the name ends in DTM) column as seconds; a date is taken at
+    00:00:00, or at 23:59:59 with ``end_of_day`` (admiral: min_dates/max_dates of date type)."""
+    x = dataset[col].astype(float)
+    if col.upper().endswith("DTM"):
+        return x
+    return x * 86400.0 + (86399.0 if end_of_day else 0.0)
 
 
 def derive_vars_dtm(
@@ -238,11 +272,42 @@ def derive_vars_dtm(
     dtc: str,
     time_imputation: str = "first",
     flag_imputation: bool = True,
+    highest_imputation: str = "h",
+    date_imputation: str = "first",
+    min_dates: Sequence[str] = (),
+    max_dates: Sequence[str] = (),
 ) -> pd.DataFrame:
-    """Add ``<prefix>DTM`` (numeric SAS datetime) and ``<prefix>TMF`` (time imputation flag) from ``dtc``."""
+    """Add ``<prefix>DTM`` (numeric SAS datetime) and ``<prefix>TMF`` (time imputation flag) from ``dtc``
+    (admiral ``derive_vars_dtm()``); with ``highest_imputation`` "D"/"M" also ``<prefix>DTF``.
+
+    ``min_dates``/``max_dates`` as in :func:`derive_vars_dt`, on datetimes: an imputed value is
+    replaced by a listed datetime inside the range the partial value allows when that is later
+    (``min_dates``) / earlier (``max_dates``). A column whose name ends in DTM is a datetime; any
+    other is a date, taken at 00:00:00 in ``min_dates`` and 23:59:59 in ``max_dates`` (admiral's
+    rule for date variables; its ADAE template passes TRTSDT and DTHDT, EOSDT).
+    """
     out = dataset.copy()
-    dtm, flag = compute_dtm(out[dtc], time_imputation=time_imputation)
-    out[f"{new_vars_prefix}DTM"] = dtm
+    parts = _parts(out[dtc])
+    dtm, dtf, tmf = _dtm_parts(parts, highest_imputation, date_imputation, time_imputation)
+    imputed = (dtf != "") | (tmf != "")
+    if (min_dates or max_dates) and imputed.any():
+        lo, _, _ = _dtm_parts(parts, "M", "first", "first")
+        hi, _, _ = _dtm_parts(parts, "M", "last", "last")
+        for col in min_dates:
+            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col, end_of_day=False), side="min"))
+        for col in max_dates:
+            dtm = dtm.where(~imputed, _bounded(dtm, lo, hi, _as_seconds(out, col, end_of_day=True), side="max"))
+    out[f"{new_vars_prefix}DTM"] = dtm.astype(float)
+    if highest_imputation in ("D", "M"):
+        out[f"{new_vars_prefix}DTF"] = dtf.astype(object)
     if flag_imputation:
-        out[f"{new_vars_prefix}TMF"] = flag
+        out[f"{new_vars_prefix}TMF"] = tmf
+    return out
+
+
+def derive_vars_dtm_to_dt(dataset: pd.DataFrame, source_vars: Sequence[str]) -> pd.DataFrame:
+    """``xxDTM`` (SAS datetime) → ``xxDT`` (SAS date, the day it falls on), admiral ``derive_vars_dtm_to_dt()``."""
+    out = dataset.copy()
+    for v in source_vars:
+        out[v[:-1]] = np.floor(out[v].astype(float) / 86400.0)
     return out

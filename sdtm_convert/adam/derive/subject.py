@@ -50,9 +50,11 @@ def derive_vars_cat(
     source_var: str,
     groups: Sequence[Mapping[str, Any]],
     numeric_var: str | None = None,
+    missing_label: str = "",
 ) -> pd.DataFrame:
     """Categorise a numeric variable: ``groups`` = ``[{label, min, max}]`` (inclusive bounds; a missing
-    bound is open). The first matching group wins; no match → "" (and missing ``numeric_var``)."""
+    bound is open). The first matching group wins; no match → "" (and missing ``numeric_var``); a
+    missing value → ``missing_label`` (admiral's ad_adsl.R format_agegr1: ``TRUE ~ "Missing"``)."""
     out = dataset.copy()
     x = out[source_var].astype(float)
     conds, labels, nums = [], [], []
@@ -63,6 +65,8 @@ def derive_vars_cat(
         labels.append(str(g["label"]))
         nums.append(float(g.get("n", i)))
     out[new_var] = pd.Series(np.select(conds, labels, ""), index=out.index, dtype=object)
+    if missing_label:
+        out[new_var] = out[new_var].where(x.notna(), missing_label)
     if numeric_var:
         out[numeric_var] = pd.Series(np.select(conds, nums, np.nan), index=out.index, dtype=float)
     return out
@@ -98,3 +102,30 @@ def compute_eosstt(
         "DISCONTINUED",
     )
     return pd.Series(status, index=dsdecod.index, dtype=object)
+
+
+def derive_var_merged_exist_flag(
+    dataset: pd.DataFrame,
+    by_vars: Sequence[str],
+    new_var: str,
+    filter: Condition = None,  # noqa: A002 - admiral's filter_add
+    *,
+    dataset_add: pd.DataFrame,
+    condition: Condition,
+    true_value: str = "Y",
+    false_value: str = "",
+    missing_value: str = "",
+) -> pd.DataFrame:
+    """admiral ``derive_var_merged_exist_flag()``: ``true_value`` when a ``filter`` record of
+    ``dataset_add`` in the by-group meets ``condition``, ``false_value`` when it has records but none
+    meets it, ``missing_value`` when it has none (ad_adsl.R's SAFFL: a dose > 0 or a placebo dose;
+    false and missing "N")."""
+    add = dataset_add.loc[condition_mask(dataset_add, filter), list(by_vars)]
+    add = add.assign(_met=condition_mask(dataset_add, condition).loc[add.index].astype(float))
+    summary = add.groupby(list(by_vars), sort=False, dropna=False)["_met"].max().reset_index()
+    out = derive_vars_merged(dataset, by_vars, new_vars={new_var: "_met"}, dataset_add=summary)
+    met = out[new_var].astype(float)
+    out[new_var] = pd.Series(
+        np.select([met == 1, met == 0], [true_value, false_value], missing_value), index=out.index, dtype=object
+    )
+    return out

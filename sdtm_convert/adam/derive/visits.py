@@ -88,3 +88,35 @@ def derive_nri_records(
     unflag = out[key].merge(new[key].assign(_nri=True), how="left", on=key)["_nri"].fillna(False).to_numpy(dtype=bool)
     out.loc[flagged.to_numpy() & unflag, flag_var] = ""
     return append_records(out, new)
+
+
+def title_case(text: pd.Series) -> pd.Series:
+    """stringr ``str_to_title()`` for visit names: each word's first letter upper, the rest lower
+    ("WEEK 2" → "Week 2", "END OF TREATMENT" → "End Of Treatment"); a letter after a digit stays lower."""
+    lower = text.astype(object).where(text.notna(), "").astype(str).str.lower()
+    return lower.str.replace(r"(?<![A-Za-z0-9'])([a-z])", lambda m: m.group(1).upper(), regex=True)
+
+
+def derive_vars_avisit_from_visit(
+    dataset: pd.DataFrame,
+    *,
+    source_var: str = "VISIT",
+    exclude_pattern: str = "SCREEN|UNSCHED|RETRIEVAL|AMBUL",
+    baseline: str = "BASELINE",
+    week_word: str = "WEEK",
+) -> pd.DataFrame:
+    """AVISIT/AVISITN from the nominal visit, as admiral's ad_advs.R template derives them.
+
+    AVISIT: "" for a visit matching ``exclude_pattern`` (regular expression, searched) or missing,
+    else the visit in title case. AVISITN: 0 for ``baseline``; for a visit containing ``week_word``,
+    the number left after removing its first occurrence ("WEEK 26" → 26; not a number → missing);
+    otherwise missing.
+    """
+    out = dataset.copy()
+    visit = out[source_var].astype(object).where(out[source_var].notna(), "").astype(str)
+    excluded = visit.str.contains(exclude_pattern, regex=True) | (visit == "")
+    out["AVISIT"] = title_case(visit).where(~excluded, "").astype(object)
+    week = pd.to_numeric(visit.str.replace(week_word, "", n=1, regex=False).str.strip(), errors="coerce")
+    avisitn = week.where(visit.str.contains(week_word, regex=False))
+    out["AVISITN"] = avisitn.where(visit != baseline, 0.0).astype(float)
+    return out
