@@ -49,13 +49,16 @@ KEY = ["STUDYID", "USUBJID"]
 
 
 def _exposure(sdtm, issues: list[Issue]) -> pd.DataFrame:
-    """Valid doses (EXDOSE > 0, or EXDOSE missing with a treatment name) with numeric start/end dates."""
+    """Valid doses with numeric start/end dates: EXDOSE > 0, a placebo dose (EXDOSE = 0 and EXTRT containing
+    PLACEBO, as admiral's ADSL template counts it: placebo subjects are treated), or EXDOSE missing with a
+    treatment name."""
     ex = domain(sdtm, "EX", ["STUDYID", "USUBJID", "EXTRT", "EXDOSE", "EXSTDTC", "EXENDTC", "EXSEQ"], issues)
     ex = ex.assign(EXENDTC=ex["EXENDTC"].where(ex["EXENDTC"] != "", ex["EXSTDTC"]))
     ex = derive_vars_dt(ex, "EXST", dtc="EXSTDTC", issues=issues)
     ex = derive_vars_dt(ex, "EXEN", dtc="EXENDTC", issues=issues)
     ex = derive_vars_dtm(derive_vars_dtm(ex, "EXST", dtc="EXSTDTC"), "EXEN", dtc="EXENDTC", time_imputation="last")
-    valid = (ex["EXDOSE"] > 0) | (ex["EXDOSE"].isna() & (ex["EXTRT"] != ""))
+    placebo = (ex["EXDOSE"] == 0) & ex["EXTRT"].astype(str).str.upper().str.contains("PLACEBO", regex=False)
+    valid = (ex["EXDOSE"] > 0) | placebo | (ex["EXDOSE"].isna() & (ex["EXTRT"] != ""))
     return ex.loc[valid.to_numpy(dtype=bool)]
 
 

@@ -44,7 +44,8 @@ ADSL = register(AdamDataset(
         V("TRT01AN", method="Number of TRT01A (adam.treatment_numbers)."),
         _dm("RFSTDTC"), _dm("RFENDTC"),
         V("RFICDT", method="DM.RFICDTC converted to a SAS date (complete dates only)."),
-        V("TRTSDT", method="Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0), complete dates only."),
+        V("TRTSDT", method="Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0, or 0 for a "
+          "treatment named PLACEBO), complete dates only."),
         V("TRTSDTM", method="EX.EXSTDTC of the first valid dose as a SAS datetime; missing time parts imputed "
           "as 00."),
         V("TRTSTMF", method="Time imputation flag of TRTSDTM: H (hour), M (minute), S (second)."),
