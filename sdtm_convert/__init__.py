@@ -15,8 +15,9 @@ The names below load on first use (``import sdtm_convert`` stays light for the c
 
 from __future__ import annotations
 
+from sdtm_convert.version import __version__
+
 TYPE_CHECKING = False  # (typing.TYPE_CHECKING without importing typing: `import sdtm_convert` stays ~1 ms)
-__version__ = "0.1.0"
 
 # public name -> module that defines it
 _EXPORTS = {

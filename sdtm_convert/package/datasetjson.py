@@ -25,12 +25,12 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-import sdtm_convert
 from sdtm_convert.common.arrowtext import join_all, lit
 from sdtm_convert.common.atomic import atomic_open
 from sdtm_convert.errors import ERROR, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta, VariableMeta
 from sdtm_convert.package._sasdates import from_iso, to_iso
+from sdtm_convert.version import __version__
 
 VERSION = "1.1.0"
 TEMPORAL = ("date", "datetime", "time")
@@ -125,7 +125,7 @@ def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_r
         "datasetJSONVersion": VERSION,
         "fileOID": f"{study_oid}/{meta.name}",
         "originator": "sdtm-convert",
-        "sourceSystem": {"name": "sdtm-convert", "version": sdtm_convert.__version__},
+        "sourceSystem": {"name": "sdtm-convert", "version": __version__},
         "studyOID": study_oid,
         "metaDataVersionOID": metadata_version_oid,
         "metaDataRef": metadata_ref,

@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-import sdtm_convert
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.metadata import DERIVED, DatasetMeta, Method, ValueLevel, VariableMeta, WhereClause
 from sdtm_convert.package import arm as arm_mod
 from sdtm_convert.package._xml import NS_ARM, NS_DEF, NS_ODM, NS_XLINK, description, q, sub, yes_no
 from sdtm_convert.package.codelists import CodelistDef, UsedValues, build_codelists, codelist_oid, ct_publishing_sets
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
+from sdtm_convert.version import __version__
 
 STYLESHEET = "define2-1.xsl"
 _LENGTH_TYPES = ("text", "integer", "float")
@@ -386,7 +386,7 @@ def build_define(
         ("ODMVersion", "1.3.2"),
         ("CreationDateTime", created),
         ("SourceSystem", "sdtm-convert"),
-        ("SourceSystemVersion", sdtm_convert.__version__),
+        ("SourceSystemVersion", __version__),
         (q("def:Context"), context),
     ):
         root.set(k, v)

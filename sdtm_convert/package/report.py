@@ -13,9 +13,9 @@ from typing import Any
 
 import jinja2
 
-from sdtm_convert import __version__
 from sdtm_convert.common.atomic import atomic_write_text
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
+from sdtm_convert.version import __version__
 
 _SEV_ORDER = {ERROR: 0, WARNING: 1, INFO: 2}
 

@@ -19,7 +19,7 @@ def write_run_manifest(stage: Path, out: Path, study: Any, spec_folder: str | Pa
     """``manifest.json`` at the root of the package being written in ``stage`` (raw data frames: the checksum
     of the text they were read as, written as CSV). Folders are named relative to ``out``, the package's final
     place: no machine path."""
-    from sdtm_convert import __version__
+    from sdtm_convert.version import __version__
 
     spec_dir = Path(spec_folder)
     if isinstance(raw_folder, Mapping):

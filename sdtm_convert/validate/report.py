@@ -268,7 +268,7 @@ def report_html_summary(report: ValidationReport, top: int = TOP_RULES) -> str:
 
 
 def tool_version() -> str:
-    from sdtm_convert import __version__
+    from sdtm_convert.version import __version__
 
     return str(__version__)
 
