@@ -19,6 +19,7 @@ visit). The regexes are written so that ECMA-262 (JSON Schema) and Python read t
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 import numpy as np
@@ -123,20 +124,50 @@ def parse(s: pd.Series) -> pd.DataFrame:
     return _parse_distinct(values).iloc[codes].set_axis(s.index)
 
 
+_SHAPE = re.compile(DATETIME)
+# a known month with day 29, 30 or 31: the only dates of the right shape the calendar may lack
+_LATE_DAY = re.compile("([0-9]{4}|-)-([0-9]{2})-(29|30|31)")
+
+
+def _valid_values(values: list[str]) -> np.ndarray:
+    """Validity of each text (module docstring) without the component frame of :func:`parse`: the shape regex,
+    then the calendar only for the few that name a late day of a known month (an unknown year is a leap year,
+    as in :func:`days_in_month`). The validator asks this of every --DTC column; it must say what
+    ``parse(...)["valid"]`` says (tests/common/test_iso8601.py)."""
+    shape = _SHAPE.fullmatch
+    ok = np.fromiter((shape(v) is not None for v in values), dtype=bool, count=len(values))
+    late = [(i, m) for i, v in enumerate(values) if ok[i] and (m := _LATE_DAY.match(v)) is not None]
+    if late:
+        year = pd.Series([np.nan if m[1] == "-" else float(m[1]) for _, m in late])
+        month = pd.Series([float(m[2]) for _, m in late])
+        day = np.array([float(m[3]) for _, m in late])
+        pos = np.array([i for i, _ in late])
+        ok[pos] = day <= days_in_month(year, month).to_numpy()
+    return ok
+
+
 def is_valid(s: pd.Series, *, durations: bool = False, intervals: bool = False) -> pd.Series:
     """Valid ISO 8601 datetimes (module docstring); missing and "" are not. ``durations``: a signed duration
-    (``P3D``, ``-PT15M``) is valid too; ``intervals``: ``start/end`` of datetimes or durations too."""
+    (``P3D``, ``-PT15M``) is valid too; ``intervals``: ``start/end`` of datetimes or durations too.
+
+    Worked out once per distinct value, without parsing the components (see :func:`_valid_values`)."""
     codes, values = _distinct(s)
-    ok = _parse_distinct(values)["valid"].to_numpy(dtype=bool)
-    if durations or intervals:
+    texts = values.tolist()
+    ok = _valid_values(texts)
+    if durations or intervals:  # a duration holds a "P", an interval a "/": only those are read again
+        at = np.array([i for i, v in enumerate(texts) if not ok[i] and ("P" in v or "/" in v)], dtype=np.int64)
         alt = "|".join(([SIGNED_DURATION] if durations else []) + ([INTERVAL] if intervals else []))
-        other = values.str.fullmatch(alt).fillna(False).to_numpy(dtype=bool).copy()
-        if intervals:  # the datetimes of an interval are calendar-checked too
-            for side in (0, 1):
-                ends = values.str.split("/").str[side].where(other & values.str.contains("/"), "2000")
-                other &= _parse_distinct(ends)["valid"].to_numpy(dtype=bool) | ends.str.contains("P").to_numpy(dtype=bool)
-        ok = ok | other
+        shaped = re.compile(alt).fullmatch
+        for i in at:
+            v = texts[i]
+            ok[i] = shaped(v) is not None and (not intervals or "/" not in v or _ends_valid(v))
     return pd.Series(ok[codes], index=s.index, dtype=bool)
+
+
+def _ends_valid(interval: str) -> bool:
+    """Both ends of a ``start/end`` already shaped like an interval name real dates (a duration end has none)."""
+    ends = [e for e in interval.split("/")[:2] if "P" not in e]
+    return bool(_valid_values(ends).all())
 
 
 def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
@@ -162,11 +193,19 @@ def sort_key(s: pd.Series) -> pd.Series:
     return _column(s, "key").astype(str)
 
 
+_DAY_KNOWN = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # year, month and day known: precision >= DATE if valid
+
+
 def to_date(s: pd.Series) -> pd.Series:
-    """datetime64 of the date; NaT unless valid and known to the day."""
+    """datetime64 of the date; NaT unless valid and known to the day.
+
+    Only values starting with a known year, month and day are checked (:func:`_valid_values`) and read."""
     codes, values = _distinct(s)
-    p = _parse_distinct(values)
-    txt = p["key"].str.slice(0, 10).where(p["precision"] >= DATE)
+    texts = values.tolist()
+    at = [i for i, v in enumerate(texts) if _DAY_KNOWN.match(v) is not None]
+    at = [i for i, ok in zip(at, _valid_values([texts[i] for i in at]), strict=True) if ok]
+    txt = pd.Series(None, index=values.index, dtype=object)
+    txt.iloc[at] = [texts[i][:10] for i in at]
     days = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce").to_numpy()
     return pd.Series(days[codes], index=s.index)
 
