@@ -61,7 +61,7 @@ _PARTS = (
 FIELDS = ("y", "m", "d", "H", "M", "S")
 KEY_LENGTH = {0: 0, 1: 4, 2: 7, 3: 10, 4: 13, 5: 16, 6: 19}  # length of the sort key at each precision
 DATE = 3  # precision of a value known to the day
-MINUTES = 5
+MINUTES = 5  # precision of a value known to the minute
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -71,13 +71,22 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return np.where(codes < 0, len(uniq), codes), values
 
 
+MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
 def days_in_month(year: pd.Series, month: pd.Series) -> pd.Series:
     """Days in each month (float, NaN where the month is unknown); an unknown year counts as a leap year."""
     y = pd.Series(year, dtype="float64")
     m = pd.Series(month, dtype="float64").set_axis(y.index)
     leap = y.isna() | (((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0))
-    dim = m.map({1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31})
+    dim = m.map(MONTH_DAYS)
     return dim.astype("float64") + (leap & (m == 2)).astype("float64")
+
+
+def _month_days(year: int | None, month: int) -> int:
+    """:func:`days_in_month` of one known month (``year`` None: unknown, a leap year)."""
+    leap = year is None or (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+    return MONTH_DAYS[month] + (1 if leap and month == 2 else 0)
 
 
 _PARSED: OrderedDict[tuple[str, ...], pd.DataFrame] = OrderedDict()  # distinct values -> their parse (read-only)
@@ -136,13 +145,9 @@ def _valid_values(values: list[str]) -> np.ndarray:
     ``parse(...)["valid"]`` says (tests/common/test_iso8601.py)."""
     shape = _SHAPE.fullmatch
     ok = np.fromiter((shape(v) is not None for v in values), dtype=bool, count=len(values))
-    late = [(i, m) for i, v in enumerate(values) if ok[i] and (m := _LATE_DAY.match(v)) is not None]
-    if late:
-        year = pd.Series([np.nan if m[1] == "-" else float(m[1]) for _, m in late])
-        month = pd.Series([float(m[2]) for _, m in late])
-        day = np.array([float(m[3]) for _, m in late])
-        pos = np.array([i for i, _ in late])
-        ok[pos] = day <= days_in_month(year, month).to_numpy()
+    for i, v in enumerate(values):
+        if ok[i] and (m := _LATE_DAY.match(v)) is not None:
+            ok[i] = int(m[3]) <= _month_days(None if m[1] == "-" else int(m[1]), int(m[2]))
     return ok
 
 
@@ -177,20 +182,35 @@ def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
     return pd.Series(ok[codes], index=s.index, dtype=bool)
 
 
-def _column(s: pd.Series, name: str) -> pd.Series:
-    """One column of :func:`parse`, worked out on the distinct values only and spread back."""
+# the known leading part of a valid value: components up to the first placeholder, without fraction or offset
+_KNOWN = re.compile("[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}(?::[0-9]{2}(?::[0-9]{2})?)?)?)?)?")
+_PRECISION = {n: level for level, n in KEY_LENGTH.items()}
+
+
+def _keys(values: list[str]) -> list[str]:
+    """:func:`sort_key` of each text without the component frame (``parse(...)["key"]``, tested to agree)."""
+    known = _KNOWN.match
+    return [(m[0] if (m := known(v)) is not None else "") if ok else "" for v, ok in zip(values, _valid_values(values),
+                                                                                          strict=True)]
+
+
+def _distinct_keys(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(code per value, sort key of each distinct value)."""
     codes, values = _distinct(s)
-    return pd.Series(_parse_distinct(values)[name].to_numpy()[codes], index=s.index)
+    return codes, _keys(values.tolist())
 
 
 def precision(s: pd.Series) -> pd.Series:
     """Known leading components: 0 (none, or invalid) .. 6 (seconds)."""
-    return _column(s, "precision").astype("int64")
+    codes, keys = _distinct_keys(s)
+    prec = np.array([_PRECISION[len(k)] for k in keys], dtype=np.int64)
+    return pd.Series(prec[codes], index=s.index, dtype="int64")
 
 
 def sort_key(s: pd.Series) -> pd.Series:
     """The known leading part of each valid value, without offset or fraction ("" when nothing is known)."""
-    return _column(s, "key").astype(str)
+    codes, keys = _distinct_keys(s)
+    return pd.Series(np.array(keys, dtype=object)[codes], index=s.index, dtype=object).astype(str)
 
 
 _DAY_KNOWN = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # year, month and day known: precision >= DATE if valid
@@ -213,9 +233,8 @@ def to_date(s: pd.Series) -> pd.Series:
 def to_datetime(s: pd.Series) -> pd.Series:
     """datetime64 to the minute or second (local time: an offset is not applied); NaT unless valid and known
     to the minute."""
-    codes, values = _distinct(s)
-    p = _parse_distinct(values)
-    txt = p["key"].where(p["precision"] >= MINUTES)
+    codes, keys = _distinct_keys(s)
+    txt = pd.Series([k if len(k) >= KEY_LENGTH[MINUTES] else None for k in keys], dtype=object)
     stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce").to_numpy()
     return pd.Series(stamps[codes], index=s.index)
 
@@ -227,8 +246,8 @@ def is_complete_date(s: pd.Series) -> pd.Series:
 
 def _key_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(code per value, distinct sort keys) without building a full-length text column."""
-    codes, values = _distinct(s)
-    kcodes, kuniq = pd.factorize(_parse_distinct(values)["key"])
+    codes, keys = _distinct_keys(s)
+    kcodes, kuniq = pd.factorize(np.array(keys, dtype=object))
     return kcodes[codes], np.asarray(kuniq, dtype=object)
 
 

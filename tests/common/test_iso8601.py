@@ -137,11 +137,12 @@ def test_every_caller_reads_iso8601_as_the_one_reader(values):
 
 # whole values near the calendar's edges: late days of every month, leap and unknown years, times, intervals
 _late = st.builds(
-    lambda y, m, d, rest: f"{y}-{m}-{d}{rest}",
+    lambda y, m, d, rest: f"{y}-{m}-{d}{rest}",  # rest: a time (a placeholder, an offset), an interval's end
     st.sampled_from(["2021", "2020", "1900", "2000", "-"]),
     st.sampled_from(["01", "02", "04", "06", "09", "11", "12", "13", "-"]),
     st.sampled_from(["28", "29", "30", "31", "32", "-"]),
-    st.sampled_from(["", "T10", "T10:30Z", "T-:30", "/2021-02-29", "/2020-02-29", "/P3D", "T", " "]),
+    st.sampled_from(["", "T10", "T10:30Z", "T-:30", "T10:-:45", "T10:30:45.5-05", "T23:59:60", "/2021-02-29",
+                     "/2020-02-29", "/P3D", "T", " "]),
 )
 _mixed = st.lists(st.one_of(_late, st.lists(_piece, min_size=1, max_size=7).map("".join)), min_size=1, max_size=25)
 
@@ -149,11 +150,16 @@ _mixed = st.lists(st.one_of(_late, st.lists(_piece, min_size=1, max_size=7).map(
 @settings(max_examples=60, deadline=None)
 @given(_mixed)
 def test_validity_and_dates_without_the_component_parse_agree_with_it(values):
-    """is_valid and to_date skip the component frame (one regex, the calendar only for late days): they say what
-    parse says, durations and intervals included (an interval is valid when both ends are)."""
+    """is_valid, precision, sort_key, to_date and to_datetime skip the component frame (regexes on the distinct
+    values, the calendar only for late days): they say what parse says, durations and intervals included (an
+    interval is valid when both ends are)."""
     s = pd.Series(values + [None], dtype=object)
     p = iso8601.parse(s)
     assert iso8601.is_valid(s).tolist() == p["valid"].tolist()
+    assert iso8601.precision(s).tolist() == p["precision"].tolist()
+    assert iso8601.sort_key(s).tolist() == p["key"].tolist()
+    minute = p["key"].where(p["precision"] >= iso8601.MINUTES)
+    assert iso8601.to_datetime(s).tolist() == pd.to_datetime(minute, format="ISO8601", errors="coerce").tolist()
     day = p["key"].str.slice(0, 10).where(p["precision"] >= iso8601.DATE)
     assert iso8601.to_date(s).tolist() == pd.to_datetime(day, format="%Y-%m-%d", errors="coerce").tolist()
     ends = s.fillna("").str.split("/")
