@@ -73,6 +73,27 @@ def by_unique(s: pd.Series, test) -> pd.Series:
     return s.isin(set(bad))
 
 
+def _per_column(cache: dict[tuple, tuple], s: pd.Series, compute) -> np.ndarray:
+    """``compute(s)`` (an array as long as ``s``) remembered per column while the frame lives: a column is a new
+    view object on each access, so the key is the view's data address, shape and strides, validated by a weak
+    reference to the owning block (as in :func:`distinct`)."""
+    arr = s.to_numpy()
+    base = arr.base if isinstance(arr.base, np.ndarray) else arr
+    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
+    hit = cache.get(key)
+    if hit is not None and hit[0]() is base:
+        return hit[1]
+    out = compute(s)
+    try:
+        cache[key] = (weakref.ref(base), out)
+    except TypeError:  # pragma: no cover - not weak-referenceable: simply not cached
+        pass
+    if len(cache) > 8192:
+        for k in [k for k, v in cache.items() if v[0]() is None]:
+            del cache[k]
+    return out
+
+
 _PRESENT: dict[tuple, tuple] = {}
 
 
@@ -80,20 +101,7 @@ def present(s: pd.Series) -> pd.Series:
     """Populated: numeric not NaN, text not empty/blank (remembered per column while the frame lives)."""
     if pd.api.types.is_numeric_dtype(s):
         return s.notna()
-    arr = s.to_numpy()
-    base = arr.base if isinstance(arr.base, np.ndarray) else arr
-    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
-    hit = _PRESENT.get(key)
-    if hit is not None and hit[0]() is base:
-        return pd.Series(hit[1], index=s.index)
-    mask = ~by_unique(s, lambda u: u.str.strip() == "").to_numpy(dtype=bool)
-    try:
-        _PRESENT[key] = (weakref.ref(base), mask)
-    except TypeError:  # pragma: no cover
-        pass
-    if len(_PRESENT) > 8192:
-        for k in [k for k, v in _PRESENT.items() if v[0]() is None]:
-            del _PRESENT[k]
+    mask = _per_column(_PRESENT, s, lambda c: ~by_unique(c, lambda u: u.str.strip() == "").to_numpy(dtype=bool))
     return pd.Series(mask, index=s.index)
 
 
@@ -142,10 +150,18 @@ def iso_date(s: pd.Series) -> pd.Series:
     return iso8601.to_date(obj(s))
 
 
+_DAYS: dict[tuple, tuple] = {}
+
+
 def iso_days(s: pd.Series) -> pd.Series:
-    """Days since 1970-01-01 of a valid ISO 8601 value complete to the day (NaN otherwise)."""
+    """Days since 1970-01-01 of a valid ISO 8601 value complete to the day (NaN otherwise; remembered per column
+    while the frame lives: the study-day rules ask about the same --DTC and RFSTDTC columns)."""
+    return pd.Series(_per_column(_DAYS, s, _days), index=s.index)
+
+
+def _days(s: pd.Series) -> np.ndarray:
     d = iso8601.to_date(obj(s))
-    return pd.Series((d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64"), index=s.index)
+    return (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
 
 
 def is_number(s: pd.Series) -> pd.Series:
