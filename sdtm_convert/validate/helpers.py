@@ -209,21 +209,38 @@ def num_key(s: pd.Series) -> pd.Series:
 
 
 def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
-    """Rows whose ``value`` is not the most frequent value within their ``key`` group (1:n → flagged)."""
-    sub = df[key + [value]].copy()
-    sub.columns = [f"k{i}" for i in range(len(key))] + ["v"]
-    keys = [f"k{i}" for i in range(len(key))]
-    counts = sub.groupby(keys + ["v"], dropna=False, sort=False).size().reset_index(name="n")
-    nvals = counts.groupby(keys, dropna=False, sort=False)["v"].transform("size")
-    counts = counts[nvals > 1]
-    if counts.empty:
+    """Rows whose ``value`` is not the most frequent value within their ``key`` group (1:n → flagged).
+
+    The mode of a group is its most frequent value, ties going to the value that sorts first (missing last);
+    missing keys form groups of their own. Worked out on factor codes: one count per distinct (group, value)
+    pair, not a groupby of the rows."""
+    n = len(df)
+    if n == 0:
         return pd.Series(False, index=df.index)
-    counts = counts.sort_values(["n", "v"], ascending=[False, True], kind="stable")
-    mode = counts.drop_duplicates(keys)
-    bad = counts.merge(mode[keys + ["v"]].rename(columns={"v": "mode"}), on=keys)
-    bad = bad[bad["v"] != bad["mode"]][keys + ["v"]]
-    flag = sub.reset_index(drop=True).merge(bad.assign(_bad=True), on=keys + ["v"], how="left")["_bad"]
-    return pd.Series(flag.fillna(False).astype(bool).to_numpy(), index=df.index)
+    group = np.zeros(n, dtype=np.int64)
+    for k in key:
+        c, u = pd.factorize(df[k], use_na_sentinel=False)
+        group = pd.factorize(group * max(len(u), 1) + c)[0]
+    vcodes, vuniq = pd.factorize(df[value], use_na_sentinel=False)
+    width = max(len(vuniq), 1)
+    pair_of_row, pairs = pd.factorize(group * width + vcodes)
+    pairs = np.asarray(pairs, dtype=np.int64)
+    pg, pv = pairs // width, pairs % width
+    count = np.bincount(pair_of_row, minlength=len(pairs))
+    if (np.bincount(pg) > 1).sum() == 0:  # no group holds two values
+        return pd.Series(False, index=df.index)
+    order = pd.Series(vuniq).sort_values(kind="stable", na_position="last").index.to_numpy()
+    rank = np.empty(width, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = np.lexsort((rank[pv], -count, pg))  # per group: most frequent first, then the value sorting first
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = pg[best][1:] != pg[best][:-1]
+    mode = np.empty(int(pg.max()) + 1, dtype=np.int64)
+    mode[pg[best][first]] = pv[best][first]
+    vals = pd.Series(vuniq)  # compared as values of their dtype: NaN differs from NaN, pd.NA from nothing
+    differs = vals.take(pv).reset_index(drop=True) != vals.take(mode[pg]).reset_index(drop=True)
+    bad_pair = differs.fillna(False).to_numpy(dtype=bool) & (np.bincount(pg)[pg] > 1)
+    return pd.Series(bad_pair[pair_of_row], index=df.index)
 
 
 def has_columns(ds, *cols: str) -> bool:
