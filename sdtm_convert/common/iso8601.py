@@ -19,6 +19,7 @@ visit). The regexes are written so that ECMA-262 (JSON Schema) and Python read t
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 
 import numpy as np
@@ -60,7 +61,7 @@ _PARTS = (
 FIELDS = ("y", "m", "d", "H", "M", "S")
 KEY_LENGTH = {0: 0, 1: 4, 2: 7, 3: 10, 4: 13, 5: 16, 6: 19}  # length of the sort key at each precision
 DATE = 3  # precision of a value known to the day
-MINUTES = 5
+MINUTES = 5  # precision of a value known to the minute
 
 
 def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
@@ -70,13 +71,22 @@ def _distinct(s: pd.Series) -> tuple[np.ndarray, pd.Series]:
     return np.where(codes < 0, len(uniq), codes), values
 
 
+MONTH_DAYS = {1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31}
+
+
 def days_in_month(year: pd.Series, month: pd.Series) -> pd.Series:
     """Days in each month (float, NaN where the month is unknown); an unknown year counts as a leap year."""
     y = pd.Series(year, dtype="float64")
     m = pd.Series(month, dtype="float64").set_axis(y.index)
     leap = y.isna() | (((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0))
-    dim = m.map({1: 31, 2: 28, 3: 31, 4: 30, 5: 31, 6: 30, 7: 31, 8: 31, 9: 30, 10: 31, 11: 30, 12: 31})
+    dim = m.map(MONTH_DAYS)
     return dim.astype("float64") + (leap & (m == 2)).astype("float64")
+
+
+def _month_days(year: int | None, month: int) -> int:
+    """:func:`days_in_month` of one known month (``year`` None: unknown, a leap year)."""
+    leap = year is None or (year % 4 == 0 and year % 100 != 0) or year % 400 == 0
+    return MONTH_DAYS[month] + (1 if leap and month == 2 else 0)
 
 
 _PARSED: OrderedDict[tuple[str, ...], pd.DataFrame] = OrderedDict()  # distinct values -> their parse (read-only)
@@ -123,20 +133,46 @@ def parse(s: pd.Series) -> pd.DataFrame:
     return _parse_distinct(values).iloc[codes].set_axis(s.index)
 
 
+_SHAPE = re.compile(DATETIME)
+# a known month with day 29, 30 or 31: the only dates of the right shape the calendar may lack
+_LATE_DAY = re.compile("([0-9]{4}|-)-([0-9]{2})-(29|30|31)")
+
+
+def _valid_values(values: list[str]) -> np.ndarray:
+    """Validity of each text (module docstring) without the component frame of :func:`parse`: the shape regex,
+    then the calendar only for the few that name a late day of a known month (an unknown year is a leap year,
+    as in :func:`days_in_month`). The validator asks this of every --DTC column; it must say what
+    ``parse(...)["valid"]`` says (tests/common/test_iso8601.py)."""
+    shape = _SHAPE.fullmatch
+    ok = np.fromiter((shape(v) is not None for v in values), dtype=bool, count=len(values))
+    for i, v in enumerate(values):
+        if ok[i] and (m := _LATE_DAY.match(v)) is not None:
+            ok[i] = int(m[3]) <= _month_days(None if m[1] == "-" else int(m[1]), int(m[2]))
+    return ok
+
+
 def is_valid(s: pd.Series, *, durations: bool = False, intervals: bool = False) -> pd.Series:
     """Valid ISO 8601 datetimes (module docstring); missing and "" are not. ``durations``: a signed duration
-    (``P3D``, ``-PT15M``) is valid too; ``intervals``: ``start/end`` of datetimes or durations too."""
+    (``P3D``, ``-PT15M``) is valid too; ``intervals``: ``start/end`` of datetimes or durations too.
+
+    Worked out once per distinct value, without parsing the components (see :func:`_valid_values`)."""
     codes, values = _distinct(s)
-    ok = _parse_distinct(values)["valid"].to_numpy(dtype=bool)
-    if durations or intervals:
+    texts = values.tolist()
+    ok = _valid_values(texts)
+    if durations or intervals:  # a duration holds a "P", an interval a "/": only those are read again
+        at = np.array([i for i, v in enumerate(texts) if not ok[i] and ("P" in v or "/" in v)], dtype=np.int64)
         alt = "|".join(([SIGNED_DURATION] if durations else []) + ([INTERVAL] if intervals else []))
-        other = values.str.fullmatch(alt).fillna(False).to_numpy(dtype=bool).copy()
-        if intervals:  # the datetimes of an interval are calendar-checked too
-            for side in (0, 1):
-                ends = values.str.split("/").str[side].where(other & values.str.contains("/"), "2000")
-                other &= _parse_distinct(ends)["valid"].to_numpy(dtype=bool) | ends.str.contains("P").to_numpy(dtype=bool)
-        ok = ok | other
+        shaped = re.compile(alt).fullmatch
+        for i in at:
+            v = texts[i]
+            ok[i] = shaped(v) is not None and (not intervals or "/" not in v or _ends_valid(v))
     return pd.Series(ok[codes], index=s.index, dtype=bool)
+
+
+def _ends_valid(interval: str) -> bool:
+    """Both ends of a ``start/end`` already shaped like an interval name real dates (a duration end has none)."""
+    ends = [e for e in interval.split("/")[:2] if "P" not in e]
+    return bool(_valid_values(ends).all())
 
 
 def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
@@ -146,27 +182,50 @@ def is_duration(s: pd.Series, *, signed: bool = False) -> pd.Series:
     return pd.Series(ok[codes], index=s.index, dtype=bool)
 
 
-def _column(s: pd.Series, name: str) -> pd.Series:
-    """One column of :func:`parse`, worked out on the distinct values only and spread back."""
+# the known leading part of a valid value: components up to the first placeholder, without fraction or offset
+_KNOWN = re.compile("[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2}(?:T[0-9]{2}(?::[0-9]{2}(?::[0-9]{2})?)?)?)?)?")
+_PRECISION = {n: level for level, n in KEY_LENGTH.items()}
+
+
+def _keys(values: list[str]) -> list[str]:
+    """:func:`sort_key` of each text without the component frame (``parse(...)["key"]``, tested to agree)."""
+    known = _KNOWN.match
+    return [(m[0] if (m := known(v)) is not None else "") if ok else "" for v, ok in zip(values, _valid_values(values),
+                                                                                          strict=True)]
+
+
+def _distinct_keys(s: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """(code per value, sort key of each distinct value)."""
     codes, values = _distinct(s)
-    return pd.Series(_parse_distinct(values)[name].to_numpy()[codes], index=s.index)
+    return codes, _keys(values.tolist())
 
 
 def precision(s: pd.Series) -> pd.Series:
     """Known leading components: 0 (none, or invalid) .. 6 (seconds)."""
-    return _column(s, "precision").astype("int64")
+    codes, keys = _distinct_keys(s)
+    prec = np.array([_PRECISION[len(k)] for k in keys], dtype=np.int64)
+    return pd.Series(prec[codes], index=s.index, dtype="int64")
 
 
 def sort_key(s: pd.Series) -> pd.Series:
     """The known leading part of each valid value, without offset or fraction ("" when nothing is known)."""
-    return _column(s, "key").astype(str)
+    codes, keys = _distinct_keys(s)
+    return pd.Series(np.array(keys, dtype=object)[codes], index=s.index, dtype=object).astype(str)
+
+
+_DAY_KNOWN = re.compile("[0-9]{4}-[0-9]{2}-[0-9]{2}")  # year, month and day known: precision >= DATE if valid
 
 
 def to_date(s: pd.Series) -> pd.Series:
-    """datetime64 of the date; NaT unless valid and known to the day."""
+    """datetime64 of the date; NaT unless valid and known to the day.
+
+    Only values starting with a known year, month and day are checked (:func:`_valid_values`) and read."""
     codes, values = _distinct(s)
-    p = _parse_distinct(values)
-    txt = p["key"].str.slice(0, 10).where(p["precision"] >= DATE)
+    texts = values.tolist()
+    at = [i for i, v in enumerate(texts) if _DAY_KNOWN.match(v) is not None]
+    at = [i for i, ok in zip(at, _valid_values([texts[i] for i in at]), strict=True) if ok]
+    txt = pd.Series(None, index=values.index, dtype=object)
+    txt.iloc[at] = [texts[i][:10] for i in at]
     days = pd.to_datetime(txt, format="%Y-%m-%d", errors="coerce").to_numpy()
     return pd.Series(days[codes], index=s.index)
 
@@ -174,9 +233,8 @@ def to_date(s: pd.Series) -> pd.Series:
 def to_datetime(s: pd.Series) -> pd.Series:
     """datetime64 to the minute or second (local time: an offset is not applied); NaT unless valid and known
     to the minute."""
-    codes, values = _distinct(s)
-    p = _parse_distinct(values)
-    txt = p["key"].where(p["precision"] >= MINUTES)
+    codes, keys = _distinct_keys(s)
+    txt = pd.Series([k if len(k) >= KEY_LENGTH[MINUTES] else None for k in keys], dtype=object)
     stamps = pd.to_datetime(txt, format="ISO8601", errors="coerce").to_numpy()
     return pd.Series(stamps[codes], index=s.index)
 
@@ -188,8 +246,8 @@ def is_complete_date(s: pd.Series) -> pd.Series:
 
 def _key_codes(s: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """(code per value, distinct sort keys) without building a full-length text column."""
-    codes, values = _distinct(s)
-    kcodes, kuniq = pd.factorize(_parse_distinct(values)["key"])
+    codes, keys = _distinct_keys(s)
+    kcodes, kuniq = pd.factorize(np.array(keys, dtype=object))
     return kcodes[codes], np.asarray(kuniq, dtype=object)
 
 

@@ -73,6 +73,27 @@ def by_unique(s: pd.Series, test) -> pd.Series:
     return s.isin(set(bad))
 
 
+def _per_column(cache: dict[tuple, tuple], s: pd.Series, compute) -> np.ndarray:
+    """``compute(s)`` (an array as long as ``s``) remembered per column while the frame lives: a column is a new
+    view object on each access, so the key is the view's data address, shape and strides, validated by a weak
+    reference to the owning block (as in :func:`distinct`)."""
+    arr = s.to_numpy()
+    base = arr.base if isinstance(arr.base, np.ndarray) else arr
+    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
+    hit = cache.get(key)
+    if hit is not None and hit[0]() is base:
+        return hit[1]
+    out = compute(s)
+    try:
+        cache[key] = (weakref.ref(base), out)
+    except TypeError:  # pragma: no cover - not weak-referenceable: simply not cached
+        pass
+    if len(cache) > 8192:
+        for k in [k for k, v in cache.items() if v[0]() is None]:
+            del cache[k]
+    return out
+
+
 _PRESENT: dict[tuple, tuple] = {}
 
 
@@ -80,20 +101,7 @@ def present(s: pd.Series) -> pd.Series:
     """Populated: numeric not NaN, text not empty/blank (remembered per column while the frame lives)."""
     if pd.api.types.is_numeric_dtype(s):
         return s.notna()
-    arr = s.to_numpy()
-    base = arr.base if isinstance(arr.base, np.ndarray) else arr
-    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
-    hit = _PRESENT.get(key)
-    if hit is not None and hit[0]() is base:
-        return pd.Series(hit[1], index=s.index)
-    mask = ~by_unique(s, lambda u: u.str.strip() == "").to_numpy(dtype=bool)
-    try:
-        _PRESENT[key] = (weakref.ref(base), mask)
-    except TypeError:  # pragma: no cover
-        pass
-    if len(_PRESENT) > 8192:
-        for k in [k for k, v in _PRESENT.items() if v[0]() is None]:
-            del _PRESENT[k]
+    mask = _per_column(_PRESENT, s, lambda c: ~by_unique(c, lambda u: u.str.strip() == "").to_numpy(dtype=bool))
     return pd.Series(mask, index=s.index)
 
 
@@ -142,10 +150,18 @@ def iso_date(s: pd.Series) -> pd.Series:
     return iso8601.to_date(obj(s))
 
 
+_DAYS: dict[tuple, tuple] = {}
+
+
 def iso_days(s: pd.Series) -> pd.Series:
-    """Days since 1970-01-01 of a valid ISO 8601 value complete to the day (NaN otherwise)."""
+    """Days since 1970-01-01 of a valid ISO 8601 value complete to the day (NaN otherwise; remembered per column
+    while the frame lives: the study-day rules ask about the same --DTC and RFSTDTC columns)."""
+    return pd.Series(_per_column(_DAYS, s, _days), index=s.index)
+
+
+def _days(s: pd.Series) -> np.ndarray:
     d = iso8601.to_date(obj(s))
-    return pd.Series((d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64"), index=s.index)
+    return (d - pd.Timestamp("1970-01-01")).dt.days.to_numpy(dtype="float64")
 
 
 def is_number(s: pd.Series) -> pd.Series:
@@ -193,21 +209,38 @@ def num_key(s: pd.Series) -> pd.Series:
 
 
 def inconsistent(df: pd.DataFrame, key: list[str], value: str) -> pd.Series:
-    """Rows whose ``value`` is not the most frequent value within their ``key`` group (1:n → flagged)."""
-    sub = df[key + [value]].copy()
-    sub.columns = [f"k{i}" for i in range(len(key))] + ["v"]
-    keys = [f"k{i}" for i in range(len(key))]
-    counts = sub.groupby(keys + ["v"], dropna=False, sort=False).size().reset_index(name="n")
-    nvals = counts.groupby(keys, dropna=False, sort=False)["v"].transform("size")
-    counts = counts[nvals > 1]
-    if counts.empty:
+    """Rows whose ``value`` is not the most frequent value within their ``key`` group (1:n → flagged).
+
+    The mode of a group is its most frequent value, ties going to the value that sorts first (missing last);
+    missing keys form groups of their own. Worked out on factor codes: one count per distinct (group, value)
+    pair, not a groupby of the rows."""
+    n = len(df)
+    if n == 0:
         return pd.Series(False, index=df.index)
-    counts = counts.sort_values(["n", "v"], ascending=[False, True], kind="stable")
-    mode = counts.drop_duplicates(keys)
-    bad = counts.merge(mode[keys + ["v"]].rename(columns={"v": "mode"}), on=keys)
-    bad = bad[bad["v"] != bad["mode"]][keys + ["v"]]
-    flag = sub.reset_index(drop=True).merge(bad.assign(_bad=True), on=keys + ["v"], how="left")["_bad"]
-    return pd.Series(flag.fillna(False).astype(bool).to_numpy(), index=df.index)
+    group = np.zeros(n, dtype=np.int64)
+    for k in key:
+        c, u = pd.factorize(df[k], use_na_sentinel=False)
+        group = pd.factorize(group * max(len(u), 1) + c)[0]
+    vcodes, vuniq = pd.factorize(df[value], use_na_sentinel=False)
+    width = max(len(vuniq), 1)
+    pair_of_row, pairs = pd.factorize(group * width + vcodes)
+    pairs = np.asarray(pairs, dtype=np.int64)
+    pg, pv = pairs // width, pairs % width
+    count = np.bincount(pair_of_row, minlength=len(pairs))
+    if (np.bincount(pg) > 1).sum() == 0:  # no group holds two values
+        return pd.Series(False, index=df.index)
+    order = pd.Series(vuniq).sort_values(kind="stable", na_position="last").index.to_numpy()
+    rank = np.empty(width, dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    best = np.lexsort((rank[pv], -count, pg))  # per group: most frequent first, then the value sorting first
+    first = np.ones(len(best), dtype=bool)
+    first[1:] = pg[best][1:] != pg[best][:-1]
+    mode = np.empty(int(pg.max()) + 1, dtype=np.int64)
+    mode[pg[best][first]] = pv[best][first]
+    vals = pd.Series(vuniq)  # compared as values of their dtype: NaN differs from NaN, pd.NA from nothing
+    differs = vals.take(pv).reset_index(drop=True) != vals.take(mode[pg]).reset_index(drop=True)
+    bad_pair = differs.fillna(False).to_numpy(dtype=bool) & (np.bincount(pg)[pg] > 1)
+    return pd.Series(bad_pair[pair_of_row], index=df.index)
 
 
 def has_columns(ds, *cols: str) -> bool:

@@ -136,6 +136,51 @@ def test_every_caller_reads_iso8601_as_the_one_reader(values):
     assert dates.iso_to_datetime(s).notna().tolist() == iso8601.precision(s).ge(5).tolist()
 
 
+# whole values near the calendar's edges: late days of every month, leap and unknown years, times, intervals
+_late = st.builds(
+    lambda y, m, d, rest: f"{y}-{m}-{d}{rest}",  # rest: a time (a placeholder, an offset), an interval's end
+    st.sampled_from(["2021", "2020", "1900", "2000", "-"]),
+    st.sampled_from(["01", "02", "04", "06", "09", "11", "12", "13", "-"]),
+    st.sampled_from(["28", "29", "30", "31", "32", "-"]),
+    st.sampled_from(["", "T10", "T10:30Z", "T-:30", "T10:-:45", "T10:30:45.5-05", "T23:59:60", "/2021-02-29",
+                     "/2020-02-29", "/P3D", "T", " "]),
+)
+_mixed = st.lists(st.one_of(_late, st.lists(_piece, min_size=1, max_size=7).map("".join)), min_size=1, max_size=25)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_mixed)
+def test_validity_and_dates_without_the_component_parse_agree_with_it(values):
+    """is_valid, precision, sort_key, to_date and to_datetime skip the component frame (regexes on the distinct
+    values, the calendar only for late days): they say what parse says, durations and intervals included (an
+    interval is valid when both ends are)."""
+    s = pd.Series(values + [None], dtype=object)
+    p = iso8601.parse(s)
+    assert iso8601.is_valid(s).tolist() == p["valid"].tolist()
+    assert iso8601.precision(s).tolist() == p["precision"].tolist()
+    assert iso8601.sort_key(s).tolist() == p["key"].tolist()
+    minute = p["key"].where(p["precision"] >= iso8601.MINUTES)
+    assert iso8601.to_datetime(s).tolist() == pd.to_datetime(minute, format="ISO8601", errors="coerce").tolist()
+    day = p["key"].str.slice(0, 10).where(p["precision"] >= iso8601.DATE)
+    assert iso8601.to_date(s).tolist() == pd.to_datetime(day, format="%Y-%m-%d", errors="coerce").tolist()
+    ends = s.fillna("").str.split("/")
+    end_ok = [len(e) == 2 and all(x and ("P" in x or iso8601.parse(pd.Series([x]))["valid"].iloc[0]) for x in e)
+              for e in ends]
+    shaped = s.fillna("").str.fullmatch(iso8601.INTERVAL).tolist()
+    interval = [a and b for a, b in zip(shaped, end_ok, strict=True)]
+    duration = s.fillna("").str.fullmatch(iso8601.SIGNED_DURATION).tolist()
+    full = iso8601.is_valid(s, durations=True, intervals=True).tolist()
+    assert full == [v or i or d for v, i, d in zip(p["valid"], interval, duration, strict=True)]
+
+
+def test_validity_without_the_component_parse_checks_the_calendar_on_late_days():
+    s = pd.Series(["2021-02-29", "2020-02-29", "1900-02-29", "2000-02-29", "--02-29", "--02-30", "2021-04-31",
+                   "2021-04-30T10:30", "2021---31", "2021-02-29/2021-03-01", "2020-02-29/P3D", "P3D/2021-11-31"])
+    assert iso8601.is_valid(s).tolist() == [False, True, False, True, True, False, False, True, True] + [False] * 3
+    assert iso8601.is_valid(s, intervals=True).tolist()[-3:] == [False, True, False]
+    assert iso8601.to_date(s).notna().tolist() == [False, True, False, True, False, False, False, True] + [False] * 4
+
+
 @settings(max_examples=100, deadline=None)
 @given(_values, _values)
 def test_validator_date_order_uses_the_one_comparison(a, b):

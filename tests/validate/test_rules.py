@@ -95,6 +95,7 @@ SDTM_CASES: list[tuple[str, Callable[[dict], None]]] = [
     ("SC-TECH-002", _add("AE", "aelower", "x")),
     ("SC-TECH-005", lambda p: p.__setitem__("_meta", {"AE": {"labels": {"AETERM": "Reported Term – dash"}}})),
     ("SC-TECH-006", _set("AE", "AETERM", 0, "X" * 201)),
+    ("SC-TECH-006", _set("AE", "AETERM", 0, "X" * 198 + "\u2019")),  # 199 characters, 201 bytes in UTF-8
     ("SC-TECH-010", _set("LB", "LBTEST", 0, "Albúmin")),
     ("SC-TECH-011", _set("AE", "AETERM", 0, "PATIENT\u2019S HEADACHE")),
     ("SC-TECH-016", _set("AE", "AETERM", 0, "HEAD\x00ACHE")),

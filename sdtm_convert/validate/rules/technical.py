@@ -18,12 +18,29 @@ _CONTROL = r"[\x00-\x08\x0a-\x1f\x7f]"  # C0 control characters but the tab, and
 _OTHER_NON_PRINTABLE = r"[^\x00-\x08\x0a-\x1f\x7f\x20-\x7e]"  # non-ASCII, or a tab (SC-TECH-011)
 
 
+def _printable_ascii(u: pd.Series) -> np.ndarray:
+    """Text of printable ASCII only (U+0020 to U+007E; "" too): what almost every value is, and what none of the
+    patterns here can find anything in."""
+    return np.fromiter((isinstance(v, str) and v.isascii() and v.isprintable() for v in u.tolist()), dtype=bool,
+                       count=len(u))
+
+
+def _contains(u: pd.Series, pattern: str) -> pd.Series:
+    """``u.str.contains(pattern)`` for a pattern of characters outside printable ASCII, the regex run only on the
+    values holding such a character."""
+    out = pd.Series(False, index=u.index, dtype=object)
+    rest = ~_printable_ascii(u)
+    if rest.any():
+        out[rest] = u[rest].str.contains(pattern, regex=True)
+    return out
+
+
 def _non_ascii(u: pd.Series) -> pd.Series:
-    return u.str.contains(_NON_ASCII, regex=True).fillna(False)
+    return _contains(u, _NON_ASCII).fillna(False)
 
 
 def _control(u: pd.Series) -> pd.Series:
-    return u.str.contains(_CONTROL, regex=True).fillna(False)
+    return _contains(u, _CONTROL).fillna(False)
 
 
 def _p21_name_cols(ctx, ds) -> set[str]:
@@ -33,13 +50,14 @@ def _p21_name_cols(ctx, ds) -> set[str]:
 
 
 def _max_bytes(u: pd.Series, encoding: str | None) -> int:
-    u = u.str.rstrip()
-    n = u.str.len()
-    if not len(u):
+    """Bytes of the longest value without trailing blanks (characters, unless a value is not printable ASCII:
+    then each value encoded)."""
+    texts = [v.rstrip() for v in u.tolist() if isinstance(v, str)]
+    if not texts:
         return 0
-    if _non_ascii(u).any():
-        n = u.str.encode(encoding or "utf-8", errors="replace").str.len()
-    return int(n.max() or 0)
+    if all(t.isascii() and t.isprintable() for t in texts):
+        return max(map(len, texts))
+    return max(len(t.encode(encoding or "utf-8", errors="replace")) for t in texts)
 
 
 def _char_cols(ds):
@@ -245,7 +263,7 @@ def non_ascii_values(ctx) -> Iterator[Hits]:
         for c in _char_cols(ds):
             if c in p21_cols:
                 continue
-            yield Hits(ds.name, c, ds.rows_where(c, lambda u: u.str.contains(_OTHER_NON_PRINTABLE, regex=True)))
+            yield Hits(ds.name, c, ds.rows_where(c, lambda u: _contains(u, _OTHER_NON_PRINTABLE)))
 
 
 def _shown(value: str) -> str:
