@@ -189,6 +189,18 @@ def test_validator_date_order_uses_the_one_comparison(a, b):
     assert _after(sa, sb).tolist() == iso8601.compare(sa, sb).gt(0).tolist()
 
 
+def test_validator_date_order_at_the_precision_both_have():
+    """The validator's "A is after B" on literal pairs, the answers worked out by hand (SDTMIG 3.4 §4.4.2: a
+    partial date is compared at the precision both values have; an invalid or empty value never compares)."""
+    pairs = [("2021-03-01", "2021-02-28", True), ("2021", "2020-12-31", True), ("2021-03", "2021-03-15", False),
+             ("2021-03-15T10:00", "2021-03-15", False), ("2021-03-15T10:00", "2021-03-15T09:59", True),
+             ("2021-03-15T10:00:01", "2021-03-15T10:00", False), ("2021-02-30", "2021-01-01", False),
+             ("", "2021", False), ("2020-02-29", "2020-02-28", True), ("2021-01-01", "2021-01-02", False)]
+    a = pd.Series([x for x, _, _ in pairs], dtype=object)
+    b = pd.Series([y for _, y, _ in pairs], dtype=object)
+    assert _after(a, b).tolist() == [want for _, _, want in pairs]
+
+
 def test_pharmaverse_sdtm_dates_read_as_published():
     """--DTC values of pharmaverse's published SDTM (pharmaverse/pharmaversesdtm @530a5ea8, ae/cm/dm/ds/ex/lb/mh/sv/
     vs/ts; twelve of each shape, copied to tests/common/data/pharmaverse_dtc.csv): every one valid, known to its
