@@ -11,7 +11,6 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from sdtm_convert.adam.adpasi import primary_visit, responder_param
 from sdtm_convert.adam.config import adam_settings
@@ -19,6 +18,7 @@ from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.adam.derive import sas_date_to_iso
 from sdtm_convert.adam.stats import clopper_pearson, describe
 from sdtm_convert.common.arrowtext import join_runs, lit
+from sdtm_convert.common.html import environment
 from sdtm_convert.spec.study import StudyConfig
 
 PLOT = {"width": 640, "height": 360, "left": 56, "right": 40, "top": 20, "bottom": 44}
@@ -188,10 +188,7 @@ def render_summary(result, study: StudyConfig) -> str:
     adpasi = result.datasets.get("ADPASI", pd.DataFrame(columns=DATASETS["ADPASI"].columns(())))  # skipped: no PASI records
     adae = result.datasets.get("ADAE", pd.DataFrame(columns=DATASETS["ADAE"].columns(())))  # skipped: no AE records
     visit = primary_visit(settings)
-    env = Environment(
-        loader=PackageLoader("sdtm_convert.adam", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
+    env = environment("sdtm_convert.adam")
     counts = {f: int((adsl[f] == "Y").sum()) for f in [p.flag for p in settings.populations] if f in adsl.columns}
     n_saf = counts.get("SAFFL", len(adsl))
     return env.get_template("summary.html.j2").render(

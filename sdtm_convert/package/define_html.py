@@ -9,16 +9,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from jinja2 import Environment
 
+from sdtm_convert.common.html import environment
 from sdtm_convert.package.define.read import read_define_model
 
 
 def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("sdtm_convert.package", "templates"),
-        autoescape=True,  # every template, whatever its suffix
-        undefined=StrictUndefined,
+    return environment(
+        "sdtm_convert.package",
+        strict=True,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,

@@ -185,8 +185,7 @@ def render_json(d: PackageDiff) -> str:
 
 
 def render_html(d: PackageDiff) -> str:
-    import jinja2
+    from sdtm_convert.common.html import environment
 
-    env = jinja2.Environment(loader=jinja2.PackageLoader("sdtm_convert.package", "templates"),
-                             autoescape=jinja2.select_autoescape(default=True, default_for_string=True))
+    env = environment("sdtm_convert.package")
     return env.get_template("diff.html.j2").render(d=d, key_text=_key_text)

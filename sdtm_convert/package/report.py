@@ -11,9 +11,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
 from sdtm_convert.common.atomic import atomic_write_text
+from sdtm_convert.common.html import environment
 from sdtm_convert.errors import ERROR, INFO, WARNING, Issue
 from sdtm_convert.version import __version__
 
@@ -93,11 +92,7 @@ def write_reports(conv: Any, folder: Path, outputs: dict[str, Any]) -> tuple[Pat
     return jpath, hpath
 
 
-_ENV = jinja2.Environment(
-    loader=jinja2.PackageLoader("sdtm_convert.package", "templates"),
-    autoescape=jinja2.select_autoescape(default=True, default_for_string=True),
-    undefined=jinja2.StrictUndefined,
-)
+_ENV = environment("sdtm_convert.package", strict=True)
 
 
 HTML_ISSUES_PER_CODE = 200  # the HTML lists at most this many issues per code; the JSON has them all

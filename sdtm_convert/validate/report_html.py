@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2 import Environment
 
 from sdtm_convert.common.atomic import atomic_write_text
+from sdtm_convert.common.html import environment
 from sdtm_convert.validate.report import ValidationReport
 from sdtm_convert.validate.report_json import to_dict
 
@@ -14,10 +15,7 @@ PER_GROUP = 200  # findings shown per dataset × rule in the HTML (JSON/XLSX hol
 
 
 def _env() -> Environment:
-    return Environment(
-        loader=PackageLoader("sdtm_convert.validate", "templates"),
-        autoescape=select_autoescape(default=True, default_for_string=True),
-    )
+    return environment("sdtm_convert.validate")
 
 
 def render_html(report: ValidationReport) -> str:
