@@ -146,8 +146,9 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
                   formats: tuple[str, ...] = ("xpt",)) -> WrittenPackage:
     """Write SDTM (or ADaM) data frames you built as a package in folder ``out``: one ``<name>.xpt`` per frame
     (and ``<name>.json`` Dataset-JSON 1.1 with ``formats=("xpt", "json")``), ``define.xml`` (Define-XML 2.1,
-    checked against the shipped XSD), its stylesheet and ``define.html``. Every file is written to a temporary
-    name and renamed into place.
+    checked against the shipped XSD), its stylesheet and ``define.html``. All or nothing: the files are written
+    into a staging folder beside ``out`` and moved in (each by one rename, define files last) only when every one
+    is written; a failure leaves ``out`` as it was. Other files in ``out`` stay.
 
     ``frames``: ``{dataset name: DataFrame}``, all SDTM or all ADaM (names starting with ``AD``); columns and
     records are written in the frame's order. Metadata per dataset: ``metadata[name]`` when given (e.g. a
@@ -165,6 +166,7 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     dataset's file is not written.
     """
     from sdtm_convert.package import write as submission
+    from sdtm_convert.package.staging import staged_files
 
     if not frames:
         raise fatal("package-empty", "no data frames to write")
@@ -175,9 +177,10 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
                             {k.upper(): v for k, v in (labels or {}).items()})
     folder = Path(out)
     standard = "ADaMIG 1.3" if kind == "adam" else f"SDTMIG {study.sdtmig_version}"
-    written = submission.write_datasets(data, metas, folder, study, formats=formats)
     arm = submission.primary_endpoint_arm(study) if kind == "adam" and loaded is not None and "ADPASI" in data \
         else None
-    define = submission.write_define(data, written.metas, folder, study, standard=standard, arm=arm)
-    return WrittenPackage(folder, standard, written.files + define.files, written.metas,
-                          written.issues + define.issues)
+    with staged_files(folder) as stage:  # all files or none: written beside the folder, moved in at the end
+        written = submission.write_datasets(data, metas, stage, study, formats=formats)
+        define = submission.write_define(data, written.metas, stage, study, standard=standard, arm=arm)
+    files = [folder / f.relative_to(stage) for f in written.files + define.files]
+    return WrittenPackage(folder, standard, files, written.metas, written.issues + define.issues)

@@ -174,3 +174,34 @@ def test_working_columns_are_not_written(tmp_path):
     pkg = sc.write_package({"DM": dm}, tmp_path, created=CREATED)
     assert [v.name for v in read_v5(tmp_path / "dm.xpt").info.variables] == list(user_dm().columns)
     assert [v.name for v in pkg.metadata["DM"].variables] == list(user_dm().columns)
+
+
+def test_a_failed_write_leaves_the_folder_as_it_was(tmp_path, monkeypatch):
+    """All or nothing: the files are written beside the folder and moved in only when every one is written; a
+    failure on the way (here define.xml, after the datasets) leaves the earlier files and the user's own."""
+    from sdtm_convert.package import write as submission
+
+    out = tmp_path / "pkg"
+    sc.write_package({"DM": user_dm()}, out, created=CREATED)
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    def fail(*_a, **_k):
+        raise OSError(28, "No space left on device", str(out / "define.xml"))
+
+    monkeypatch.setattr(submission, "write_define", fail)
+    with pytest.raises(OSError):
+        sc.write_package({"DM": user_dm().assign(AGE=[1, 2, 3]), "AE": user_ae()}, out, created=CREATED)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]  # no staging folder, no lock file
+
+
+def test_files_are_added_beside_the_users_own(tmp_path):
+    out = tmp_path / "pkg"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine", encoding="utf-8")
+    pkg = sc.write_package({"DM": user_dm(), "AE": user_ae()}, out, created=CREATED)
+    assert (out / "notes.txt").read_text(encoding="utf-8") == "mine"
+    assert sorted(p.name for p in out.iterdir()) == sorted(["notes.txt", *(p.name for p in pkg.files)])
+    assert all(p.parent == out for p in pkg.files) and all(p.is_file() for p in pkg.files)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pkg"]

@@ -102,7 +102,7 @@ def environment_fault(exc: BaseException, place: str | os.PathLike[str] | None =
     if not isinstance(exc, OSError) or exc.errno is None or exc.errno not in ENVIRONMENT_ERRNOS:
         return None
     if exc.filename:
-        where = f"{_final_place(str(exc.filename))}: "
+        where = f"{final_place(str(exc.filename))}: "
     else:
         where = f"writing under {place}: " if place is not None else ""
     return f"error: [environment] {where}{exc.strerror or exc} ({errno.errorcode[exc.errno]})"
@@ -111,7 +111,7 @@ def environment_fault(exc: BaseException, place: str | os.PathLike[str] | None =
 _STAGING = re.compile(r"([/\\]|^)\.([^/\\]+)\.staging-\d+-[0-9a-f]+(-old)?(?=[/\\]|$)")
 
 
-def _final_place(path: str) -> str:
+def final_place(path: str) -> str:
     """A path inside a run's staging folder (``build/../.build.staging-<pid>-<hex>/m5/...``) as the place it was
     being written for (``build/m5/...``): the staging folder is gone by the time the user reads the line."""
     return _STAGING.sub(lambda m: m.group(1) + m.group(2), path)

@@ -26,10 +26,12 @@ import signal
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
+from sdtm_convert.common.places import final_place
 from sdtm_convert.common.signals import STOP_SIGNALS, check, note_swapped
-from sdtm_convert.errors import fatal
+from sdtm_convert.errors import SdtmConvertError, fatal
 
 STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
 LOCK = ".lock"  # .<name>.lock
@@ -79,12 +81,43 @@ def staged_output(out: str | os.PathLike[str],
     becomes ``out`` (an earlier package there is removed); when it raises, the staging folder is removed and
     ``out`` is untouched."""
     target = check_replaceable(out)
+    with _staged(target, Path(out), notify) as (stage, notices):
+        yield stage, notices
+        check()  # a stop that came during the block and was swallowed there: no swap
+        _swap_in(stage, target)
+
+
+@contextmanager
+def staged_files(out: str | os.PathLike[str]) -> Iterator[Path]:
+    """For files added to a folder that may hold others (``write_package`` of the Python API): yield a staging
+    folder beside ``out``; when the block ends normally its files are moved into ``out`` (created if absent), each
+    by one rename and define files last, replacing files of the same name; when it raises, ``out`` is untouched.
+    Locked, and a killed writer's staging folder removed, as for :func:`staged_output`."""
+    target = Path(out).resolve()
+    with _staged(target, Path(out)) as (stage, _):
+        yield stage
+        check()
+        files = sorted((p for p in stage.rglob("*") if p.is_file()),
+                       key=lambda p: (p.name.startswith("define"), p.relative_to(stage).as_posix()))
+        target.mkdir(exist_ok=True)
+        for path in files:
+            dest = target / path.relative_to(stage)
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(path, dest)
+        shutil.rmtree(stage)
+
+
+@contextmanager
+def _staged(target: Path, given: Path,
+            notify: Callable[[str], None] = lambda _m: None) -> Iterator[tuple[Path, list[str]]]:
+    """The lock, the leftovers of killed runs removed, and a new staging folder beside ``target`` that is removed
+    when the block raises."""
     target.parent.mkdir(parents=True, exist_ok=True)
     with _locked(target):
         notices = []
         for left in _leftovers(target):
             shutil.rmtree(left, ignore_errors=True)
-            notices.append(f"removed {left.name}, left beside {Path(out)} by a run that was killed before it "
+            notices.append(f"removed {left.name}, left beside {given} by a run that was killed before it "
                            "finished (the package there was not changed by it)")
             notify(notices[-1])
         stage = target.parent / f".{target.name}{STAGING}{os.getpid()}-{secrets.token_hex(4)}"
@@ -92,11 +125,14 @@ def staged_output(out: str | os.PathLike[str],
         note_swapped(False)
         try:
             yield stage, notices
-            check()  # a stop that came during the block and was swallowed there: no swap
+        except SdtmConvertError as exc:  # it names the file where it was being written for, not the staging copy
+            shutil.rmtree(stage, ignore_errors=True)
+            if exc.issue.file and STAGING in exc.issue.file:
+                raise SdtmConvertError(replace(exc.issue, file=final_place(exc.issue.file))) from None
+            raise
         except BaseException:
             shutil.rmtree(stage, ignore_errors=True)
             raise
-        _swap_in(stage, target)
 
 
 def _leftovers(target: Path) -> list[Path]:

@@ -136,3 +136,23 @@ def test_a_symlinked_output_folder_stays_a_link_to_the_new_package(tmp_path):
     with staged_output(link) as (stage, _):
         (stage / "dm.xpt").write_text("new")
     assert link.is_symlink() and _contents(link) == {"dm.xpt": "new"}
+
+
+def test_an_error_inside_the_staging_folder_names_the_final_place(tmp_path, monkeypatch):
+    """A fatal error raised while a file is written into the staging folder names the file where the package
+    was being written for: the staging folder is gone by the time the user reads the line."""
+    from sdtm_convert.pipeline import run_study
+    from sdtm_convert.xpt import writer
+
+    def broken(*_a, **_k):
+        raise OSError(5, "Input/output error")
+
+    monkeypatch.setattr(writer, "_write_temp", broken)
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "build"
+    with pytest.raises(SdtmConvertError) as err:
+        run_study(root / "sample_data" / "nct03745417", root / "mappings" / "nct03745417", out, jobs=1)
+    issue = err.value.issue
+    assert issue.code == "xpt-write-failed"
+    assert issue.file.startswith(str(out.resolve())) and staging.STAGING not in issue.file, issue.file
+    assert _beside(out) == [] and not out.exists()
