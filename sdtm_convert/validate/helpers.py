@@ -5,6 +5,8 @@ one-to-one checks. Everything works on whole columns; nothing loops over rows.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -38,29 +40,13 @@ def show(*parts):
 
 
 _UNIQ: dict[tuple, tuple] = {}
+T = TypeVar("T")
 
 
 def distinct(s: pd.Series) -> pd.Series:
-    """Distinct values of a text column, remembered per underlying memory while its array lives.
-
-    A frame column is a view into the frame's 2-D block and a new view object on each access, so the cache
-    key is the view's data address, shape and strides, validated by a weak reference to the owning block.
-    """
-    arr = s.to_numpy()
-    base = arr.base if isinstance(arr.base, np.ndarray) else arr
-    key = (arr.__array_interface__["data"][0], arr.shape, arr.strides)
-    hit = _UNIQ.get(key)
-    if hit is not None and hit[0]() is base:
-        return hit[1]
-    u = pd.Series(pd.unique(arr), dtype=object)
-    try:
-        _UNIQ[key] = (weakref.ref(base), u)
-    except TypeError:  # pragma: no cover - not weak-referenceable: simply not cached
-        pass
-    if len(_UNIQ) > 8192:
-        for k in [k for k, v in _UNIQ.items() if v[0]() is None]:
-            del _UNIQ[k]
-    return u
+    """Distinct values of a text column, remembered per underlying memory while its array lives
+    (:func:`_per_column`)."""
+    return _per_column(_UNIQ, s, lambda col: pd.Series(pd.unique(col.to_numpy()), dtype=object))
 
 
 def by_unique(s: pd.Series, test) -> pd.Series:
@@ -73,8 +59,8 @@ def by_unique(s: pd.Series, test) -> pd.Series:
     return s.isin(set(bad))
 
 
-def _per_column(cache: dict[tuple, tuple], s: pd.Series, compute) -> np.ndarray:
-    """``compute(s)`` (an array as long as ``s``) remembered per column while the frame lives: a column is a new
+def _per_column(cache: dict[tuple, tuple], s: pd.Series, compute: Callable[[pd.Series], T]) -> T:
+    """``compute(s)`` remembered per column while the frame lives: a column is a new
     view object on each access, so the key is the view's data address, shape and strides, validated by a weak
     reference to the owning block (as in :func:`distinct`)."""
     arr = s.to_numpy()
