@@ -47,7 +47,9 @@ def _quiet(_msg: str) -> None:
 
 def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     """Load and check the whole spec before any data is read. Raises SdtmConvertError on the first error."""
-    return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS)
+    from sdtm_convert.adam.steps import STEPS
+
+    return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS, adam_steps=STEPS)
 
 
 RawInput = str | Path | Mapping[str, pd.DataFrame]  # a folder of raw exports, or {raw dataset name: DataFrame}
@@ -156,7 +158,7 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     try:
         adam_part, adam_validation = Part(), Part()
         if adam:
-            conv.adam, adam_part = run_adam(conv.sdtm, study, progress)
+            conv.adam, adam_part = run_adam(conv.sdtm, study, progress, conv.spec.adam)
             written, metas = write_adam(conv.adam, study, stage, formats, progress)
             adam_part.add(written)
             if validate:

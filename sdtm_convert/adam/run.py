@@ -1,5 +1,5 @@
-"""The ADaM part of a run: the registered datasets (``adam/datasets/``) built from the SDTM frames in
-``needs`` order, checked, written with define.xml and the analysis summary, then validated as any ADaM
+"""The ADaM part of a run: the datasets the study's ADaM specs declare (``mappings/<study>/adam/``), else the
+registered datasets (``adam/datasets/``), built from the SDTM frames in ``needs`` order, checked, written with define.xml and the analysis summary, then validated as any ADaM
 package."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sdtm_convert.common.part import Part
 from sdtm_convert.common.registry import Registry
 from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.spec.adam import AdamSpec
 from sdtm_convert.spec.study import StudyConfig
 
 
@@ -32,7 +33,7 @@ class AdamResult:
     skipped: dict[str, str] = field(default_factory=dict)  # dataset → why it was not built
 
 
-def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
+def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig, specs: list[AdamSpec] | None = None) -> AdamResult:
     """Build every registered ADaM dataset (ADSL, ADPASI, ADAE) from the SDTM frames (char missing "",
     numeric missing NaN), each after the datasets it ``needs``.
 
@@ -42,16 +43,26 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     A dataset whose source records are absent (or that needs one not built) is left out and named in
     ``skipped`` with the reason, reported as info ``adam-dataset-skipped`` (after the build issues).
     Returns an :class:`AdamResult`: ``datasets`` (name → frame), ``metadata`` (for XPT and define.xml) and
-    ``issues``. Nothing is written."""
+    ``issues``. Nothing is written.
+
+    ``specs``: the study's ADaM specs (``mappings/<study>/adam/*.yaml``, ``StudySpec.adam``, checked before
+    data): when there are some, exactly the datasets they declare are built, from them
+    (:mod:`sdtm_convert.adam.specs`); without, the registered descriptors (``adam/datasets/``)."""
+    if specs:
+        from sdtm_convert.adam.specs import compile_specs, spec_settings
+
+        registry = compile_specs(specs)
+        return build_datasets(registry, registry.names(), sdtm, study, spec_settings(study, specs))
     return build_datasets(DATASETS, DATASETS.names(), sdtm, study)
 
 
 def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapping[str, pd.DataFrame],
-                   study: StudyConfig) -> AdamResult:
-    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order."""
+                   study: StudyConfig, settings: AdamSettings | None = None) -> AdamResult:
+    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order;
+    ``settings``: the ADaM settings (default: ``study.yaml`` ``adam:``/``populations:``)."""
     from sdtm_convert.adam.meta import adam_metadata
 
-    settings = adam_settings(study)
+    settings = settings or adam_settings(study)
     datasets: dict[str, pd.DataFrame] = {}
     issues: list[Issue] = []
     skipped: dict[str, str] = {}
@@ -71,7 +82,8 @@ def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapp
     return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
 
 
-def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None]) -> tuple[Any, Part]:
+def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None],
+             specs: list[AdamSpec] | None = None) -> tuple[Any, Part]:
     """Build the ADaM datasets (one whose source is absent is skipped; one progress line says why) and check them
     against their row schemas. Returns the :class:`~sdtm_convert.adam.AdamResult` and the part (nothing written:
     ``package.adam.write_adam`` writes it)."""
@@ -79,7 +91,7 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[s
 
     part = Part()
     t = time.perf_counter()
-    result = build_adam(sdtm, study)
+    result = build_adam(sdtm, study, specs)
     part.issues += result.issues
     for name, why in result.skipped.items():
         progress(f"skipped {name}: {why}")

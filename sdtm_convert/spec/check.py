@@ -171,9 +171,10 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
 
 
 def load_checked(spec_folder: str | Path, derivation_names: list[str], derivation_parameters: Parameters,
-                 algorithms: Any) -> tuple[StudySpec, ControlledTerminology]:
+                 algorithms: Any, adam_steps: Any = None) -> tuple[StudySpec, ControlledTerminology]:
     """Load and check the whole spec before any data is read, with the registries of the stages that read it
-    (mapping algorithms, derivations). Returns the spec and its controlled terminology; raises
+    (mapping algorithms, derivations; ``adam_steps``: the ADaM step registry, which loads and checks the ADaM
+    specs ``adam/*.yaml`` into ``spec.adam``; None leaves them out). Returns the spec and its controlled terminology; raises
     :class:`~sdtm_convert.errors.SdtmConvertError` on the first error (every error in its ``extra["all"]``)."""
     from sdtm_convert.spec.model import load_spec
     from sdtm_convert.standards import load_ct
@@ -185,6 +186,11 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
         raise SdtmConvertError(Issue("spec-ct-version", ERROR, str(exc.args[0]), file=spec.study.path,
                                      line=spec.study_line("ct_version"))) from None
     problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms)
+    if adam_steps is not None:
+        from sdtm_convert.spec.adam import check_adam_specs, load_adam_specs
+
+        spec.adam = load_adam_specs(spec.folder)
+        problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains])
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""
