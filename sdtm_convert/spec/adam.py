@@ -102,8 +102,13 @@ def build_order(specs: list[AdamSpec]) -> tuple[list[AdamSpec], list[Issue]]:
         ready = [s for s in specs if s not in done and all(x in names for x in s.sources if x in by_name)]
         if not ready:
             stuck = [s for s in specs if s not in done]
-            return done + stuck, [stuck[0].issue(["sources"], "spec-adam-source-cycle",
-                                                 f"{', '.join(s.dataset for s in stuck)} read each other (a cycle "
+            node, path = stuck[0], []
+            while node not in path:  # every stuck spec reads a stuck one: follow them to the cycle
+                path.append(node)
+                node = next(by_name[x] for x in node.sources if x in by_name and by_name[x] in stuck)
+            cycle = path[path.index(node):]
+            return done + stuck, [cycle[0].issue(["sources"], "spec-adam-source-cycle",
+                                                 f"{', '.join(s.dataset for s in cycle)} read each other (a cycle "
                                                  "in sources)")]
         done.append(ready[0])
     return done, []

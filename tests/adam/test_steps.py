@@ -1,0 +1,189 @@
+"""Each registered ADaM step run as a spec runs it (``Step.run(ctx, params)``) on a literal frame.
+
+``CASES`` names every step: the contract test (test_step_contract.py) checks that none is left out. The
+psoriasis study's coarse steps run on the hand-made study of conftest.py."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from sdtm_convert.adam.steps import STEPS, StepContext
+from sdtm_convert.spec.study import study_from_dict
+from tests.adam.conftest import STUDY_DICT, ae, dm, ds, ex, qs
+from tests.adam.helpers import assert_frames, frame
+
+NA = np.nan
+D = 22719.0  # 2022-03-15 as a SAS date
+
+
+def run(name, working, params, adam=None, sdtm=None, study=None):
+    ctx = StepContext("ADXX", working, sdtm or {}, adam or {}, study, [])
+    out = STEPS[name].run(ctx, params)
+    assert ctx.issues == []
+    return out
+
+
+def _sdtm():
+    return {"DM": dm(), "EX": ex(), "DS": ds(), "QS": qs(), "AE": ae()}
+
+
+def test_derive_vars_merged_copies_and_renames_from_a_source_dataset():
+    adsl = frame([("S", "1", "A", 1), ("S", "2", "B", 2)], ["STUDYID", "USUBJID", "TRT01A", "TRT01AN"])
+    ae_ = frame([("S", "2", "HEADACHE"), ("S", "1", "RASH"), ("S", "2", "NAUSEA")], ["STUDYID", "USUBJID", "AETERM"])
+    out = run("derive_vars_merged", ae_, {"dataset_add": "ADSL", "new_vars": {"TRTA": "TRT01A", "TRTAN": "TRT01AN"}},
+              adam={"ADSL": adsl})
+    assert_frames(out, frame([("S", "2", "HEADACHE", "B", 2), ("S", "1", "RASH", "A", 1), ("S", "2", "NAUSEA", "B", 2)],
+                             ["STUDYID", "USUBJID", "AETERM", "TRTA", "TRTAN"]))
+
+
+def test_derive_vars_merged_first_record_of_an_sdtm_domain_by_order():
+    adsl = frame([("S", "1")], ["STUDYID", "USUBJID"])
+    ex_ = frame([("S", "1", 20.0, 2), ("S", "1", 10.0, 1)], ["STUDYID", "USUBJID", "EXSTDT", "EXSEQ"])
+    out = run("derive_vars_merged", adsl, {"dataset_add": "EX", "new_vars": {"TRTSDT": "EXSTDT"}, "order": ["EXSTDT"],
+                                           "mode": "first"}, sdtm={"EX": ex_})
+    assert_frames(out, frame([("S", "1", 10.0)], ["STUDYID", "USUBJID", "TRTSDT"]))
+
+
+def test_derive_vars_dt_partial_start_in_the_month_of_first_dose_is_raised_to_it():
+    ae_ = frame([("1", "2022-03", D), ("2", "2022-03-15", NA), ("3", "2022", NA)], ["USUBJID", "AESTDTC", "TRTSDT"])
+    out = run("derive_vars_dt", ae_, {"new_vars_prefix": "AST", "dtc": "AESTDTC", "highest_imputation": "M",
+                                      "date_imputation": "first", "min_dates": ["TRTSDT"]})
+    assert_frames(out, frame([("1", "2022-03", D, D, "D"), ("2", "2022-03-15", NA, D, ""),
+                              ("3", "2022", NA, D - 73, "M")], ["USUBJID", "AESTDTC", "TRTSDT", "ASTDT", "ASTDTF"]))
+
+
+def test_derive_vars_dy_has_no_day_zero():
+    out = run("derive_vars_dy", frame([(100.0, 99.0), (100.0, 100.0), (100.0, 105.0)], ["TRTSDT", "ASTDT"]),
+              {"reference_date": "TRTSDT", "source_vars": ["ASTDT"]})
+    assert_frames(out, frame([(100.0, 99.0, -1), (100.0, 100.0, 1), (100.0, 105.0, 6)], ["TRTSDT", "ASTDT", "ASTDY"]))
+
+
+def test_derive_vars_duration_counts_both_ends():
+    out = run("derive_vars_duration", frame([(100.0, 104.0), (100.0, NA)], ["ASTDT", "AENDT"]), {})
+    assert_frames(out, frame([(100.0, 104.0, 5.0, "DAYS"), (100.0, NA, NA, "")], ["ASTDT", "AENDT", "ADURN", "ADURU"]))
+
+
+def test_derive_var_trtdurd():
+    out = run("derive_var_trtdurd", frame([(100.0, 109.0), (100.0, NA)], ["TRTSDT", "TRTEDT"]), {})
+    assert_frames(out, frame([(100.0, 109.0, 10.0), (100.0, NA, NA)], ["TRTSDT", "TRTEDT", "TRTDURD"]))
+
+
+def test_derive_var_trtemfl_window_after_last_dose_and_ae_before_treatment():
+    ae_ = frame([(99.0, 101.0), (105.0, NA), (138.0, NA), (139.0, NA), (NA, NA)], ["ASTDT", "AENDT"])
+    ae_ = ae_.assign(TRTSDT=100.0, TRTEDT=110.0)
+    out = run("derive_var_trtemfl", ae_, {"end_window": 28})
+    assert list(out["TRTEMFL"]) == ["", "Y", "Y", "", "Y"]
+
+
+def test_derive_var_extreme_flag_first_teae_per_subject():
+    ae_ = frame([("1", 5.0, 1, "Y"), ("1", 3.0, 2, "Y"), ("1", 1.0, 3, ""), ("2", 7.0, 1, "Y")],
+                ["USUBJID", "ASTDT", "AESEQ", "TRTEMFL"])
+    out = run("derive_var_extreme_flag", ae_, {"by_vars": ["USUBJID"], "order": ["ASTDT", "AESEQ"], "new_var": "AOCCFL",
+                                               "filter": {"var": "TRTEMFL", "op": "eq", "value": "Y"}, "mode": "first"})
+    assert list(out["AOCCFL"]) == ["", "Y", "", "Y"]
+
+
+def test_derive_var_obs_number_within_subject():
+    bds = frame([("1", 2.0), ("1", 1.0), ("2", 1.0)], ["USUBJID", "PARAMN"])
+    out = run("derive_var_obs_number", bds, {"by_vars": ["USUBJID"], "order": ["PARAMN"], "new_var": "ASEQ"})
+    assert list(out["ASEQ"]) == [2.0, 1.0, 1.0]
+
+
+def test_derive_vars_cat_inclusive_bounds_and_out_of_range():
+    out = run("derive_vars_cat", frame([(18.0,), (40.0,), (41.0,), (70.0,), (NA,)], ["AGE"]),
+              {"new_var": "AGEGR1", "source_var": "AGE", "numeric_var": "AGEGR1N",
+               "groups": [{"label": "18-40", "min": 18, "max": 40}, {"label": "41-65", "min": 41, "max": 65}]})
+    assert_frames(out, frame([(18.0, "18-40", 1.0), (40.0, "18-40", 1.0), (41.0, "41-65", 2.0), (70.0, "", NA),
+                              (NA, "", NA)], ["AGE", "AGEGR1", "AGEGR1N"]))
+
+
+def test_derive_nri_records_imputes_a_missing_response_of_the_population_only():
+    cols = ["STUDYID", "USUBJID", "PARAMCD", "AVISIT", "AVISITN", "AVAL", "AVALC", "ANL01FL", "DTYPE"]
+    bds = frame([("S", "1", "PASI50", "Week 12", 12.0, 1.0, "Y", "Y", "")], cols)
+    adsl = frame([("S", "1", "Y", "A"), ("S", "2", "Y", "A"), ("S", "3", "N", "A")],
+                 ["STUDYID", "USUBJID", "FASFL", "TRT01P"])
+    out = run("derive_nri_records", bds, {"dataset_ref": "ADSL", "filter": {"var": "FASFL", "op": "eq", "value": "Y"},
+                                          "parameters": {"PASI50": {"PARAM": "PASI 50", "PARAMN": 150.0}},
+                                          "visit": {"AVISIT": "Week 12", "AVISITN": 12.0}, "keep_vars": ["TRTP"],
+                                          "rename": {"TRTP": "TRT01P"}}, adam={"ADSL": adsl})
+    assert_frames(out, frame([("S", "1", "PASI50", "Week 12", 12.0, 1.0, "Y", "Y", "", "", "", NA),
+                              ("S", "2", "PASI50", "Week 12", 12.0, 0.0, "N", "Y", "NRI", "A", "PASI 50", 150.0)],
+                             [*cols, "TRTP", "PARAM", "PARAMN"]))
+
+
+# --- the psoriasis study's steps, on the hand-made study (tests/adam/conftest.py) ---------------------
+
+@pytest.fixture(scope="module")
+def study():
+    return study_from_dict(STUDY_DICT)
+
+
+@pytest.fixture(scope="module")
+def adsl(study):
+    core = run("adsl_core", None, {"treatment_numbers": {"UCMSC 2x10^6 cells/kg IV": 1}}, sdtm=_sdtm(), study=study)
+    return run("pasi_availability", core, {}, sdtm=_sdtm(), study=study)
+
+
+def test_adsl_core_makes_one_record_per_dm_subject_with_treatment_and_disposition(adsl):
+    got = adsl[["USUBJID", "TRT01PN", "NINFUS", "ALLINFFL", "EOSSTT", "DCSREAS"]]
+    assert_frames(got, frame([("NCT03745417-001", 1.0, 5.0, "Y", "COMPLETED", ""),
+                              ("NCT03745417-002", 1.0, 2.0, "N", "DISCONTINUED", "ADVERSE EVENT"),
+                              ("NCT03745417-003", NA, 0.0, "N", "", ""),
+                              ("NCT03745417-004", 1.0, 5.0, "Y", "COMPLETED", ""),
+                              ("NCT03745417-005", 1.0, 5.0, "Y", "COMPLETED", "")], list(got.columns)))
+
+
+def test_adsl_core_assigned_subjects_only_drops_the_screen_failure(study):
+    core = run("adsl_core", None, {"adsl_subjects": "assigned"}, sdtm=_sdtm(), study=study)
+    assert "NCT03745417-003" not in set(core["USUBJID"]) and len(core) == 4
+
+
+def test_pasi_availability_flags_baseline_post_baseline_and_primary_visit(adsl):
+    got = adsl[["USUBJID", "BLPASIFL", "PBPASIFL", "PVPASIFL"]]
+    assert_frames(got, frame([("NCT03745417-001", "Y", "Y", "Y"), ("NCT03745417-002", "Y", "Y", "N"),
+                              ("NCT03745417-003", "N", "N", "N"), ("NCT03745417-004", "Y", "Y", "Y"),
+                              ("NCT03745417-005", "Y", "Y", "Y")], list(got.columns)))
+
+
+def test_populations_in_the_step_order_with_rules_and_conditions(adsl, study):
+    pops = {"SAFFL": "received_any_treatment",
+            "FASFL": {"label": "full", "where": {"all": [{"var": "SAFFL", "op": "eq", "value": "Y"},
+                                                         {"rule": "has_baseline_and_postbaseline_pasi"}]}}}
+    out = run("populations", adsl, {"populations": pops}, study=study)
+    assert list(out.columns[-2:]) == ["SAFFL", "FASFL"]
+    assert list(out["SAFFL"]) == ["Y", "Y", "N", "Y", "Y"] and list(out["FASFL"]) == ["Y", "Y", "N", "Y", "Y"]
+
+
+@pytest.fixture(scope="module")
+def pasi(adsl, study):
+    return run("pasi_records", None, {}, sdtm=_sdtm(), adam={"ADSL": adsl}, study=study)
+
+
+def test_pasi_records_baseline_and_change_of_the_total(pasi):
+    total = pasi[(pasi["USUBJID"] == "NCT03745417-004") & (pasi["PARAMCD"] == "PASI") & (pasi["ANL01FL"] == "Y")]
+    got = total[["AVISIT", "AVAL", "BASE", "CHG", "PCHG", "ABLFL"]]
+    assert_frames(got.tail(1), frame([("Week 12", 3.0, 12.0, -9.0, -75.0, "")], list(got.columns)))
+    assert list(total["ABLFL"])[0] == "Y" and list(total["AVISIT"])[0] == "Baseline"
+
+
+def test_pasi_improvement_and_responders_are_computed_from_the_total(pasi):
+    out = run("derive_param_pasi_response", run("derive_param_pasiimp", pasi, {}), {"thresholds": [75]})
+    wk12 = out[(out["USUBJID"] == "NCT03745417-004") & (out["AVISITN"] == 12.0) & (out["ANL01FL"] == "Y")]
+    got = wk12.set_index("PARAMCD").loc[["PASIIMP", "PASI75"], ["AVAL", "AVALC", "PARCAT1"]].reset_index()
+    assert_frames(got, frame([("PASIIMP", 75.0, "", "PASI"), ("PASI75", 1.0, "Y", "PASI RESPONSE")], list(got.columns)))
+
+
+def test_ae_records_keep_the_adsl_subjects_with_the_optional_variables(adsl):
+    adsl2 = adsl[adsl["USUBJID"] != "NCT03745417-005"]
+    out = run("ae_records", None, {}, sdtm=_sdtm(), adam={"ADSL": adsl2})
+    assert "NCT03745417-005" not in set(out["USUBJID"]) and len(out) > 0
+    assert list(out.columns[:3]) == ["STUDYID", "USUBJID", "AESEQ"] and {"AEOUT", "AEACN"} <= set(out.columns)
+
+
+CASES = {
+    "derive_vars_merged", "derive_vars_dt", "derive_vars_dy", "derive_vars_duration", "derive_var_trtdurd",
+    "derive_var_trtemfl", "derive_var_extreme_flag", "derive_var_obs_number", "derive_vars_cat", "derive_nri_records",
+    "adsl_core", "pasi_availability", "populations", "pasi_records", "derive_param_pasiimp",
+    "derive_param_pasi_response", "ae_records",
+}
