@@ -51,3 +51,12 @@ def test_schema_has_one_branch_per_step_with_its_parameters_only():
     assert branches["derive_vars_dt"]["additionalProperties"] is False
     assert set(branches["derive_vars_dy"]["properties"]) == {"step", "comment", "reference_date", "source_vars"}
     assert json.dumps(spec_schema("adam")).count('"$ref": "#/$defs/condition"') >= 3
+
+
+def test_step_reference_page_is_generated_from_the_steps():
+    from sdtm_convert.adam import reference
+
+    assert reference.PAGE.read_text(encoding="utf-8") == reference.page_text()
+    text = reference.page_text()
+    assert all(f"## `{name}`" in text for name in STEPS.names())
+    assert "| `highest_imputation` | one of `n`, `D`, `M`, `Y` | \"n\" |" in text
