@@ -164,7 +164,8 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
             if validate:
                 adam_validation = _validate("adam", "adamig-1.3", conv.adam.datasets, metas, study, stage, progress)
         sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage, main_formats) if main_formats else Part()
-        lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
+        lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None,
+                                    adam_descriptors=conv.adam.descriptors if conv.adam else None)
         sdtm_written, sdtm_validation = sdtm_job.result()
     except BaseException as exc:  # this side failed or was stopped: the worker stops too, before staging goes
         sdtm_job.cancel(interrupt=not isinstance(exc, KeyboardInterrupt))

@@ -31,6 +31,7 @@ class AdamResult:
     issues: list[Issue] = field(default_factory=list)
     settings: AdamSettings | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # dataset → why it was not built
+    descriptors: dict[str, AdamDataset] = field(default_factory=dict)  # what each built dataset was built from
 
 
 def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig, specs: list[AdamSpec] | None = None) -> AdamResult:
@@ -79,7 +80,8 @@ def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapp
     for name, why in skipped.items():
         issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
     metadata = adam_metadata(datasets, study, settings, {n: registry[n] for n in datasets})
-    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
+    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped,
+                      descriptors={n: registry[n] for n in datasets})
 
 
 def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None],

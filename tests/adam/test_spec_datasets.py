@@ -76,3 +76,26 @@ def test_a_spec_parameter_changes_the_data(specs):
     ages["groups"] = [{"label": "<50", "max": 49}, {"label": ">=50", "min": 50}]
     result = build_adam(_sdtm(), study_from_dict(STUDY_DICT), [adsl])
     assert list(result.datasets["ADSL"]["AGEGR1"]) == ["<50", ">=50", "<50", "<50", ">=50"]
+
+
+def test_lineage_follows_the_spec_the_dataset_was_built_from(specs):
+    from sdtm_convert.adam.lineage import adam_lineage
+
+    changed = copy.deepcopy(specs)
+    next(s for s in changed if s.dataset == "ADAE").data["lineage"] = {"dataset": "AE"}  # no --SEQ named
+    result = build_adam(_sdtm(), study_from_dict(STUDY_DICT), changed)
+    lin = adam_lineage(result.datasets, result.descriptors)
+    ae_rows = lin[lin["dataset"] == "ADAE"]
+    assert set(ae_rows["source_dataset"]) == {"AE"} and set(ae_rows["source_variable"]) == {"USUBJID"}
+    assert set(ae_rows["source_seq"]) == {""}
+    adsl_rows = lin[lin["dataset"] == "ADSL"]
+    assert set(adsl_rows["source_dataset"]) == {"DM"}
+
+
+def test_row_schemas_are_generated_from_the_bundled_specs():
+    from sdtm_convert.adam.datasets import DATASETS
+    from sdtm_convert.adam.rowschemas import adam_descriptors
+
+    described = adam_descriptors()
+    assert sorted(described) == ["ADAE", "ADPASI", "ADSL"]
+    assert all(described[n] is not DATASETS[n] for n in described)  # compiled from mappings/nct03745417/adam
