@@ -130,6 +130,7 @@ def check_adam_specs(specs: list[AdamSpec], steps: Mapping[str, Any], mapped: It
     for s in ordered:
         issues += _check_sources(s, sdtm, seen)
         issues += _check_steps(s, steps)
+    issues += _check_shared(specs, steps)
     issues.sort(key=lambda i: (i.file or "", i.line or 0))
     return issues
 
@@ -185,6 +186,28 @@ def _check_steps(s: AdamSpec, steps: Mapping[str, Any]) -> list[Issue]:
             issues.append(s.issue(["variables", k, "name"], "spec-adam-variable-unset",
                                   f"variable {var['name']} is declared but no step sets it"))
     return issues
+
+
+def _check_shared(specs: list[AdamSpec], steps: Mapping[str, Any]) -> list[Issue]:
+    """A study-wide parameter (a step's ``shared``: the analysis windows that ADSL's helper flags and ADPASI's
+    records must both use) has one value in all the specs of the study."""
+    first: dict[str, tuple[Any, AdamSpec, int]] = {}
+    out = []
+    for s in specs:
+        for i, raw in enumerate(s.steps):
+            step = steps.get(raw["step"])
+            for name in step.shared if step is not None else ():
+                if name not in raw:
+                    continue
+                if name not in first:
+                    first[name] = (raw[name], s, i)
+                elif raw[name] != first[name][0]:
+                    _, fs, fi = first[name]
+                    out.append(s.issue(["steps", i], "spec-adam-setting-conflict",
+                                       f"{name} differs from the one of {Path(fs.path).name} line "
+                                       f"{fs.line(['steps', fi], name)} (a study-wide setting: give the same value)",
+                                       key=name))
+    return out
 
 
 def _check_params(s: AdamSpec, path: list[Any], step: Any, params: dict[str, Any]) -> list[Issue]:

@@ -55,6 +55,9 @@ MISTAKES = [
      "spec-adam-first-step", "the first step must make the records; derive_vars_merged adds to them"),
     ("adsl.yaml", "sources: [DM, EX, DS, QS]", "sources: [DM, EX, DS, QS, ADAE]", "ADAE:sources:",
      "spec-adam-source-cycle", "ADAE, ADSL read each other (a cycle in sources)"),
+    ("adpasi.yaml", "    trtemfl_window_days: 28  # ONTRTFL", "    trtemfl_window_days: 30  # ONTRTFL",
+     "ADSL:trtemfl_window_days", "spec-adam-setting-conflict",
+     "trtemfl_window_days differs from the one of adpasi.yaml line 24 (a study-wide setting"),
     ("adpasi.yaml", "    filter: {var: FASFL, op: eq, value: \"Y\"}", "    filter: {var: FASFL, op: equals, value: \"Y\"}",
      "op: equals", "spec-invalid", "adam spec invalid at steps/3/filter/op: 'equals' is not one of"),
 ]
@@ -67,7 +70,7 @@ def test_adam_spec_mistake_names_file_line_and_cause(tmp_path, file, old, new, n
     with pytest.raises(SdtmConvertError) as exc:
         pipeline.prepare_spec(spec)
     issue = exc.value.issue
-    where = needle.split(":", 1)[0].lower() + ".yaml" if needle.startswith("ADAE:") else file
+    where = needle.split(":", 1)[0].lower() + ".yaml" if needle[:2] == "AD" and ":" in needle else file
     assert (issue.code, issue.file, issue.line) == (code, str(spec / "adam" / where), _line(spec, file, needle))
     assert issue.message.startswith(cause), issue.message
 

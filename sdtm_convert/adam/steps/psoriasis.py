@@ -120,6 +120,7 @@ register(Step(
           "PVPASIFL": "'Y' when the subject has a PASI chosen at the primary visit."},
     reads=("USUBJID", "TRTSDT", "TRTEDT"),
     coarse=True,
+    shared=tuple(TIMING) + ("primary_avisitn",),
     run=_availability,
 ))
 
@@ -213,6 +214,7 @@ register(Step(
     makes_records=True,
     needs=("ADSL",),
     coarse=True,
+    shared=tuple(TIMING),
     absent=pasi_absent,
     run=_pasi_records,
 ))

@@ -62,6 +62,7 @@ class Step:
     reads_from: Callable[[Mapping[str, Any]], tuple[str, ...]] | None = None
     makes_records: bool = False
     needs: tuple[str, ...] = ()  # datasets it reads besides its parameters' (ADSL): must be in sources
+    shared: tuple[str, ...] = ()  # study-wide parameters: every step of the study giving one gives the same value
     coarse: bool = False  # a study-specific block kept whole so that its outputs stay byte-identical
     absent: Callable[[Any], str | None] | None = None
 
