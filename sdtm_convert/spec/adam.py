@@ -114,9 +114,11 @@ def build_order(specs: list[AdamSpec]) -> tuple[list[AdamSpec], list[Issue]]:
     return done, []
 
 
-def check_adam_specs(specs: list[AdamSpec], steps: Mapping[str, Any], mapped: Iterable[str]) -> list[Issue]:
-    """The checks of the module docstring, for all ADaM specs of a study. Returns the errors in file and
-    line order (empty when sound)."""
+def check_adam_specs(specs: list[AdamSpec], steps: Mapping[str, Any], mapped: Iterable[str],
+                     aliases: Mapping[str, str] | None = None) -> list[Issue]:
+    """The checks of the module docstring, for all ADaM specs of a study. ``aliases``: source names that stand
+    for a domain (``PASI``: the study's PASI domain, QS or RS, as in the SDTM specs). Returns the errors in
+    file and line order (empty when sound)."""
     issues: list[Issue] = []
     seen: dict[str, str] = {}
     for s in specs:
@@ -125,6 +127,7 @@ def check_adam_specs(specs: list[AdamSpec], steps: Mapping[str, Any], mapped: It
                                   f"{seen[s.dataset]}"))
         seen[s.dataset] = s.path
     sdtm = produced_sdtm(mapped)
+    sdtm |= {alias for alias, dom in (aliases or {}).items() if dom in sdtm}
     ordered, cycle = build_order(specs)
     issues += cycle
     for s in ordered:

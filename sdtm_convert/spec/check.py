@@ -190,7 +190,8 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
         from sdtm_convert.spec.adam import check_adam_specs, load_adam_specs
 
         spec.adam = load_adam_specs(spec.folder)
-        problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains])
+        problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains],
+                                     {"PASI": spec.study.pasi.domain})
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""

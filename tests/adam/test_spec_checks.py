@@ -53,7 +53,7 @@ MISTAKES = [
      "spec-adam-variable-unset", "variable AOCCXFL is declared but no step sets it"),
     ("adae.yaml", "  - step: ae_records\n", "", "- step: derive_vars_merged",
      "spec-adam-first-step", "the first step must make the records; derive_vars_merged adds to them"),
-    ("adsl.yaml", "sources: [DM, EX, DS, QS]", "sources: [DM, EX, DS, QS, ADAE]", "ADAE:sources:",
+    ("adsl.yaml", "sources: [DM, EX, DS, PASI]", "sources: [DM, EX, DS, PASI, ADAE]", "ADAE:sources:",
      "spec-adam-source-cycle", "ADAE, ADSL read each other (a cycle in sources)"),
     ("adpasi.yaml", "    trtemfl_window_days: 28  # ONTRTFL", "    trtemfl_window_days: 30  # ONTRTFL",
      "ADSL:trtemfl_window_days", "spec-adam-setting-conflict",
@@ -99,3 +99,12 @@ def test_run_stops_before_reading_data_with_one_line(tmp_path, file, old, new, n
     assert p.returncode == 2 and len(lines) == 1, p.stderr
     assert lines[0].startswith(f"error: [{code}] {spec / 'adam' / file}, line {_line(spec, file, needle)}: {cause}")
     assert not (tmp_path / "out").exists()
+
+
+def test_pasi_source_follows_the_study_pasi_domain(tmp_path):
+    spec = tmp_path / "spec"
+    shutil.copytree(SPEC, spec)
+    study = spec / "study.yaml"
+    study.write_text(study.read_text(encoding="utf-8").replace("domain: QS", "domain: RS"), encoding="utf-8")
+    loaded, _ = pipeline.prepare_spec(spec)  # sources: [PASI, ADSL] is RS now, which pasi.yaml produces
+    assert "PASI" in next(s for s in loaded.adam if s.dataset == "ADPASI").sources

@@ -29,7 +29,10 @@ P = Mapping[str, Any]
 
 
 def source_frame(ctx: StepContext, name: str) -> pd.DataFrame:
-    """An earlier ADaM dataset, else an SDTM domain (an absent domain is an empty frame)."""
+    """An earlier ADaM dataset, else an SDTM domain (``PASI``: the study's PASI domain; an absent domain is an
+    empty frame)."""
+    if name == "PASI" and ctx.study is not None:
+        name = ctx.study.pasi.domain
     if name in ctx.adam:
         return ctx.adam[name]
     return ctx.sdtm.get(name, pd.DataFrame())
