@@ -22,6 +22,14 @@ PARAMS = {
     "derive_var_obs_number": {"by_vars": ["USUBJID"], "order": ["PARAMN"]},
     "derive_vars_cat": {"new_var": "AGEGR1", "source_var": "AGE", "groups": [{"label": "<65", "max": 64}]},
     "populations": {"populations": {"SAFFL": "received_any_treatment"}},
+    "sdtm_records": {"dataset": "VS", "keep": ["USUBJID", "VSTESTCD"]},
+    "copy_vars": {"vars": {"TRT01P": "ARM"}},
+    "map_values": {"source_var": "TRT01P", "new_var": "TRT01PN", "values": {"Placebo": 0}},
+    "derive_var_flag": {"new_var": "SAFFL", "condition": {"var": "NDOSE", "op": "ge", "value": 1}},
+    "derive_vars_dtm": {"new_vars_prefix": "TRTS", "dtc": "EXSTDTC"},
+    "derive_var_merged_summary": {"dataset_add": "EX", "new_var": "NDOSE"},
+    "derive_var_base": {"by_vars": ["USUBJID", "PARAMCD"]},
+    "derive_vars_crit_flag": {"condition": {"var": "AVAL", "op": "gt", "value": 1}, "description": "AVAL > 1"},
 }
 
 

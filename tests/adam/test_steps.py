@@ -181,9 +181,94 @@ def test_ae_records_keep_the_adsl_subjects_with_the_optional_variables(adsl):
     assert list(out.columns[:3]) == ["STUDYID", "USUBJID", "AESEQ"] and {"AEOUT", "AEACN"} <= set(out.columns)
 
 
+# --- the generic and BDS steps (steps/bds.py) ---------------------------------------------------------
+
+VS = frame([("S", "1", "SYSBP", 120.0), ("S", "1", "DIABP", 80.0), ("S", "2", "SYSBP", 130.0), ("S", "3", "SYSBP", 140.0)],
+           ["STUDYID", "USUBJID", "VSTESTCD", "VSSTRESN"])
+
+
+def test_sdtm_records_keep_filter_and_subjects_of_adsl_with_an_absent_variable_empty():
+    adsl = frame([("S", "1"), ("S", "2")], ["STUDYID", "USUBJID"])
+    ctx = StepContext("ADVS", None, {"VS": VS}, {"ADSL": adsl}, None, [])
+    out = STEPS["sdtm_records"].run(ctx, {"dataset": "VS", "keep": ["USUBJID", "VSTESTCD", "VSSTRESN", "VSPOS"],
+                                          "filter": {"var": "VSTESTCD", "op": "eq", "value": "SYSBP"},
+                                          "subjects_in": "ADSL"})
+    assert_frames(out, frame([("1", "SYSBP", 120.0, ""), ("2", "SYSBP", 130.0, "")],
+                             ["USUBJID", "VSTESTCD", "VSSTRESN", "VSPOS"]))
+    assert [i.code for i in ctx.issues] == ["adam-input-missing"]  # VSPOS named, not fatal
+
+
+def test_copy_vars_and_map_values_numeric_and_text():
+    adsl = frame([("Placebo",), ("Xanomeline High Dose",), ("Screen Failure",)], ["ARM"])
+    out = run("copy_vars", adsl, {"vars": {"TRT01P": "ARM"}})
+    out = run("map_values", out, {"source_var": "TRT01P", "new_var": "TRT01PN", "numeric": True,
+                                  "values": {"Placebo": 0, "Xanomeline High Dose": 81}})
+    out = run("map_values", out, {"source_var": "ARM", "new_var": "ARMGR", "values": {"Placebo": "PBO"}})
+    assert_frames(out, frame([("Placebo", "Placebo", 0.0, "PBO"), ("Xanomeline High Dose", "Xanomeline High Dose", 81.0, ""),
+                              ("Screen Failure", "Screen Failure", NA, "")], ["ARM", "TRT01P", "TRT01PN", "ARMGR"]))
+
+
+def test_derive_var_flag_yes_no():
+    out = run("derive_var_flag", frame([(1.0,), (0.0,)], ["NDOSE"]),
+              {"new_var": "SAFFL", "condition": {"var": "NDOSE", "op": "ge", "value": 1}})
+    assert list(out["SAFFL"]) == ["Y", "N"]
+
+
+def test_derive_vars_dtm_imputes_missing_time_and_flags_it():
+    out = run("derive_vars_dtm", frame([("2022-03-15T10:30",), ("2022-03-15",), ("",)], ["EXSTDTC"]),
+              {"new_vars_prefix": "TRTS", "dtc": "EXSTDTC"})
+    day = D * 86400.0
+    assert_frames(out, frame([("2022-03-15T10:30", day + 37800.0, "S"), ("2022-03-15", day, "H"), ("", NA, "")],
+                             ["EXSTDTC", "TRTSDTM", "TRTSTMF"]))
+
+
+def test_derive_var_merged_summary_counts_zero_for_none():
+    adsl = frame([("S", "1"), ("S", "2")], ["STUDYID", "USUBJID"])
+    out = run("derive_var_merged_summary", adsl, {"dataset_add": "EX", "new_var": "NDOSE"},
+              sdtm={"EX": frame([("S", "1"), ("S", "1")], ["STUDYID", "USUBJID"])})
+    assert list(out["NDOSE"]) == [2.0, 0.0]
+
+
+BDS = frame([("1", "SYSBP", -2.0, 120.0, ""), ("1", "SYSBP", 1.0, 125.0, "Y"), ("1", "SYSBP", 15.0, 110.0, ""),
+             ("1", "SYSBP", 100.0, 118.0, "")], ["USUBJID", "PARAMCD", "ADY", "AVAL", "ABLFL"])
+
+
+def test_derive_vars_avisit_a_visit_outside_every_window_has_no_avisit():
+    out = run("derive_vars_avisit", BDS, {"windows": [{"AVISIT": "Week 2", "AVISITN": 2, "AWTARGET": 15, "AWLO": 8,
+                                                        "AWHI": 21}], "filter": {"var": "ADY", "op": "gt", "value": 1}})
+    got = out[["ADY", "AVISIT", "AVISITN", "AWTDIFF", "AWU"]]
+    assert_frames(got, frame([(-2.0, "", NA, NA, ""), (1.0, "", NA, NA, ""), (15.0, "Week 2", 2.0, 0.0, "DAYS"),
+                              (100.0, "", NA, NA, "")], list(got.columns)))
+
+
+def test_derive_var_base_chg_pchg_from_the_baseline_on_the_day_of_first_dose():
+    out = run("derive_var_base", BDS, {"by_vars": ["USUBJID", "PARAMCD"]})
+    out = run("derive_var_pchg", run("derive_var_chg", out, {}), {})
+    got = out[["ADY", "BASE", "CHG", "PCHG"]]
+    assert_frames(got, frame([(-2.0, 125.0, -5.0, -4.0), (1.0, 125.0, 0.0, 0.0), (15.0, 125.0, -15.0, -12.0),
+                              (100.0, 125.0, -7.0, -5.6)], list(got.columns)))
+
+
+def test_derive_vars_crit_flag_in_scope_only():
+    out = run("derive_vars_crit_flag", BDS, {"condition": {"var": "AVAL", "op": "ge", "value": 120},
+                                             "description": "SYSBP >= 120", "filter": {"var": "ADY", "op": "gt", "value": 0}})
+    got = out[["CRIT1", "CRIT1FL", "CRIT1FN"]]
+    assert_frames(got, frame([("", "", NA), ("SYSBP >= 120", "Y", 1.0), ("SYSBP >= 120", "N", 0.0),
+                              ("SYSBP >= 120", "N", 0.0)], list(got.columns)))
+
+
+def test_derive_var_ontrtfl_window_after_the_last_dose():
+    bds = frame([(99.0,), (100.0,), (112.0,), (113.0,)], ["ADT"]).assign(TRTSDT=100.0, TRTEDT=110.0)
+    out = run("derive_var_ontrtfl", bds, {"ref_end_window": 2})
+    assert list(out["ONTRTFL"]) == ["", "Y", "Y", ""]
+
+
 CASES = {
     "derive_vars_merged", "derive_vars_dt", "derive_vars_dy", "derive_vars_duration", "derive_var_trtdurd",
     "derive_var_trtemfl", "derive_var_extreme_flag", "derive_var_obs_number", "derive_vars_cat", "derive_nri_records",
     "adsl_core", "pasi_availability", "populations", "pasi_records", "derive_param_pasiimp",
     "derive_param_pasi_response", "ae_records",
+    "sdtm_records", "copy_vars", "map_values", "derive_var_flag", "derive_vars_dtm", "derive_var_merged_summary",
+    "derive_vars_avisit", "derive_var_base", "derive_var_chg", "derive_var_pchg", "derive_vars_crit_flag",
+    "derive_var_ontrtfl",
 }

@@ -82,6 +82,7 @@ register(Step(
                                          doc="DSDECOD terms that leave EOSSTT null")},
     sets=ADSL_CORE_SETS,
     makes_records=True,
+    needs=("DM", "EX", "DS"),
     coarse=True,
     run=_adsl_core,
 ))
@@ -119,6 +120,7 @@ register(Step(
           "PBPASIFL": "'Y' when the subject has a post-baseline PASI chosen in an analysis window.",
           "PVPASIFL": "'Y' when the subject has a PASI chosen at the primary visit."},
     reads=("USUBJID", "TRTSDT", "TRTEDT"),
+    needs=("PASI",),
     coarse=True,
     shared=tuple(TIMING) + ("primary_avisitn",),
     run=_availability,
@@ -212,7 +214,7 @@ register(Step(
     params=dict(TIMING),
     sets=PASI_SETS,
     makes_records=True,
-    needs=("ADSL",),
+    needs=("ADSL", "PASI"),
     coarse=True,
     shared=tuple(TIMING),
     absent=pasi_absent,
@@ -264,7 +266,7 @@ register(Step(
     params={},
     sets={v: f"AE.{v}" for v in AE_VARS + AE_OPTIONAL},
     makes_records=True,
-    needs=("ADSL",),
+    needs=("ADSL", "AE"),
     absent=ae_absent,
     run=_ae_records,
 ))
