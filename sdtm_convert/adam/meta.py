@@ -91,13 +91,16 @@ def _sdtm_label(name: str, domain: str) -> str | None:
     return _sdtm_labels(domain).get(name)
 
 
-def _label(ds: str, name: str, structure: str | None = None) -> tuple[str, str]:
+def _label(ds: str, name: str, structure: str | None = None, desc: AdamDataset | None = None) -> tuple[str, str]:
     """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables; ``structure`` for a dataset
     this tool does not build), then sponsor/OCCDS labels, then ADSL labels for variables copied from ADSL
     (core Perm), then SDTMIG DM/AE labels."""
     found = _adamig_label(name, structure or DATASETS[ds].adamig_structure)
     if found:
         return found
+    own = desc.variable(name) if desc is not None else None
+    if own is not None and own.label:  # the dataset's own declaration (its spec), then any descriptor's
+        return own.label, "Perm"
     if name in _declared_labels():
         return _declared_labels()[name], "Perm"
     if ds != "ADSL":
@@ -127,7 +130,7 @@ CODELISTS = {"DTYPE": "DTYPE"}
 
 def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None,
               desc: AdamDataset | None = None) -> VariableMeta:
-    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None))
+    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None), desc)
     numeric = pd.api.types.is_numeric_dtype(col)
     is_date = numeric and name.endswith("DT")
     is_dtm = numeric and name.endswith("DTM")

@@ -84,12 +84,26 @@ def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapp
                       descriptors={n: registry[n] for n in datasets})
 
 
+def row_schema(name: str, desc: AdamDataset | None) -> dict[str, Any]:
+    """The committed row schema of ``name`` (``rowschemas/adam/``, one per dataset name), else the one generated
+    from its descriptor (a dataset a study's ADaM spec declares that the bundled study does not)."""
+    from sdtm_convert.rowschema import load_schema
+    from sdtm_convert.rowschema.generate import adam_schema
+
+    try:
+        return load_schema(name)
+    except KeyError:
+        if desc is None:
+            raise
+        return adam_schema(desc)
+
+
 def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None],
              specs: list[AdamSpec] | None = None) -> tuple[Any, Part]:
     """Build the ADaM datasets (one whose source is absent is skipped; one progress line says why) and check them
     against their row schemas. Returns the :class:`~sdtm_convert.adam.AdamResult` and the part (nothing written:
     ``package.adam.write_adam`` writes it)."""
-    from sdtm_convert.rowschema import load_schema, validate_frame
+    from sdtm_convert.rowschema import validate_frame
 
     part = Part()
     t = time.perf_counter()
@@ -98,6 +112,6 @@ def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[s
     for name, why in result.skipped.items():
         progress(f"skipped {name}: {why}")
     for name, frame in result.datasets.items():
-        part.issues += validate_frame(frame, load_schema(name), dataset=name)
+        part.issues += validate_frame(frame, row_schema(name, result.descriptors.get(name)), dataset=name)
     part.timings["adam"] = time.perf_counter() - t
     return result, part

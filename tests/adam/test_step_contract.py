@@ -68,3 +68,11 @@ def test_step_reference_page_is_generated_from_the_steps():
     text = reference.page_text()
     assert all(f"## `{name}`" in text for name in STEPS.names())
     assert "| `highest_imputation` | one of `n`, `D`, `M`, `Y` | \"n\" |" in text
+
+
+def test_docs_show_the_advs_worked_example_as_tested():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    advs = (root / "tests" / "adam" / "data" / "advs.yaml").read_text(encoding="utf-8")
+    assert advs[advs.index("dataset: ADVS"):] in (root / "docs" / "adam.md").read_text(encoding="utf-8")
