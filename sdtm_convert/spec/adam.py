@@ -184,10 +184,21 @@ def _check_steps(s: AdamSpec, steps: Mapping[str, Any]) -> list[Issue]:
                                       f"step {name} reads {var} before a step sets it", key="step"))
         for var in step.sets_of(params):
             set_so_far.setdefault(var, name)
+    declared: dict[str, int] = {}
     for k, var in enumerate(s.variables):
+        if var["name"] in declared:
+            issues.append(s.issue(["variables", k, "name"], "spec-adam-variable-duplicate",
+                                  f"variable {var['name']} is declared twice (first at line "
+                                  f"{s.line(['variables', declared[var['name']], 'name'])})"))
+        declared.setdefault(var["name"], k)
         if var["name"] not in set_so_far and not issues:
             issues.append(s.issue(["variables", k, "name"], "spec-adam-variable-unset",
                                   f"variable {var['name']} is declared but no step sets it"))
+    for key in ("keys", "sort"):
+        for k, name in enumerate(s.data.get(key) or []):
+            if name not in declared:
+                issues.append(s.issue([key, k], "spec-adam-key-undeclared",
+                                      f"{key} names {name}, which is not a declared variable"))
     return issues
 
 
