@@ -192,6 +192,11 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
         spec.adam = load_adam_specs(spec.folder)
         problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains],
                                      {"PASI": spec.study.pasi.domain})
+        if spec.adam:  # declared once: with ADaM specs, their step parameters are the settings
+            problems += [Issue("spec-adam-study-settings", ERROR, f"study.yaml {key}: is not read when the study has "
+                               "ADaM specs (adam/*.yaml): give it as parameters of their steps", file=spec.study.path,
+                               line=spec.study_line(key))
+                         for key in ("adam", "populations") if key in spec.study.raw]
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""

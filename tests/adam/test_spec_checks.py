@@ -112,3 +112,17 @@ def test_pasi_source_follows_the_study_pasi_domain(tmp_path):
     study.write_text(study.read_text(encoding="utf-8").replace("domain: QS", "domain: RS"), encoding="utf-8")
     loaded, _ = pipeline.prepare_spec(spec)  # sources: [PASI, ADSL] is RS now, which pasi.yaml produces
     assert "PASI" in next(s for s in loaded.adam if s.dataset == "ADPASI").sources
+
+
+def test_study_yaml_adam_settings_beside_adam_specs_is_an_error(tmp_path):
+    spec = tmp_path / "spec"
+    shutil.copytree(SPEC, spec)
+    study = spec / "study.yaml"
+    study.write_text(study.read_text(encoding="utf-8") + "adam:\n  nri: false\n", encoding="utf-8")
+    with pytest.raises(SdtmConvertError) as exc:
+        pipeline.prepare_spec(spec)
+    issue = exc.value.issue
+    assert (issue.code, issue.file) == ("spec-adam-study-settings", str(study))
+    assert issue.line == len(study.read_text(encoding="utf-8").splitlines()) - 1
+    assert issue.message == ("study.yaml adam: is not read when the study has ADaM specs (adam/*.yaml): give it as "
+                             "parameters of their steps")
