@@ -13,8 +13,6 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
-import pandas as pd
-
 from sdtm_convert.adam.config import AdamSettings, adam_settings
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.registry import AdamDataset, AdamInputs, Built, Populations, V
@@ -55,24 +53,23 @@ def _variables(spec: AdamSpec) -> tuple[V | Populations, ...]:
 
 
 def _build(spec: AdamSpec) -> Any:
+    """The build: the steps in order on one working frame, then the declared variables in order (the population
+    flags those of the run's settings) and the provenance columns, records in ``sort`` order (stable)."""
     sort = list(spec.data.get("sort") or spec.data["keys"])
+    variables = _variables(spec)
 
     def build(inputs: AdamInputs) -> Built:
         ctx = StepContext(spec.dataset, None, inputs.sdtm, inputs.adam, inputs.study, [])
         for i, raw in enumerate(spec.steps):
             ctx.frame = STEPS[raw["step"]].run(ctx, spec.params(i))
         frame = ctx.working
-        flags = tuple(p.flag for p in inputs.settings.populations)
-        cols = [c for c in compiled_columns(spec, flags)] + [c for c in frame.columns if c.startswith("__")]
+        flags = [p.flag for p in inputs.settings.populations]
+        cols = [c for v in variables for c in (flags if isinstance(v, Populations) else [v.name])]
+        cols += [c for c in frame.columns if c.startswith("__")]
         out = frame[cols].sort_values(sort, kind="mergesort").reset_index(drop=True)
         return as_text(out), ctx.issues
 
     return build
-
-
-def compiled_columns(spec: AdamSpec, flags: tuple[str, ...]) -> list[str]:
-    return AdamDataset(spec.dataset, "", CLASSES[spec.data["class"]], "", (), _variables(spec),
-                       build=lambda i: (pd.DataFrame(), [])).columns(flags)
 
 
 def _absent(spec: AdamSpec) -> Any:
