@@ -46,7 +46,8 @@ def condition_schema() -> dict[str, Any]:
         {"type": "object", "required": ["not"], "additionalProperties": False, "properties": {"not": ref}},
         {"type": "object", "required": ["rule"], "additionalProperties": False, "properties": {"rule": {"type": "string"}}},
         {"type": "object", "required": ["var", "op"], "additionalProperties": False,
-         "properties": {"var": {"$ref": "#/$defs/name"}, "op": {"enum": list(OPS)}, "value": {}}},
+         "properties": {"var": {"$ref": "#/$defs/name"}, "op": {"enum": list(OPS)}, "value": {},
+                        "ref": {"$ref": "#/$defs/name"}}},
     ]}
 
 

@@ -14,10 +14,10 @@ COND_REF = {"$ref": "#/$defs/condition"}
 
 
 def condition_vars(cond: Any) -> list[str]:
-    """The variables a condition reads (``var`` of every comparison)."""
+    """The variables a condition reads (``var`` of every comparison, and ``ref``: a variable compared with)."""
     if isinstance(cond, dict):
         if "var" in cond:
-            return [str(cond["var"])]
+            return [str(cond["var"])] + ([str(cond["ref"])] if isinstance(cond.get("ref"), str) else [])
         return [n for k in ("all", "any") for c in cond.get(k) or [] for n in condition_vars(c)] + condition_vars(
             cond.get("not"))
     return []
