@@ -206,6 +206,24 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
     return out
 
 
+def _parameter_value_level(ds: str, frame: pd.DataFrame, methods: set[str]) -> list[ValueLevel]:
+    """AVAL per PARAMCD of a BDS dataset a spec declares (ADPASI has its own): the parameter's PARAM as the
+    label, integer or float from its values, the dataset's AVAL method."""
+    if "PARAMCD" not in frame.columns or "AVAL" not in frame.columns:
+        return []
+    out = []
+    for cd in sorted(str(c) for c in frame["PARAMCD"].dropna().unique() if str(c)):
+        rows = frame.loc[frame["PARAMCD"] == cd]
+        label = str(rows["PARAM"].iloc[0]) if "PARAM" in rows.columns and str(rows["PARAM"].iloc[0]) else cd
+        vals = rows["AVAL"].dropna()
+        whole = bool(len(vals) == 0 or (vals == vals.round()).all())
+        where = WhereClause(id=f"WC.{ds}.PARAMCD.{cd}", conditions=[(f"{ds}.PARAMCD", "EQ", [cd])])
+        out.append(ValueLevel("AVAL", where, label, "integer" if whole else "float", length=8, origin_type=DERIVED,
+                              method_id=f"MT.{ds}.AVAL" if f"MT.{ds}.AVAL" in methods else None,
+                              significant_digits=None if whole else significant_digits(rows["AVAL"])))
+    return out
+
+
 def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings,
                      desc: AdamDataset | None = None) -> DatasetMeta:
     """The metadata of a built dataset, from its descriptor (``desc``, else the registered one named ``ds``)."""
@@ -244,7 +262,9 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
         variables=variables,
         standard="ADaMIG 1.3",
         methods=methods,
-        value_level=_value_level(frame, settings) if ds == "ADPASI" else [],
+        value_level=_value_level(frame, settings) if ds == "ADPASI" else (
+            _parameter_value_level(ds, frame, {m.id for m in methods})
+            if desc.cls == "BASIC DATA STRUCTURE" else []),
         records=len(frame),
     )
 

@@ -51,3 +51,13 @@ def test_define_metadata_of_the_declared_dataset_comes_from_the_spec(advs_run):
     assert methods["MT.ADVS.PARAMCD"] == "VS.VSTESTCD"
     visit = next(v for v in meta.variables if v.name == "VISITNUM")
     assert visit.source == "VS.VISITNUM" and visit.method_id is None
+
+
+def test_define_value_level_metadata_per_parameter_of_the_declared_bds_dataset(advs_run):
+    meta = advs_run[0].metadata["ADVS"]
+    vlm = {v.where.id: v for v in meta.value_level}
+    assert sorted(vlm) == [f"WC.ADVS.PARAMCD.{cd}" for cd in ("DIABP", "PULSE", "SYSBP", "TEMP", "WEIGHT")]
+    sysbp = vlm["WC.ADVS.PARAMCD.SYSBP"]
+    assert (sysbp.variable, sysbp.label, sysbp.type, sysbp.method_id) == ("AVAL", "Systolic Blood Pressure",
+                                                                          "integer", "MT.ADVS.AVAL")
+    assert sysbp.where.conditions == [("ADVS.PARAMCD", "EQ", ["SYSBP"])]
