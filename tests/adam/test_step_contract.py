@@ -58,6 +58,8 @@ def test_schema_has_one_branch_per_step_with_its_parameters_only():
     assert branches["derive_vars_dt"]["required"] == ["new_vars_prefix", "dtc"]
     assert branches["derive_vars_dt"]["additionalProperties"] is False
     assert set(branches["derive_vars_dy"]["properties"]) == {"step", "comment", "reference_date", "source_vars"}
+    order = branches["derive_var_extreme_flag"]["properties"]["order"]["items"]["pattern"]
+    assert order == "^-?[A-Z][A-Z0-9_]*$"  # -NAME: descending
     assert json.dumps(spec_schema("adam")).count('"$ref": "#/$defs/condition"') >= 3
 
 

@@ -84,6 +84,15 @@ def test_derive_var_extreme_flag_first_teae_per_subject():
     assert list(out["AOCCFL"]) == ["", "Y", "", "Y"]
 
 
+def test_derive_var_extreme_flag_descending_order_closest_to_target():
+    bds = frame([("1", 3.0, 10.0), ("1", 1.0, 11.0), ("1", 1.0, 12.0)], ["USUBJID", "AWTDIFF", "ADT"])
+    out = run("derive_var_extreme_flag", bds, {"by_vars": ["USUBJID"], "order": ["-AWTDIFF", "ADT"],
+                                               "new_var": "ANL01FL", "mode": "last"})
+    assert list(out["ANL01FL"]) == ["", "", "Y"]  # the smallest AWTDIFF, then the latest date
+    assert STEPS["derive_var_extreme_flag"].reads_of({"by_vars": ["USUBJID"], "order": ["-AWTDIFF"],
+                                                      "new_var": "ANL01FL"}) == ("USUBJID", "AWTDIFF")
+
+
 def test_derive_var_obs_number_within_subject():
     bds = frame([("1", 2.0), ("1", 1.0), ("2", 1.0)], ["USUBJID", "PARAMN"])
     out = run("derive_var_obs_number", bds, {"by_vars": ["USUBJID"], "order": ["PARAMN"], "new_var": "ASEQ"})

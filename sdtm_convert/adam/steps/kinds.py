@@ -41,6 +41,16 @@ def Names(**kw: Any) -> ListOf:
     return ListOf(item=Var(), **kw)
 
 
+def Order(**kw: Any) -> Struct:
+    """A sort order: variable names, ``-NAME`` for descending (missing values first)."""
+    fragment = {"type": "array", "items": {"type": "string", "pattern": "^-?[A-Z][A-Z0-9_]*$"}}
+    return Struct(fragment=fragment, type_text_="list of variable names (-NAME: descending)", **kw)
+
+
+def order_vars(order: Any) -> tuple[str, ...]:
+    return tuple(str(o).lstrip("-") for o in order or ())
+
+
 def Rename(**kw: Any) -> Struct:
     """``[NEW, ...]`` or ``{NEW: OLD, ...}``: variables copied (renamed) from another dataset."""
     fragment = {"oneOf": [{"type": "array", "items": {"$ref": "#/$defs/name"}},

@@ -20,7 +20,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_dy,
     derive_vars_merged,
 )
-from sdtm_convert.adam.steps.kinds import ACond, Dataset, Names, Rename, condition_vars, renamed
+from sdtm_convert.adam.steps.kinds import ACond, Dataset, Names, Order, Rename, condition_vars, order_vars, renamed
 from sdtm_convert.adam.steps.step import Step, StepContext, register
 from sdtm_convert.spec.params import Bool, Dict, OneOf, Str, Struct, Var
 
@@ -51,7 +51,7 @@ register(Step(
             "new_vars": Rename(required=True, doc="the variables copied: [NAME, ...] or {NEW: OLD}"),
             "by_vars": Names(default=KEY, doc="the variables matching records (default STUDYID, USUBJID)"),
             "filter": ACond(doc="only records of dataset_add meeting it"),
-            "order": Names(doc="sort order of dataset_add within by_vars (with mode)"),
+            "order": Order(doc="sort order of dataset_add within by_vars (with mode)"),
             "mode": OneOf(choices=("first", "last"), doc="which record of the ordered group")},
     sets_from=lambda p: {n: f"{p['dataset_add']}.{o}" + (" of the first/last matching record ordered by "
                                                           f"{', '.join(p.get('order') or [])}" if p.get("mode") else "")
@@ -159,12 +159,12 @@ register(Step(
     name="derive_var_extreme_flag",
     doc="'Y' on the first (mode first) or last record of each by_vars group in order, among the records "
         "meeting filter.",
-    params={"by_vars": Names(required=True), "order": Names(required=True), "new_var": Var(required=True),
+    params={"by_vars": Names(required=True), "order": Order(required=True), "new_var": Var(required=True),
             "filter": ACond(doc="only these records are candidates"),
             "mode": OneOf(choices=("first", "last"), default="last")},
     sets_from=lambda p: {p["new_var"]: f"'Y' on the {p.get('mode', 'last')} record per {', '.join(p['by_vars'])} "
                                        f"ordered by {', '.join(p['order'])}."},
-    reads_from=lambda p: (*p["by_vars"], *p["order"], *condition_vars(p.get("filter"))),
+    reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"]), *condition_vars(p.get("filter"))),
     run=lambda ctx, p: derive_var_extreme_flag(ctx.working, list(p["by_vars"]), list(p["order"]), p["new_var"],
                                                p.get("filter"), mode=p.get("mode", "last")),
 ))
@@ -172,10 +172,10 @@ register(Step(
 register(Step(
     name="derive_var_obs_number",
     doc="Sequence number of each record within by_vars in order (ASEQ).",
-    params={"by_vars": Names(required=True), "order": Names(required=True), "new_var": Var(default="ASEQ")},
+    params={"by_vars": Names(required=True), "order": Order(required=True), "new_var": Var(default="ASEQ")},
     sets_from=lambda p: {p.get("new_var", "ASEQ"): f"Sequence within {', '.join(p['by_vars'])} by "
                                                    f"{', '.join(p['order'])}."},
-    reads_from=lambda p: (*p["by_vars"], *p["order"]),
+    reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"])),
     run=lambda ctx, p: derive_var_obs_number(ctx.working, list(p["by_vars"]), list(p["order"]),
                                              p.get("new_var", "ASEQ")),
 ))
