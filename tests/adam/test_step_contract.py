@@ -30,6 +30,7 @@ PARAMS = {
     "derive_var_merged_summary": {"dataset_add": "EX", "new_var": "NDOSE"},
     "derive_var_base": {"by_vars": ["USUBJID", "PARAMCD"]},
     "derive_vars_crit_flag": {"condition": {"var": "AVAL", "op": "gt", "value": 1}, "description": "AVAL > 1"},
+    "set_values": {"condition": {"var": "ABLFL", "op": "eq", "value": "Y"}, "values": {"AVISIT": "Baseline"}},
 }
 
 

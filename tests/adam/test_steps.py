@@ -272,6 +272,17 @@ def test_derive_var_ontrtfl_window_after_the_last_dose():
     assert list(out["ONTRTFL"]) == ["", "Y", "Y", ""]
 
 
+def test_set_values_baseline_visit_and_null_change_off_post_baseline():
+    bds = frame([(1.0, 1.0, "Y", "", NA, 0.0), (15.0, 1.0, "", "Week 2", 2.0, -3.0)],
+                ["ADT", "TRTSDT", "ABLFL", "AVISIT", "AVISITN", "CHG"])
+    out = run("set_values", bds, {"condition": {"var": "ABLFL", "op": "eq", "value": "Y"},
+                                  "values": {"AVISIT": "Baseline", "AVISITN": 0.0}})
+    out = run("set_values", out, {"condition": {"not": {"var": "ADT", "op": "gt", "ref": "TRTSDT"}},
+                                  "values": {"CHG": None}})
+    assert_frames(out, frame([(1.0, 1.0, "Y", "Baseline", 0.0, NA), (15.0, 1.0, "", "Week 2", 2.0, -3.0)],
+                             list(bds.columns)))
+
+
 CASES = {
     "derive_vars_merged", "derive_vars_dt", "derive_vars_dy", "derive_vars_duration", "derive_var_trtdurd",
     "derive_var_trtemfl", "derive_var_extreme_flag", "derive_var_obs_number", "derive_vars_cat", "derive_nri_records",
@@ -279,5 +290,5 @@ CASES = {
     "derive_param_pasi_response", "ae_records",
     "sdtm_records", "copy_vars", "map_values", "derive_var_flag", "derive_vars_dtm", "derive_var_merged_summary",
     "derive_vars_avisit", "derive_var_base", "derive_var_chg", "derive_var_pchg", "derive_vars_crit_flag",
-    "derive_var_ontrtfl",
+    "derive_var_ontrtfl", "set_values",
 }

@@ -222,3 +222,18 @@ register(Step(
                                           ref_end_date=p.get("ref_end_date", "TRTEDT"),
                                           ref_end_window=p.get("ref_end_window", 0)),
 ))
+
+
+def _set(ctx: StepContext, p: P) -> pd.DataFrame:
+    mask = condition_mask(ctx.working, p["condition"])
+    return ctx.working.assign(**{v: ctx.working[v].where(~mask, value) for v, value in p["values"].items()})
+
+
+register(Step(
+    name="set_values",
+    doc="Set variables to constants (null: missing) on the records meeting condition; the others keep theirs.",
+    params={"condition": ACond(required=True), "values": Dict(required=True, doc="{VAR: value}")},
+    sets_from=lambda p: {v: f"{value!r} when {p['condition']}." for v, value in p["values"].items()},
+    reads_from=lambda p: (*condition_vars(p["condition"]), *p["values"]),
+    run=_set,
+))
