@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from sdtm_convert.adam import build_adam
+from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.specs import compile_specs
 from sdtm_convert.rowschema import load_schema
 from sdtm_convert.rowschema.generate import adam_schema
@@ -99,3 +100,41 @@ def test_row_schemas_are_generated_from_the_bundled_specs():
     described = adam_descriptors()
     assert sorted(described) == ["ADAE", "ADPASI", "ADSL"]
     assert all(described[n] is not DATASETS[n] for n in described)  # compiled from mappings/nct03745417/adam
+
+
+def test_generic_steps_reproduce_the_pasi_records_step_exactly():
+    """docs/adam.md: pasi_records' timing and change as library steps give the same frame (dtypes included)."""
+    from sdtm_convert.adam.adpasi import pasi_records
+    from sdtm_convert.adam.steps import STEPS, StepContext
+
+    study, sdtm = study_from_dict(STUDY_DICT), _sdtm()
+    adsl = build_adam(sdtm, study).datasets["ADSL"]
+    coarse = STEPS["pasi_records"].run(StepContext("ADPASI", None, sdtm, {"ADSL": adsl}, study, []), {})
+    ctx = StepContext("ADPASI", None, sdtm, {"ADSL": adsl}, study, [])
+    recs = pasi_records(sdtm, study, ctx.issues)
+    ctx.frame = recs.loc[recs["USUBJID"].isin(adsl["USUBJID"])]
+    windows = [{"AVISIT": f"Week {w}", "AVISITN": w, "AWTARGET": 7 * w + 1, "AWLO": 7 * w - 2, "AWHI": 7 * w + 4}
+               for w in (2, 4, 6, 8, 12)]
+    post = {"var": "ADT", "op": "gt", "ref": "TRTSDT"}
+    steps = [
+        ("derive_vars_merged", {"dataset_add": "ADSL", "new_vars": {"SUBJID": "SUBJID", "SITEID": "SITEID",
+                                "TRTP": "TRT01P", "TRTA": "TRT01A", "TRTSDT": "TRTSDT", "TRTEDT": "TRTEDT"}}),
+        ("derive_vars_dy", {"source_vars": ["ADT"]}),
+        ("derive_var_extreme_flag", {"by_vars": ["USUBJID", "PARAMCD"], "order": ["ADT", "SRCSEQ"], "new_var": "ABLFL",
+                                     "filter": {"all": [{"var": "AVAL", "op": "present"},
+                                                        {"var": "ADT", "op": "le", "ref": "TRTSDT"}]}}),
+        ("derive_vars_avisit", {"filter": post, "windows": windows}),
+        ("set_values", {"condition": {"var": "ABLFL", "op": "eq", "value": "Y"},
+                        "values": {"AVISIT": "Baseline", "AVISITN": 0.0}}),
+        ("derive_var_extreme_flag", {"by_vars": ["USUBJID", "PARAMCD", "AVISITN"], "order": ["-AWTDIFF", "ADT", "SRCSEQ"],
+                                     "new_var": "ANL01FL", "filter": {"all": [{"var": "AVISIT", "op": "present"},
+                                                                              {"var": "AVAL", "op": "present"}]}}),
+        ("derive_var_ontrtfl", {"ref_end_window": 28}),
+        ("derive_var_base", {"by_vars": ["USUBJID", "PARAMCD"]}),
+        ("derive_var_chg", {"decimals": 1}),
+        ("derive_var_pchg", {"decimals": 1}),
+        ("set_values", {"condition": {"not": post}, "values": {"CHG": None, "PCHG": None}}),
+    ]
+    for name, params in steps:
+        ctx.frame = STEPS[name].run(ctx, params)
+    pd.testing.assert_frame_equal(as_text(ctx.frame), coarse)
