@@ -5,7 +5,7 @@ The Python API (a notebook walk-through is in ``docs/api.md``)::
     import sdtm_convert as sc
 
     conv = sc.convert(raw, "mappings/nct03745417")   # raw: a folder, or {raw dataset name: DataFrame}
-    adam = sc.build_adam(conv.sdtm, conv.spec.study)  # ADSL, ADPASI, ADAE
+    adam = sc.build_adam(conv.sdtm, conv.spec.study, conv.spec.adam)  # the datasets of the study's adam/ specs
     report = sc.validate_package(conv.sdtm, metadata=conv.metadata)
     sc.write_package({"DM": dm, "AE": ae}, "out")      # your own frames -> XPT + define.xml
     sc.run_study(raw, "mappings/nct03745417", "build") # the whole package, as `sdtm-convert run`

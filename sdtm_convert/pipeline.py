@@ -15,6 +15,7 @@ import pandas as pd
 
 import sdtm_convert.derive as derive_pkg
 from sdtm_convert.adam.run import run_adam
+from sdtm_convert.adam.steps import STEPS
 from sdtm_convert.common.part import Part
 from sdtm_convert.common.provenance import once_per_cause
 from sdtm_convert.common.store import FrameStore
@@ -46,7 +47,7 @@ def _quiet(_msg: str) -> None:
 def prepare_spec(spec_folder: str | Path) -> tuple[StudySpec, Any]:
     """Load and check the whole spec before any data is read. Raises SdtmConvertError on the first error."""
     return load_checked(spec_folder, derive_pkg.names(), derive_pkg.parameters, ALGORITHMS,
-                        derivation_conditions=derive_pkg.condition_parameters)
+                        derivation_conditions=derive_pkg.condition_parameters, adam_steps=STEPS)
 
 
 def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | None = None,
@@ -131,13 +132,14 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     try:
         adam_part, adam_validation = Part(), Part()
         if adam:
-            conv.adam, adam_part = run_adam(conv.sdtm, study, progress)
+            conv.adam, adam_part = run_adam(conv.sdtm, study, progress, conv.spec.adam)
             written, metas = write_adam(conv.adam, study, stage, formats, progress)
             adam_part.add(written)
             if validate:
                 adam_validation = validate_written("adam", conv.adam.datasets, metas, study, stage, progress)
         sdtm_json = write_sdtm_json(conv.sdtm, conv.metadata, study, stage, main_formats) if main_formats else Part()
-        lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None)
+        lineage_out = write_lineage(stage, lineage=conv.lineage, adam=conv.adam.datasets if conv.adam else None,
+                                    adam_descriptors=conv.adam.descriptors if conv.adam else None)
         sdtm_written, sdtm_validation = sdtm_job.result()
     except BaseException as exc:  # this side failed or was stopped: the worker stops too, before staging goes
         sdtm_job.cancel(interrupt=not isinstance(exc, KeyboardInterrupt))

@@ -70,6 +70,12 @@ def _disposition(sdtm, issues: list[Issue]) -> pd.DataFrame:
 
 def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.DataFrame:
     """DM copy + treatment variables, exposure dates/duration, disposition and age group."""
+    adsl = derive_adsl_base(sdtm, settings, issues)
+    return derive_vars_cat(adsl, "AGEGR1", source_var="AGE", groups=settings.age_groups, numeric_var="AGEGR1N")
+
+
+def derive_adsl_base(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.DataFrame:
+    """DM copy + treatment variables, exposure dates/duration and disposition (no age group)."""
     dm = domain(sdtm, "DM", DM_VARS, issues)
     if dm.empty:
         raise fatal("adam-input-missing", "DM has no subjects; ADSL cannot be built", dataset="DM")
@@ -116,8 +122,7 @@ def derive_adsl_core(sdtm, settings: AdamSettings, issues: list[Issue]) -> pd.Da
     )
     status = compute_eosstt(adsl["EOSDECOD"], completed=settings.completed_terms, excluded=settings.eos_excluded_terms)
     adsl = adsl.assign(EOSSTT=status, DCSREAS=adsl["EOSDECOD"].where(status == "DISCONTINUED", ""))
-    adsl = adsl.assign(EOSDT=adsl["EOSDT"].where(status != "ONGOING")).drop(columns="EOSDECOD")
-    return derive_vars_cat(adsl, "AGEGR1", source_var="AGE", groups=settings.age_groups, numeric_var="AGEGR1N")
+    return adsl.assign(EOSDT=adsl["EOSDT"].where(status != "ONGOING")).drop(columns="EOSDECOD")
 
 
 def derive_pasi_availability(adsl: pd.DataFrame, adpasi: pd.DataFrame, settings: AdamSettings) -> pd.DataFrame:

@@ -91,13 +91,16 @@ def _sdtm_label(name: str, domain: str) -> str | None:
     return _sdtm_labels(domain).get(name)
 
 
-def _label(ds: str, name: str, structure: str | None = None) -> tuple[str, str]:
+def _label(ds: str, name: str, structure: str | None = None, desc: AdamDataset | None = None) -> tuple[str, str]:
     """ADaMIG label/core of the dataset's structure (OCCDS: BDS timing variables; ``structure`` for a dataset
     this tool does not build), then sponsor/OCCDS labels, then ADSL labels for variables copied from ADSL
     (core Perm), then SDTMIG DM/AE labels."""
     found = _adamig_label(name, structure or DATASETS[ds].adamig_structure)
     if found:
         return found
+    own = desc.variable(name) if desc is not None else None
+    if own is not None and own.label:  # the dataset's own declaration (its spec), then any descriptor's
+        return own.label, "Perm"
     if name in _declared_labels():
         return _declared_labels()[name], "Perm"
     if ds != "ADSL":
@@ -127,7 +130,7 @@ CODELISTS = {"DTYPE": "DTYPE"}
 
 def _variable(ds: str, name: str, col: pd.Series, pasi_domain: str, structure: str | None = None,
               desc: AdamDataset | None = None) -> VariableMeta:
-    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None))
+    label, core = _label(ds, name, structure or (desc.adamig_structure if desc else None), desc)
     numeric = pd.api.types.is_numeric_dtype(col)
     is_date = numeric and name.endswith("DT")
     is_dtm = numeric and name.endswith("DTM")
@@ -203,6 +206,24 @@ def _value_level(adpasi: pd.DataFrame, settings: AdamSettings) -> list[ValueLeve
     return out
 
 
+def _parameter_value_level(ds: str, frame: pd.DataFrame, methods: set[str]) -> list[ValueLevel]:
+    """AVAL per PARAMCD of a BDS dataset a spec declares (ADPASI has its own): the parameter's PARAM as the
+    label, integer or float from its values, the dataset's AVAL method."""
+    if "PARAMCD" not in frame.columns or "AVAL" not in frame.columns:
+        return []
+    out = []
+    for cd in sorted(str(c) for c in frame["PARAMCD"].dropna().unique() if str(c)):
+        rows = frame.loc[frame["PARAMCD"] == cd]
+        label = str(rows["PARAM"].iloc[0]) if "PARAM" in rows.columns and str(rows["PARAM"].iloc[0]) else cd
+        vals = rows["AVAL"].dropna()
+        whole = bool(len(vals) == 0 or (vals == vals.round()).all())
+        where = WhereClause(id=f"WC.{ds}.PARAMCD.{cd}", conditions=[(f"{ds}.PARAMCD", "EQ", [cd])])
+        out.append(ValueLevel("AVAL", where, label, "integer" if whole else "float", length=8, origin_type=DERIVED,
+                              method_id=f"MT.{ds}.AVAL" if f"MT.{ds}.AVAL" in methods else None,
+                              significant_digits=None if whole else significant_digits(rows["AVAL"])))
+    return out
+
+
 def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings: AdamSettings,
                      desc: AdamDataset | None = None) -> DatasetMeta:
     """The metadata of a built dataset, from its descriptor (``desc``, else the registered one named ``ds``)."""
@@ -241,7 +262,9 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
         variables=variables,
         standard="ADaMIG 1.3",
         methods=methods,
-        value_level=_value_level(frame, settings) if ds == "ADPASI" else [],
+        value_level=_value_level(frame, settings) if ds == "ADPASI" else (
+            _parameter_value_level(ds, frame, {m.id for m in methods})
+            if desc.cls == "BASIC DATA STRUCTURE" else []),
         records=len(frame),
     )
 

@@ -2,8 +2,10 @@
 ``python -m sdtm_convert.adam.rowschemas [OUT_DIR]``.
 
 SDTM schemas come from SDTMIG 3.4 metadata and CT (:mod:`sdtm_convert.rowschema.generate`); ADaM schemas from the
-ADaM dataset descriptors (``adam/datasets/<adxx>.py``). This module sits above both, so the schema package never
-imports the ADaM stage."""
+ADaM specs of the bundled study (``mappings/nct03745417/adam/<adxx>.yaml``, compiled by :mod:`sdtm_convert.adam.specs`)
+and, for a dataset they do not declare, the registered descriptors (``adam/datasets/<adxx>.py``). The row schemas
+are one per dataset name, whatever the study. This module sits above both, so the schema package never imports
+the ADaM stage."""
 
 from __future__ import annotations
 
@@ -17,11 +19,27 @@ from sdtm_convert.rowschema import datasets as D
 from sdtm_convert.rowschema import schema_dir
 from sdtm_convert.rowschema.generate import adam_schema, render, sdtm_schema
 
+REFERENCE_STUDY = "nct03745417"  # the bundled study whose ADaM specs describe the row schemas
+
+
+def adam_descriptors() -> dict[str, Any]:
+    """Dataset name → descriptor: the bundled study's ADaM specs, then the registered datasets they lack."""
+    from sdtm_convert.adam.specs import compile_specs
+    from sdtm_convert.spec.adam import load_adam_specs
+    from sdtm_convert.spec.locate import bundled_spec
+
+    out: dict[str, Any] = dict(DATASETS.items())
+    folder = bundled_spec(REFERENCE_STUDY)
+    if folder is not None:
+        out.update(compile_specs(load_adam_specs(folder)).items())
+    return out
+
 
 def all_schemas() -> dict[str, dict[str, Any]]:
     """Relative path under ``rowschemas/`` → schema."""
     out = {f"sdtm/{name}.json": sdtm_schema(name) for name in D.SDTM_DATASETS}
-    out.update({f"adam/{name}.json": adam_schema(DATASETS[name]) for name in sorted(DATASETS.names())})
+    descriptors = adam_descriptors()
+    out.update({f"adam/{name}.json": adam_schema(descriptors[name]) for name in sorted(descriptors)})
     return out
 
 

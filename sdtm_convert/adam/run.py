@@ -1,5 +1,5 @@
-"""The ADaM part of a run: the registered datasets (``adam/datasets/``) built from the SDTM frames in
-``needs`` order, checked, written with define.xml and the analysis summary, then validated as any ADaM
+"""The ADaM part of a run: the datasets the study's ADaM specs declare (``mappings/<study>/adam/``), else the
+registered datasets (``adam/datasets/``), built from the SDTM frames in ``needs`` order, checked, written with define.xml and the analysis summary, then validated as any ADaM
 package."""
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sdtm_convert.common.part import Part
 from sdtm_convert.common.registry import Registry
 from sdtm_convert.errors import INFO, Issue
 from sdtm_convert.metadata import DatasetMeta
+from sdtm_convert.spec.adam import AdamSpec
 from sdtm_convert.spec.study import StudyConfig
 
 
@@ -30,9 +31,10 @@ class AdamResult:
     issues: list[Issue] = field(default_factory=list)
     settings: AdamSettings | None = None
     skipped: dict[str, str] = field(default_factory=dict)  # dataset → why it was not built
+    descriptors: dict[str, AdamDataset] = field(default_factory=dict)  # what each built dataset was built from
 
 
-def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResult:
+def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig, specs: list[AdamSpec] | None = None) -> AdamResult:
     """Build every registered ADaM dataset (ADSL, ADPASI, ADAE) from the SDTM frames (char missing "",
     numeric missing NaN), each after the datasets it ``needs``.
 
@@ -42,16 +44,26 @@ def build_adam(sdtm: Mapping[str, pd.DataFrame], study: StudyConfig) -> AdamResu
     A dataset whose source records are absent (or that needs one not built) is left out and named in
     ``skipped`` with the reason, reported as info ``adam-dataset-skipped`` (after the build issues).
     Returns an :class:`AdamResult`: ``datasets`` (name → frame), ``metadata`` (for XPT and define.xml) and
-    ``issues``. Nothing is written."""
+    ``issues``. Nothing is written.
+
+    ``specs``: the study's ADaM specs (``mappings/<study>/adam/*.yaml``, ``StudySpec.adam``, checked before
+    data): when there are some, exactly the datasets they declare are built, from them
+    (:mod:`sdtm_convert.adam.specs`); without, the registered descriptors (``adam/datasets/``)."""
+    if specs:
+        from sdtm_convert.adam.specs import compile_specs, spec_settings
+
+        registry = compile_specs(specs)
+        return build_datasets(registry, registry.names(), sdtm, study, spec_settings(study, specs))
     return build_datasets(DATASETS, DATASETS.names(), sdtm, study)
 
 
 def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapping[str, pd.DataFrame],
-                   study: StudyConfig) -> AdamResult:
-    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order."""
+                   study: StudyConfig, settings: AdamSettings | None = None) -> AdamResult:
+    """:func:`build_adam` for the datasets ``names`` of ``registry`` (and those they need), in ``needs`` order;
+    ``settings``: the ADaM settings (default: ``study.yaml`` ``adam:``/``populations:``)."""
     from sdtm_convert.adam.meta import adam_metadata
 
-    settings = adam_settings(study)
+    settings = settings or adam_settings(study)
     datasets: dict[str, pd.DataFrame] = {}
     issues: list[Issue] = []
     skipped: dict[str, str] = {}
@@ -68,22 +80,38 @@ def build_datasets(registry: Registry[AdamDataset], names: list[str], sdtm: Mapp
     for name, why in skipped.items():
         issues.append(Issue("adam-dataset-skipped", INFO, f"{name} not written: {why}", dataset=name))
     metadata = adam_metadata(datasets, study, settings, {n: registry[n] for n in datasets})
-    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped)
+    return AdamResult(datasets=datasets, metadata=metadata, issues=issues, settings=settings, skipped=skipped,
+                      descriptors={n: registry[n] for n in datasets})
 
 
-def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None]) -> tuple[Any, Part]:
+def row_schema(name: str, desc: AdamDataset | None) -> dict[str, Any]:
+    """The committed row schema of ``name`` (``rowschemas/adam/``, one per dataset name), else the one generated
+    from its descriptor (a dataset a study's ADaM spec declares that the bundled study does not)."""
+    from sdtm_convert.rowschema import load_schema
+    from sdtm_convert.rowschema.generate import adam_schema
+
+    try:
+        return load_schema(name)
+    except KeyError:
+        if desc is None:
+            raise
+        return adam_schema(desc)
+
+
+def run_adam(sdtm: Mapping[str, pd.DataFrame], study: Any, progress: Callable[[str], None],
+             specs: list[AdamSpec] | None = None) -> tuple[Any, Part]:
     """Build the ADaM datasets (one whose source is absent is skipped; one progress line says why) and check them
     against their row schemas. Returns the :class:`~sdtm_convert.adam.AdamResult` and the part (nothing written:
     ``package.adam.write_adam`` writes it)."""
-    from sdtm_convert.rowschema import load_schema, validate_frame
+    from sdtm_convert.rowschema import validate_frame
 
     part = Part()
     t = time.perf_counter()
-    result = build_adam(sdtm, study)
+    result = build_adam(sdtm, study, specs)
     part.issues += result.issues
     for name, why in result.skipped.items():
         progress(f"skipped {name}: {why}")
     for name, frame in result.datasets.items():
-        part.issues += validate_frame(frame, load_schema(name), dataset=name)
+        part.issues += validate_frame(frame, row_schema(name, result.descriptors.get(name)), dataset=name)
     part.timings["adam"] = time.perf_counter() - t
     return result, part

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -12,7 +13,8 @@ from sdtm_convert.common.text import number_text
 
 
 def write_lineage(out: Path, lineage: pd.DataFrame | None = None,
-                  adam: dict[str, pd.DataFrame] | None = None) -> dict[str, str]:
+                  adam: dict[str, pd.DataFrame] | None = None,
+                  adam_descriptors: dict[str, Any] | None = None) -> dict[str, str]:
     """reports/lineage-sdtm.csv (every SDTM record → raw file and row) and/or lineage-adam.csv (ADaM → SDTM);
     returns their paths relative to ``out`` by kind."""
     outputs: dict[str, str] = {}
@@ -25,6 +27,6 @@ def write_lineage(out: Path, lineage: pd.DataFrame | None = None,
         outputs["lineage"] = path.relative_to(out).as_posix()
     if adam is not None:
         path = out / "reports" / "lineage-adam.csv"
-        write_csv(path, adam_lineage(adam))
+        write_csv(path, adam_lineage(adam, adam_descriptors))
         outputs["lineage_adam"] = path.relative_to(out).as_posix()
     return outputs

@@ -37,7 +37,8 @@ def write_run_manifest(stage: Path, out: Path, study: Any, spec_folder: str | Pa
         "settings": {"raw_folder": raw_label, "spec_folder": relative_to_output(out, spec_dir), "encoding": encoding,
                      "ct_version": study.ct_version, "pasi": {"domain": study.pasi.domain,
                                                               "version": study.pasi.version}},
-        "spec": {p.name: sha256(p) for p in sorted(spec_dir.glob("*.yaml"))},
+        "spec": {p.relative_to(spec_dir).as_posix(): sha256(p)  # the SDTM specs, then the ADaM specs (adam/)
+                 for p in [*sorted(spec_dir.glob("*.yaml")), *sorted(spec_dir.glob("adam/*.yaml"))]},
         "inputs": dict(sorted(checksums.items())),
         "status": "failed" if failed else "passed",
     }

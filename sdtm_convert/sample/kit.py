@@ -39,8 +39,8 @@ def run_command(out: Path) -> str:
 def write_kit(out: Path, summary: dict) -> None:
     """Write ``spec/``, the study file and ``README.md`` into ``out`` (the CSV files are already there)."""
     spec = out / SPEC_FOLDER
-    for src in sorted(source_spec().glob("*.yaml")):
-        atomic_write_bytes(spec / src.name, src.read_bytes())
+    for src in [*sorted(source_spec().glob("*.yaml")), *sorted(source_spec().glob("adam/*.yaml"))]:  # + ADaM specs
+        atomic_write_bytes(spec / src.relative_to(source_spec()), src.read_bytes())
     atomic_write_text(out / STUDY_FILE, study_file_text(STUDYID, SPEC_FOLDER, "written by `sdtm-convert sample`"))
     atomic_write_text(out / "README.md", readme_text(out, summary))
 

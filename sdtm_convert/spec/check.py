@@ -196,9 +196,10 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
 
 def load_checked(spec_folder: str | Path, derivation_names: list[str], derivation_parameters: Parameters,
                  algorithms: Any, *, derivation_conditions: ConditionParameters | None = None,
-                 ) -> tuple[StudySpec, ControlledTerminology]:
+                 adam_steps: Any = None) -> tuple[StudySpec, ControlledTerminology]:
     """Load and check the whole spec before any data is read, with the registries of the stages that read it
-    (mapping algorithms, derivations). Returns the spec and its controlled terminology; raises
+    (mapping algorithms, derivations; ``adam_steps``: the ADaM step registry, which loads and checks the ADaM
+    specs ``adam/*.yaml`` into ``spec.adam``; None leaves them out). Returns the spec and its controlled terminology; raises
     :class:`~sdtm_convert.errors.SdtmConvertError` on the first error (every error in its ``extra["all"]``)."""
     from sdtm_convert.spec.model import load_spec
     from sdtm_convert.standards import load_ct
@@ -211,6 +212,17 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
                                      line=spec.study_line("ct_version"))) from None
     problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms,
                           derivation_conditions=derivation_conditions)
+    if adam_steps is not None:
+        from sdtm_convert.spec.adam import check_adam_specs, load_adam_specs
+
+        spec.adam = load_adam_specs(spec.folder)
+        problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains],
+                                     {"PASI": spec.study.pasi.domain})
+        if spec.adam:  # declared once: with ADaM specs, their step parameters are the settings
+            problems += [Issue("spec-adam-study-settings", ERROR, f"study.yaml {key}: is not read when the study has "
+                               "ADaM specs (adam/*.yaml): give it as parameters of their steps", file=spec.study.path,
+                               line=spec.study_line(key))
+                         for key in ("adam", "populations") if key in spec.study.raw]
     if problems:
         first = problems[0]
         more = f" (and {len(problems) - 1} more spec errors)" if len(problems) > 1 else ""

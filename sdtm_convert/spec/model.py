@@ -43,6 +43,7 @@ class StudySpec:
     raw: dict[str, Any]
     domains: list[DomainSpec] = field(default_factory=list)
     study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
+    adam: list[Any] = field(default_factory=list)  # ADaM specs (adam/*.yaml: spec.adam.AdamSpec), when checked
 
     def study_line(self, key: str) -> int | None:
         """Line of a top-level key of study.yaml (None when unknown)."""

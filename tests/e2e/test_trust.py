@@ -33,7 +33,7 @@ def test_run_manifest_lists_checksums_of_inputs_spec_and_outputs(sample_run):
     manifest = json.loads((sample_run.out / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["tool"]["name"] == "sdtm-convert"
     assert set(manifest["inputs"]) == {p.name for p in SAMPLE.glob("*.csv")}
-    assert "study.yaml" in manifest["spec"]
+    assert "study.yaml" in manifest["spec"] and "adam/adpasi.yaml" in manifest["spec"]  # the ADaM specs too
     paths = {f["path"] for f in manifest["files"]}
     assert "m5/datasets/nct03745417/tabulations/sdtm/dm.xpt" in paths
     assert "reports/conversion-report.json" in paths

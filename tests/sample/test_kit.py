@@ -15,9 +15,11 @@ def test_the_sample_carries_a_copy_of_the_spec_and_a_study_file_naming_it(tmp_pa
     summary = generate_study(tmp_path / "s7", subjects=3, seed=7)
     out = tmp_path / "s7"
     assert yaml.safe_load((out / STUDY_FILE).read_text(encoding="utf-8")) == {"study": "NCT03745417", "spec": "spec"}
-    assert sorted(p.name for p in (out / "spec").iterdir()) == sorted(p.name for p in SPEC.glob("*.yaml"))
-    for p in SPEC.glob("*.yaml"):
-        assert (out / "spec" / p.name).read_bytes() == p.read_bytes(), p.name
+    files = [p.relative_to(SPEC) for p in [*SPEC.glob("*.yaml"), *SPEC.glob("adam/*.yaml")]]  # + the ADaM specs
+    assert sorted(p.relative_to(out / "spec") for p in (out / "spec").rglob("*.yaml")) == sorted(files)
+    assert any(p.parts[0] == "adam" for p in files)
+    for rel in files:
+        assert (out / "spec" / rel).read_bytes() == (SPEC / rel).read_bytes(), rel
     assert find_spec(out) == out / "spec" and summary["spec"] == str(out / "spec")
 
 
@@ -34,7 +36,7 @@ def test_the_sample_is_written_byte_identically_twice(tmp_path):
     generate_study(tmp_path / "a" / "s", subjects=2)
     generate_study(tmp_path / "b" / "s", subjects=2)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
-    assert len(files) == 11 + 2 + len(list(SPEC.glob("*.yaml")))  # 11 CSV (2 sites), README, study file, spec
+    assert len(files) == 11 + 2 + len(list(SPEC.rglob("*.yaml")))  # 11 CSV (2 sites), README, study file, spec
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
