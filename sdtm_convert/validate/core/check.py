@@ -1,0 +1,101 @@
+"""Compile a CORE rule's ``Check`` tree once into a function of a working frame.
+
+``all`` / ``any`` / ``not`` nest; a leaf names a variable (``--`` resolved per dataset), an operator and its
+parameters. :func:`compile_check` refuses, with the reason, a tree it cannot run (an unknown operator, a
+malformed node), so the rule is reported *not run* before any data is read. Evaluation short-circuits: once
+no record can satisfy an ``all`` the rest of it is not evaluated (a later condition on a variable the dataset
+lacks then does not matter).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from sdtm_convert.validate.core.operations import resolve
+from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, NotRunnable
+
+Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
+LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
+
+
+def _leaf(node: dict[str, Any]) -> Node:
+    op = node.get("operator")
+    if not isinstance(op, str) or "name" not in node:
+        raise NotRunnable(f"check condition without name/operator: {sorted(node)}")
+    fn = OPERATORS.get(op)
+    if fn is None:
+        raise NotRunnable(f"operator {op!r} is not supported")
+    params = tuple(sorted((k, v) for k, v in node.items() if k not in LEAF_KEYS))
+    literal = bool(node.get("value_is_literal", False))
+    name, value = node["name"], node.get("value")
+
+    def run(fr: Frame, domain: str) -> np.ndarray:
+        v = value
+        if not literal and isinstance(v, str):
+            v = resolve(v, domain)
+        elif not literal and isinstance(v, list):
+            v = [resolve(x, domain) if isinstance(x, str) else x for x in v]
+        leaf = Leaf(resolve(str(name), domain), op, v, literal,
+                    tuple((k, [resolve(x, domain) for x in p] if isinstance(p, list) else resolve(p, domain))
+                          for k, p in params))
+        return np.asarray(fn(fr, leaf), dtype=bool)
+
+    return run
+
+
+def compile_check(node: Any) -> Node:
+    """The compiled tree; :class:`NotRunnable` names what cannot be run."""
+    if not isinstance(node, dict) or not node:
+        raise NotRunnable(f"check is not a condition: {type(node).__name__}")
+    if "all" in node or "any" in node:
+        kind = "all" if "all" in node else "any"
+        kids = node[kind]
+        if not isinstance(kids, list) or not kids:
+            raise NotRunnable(f"'{kind}' holds no list of conditions")
+        parts = [compile_check(k) for k in kids]
+        return _all(parts) if kind == "all" else _any(parts)
+    if "not" in node:
+        inner = compile_check(node["not"])
+        return lambda fr, dom: ~inner(fr, dom)
+    return _leaf(node)
+
+
+def _all(parts: list[Node]) -> Node:
+    def run(fr: Frame, domain: str) -> np.ndarray:
+        mask = np.ones(len(fr.df), dtype=bool)
+        for p in parts:
+            if not mask.any():
+                break
+            mask &= p(fr, domain)
+        return mask
+
+    return run
+
+
+def _any(parts: list[Node]) -> Node:
+    def run(fr: Frame, domain: str) -> np.ndarray:
+        mask = np.zeros(len(fr.df), dtype=bool)
+        for p in parts:
+            if mask.all():
+                break
+            mask |= p(fr, domain)
+        return mask
+
+    return run
+
+
+def operators_used(node: Any) -> list[str]:
+    """Every operator a check tree names, in order (for coverage counts)."""
+    out: list[str] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("operator"), str):
+            out.append(node["operator"])
+        for v in node.values():
+            out += operators_used(v)
+    elif isinstance(node, list):
+        for v in node:
+            out += operators_used(v)
+    return out

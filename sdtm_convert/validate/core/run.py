@@ -1,0 +1,162 @@
+"""Run CORE rules on a set of datasets: compile each rule once, apply it to every dataset in its scope.
+
+A rule is **not run** (with its reason) when its file did not parse, its rule type, an operator or an
+operation is not supported, or its ``Match Datasets`` form is not; it never counts as passed. A rule that
+applies to a dataset lacking a variable it needs is *not applicable* there (no finding), as in CDISC's engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.validate.core import operations
+from sdtm_convert.validate.core.check import Node, compile_check
+from sdtm_convert.validate.core.operations import Env, resolve
+from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
+from sdtm_convert.validate.core.rules import CoreRule, load_rules
+from sdtm_convert.validate.core.scope import in_scope
+from sdtm_convert.validate.model import Dataset
+
+SUPPORTED_TYPES = ("Record Data",)
+ROW = "__core_row__"
+
+
+@dataclass(frozen=True)
+class CoreFinding:
+    """One flagged record (``record`` 1-based; ``None`` for a rule of dataset sensitivity)."""
+
+    core_id: str
+    cdisc_ids: tuple[str, ...]
+    dataset: str
+    record: int | None
+    variables: tuple[str, ...]
+    values: tuple[Any, ...]
+    message: str
+
+
+@dataclass
+class CoreResult:
+    findings: list[CoreFinding] = field(default_factory=list)
+    not_run: dict[str, str] = field(default_factory=dict)  # core id -> reason
+    ran: list[str] = field(default_factory=list)  # core ids run (on zero or more datasets)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    rule: CoreRule
+    check: Node
+
+
+def compile_rule(rule: CoreRule) -> Compiled:
+    """The rule ready to run, or :class:`NotRunnable` with the reason."""
+    if rule.error:
+        raise NotRunnable(rule.error)
+    if rule.rule_type not in SUPPORTED_TYPES:
+        raise NotRunnable(f"rule type {rule.rule_type!r} is not supported")
+    for op in rule.operations:
+        if not isinstance(op, dict) or str(op.get("operator")) not in operations.OPERATIONS:
+            raise NotRunnable(f"operation {op.get('operator') if isinstance(op, dict) else op!r} is not supported")
+    for m in rule.match:
+        if not isinstance(m, dict) or m.get("Child") or m.get("Wildcard") or "--" in str(m.get("Name", "")):
+            raise NotRunnable(f"Match Datasets form {m!r} is not supported")
+        if not all(isinstance(k, str) for k in m.get("Keys") or []) or not m.get("Keys"):
+            raise NotRunnable(f"Match Datasets keys {m.get('Keys')!r} are not supported")
+    return Compiled(rule, compile_check(rule.check))
+
+
+def _stacked(datasets: Mapping[str, Dataset], domain: str) -> pd.DataFrame:
+    parts = [d.frame for d in datasets.values() if d.domain == domain]
+    if not parts:
+        raise MissingVariable(f"dataset {domain}")
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+
+
+def _match(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, Any]) -> pd.DataFrame:
+    """``df`` left-joined to the named dataset on ``Keys``; a column both hold comes as ``NAME.COL``."""
+    name = str(spec["Name"]).upper()
+    right = _stacked(datasets, name)
+    keys = list(spec["Keys"])
+    for k in keys:
+        if k not in df.columns or k not in right.columns:
+            raise MissingVariable(k)
+    tmp = [f"__k{i}" for i in range(len(keys))]
+    left = df.assign(**{t: text(df[k]).to_numpy() for t, k in zip(tmp, keys, strict=True)})
+    rename = {c: (f"{name}.{c}" if c in df.columns else c) for c in right.columns if c not in keys}
+    r = right[list(rename)].rename(columns=rename)
+    r = r.assign(**{t: text(right[k]).to_numpy() for t, k in zip(tmp, keys, strict=True)})
+    return left.merge(r, on=tmp, how="left").drop(columns=tmp)
+
+
+def _frame(c: Compiled, ds: Dataset, datasets: Mapping[str, Dataset]) -> Frame:
+    df = ds.frame.reset_index(drop=True)
+    df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
+    for m in c.rule.match:
+        df = _match(df, datasets, m)
+    fr = Frame(df, {}, {})
+    for spec in c.rule.operations:
+        res = operations.run(Env(ds, ds.domain, fr.df, datasets), spec)
+        oid = str(spec.get("id"))
+        if res.column is not None:
+            fr.df = fr.df.assign(**{oid: res.column.to_numpy()})
+        elif res.grouped is not None:
+            fr.grouped[oid] = res.grouped
+        else:
+            fr.scalars[oid] = res.scalar
+    return fr
+
+
+def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[CoreFinding]:
+    rule = c.rule
+    names = [resolve(v, ds.domain) for v in rule.output_variables]
+    hit = fr.df.loc[mask]
+    hit = hit.drop_duplicates(subset=[ROW])
+    if rule.sensitivity.lower() == "dataset":
+        hit = hit.head(1)
+    out = []
+    for _, row in hit.iterrows():  # flagged records only
+        vals = tuple(row[n] if n in fr.df.columns else fr.scalars.get(n) for n in names)
+        rec = None if rule.sensitivity.lower() == "dataset" else int(row[ROW])
+        out.append(CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), vals, rule.message))
+    return out
+
+
+def run_compiled(c: Compiled, datasets: Mapping[str, Dataset]) -> list[CoreFinding]:
+    found: list[CoreFinding] = []
+    for name in sorted(datasets):
+        ds = datasets[name]
+        if not in_scope(c.rule.scope, ds):
+            continue
+        try:
+            fr = _frame(c, ds, datasets)
+            mask = c.check(fr, ds.domain)
+        except MissingVariable:
+            continue  # the rule does not apply to this dataset
+        if mask.any():
+            found += _findings(c, ds, fr, mask)
+    return found
+
+
+def run_rules(datasets: Mapping[str, Dataset], standard: str = "SDTMIG", version: str = "",
+              rules: Iterable[CoreRule] | None = None) -> CoreResult:
+    """Every rule of ``standard``/``version`` (default: the shipped rules) on ``datasets`` (by name)."""
+    result = CoreResult()
+    for rule in rules if rules is not None else load_rules():
+        if not rule.error and not rule.applies_to(standard, version):
+            continue
+        try:
+            compiled = compile_rule(rule)
+            found = run_compiled(compiled, datasets)
+        except NotRunnable as exc:
+            result.not_run[rule.core_id] = str(exc)
+            continue
+        except Exception as exc:  # noqa: BLE001 - a rule the interpreter mis-handles is reported, never a crash
+            result.not_run[rule.core_id] = f"interpreter error: {type(exc).__name__}: {exc}"
+            continue
+        result.ran.append(rule.core_id)
+        result.findings += found
+    return result
