@@ -17,7 +17,31 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from sdtm_convert.validate.core.cases import Verdict, find_cases, judge
-from sdtm_convert.validate.core.rules import load_rules
+from sdtm_convert.validate.core.check import operators_used
+from sdtm_convert.validate.core.operators import OPERATORS, NotRunnable
+from sdtm_convert.validate.core.rules import CoreRule, load_rules
+from sdtm_convert.validate.core.run import compile_rule
+
+
+def coverage(rules: list[CoreRule], product: str) -> None:
+    """Which operators the published rules of ``product`` use (rules per operator), which of them the
+    interpreter supports, and how many of those rules compile."""
+    mine = [r for r in rules if any(n.upper() == product.upper() for n, _ in r.standards)]
+    per_op: Counter[str] = Counter()
+    for r in mine:
+        per_op.update(set(operators_used(r.check)))
+    known = [r for r in mine if set(operators_used(r.check)) <= set(OPERATORS)]
+    runnable = 0
+    for r in mine:
+        try:
+            compile_rule(r)
+            runnable += 1
+        except NotRunnable:
+            pass
+    print(f"{product} rules: {len(mine)}; every check operator supported: {len(known)} "
+          f"({100 * len(known) / max(len(mine), 1):.1f}%); compiled (rule type, operations, joins too): {runnable}")
+    print("operators by rules using them (* = supported):")
+    print("  " + ", ".join(f"{'*' if op in OPERATORS else ''}{op} {n}" for op, n in per_op.most_common()))
 
 
 def _rate(verdicts: list[Verdict]) -> str:
@@ -37,6 +61,7 @@ def main(argv: list[str] | None = None) -> int:
     if not cases:
         print(f"core_cases: no {args.product} case under {args.folder}", file=sys.stderr)
         return 2
+    coverage(list(rules.values()), args.product)
     t0 = time.perf_counter()
     verdicts = []
     for case in cases:

@@ -4,7 +4,8 @@
 parameters. :func:`compile_check` refuses, with the reason, a tree it cannot run (an unknown operator, a
 malformed node), so the rule is reported *not run* before any data is read. Evaluation short-circuits: once
 no record can satisfy an ``all`` the rest of it is not evaluated (a later condition on a variable the dataset
-lacks then does not matter).
+lacks then does not matter); an alternative of an ``any`` that names an absent variable does not hold
+(``any: [TEDUR empty, TEDUR not_exists]``).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from sdtm_convert.validate.core.operations import resolve
-from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, NotRunnable
+from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, MissingVariable, NotRunnable
 
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
@@ -81,7 +82,10 @@ def _any(parts: list[Node]) -> Node:
         for p in parts:
             if mask.all():
                 break
-            mask |= p(fr, domain)
+            try:
+                mask |= p(fr, domain)
+            except MissingVariable:  # one alternative naming an absent variable does not hold
+                continue
         return mask
 
     return run

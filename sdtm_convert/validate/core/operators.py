@@ -104,8 +104,12 @@ def comparator(fr: Frame, leaf: Leaf) -> Any:
     return v
 
 
+def _is_text(s: pd.Series) -> bool:
+    return s.dtype == object or pd.api.types.is_string_dtype(s.dtype)
+
+
 def is_empty(s: pd.Series) -> np.ndarray:
-    if s.dtype == object or pd.api.types.is_string_dtype(s.dtype):
+    if _is_text(s):
         return (s.isna() | s.astype(str).eq("")).to_numpy(dtype=bool)
     return s.isna().to_numpy(dtype=bool)
 
@@ -155,8 +159,8 @@ def _eq(fr: Frame, leaf: Leaf, fold: bool = False) -> tuple[np.ndarray, np.ndarr
     te, ce = is_empty(t), _c_empty(c, len(t))
     a, b = _pair(t, c)
     if fold:
-        a = a.str.lower() if isinstance(a, pd.Series) and a.dtype == object else a
-        b = b.str.lower() if isinstance(b, pd.Series) and b.dtype == object else (b.lower() if isinstance(b, str) else b)
+        a = a.str.lower() if isinstance(a, pd.Series) and _is_text(a) else a
+        b = b.str.lower() if isinstance(b, pd.Series) and _is_text(b) else (b.lower() if isinstance(b, str) else b)
     same = np.asarray(a == b, dtype=bool)
     return same, te, ce
 
@@ -369,7 +373,7 @@ def _length(fn: Callable[[Any, Any], Any]) -> Op:
     def op(fr: Frame, leaf: Leaf) -> np.ndarray:
         n = text(target(fr, leaf)).str.len()
         c = comparator(fr, leaf)
-        m = text(c).str.len() if isinstance(c, pd.Series) and c.dtype == object else number(c)
+        m = text(c).str.len() if isinstance(c, pd.Series) and _is_text(c) else number(c)
         return np.asarray(fn(n, m), dtype=bool)
 
     return op
