@@ -156,7 +156,10 @@ def record_count(env: Env, spec: dict[str, Any]) -> Result:
 
 @operation("variable_exists")
 def variable_exists(env: Env, spec: dict[str, Any]) -> Result:
-    return Result(scalar=resolve(spec.get("name", ""), env.domain) in env.df.columns)
+    name = spec.get("name", "")
+    if resolve(name, env.domain) in env.df.columns:
+        return Result(scalar=True)
+    return Result(scalar=any(resolve(name, d.domain) in d.columns for d in env.datasets.values()))
 
 
 @operation("variable_count")

@@ -61,6 +61,7 @@ class Frame:
     df: pd.DataFrame
     scalars: dict[str, Any]
     grouped: dict[str, GroupedValues]
+    own: frozenset[str] = frozenset()  # the variables the dataset itself holds (``exists`` looks here)
 
 
 Op = Callable[[Frame, Leaf], np.ndarray]
@@ -213,7 +214,7 @@ negation("non_empty", "empty")
 
 @operator("exists")
 def exists(fr: Frame, leaf: Leaf) -> np.ndarray:
-    found = leaf.target in fr.df.columns or leaf.target in fr.scalars
+    found = leaf.target in (fr.own or fr.df.columns) or leaf.target in fr.scalars or leaf.target in fr.grouped
     return np.full(len(fr.df), found)
 
 

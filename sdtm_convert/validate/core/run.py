@@ -7,7 +7,7 @@ applies to a dataset lacking a variable it needs is *not applicable* there (no f
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +22,8 @@ from sdtm_convert.validate.core.rules import CoreRule, load_rules
 from sdtm_convert.validate.core.scope import in_scope
 from sdtm_convert.validate.model import Dataset
 
-SUPPORTED_TYPES = ("Record Data",)
+SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check")
+STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
 
 
@@ -88,21 +89,64 @@ def _match(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, An
     left = df.assign(**{t: text(df[k]).to_numpy() for t, k in zip(tmp, keys, strict=True)})
     rename = {c: (f"{name}.{c}" if c in df.columns else c) for c in right.columns if c not in keys}
     r = right[list(rename)].rename(columns=rename)
+    r = r.assign(**{f"{name}.{c}": right[c].to_numpy() for c in right.columns if rename.get(c, c) == c})
     r = r.assign(**{t: text(right[k]).to_numpy() for t, k in zip(tmp, keys, strict=True)})
     return left.merge(r, on=tmp, how="left").drop(columns=tmp)
 
 
-def _frame(c: Compiled, ds: Dataset, datasets: Mapping[str, Dataset]) -> Frame:
-    df = ds.frame.reset_index(drop=True)
+def _dataset_meta(ds: Dataset) -> pd.DataFrame:
+    return pd.DataFrame({"dataset_name": [ds.name], "dataset_label": [ds.label or ""],
+                         "dataset_size": [float(ds.file_size or 0)], "dataset_location": [ds.file or ""]})
+
+
+def _variable_meta(ds: Dataset) -> pd.DataFrame:
+    cols = list(ds.columns)
+    return pd.DataFrame({
+        "variable_name": cols,
+        "variable_label": [ds.labels.get(c, "") for c in cols],
+        "variable_size": [float(ds.lengths.get(c, np.nan)) for c in cols],
+        "variable_order_number": np.arange(1, len(cols) + 1, dtype="float64"),
+        "variable_data_type": ["Num" if ds.is_numeric(c) else "Char" for c in cols],
+        "variable_format": [ds.formats.get(c, "") for c in cols],
+    })
+
+
+def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dataset, pd.DataFrame]]:
+    """(dataset, the frame the check reads) per dataset in scope: its records, its dataset metadata (one
+    row), its variable metadata (one row per variable), or for a Domain Presence Check one row for the study
+    whose columns are the domains present."""
+    kind = c.rule.rule_type
+    if kind == "Domain Presence Check":
+        row = {d.domain: d.file or d.name.lower() for d in datasets.values()}
+        row.update({d.name: d.file or d.name.lower() for d in datasets.values()})
+        frame = pd.DataFrame([row]) if row else pd.DataFrame(index=[0])
+        yield Dataset(name=STUDY, frame=frame), frame
+        return
+    for name in sorted(datasets):
+        ds = datasets[name]
+        if not in_scope(c.rule.scope, ds):
+            continue
+        if kind == "Dataset Metadata Check":
+            yield ds, _dataset_meta(ds)
+        elif kind == "Variable Metadata Check":
+            yield ds, _variable_meta(ds)
+        else:
+            yield ds, ds.frame
+
+
+def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset]) -> Frame:
+    df = base.reset_index(drop=True)
     df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
     for m in c.rule.match:
         df = _match(df, datasets, m)
-    fr = Frame(df, {}, {})
+    own = set(base.columns) | {c for c in df.columns if "." in c}
+    fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
         res = operations.run(Env(ds, ds.domain, fr.df, datasets), spec)
         oid = str(spec.get("id"))
         if res.column is not None:
             fr.df = fr.df.assign(**{oid: res.column.to_numpy()})
+            fr.own = fr.own | {oid}
         elif res.grouped is not None:
             fr.grouped[oid] = res.grouped
         else:
@@ -115,24 +159,22 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
     names = [resolve(v, ds.domain) for v in rule.output_variables]
     hit = fr.df.loc[mask]
     hit = hit.drop_duplicates(subset=[ROW])
-    if rule.sensitivity.lower() == "dataset":
+    per_dataset = rule.sensitivity.lower() == "dataset" or ds.name == STUDY
+    if per_dataset:
         hit = hit.head(1)
     out = []
     for _, row in hit.iterrows():  # flagged records only
         vals = tuple(row[n] if n in fr.df.columns else fr.scalars.get(n) for n in names)
-        rec = None if rule.sensitivity.lower() == "dataset" else int(row[ROW])
+        rec = None if per_dataset else int(row[ROW])
         out.append(CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), vals, rule.message))
     return out
 
 
 def run_compiled(c: Compiled, datasets: Mapping[str, Dataset]) -> list[CoreFinding]:
     found: list[CoreFinding] = []
-    for name in sorted(datasets):
-        ds = datasets[name]
-        if not in_scope(c.rule.scope, ds):
-            continue
+    for ds, base in _targets(c, datasets):
         try:
-            fr = _frame(c, ds, datasets)
+            fr = _frame(c, ds, base, datasets)
             mask = c.check(fr, ds.domain)
         except MissingVariable:
             continue  # the rule does not apply to this dataset

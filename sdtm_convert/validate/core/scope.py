@@ -15,6 +15,11 @@ CLASSES = {"INTERVENTIONS": "INTERVENTIONS", "EVENTS": "EVENTS", "FINDINGS": "FI
            "TRIAL DESIGN": "TRIAL DESIGN", "RELATIONSHIP": "RELATIONSHIP", "STUDY REFERENCE": "STUDY REFERENCE"}
 
 
+# domains of other guides (SENDIG's TX) and of every version, by the class the guides give them
+FIXED = {**dict.fromkeys(("TA", "TE", "TV", "TD", "TM", "TI", "TS", "TX"), "TRIAL DESIGN"),
+         **dict.fromkeys(("DM", "CO", "SE", "SV", "SM", "SJ"), "SPECIAL-PURPOSE")}
+
+
 @cache
 def _known_classes() -> dict[str, str]:
     out: dict[str, str] = {}
@@ -29,7 +34,7 @@ def dataset_class(ds: Dataset) -> str:
     dom = ds.domain
     if ds.name.upper().startswith("SUPP") or dom in ("RELREC", "RELSPEC", "RELSUB"):
         return "RELATIONSHIP"
-    known = _known_classes().get(dom) or _known_classes().get(ds.name.upper())
+    known = _known_classes().get(dom) or _known_classes().get(ds.name.upper()) or FIXED.get(dom)
     if known:
         return known.replace("SPECIAL PURPOSE", "SPECIAL-PURPOSE")
     cols = set(ds.columns)
