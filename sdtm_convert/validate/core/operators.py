@@ -497,17 +497,24 @@ def present_on_multiple_rows_within(fr: Frame, leaf: Leaf) -> np.ndarray:
 negation("not_present_on_multiple_rows_within", "present_on_multiple_rows_within")
 
 
-@operator("empty_within_except_last_row")
-def empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
-    """Flags, per group of ``value`` (ordered by ``ordering``), the target being empty on a row that is not
-    the group's last."""
+def _not_last(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Records that are not the last of their group of ``value`` (ordered by ``ordering``)."""
     group = _columns(fr, leaf.value)
     order = _columns(fr, leaf.param("ordering") or [])
-    df = fr.df.assign(_pos=np.arange(len(fr.df)))
-    ordered = df.sort_values([*group, *order], kind="stable") if order else df
-    last = ~ordered.duplicated(subset=group, keep="last")
-    result = pd.Series(is_empty(ordered[leaf.target]) & ~last.to_numpy(), index=ordered["_pos"].to_numpy())
-    return result.sort_index().to_numpy(dtype=bool)
+    keyed = _keyed(fr, group).assign(_pos=np.arange(len(fr.df)))
+    if order:
+        keyed = keyed.assign(**{f"_o{i}": fr.df[c].to_numpy() for i, c in enumerate(order)})
+        keyed = keyed.sort_values([*group, *(f"_o{i}" for i in range(len(order)))], kind="stable")
+    last = keyed.duplicated(subset=group, keep="last")
+    return pd.Series(last.to_numpy(), index=keyed["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
 
 
-negation("non_empty_within_except_last_row", "empty_within_except_last_row")
+@operator("empty_within_except_last_row")
+def empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target is empty on a record that is not the last of its group (``value``, ordered by ``ordering``)."""
+    return is_empty(target(fr, leaf)) & _not_last(fr, leaf)
+
+
+@operator("non_empty_within_except_last_row")
+def non_empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
+    return ~is_empty(target(fr, leaf)) & _not_last(fr, leaf)

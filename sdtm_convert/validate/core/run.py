@@ -137,7 +137,7 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset]) -> Frame:
     df = base.reset_index(drop=True)
     df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
-    for m in c.rule.match:
+    for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
         df = _match(df, datasets, m)
     own = set(base.columns) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
