@@ -8,7 +8,7 @@ the records (``column``) or values per group (``grouped``, for membership tests)
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -28,6 +28,7 @@ class Env:
     domain: str
     df: pd.DataFrame
     datasets: Mapping[str, Dataset]
+    cache: dict[Any, Any] = field(default_factory=dict)  # per rule: tables of other datasets worked out once
 
 
 @dataclass(frozen=True)
@@ -78,49 +79,60 @@ def _group(spec: dict[str, Any], env: Env) -> list[str]:
     return [resolve(c, env.domain) for c in ([g] if isinstance(g, str) else g)]
 
 
-def _per_group(env: Env, spec: dict[str, Any], reduce: Callable[[pd.Series], pd.Series]) -> Result:
-    """A reduction of ``name`` per ``group`` of the source, spread back onto the checked records by the
-    group's values (a record whose group has no source record gets NaN)."""
-    src = _source(env, spec)
+def _table(env: Env, spec: dict[str, Any], reduce: Callable[[pd.DataFrame, list[str]], pd.DataFrame]) -> pd.DataFrame:
+    """The per-group table of an operation (group columns as text, and ``_r``), worked out once per rule for
+    a source dataset other than the checked one."""
     name = resolve(spec.get("name", ""), env.domain)
     groups = _group(spec, env)
+    key = (repr(sorted(spec.items(), key=str)), env.ds.name if not spec.get("domain") else "", name)
+    if key in env.cache:
+        return env.cache[key]
+    src = _source(env, spec)
     for c in [name, *groups]:
         if c not in src.columns:
             raise MissingVariable(c)
+    keyed = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
+    keyed["_v"] = src[name].to_numpy()
+    env.cache[key] = table = reduce(keyed, groups)
+    return table
+
+
+def _spread(env: Env, spec: dict[str, Any], table: pd.DataFrame) -> Result:
+    groups = _group(spec, env)
     if not groups:
-        return Result(scalar=reduce(src[name]).iloc[0] if len(src) else np.nan)
+        return Result(scalar=table["_r"].iloc[0] if len(table) else np.nan)
     for c in groups:
         if c not in env.df.columns:
             raise MissingVariable(c)
-    keyed = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
-    keyed["_v"] = src[name].to_numpy()
-    per = keyed.groupby(groups, sort=False)["_v"].apply(lambda s: reduce(s).iloc[0]).rename("_r").reset_index()
     left = pd.DataFrame({c: text(env.df[c]).to_numpy() for c in groups})
-    out = left.merge(per, on=groups, how="left")["_r"]
+    out = left.merge(table, on=groups, how="left")["_r"]
     return Result(column=pd.Series(out.to_numpy(), index=env.df.index))
 
 
-def _extreme_date(largest: bool) -> Callable[[pd.Series], pd.Series]:
-    def reduce(s: pd.Series) -> pd.Series:
-        t = text(s)
-        t = t[iso8601.is_valid(t)]
-        if t.empty:
-            return pd.Series([""])
-        keys = iso8601.sort_key(t)
-        pick = keys.idxmax() if largest else keys.idxmin()
-        return pd.Series([t.loc[pick]])
+def _extreme_date(largest: bool) -> Callable[[pd.DataFrame, list[str]], pd.DataFrame]:
+    """Per group, the latest (earliest) valid ISO 8601 value, compared by its known leading part."""
+    def reduce(keyed: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+        t = text(keyed["_v"])
+        ok = iso8601.is_valid(t).to_numpy(dtype=bool)
+        k = keyed.loc[ok].assign(_v=t[ok].to_numpy(), _key=iso8601.sort_key(t[ok]).to_numpy())
+        k = k.sort_values("_key", kind="stable")
+        if not groups:
+            pick = k.tail(1) if largest else k.head(1)
+            return pd.DataFrame({"_r": pick["_v"].to_numpy()})
+        pick = k.drop_duplicates(subset=groups, keep="last" if largest else "first")
+        return pick[[*groups, "_v"]].rename(columns={"_v": "_r"}).reset_index(drop=True)
 
     return reduce
 
 
 @operation("max_date")
 def max_date(env: Env, spec: dict[str, Any]) -> Result:
-    return _per_group(env, spec, _extreme_date(True))
+    return _spread(env, spec, _table(env, spec, _extreme_date(True)))
 
 
 @operation("min_date")
 def min_date(env: Env, spec: dict[str, Any]) -> Result:
-    return _per_group(env, spec, _extreme_date(False))
+    return _spread(env, spec, _table(env, spec, _extreme_date(False)))
 
 
 @operation("distinct")

@@ -134,7 +134,8 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
             yield ds, ds.frame
 
 
-def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset]) -> Frame:
+def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
+           cache: dict[Any, Any]) -> Frame:
     df = base.reset_index(drop=True)
     df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
     for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
@@ -142,7 +143,7 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     own = set(base.columns) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
-        res = operations.run(Env(ds, ds.domain, fr.df, datasets), spec)
+        res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache), spec)
         oid = str(spec.get("id"))
         if res.column is not None:
             fr.df = fr.df.assign(**{oid: res.column.to_numpy()})
@@ -172,9 +173,10 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
 
 def run_compiled(c: Compiled, datasets: Mapping[str, Dataset]) -> list[CoreFinding]:
     found: list[CoreFinding] = []
+    cache: dict[Any, Any] = {}
     for ds, base in _targets(c, datasets):
         try:
-            fr = _frame(c, ds, base, datasets)
+            fr = _frame(c, ds, base, datasets, cache)
             mask = c.check(fr, ds.domain)
         except MissingVariable:
             continue  # the rule does not apply to this dataset
