@@ -63,8 +63,8 @@ def test_a_rule_file_that_does_not_parse_is_reported_by_id_and_the_rest_run(tmp_
     result = run_rules({"IE": Dataset(name="IE", frame=ie)}, "SDTMIG", "3.4", rules)
     assert result.not_run["CORE-999999"].startswith("rule file does not parse: while parsing a flow")
     assert result.ran == ["CORE-000001"]
-    assert [(f.core_id, f.dataset, f.record, f.values) for f in result.findings] == [
-        ("CORE-000001", "IE", 2, ())]
+    assert [(f.core_id, f.dataset, f.record, f.variables, f.values) for f in result.findings] == [
+        ("CORE-000001", "IE", 2, ("IECAT", "IEORRES"), ("INCLUSION", "Y"))]
 
 
 def test_a_missing_source_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:

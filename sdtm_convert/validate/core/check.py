@@ -103,3 +103,18 @@ def operators_used(node: Any) -> list[str]:
         for v in node:
             out += operators_used(v)
     return out
+
+
+def names_used(node: Any) -> list[str]:
+    """The variables a check tree names, in order, once each (a finding shows them when the rule lists no
+    output variables, as CDISC's engine does)."""
+    out: list[str] = []
+    if isinstance(node, dict):
+        if isinstance(node.get("name"), str) and isinstance(node.get("operator"), str) and node["name"] not in out:
+            out.append(node["name"])
+        for v in node.values():
+            out += [n for n in names_used(v) if n not in out]
+    elif isinstance(node, list):
+        for v in node:
+            out += [n for n in names_used(v) if n not in out]
+    return list(dict.fromkeys(out))

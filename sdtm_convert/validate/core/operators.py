@@ -228,6 +228,9 @@ def _in(values: pd.Series, fr: Frame, c: Any) -> np.ndarray:
     column (then: any value of that column)."""
     if isinstance(c, GroupedValues):
         keys = list(c.keys)
+        for k in keys:
+            if k not in fr.df.columns:
+                raise MissingVariable(k)
         left = fr.df[keys].assign(value=text(values).to_numpy())
         right = c.table.assign(value=text(c.table["value"])).drop_duplicates()
         right = right.assign(**{k: text(right[k]) for k in keys})

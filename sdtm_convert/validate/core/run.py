@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.core import operations
-from sdtm_convert.validate.core.check import Node, compile_check
+from sdtm_convert.validate.core.check import Node, compile_check, names_used
 from sdtm_convert.validate.core.operations import Env, resolve
 from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
 from sdtm_convert.validate.core.rules import CoreRule, load_rules
@@ -158,6 +158,8 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
 def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[CoreFinding]:
     rule = c.rule
     names = [resolve(v, ds.domain) for v in rule.output_variables]
+    if not names:  # the variables the check names that the frame holds
+        names = [n for n in (resolve(v, ds.domain) for v in names_used(rule.check)) if n in fr.df.columns]
     hit = fr.df.loc[mask]
     hit = hit.drop_duplicates(subset=[ROW])
     per_dataset = rule.sensitivity.lower() == "dataset" or ds.name == STUDY
