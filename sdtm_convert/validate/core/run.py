@@ -22,7 +22,8 @@ from sdtm_convert.validate.core.rules import CoreRule, load_rules
 from sdtm_convert.validate.core.scope import in_scope
 from sdtm_convert.validate.model import Dataset
 
-SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check")
+SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check",
+                   "Value Check with Variable Metadata")
 STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
 
@@ -111,6 +112,20 @@ def _variable_meta(ds: Dataset) -> pd.DataFrame:
     })
 
 
+def _values_long(ds: Dataset) -> pd.DataFrame:
+    """One row per record × variable: ``variable_name``, ``variable_value`` (as text), the variable's metadata,
+    and the record number."""
+    f, cols = ds.frame, list(ds.columns)
+    n = len(f)
+    return pd.DataFrame({
+        "variable_name": np.repeat(np.asarray(cols, dtype=object), n),
+        "variable_value": np.concatenate([text(f[c]).to_numpy(dtype=object) for c in cols]) if cols else [],
+        "variable_label": np.repeat(np.asarray([ds.labels.get(c, "") for c in cols], dtype=object), n),
+        "variable_data_type": np.repeat(np.asarray(["Num" if ds.is_numeric(c) else "Char" for c in cols], dtype=object), n),
+        ROW: np.tile(np.arange(1, n + 1), len(cols)),
+    })
+
+
 def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dataset, pd.DataFrame]]:
     """(dataset, the frame the check reads) per dataset in scope: its records, its dataset metadata (one
     row), its variable metadata (one row per variable), or for a Domain Presence Check one row for the study
@@ -130,6 +145,8 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
             yield ds, _dataset_meta(ds)
         elif kind == "Variable Metadata Check":
             yield ds, _variable_meta(ds)
+        elif kind == "Value Check with Variable Metadata":
+            yield ds, _values_long(ds)
         else:
             yield ds, ds.frame
 
@@ -137,10 +154,11 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
            cache: dict[Any, Any]) -> Frame:
     df = base.reset_index(drop=True)
-    df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
+    if ROW not in df.columns:
+        df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
     for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
         df = _match(df, datasets, m)
-    own = set(base.columns) | {c for c in df.columns if "." in c}
+    own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
         res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache), spec)

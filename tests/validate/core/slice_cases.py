@@ -59,6 +59,7 @@ RULES = {
     "CORE-000736": "record_count, greater_than_or_equal_to",
     "CORE-000760": "date_greater_than",
     "CORE-000763": "date_equal_to",
+    "CORE-000867": "Value Check with Variable Metadata (a value starting with a blank)",
     "CORE-000889": "matches_regex, less_than_or_equal_to",
 }
 
