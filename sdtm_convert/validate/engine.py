@@ -181,13 +181,14 @@ RULES_SOURCES = ("p21", "core", "all")
 
 def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: list[str],
                source: str) -> tuple[pd.DataFrame, list[Rule], list[str]]:
-    """Our findings (``all``) or none (``core``), then the CORE rules' findings, with a ``core_id`` column."""
+    """Our findings (``all``) or none (``core``), then the CORE rules' findings, with ``core_id`` and ``why``
+    columns (empty for ours)."""
     from sdtm_convert.validate.core.findings import core_findings
 
     if source not in RULES_SOURCES:
         raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
     core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns))
-    ours = findings.assign(core_id=None) if source == "all" else findings.iloc[0:0].assign(core_id=None)
+    ours = (findings if source == "all" else findings.iloc[0:0]).assign(core_id=None, why=None)
     merged = findings_frame([c for c in (ours, core) if len(c)] or [ours])
     for ds in pkg.datasets.values():
         ds.release()

@@ -118,3 +118,25 @@ def names_used(node: Any) -> list[str]:
         for v in node:
             out += [n for n in names_used(v) if n not in out]
     return list(dict.fromkeys(out))
+
+
+def describe(node: Any, domain: str) -> str:
+    """The check in words, names resolved for the dataset: ``IECAT equal to 'INCLUSION' and IEORRES not equal
+    to 'N'`` (a finding's ``why``)."""
+    if isinstance(node, dict) and ("all" in node or "any" in node):
+        kind = "all" if "all" in node else "any"
+        parts = [describe(k, domain) for k in node[kind] or []]
+        joined = (" and " if kind == "all" else " or ").join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+        return joined
+    if isinstance(node, dict) and "not" in node:
+        return f"not ({describe(node['not'], domain)})"
+    if isinstance(node, dict):
+        name = resolve(str(node.get("name", "")), domain)
+        op = str(node.get("operator", "")).replace("_", " ")
+        value = node.get("value")
+        if value is None:
+            return f"{name} {op}"
+        if isinstance(value, str) and not node.get("value_is_literal"):
+            value = resolve(value, domain)
+        return f"{name} {op} {value!r}"
+    return str(node)

@@ -2,7 +2,7 @@
 
 Used by ``validate_package(rules_source="core"|"all")``. A CORE finding's ``rule`` is its CORE id, its
 severity ``warning`` (the interpreter is new: its findings inform, they do not yet make a package invalid),
-its category ``core``, its ``variable`` the rule's first output variable and its ``value`` every output
+its category ``core``, its ``why`` the check that held in words with the record's values, its ``variable`` the rule's first output variable and its ``value`` every output
 variable as ``NAME=value``. The rules not run are listed in the notes with their reasons.
 """
 
@@ -42,16 +42,16 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
         "severity": SEVERITY, "category": "core", "dataset": f.dataset,
         "variable": f.variables[0] if f.variables else None, "record": f.record, "usubjid": usubjid, "seq": seq,
         "value": _value(f.variables, f.values), "message": f.message, "records": None, "cause": None,
-        "core_id": f.core_id,
+        "core_id": f.core_id, "why": f.why,
     }
 
 
 def core_findings(datasets: Mapping[str, Dataset], standard: str, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """(findings in ``columns`` + ``core_id``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)."""
+    """(findings in ``columns`` + ``core_id`` and ``why``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)."""
     name, _, version = standard.partition("-")
     result = run_rules(datasets, name.upper(), version)
     rows = [_row(f, datasets) for f in result.findings]
-    frame = pd.DataFrame(rows, columns=[*columns, "core_id"])
+    frame = pd.DataFrame(rows, columns=[*columns, "core_id", "why"])
     notes = [f"CORE rules ({name.upper()} {version}): {len(result.ran)} run, {len(result.not_run)} not run"]
     for reason, n in sorted(Counter(result.not_run.values()).items(), key=lambda kv: (-kv[1], kv[0])):
         ids = sorted(k for k, v in result.not_run.items() if v == reason)

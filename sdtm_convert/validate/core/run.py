@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.core import operations
-from sdtm_convert.validate.core.check import Node, compile_check, names_used
+from sdtm_convert.validate.core.check import Node, compile_check, describe, names_used
 from sdtm_convert.validate.core.operations import Env, resolve
 from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
 from sdtm_convert.validate.core.rules import CoreRule, load_rules
@@ -39,6 +39,7 @@ class CoreFinding:
     variables: tuple[str, ...]
     values: tuple[Any, ...]
     message: str
+    why: str = ""  # the check that held, in words, and the values of its variables on this record
 
 
 @dataclass
@@ -173,6 +174,14 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     return fr
 
 
+def _shown(v: Any) -> str:
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return "(empty)"
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return repr(v) if isinstance(v, str) and (v == "" or v != v.strip()) else str(v)
+
+
 def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[CoreFinding]:
     rule = c.rule
     names = [resolve(v, ds.domain) for v in rule.output_variables]
@@ -181,13 +190,17 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
     hit = fr.df.loc[mask]
     hit = hit.drop_duplicates(subset=[ROW])
     per_dataset = rule.sensitivity.lower() == "dataset" or ds.name == STUDY
+    held = describe(rule.check, ds.domain)
+    checked = [n for n in (resolve(v, ds.domain) for v in names_used(rule.check)) if n in fr.df.columns]
     if per_dataset:
         hit = hit.head(1)
     out = []
     for _, row in hit.iterrows():  # flagged records only
         vals = tuple(row[n] if n in fr.df.columns else fr.scalars.get(n) for n in names)
         rec = None if per_dataset else int(row[ROW])
-        out.append(CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), vals, rule.message))
+        seen = ", ".join(f"{n}={_shown(row[n])}" for n in checked)
+        why = f"{held}: held" + (f" with {seen}" if seen else "")
+        out.append(CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), vals, rule.message, why))
     return out
 
 

@@ -31,6 +31,8 @@ def test_core_source_flags_the_records_with_every_id() -> None:
         ("CORE-000001", "CG0176, TIG0405", "warning", "IE", 2, "CDISC016", "IECAT=INCLUSION; IEORRES=Yes"),
     ]
     assert report.findings["core_id"].notna().all()
+    assert report.findings["why"].iloc[0] == (
+        "IECAT equal to 'INCLUSION' and IEORRES not equal to 'N': held with IECAT=INCLUSION, IEORRES=Y")
     assert any(n.startswith("CORE rules (SDTMIG 3.4): ") for n in report.notes)
 
 
@@ -47,6 +49,15 @@ def test_json_report_findings_carry_core_id_and_cdisc_id(tmp_path: Path) -> None
     doc = json.loads(write_json(report, tmp_path / "r.json").read_text(encoding="utf-8"))
     first = next(f for f in doc["findings"] if f["rule"] == "CORE-000001")
     assert (first["core_id"], first["cdisc_id"], first["record"]) == ("CORE-000001", "CG0176, TIG0405", 1)
+    assert first["why"].endswith("held with IECAT=INCLUSION, IEORRES=Y")
+
+
+def test_excel_and_html_reports_take_core_findings(tmp_path: Path) -> None:
+    from sdtm_convert.validate import write_html, write_xlsx
+
+    report = validate_package({"IE": IE}, standard="sdtmig-3.4", rules_source="all")
+    assert write_xlsx(report, tmp_path / "r.xlsx").stat().st_size > 0
+    assert "CORE-000001" in write_html(report, tmp_path / "r.html").read_text(encoding="utf-8")
 
 
 def test_an_unknown_rules_source_is_refused() -> None:
