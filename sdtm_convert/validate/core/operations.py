@@ -135,8 +135,20 @@ def min_date(env: Env, spec: dict[str, Any]) -> Result:
     return _spread(env, spec, _table(env, spec, _extreme_date(False)))
 
 
+def _referenced_variables(env: Env) -> Result:
+    """The variables of the dataset each record's RDOMAIN names (``distinct`` of IDVAR with
+    ``value_is_reference``: IDVAR must name one of them), per RDOMAIN."""
+    rows = [(d.domain, str(c)) for d in env.datasets.values() for c in d.columns]
+    table = pd.DataFrame(rows, columns=["RDOMAIN", "value"]).drop_duplicates()
+    return Result(grouped=GroupedValues(("RDOMAIN",), table))
+
+
 @operation("distinct")
 def distinct(env: Env, spec: dict[str, Any]) -> Result:
+    if spec.get("value_is_reference"):
+        if spec.get("name") != "IDVAR":
+            raise NotRunnable(f"distinct with value_is_reference of {spec.get('name')!r}")
+        return _referenced_variables(env)
     src = _source(env, spec)
     name = resolve(spec.get("name", ""), env.domain)
     if name not in src.columns:

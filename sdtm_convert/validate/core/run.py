@@ -55,6 +55,11 @@ class Compiled:
     check: Node
 
 
+def _is_child(m: Any) -> bool:
+    """A ``Child`` link by IDVAR/IDVARVAL (SUPP--, RELREC, CO to their parent records)."""
+    return isinstance(m, dict) and bool(m.get("Child")) and {"IDVAR", "IDVARVAL"} <= set(m.get("Keys") or [])
+
+
 def compile_rule(rule: CoreRule) -> Compiled:
     """The rule ready to run, or :class:`NotRunnable` with the reason."""
     if rule.error:
@@ -65,6 +70,8 @@ def compile_rule(rule: CoreRule) -> Compiled:
         if not isinstance(op, dict) or str(op.get("operator")) not in operations.OPERATIONS:
             raise NotRunnable(f"operation {op.get('operator') if isinstance(op, dict) else op!r} is not supported")
     for m in rule.match:
+        if _is_child(m):
+            continue
         if not isinstance(m, dict) or m.get("Child") or m.get("Wildcard") or "--" in str(m.get("Name", "")):
             raise NotRunnable(f"Match Datasets form {m!r} is not supported")
         if not all(isinstance(k, str) for k in m.get("Keys") or []) or not m.get("Keys"):
@@ -158,7 +165,8 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     if ROW not in df.columns:
         df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
     for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
-        df = _match(df, datasets, m)
+        if not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
+            df = _match(df, datasets, m)
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:

@@ -55,6 +55,7 @@ RULES = {
     "CORE-000556": "is_not_unique_set (SENDIG)",
     "CORE-000571": "variable_count",
     "CORE-000618": "contains (SENDIG)",
+    "CORE-000712": "Child link SUPP-- by IDVAR/IDVARVAL, distinct with value_is_reference",
     "CORE-000721": "is_contained_by_case_insensitive (TIG)",
     "CORE-000736": "record_count, greater_than_or_equal_to",
     "CORE-000760": "date_greater_than",
