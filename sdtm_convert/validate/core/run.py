@@ -70,7 +70,8 @@ def compile_rule(rule: CoreRule) -> Compiled:
         if not isinstance(op, dict) or str(op.get("operator")) not in operations.OPERATIONS:
             raise NotRunnable(f"operation {op.get('operator') if isinstance(op, dict) else op!r} is not supported")
     for m in rule.match:
-        if _is_child(m):
+        if _is_child(m) or (isinstance(m, dict) and str(m.get("Name", "")).upper() == "RELREC"
+                            and isinstance(m.get("Wildcard"), str) and "--" not in m["Wildcard"]):
             continue
         if not isinstance(m, dict) or m.get("Child") or m.get("Wildcard") or "--" in str(m.get("Name", "")):
             raise NotRunnable(f"Match Datasets form {m!r} is not supported")
@@ -159,13 +160,53 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
             yield ds, ds.frame
 
 
+def _links(df: pd.DataFrame, domain: str, other: pd.DataFrame, wildcard: str,
+           relrec: pd.DataFrame) -> pd.DataFrame:
+    """(ROW of ``df``, position in ``other``) pairs that RELREC relates: record level (IDVARVAL given) or
+    dataset level (IDVARVAL empty: the two IDVARs hold the same value for the subject)."""
+    rel = pd.DataFrame({c: text(relrec[c]).to_numpy() for c in ("RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL", "RELID")})
+    pairs = rel[rel["RDOMAIN"] == domain].merge(rel[rel["RDOMAIN"] == wildcard], on=["RELID", "USUBJID"],
+                                                suffixes=("_l", "_r"))
+    out = []
+    subj_l = text(df["USUBJID"]) if "USUBJID" in df.columns else pd.Series("", index=df.index)
+    subj_r = text(other["USUBJID"]) if "USUBJID" in other.columns else pd.Series("", index=other.index)
+    for (var_l, var_r), grp in pairs.groupby(["IDVAR_l", "IDVAR_r"], sort=True):
+        if var_l not in df.columns or var_r not in other.columns:
+            continue
+        left = pd.DataFrame({"USUBJID": subj_l.to_numpy(), "v_l": text(df[var_l]).to_numpy(), ROW: df[ROW].to_numpy()})
+        right = pd.DataFrame({"USUBJID": subj_r.to_numpy(), "v_r": text(other[var_r]).to_numpy(),
+                              "_pos": np.arange(len(other))})
+        rec = grp[grp["IDVARVAL_l"] != ""]
+        if len(rec):
+            a = left.merge(rec[["USUBJID", "IDVARVAL_l", "IDVARVAL_r"]], left_on=["USUBJID", "v_l"],
+                           right_on=["USUBJID", "IDVARVAL_l"])
+            out.append(a.merge(right, left_on=["USUBJID", "IDVARVAL_r"], right_on=["USUBJID", "v_r"])[[ROW, "_pos"]])
+        if (grp["IDVARVAL_l"] == "").any():
+            both = left[left["v_l"] != ""].merge(right, left_on=["USUBJID", "v_l"], right_on=["USUBJID", "v_r"])
+            out.append(both[[ROW, "_pos"]])
+    return pd.concat(out, ignore_index=True).drop_duplicates() if out else pd.DataFrame(columns=[ROW, "_pos"])
+
+
+def _relrec(df: pd.DataFrame, domain: str, datasets: Mapping[str, Dataset], wildcard: str) -> pd.DataFrame:
+    """``df`` with the records of dataset ``wildcard`` that RELREC relates to each record, as ``RELREC.COL``."""
+    relrec, other = _stacked(datasets, "RELREC"), _stacked(datasets, wildcard)
+    links = _links(df, domain, other, wildcard, relrec)
+    if links.empty:
+        raise MissingVariable(f"RELREC link of {domain} to {wildcard}")
+    right = other.reset_index(drop=True).add_prefix("RELREC.").assign(_pos=np.arange(len(other)))
+    linked = links.astype({ROW: "int64", "_pos": "int64"}).merge(right, on="_pos").drop(columns="_pos")
+    return df.merge(linked, on=ROW, how="left")
+
+
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
            cache: dict[Any, Any]) -> Frame:
     df = base.reset_index(drop=True)
     if ROW not in df.columns:
         df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
     for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
-        if not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
+        if m.get("Wildcard"):
+            df = _relrec(df, ds.domain, datasets, str(m["Wildcard"]).upper())
+        elif not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
             df = _match(df, datasets, m)
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))

@@ -62,6 +62,7 @@ RULES = {
     "CORE-000763": "date_equal_to",
     "CORE-000867": "Value Check with Variable Metadata (a value starting with a blank)",
     "CORE-000889": "matches_regex, less_than_or_equal_to",
+    "CORE-000901": "Match Datasets RELREC with a Wildcard (record-level relationship PP to PC)",
 }
 
 
