@@ -20,6 +20,7 @@ from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, Missing
 
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
+PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive"}  # the other condition keys the operators read
 
 
 def _leaf(node: dict[str, Any]) -> Node:
@@ -30,6 +31,9 @@ def _leaf(node: dict[str, Any]) -> Node:
     if fn is None:
         raise NotRunnable(f"operator {op!r} is not supported")
     params = tuple(sorted((k, v) for k, v in node.items() if k not in LEAF_KEYS))
+    unknown = sorted(k for k, _ in params if k not in PARAMS)
+    if unknown:
+        raise NotRunnable(f"operator {op!r} with {', '.join(unknown)} is not supported")
     literal = bool(node.get("value_is_literal", False))
     name, value = node["name"], node.get("value")
 

@@ -146,6 +146,13 @@ def _pair(t: pd.Series, c: Any) -> tuple[Any, Any]:
     return text(t), (text(c) if isinstance(c, pd.Series) else ("" if c is None else str(c)))
 
 
+def _close(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Numbers equal to the precision a stored decimal keeps (a value read back from a binary float, such as
+    8.549999999999999 for 8.55, equals the decimal); NaN equals nothing."""
+    with np.errstate(invalid="ignore"):
+        return np.isclose(a, b, rtol=1e-12, atol=1e-12) & ~np.isnan(a) & ~np.isnan(b)
+
+
 def _c_empty(c: Any, n: int) -> np.ndarray:
     if isinstance(c, pd.Series):
         return is_empty(c)
@@ -158,11 +165,20 @@ def _eq(fr: Frame, leaf: Leaf, fold: bool = False) -> tuple[np.ndarray, np.ndarr
     if isinstance(c, bool):
         c = "True" if c else "False" if t.dtype == object else float(c)
     te, ce = is_empty(t), _c_empty(c, len(t))
+    if leaf.param("type_insensitive"):  # "200.00" equals 200 and "8.55" equals 8.549999999999999
+        ta = text(t).str.strip()
+        cb = text(c).str.strip() if isinstance(c, pd.Series) else pd.Series(_as_text(c).strip(), index=t.index)
+        tn, cn = number(ta).to_numpy(dtype=float), number(cb).to_numpy(dtype=float)
+        both = ~np.isnan(tn) & ~np.isnan(cn)
+        return np.where(both, _close(tn, cn), (ta == cb).to_numpy(dtype=bool)), te, ce
     a, b = _pair(t, c)
     if fold:
         a = a.str.lower() if isinstance(a, pd.Series) and _is_text(a) else a
         b = b.str.lower() if isinstance(b, pd.Series) and _is_text(b) else (b.lower() if isinstance(b, str) else b)
-    same = np.asarray(a == b, dtype=bool)
+    if isinstance(a, pd.Series) and pd.api.types.is_numeric_dtype(a.dtype):
+        same = _close(a.to_numpy(dtype=float), np.asarray(b, dtype=float))
+    else:
+        same = np.asarray(a == b, dtype=bool)
     return same, te, ce
 
 

@@ -34,6 +34,8 @@ def run(r: CoreRule):
     ({"check": {"name": "AETERM", "operator": "empty"}, "match": ({"Name": "SUPP--", "Child": True, "Keys": ["USUBJID"]},)},
      "Match Datasets form {'Name': 'SUPP--', 'Child': True, 'Keys': ['USUBJID']} is not supported"),
     ({"check": {"all": []}}, "'all' holds no list of conditions"),
+    ({"check": {"name": "AETERM", "operator": "not_equal_to", "value": "X", "value_is_reference": True}},
+     "operator 'not_equal_to' with value_is_reference is not supported"),
     ({"check": None}, "check is not a condition: NoneType"),
     ({"check": {"name": "AETERM", "operator": "matches_regex", "value": "(["}},
      "matches_regex: regex '([' does not compile (unterminated character set at position 1)"),

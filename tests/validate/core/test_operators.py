@@ -61,3 +61,12 @@ def test_equal_to_is_false_and_not_equal_to_true_when_one_side_is_empty() -> Non
 def test_numbers_compare_as_numbers() -> None:
     assert run("equal_to", "N", "2") == [False, True, True, False]
     assert run("less_than", "N", 2) == [True, False, False, False]
+
+
+def test_type_insensitive_equality_compares_decimals_as_numbers() -> None:
+    """CORE-000542's case on the pilot: --STRESC '8.55' against --STRESN read back as 8.549999999999999 is
+    equal (CDISC's engine compares them as text and flags them); '200.00' equals 200; text stays text."""
+    frame = pd.DataFrame({"C": ["8.55", "200.00", "POS", "7"], "N": [8.549999999999999, 200.0, np.nan, 7.5]})
+    leaf = Leaf("C", "not_equal_to", "N", False, (("type_insensitive", True),))
+    got = OPERATORS["not_equal_to"](Frame(frame, {}, {}, frozenset(frame.columns)), leaf).tolist()
+    assert got == [False, False, True, True]
