@@ -223,12 +223,12 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     return fr
 
 
-def _shown(v: Any) -> str:
-    if v is None or (isinstance(v, float) and np.isnan(v)):
-        return "(empty)"
-    if isinstance(v, float) and v.is_integer():
-        return str(int(v))
-    return repr(v) if isinstance(v, str) and (v == "" or v != v.strip()) else str(v)
+def _shown_all(s: pd.Series) -> list[str]:
+    """Values as a finding's ``why`` shows them: numbers without ``.0``, "(empty)", text with blanks quoted."""
+    t = text(s)
+    quoted = "'" + t + "'"
+    out = t.where(t == t.str.strip(), quoted).where(t != "", "(empty)")
+    return out.tolist()
 
 
 def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[CoreFinding]:
@@ -243,14 +243,17 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
     checked = [n for n in (resolve(v, ds.domain) for v in names_used(rule.check)) if n in fr.df.columns]
     if per_dataset:
         hit = hit.head(1)
-    out = []
-    for _, row in hit.iterrows():  # flagged records only
-        vals = tuple(row[n] if n in fr.df.columns else fr.scalars.get(n) for n in names)
-        rec = None if per_dataset else int(row[ROW])
-        seen = ", ".join(f"{n}={_shown(row[n])}" for n in checked)
-        why = f"{held}: held" + (f" with {seen}" if seen else "")
-        out.append(CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), vals, rule.message, why))
-    return out
+    n = len(hit)
+    columns = [hit[v].to_numpy(dtype=object) if v in hit.columns else [fr.scalars.get(v)] * n for v in names]
+    shown = [_shown_all(hit[v]) for v in checked]
+    whys = [f"{held}: held" + (f" with {', '.join(f'{v}={x}' for v, x in zip(checked, parts, strict=True))}"
+                                if checked else "") for parts in zip(*shown, strict=True)] if checked else \
+        [f"{held}: held"] * n
+    records = [None] * n if per_dataset else [int(r) for r in hit[ROW].to_numpy()]
+    values = list(zip(*columns, strict=True)) if names else [()] * n
+    return [CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), tuple(vals), rule.message, why)
+            for rec, vals, why in zip(records, values, whys, strict=True)]
+
 
 
 def run_compiled(c: Compiled, datasets: Mapping[str, Dataset]) -> list[CoreFinding]:
