@@ -121,6 +121,8 @@ def _scalar_empty(v: Any) -> bool:
 
 def text(s: pd.Series) -> pd.Series:
     """Values as text: numbers without a spurious ``.0``; missing as ``""``."""
+    if isinstance(s.dtype, pd.StringDtype):  # already text (pandas' str dtype): only missing to fill
+        return s.fillna("") if s.hasnans else s
     if pd.api.types.is_numeric_dtype(s.dtype):
         num = s.astype("float64")
         whole = num.notna() & (num % 1 == 0)

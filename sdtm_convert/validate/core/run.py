@@ -126,11 +126,13 @@ def _values_long(ds: Dataset) -> pd.DataFrame:
     and the record number."""
     f, cols = ds.frame, list(ds.columns)
     n = len(f)
+    values = np.concatenate([text(f[c]).to_numpy(dtype=object) for c in cols]) if cols else np.array([], dtype=object)
     return pd.DataFrame({
-        "variable_name": np.repeat(np.asarray(cols, dtype=object), n),
-        "variable_value": np.concatenate([text(f[c]).to_numpy(dtype=object) for c in cols]) if cols else [],
-        "variable_label": np.repeat(np.asarray([ds.labels.get(c, "") for c in cols], dtype=object), n),
-        "variable_data_type": np.repeat(np.asarray(["Num" if ds.is_numeric(c) else "Char" for c in cols], dtype=object), n),
+        "variable_name": pd.Series(np.repeat(np.asarray(cols, dtype=object), n), dtype="str"),
+        "variable_value": pd.Series(values, dtype="str"),
+        "variable_label": pd.Series(np.repeat(np.asarray([ds.labels.get(c, "") for c in cols], dtype=object), n), dtype="str"),
+        "variable_data_type": pd.Series(np.repeat(np.asarray(["Num" if ds.is_numeric(c) else "Char" for c in cols],
+                                                              dtype=object), n), dtype="str"),
         ROW: np.tile(np.arange(1, n + 1), len(cols)),
     })
 
