@@ -4,7 +4,6 @@ file that does not parse is kept as a record naming the error, and the shipped d
 from __future__ import annotations
 
 import importlib.util
-import shutil
 import tarfile
 from pathlib import Path
 
@@ -70,4 +69,3 @@ def test_a_rule_file_that_does_not_parse_is_reported_by_id_and_the_rest_run(tmp_
 def test_a_missing_source_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     assert import_core_rules.main([str(tmp_path / "nope.tgz"), "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err.strip().endswith("nope.tgz: no such file or folder")
-    shutil.rmtree(tmp_path)
