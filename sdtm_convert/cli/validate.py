@@ -46,6 +46,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rules", "-r", action="append", metavar="PATTERNS",
                         help="run only the rules matching these comma-separated ids, P21/FDA/CDISC ids or globs, "
                              "e.g. SC-CT-*,SD0002 (repeatable; default: every rule; -r is the CORE-compatible alias)")
+    parser.add_argument("--rules-source", choices=("p21", "core", "all"), default="p21",
+                        help="which rules run: p21 (this project's rules, default), core (CDISC's published CORE "
+                             "rules, interpreted offline) or all (both; findings carry core_id)")
     parser.add_argument("--exclude-rules", action="append", metavar="PATTERNS",
                         help="leave out the rules matching these ids or globs, e.g. SD1082,SC-TECH-* "
                              "(repeatable; default: none)")
@@ -281,7 +284,7 @@ def _validate(args: argparse.Namespace, inc: list[str] | None, exc: list[str], p
         return check_define(args.path, rules=lambda rules: select(rules, inc, exc), progress=progress)
     return validate_package(
         args.path, define=args.define, standard=args.standard, ct=args.ct, encoding=args.encoding,
-        progress=progress, rules=inc, exclude_rules=exc, prefer=args.format,
+        progress=progress, rules=inc, exclude_rules=exc, prefer=args.format, rules_source=args.rules_source,
     )
 
 

@@ -176,6 +176,25 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None,
     return f, rules, notes
 
 
+RULES_SOURCES = ("p21", "core", "all")
+
+
+def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: list[str],
+               source: str) -> tuple[pd.DataFrame, list[Rule], list[str]]:
+    """Our findings (``all``) or none (``core``), then the CORE rules' findings, with ``core_id`` and ``why``
+    columns (empty for ours)."""
+    from sdtm_convert.validate.core.findings import core_findings
+
+    if source not in RULES_SOURCES:
+        raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
+    core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns))
+    ours = (findings if source == "all" else findings.iloc[0:0]).assign(core_id=None, why=None)
+    merged = findings_frame([c for c in (ours, core) if len(c)] or [ours])
+    for ds in pkg.datasets.values():
+        ds.release()
+    return merged, ran if source == "all" else [], notes + core_notes
+
+
 def validate_package(
     path_or_frames: str | Path | Mapping[str, pd.DataFrame],
     *,
@@ -188,6 +207,7 @@ def validate_package(
     progress: Callable[[str], None] | None = None,
     exclude_rules: Iterable[str] | None = None,
     prefer: str = "xpt",
+    rules_source: str = "p21",
 ) -> ValidationReport:
     """Validate a package folder (XPT / Dataset-JSON + define.xml) or frames given directly.
 
@@ -202,7 +222,9 @@ def validate_package(
     prefixes, P21/FDA/CDISC ids, globs such as ``SC-CT-*``); ``exclude_rules`` leaves out those matching any
     of its patterns (a pattern matching no rule is a ``ValueError``). ``prefer``: ``xpt`` or ``json``, which
     file is read when a folder holds a dataset as both XPT and Dataset-JSON (the other is named in the
-    report's notes, not validated twice). ``progress`` is called with one line per stage (read, rules run).
+    report's notes, not validated twice). ``rules_source``: ``p21`` (our rules, the default), ``core`` (CDISC's
+    published CORE rules, interpreted: :mod:`sdtm_convert.validate.core`) or ``all`` (both; findings then
+    carry a ``core_id`` column, empty for our rules). ``progress`` is called with one line per stage (read, rules run).
     Returns a
     :class:`ValidationReport` (``findings`` frame, ``errors``, ``warnings``, ``valid``, ``summary()``; shown as a
     table in a notebook).
@@ -226,6 +248,8 @@ def validate_package(
                  f"{path or 'frames'}; define.xml: {d.path if d else 'none'}")
     pkg = _resolve(datasets, d, standard, ct, path)
     findings, ran, notes = run_rules(pkg, rules, exclude_rules)
+    if rules_source != "p21":
+        findings, ran, notes = _with_core(pkg, findings, ran, notes, rules_source)
     t2 = time.perf_counter()
     if progress:
         progress(f"checked {plural(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "

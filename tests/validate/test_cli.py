@@ -144,7 +144,7 @@ def test_every_validate_option_has_help_with_its_default():
     parser = argparse.ArgumentParser()
     add_arguments(parser)
     options = {a.option_strings[0]: a.help or "" for a in parser._actions if a.option_strings and a.dest != "help"}
-    assert set(options) == {"--define", "--standard", "--ct", "--encoding", "--format", "--rules", "--exclude-rules",
+    assert set(options) == {"--define", "--standard", "--ct", "--encoding", "--format", "--rules", "--rules-source", "--exclude-rules",
                             "--report-json", "--report-xlsx", "--report-html", "--quiet", "--json",
                             "-s", "-v", "-d", "-dp", "-o", "-of"}
     assert [o for o, text in options.items() if "default" not in text] == []

@@ -1,0 +1,118 @@
+"""CDISC's published test cases of a CORE rule (cdisc-org/cdisc-open-rules layout), read and judged.
+
+A case folder holds ``data/*.csv`` (one per dataset), ``data/_datasets.csv`` (Filename, Label),
+``data/_variables.csv`` (dataset, variable, label, type Char/Num, length), ``data/.env`` (PRODUCT, VERSION) and,
+for a negative case, ``results/results.csv`` (Dataset, Record, Variable, Value: the records the rule must flag).
+A positive case passes when the rule flags nothing; a negative one when it flags exactly the listed records.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from sdtm_convert.validate.core.rules import CoreRule
+from sdtm_convert.validate.core.run import run_rules
+from sdtm_convert.validate.model import Dataset
+
+ENV_KEY = re.compile(r"([A-Z_]+)=([^\s]*?)(?=[A-Z_]+=|\s|$)")
+
+
+@dataclass(frozen=True)
+class Case:
+    rule_id: str
+    kind: str  # "positive" | "negative"
+    number: str
+    folder: Path
+    product: str
+    version: str  # "3.4"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    case: Case
+    outcome: str  # "pass" | "fail" | "not run"
+    detail: str = ""
+
+
+def read_env(path: Path) -> dict[str, str]:
+    """``KEY=value`` pairs (some published files lack the line breaks between them)."""
+    if not path.exists():
+        return {}
+    return {k: v for k, v in ENV_KEY.findall(path.read_text(encoding="utf-8"))}
+
+
+def find_cases(root: Path, product: str = "SDTMIG") -> list[Case]:
+    """Every case of ``product`` under ``root`` (a folder holding ``CORE-*/`` rule folders, at any depth)."""
+    out = []
+    for env_file in sorted(root.rglob("data/.env")):
+        env = read_env(env_file)
+        if env.get("PRODUCT", "").upper() != product.upper():
+            continue
+        folder = env_file.parent.parent
+        rule_id = folder.parent.parent.name
+        out.append(Case(rule_id, folder.parent.name, folder.name, folder, product.upper(),
+                        env.get("VERSION", "").replace("-", ".")))
+    return out
+
+
+def read_datasets(data: Path) -> dict[str, Dataset]:
+    """The case's datasets with the types and labels of ``_variables.csv`` (Char: text, "" when missing;
+    Num: float)."""
+    variables = pd.read_csv(data / "_variables.csv", dtype=str, keep_default_na=False)
+    variables.columns = [c.strip().lower() for c in variables.columns]
+    labels = {}
+    if (data / "_datasets.csv").exists():
+        ds_meta = pd.read_csv(data / "_datasets.csv", dtype=str, keep_default_na=False)
+        labels = {f.strip().lower(): lab for f, lab in zip(ds_meta.iloc[:, 0], ds_meta.iloc[:, 1], strict=True)}
+    out: dict[str, Dataset] = {}
+    for csv in sorted(data.glob("*.csv")):
+        if csv.name.startswith("_"):
+            continue
+        stem = csv.stem.lower()
+        frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        meta = variables[variables["dataset"].str.lower() == stem]
+        numeric = set(meta.loc[meta["type"].str.lower().isin(["num", "numeric", "integer", "float"]), "variable"])
+        for col in frame.columns:
+            if col in numeric:
+                frame[col] = pd.to_numeric(frame[col].str.strip(), errors="coerce").astype("float64")
+        lengths = {v: int(n) for v, n in zip(meta["variable"], meta["length"], strict=True) if str(n).isdigit()}
+        name = stem.upper()
+        out[name] = Dataset(name=name, frame=frame, labels=dict(zip(meta["variable"], meta["label"], strict=True)),
+                            lengths=lengths, label=labels.get(stem), file=csv.name)
+    return out
+
+
+def expected(case: Case) -> set[tuple[str, str]]:
+    """(dataset, record) pairs a negative case lists; empty for a positive one."""
+    path = case.folder / "results" / "results.csv"
+    if case.kind == "positive" or not path.exists():
+        return set()
+    res = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if res.empty:
+        return set()
+    return {(d.strip().upper(), r.strip()) for d, r in zip(res["Dataset"], res["Record"], strict=True)}
+
+
+def judge(case: Case, rule: CoreRule) -> Verdict:
+    """Run the rule on the case and compare with what the case expects."""
+    try:
+        datasets = read_datasets(case.folder / "data")
+    except (OSError, ValueError, KeyError) as exc:
+        return Verdict(case, "fail", f"case data unreadable: {exc}")
+    result = run_rules(datasets, case.product, case.version, [rule])
+    if rule.core_id in result.not_run:
+        return Verdict(case, "not run", result.not_run[rule.core_id])
+    if rule.core_id not in result.ran:
+        return Verdict(case, "fail", f"rule does not name {case.product} {case.version}")
+    got = {(f.dataset.upper(), "" if f.record is None else str(f.record)) for f in result.findings}
+    want = expected(case)
+    if case.kind == "negative" and not want:
+        return Verdict(case, "pass" if got else "fail", "" if got else "no finding (case lists no records)")
+    if got == want:
+        return Verdict(case, "pass")
+    extra, missing = sorted(got - want), sorted(want - got)
+    return Verdict(case, "fail", f"flagged but not expected {extra[:5]}; expected but not flagged {missing[:5]}")

@@ -1,0 +1,237 @@
+"""The ``Operations`` of the CORE rule language: values worked out before the check (``$max_ex_exstdtc``).
+
+Each operation returns a :class:`Result`: one value for the whole dataset (``scalar``), a column aligned with
+the records (``column``) or values per group (``grouped``, for membership tests). An operation not in
+:data:`OPERATIONS` makes the rule *not run*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.common import iso8601
+from sdtm_convert.validate.core.operators import GroupedValues, MissingVariable, NotRunnable, text
+from sdtm_convert.validate.model import Dataset
+
+
+@dataclass(frozen=True)
+class Env:
+    """What an operation may read: the dataset checked (``ds``, its ``domain`` prefix), the working frame, and
+    every dataset of the package by name."""
+
+    ds: Dataset
+    domain: str
+    df: pd.DataFrame
+    datasets: Mapping[str, Dataset]
+    cache: dict[Any, Any] = field(default_factory=dict)  # per rule: tables of other datasets worked out once
+
+
+@dataclass(frozen=True)
+class Result:
+    scalar: Any = None
+    column: pd.Series | None = None
+    grouped: GroupedValues | None = None
+
+
+Operation = Callable[[Env, dict[str, Any]], Result]
+OPERATIONS: dict[str, Operation] = {}
+
+
+def operation(name: str) -> Callable[[Operation], Operation]:
+    def add(fn: Operation) -> Operation:
+        OPERATIONS[name] = fn
+        return fn
+
+    return add
+
+
+def resolve(name: str, domain: str) -> str:
+    """``--SEQ`` in AE is ``AESEQ``."""
+    return domain + name[2:] if isinstance(name, str) and name.startswith("--") else name
+
+
+def _source(env: Env, spec: dict[str, Any]) -> pd.DataFrame:
+    """The frame an operation reads: its ``domain`` (all datasets of that domain stacked) or the checked one,
+    filtered by ``filter``."""
+    dom = spec.get("domain")
+    if dom and str(dom).upper() != env.domain:
+        parts = [d.frame for d in env.datasets.values() if d.domain == str(dom).upper()]
+        if not parts:
+            raise MissingVariable(f"dataset {dom}")
+        df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
+    else:
+        df = env.df
+    for col, want in (spec.get("filter") or {}).items():
+        col = resolve(col, env.domain)
+        if col not in df.columns:
+            raise MissingVariable(col)
+        df = df[text(df[col]) == str(want)]
+    return df
+
+
+def _group(spec: dict[str, Any], env: Env) -> list[str]:
+    g = spec.get("group") or spec.get("group_by") or []
+    return [resolve(c, env.domain) for c in ([g] if isinstance(g, str) else g)]
+
+
+def _table(env: Env, spec: dict[str, Any], reduce: Callable[[pd.DataFrame, list[str]], pd.DataFrame]) -> pd.DataFrame:
+    """The per-group table of an operation (group columns as text, and ``_r``), worked out once per rule for
+    a source dataset other than the checked one."""
+    name = resolve(spec.get("name", ""), env.domain)
+    groups = _group(spec, env)
+    key = (repr(sorted(spec.items(), key=str)), env.ds.name if not spec.get("domain") else "", name)
+    if key in env.cache:
+        return env.cache[key]
+    src = _source(env, spec)
+    for c in [name, *groups]:
+        if c not in src.columns:
+            raise MissingVariable(c)
+    keyed = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
+    keyed["_v"] = src[name].to_numpy()
+    env.cache[key] = table = reduce(keyed, groups)
+    return table
+
+
+def _spread(env: Env, spec: dict[str, Any], table: pd.DataFrame) -> Result:
+    groups = _group(spec, env)
+    if not groups:
+        return Result(scalar=table["_r"].iloc[0] if len(table) else np.nan)
+    for c in groups:
+        if c not in env.df.columns:
+            raise MissingVariable(c)
+    left = pd.DataFrame({c: text(env.df[c]).to_numpy() for c in groups})
+    out = left.merge(table, on=groups, how="left")["_r"]
+    return Result(column=pd.Series(out.to_numpy(), index=env.df.index))
+
+
+def _extreme_date(largest: bool) -> Callable[[pd.DataFrame, list[str]], pd.DataFrame]:
+    """Per group, the latest (earliest) valid ISO 8601 value, compared by its known leading part."""
+    def reduce(keyed: pd.DataFrame, groups: list[str]) -> pd.DataFrame:
+        t = text(keyed["_v"])
+        ok = iso8601.is_valid(t).to_numpy(dtype=bool)
+        k = keyed.loc[ok].assign(_v=t[ok].to_numpy(), _key=iso8601.sort_key(t[ok]).to_numpy())
+        k = k.sort_values("_key", kind="stable")
+        if not groups:
+            pick = k.tail(1) if largest else k.head(1)
+            return pd.DataFrame({"_r": pick["_v"].to_numpy()})
+        pick = k.drop_duplicates(subset=groups, keep="last" if largest else "first")
+        return pick[[*groups, "_v"]].rename(columns={"_v": "_r"}).reset_index(drop=True)
+
+    return reduce
+
+
+@operation("max_date")
+def max_date(env: Env, spec: dict[str, Any]) -> Result:
+    return _spread(env, spec, _table(env, spec, _extreme_date(True)))
+
+
+@operation("min_date")
+def min_date(env: Env, spec: dict[str, Any]) -> Result:
+    return _spread(env, spec, _table(env, spec, _extreme_date(False)))
+
+
+def _referenced_variables(env: Env) -> Result:
+    """The variables of the dataset each record's RDOMAIN names (``distinct`` of IDVAR with
+    ``value_is_reference``: IDVAR must name one of them), per RDOMAIN."""
+    rows = [(d.domain, str(c)) for d in env.datasets.values() for c in d.columns]
+    table = pd.DataFrame(rows, columns=["RDOMAIN", "value"]).drop_duplicates()
+    return Result(grouped=GroupedValues(("RDOMAIN",), table))
+
+
+@operation("distinct")
+def distinct(env: Env, spec: dict[str, Any]) -> Result:
+    if spec.get("value_is_reference"):
+        if spec.get("name") != "IDVAR":
+            raise NotRunnable(f"distinct with value_is_reference of {spec.get('name')!r}")
+        return _referenced_variables(env)
+    src = _source(env, spec)
+    name = resolve(spec.get("name", ""), env.domain)
+    if name not in src.columns:
+        raise MissingVariable(name)
+    groups = _group(spec, env)
+    if not groups:
+        vals = text(src[name])
+        return Result(scalar=frozenset(vals[vals != ""]))
+    table = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
+    table["value"] = text(src[name]).to_numpy()
+    return Result(grouped=GroupedValues(tuple(groups), table[table["value"] != ""].drop_duplicates()))
+
+
+@operation("record_count")
+def record_count(env: Env, spec: dict[str, Any]) -> Result:
+    src = _source(env, spec)
+    groups = _group(spec, env)
+    if not groups:
+        return Result(scalar=float(len(src)))
+    for c in groups:
+        if c not in src.columns or c not in env.df.columns:
+            raise MissingVariable(c)
+    keyed = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
+    per = keyed.groupby(groups, sort=False).size().rename("_r").reset_index()
+    left = pd.DataFrame({c: text(env.df[c]).to_numpy() for c in groups})
+    out = left.merge(per, on=groups, how="left")["_r"].fillna(0).astype("float64")
+    return Result(column=pd.Series(out.to_numpy(), index=env.df.index))
+
+
+@operation("variable_exists")
+def variable_exists(env: Env, spec: dict[str, Any]) -> Result:
+    name = spec.get("name", "")
+    if resolve(name, env.domain) in env.df.columns:
+        return Result(scalar=True)
+    return Result(scalar=any(resolve(name, d.domain) in d.columns for d in env.datasets.values()))
+
+
+@operation("variable_count")
+def variable_count(env: Env, spec: dict[str, Any]) -> Result:
+    """In how many datasets of the package the variable occurs (``--`` resolved per dataset)."""
+    name = spec.get("name", "")
+    n = sum(1 for d in env.datasets.values() if resolve(name, d.domain) in d.columns)
+    return Result(scalar=float(n))
+
+
+@operation("study_domains")
+def study_domains(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=frozenset(d.domain for d in env.datasets.values()))
+
+
+@operation("dataset_names")
+def dataset_names(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=frozenset(env.datasets))
+
+
+@operation("domain_label")
+def domain_label(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=env.ds.label or "")
+
+
+@operation("dy")
+def dy(env: Env, spec: dict[str, Any]) -> Result:
+    """Study day of ``name`` against DM.RFSTDTC (no day 0), NaN unless both are complete dates."""
+    name = resolve(spec.get("name", ""), env.domain)
+    if name not in env.df.columns:
+        raise MissingVariable(name)
+    if "RFSTDTC" in env.df.columns:
+        ref = text(env.df["RFSTDTC"])
+    else:
+        dm = env.datasets.get("DM")
+        if dm is None or "RFSTDTC" not in dm.columns or "USUBJID" not in env.df.columns:
+            raise MissingVariable("DM.RFSTDTC")
+        look = dict(zip(text(dm.frame["USUBJID"]), text(dm.frame["RFSTDTC"]), strict=True))
+        ref = text(env.df["USUBJID"]).map(look).fillna("")
+    d = iso8601.to_date(text(env.df[name]))
+    r = iso8601.to_date(ref)
+    days = (d - r).dt.days.astype("float64")
+    return Result(column=days.where(days < 0, days + 1))
+
+
+def run(env: Env, spec: dict[str, Any]) -> Result:
+    op = spec.get("operator")
+    fn = OPERATIONS.get(str(op))
+    if fn is None:
+        raise NotRunnable(f"operation {op!r} is not supported")
+    return fn(env, spec)

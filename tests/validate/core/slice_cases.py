@@ -1,0 +1,95 @@
+"""Write ``data/cases.tar.gz``: the slice of CDISC's published CORE test cases the tests run offline.
+
+Usage: ``python -m tests.validate.core.slice_cases FOLDER`` where FOLDER is cdisc-org/cdisc-open-rules
+extracted (it holds ``Published/``). Copies ``Published/<id>/`` (rule file and every positive/negative case) of
+the rules in :data:`RULES`; the archive is written without timestamps or owners, so a rerun is byte-identical.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import sys
+import tarfile
+from pathlib import Path
+
+ARCHIVE = Path(__file__).with_name("data") / "cases.tar.gz"
+
+# chosen as the smallest rule whose cases all pass for each operator, operation and rule type the interpreter
+# supports (and that has a case for it); what a rule covers is in its comment
+RULES = {
+    "CORE-000001": "equal_to, not_equal_to (the example of docs)",
+    "CORE-000019": "Variable Metadata Check, longer_than on variable_label, Dataset sensitivity",
+    "CORE-000026": "exists, not_exists",
+    "CORE-000040": "distinct, is_contained_by",
+    "CORE-000041": "not_matches_regex",
+    "CORE-000044": "Domain Presence Check, exists",
+    "CORE-000086": "Match Datasets (DM by USUBJID), date_less_than",
+    "CORE-000097": "date_less_than_or_equal_to, NAME.COL of a joined dataset",
+    "CORE-000128": "is_not_contained_by",
+    "CORE-000139": "is_incomplete_date",
+    "CORE-000142": "is_inconsistent_across_dataset",
+    "CORE-000157": "longer_than",
+    "CORE-000183": "Domain Presence Check, all of exists/not_exists",
+    "CORE-000190": "empty, non_empty",
+    "CORE-000202": "suffix_matches_regex",
+    "CORE-000214": "record_count with filter and group, greater_than",
+    "CORE-000219": "domain_label, equal_to_case_insensitive",
+    "CORE-000236": "date_greater_than_or_equal_to",
+    "CORE-000238": "max_date",
+    "CORE-000291": "variable_exists; Domain Presence Check ignoring its Match Datasets",
+    "CORE-000302": "is_not_unique_relationship",
+    "CORE-000308": "less_than",
+    "CORE-000337": "starts_with, not_suffix_matches_regex",
+    "CORE-000357": "Dataset Metadata Check",
+    "CORE-000363": "min_date, present_on_multiple_rows_within",
+    "CORE-000370": "date_not_equal_to, contains",
+    "CORE-000392": "not_equal_to (SENDIG)",
+    "CORE-000436": "is_complete_date (SENDIG)",
+    "CORE-000457": "study_domains",
+    "CORE-000505": "invalid_date",
+    "CORE-000527": "empty_within_except_last_row",
+    "CORE-000539": "dataset_names, not_prefix_matches_regex, prefix_is_not_contained_by",
+    "CORE-000540": "prefix_equal_to, suffix_is_not_contained_by",
+    "CORE-000552": "dy",
+    "CORE-000556": "is_not_unique_set (SENDIG)",
+    "CORE-000571": "variable_count",
+    "CORE-000618": "contains (SENDIG)",
+    "CORE-000712": "Child link SUPP-- by IDVAR/IDVARVAL, distinct with value_is_reference",
+    "CORE-000721": "is_contained_by_case_insensitive (TIG)",
+    "CORE-000736": "record_count, greater_than_or_equal_to",
+    "CORE-000760": "date_greater_than",
+    "CORE-000763": "date_equal_to",
+    "CORE-000867": "Value Check with Variable Metadata (a value starting with a blank)",
+    "CORE-000889": "matches_regex, less_than_or_equal_to",
+    "CORE-000901": "Match Datasets RELREC with a Wildcard (record-level relationship PP to PC)",
+}
+
+
+def _add(tar: tarfile.TarFile, path: Path, arcname: str) -> None:
+    info = tarfile.TarInfo(arcname)
+    data = path.read_bytes()
+    info.size, info.mtime, info.mode = len(data), 0, 0o644
+    tar.addfile(info, io.BytesIO(data))
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    root = Path(args[0]) / "Published"
+    missing = [r for r in RULES if not (root / r / "rule.yml").exists()]
+    if missing:
+        print(f"slice_cases: {root}: no rule folder for {', '.join(missing)}", file=sys.stderr)
+        return 2
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for rid in sorted(RULES):
+            for path in sorted(p for p in (root / rid).rglob("*") if p.is_file()):
+                _add(tar, path, f"Published/{path.relative_to(root).as_posix()}")
+    with open(ARCHIVE, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
+        gz.write(buf.getvalue())
+    print(f"{len(RULES)} rules -> {ARCHIVE.name} ({ARCHIVE.stat().st_size:,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
