@@ -53,13 +53,21 @@ register(Step(
     run=_records,
 ))
 
+def _copy(ctx: StepContext, p: P) -> pd.DataFrame:
+    numeric = set(p.get("numeric", ()))
+    return ctx.working.assign(**{n: (pd.to_numeric(ctx.working[o].replace("", None), errors="coerce").astype(float)
+                                     if n in numeric else ctx.working[o]) for n, o in renamed(p["vars"]).items()})
+
+
 register(Step(
     name="copy_vars",
-    doc="New variables copied from variables of the same record ({NEW: OLD}, e.g. TRT01P: ARM).",
-    params={"vars": Rename(required=True, doc="{NEW: OLD}")},
+    doc="New variables copied from variables of the same record ({NEW: OLD}, e.g. TRT01P: ARM); numeric: the new "
+        "variables made numeric (an SDTM number kept as text, e.g. VSTPTNUM with empty values).",
+    params={"vars": Rename(required=True, doc="{NEW: OLD}"),
+            "numeric": Names(doc="new variables converted to numbers (text that is not a number: null)")},
     sets_from=lambda p: {n: f"{o}." for n, o in renamed(p["vars"]).items()},
     reads_from=lambda p: tuple(renamed(p["vars"]).values()),
-    run=lambda ctx, p: ctx.working.assign(**{n: ctx.working[o] for n, o in renamed(p["vars"]).items()}),
+    run=_copy,
 ))
 
 
