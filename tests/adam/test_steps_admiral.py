@@ -192,3 +192,8 @@ CASES = {
     "derive_param_map", "derive_param_bmi", "derive_param_bsa", "derive_summary_records", "derive_basetype_records",
     "derive_var_anrind", "derive_vars_avisit_from_visit",
 }
+
+
+def test_copy_vars_numeric_makes_text_numbers_floats():
+    out = run("copy_vars", frame([("815",), ("",)], ["VSTPTNUM"]), {"vars": {"ATPTN": "VSTPTNUM"}, "numeric": ["ATPTN"]})
+    assert out["ATPTN"].dtype == float and list(out["ATPTN"].fillna(-1)) == [815.0, -1]
