@@ -197,3 +197,10 @@ CASES = {
 def test_copy_vars_numeric_makes_text_numbers_floats():
     out = run("copy_vars", frame([("815",), ("",)], ["VSTPTNUM"]), {"vars": {"ATPTN": "VSTPTNUM"}, "numeric": ["ATPTN"]})
     assert out["ATPTN"].dtype == float and list(out["ATPTN"].fillna(-1)) == [815.0, -1]
+
+
+def test_cat_groups_carry_their_own_number():
+    out = run("derive_vars_cat", frame([(150.0,), (120.0,)], ["AVAL"]),
+              {"new_var": "AVALCAT1", "source_var": "AVAL", "numeric_var": "AVALCA1N",
+               "groups": [{"label": "<= 140", "max": 140, "n": 2}, {"label": "> 140", "min": 140, "n": 1}]})
+    assert list(out["AVALCAT1"]) == ["> 140", "<= 140"] and list(out["AVALCA1N"]) == [1.0, 2.0]

@@ -79,7 +79,17 @@ def test_pilot_advs_has_computed_parameters_averages_and_one_baseline_per_basety
         "LAST: AFTER STANDING FOR 1 MINUTE": 10938}
     baselines = advs[advs["ABLFL"] == "Y"]
     assert not baselines.duplicated(["USUBJID", "PARAMCD", "BASETYPE"]).any() and len(baselines) == 4318
-    assert (advs["CHG"].notna() & ~(advs["AVISITN"] > 0)).sum() == 0
+    assert (advs.loc[advs["ABLFL"] == "Y", "CHG"] == 0).all()  # admiral: CHG on every record with a baseline
+    height = advs[advs["PARAMCD"] == "HEIGHT"]
+    assert height["AVALCA1N"].value_counts().to_dict() == {1.0: 504, 2.0: 4}  # admiral's > 140 / <= 140 cm
+
+
+def test_pilot_adsl_death_and_grouping_variables_follow_admiral(pilot_run):
+    _, out, _ = pilot_run
+    adsl = _adam(out, "adsl")
+    assert adsl["RACEGR1"].value_counts().to_dict() == {"White": 273, "Non-white": 33}
+    assert (adsl["DTH30FL"] == "Y").sum() == 3 and (adsl["DTHB30FL"] == "Y").sum() == 1
+    assert adsl[["SCRFDT", "FRVDT", "LDDTHELD"]].notna().sum().tolist() == [52, 36, 3]
 
 
 def test_pilot_subject_elements_end_where_the_next_starts(pilot_run):

@@ -189,12 +189,12 @@ register(Step(
 GROUPS = {"type": "array", "minItems": 1, "items": {
     "type": "object", "required": ["label"], "additionalProperties": False,
     "properties": {"label": {"type": "string"}, "min": {"type": ["number", "null"]},
-                   "max": {"type": ["number", "null"]}}}}
+                   "max": {"type": ["number", "null"]}, "n": {"type": "number"}}}}
 
 register(Step(
     name="derive_vars_cat",
-    doc="Categorise a numeric variable: groups [{label, min, max}] with inclusive bounds; numeric_var gets the "
-        "group's order number.",
+    doc="Categorise a numeric variable: groups [{label, min, max}] with inclusive bounds, the first matching wins; "
+        "numeric_var gets the group's n (default its order number).",
     params={"new_var": Var(required=True), "source_var": Var(required=True),
             "groups": Struct(required=True, fragment=GROUPS, type_text_="list of {label, min, max}"),
             "numeric_var": Var(doc="the order number of the group"),
