@@ -44,6 +44,8 @@ PARAMS = {
     "derive_param_bmi": {"by_vars": ["USUBJID", "VISIT"]},
     "derive_param_bsa": {"by_vars": ["USUBJID", "VISIT"]},
     "derive_summary_records": {"by_vars": ["USUBJID", "VISIT"], "set_values_to": {"DTYPE": "AVERAGE"}},
+    "derive_extreme_records": {"by_vars": ["USUBJID"], "order": ["ADT"], "mode": "last",
+                               "set_values_to": {"DTYPE": "LOV"}},
     "derive_basetype_records": {"basetypes": {"LAST": {"var": "ATPT", "op": "not_empty"}}},
     "set_values": {"condition": {"var": "ABLFL", "op": "eq", "value": "Y"}, "values": {"AVISIT": "Baseline"}},
 }

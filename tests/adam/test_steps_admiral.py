@@ -190,7 +190,7 @@ CASES = {
     "derive_vars_extreme_event", "derive_var_extreme_dt", "derive_var_merged_exist_flag", "derive_vars_dtm_to_dt",
     "compute_severity_rank", "derive_vars_occurrence_flags", "derive_var_aocci_flag", "derive_vars_joined",
     "derive_param_map", "derive_param_bmi", "derive_param_bsa", "derive_summary_records", "derive_basetype_records",
-    "derive_var_anrind", "derive_vars_avisit_from_visit",
+    "derive_var_anrind", "derive_vars_avisit_from_visit", "derive_extreme_records",
 }
 
 
@@ -204,3 +204,15 @@ def test_cat_groups_carry_their_own_number():
               {"new_var": "AVALCAT1", "source_var": "AVAL", "numeric_var": "AVALCA1N",
                "groups": [{"label": "<= 140", "max": 140, "n": 2}, {"label": "> 140", "min": 140, "n": 1}]})
     assert list(out["AVALCAT1"]) == ["> 140", "<= 140"] and list(out["AVALCA1N"]) == [1.0, 2.0]
+
+
+def test_extreme_records_append_the_last_analysed_visit_as_end_of_treatment():
+    vs = frame([("1", "SYSBP", 2.0, 120.0, "Y"), ("1", "SYSBP", 8.0, 130.0, "Y"), ("1", "SYSBP", 12.0, NA, ""),
+                ("2", "SYSBP", 2.0, 110.0, "")], ["USUBJID", "PARAMCD", "AVISITN", "AVAL", "ANL01FL"])
+    out = run("derive_extreme_records", vs, {
+        "by_vars": ["USUBJID", "PARAMCD"], "order": ["AVISITN"], "mode": "last",
+        "filter": {"var": "ANL01FL", "op": "eq", "value": "Y"},
+        "set_values_to": {"AVISITN": 99, "DTYPE": "LOV"}})
+    assert_frames(out.iloc[4:], frame([("1", "SYSBP", 99.0, 130.0, "Y", "LOV")],
+                                      ["USUBJID", "PARAMCD", "AVISITN", "AVAL", "ANL01FL", "DTYPE"]))
+    assert list(out["DTYPE"].iloc[:4]) == ["", "", "", ""]

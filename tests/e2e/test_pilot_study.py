@@ -71,12 +71,14 @@ def test_pilot_adae_imputes_dates_and_flags_first_occurrences(pilot_run):
 def test_pilot_advs_has_computed_parameters_averages_and_one_baseline_per_basetype(pilot_run):
     _, out, _ = pilot_run
     advs = _adam(out, "advs")
-    assert len(advs) == 62009
+    assert len(advs) == 65033
     assert sorted(advs["PARAMCD"].unique()) == ["BMI", "BSA", "DIABP", "HEIGHT", "MAP", "PULSE", "SYSBP", "TEMP",
                                                 "WEIGHT"]
     assert advs["BASETYPE"].value_counts().to_dict() == {
-        "LAST": 29184, "LAST: AFTER LYING DOWN FOR 5 MINUTES": 10945, "LAST: AFTER STANDING FOR 3 MINUTES": 10942,
-        "LAST: AFTER STANDING FOR 1 MINUTE": 10938}
+        "LAST": 29940, "LAST: AFTER LYING DOWN FOR 5 MINUTES": 11701, "LAST: AFTER STANDING FOR 3 MINUTES": 11698,
+        "LAST: AFTER STANDING FOR 1 MINUTE": 11694}
+    eot = advs[advs["DTYPE"] == "LOV"]
+    assert len(eot) == 3024 and set(eot["AVISIT"]) == {"End of Treatment"} and set(eot["AVISITN"]) == {99.0}
     baselines = advs[advs["ABLFL"] == "Y"]
     assert not baselines.duplicated(["USUBJID", "PARAMCD", "BASETYPE"]).any() and len(baselines) == 4318
     assert (advs.loc[advs["ABLFL"] == "Y", "CHG"] == 0).all()  # admiral: CHG on every record with a baseline

@@ -9,6 +9,7 @@ from typing import Any
 
 from sdtm_convert.adam.derive import (
     derive_basetype_records,
+    derive_extreme_records,
     derive_param_bmi,
     derive_param_bsa,
     derive_param_map,
@@ -17,7 +18,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_avisit_from_visit,
 )
 from sdtm_convert.adam.derive.params import BSA_METHODS, SUMMARY_FUNS
-from sdtm_convert.adam.steps.kinds import COND_REF, ACond, Names, condition_vars
+from sdtm_convert.adam.steps.kinds import COND_REF, ACond, Names, Order, condition_vars, order_vars
 from sdtm_convert.adam.steps.step import Step, register
 from sdtm_convert.spec.params import Bool, Dict, OneOf, Str, Struct, Var
 
@@ -144,4 +145,20 @@ register(Step(
         ctx.working, source_var=p.get("source_var", "VISIT"),
         exclude_pattern=p.get("exclude_pattern", "SCREEN|UNSCHED|RETRIEVAL|AMBUL"),
         baseline=p.get("baseline", "BASELINE"), week_word=p.get("week_word", "WEEK")),
+))
+
+register(Step(
+    name="derive_extreme_records",
+    doc="A copy of the first/last (mode) record by order of each by_vars group of the records meeting filter, "
+        "with set_values_to, appended (admiral derive_extreme_records: the End of Treatment record, DTYPE LOV).",
+    params={"by_vars": Names(required=True), "order": Order(required=True),
+            "mode": OneOf(required=True, choices=("first", "last")),
+            "set_values_to": Dict(required=True, doc="constants of the copies ({AVISIT: End of Treatment, ...})"),
+            "filter": ACond(doc="the candidate records")},
+    sets_from=lambda p: {k: f"{v!r} on the copy of the {p['mode']} record per {', '.join(p['by_vars'])} ordered by "
+                            f"{', '.join(p['order'])}" + (f" where {p['filter']}" if p.get("filter") else "") + "."
+                         for k, v in p["set_values_to"].items()},
+    reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"]), *condition_vars(p.get("filter"))),
+    run=lambda ctx, p: derive_extreme_records(ctx.working, list(p["by_vars"]), list(p["order"]), p.get("filter"),
+                                              mode=p["mode"], set_values_to=p["set_values_to"]),
 ))
