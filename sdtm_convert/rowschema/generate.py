@@ -88,11 +88,15 @@ def _adamig_variable(structure: str, name: str) -> dict[str, Any]:
 
 
 def _copied_variable(source: str, name: str) -> dict[str, Any] | None:
-    """A variable copied from ADSL (ADaMIG ADSL) or an SDTM domain (SDTMIG), core Perm; None if unknown."""
+    """A variable copied from ADSL (ADaMIG ADSL, else the DM variable ADSL copies: COUNTRY, ARMCD...) or an SDTM
+    domain (SDTMIG), core Perm; None if unknown."""
     dataset = source.partition(".")[0]
     found: dict[str, Any] | None
     if dataset == "ADSL":
-        found = _adamig_variable("Subject-Level Analysis Dataset", name)
+        try:
+            found = _adamig_variable("Subject-Level Analysis Dataset", name)
+        except KeyError:
+            found = next((v for v in _sdtm_variables("DM") if v["name"] == name), None)
     else:
         found = next((v for v in _sdtm_variables(dataset) if v["name"] == name), None) if dataset.isalpha() else None
     return None if found is None else {**found, "core": "Perm"}

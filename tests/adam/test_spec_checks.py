@@ -86,8 +86,13 @@ def test_the_bundled_adam_specs_load_in_source_order():
 
 
 def test_a_folder_without_adam_specs_has_none():
-    spec, _ = pipeline.prepare_spec(SPEC.parent / "cdiscpilot01")
+    spec, _ = pipeline.prepare_spec(SPEC.parent / "otheredc01")
     assert spec.adam == []
+
+
+def test_the_pilot_adam_specs_load():
+    spec, _ = pipeline.prepare_spec(SPEC.parent / "cdiscpilot01")
+    assert sorted(s.dataset for s in spec.adam) == ["ADAE", "ADSL", "ADVS"]
 
 
 @pytest.mark.parametrize(("file", "old", "new", "needle", "code", "cause"), [MISTAKES[0], MISTAKES[3]],

@@ -13,6 +13,7 @@ from sdtm_convert.adam.steps import STEPS
 from sdtm_convert.spec.loader import spec_schema
 from sdtm_convert.spec.params import Param
 from tests.adam.test_steps import CASES
+from tests.adam.test_steps_admiral import CASES as ADMIRAL_CASES
 
 # parameters that make a step set something, for the steps whose variables come from their parameters
 PARAMS = {
@@ -30,12 +31,28 @@ PARAMS = {
     "derive_var_merged_summary": {"dataset_add": "EX", "new_var": "NDOSE"},
     "derive_var_base": {"by_vars": ["USUBJID", "PARAMCD"]},
     "derive_vars_crit_flag": {"condition": {"var": "AVAL", "op": "gt", "value": 1}, "description": "AVAL > 1"},
+    "derive_vars_extreme_event": {"events": [{"dataset_name": "DS", "set_values_to": {"DTHFL": "Y"}}],
+                                  "order": ["EVENT_NR"], "mode": "first", "new_vars": ["DTHFL"]},
+    "derive_var_extreme_dt": {"new_var": "LSTALVDT", "mode": "last",
+                              "sources": [{"dataset_name": "AE", "date": {"dtc": "AESTDTC"}}]},
+    "derive_var_merged_exist_flag": {"dataset_add": "EX", "new_var": "SAFFL",
+                                     "condition": {"var": "EXDOSE", "op": "gt", "value": 0}},
+    "derive_vars_dtm_to_dt": {"source_vars": ["TRTSDTM"]},
+    "derive_vars_occurrence_flags": {"by_vars": ["USUBJID"], "order": ["ASTDT"], "flags": {"AOCCFL": []}},
+    "derive_vars_joined": {"dataset_add": "EX", "new_vars": ["EXDOSE"]},
+    "derive_param_map": {"by_vars": ["USUBJID", "VISIT"]},
+    "derive_param_bmi": {"by_vars": ["USUBJID", "VISIT"]},
+    "derive_param_bsa": {"by_vars": ["USUBJID", "VISIT"]},
+    "derive_summary_records": {"by_vars": ["USUBJID", "VISIT"], "set_values_to": {"DTYPE": "AVERAGE"}},
+    "derive_extreme_records": {"by_vars": ["USUBJID"], "order": ["ADT"], "mode": "last",
+                               "set_values_to": {"DTYPE": "LOV"}},
+    "derive_basetype_records": {"basetypes": {"LAST": {"var": "ATPT", "op": "not_empty"}}},
     "set_values": {"condition": {"var": "ABLFL", "op": "eq", "value": "Y"}, "values": {"AVISIT": "Baseline"}},
 }
 
 
 def test_every_step_has_a_literal_frame_case():
-    assert set(STEPS.names()) == CASES
+    assert set(STEPS.names()) == CASES | ADMIRAL_CASES
 
 
 @pytest.mark.parametrize("name", STEPS.names())

@@ -1,5 +1,6 @@
 """The README's second study (the CDISC pilot from pharmaverse's raw data, specs only) end to end,
-through the command line: no error of the tool's own making, and no ADaM dataset without a source."""
+through the command line: no error of the tool's own making, and the ADaM datasets its specs declare
+(ADSL, ADAE, ADVS) with the figures measured on the first spec-driven run."""
 
 import json
 
@@ -28,17 +29,69 @@ def test_pilot_run_exits_0_with_0_errors(pilot_run):
     assert (code, report["counts"]["error"], errors) == (0, 0, [])
 
 
-def test_adpasi_without_pasi_records_is_not_written_anywhere(pilot_run):
+def test_pilot_adam_is_the_three_declared_datasets_only(pilot_run):
     _, out, report = pilot_run
     folder = adam_dir(out, "CDISCPILOT01")
-    assert sorted(p.name for p in folder.glob("*.xpt")) == ["adae.xpt", "adsl.xpt"]
-    assert sorted(p.name for p in folder.glob("*.json")) == ["adae.json", "adsl.json"]
+    assert sorted(p.name for p in folder.glob("*.xpt")) == ["adae.xpt", "adsl.xpt", "advs.xpt"]
+    assert sorted(p.name for p in folder.glob("*.json")) == ["adae.json", "adsl.json", "advs.json"]
     assert "ADPASI" not in (folder / "define.xml").read_text(encoding="utf-8")
-    assert "adpasi" not in (out / "manifest.json").read_text(encoding="utf-8").lower()
     adam_validation = json.loads((out / "reports" / "validation-adam.json").read_text(encoding="utf-8"))
-    assert [d["dataset"] for d in adam_validation["datasets"]] == ["ADAE", "ADSL"]
-    skipped = [i["message"] for i in report["issues"] if i["code"] == "adam-dataset-skipped"]
-    assert skipped == ["ADPASI not written: no PASI records in SDTM QS (QS was not converted)"]
+    assert [d["dataset"] for d in adam_validation["datasets"]] == ["ADAE", "ADSL", "ADVS"]
+    assert [i["code"] for i in report["issues"] if i["code"] == "adam-dataset-skipped"] == []
+
+
+def _adam(out, name):
+    return pd.DataFrame(read_v5(adam_dir(out, "CDISCPILOT01") / f"{name}.xpt").columns)
+
+
+def test_pilot_adsl_keeps_every_dm_subject_with_admiral_and_pilot_define_rules(pilot_run):
+    _, out, _ = pilot_run
+    adsl = _adam(out, "adsl")
+    assert len(adsl) == 306
+    assert adsl["SAFFL"].value_counts().to_dict() == {"Y": 254, "N": 52}
+    assert adsl["ITTFL"].value_counts().to_dict() == {"Y": 254, "N": 52}
+    assert adsl["AGEGR1"].value_counts().to_dict() == {"65-80": 172, ">80": 92, "<65": 42}  # the pilot define's groups
+    assert adsl["EOSSTT"].value_counts().to_dict() == {"DISCONTINUED": 144, "COMPLETED": 110, "": 52}
+    assert sorted(adsl.loc[adsl["DTHFL"] == "Y", "DTHCAUS"]) == ["COMPLETED SUICIDE", "MYOCARDIAL INFARCTION",
+                                                                 "SUDDEN DEATH"]
+    assert sorted(adsl["TRT01PN"].dropna().unique()) == [0.0, 54.0, 81.0]
+    assert (adsl["TRTSDT"].notna().sum(), adsl["TRTSTMF"].value_counts().to_dict()) == (254, {"H": 254, "": 52})
+
+
+def test_pilot_adae_imputes_dates_and_flags_first_occurrences(pilot_run):
+    _, out, _ = pilot_run
+    adae = _adam(out, "adae")
+    assert len(adae) == 1191
+    assert adae["TRTEMFL"].value_counts().to_dict() == {"Y": 1131, "": 60}
+    assert adae["ASTDTF"].value_counts().to_dict() == {"": 1180, "M": 11}
+    assert adae["ASEVN"].value_counts().to_dict() == {1.0: 770, 2.0: 378, 3.0: 43}
+    assert (adae["AOCCFL"] == "Y").sum() == (adae["AOCCIFL"] == "Y").sum() == 217  # one per subject with a TEAE
+
+
+def test_pilot_advs_has_computed_parameters_averages_and_one_baseline_per_basetype(pilot_run):
+    _, out, _ = pilot_run
+    advs = _adam(out, "advs")
+    assert len(advs) == 65033
+    assert sorted(advs["PARAMCD"].unique()) == ["BMI", "BSA", "DIABP", "HEIGHT", "MAP", "PULSE", "SYSBP", "TEMP",
+                                                "WEIGHT"]
+    assert advs["BASETYPE"].value_counts().to_dict() == {
+        "LAST": 29940, "LAST: AFTER LYING DOWN FOR 5 MINUTES": 11701, "LAST: AFTER STANDING FOR 3 MINUTES": 11698,
+        "LAST: AFTER STANDING FOR 1 MINUTE": 11694}
+    eot = advs[advs["DTYPE"] == "LOV"]
+    assert len(eot) == 3024 and set(eot["AVISIT"]) == {"End of Treatment"} and set(eot["AVISITN"]) == {99.0}
+    baselines = advs[advs["ABLFL"] == "Y"]
+    assert not baselines.duplicated(["USUBJID", "PARAMCD", "BASETYPE"]).any() and len(baselines) == 4318
+    assert (advs.loc[advs["ABLFL"] == "Y", "CHG"] == 0).all()  # admiral: CHG on every record with a baseline
+    height = advs[advs["PARAMCD"] == "HEIGHT"]
+    assert height["AVALCA1N"].value_counts().to_dict() == {1.0: 504, 2.0: 4}  # admiral's > 140 / <= 140 cm
+
+
+def test_pilot_adsl_death_and_grouping_variables_follow_admiral(pilot_run):
+    _, out, _ = pilot_run
+    adsl = _adam(out, "adsl")
+    assert adsl["RACEGR1"].value_counts().to_dict() == {"White": 273, "Non-white": 33}
+    assert (adsl["DTH30FL"] == "Y").sum() == 3 and (adsl["DTHB30FL"] == "Y").sum() == 1
+    assert adsl[["SCRFDT", "FRVDT", "LDDTHELD"]].notna().sum().tolist() == [52, 36, 3]
 
 
 def test_pilot_subject_elements_end_where_the_next_starts(pilot_run):
@@ -55,6 +108,6 @@ def test_pilot_subject_elements_end_where_the_next_starts(pilot_run):
 def test_pilot_run_warns_only_about_what_the_raw_export_lacks(pilot_run):
     _, _, report = pilot_run
     warnings = [(i["code"], i.get("dataset"), i.get("variable")) for i in report["issues"] if i["severity"] == "warning"]
-    assert warnings == [("adam-input-missing", "DM", "BRTHDTC")]  # no birth date in pharmaverse's dm_raw
+    assert warnings == []
     not_reached = {i["value"] for i in report["issues"] if i["code"] == "se-element-not-reached"}
     assert not_reached == {"HIE"}  # high dose stopped before week 24: left the treatment epoch early

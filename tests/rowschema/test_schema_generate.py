@@ -116,3 +116,11 @@ def test_adam_templates_are_instantiated():
 def test_iso8601_patterns(dataset, variable, value, ok):
     prop = load_schema(dataset)["properties"][variable]
     assert (re.search(prop["pattern"], value) is not None) == ok
+
+
+def test_a_dm_variable_copied_from_adsl_takes_its_sdtm_metadata():
+    from sdtm_convert.rowschema.generate import _copied_variable
+
+    country = _copied_variable("ADSL.COUNTRY", "COUNTRY")
+    assert (country["name"], country["type"], country["core"]) == ("COUNTRY", "Char", "Perm")
+    assert _copied_variable("ADSL.NOSUCHVAR", "NOSUCHVAR") is None

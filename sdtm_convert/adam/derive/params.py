@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.adam.derive._frame import append_records
+from sdtm_convert.adam.derive._frame import append_records, sorted_positions
 from sdtm_convert.adam.derive.conditions import Condition, condition_mask
 from sdtm_convert.errors import fatal
 
@@ -278,6 +278,31 @@ def derive_summary_records(
     new = (grouped.size() if summary_fun == "count" else getattr(grouped, summary_fun)()).rename(analysis_var)
     new = new.reset_index()
     new[analysis_var] = new[analysis_var].astype(float)
+    for k, v in set_values_to.items():
+        new[k] = v
+    return append_records(dataset, new)
+
+
+def derive_extreme_records(
+    dataset: pd.DataFrame,
+    by_vars: Sequence[str],
+    order: Sequence[str],
+    filter: Condition = None,  # noqa: A002 - admiral's filter_add
+    *,
+    mode: str,
+    set_values_to: Mapping[str, object],
+    na_position: str = "last",
+) -> pd.DataFrame:
+    """Append a copy of the first/last (``mode``) record by ``order`` of each ``by_vars`` group of the
+    ``filter`` records, with ``set_values_to`` (admiral ``derive_extreme_records()`` with ``dataset_add`` the
+    dataset itself; ad_advs.R: the End of Treatment record, the last on-treatment analysed visit, AVISIT "End
+    of Treatment", AVISITN 99, DTYPE "LOV"). Missing ``order`` values sort last (dplyr), ties keep the input
+    order; the copies follow the input records in the order of their groups' sorted position."""
+    if mode not in ("first", "last"):
+        raise ValueError("mode must be 'first' or 'last'")
+    src = dataset.loc[condition_mask(dataset, filter)]
+    ordered = src.iloc[sorted_positions(src, by_vars, order, na_position=na_position)]
+    new = ordered.loc[~ordered.duplicated(subset=list(by_vars), keep=mode)].copy()
     for k, v in set_values_to.items():
         new[k] = v
     return append_records(dataset, new)

@@ -53,13 +53,21 @@ register(Step(
     run=_records,
 ))
 
+def _copy(ctx: StepContext, p: P) -> pd.DataFrame:
+    numeric = set(p.get("numeric", ()))
+    return ctx.working.assign(**{n: (pd.to_numeric(ctx.working[o].replace("", None), errors="coerce").astype(float)
+                                     if n in numeric else ctx.working[o]) for n, o in renamed(p["vars"]).items()})
+
+
 register(Step(
     name="copy_vars",
-    doc="New variables copied from variables of the same record ({NEW: OLD}, e.g. TRT01P: ARM).",
-    params={"vars": Rename(required=True, doc="{NEW: OLD}")},
+    doc="New variables copied from variables of the same record ({NEW: OLD}, e.g. TRT01P: ARM); numeric: the new "
+        "variables made numeric (an SDTM number kept as text, e.g. VSTPTNUM with empty values).",
+    params={"vars": Rename(required=True, doc="{NEW: OLD}"),
+            "numeric": Names(doc="new variables converted to numbers (text that is not a number: null)")},
     sets_from=lambda p: {n: f"{o}." for n, o in renamed(p["vars"]).items()},
     reads_from=lambda p: tuple(renamed(p["vars"]).values()),
-    run=lambda ctx, p: ctx.working.assign(**{n: ctx.working[o] for n, o in renamed(p["vars"]).items()}),
+    run=_copy,
 ))
 
 
@@ -96,21 +104,42 @@ register(Step(
                                        true_value=p.get("true_value", "Y"), false_value=p.get("false_value", "N")),
 ))
 
+def _dtm_sets(p: P) -> dict[str, str]:
+    pre, hi = p["new_vars_prefix"], p.get("highest_imputation", "h")
+    bounds = "".join(f"; {k.split('_')[0]}imum {', '.join(p[k])} when in the possible range"
+                     for k in ("min_dates", "max_dates") if p.get(k))
+    out = {f"{pre}DTM": f"{p['dtc']} as a SAS datetime; missing time parts imputed "
+                        f"({p.get('time_imputation', 'first')})"
+                        + (f", partial dates to the {p.get('date_imputation', 'first')} day (highest imputation {hi})"
+                           if hi in ("D", "M") else "") + bounds + "."}
+    if hi in ("D", "M"):
+        out[f"{pre}DTF"] = f"Date imputation flag of {pre}DTM: D (day), M (month and day)."
+    if p.get("flag_imputation", True):
+        out[f"{pre}TMF"] = "Time imputation flag: H (hour), M (minute), S (second)."
+    return out
+
+
 register(Step(
     name="derive_vars_dtm",
     doc="A numeric SAS datetime <prefix>DTM and its time imputation flag <prefix>TMF from ISO 8601 text; missing "
-        "time parts imputed as 00 (first) or 23:59:59 (last).",
+        "time parts imputed as 00 (first) or 23:59:59 (last); highest_imputation D/M also imputes a partial date "
+        "(and sets <prefix>DTF), min_dates/max_dates bound an imputed value (admiral derive_vars_dtm).",
     params={"new_vars_prefix": Str(required=True), "dtc": Var(required=True),
             "time_imputation": OneOf(choices=("first", "last"), default="first"),
-            "flag_imputation": Bool(default=True)},
-    sets_from=lambda p: {f"{p['new_vars_prefix']}DTM": f"{p['dtc']} as a SAS datetime; missing time parts imputed "
-                                                       f"({p.get('time_imputation', 'first')}).",
-                         **({f"{p['new_vars_prefix']}TMF": "Time imputation flag: H (hour), M (minute), S (second)."}
-                            if p.get("flag_imputation", True) else {})},
-    reads_from=lambda p: (p["dtc"],),
+            "flag_imputation": Bool(default=True),
+            "highest_imputation": OneOf(choices=("n", "s", "m", "h", "D", "M"), default="h",
+                                        doc="h: complete dates, any time part imputed; D/M: partial dates too"),
+            "date_imputation": OneOf(choices=("first", "mid", "last"), default="first"),
+            "min_dates": Names(doc="dates/datetimes an imputed value is raised to when in its possible range"),
+            "max_dates": Names(doc="dates/datetimes an imputed value is capped at when in its possible range")},
+    sets_from=_dtm_sets,
+    reads_from=lambda p: (p["dtc"], *p.get("min_dates", ()), *p.get("max_dates", ())),
     run=lambda ctx, p: derive_vars_dtm(ctx.working, p["new_vars_prefix"], dtc=p["dtc"],
                                        time_imputation=p.get("time_imputation", "first"),
-                                       flag_imputation=p.get("flag_imputation", True)),
+                                       flag_imputation=p.get("flag_imputation", True),
+                                       highest_imputation=p.get("highest_imputation", "h"),
+                                       date_imputation=p.get("date_imputation", "first"),
+                                       min_dates=list(p.get("min_dates", ())), max_dates=list(p.get("max_dates", ()))),
 ))
 
 register(Step(
@@ -205,22 +234,35 @@ register(Step(
                                              create_numeric_flag=p.get("create_numeric_flag", True)),
 ))
 
+def _ontrtfl_text(p: P) -> str:
+    text = (f"'Y' when {p.get('ref_start_date', 'TRTSDT')} <= {p.get('start_date', 'ADT')} <= "
+            f"{p.get('ref_end_date', 'TRTEDT')} + {p.get('ref_end_window', 0)}")
+    if p.get("flag_missing_start"):
+        text += f", or {p.get('start_date', 'ADT')} missing"
+    if p.get("filter_pre_timepoint"):
+        text += f"; not on {p.get('ref_start_date', 'TRTSDT')} where {p['filter_pre_timepoint']}"
+    return text + "."
+
+
 register(Step(
     name="derive_var_ontrtfl",
-    doc="On-treatment flag 'Y': TRTSDT <= ADT <= TRTEDT + ref_end_window days (no upper limit without an end date).",
+    doc="On-treatment flag 'Y': TRTSDT <= ADT <= TRTEDT + ref_end_window days (no upper limit without an end date); "
+        "flag_missing_start: a missing start is on treatment (admiral's rule); filter_pre_timepoint: records on "
+        "the start date meeting it are not (a pre-dose timepoint).",
     params={"new_var": Var(default="ONTRTFL"), "start_date": Var(default="ADT"),
             "ref_start_date": Var(default="TRTSDT"), "ref_end_date": Var(default="TRTEDT"),
-            "ref_end_window": Int(default=0)},
-    sets_from=lambda p: {p.get("new_var", "ONTRTFL"): f"'Y' when {p.get('ref_start_date', 'TRTSDT')} <= "
-                                                      f"{p.get('start_date', 'ADT')} <= {p.get('ref_end_date', 'TRTEDT')}"
-                                                      f" + {p.get('ref_end_window', 0)}."},
+            "ref_end_window": Int(default=0), "flag_missing_start": Bool(default=False),
+            "filter_pre_timepoint": ACond(doc="records on the start date meeting it are not on treatment")},
+    sets_from=lambda p: {p.get("new_var", "ONTRTFL"): _ontrtfl_text(p)},
     reads_from=lambda p: (p.get("start_date", "ADT"), p.get("ref_start_date", "TRTSDT"),
-                          p.get("ref_end_date", "TRTEDT")),
+                          p.get("ref_end_date", "TRTEDT"), *condition_vars(p.get("filter_pre_timepoint"))),
     run=lambda ctx, p: derive_var_ontrtfl(ctx.working, p.get("new_var", "ONTRTFL"),
                                           start_date=p.get("start_date", "ADT"),
                                           ref_start_date=p.get("ref_start_date", "TRTSDT"),
                                           ref_end_date=p.get("ref_end_date", "TRTEDT"),
-                                          ref_end_window=p.get("ref_end_window", 0)),
+                                          ref_end_window=p.get("ref_end_window", 0),
+                                          flag_missing_start=p.get("flag_missing_start", False),
+                                          filter_pre_timepoint=p.get("filter_pre_timepoint")),
 ))
 
 

@@ -26,6 +26,8 @@ from sdtm_convert.spec.params import Bool, Dict, OneOf, Str, Struct, Var
 
 KEY = ["STUDYID", "USUBJID"]
 P = Mapping[str, Any]
+NA_POSITION = OneOf(choices=("first", "last"), default="first",
+                    doc="where missing order values sort (last: as admiral, dplyr arrange)")
 
 
 def source_frame(ctx: StepContext, name: str) -> pd.DataFrame:
@@ -40,7 +42,8 @@ def source_frame(ctx: StepContext, name: str) -> pd.DataFrame:
 
 def _merged(ctx: StepContext, p: P) -> pd.DataFrame:
     return derive_vars_merged(ctx.working, list(p.get("by_vars", KEY)), p.get("order"), p["new_vars"],
-                              p.get("filter"), dataset_add=source_frame(ctx, p["dataset_add"]), mode=p.get("mode"))
+                              p.get("filter"), dataset_add=source_frame(ctx, p["dataset_add"]), mode=p.get("mode"),
+                              na_position=p.get("na_position", "first"))
 
 
 register(Step(
@@ -52,7 +55,8 @@ register(Step(
             "by_vars": Names(default=KEY, doc="the variables matching records (default STUDYID, USUBJID)"),
             "filter": ACond(doc="only records of dataset_add meeting it"),
             "order": Order(doc="sort order of dataset_add within by_vars (with mode)"),
-            "mode": OneOf(choices=("first", "last"), doc="which record of the ordered group")},
+            "mode": OneOf(choices=("first", "last"), doc="which record of the ordered group"),
+            "na_position": NA_POSITION},
     sets_from=lambda p: {n: f"{p['dataset_add']}.{o}" + (" of the first/last matching record ordered by "
                                                           f"{', '.join(p.get('order') or [])}" if p.get("mode") else "")
                          for n, o in renamed(p.get("new_vars")).items()},
@@ -161,43 +165,46 @@ register(Step(
         "meeting filter.",
     params={"by_vars": Names(required=True), "order": Order(required=True), "new_var": Var(required=True),
             "filter": ACond(doc="only these records are candidates"),
-            "mode": OneOf(choices=("first", "last"), default="last")},
+            "mode": OneOf(choices=("first", "last"), default="last"), "na_position": NA_POSITION},
     sets_from=lambda p: {p["new_var"]: f"'Y' on the {p.get('mode', 'last')} record per {', '.join(p['by_vars'])} "
                                        f"ordered by {', '.join(p['order'])}."},
     reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"]), *condition_vars(p.get("filter"))),
     run=lambda ctx, p: derive_var_extreme_flag(ctx.working, list(p["by_vars"]), list(p["order"]), p["new_var"],
-                                               p.get("filter"), mode=p.get("mode", "last")),
+                                               p.get("filter"), mode=p.get("mode", "last"),
+                                               na_position=p.get("na_position", "first")),
 ))
 
 register(Step(
     name="derive_var_obs_number",
     doc="Sequence number of each record within by_vars in order (ASEQ).",
-    params={"by_vars": Names(required=True), "order": Order(required=True), "new_var": Var(default="ASEQ")},
+    params={"by_vars": Names(required=True), "order": Order(required=True), "new_var": Var(default="ASEQ"),
+            "na_position": NA_POSITION},
     sets_from=lambda p: {p.get("new_var", "ASEQ"): f"Sequence within {', '.join(p['by_vars'])} by "
                                                    f"{', '.join(p['order'])}."},
     reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"])),
     run=lambda ctx, p: derive_var_obs_number(ctx.working, list(p["by_vars"]), list(p["order"]),
-                                             p.get("new_var", "ASEQ")),
+                                             p.get("new_var", "ASEQ"), na_position=p.get("na_position", "first")),
 ))
 
 GROUPS = {"type": "array", "minItems": 1, "items": {
     "type": "object", "required": ["label"], "additionalProperties": False,
     "properties": {"label": {"type": "string"}, "min": {"type": ["number", "null"]},
-                   "max": {"type": ["number", "null"]}}}}
+                   "max": {"type": ["number", "null"]}, "n": {"type": "number"}}}}
 
 register(Step(
     name="derive_vars_cat",
-    doc="Categorise a numeric variable: groups [{label, min, max}] with inclusive bounds; numeric_var gets the "
-        "group's order number.",
+    doc="Categorise a numeric variable: groups [{label, min, max}] with inclusive bounds, the first matching wins; "
+        "numeric_var gets the group's n (default its order number).",
     params={"new_var": Var(required=True), "source_var": Var(required=True),
             "groups": Struct(required=True, fragment=GROUPS, type_text_="list of {label, min, max}"),
-            "numeric_var": Var(doc="the order number of the group")},
+            "numeric_var": Var(doc="the order number of the group"),
+            "missing_label": Str(default="", doc="the value for a missing source (admiral format_agegr1: Missing)")},
     sets_from=lambda p: {p["new_var"]: f"{p['source_var']} grouped by " + ", ".join(
         str(g["label"]) for g in p["groups"]) + " (inclusive bounds).",
         **({p["numeric_var"]: f"Order number of {p['new_var']}."} if p.get("numeric_var") else {})},
     reads_from=lambda p: (p["source_var"],),
     run=lambda ctx, p: derive_vars_cat(ctx.working, p["new_var"], source_var=p["source_var"], groups=p["groups"],
-                                       numeric_var=p.get("numeric_var")),
+                                       numeric_var=p.get("numeric_var"), missing_label=p.get("missing_label", "")),
 ))
 
 
