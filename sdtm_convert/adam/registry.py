@@ -84,6 +84,7 @@ class AdamDataset:
     settings: Mapping[str, Param] = field(default_factory=dict)
     absent: Callable[[AdamInputs], str | None] | None = None
     core: Mapping[str, str] = field(default_factory=dict)  # row-schema core overrides (copied SDTM keys)
+    from_spec: bool = False  # declared in a study's adam/*.yaml: its sponsor variables carry their own labels
 
     @property
     def adamig_structure(self) -> str:

@@ -91,6 +91,7 @@ def compile_spec(spec: AdamSpec, adam_names: set[str]) -> AdamDataset:
         lineage=(lineage["dataset"], lineage.get("seq")) if lineage else None,
         absent=_absent(spec),
         core=dict(spec.data.get("core") or {}),
+        from_spec=True,
     )
 
 

@@ -92,6 +92,7 @@ VARIABLE_TWEAKS: dict[tuple[str, str], dict] = {
 # Variables in neither ADaMIG 1.3 nor SDTMIG (ADaM OCCDS v1.0 labels, domain reference §5).
 EXTRA_VARIABLES: dict[str, dict] = {
     "TRTEMFL": {"label": "Treatment Emergent Analysis Flag", "type": "Char", "value_list": ["Y"]},
+    "LDDTHELD": {"label": "Elapsed Days from Last Dose to Death", "type": "Num"},  # admiral's ADSL template
     "ASTDT": {"label": "Analysis Start Date", "type": "Num"},
     "ASTDTF": {"label": "Analysis Start Date Imputation Flag", "type": "Char", "codelists": ["C81223"]},
     "AENDT": {"label": "Analysis End Date", "type": "Num"},

@@ -102,6 +102,21 @@ def _copied_variable(source: str, name: str) -> dict[str, Any] | None:
     return None if found is None else {**found, "core": "Perm"}
 
 
+_NUMERIC_SUFFIXES = ("DT", "DTM", "TM", "DY", "N", "FN", "DUR", "NUM")  # ADaMIG 1.3 §3.1.4 naming conventions
+
+
+def _sponsor_variable(desc: Any, name: str) -> dict[str, Any] | None:
+    """A variable in no standard that a study's ADaM spec declares (admiral's SCRFDT, LSTALVDT; an SDTM timing
+    variable such as AEDTC copied from its domain): its declared label (else its name), Num when its name follows
+    ADaMIG's numeric suffix conventions, else Char; no codelist, Perm."""
+    if not getattr(desc, "from_spec", False):
+        return None
+    label = next((v.label for v in desc.variables if getattr(v, "name", None) == name), None) or name
+    numeric = name.endswith(_NUMERIC_SUFFIXES) and not name.endswith(("FL",))
+    return {"name": name, "label": label, "type": "Num" if numeric else "Char", "core": "Perm", "role": None,
+            "codelists": [], "value_domain": "", "value_list": []}
+
+
 def _adam_variable(desc: Any, name: str, source: str | None) -> dict[str, Any]:
     """One declared ADaM variable: :data:`~sdtm_convert.rowschema.datasets.EXTRA_VARIABLES` (OCCDS and sponsor
     variables), else ADaMIG 1.3 of the dataset's structure (templated names such as ``TRTxxP`` instantiate),
@@ -115,6 +130,8 @@ def _adam_variable(desc: Any, name: str, source: str | None) -> dict[str, Any]:
         except KeyError:
             # a study-dependent source ("{dom}.VISIT": the PASI domain, QS or RS) resolves in RS
             copied = _copied_variable(source.format(dom="RS"), name) if source else None
+            if copied is None:
+                copied = _sponsor_variable(desc, name)
             if copied is None:
                 raise KeyError(f"{desc.name}.{name} is in no standard: add it to schema.datasets.EXTRA_VARIABLES") from None
             var = copied

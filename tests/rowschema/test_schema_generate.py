@@ -124,3 +124,22 @@ def test_a_dm_variable_copied_from_adsl_takes_its_sdtm_metadata():
     country = _copied_variable("ADSL.COUNTRY", "COUNTRY")
     assert (country["name"], country["type"], country["core"]) == ("COUNTRY", "Char", "Perm")
     assert _copied_variable("ADSL.NOSUCHVAR", "NOSUCHVAR") is None
+
+
+def test_a_studys_adam_spec_is_checked_against_its_own_schema_with_its_sponsor_variables():
+    """The pilot's ADSL (its own spec: admiral's SCRFDT, LDDTHELD...) is checked against the schema its spec
+    generates, not the bundled study's committed ADSL.json; a variable in no standard takes its declared label
+    and ADaMIG's naming conventions for its type (numeric suffixes DT, DY, N...)."""
+    from pathlib import Path
+
+    from sdtm_convert.adam.run import row_schema
+    from sdtm_convert.adam.specs import compile_specs
+    from sdtm_convert.spec.adam import load_adam_specs
+
+    pilot = Path(__file__).resolve().parents[2] / "mappings" / "cdiscpilot01"
+    adsl = compile_specs(load_adam_specs(pilot))["ADSL"]
+    schema = row_schema("ADSL", adsl)
+    assert "SCRFDT" in schema["properties"] and "SCRFDT" not in load_schema("ADSL")["properties"]
+    assert schema["properties"]["SCRFDT"]["type"] == ["number", "null"]
+    assert schema["properties"]["LDDTHELD"]["type"] == ["number", "null"]
+    assert schema["properties"]["DTHCAUS"]["type"] == "string"
