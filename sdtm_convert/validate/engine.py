@@ -181,15 +181,21 @@ RULES_SOURCES = ("p21", "core", "all")
 
 def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: list[str],
                source: str) -> tuple[pd.DataFrame, list[Rule], list[str]]:
-    """Our findings (``all``) or none (``core``), then the CORE rules' findings, with ``core_id`` and ``why``
-    columns (empty for ours)."""
+    """The CORE rules' findings (``core``), or ours and theirs with the findings both raise merged into one
+    carrying every id (``all``: :mod:`sdtm_convert.validate.core.merge`); ``core_id`` and ``why`` columns."""
     from sdtm_convert.validate.core.findings import core_findings
+    from sdtm_convert.validate.core.merge import merge_findings
 
     if source not in RULES_SOURCES:
         raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
     core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns))
-    ours = (findings if source == "all" else findings.iloc[0:0]).assign(core_id=None, why=None)
-    merged = findings_frame([c for c in (ours, core) if len(c)] or [ours])
+    if source == "all":
+        n_ours, n_core = len(findings), len(core)
+        merged = findings_frame([merge_findings(findings, core, ran)])
+        core_notes.append(f"findings merged: {n_ours} of this project's rules + {n_core} of CORE rules -> "
+                          f"{len(merged)} (a check both raise on the same record is one finding with every id)")
+    else:
+        merged = findings_frame([core if len(core) else core.iloc[0:0]])
     for ds in pkg.datasets.values():
         ds.release()
     return merged, ran if source == "all" else [], notes + core_notes

@@ -38,7 +38,8 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
         if seq_col in frame.columns:
             seq = frame[seq_col].iloc[f.record - 1]
     return {
-        "rule": f.core_id, "p21_id": None, "cdisc_id": ", ".join(f.cdisc_ids) or None, "fda_id": None,
+        "rule": f.core_id, "p21_id": None, "cdisc_id": ", ".join(f.cdisc_ids) or None,
+        "fda_id": ", ".join(f.fda_ids) or None,
         "severity": SEVERITY, "category": "core", "dataset": f.dataset,
         "variable": f.variables[0] if f.variables else None, "record": f.record, "usubjid": usubjid, "seq": seq,
         "value": _value(f.variables, f.values), "message": f.message, "records": None, "cause": None,
