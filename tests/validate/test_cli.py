@@ -183,7 +183,7 @@ def test_rule_patterns_are_checked_before_any_data_is_read(capsys, tmp_path):
     code = main(["validate", str(tmp_path / "no-such-folder"), "--rules", "SC-CT-*", "--exclude-rules", "SD99*,XX1"])
     out, err = capsys.readouterr()
     assert code == 2 and out == "" and err.splitlines() == [
-        "error: [validate-usage] no rule matches SD99*, XX1 (give rule ids, P21/FDA/CDISC ids or globs such as "
+        "error: [validate-usage] no rule matches SD99*, XX1 (give rule ids, P21/FDA/CDISC/CORE ids or globs such as "
         "SC-CT-* or SD00*; `sdtm-convert rules` lists them)"]
 
 
