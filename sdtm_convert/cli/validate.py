@@ -47,9 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="run only the rules matching these comma-separated ids, P21/FDA/CDISC/CORE ids or "
                              "globs, e.g. SC-CT-*,SD0002,CORE-000718,CG0372 (repeatable; default: every rule; -r is the "
                              "CORE-compatible alias)")
-    parser.add_argument("--rules-source", choices=("p21", "core", "all"), default="p21",
-                        help="which rules run: p21 (this project's rules, default), core (CDISC's published CORE "
-                             "rules, interpreted offline) or all (both; findings carry core_id)")
+    parser.add_argument("--rules-source", choices=("p21", "core", "all"), default="all",
+                        help="which rules run: p21 (this project's rules), core (CDISC's published CORE rules, "
+                             "interpreted offline) or all (both; a check both raise on the same record is one "
+                             "finding carrying every id; default: all)")
     parser.add_argument("--exclude-rules", action="append", metavar="PATTERNS",
                         help="leave out the rules matching these ids (also CDISC/CORE ids) or globs, e.g. "
                              "SD1082,SC-TECH-*,CORE-000328 "
