@@ -44,13 +44,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="which file to read when a dataset is in the folder as both XPT and Dataset-JSON "
                              "(default: xpt; the other copy is noted, not validated twice)")
     parser.add_argument("--rules", "-r", action="append", metavar="PATTERNS",
-                        help="run only the rules matching these comma-separated ids, P21/FDA/CDISC ids or globs, "
-                             "e.g. SC-CT-*,SD0002 (repeatable; default: every rule; -r is the CORE-compatible alias)")
-    parser.add_argument("--rules-source", choices=("p21", "core", "all"), default="p21",
-                        help="which rules run: p21 (this project's rules, default), core (CDISC's published CORE "
-                             "rules, interpreted offline) or all (both; findings carry core_id)")
+                        help="run only the rules matching these comma-separated ids, P21/FDA/CDISC/CORE ids or "
+                             "globs, e.g. SC-CT-*,SD0002,CORE-000718,CG0372 (repeatable; default: every rule; -r is the "
+                             "CORE-compatible alias)")
+    parser.add_argument("--rules-source", choices=("p21", "core", "all"), default="all",
+                        help="which rules run: p21 (this project's rules), core (CDISC's published CORE rules, "
+                             "interpreted offline) or all (both; a check both raise on the same record is one "
+                             "finding carrying every id; default: all)")
     parser.add_argument("--exclude-rules", action="append", metavar="PATTERNS",
-                        help="leave out the rules matching these ids or globs, e.g. SD1082,SC-TECH-* "
+                        help="leave out the rules matching these ids (also CDISC/CORE ids) or globs, e.g. "
+                             "SD1082,SC-TECH-*,CORE-000328 "
                              "(repeatable; default: none)")
     for kind in REPORTS:
         parser.add_argument(f"--report-{kind}", metavar="FILE",
@@ -151,7 +154,7 @@ def _rule_patterns(args: argparse.Namespace) -> tuple[list[str] | None, list[str
     exc = split_patterns(args.exclude_rules)
     bad = unknown_patterns([*(inc or []), *exc])
     if bad:
-        return inc, exc, _usage(f"no rule matches {', '.join(bad)} (give rule ids, P21/FDA/CDISC ids or globs such "
+        return inc, exc, _usage(f"no rule matches {', '.join(bad)} (give rule ids, P21/FDA/CDISC/CORE ids or globs such "
                                 "as SC-CT-* or SD00*; `sdtm-convert rules` lists them)")
     return inc, exc, None
 

@@ -179,17 +179,24 @@ def run_rules(pkg: Package, only: Iterable[str] | None = None,
 RULES_SOURCES = ("p21", "core", "all")
 
 
-def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: list[str],
-               source: str) -> tuple[pd.DataFrame, list[Rule], list[str]]:
-    """Our findings (``all``) or none (``core``), then the CORE rules' findings, with ``core_id`` and ``why``
-    columns (empty for ours)."""
+def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: list[str], source: str,
+               only: Iterable[str] | None = None,
+               exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
+    """The CORE rules' findings (``core``), or ours and theirs with the findings both raise merged into one
+    carrying every id (``all``: :mod:`sdtm_convert.validate.core.merge`); ``core_id`` and ``why`` columns."""
     from sdtm_convert.validate.core.findings import core_findings
+    from sdtm_convert.validate.core.merge import merge_findings
 
     if source not in RULES_SOURCES:
         raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
-    core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns))
-    ours = (findings if source == "all" else findings.iloc[0:0]).assign(core_id=None, why=None)
-    merged = findings_frame([c for c in (ours, core) if len(c)] or [ours])
+    core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns), only, exclude)
+    if source == "all":
+        n_ours, n_core = len(findings), len(core)
+        merged = findings_frame([merge_findings(findings, core, ran)])
+        core_notes.append(f"findings merged: {n_ours} of this project's rules + {n_core} of CORE rules -> "
+                          f"{len(merged)} (a check both raise on the same record is one finding with every id)")
+    else:
+        merged = findings_frame([core if len(core) else core.iloc[0:0]])
     for ds in pkg.datasets.values():
         ds.release()
     return merged, ran if source == "all" else [], notes + core_notes
@@ -219,7 +226,8 @@ def validate_package(
     CT version such as ``2017-09-29``, or a CT file in the NCI EVS layout (default: chosen from define.xml, see
     :mod:`sdtm_convert.validate.ct_choice`; the report's notes say which and why); ``encoding`` of the
     transport files. ``rules`` restricts the run to the rules matching any of its patterns (rule ids, id
-    prefixes, P21/FDA/CDISC ids, globs such as ``SC-CT-*``); ``exclude_rules`` leaves out those matching any
+    prefixes, P21/FDA/CDISC/CORE ids, globs such as ``SC-CT-*``; they select CORE rules too, see
+    :mod:`sdtm_convert.validate.selection`); ``exclude_rules`` leaves out those matching any
     of its patterns (a pattern matching no rule is a ``ValueError``). ``prefer``: ``xpt`` or ``json``, which
     file is read when a folder holds a dataset as both XPT and Dataset-JSON (the other is named in the
     report's notes, not validated twice). ``rules_source``: ``p21`` (our rules, the default), ``core`` (CDISC's
@@ -249,7 +257,7 @@ def validate_package(
     pkg = _resolve(datasets, d, standard, ct, path)
     findings, ran, notes = run_rules(pkg, rules, exclude_rules)
     if rules_source != "p21":
-        findings, ran, notes = _with_core(pkg, findings, ran, notes, rules_source)
+        findings, ran, notes = _with_core(pkg, findings, ran, notes, rules_source, rules, exclude_rules)
     t2 = time.perf_counter()
     if progress:
         progress(f"checked {plural(len(datasets), 'dataset')} against {len(ran)} {pkg.standard} rules "

@@ -45,6 +45,7 @@ def render_html(report: ValidationReport) -> str:
             per_group=PER_GROUP,
             ds_names=sorted({d["dataset"] for d in data["findings"] if d["dataset"]}),
             rule_names=sorted({d["rule"] for d in data["findings"]}),
+            core="core_id" in f.columns,  # CORE rules run: every id and the CORE finding's why are shown
         )
     )
 

@@ -91,6 +91,7 @@ DETAIL_COLUMNS = {  # findings column -> Details header
     "dataset": "Dataset", "record": "Record", "usubjid": "USUBJID", "seq": "Seq", "variable": "Variable",
     "value": "Value", "rule": "Rule", "p21_id": "Pinnacle 21 ID", "fda_id": "FDA ID", "cdisc_id": "CDISC ID",
     "severity": "Severity", "message": "Message", "cause": "Cause",
+    "core_id": "CORE ID", "why": "Why",  # (only with CORE rules run: validate --rules-source core|all)
 }
 _CHUNK = 50_000  # findings converted to cell values at a time (memory stays flat for millions of findings)
 

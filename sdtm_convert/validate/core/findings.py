@@ -9,15 +9,17 @@ variable as ``NAME=value``. The rules not run are listed in the notes with their
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.core.operators import text
+from sdtm_convert.validate.core.rules import load_rules
 from sdtm_convert.validate.core.run import CoreFinding, run_rules
 from sdtm_convert.validate.model import Dataset
+from sdtm_convert.validate.selection import select_core
 
 SEVERITY = "warning"
 
@@ -38,7 +40,8 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
         if seq_col in frame.columns:
             seq = frame[seq_col].iloc[f.record - 1]
     return {
-        "rule": f.core_id, "p21_id": None, "cdisc_id": ", ".join(f.cdisc_ids) or None, "fda_id": None,
+        "rule": f.core_id, "p21_id": None, "cdisc_id": ", ".join(f.cdisc_ids) or None,
+        "fda_id": ", ".join(f.fda_ids) or None,
         "severity": SEVERITY, "category": "core", "dataset": f.dataset,
         "variable": f.variables[0] if f.variables else None, "record": f.record, "usubjid": usubjid, "seq": seq,
         "value": _value(f.variables, f.values), "message": f.message, "records": None, "cause": None,
@@ -46,10 +49,16 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
     }
 
 
-def core_findings(datasets: Mapping[str, Dataset], standard: str, columns: list[str]) -> tuple[pd.DataFrame, list[str]]:
-    """(findings in ``columns`` + ``core_id`` and ``why``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)."""
+def core_findings(datasets: Mapping[str, Dataset], standard: str, columns: list[str],
+                  only: Iterable[str] | None = None,
+                  exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """(findings in ``columns`` + ``core_id`` and ``why``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)
+    matching any ``only`` pattern (all when None) and no ``exclude`` pattern (:mod:`..selection`)."""
     name, _, version = standard.partition("-")
-    result = run_rules(datasets, name.upper(), version)
+    rules = None
+    if only is not None or exclude:
+        rules = select_core(load_rules(), only, exclude)
+    result = run_rules(datasets, name.upper(), version, rules)
     rows = [_row(f, datasets) for f in result.findings]
     frame = pd.DataFrame(rows, columns=[*columns, "core_id", "why"])
     notes = [f"CORE rules ({name.upper()} {version}): {len(result.ran)} run, {len(result.not_run)} not run"]

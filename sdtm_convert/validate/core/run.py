@@ -40,6 +40,7 @@ class CoreFinding:
     values: tuple[Any, ...]
     message: str
     why: str = ""  # the check that held, in words, and the values of its variables on this record
+    fda_ids: tuple[str, ...] = ()  # the FDA business rules (FB....) the CORE rule implements
 
 
 @dataclass
@@ -253,7 +254,8 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
         [f"{held}: held"] * n
     records = [None] * n if per_dataset else [int(r) for r in hit[ROW].to_numpy()]
     values = list(zip(*columns, strict=True)) if names else [()] * n
-    return [CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), tuple(vals), rule.message, why)
+    return [CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), tuple(vals), rule.message, why,
+                        rule.fda_ids)
             for rec, vals, why in zip(records, values, whys, strict=True)]
 
 

@@ -77,3 +77,17 @@ def test_cli_rules_source_core_writes_core_findings(tmp_path: Path, capsys) -> N
     assert code in (0, 1)
     assert doc["findings"] and {f["rule"] for f in doc["findings"]} == {f["core_id"] for f in doc["findings"]}
     assert all(f["rule"].startswith("CORE-") for f in doc["findings"])
+
+
+def test_cli_validate_runs_both_sources_by_default(tmp_path: Path, capsys) -> None:
+    from sdtm_convert.cli import main
+    from tests.validate.conftest import DATA
+
+    out = tmp_path / "r.json"
+    main(["validate", str(DATA), "--ct", "2025-03-25", "--report-json", str(out), "--quiet"])
+    capsys.readouterr()
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    rules = {f["rule"] for f in doc["findings"]}
+    assert {"CORE-000047", "SC-CT-002"} <= rules
+    assert any(n.startswith("findings merged: 93 of this project's rules + 268 of CORE rules -> 361")
+               for n in doc["run"]["notes"])
