@@ -106,8 +106,14 @@ def _match(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, An
 
 
 def _dataset_meta(ds: Dataset) -> pd.DataFrame:
-    return pd.DataFrame({"dataset_name": [ds.name], "dataset_label": [ds.label or ""],
-                         "dataset_size": [float(ds.file_size or 0)], "dataset_location": [ds.file or ""]})
+    """The dataset's metadata as one row, with its DOMAIN value when it has one (CORE-000598 compares the
+    dataset name with ``value: DOMAIN``; without the column that name was read as the text "DOMAIN")."""
+    meta = {"dataset_name": [ds.name], "dataset_label": [ds.label or ""],
+            "dataset_size": [float(ds.file_size or 0)], "dataset_location": [ds.file or ""]}
+    if "DOMAIN" in ds.columns:
+        values = text(ds.frame["DOMAIN"]).str.strip()
+        meta["DOMAIN"] = [next((v for v in values if v), "")]
+    return pd.DataFrame(meta)
 
 
 def _variable_meta(ds: Dataset) -> pd.DataFrame:

@@ -89,5 +89,15 @@ def test_cli_validate_runs_both_sources_by_default(tmp_path: Path, capsys) -> No
     doc = json.loads(out.read_text(encoding="utf-8"))
     rules = {f["rule"] for f in doc["findings"]}
     assert {"CORE-000047", "SC-CT-002"} <= rules
-    assert any(n.startswith("findings merged: 93 of this project's rules + 268 of CORE rules -> 361")
+    # (CORE-000598 no longer flags each dataset named after its DOMAIN: 268 -> 262 CORE findings)
+    assert any(n.startswith("findings merged: 93 of this project's rules + 262 of CORE rules -> 355")
                for n in doc["run"]["notes"])
+
+
+def test_a_dataset_named_after_its_domain_is_not_flagged_by_the_dataset_name_rule() -> None:
+    """CORE-000598 compares the dataset name with ``value: DOMAIN``, the dataset's DOMAIN value: IE named IE
+    passes, and a dataset holding IE records under another name is flagged."""
+    named = validate_package({"IE": IE}, standard="sdtmig-3.4", rules_source="core")
+    assert (named.findings["rule"] == "CORE-000598").sum() == 0
+    misnamed = validate_package({"QS": IE}, standard="sdtmig-3.4", rules_source="core")
+    assert list(misnamed.findings.loc[misnamed.findings["rule"] == "CORE-000598", "dataset"]) == ["QS"]
