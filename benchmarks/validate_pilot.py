@@ -79,8 +79,12 @@ def _measure(args: list[str]) -> dict[str, Any]:
             "peak_gb": round(usage.ru_maxrss / 1024**2, 3), "stdout": text}
 
 
+RULES_SOURCE = ["--rules-source", "p21"]  # this project's rules (the figures compared run to run); --rules-source
+
+
 def _validate(path: Path, *report: str) -> dict[str, Any]:
-    return _measure([sys.executable, "-m", "sdtm_convert.cli", "validate", str(path), "--quiet", *report])
+    return _measure([sys.executable, "-m", "sdtm_convert.cli", "validate", str(path), "--quiet", *RULES_SOURCE,
+                     *report])
 
 
 DIGESTED = ("rule", "severity", "dataset", "variable", "record", "usubjid", "seq", "value", "message", "records")
@@ -183,7 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--flood", type=int, default=20_000,
                     help="time the Excel writer alone on N findings, 0 to skip (default: %(default)s)")
     ap.add_argument("--no-save", action="store_true", help=f"do not replace {PREVIOUS.name} with this run's figures")
+    ap.add_argument("--rules-source", choices=("p21", "core", "all"), default="p21",
+                    help="the validator's rule source (default: %(default)s, this project's rules: the figures "
+                         "compared run to run; CORE rules: python -m benchmarks.core_pilot)")
     a = ap.parse_args(argv)
+    RULES_SOURCE[1] = a.rules_source
     if not a.path.is_dir():
         print(f"no package at {a.path}", file=sys.stderr)
         return 2
@@ -194,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
     if not a.no_save:
         doc = {"date": datetime.now(UTC).isoformat(timespec="seconds"), "commit": _commit(),
                "cores": os.cpu_count(), "load_average": round(os.getloadavg()[0], 1),
-               "package": a.path.name, "results": res}
+               "package": a.path.name, "rules_source": a.rules_source, "results": res}
         PREVIOUS.write_text(json.dumps(doc, indent=1) + "\n", encoding="utf-8")
         print(f"saved         {PREVIOUS.relative_to(ROOT)} (the next run compares with it)")
     return 0
