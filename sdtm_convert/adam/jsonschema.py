@@ -9,14 +9,13 @@ cannot drift from the descriptors. The spec loader (:mod:`sdtm_convert.spec.load
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from sdtm_convert.adam.derive.conditions import OPS
+from sdtm_convert.common.generated import regenerate
 from sdtm_convert.spec.adam import CLASSES
 
 SCHEMA_FILE = Path(str(resources.files("sdtm_convert.spec") / "jsonschema" / "adam.schema.json"))
@@ -104,17 +103,7 @@ def generated_text() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.adam.jsonschema", description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
-    args = ap.parse_args(argv)
-    text = generated_text()
-    if SCHEMA_FILE.is_file() and SCHEMA_FILE.read_text(encoding="utf-8") == text:
-        return 0
-    if args.check:
-        print(f"{SCHEMA_FILE.name} is stale: run python -m sdtm_convert.adam.jsonschema", file=sys.stderr)
-        return 1
-    SCHEMA_FILE.write_text(text, encoding="utf-8")
-    return 0
+    return regenerate(SCHEMA_FILE, generated_text, "sdtm_convert.adam.jsonschema", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

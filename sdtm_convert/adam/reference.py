@@ -7,11 +7,11 @@ meaning), the variables it sets with their define.xml method text, what it reads
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from pathlib import Path
 from typing import Any
+
+from sdtm_convert.common.generated import regenerate
 
 PAGE = Path(__file__).resolve().parents[2] / "docs" / "adam-steps.md"
 
@@ -81,17 +81,7 @@ def page_text() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.adam.reference", description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 when the committed page is stale")
-    args = ap.parse_args(argv)
-    text = page_text()
-    if PAGE.is_file() and PAGE.read_text(encoding="utf-8") == text:
-        return 0
-    if args.check:
-        print(f"{PAGE.name} is stale: run python -m sdtm_convert.adam.reference", file=sys.stderr)
-        return 1
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    return regenerate(PAGE, page_text, "sdtm_convert.adam.reference", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -7,13 +7,12 @@ committed file differs. A test regenerates and diffs, so the schema cannot drift
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sdtm_convert.common.generated import regenerate
 from sdtm_convert.spec import conditions
 from sdtm_convert.spec.params import COMMON, DATE_DEFAULTS
 
@@ -59,17 +58,7 @@ def generated_text(path: Path = SCHEMA_FILE) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.mapping.jsonschema", description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 when the committed schema is stale")
-    args = ap.parse_args(argv)
-    text = generated_text()
-    if SCHEMA_FILE.read_text(encoding="utf-8") == text:
-        return 0
-    if args.check:
-        print(f"{SCHEMA_FILE.name} is stale: run python -m sdtm_convert.mapping.jsonschema", file=sys.stderr)
-        return 1
-    SCHEMA_FILE.write_text(text, encoding="utf-8")
-    return 0
+    return regenerate(SCHEMA_FILE, generated_text, "sdtm_convert.mapping.jsonschema", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":

@@ -7,14 +7,13 @@ its type, default, the issue codes it can raise and an example as soon as it is 
 
 from __future__ import annotations
 
-import argparse
-import sys
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from sdtm_convert.common import edc_dates as dates
+from sdtm_convert.common.generated import regenerate
 from sdtm_convert.spec.conditions import OPERATORS, REF_OPERATORS
 from sdtm_convert.spec.params import COMMON, Column, ColumnOrTarget, Cond, Expr, ListOf, Param, Struct, Target
 
@@ -170,17 +169,7 @@ def generated_text() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.mapping.reference", description=__doc__.splitlines()[0])
-    ap.add_argument("--check", action="store_true", help="exit 1 when docs/spec-reference.md is stale")
-    args = ap.parse_args(argv)
-    text = generated_text()
-    if PAGE.exists() and PAGE.read_text(encoding="utf-8") == text:
-        return 0
-    if args.check:
-        print("docs/spec-reference.md is stale: run python -m sdtm_convert.mapping.reference", file=sys.stderr)
-        return 1
-    PAGE.write_text(text, encoding="utf-8")
-    return 0
+    return regenerate(PAGE, generated_text, "sdtm_convert.mapping.reference", __doc__.splitlines()[0], argv)
 
 
 if __name__ == "__main__":
