@@ -55,6 +55,17 @@ DEFAULT_POPULATIONS: dict[str, Any] = {
 
 DEFAULT_AGE_GROUPS = [{"label": "18-40", "min": 18, "max": 40}, {"label": "41-65", "min": 41, "max": 65}]
 DEFAULT_WEEKS = (2, 4, 6, 8, 12)
+# the JSON Schema of the analysis windows setting (study.yaml adam.windows, or the PASI steps' windows parameter)
+WINDOWS_SCHEMA: dict[str, Any] = {
+    "type": "object", "additionalProperties": False,
+    "properties": {
+        "tolerance_days": {"type": "integer"},
+        "visits": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["avisit", "avisitn", "target"],
+            "properties": {"avisit": {"type": "string"}, "avisitn": {"type": "number"}, "target": {"type": "number"},
+                           "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}},
+    },
+}
 _POP_FLAGS = ("ENRLFL", "RANDFL", "ITTFL", "SAFFL", "FASFL", "PPROTFL", "COMPLFL")
 
 

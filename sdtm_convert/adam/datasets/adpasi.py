@@ -3,21 +3,11 @@
 from __future__ import annotations
 
 from sdtm_convert.adam.adpasi import build_adpasi, complete_adpasi, pasi_absent
+from sdtm_convert.adam.config import WINDOWS_SCHEMA
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.registry import AdamDataset, AdamInputs, Built, V, register
 from sdtm_convert.errors import Issue
 from sdtm_convert.spec.params import Bool, Int, ListOf, Number, Str, Struct
-
-WINDOWS = {
-    "type": "object", "additionalProperties": False,
-    "properties": {
-        "tolerance_days": {"type": "integer"},
-        "visits": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": ["avisit", "avisitn", "target"],
-            "properties": {"avisit": {"type": "string"}, "avisitn": {"type": "number"}, "target": {"type": "number"},
-                           "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}},
-    },
-}
 
 
 def build(inputs: AdamInputs) -> Built:
@@ -83,7 +73,7 @@ ADPASI = register(AdamDataset(
     needs=("ADSL",),
     lineage=None,  # each record names its SDTM source in SRCDOM/SRCVAR/SRCSEQ
     settings={
-        "windows": Struct(fragment=WINDOWS, doc="analysis windows (default: one per study visit after day 1)"),
+        "windows": Struct(fragment=WINDOWS_SCHEMA, doc="analysis windows (default: one per study visit after day 1)"),
         "anl01fl_rule": Str(default="closest_to_target_then_latest", doc="a name of adam.derive.ANL01FL_RULES"),
         "responder_thresholds": ListOf(item=Int(), default=[50, 75, 90, 100]),
         "nri": Bool(default=True),

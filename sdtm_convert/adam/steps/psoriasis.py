@@ -20,7 +20,7 @@ from sdtm_convert.adam.adpasi import (
     pasi_absent,
 )
 from sdtm_convert.adam.adsl import DM_VARS, compute_pasi_availability, derive_adsl_base, derive_populations
-from sdtm_convert.adam.config import BUILTIN_RULES, AdamSettings, adam_settings
+from sdtm_convert.adam.config import BUILTIN_RULES, WINDOWS_SCHEMA, AdamSettings, adam_settings
 from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.inputs import domain
 from sdtm_convert.adam.steps.kinds import condition_vars
@@ -87,18 +87,8 @@ register(Step(
     run=_adsl_core,
 ))
 
-WINDOWS = {
-    "type": "object", "additionalProperties": False,
-    "properties": {
-        "tolerance_days": {"type": "integer"},
-        "visits": {"type": "array", "items": {
-            "type": "object", "additionalProperties": False, "required": ["avisit", "avisitn", "target"],
-            "properties": {"avisit": {"type": "string"}, "avisitn": {"type": "number"}, "target": {"type": "number"},
-                           "range": {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 2}}}},
-    },
-}
 TIMING = {
-    "windows": Struct(fragment=WINDOWS, type_text_="{tolerance_days, visits: [{avisit, avisitn, target, range}]}",
+    "windows": Struct(fragment=WINDOWS_SCHEMA, type_text_="{tolerance_days, visits: [{avisit, avisitn, target, range}]}",
                       doc="analysis windows (default: one per study visit after day 1, +/- tolerance_days 3)"),
     "anl01fl_rule": Str(default="closest_to_target_then_latest", doc="a name of adam.derive.ANL01FL_RULES"),
     "trtemfl_window_days": Struct(fragment={"type": ["integer", "null"]}, default=28, type_text_="integer or null",
