@@ -55,6 +55,9 @@ def test_pilot_adsl_keeps_every_dm_subject_with_admiral_and_pilot_define_rules(p
     assert sorted(adsl.loc[adsl["DTHFL"] == "Y", "DTHCAUS"]) == ["COMPLETED SUICIDE", "MYOCARDIAL INFARCTION",
                                                                  "SUDDEN DEATH"]
     assert sorted(adsl["TRT01PN"].dropna().unique()) == [0.0, 54.0, 81.0]
+    failures = adsl[adsl["ARMNRS"] == "SCREEN FAILURE"]  # as admiral gives them from pharmaverse's DM
+    assert len(failures) == 52 and set(failures["TRT01P"]) == set(failures["TRT01A"]) == {"Screen Failure"}
+    assert failures["TRT01PN"].isna().all()
     assert (adsl["TRTSDT"].notna().sum(), adsl["TRTSTMF"].value_counts().to_dict()) == (254, {"H": 254, "": 52})
 
 
