@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
+from sdtm_convert.common.text import number_text
 
 
 class MissingVariable(Exception):
@@ -120,14 +121,12 @@ def _scalar_empty(v: Any) -> bool:
 
 
 def text(s: pd.Series) -> pd.Series:
-    """Values as text: numbers without a spurious ``.0``; missing as ``""``."""
+    """Values as text: numbers as the project writes them (:func:`~sdtm_convert.common.text.number_text`: no
+    spurious ``.0``, never an exponent); missing as ``""``."""
     if isinstance(s.dtype, pd.StringDtype):  # already text (pandas' str dtype): only missing to fill
         return s.fillna("") if s.hasnans else s
     if pd.api.types.is_numeric_dtype(s.dtype):
-        num = s.astype("float64")
-        whole = num.notna() & (num % 1 == 0)
-        out = num.astype(str).where(~whole, num.where(whole, 0).round().astype("int64").astype(str))
-        return out.where(num.notna(), "")
+        return number_text(s)
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
