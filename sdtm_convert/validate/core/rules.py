@@ -8,12 +8,15 @@ A rule file that did not parse is shipped as a record with ``error`` set: it is 
 from __future__ import annotations
 
 import gzip
+import io
 import json
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+from sdtm_convert.common.atomic import atomic_write_bytes
 
 RULES_FILE = "core-rules.json.gz"
 
@@ -127,8 +130,10 @@ def dump(records: list[dict[str, Any]], path: Path) -> None:
     """Write records as gzip JSON, byte-identical for the same records (sorted by id, no timestamp)."""
     text = json.dumps(sorted(records, key=lambda r: r["core_id"]), sort_keys=True, separators=(",", ":"),
                       ensure_ascii=False, default=str)
-    with open(path, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0) as gz:
+    buf = io.BytesIO()
+    with gzip.GzipFile(filename="", mode="wb", fileobj=buf, mtime=0) as gz:
         gz.write(text.encode("utf-8"))
+    atomic_write_bytes(path, buf.getvalue())  # a reader never sees half a file
 
 
 def read_records(path: Path | None = None) -> list[dict[str, Any]]:
