@@ -11,6 +11,8 @@ is honoured at the latest at the next stage boundary and never after the package
 from __future__ import annotations
 
 import signal
+from collections.abc import Iterator
+from contextlib import contextmanager
 from types import FrameType
 
 # the signals that ask a command to stop: Ctrl-C (SIGINT, as KeyboardInterrupt) and those :func:`install` handles
@@ -38,11 +40,29 @@ def _stop(signum: int) -> BaseException:
     return KeyboardInterrupt() if signum == signal.SIGINT else Stopped(signum)
 
 
+_deferred = 0  # > 0 while a step that must not be cut short runs (the swap): a stop then only is remembered
+
+
 def _raise(signum: int, _frame: FrameType | None) -> None:
     global _pending
     if _pending is None:
         _pending = signum
-    raise _stop(signum)
+    if not _deferred:
+        raise _stop(signum)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Run the block whole: a stop signal arriving meanwhile is remembered and raised when it ends. (Blocking the
+    signal is not enough: it only masks this thread, and a process-wide signal goes to another thread, such as
+    one of Arrow's, whose trip Python then raises in this one at its next instruction.)"""
+    global _deferred
+    _deferred += 1
+    try:
+        yield
+    finally:
+        _deferred -= 1
+    check()
 
 
 def install() -> None:

@@ -30,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from sdtm_convert.common.places import final_place
-from sdtm_convert.common.signals import STOP_SIGNALS, check, note_swapped
+from sdtm_convert.common.signals import STOP_SIGNALS, check, deferred, note_swapped
 from sdtm_convert.errors import SdtmConvertError, fatal
 
 STAGING = ".staging-"  # .<name>.staging-<pid>-<hex>: the package being written
@@ -141,19 +141,20 @@ def _leftovers(target: Path) -> list[Path]:
 
 def _swap_in(stage: Path, target: Path) -> None:
     """``stage`` becomes ``target``; the earlier package (if any) is removed. Stop signals wait until it is done."""
-    blocked = hasattr(signal, "pthread_sigmask")
+    blocked = hasattr(signal, "pthread_sigmask")  # default handlers (no signals.install(): the API) wait too
     if blocked:
         old_mask = signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
     try:
-        if not target.exists():
-            os.rename(stage, target)
-        elif not _exchange(stage, target):  # no atomic exchange here: two renames, the old one first
-            os.rename(target, stage.with_name(stage.name + "-old"))
-            os.rename(stage, target)
-            stage = stage.with_name(stage.name + "-old")
-        note_swapped(True)  # a stop signal held back by the mask arrives below, and the new package stays
-        if stage.exists():
-            shutil.rmtree(stage)  # now the earlier package
+        with deferred():  # a stop arriving meanwhile is raised when the swap is whole, and the new package stays
+            if not target.exists():
+                os.rename(stage, target)
+            elif not _exchange(stage, target):  # no atomic exchange here: two renames, the old one first
+                os.rename(target, stage.with_name(stage.name + "-old"))
+                os.rename(stage, target)
+                stage = stage.with_name(stage.name + "-old")
+            note_swapped(True)
+            if stage.exists():
+                shutil.rmtree(stage)  # now the earlier package
     finally:
         if blocked:
             signal.pthread_sigmask(signal.SIG_SETMASK, old_mask)
@@ -212,8 +213,9 @@ def _locked(target: Path) -> Iterator[None]:
         os.write(fd, f"{os.getpid()} {time.strftime('%Y-%m-%d %H:%M:%S')}\n".encode())
         yield
     finally:
-        path.unlink(missing_ok=True)  # before the lock goes: a waiting run then locks a new file
-        os.close(fd)
+        with deferred():  # a stop arriving now is raised after the clean-up, not halfway through it
+            path.unlink(missing_ok=True)  # before the lock goes: a waiting run then locks a new file
+            os.close(fd)
 
 
 def _read_holder(fd: int) -> str:
