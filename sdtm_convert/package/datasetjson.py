@@ -322,12 +322,19 @@ _DATE_FORMATS = (
 )
 
 
-def _infer_num_type(v: VariableMeta, values: pd.Series) -> str:
-    fmt = (v.display_format or "").upper()
+def format_kind(display_format: str | None) -> str | None:
+    """``date``, ``datetime`` or ``time`` for a SAS display format that shows a number as one (``DATE9.``,
+    ``E8601DT19.``, ``TIME8.``), else None."""
+    fmt = (display_format or "").upper()
     for kind, prefixes in _DATE_FORMATS:  # DATETIME before DATE
         if fmt.startswith(prefixes):
             return kind
-    return column_types(VariableMeta(v.name, v.label, "Num", 8), values)["dataType"]
+    return None
+
+
+def _infer_num_type(v: VariableMeta, values: pd.Series) -> str:
+    kind = format_kind(v.display_format)
+    return kind or column_types(VariableMeta(v.name, v.label, "Num", 8), values)["dataType"]
 
 
 HEADER_DEFAULTS = {"study_oid": "STUDY", "metadata_version_oid": "MDV.1", "created": "2026-01-01T00:00:00"}

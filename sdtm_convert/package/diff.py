@@ -1,4 +1,5 @@
-"""Compare two packages (or two runs) record by record: added, removed and changed records per dataset.
+"""Compare two packages (or two runs, or folders of XPT, Dataset-JSON or CSV files) record by record: added,
+removed and changed records per dataset (``--agreement``: per-variable agreement, :mod:`.agreement`).
 
 Records are matched on the dataset's natural keys (``x-keys`` of its JSON Schema, e.g. AE: STUDYID,
 USUBJID, AEDECOD, AESTDTC); when those keys are not unique in either package, --SEQ is added to them
@@ -14,8 +15,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-
-from sdtm_convert.errors import fatal
 
 MAX_EXAMPLES = 50
 
@@ -64,13 +63,10 @@ class PackageDiff:
 
 
 def _datasets(root: Path) -> dict[str, Path]:
-    if not root.exists():
-        raise fatal("diff-path-missing", "package folder not found", file=str(root))
-    files = sorted(root.rglob("*.xpt")) if root.is_dir() else [root]
-    found: dict[str, Path] = {}
-    for p in files:
-        found.setdefault(p.stem.upper(), p)
-    return found
+    """Dataset name → file: XPT, Dataset-JSON or CSV (:func:`sdtm_convert.package.tables.find_datasets`)."""
+    from sdtm_convert.package.tables import find_datasets
+
+    return find_datasets(root)
 
 
 def _keys(name: str, old: pd.DataFrame, new: pd.DataFrame) -> tuple[list[str], str]:
@@ -139,12 +135,12 @@ def diff_frames(name: str, old: pd.DataFrame, new: pd.DataFrame) -> DatasetDiff:
 
 
 def diff_packages(old: str | Path, new: str | Path) -> PackageDiff:
-    from sdtm_convert.xpt import read_xpt
+    from sdtm_convert.package.tables import read_dataset
 
     a, b = _datasets(Path(old)), _datasets(Path(new))
     out = []
     for name in sorted(set(a) & set(b)):
-        out.append(diff_frames(name, read_xpt(a[name])[0], read_xpt(b[name])[0]))
+        out.append(diff_frames(name, read_dataset(a[name]), read_dataset(b[name])))
     return PackageDiff(str(old), str(new), out, sorted(set(a) - set(b)), sorted(set(b) - set(a)))
 
 

@@ -1,0 +1,445 @@
+"""Per-variable agreement of our datasets with a reference version of them (e.g. the ADaM pharmaverse derives
+from the same raw data): ``sdtm-convert diff REFERENCE OURS --agreement``.
+
+Records are matched on keys (given per dataset, else the dataset's ``x-keys``); records whose keys repeat are
+paired in file order. On the matched records each variable present on both sides is compared, value by value:
+
+- text exactly, after stripping trailing blanks;
+- missing (NaN, None, ``""``) equals missing, and nothing else;
+- numbers with a relative tolerance of 1e-9;
+- a SAS date, datetime or time (a number: days or seconds from 1960-01-01) against ISO 8601 text
+  (``2014-01-02``, ``2014-01-02T00:00:00Z``) as the same date, at the precision both give: a date against a
+  datetime compares the days, two datetimes the days and the seconds (the UTC offset is not applied). Which
+  numbers are dates comes from the file (XPT display format, Dataset-JSON ``dataType``: ``attrs["temporal"]``
+  of the frame), else from the text: ISO-looking text on the other side makes the number a date when it is
+  below a million (days), else a datetime (seconds), or a time when the text holds times only;
+- a number against other text as numbers (``"701"`` agrees with 701).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sdtm_convert.common.text import number_text, plural
+from sdtm_convert.errors import fatal
+from sdtm_convert.package._sasdates import SAS_EPOCH, to_iso
+
+REL_TOL = 1e-9
+SECONDS_TOL = 1e-6  # seconds: an ISO text's fraction against a SAS number
+EXAMPLES = 5
+DAYS_BELOW = 1_000_000  # a SAS number below this (in magnitude) is a date in days, at or above a datetime in seconds
+TEMPORAL = ("date", "datetime", "time")
+_ISO = re.compile(r"^(?:(\d{4}-\d{2}-\d{2}))?(?:T?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+
+
+@dataclass
+class Disagreement:
+    key: dict[str, Any]
+    reference: Any
+    ours: Any
+
+
+@dataclass
+class VariableAgreement:
+    agree: int
+    compared: int
+    examples: list[Disagreement] = field(default_factory=list)
+
+    @property
+    def pct(self) -> float | None:
+        return 100.0 * self.agree / self.compared if self.compared else None
+
+
+@dataclass
+class Agreement:
+    dataset: str
+    keys: list[str]
+    reference_records: int
+    our_records: int
+    matched: int
+    unmatched_reference: int
+    unmatched_ours: int
+    duplicate_keys: int  # key values held by more than one record (either side); paired in file order
+    variables: dict[str, VariableAgreement]
+    only_reference: list[str] = field(default_factory=list)  # variables the reference has and we lack
+    only_ours: list[str] = field(default_factory=list)
+    unmatched_reference_keys: list[dict[str, Any]] = field(default_factory=list)  # up to EXAMPLES
+    unmatched_ours_keys: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def mean_pct(self) -> float | None:
+        """Mean of the variables' agreement %."""
+        return _mean([v.pct for v in self.variables.values()])
+
+    @property
+    def agree(self) -> int:
+        return sum(v.agree for v in self.variables.values())
+
+    @property
+    def compared(self) -> int:
+        return sum(v.compared for v in self.variables.values())
+
+    @property
+    def value_pct(self) -> float | None:
+        """Agreement % over every compared value."""
+        return 100.0 * self.agree / self.compared if self.compared else None
+
+    def worst_first(self) -> list[tuple[str, VariableAgreement]]:
+        return sorted(self.variables.items(), key=lambda kv: (-1.0 if kv[1].pct is None else kv[1].pct, kv[0]))
+
+
+@dataclass
+class AgreementReport:
+    reference: str
+    ours: str
+    datasets: list[Agreement]
+    only_reference: list[str]  # datasets
+    only_ours: list[str]
+
+    @property
+    def mean_pct(self) -> float | None:
+        return _mean([v.pct for d in self.datasets for v in d.variables.values()])
+
+    @property
+    def value_pct(self) -> float | None:
+        compared = sum(d.compared for d in self.datasets)
+        return 100.0 * sum(d.agree for d in self.datasets) / compared if compared else None
+
+    @property
+    def unmatched(self) -> int:
+        return sum(d.unmatched_reference + d.unmatched_ours for d in self.datasets)
+
+    def passes(self, min_pct: float = 100.0) -> bool:
+        """Every record matched and the agreement over compared values at least ``min_pct``."""
+        pct = self.value_pct
+        return not self.unmatched and (pct is None or pct >= min_pct - 1e-12)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out |= {"mean_pct": self.mean_pct, "value_pct": self.value_pct}
+        for d, dd in zip(self.datasets, out["datasets"]):
+            dd |= {"mean_pct": d.mean_pct, "value_pct": d.value_pct}
+            for name, v in d.variables.items():
+                dd["variables"][name]["pct"] = v.pct
+        return out
+
+
+def _mean(values: list[float | None]) -> float | None:
+    vals = [v for v in values if v is not None]
+    return sum(vals) / len(vals) if vals else None
+
+
+# -- one column, canonical ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Column:
+    """A column as numbers (float64, NaN missing) or as text (trailing blanks stripped, "" missing)."""
+
+    values: np.ndarray
+    numeric: bool
+    temporal: str | None = None  # date / datetime / time when the file says the numbers are one
+
+
+def _column(s: pd.Series, temporal: str | None) -> _Column:
+    if pd.api.types.is_datetime64_any_dtype(s):
+        ts = pd.to_datetime(s)
+        if getattr(ts.dt, "tz", None) is not None:
+            ts = ts.dt.tz_localize(None)
+        secs = (ts - pd.Timestamp(SAS_EPOCH)).dt.total_seconds().to_numpy(dtype="float64", na_value=np.nan)
+        with np.errstate(invalid="ignore"):
+            whole_days = bool(np.all(np.isnan(secs) | (np.mod(secs, 86400) == 0)))
+        return _Column(secs / 86400 if whole_days else secs, True, "date" if whole_days else "datetime")
+    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+        return _Column(pd.to_numeric(s).to_numpy(dtype="float64", na_value=np.nan), True, temporal)
+    arr = s.to_numpy(dtype=object)
+    text = np.array(["" if _missing(x) else str(x).rstrip() for x in arr], dtype=object)
+    return _Column(text, False)
+
+
+def _missing(x: Any) -> bool:
+    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
+
+
+def _iso_parts(text: str) -> tuple[float | None, float | None] | None:
+    """(SAS day, seconds in the day) of ISO 8601 text, either None when the text lacks it; None when not ISO."""
+    m = _ISO.match(text)
+    if not m or not (m.group(1) or m.group(2)):
+        return None
+    try:
+        day = float((date.fromisoformat(m.group(1)) - SAS_EPOCH).days) if m.group(1) else None
+    except ValueError:
+        return None
+    if m.group(2) is None:
+        return day, None
+    return day, int(m.group(2)) * 3600 + int(m.group(3)) * 60 + float(m.group(4) or 0)
+
+
+def _text_kind(text: np.ndarray) -> str | None:
+    """``iso`` / ``time`` when every non-missing text reads as ISO 8601 (``time``: times only), else None."""
+    present = [t for t in pd.unique(text) if t != ""]
+    parsed = [_iso_parts(t) for t in present]
+    if not present or any(p is None for p in parsed):
+        return None
+    return "time" if all(p is not None and p[0] is None for p in parsed) else "iso"
+
+
+def _num_parts(x: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """(day, seconds) of SAS numbers of ``kind``; NaN where the kind has no such part."""
+    nan = np.full(len(x), np.nan)
+    if kind == "date":
+        return np.floor(x), nan
+    if kind == "time":
+        return nan, x
+    day = np.floor(x / 86400)
+    return day, x - day * 86400
+
+
+def _text_parts(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(day, seconds, is ISO) of each text."""
+    codes, uniq = pd.factorize(text)
+    parts = [_iso_parts(t) if t != "" else None for t in uniq]
+    day = np.array([np.nan if p is None or p[0] is None else p[0] for p in parts] + [np.nan])
+    sec = np.array([np.nan if p is None or p[1] is None else p[1] for p in parts] + [np.nan])
+    ok = np.array([p is not None for p in parts] + [False])
+    idx = np.where(codes < 0, len(uniq), codes)
+    return day[idx], sec[idx], ok[idx]
+
+
+def _temporal_kind(num: _Column, text: _Column) -> str | None:
+    """The kind of the numbers when they are to be read as dates against ``text``, else None."""
+    if num.temporal:
+        return num.temporal
+    kind = _text_kind(text.values)
+    if kind is None:
+        return None
+    if kind == "time":
+        return "time"
+    finite = num.values[~np.isnan(num.values)]
+    return "date" if not len(finite) or np.abs(finite).max() < DAYS_BELOW else "datetime"
+
+
+def _same_temporal(x: np.ndarray, kind: str, text: np.ndarray) -> np.ndarray:
+    nday, nsec = _num_parts(x, kind)
+    tday, tsec, iso = _text_parts(text)
+    both_day = ~np.isnan(nday) & ~np.isnan(tday)
+    both_sec = ~np.isnan(nsec) & ~np.isnan(tsec)
+    with np.errstate(invalid="ignore"):
+        same = iso & (both_day | both_sec) & (~both_day | (nday == tday)) & (~both_sec | (np.abs(nsec - tsec) <= SECONDS_TOL))
+    return same | (np.isnan(x) & (text == ""))
+
+
+def _same(a: _Column, b: _Column) -> tuple[np.ndarray, str | None]:
+    """Which values agree, and the date kind used when numbers were compared with ISO text."""
+    if a.numeric and b.numeric:
+        return np.isclose(a.values, b.values, rtol=REL_TOL, atol=0.0, equal_nan=True), None
+    if not a.numeric and not b.numeric:
+        return a.values == b.values, None
+    num, text = (a, b) if a.numeric else (b, a)
+    kind = _temporal_kind(num, text)
+    if kind:
+        return _same_temporal(num.values, kind, text.values), kind
+    parsed = pd.to_numeric(pd.Series(text.values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+    with np.errstate(invalid="ignore"):
+        close = ~np.isnan(parsed) & np.isclose(num.values, parsed, rtol=REL_TOL, atol=0.0)
+    return close | (np.isnan(num.values) & (text.values == "")), None
+
+
+def _shown(col: _Column, value: Any, kind: str | None) -> Any:
+    """A value as an example shows it: plain Python, a date number also as ISO text."""
+    if col.numeric:
+        if math.isnan(value):
+            return None
+        if kind:
+            return to_iso(value, kind)
+        return int(value) if float(value).is_integer() else float(value)
+    return value
+
+
+# -- keys ------------------------------------------------------------------------------------------------------
+
+
+def _key_text(a: _Column, b: _Column) -> tuple[np.ndarray, np.ndarray]:
+    """Both sides of one key as comparable text."""
+    if a.numeric and b.numeric:
+        return _num_text(a.values), _num_text(b.values)
+    if not a.numeric and not b.numeric:
+        return a.values, b.values
+    num, text = (a, b) if a.numeric else (b, a)
+    kind = _temporal_kind(num, text)
+    if kind:
+        nday, nsec = _num_parts(num.values, kind)
+        tday, tsec, iso = _text_parts(text.values)
+        # a date, or text without a time somewhere, is matched on the day alone
+        coarse = kind == "date" or (kind == "datetime" and bool(np.isnan(tsec[iso]).any()))
+        nt = _parts_text(nday, None if coarse else nsec)
+        tt = np.where(iso, _parts_text(tday, None if coarse else tsec), text.values)
+    else:
+        parsed = pd.to_numeric(pd.Series(text.values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+        nt = _num_text(num.values)
+        tt = np.where(np.isnan(parsed), text.values, _num_text(parsed))
+    return (nt, tt) if a.numeric else (tt, nt)
+
+
+def _num_text(x: np.ndarray) -> np.ndarray:
+    return number_text(pd.Series(x)).to_numpy(dtype=object)
+
+
+def _parts_text(day: np.ndarray, sec: np.ndarray | None) -> np.ndarray:
+    d = _num_text(day)
+    return d if sec is None else d + "T" + _num_text(np.round(sec, 6))
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, float | np.floating):
+        return None if math.isnan(v) else (int(v) if float(v).is_integer() else float(v))
+    if isinstance(v, np.integer):
+        return int(v)
+    return v
+
+
+# -- one dataset -----------------------------------------------------------------------------------------------
+
+
+def variable_agreement(name: str, reference: pd.DataFrame, ours: pd.DataFrame, keys: list[str]) -> Agreement:
+    """Match ``reference`` and ``ours`` on ``keys`` and count, per variable present in both, the matched
+    records whose values agree (the module says how values compare)."""
+    missing = [f"{k} ({side})" for side, df in (("reference", reference), ("ours", ours)) for k in keys
+               if k not in df.columns]
+    if not keys or missing:
+        raise fatal("diff-keys-unknown", f"{name}: key variable not in the data: {', '.join(missing) or 'no keys'}",
+                    dataset=name)
+    ta, tb = reference.attrs.get("temporal", {}), ours.attrs.get("temporal", {})
+    common = [c for c in reference.columns if c in ours.columns]
+    cols = {c: (_column(reference[c], ta.get(c)), _column(ours[c], tb.get(c))) for c in common}
+    ka = pd.DataFrame({f"k{i}": _key_text(*cols[k])[0] for i, k in enumerate(keys)})
+    kb = pd.DataFrame({f"k{i}": _key_text(*cols[k])[1] for i, k in enumerate(keys)})
+    kcols = list(ka.columns)
+    dup = pd.concat([ka[ka.duplicated(kcols)], kb[kb.duplicated(kcols)]]).drop_duplicates()
+    ka["__n"], kb["__n"] = ka.groupby(kcols, sort=False).cumcount(), kb.groupby(kcols, sort=False).cumcount()
+    m = ka.reset_index(names="__ia").merge(kb.reset_index(names="__ib"), on=[*kcols, "__n"], how="outer",
+                                           indicator=True, sort=False)
+    both = m[m["_merge"] == "both"]
+    ia, ib = both["__ia"].to_numpy(dtype=int), both["__ib"].to_numpy(dtype=int)
+    gone, extra = m.loc[m["_merge"] == "left_only", "__ia"], m.loc[m["_merge"] == "right_only", "__ib"]
+    out = Agreement(name, list(keys), len(reference), len(ours), len(both), len(gone), len(extra), len(dup), {},
+                    only_reference=[c for c in reference.columns if c not in ours.columns],
+                    only_ours=[c for c in ours.columns if c not in reference.columns],
+                    unmatched_reference_keys=_keys_of(reference, keys, gone),
+                    unmatched_ours_keys=_keys_of(ours, keys, extra))
+    for c in (c for c in common if c not in keys):
+        a, b = cols[c]
+        a, b = _Column(a.values[ia], a.numeric, a.temporal), _Column(b.values[ib], b.numeric, b.temporal)
+        same, kind = _same(a, b)
+        bad = np.flatnonzero(~same)[:EXAMPLES]
+        examples = [Disagreement(_key_of(reference, keys, ia[i]), _shown(a, a.values[i], kind if a.numeric else None),
+                                 _shown(b, b.values[i], kind if b.numeric else None)) for i in bad]
+        out.variables[c] = VariableAgreement(int(same.sum()), len(same), examples)
+    return out
+
+
+def _key_of(df: pd.DataFrame, keys: list[str], row: int) -> dict[str, Any]:
+    return {k: _plain(df[k].iloc[row]) for k in keys}
+
+
+def _keys_of(df: pd.DataFrame, keys: list[str], rows: pd.Series) -> list[dict[str, Any]]:
+    picked = df[keys].iloc[rows.to_numpy(dtype=int)[:EXAMPLES]]
+    return [dict(zip(keys, map(_plain, row))) for row in picked.itertuples(index=False)]
+
+
+# -- two packages ---------------------------------------------------------------------------------------------
+
+
+def default_keys(name: str, reference: pd.DataFrame, ours: pd.DataFrame) -> list[str]:
+    """The dataset's ``x-keys`` present on both sides, else USUBJID and its --SEQ."""
+    from sdtm_convert.package.diff import _keys
+
+    return _keys(name, reference, ours)[0]
+
+
+def parse_keys(given: list[str] | None) -> dict[str, list[str]]:
+    """``["ADSL=USUBJID", "ADAE=USUBJID,AETERM"]`` → ``{"ADSL": ["USUBJID"], "ADAE": ["USUBJID", "AETERM"]}``."""
+    out: dict[str, list[str]] = {}
+    for item in given or []:
+        name, sep, rest = item.partition("=")
+        keys = [k.strip().upper() for k in rest.split(",") if k.strip()]
+        if not sep or not name.strip() or not keys:
+            raise fatal("diff-keys-invalid", f"--keys {item!r}: expected DATASET=VAR[,VAR...], e.g. ADSL=USUBJID")
+        out[name.strip().upper()] = keys
+    return out
+
+
+def agreement_packages(reference: str | Path, ours: str | Path,
+                       keys: Mapping[str, list[str]] | None = None) -> AgreementReport:
+    """:func:`variable_agreement` of every dataset both hold (a package, a run, or a folder of XPT,
+    Dataset-JSON or CSV files: :mod:`sdtm_convert.package.tables`)."""
+    from sdtm_convert.package.tables import find_datasets, read_dataset
+
+    keys = dict(keys or {})
+    a, b = find_datasets(Path(reference)), find_datasets(Path(ours))
+    unknown = sorted(set(keys) - (set(a) & set(b)))
+    if unknown:
+        raise fatal("diff-keys-invalid", f"--keys names {', '.join(unknown)}, not a dataset both sides hold "
+                    f"(both hold: {', '.join(sorted(set(a) & set(b))) or 'none'})")
+    out = []
+    for name in sorted(set(a) & set(b)):
+        ref, our = read_dataset(a[name]), read_dataset(b[name])
+        out.append(variable_agreement(name, ref, our, keys.get(name) or default_keys(name, ref, our)))
+    return AgreementReport(str(reference), str(ours), out, sorted(set(a) - set(b)), sorted(set(b) - set(a)))
+
+
+# -- rendering ---------------------------------------------------------------------------------------------
+
+
+def _pct(p: float | None) -> str:
+    """``97.3%``; never ``100.0%`` for less than all (99.96% is ``99.9%``); ``–`` when nothing was compared."""
+    if p is None:
+        return "–"
+    return "99.9%" if 99.95 <= p < 100 else f"{p:.1f}%"
+
+
+def _key_text_of(key: dict[str, Any]) -> str:
+    return " ".join(f"{k}={v}" for k, v in key.items() if k != "STUDYID")
+
+
+def render_text(r: AgreementReport) -> str:
+    lines = [f"reference: {r.reference}", f"ours: {r.ours}"]
+    lines += [f"{n}: only in the reference" for n in r.only_reference]
+    lines += [f"{n}: only in ours" for n in r.only_ours]
+    for d in r.datasets:
+        lines.append(f"{d.dataset}: {plural(d.matched, 'record')} matched on {', '.join(d.keys)} "
+                     f"({d.unmatched_reference:,} of {d.reference_records:,} reference records unmatched, "
+                     f"{d.unmatched_ours:,} of {d.our_records:,} ours); {plural(len(d.variables), 'variable')}: "
+                     f"{_pct(d.mean_pct)} mean, {_pct(d.value_pct)} of {plural(d.compared, 'value')}"
+                     + (f"; {d.duplicate_keys:,} key values repeat (paired in file order)" if d.duplicate_keys else ""))
+        width = max((len(n) for n in d.variables), default=0)
+        for name, v in d.worst_first():
+            shown = "; ".join(f"{_key_text_of(e.key)}: {e.reference!r} ≠ {e.ours!r}" for e in v.examples[:2])
+            lines.append(f"  {name:<{width}}  {_pct(v.pct):>6}  ({v.agree:,}/{v.compared:,})"
+                         + (f"  e.g. {shown}" if shown else ""))
+        if d.only_reference:
+            lines.append(f"  not in ours: {', '.join(d.only_reference)}")
+        if d.only_ours:
+            lines.append(f"  not in the reference: {', '.join(d.only_ours)}")
+        for k in d.unmatched_reference_keys:
+            lines.append(f"  - reference only: {_key_text_of(k)}")
+        for k in d.unmatched_ours_keys:
+            lines.append(f"  + ours only: {_key_text_of(k)}")
+    n = sum(len(d.variables) for d in r.datasets)
+    lines.append(f"overall: {_pct(r.mean_pct)} mean over {plural(n, 'variable')}, {_pct(r.value_pct)} of "
+                 f"{plural(sum(d.compared for d in r.datasets), 'value')}; {plural(r.unmatched, 'record')} unmatched")
+    return "\n".join(lines) + "\n"
+
+
+def render_json(r: AgreementReport) -> str:
+    return json.dumps(r.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
