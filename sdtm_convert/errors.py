@@ -78,7 +78,7 @@ class Issue:
 
 
 def _is_output(file: str) -> bool:
-    return str(file).lower().endswith((".xpt", ".json", ".ndjson"))
+    return str(file).lower().endswith((".xpt", ".json", ".ndjson", ".dsjc"))
 
 
 class SdtmConvertError(Exception):

@@ -1,4 +1,4 @@
-"""``sdtm-convert json2xpt``: Dataset-JSON 1.1 files → XPT v5 (``package.datasetjson.json_to_xpt``)."""
+"""``sdtm-convert json2xpt``: Dataset-JSON 1.1 files (.json, .ndjson, .dsjc) → XPT v5 (``package.datasetjson.json_to_xpt``)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from sdtm_convert.cli._paths import targets
 
 
 def add_arguments(j2x: argparse.ArgumentParser) -> None:
-    j2x.add_argument("input", help="a .json/.ndjson file or a folder of them")
+    j2x.add_argument("input", help="a .json/.ndjson/.dsjc file or a folder of them")
     j2x.add_argument("--out", help="output file or folder (default: beside the input)")
     j2x.add_argument("--created", default="2026-01-01T00:00:00",
                      help="creation timestamp written in the XPT header (default: 2026-01-01T00:00:00)")
@@ -36,6 +36,6 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-COMMAND = register(Command("json2xpt", "convert Dataset-JSON 1.1 (.json/.ndjson) files to XPT v5", add_arguments, run,
+COMMAND = register(Command("json2xpt", "convert Dataset-JSON 1.1 (.json/.ndjson/.dsjc) files to XPT v5", add_arguments, run,
                            position=70, epilog="exit status: 0 all written, 1 a file had errors (not written), 2 "
                                                "unreadable input or a usage error"))

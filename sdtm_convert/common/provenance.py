@@ -30,7 +30,7 @@ def once_per_cell(earlier: Iterable[Issue], later: list[Issue]) -> list[Issue]:
     return [i for i in later if not (i.severity == ERROR and _cell(i) in seen)]
 
 
-_OUTPUT_SUFFIXES = (".xpt", ".json", ".ndjson", ".xml")  # a file named by a later stage: an output, not a raw file
+_OUTPUT_SUFFIXES = (".xpt", ".json", ".ndjson", ".dsjc", ".xml")  # a file named by a later stage: an output, not a raw file
 
 
 def _root_key(issue: Issue) -> tuple[str, str] | None:

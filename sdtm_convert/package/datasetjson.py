@@ -1,4 +1,9 @@
-"""Dataset-JSON 1.1 (``.json`` and ``.ndjson``): streaming writer, reader, XPT converters, schema check.
+"""Dataset-JSON 1.1 (``.json``, ``.ndjson`` and compressed ``.dsjc``): streaming writer, reader, XPT converters,
+schema check.
+
+Three forms of the same content: ``.json`` (one document with ``rows``), ``.ndjson`` (CDISC's Dataset-NDJSON:
+the metadata on the first line, then one row array a line) and ``.dsjc`` (CDISC's Compressed Dataset-JSON
+1.1, 2025: that NDJSON as one zlib stream, level 9, nothing around it); each is read and written streaming.
 
 Column types come from :class:`~sdtm_convert.metadata.VariableMeta`: Char → ``string`` (or ``date`` /
 ``datetime`` / ``time`` when that is its Define-XML data type); Num → ``integer`` / ``float``, or a SAS
@@ -12,7 +17,8 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterator
+import zlib
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from functools import cache
 from importlib import resources
@@ -137,9 +143,46 @@ def _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_r
     }
 
 
-def _atomic_write(path: Path, write) -> Path:
-    with atomic_open(path, "w") as fh:
-        write(fh)
+FORMS = {".json": "json", ".ndjson": "ndjson", ".dsjc": "dsjc"}  # suffix → form
+DSJC_LEVEL = 9  # zlib level: the DSJC specification recommends the maximum for exchange
+
+
+def form_of(path: str | Path) -> str:
+    """``json``, ``ndjson`` or ``dsjc`` by the file's suffix (any other suffix: ``json``)."""
+    return FORMS.get(Path(path).suffix.lower(), "json")
+
+
+class _Deflating:
+    """A text sink that writes its UTF-8 bytes zlib-compressed (DSJC) into a binary file."""
+
+    def __init__(self, fh) -> None:
+        self.fh = fh
+        self.z = zlib.compressobj(DSJC_LEVEL, zlib.DEFLATED, 15)
+
+    def write(self, text: str) -> None:
+        self.fh.write(self.z.compress(text.encode("utf-8")))
+
+    def close(self) -> None:
+        self.fh.write(self.z.flush())
+
+
+def _write(path: Path, header: dict, chunks: Callable[[str], Iterator[str]], form: str) -> Path:
+    """``header`` and the rows (``chunks(sep)``: rows as JSON text joined by ``sep``) as ``form``, atomically."""
+    if form not in FORMS.values():
+        raise ValueError(f"unknown Dataset-JSON form {form!r}")
+    with atomic_open(path, "wb" if form == "dsjc" else "w") as fh:
+        out = _Deflating(fh) if form == "dsjc" else fh
+        if form == "json":
+            out.write(_dumps(header)[:-1] + ',"rows":[')
+            for i, text in enumerate(chunks(",\n")):
+                out.write(("," if i else "") + "\n" + text)
+            out.write("\n]}\n")
+        else:  # NDJSON, plain or compressed: one metadata line, then one row a line
+            out.write(_dumps(header) + "\n")
+            for text in chunks("\n"):
+                out.write(text + "\n")
+        if isinstance(out, _Deflating):
+            out.close()
     return path
 
 
@@ -153,23 +196,33 @@ def write_dataset_json(
     metadata_version_oid: str,
     ndjson: bool = False,
     metadata_ref: str = "define.xml",
+    form: str | None = None,
 ) -> Path:
-    """Write ``df`` (columns as in ``meta``) as Dataset-JSON 1.1; ``ndjson`` = one metadata line + one row a line."""
+    """Write ``df`` (columns as in ``meta``) as Dataset-JSON 1.1: ``form`` ``json`` (default), ``ndjson`` (one
+    metadata line + one row a line; also ``ndjson=True``) or ``dsjc`` (that NDJSON, zlib-compressed)."""
     cols = columns(meta, df)
     header = _header(df, meta, cols, created, study_oid, metadata_version_oid, metadata_ref)
+    return _write(Path(path), header, lambda sep: _row_chunks(df, cols, sep), form or ("ndjson" if ndjson else "json"))
 
-    def write(fh) -> None:
-        if ndjson:
-            fh.write(_dumps(header) + "\n")
-            for text in _row_chunks(df, cols, "\n"):
-                fh.write(text + "\n")
-            return
-        fh.write(_dumps(header)[:-1] + ',"rows":[')
-        for i, text in enumerate(_row_chunks(df, cols, ",\n")):
-            fh.write(("," if i else "") + "\n" + text)
-        fh.write("\n]}\n")
 
-    return _atomic_write(Path(path), write)
+def convert_dataset_json(src: str | Path, dst: str | Path, form: str | None = None) -> Path:
+    """Re-write a Dataset-JSON file (.json, .ndjson or .dsjc) as ``form`` (default: by ``dst``'s suffix), cell for
+    cell: the metadata as the file gives it (without ``rows``), each row re-serialised compactly. What
+    :func:`write_dataset_json` wrote in one form comes out as it would have written the other."""
+    head, rows = _load(Path(src))
+    header = {k: v for k, v in head.items() if k != "rows"}
+
+    def chunks(sep: str, size: int = 50_000) -> Iterator[str]:
+        batch: list[str] = []
+        for row in rows:
+            batch.append(_dumps(row))
+            if len(batch) == size:
+                yield sep.join(batch)
+                batch = []
+        if batch:
+            yield sep.join(batch)
+
+    return _write(Path(dst), header, chunks, form or form_of(dst))
 
 
 # -- reading -------------------------------------------------------------------------------------------
@@ -182,22 +235,47 @@ def _is_char(col: dict) -> bool:
 
 
 def _load(path: Path) -> tuple[dict, Iterator[list]]:
-    with open(path, encoding="utf-8") as fh:
-        first = fh.readline()
-    head = json.loads(first) if path.suffix.lower() == ".ndjson" else None
-    if head is None:
+    """The metadata and an iterator of the rows; NDJSON and DSJC are streamed line by line."""
+    if form_of(path) == "json":
         with open(path, encoding="utf-8") as fh:
             doc = json.load(fh)
         return doc, iter(doc.get("rows", []))
+    lines = _lines(path)
+    head = json.loads(next(lines, ""))
 
     def rows() -> Iterator[list]:
-        with open(path, encoding="utf-8") as fh:
-            next(fh)
-            for line in fh:
-                if line.strip():
-                    yield json.loads(line)
+        for line in lines:
+            if line.strip():
+                yield json.loads(line)
 
     return head, rows()
+
+
+def _lines(path: Path) -> Iterator[str]:
+    """The lines of an NDJSON file, or of a DSJC file's zlib-decompressed content (read a megabyte at a time)."""
+    if form_of(path) == "ndjson":
+        with open(path, encoding="utf-8") as fh:
+            yield from (line.rstrip("\n") for line in fh)
+        return
+    z = zlib.decompressobj()
+    rest = b""
+    try:
+        with open(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                *whole, rest = (rest + z.decompress(chunk)).split(b"\n")
+                yield from (line.decode("utf-8") for line in whole)
+            rest += z.flush()
+    except zlib.error as e:
+        raise fatal("dataset-json-unreadable", f"not a readable DSJC file: not a zlib stream ({e})",
+                    file=str(path)) from None
+    if not z.eof:
+        raise fatal("dataset-json-unreadable", "not a readable DSJC file: the zlib stream ends early (a truncated "
+                    "transfer?)", file=str(path))
+    if z.unused_data:
+        raise fatal("dataset-json-unreadable", f"not a readable DSJC file: {len(z.unused_data):,} bytes after the "
+                    "end of the zlib stream", file=str(path))
+    if rest:
+        yield rest.decode("utf-8")
 
 
 def _column(values: list, col: dict) -> pd.Series:
@@ -267,7 +345,7 @@ def read_dataset_json_declared(path: str | Path) -> tuple[pd.DataFrame, DatasetM
 def _checked_rows(rows: Iterator[list], width: int, path: Path) -> Iterator[list]:
     """The rows, each an array of ``width`` cells, else one error naming the row (1-based; an NDJSON file's
     data row N is its line N + 1)."""
-    ndjson = path.suffix.lower() == ".ndjson"
+    ndjson = form_of(path) != "json"
     for i, row in enumerate(rows, 1):
         if not isinstance(row, list) or len(row) != width:
             what = f"{len(row)} values" if isinstance(row, list) else f"a {type(row).__name__}, not an array"
@@ -293,11 +371,11 @@ def _validator(ndjson: bool) -> jsonschema.Draft201909Validator:
 
 
 def validate_dataset_json(path: str | Path) -> list[Issue]:
-    """Issues (code ``dataset-json-schema``) of a .json / .ndjson file against the official 1.1 schema;
-    an NDJSON file's first line is checked against the NDJSON metadata schema, and every other line must
-    be a JSON array with one cell per column."""
+    """Issues (code ``dataset-json-schema``) of a .json / .ndjson / .dsjc file against the official 1.1 schema;
+    an NDJSON file's (or a DSJC file's decompressed) first line is checked against the NDJSON metadata schema,
+    and every other line must be a JSON array with one cell per column."""
     path = Path(path)
-    ndjson = path.suffix.lower() == ".ndjson"
+    ndjson = form_of(path) != "json"
     head, rows = _load(path)
     issues = [
         Issue("dataset-json-schema", ERROR, f"{'/'.join(map(str, e.absolute_path))}: {e.message}", file=str(path))
@@ -378,9 +456,11 @@ def xpt_to_json(
     meta: DatasetMeta | None = None,
     encoding: str | None = None,
     ndjson: bool | None = None,
+    form: str | None = None,
 ) -> Path:
     """Convert one XPT file; without ``meta`` the types are inferred (SAS date formats → date/datetime/time,
-    whole numbers → integer). ``ndjson`` defaults to the output suffix."""
+    whole numbers → integer). The form (``json``, ``ndjson``, ``dsjc``) is ``form``, else ``ndjson=True``'s,
+    else the output suffix's."""
     from sdtm_convert.xpt import read_xpt
 
     df, info = read_xpt(xpt_path, encoding=encoding)
@@ -389,7 +469,7 @@ def xpt_to_json(
         for v in meta.variables:
             if v.type == "Num":
                 v.data_type = _infer_num_type(v, df[v.name])
-    ndjson = Path(out_path).suffix.lower() == ".ndjson" if ndjson is None else ndjson
+    form = form or (form_of(out_path) if ndjson is None else "ndjson" if ndjson else "json")
     return write_dataset_json(
         df,
         meta,
@@ -397,7 +477,7 @@ def xpt_to_json(
         created=created,
         study_oid=study_oid,
         metadata_version_oid=metadata_version_oid,
-        ndjson=ndjson,
+        form=form,
     )
 
 

@@ -101,7 +101,7 @@ def trace(path: str | Path, usubjid: str, *, dataset: str | None = None, seq: fl
     number) for ADaM; an ADaM record is followed to its SDTM record and on to the raw row."""
     path = Path(path)
     root = find_run_root(path)
-    if dataset is None and path.suffix.lower() in (".xpt", ".json", ".ndjson"):
+    if dataset is None and path.suffix.lower() in (".xpt", ".json", ".ndjson", ".dsjc"):
         dataset = path.stem.upper()
     if dataset and dataset.upper().startswith("AD"):
         return _trace_adam(root, usubjid, dataset.upper(), seq)

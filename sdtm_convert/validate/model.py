@@ -33,7 +33,7 @@ class Dataset:
     file: str | None = None  # file name as found on disk (e.g. lbch.xpt)
     file_size: int | None = None
     member_name: str | None = None  # name recorded inside the transport file
-    source: str = "frame"  # "xpt" | "json" | "ndjson" | "frame"
+    source: str = "frame"  # "xpt" | "json" | "ndjson" | "dsjc" | "frame"
     encoding: str | None = None  # encoding the text was decoded with
     declared_records: Any = None  # the record count a Dataset-JSON file states about itself (None: not stated)
     _uniq: dict = field(default_factory=dict, repr=False, compare=False)

@@ -174,7 +174,7 @@ def _meta_dict(md: Any) -> dict[str, Any]:
 
 
 def read_dataset_json(path: Path) -> Dataset:
-    """Dataset-JSON 1.1 (.json / .ndjson) through the project's reader, parsed once."""
+    """Dataset-JSON 1.1 (.json / .ndjson / .dsjc) through the project's reader, parsed once."""
     from sdtm_convert.package.datasetjson import read_dataset_json_declared
 
     df, meta, columns, stated = read_dataset_json_declared(path)
@@ -190,7 +190,7 @@ def read_dataset_json(path: Path) -> Dataset:
         file=path.name,
         file_size=path.stat().st_size,
         member_name=meta.name,
-        source="ndjson" if path.suffix.lower() == ".ndjson" else "json",
+        source={".ndjson": "ndjson", ".dsjc": "dsjc"}.get(path.suffix.lower(), "json"),
         encoding="utf-8",
         declared_records=stated,
     )
@@ -210,7 +210,8 @@ def read_file(path: Path, encoding: str | None = None) -> Dataset:
                    encoding="utf-8")
 
 
-_DECLARING = {"xpt": read_xpt, "json": lambda path, _encoding: read_dataset_json(path)}  # formats with a header
+_DECLARING = {"xpt": read_xpt, "json": lambda path, _encoding: read_dataset_json(path),
+              "dsjc": lambda path, _encoding: read_dataset_json(path)}  # formats with a header
 
 
 @dataclass
@@ -258,7 +259,7 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     ]
 
 
-_KIND = {".xpt": "XPT", ".json": "Dataset-JSON", ".ndjson": "NDJSON"}
+_KIND = {".xpt": "XPT", ".json": "Dataset-JSON", ".ndjson": "NDJSON", ".dsjc": "DSJC"}
 SHOWN_FILES = 4  # skipped files named in the note
 
 
@@ -288,7 +289,7 @@ def read_package(path: Path, encoding: str | None = None, budget: int | None = N
     if not files:
         define = path / "define.xml" if path.is_dir() else None
         hint = f"; to check its define.xml alone: sdtm-convert validate {define}" if define and define.is_file() else ""
-        raise fatal("package-empty", f"{path} holds no .xpt, .json or .ndjson dataset{hint}", file=str(path))
+        raise fatal("package-empty", f"{path} holds no .xpt, .json, .ndjson or .dsjc dataset{hint}", file=str(path))
     files, notes = choose_files(files, prefer)
     out: dict[str, Dataset] = {}
     views = Views(VIEW_BUDGET if budget is None else budget)

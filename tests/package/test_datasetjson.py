@@ -189,3 +189,148 @@ def test_json_to_xpt_refuses_a_file_declaring_more_records_than_it_holds(tmp_pat
     assert [(i.code, i.severity, i.file) for i in issues] == [("dataset-json-records-mismatch", "error", str(path))]
     assert f"declares records {held + 1} and holds {held} rows" in issues[0].message
     assert not (tmp_path / "dm.xpt").exists()
+
+
+# -- the three forms: .json, .ndjson and the compressed .dsjc (CDISC Compressed Dataset-JSON 1.1) -------------
+
+
+def test_dsjc_is_the_ndjson_content_as_one_zlib_stream(tmp_path):
+    import zlib
+
+    meta, df = S.ae()
+    dsjc = write_dataset_json(df, meta, tmp_path / "ae.dsjc", form="dsjc", **IDS)
+    ndjson = write_dataset_json(df, meta, tmp_path / "ae.ndjson", ndjson=True, **IDS)
+    data = dsjc.read_bytes()
+    assert data[:2] == b"\x78\xda"  # a zlib header (deflate, 32 KB window) at level 9, nothing around it
+    assert zlib.decompress(data) == ndjson.read_bytes()
+    assert write_dataset_json(df, meta, tmp_path / "again.dsjc", form="dsjc", **IDS).read_bytes() == data
+    assert validate_dataset_json(dsjc) == [] and validate_dataset_json(ndjson) == []
+    back, bmeta = read_dataset_json(dsjc)
+    pd.testing.assert_frame_equal(back, read_dataset_json(ndjson)[0], check_exact=True)
+    assert bmeta.keys == meta.keys
+
+
+@pytest.mark.parametrize("make", [S.dm, S.ae, S.adsl])
+def test_forms_convert_into_each_other_as_they_would_have_been_written(tmp_path, make):
+    """json → dsjc → ndjson → json re-writes each cell as it was: every file equals the one written directly."""
+    from sdtm_convert.package.datasetjson import convert_dataset_json
+
+    meta, df = make()
+    direct = {form: write_dataset_json(df, meta, tmp_path / f"direct.{form}", form=form, **IDS)
+              for form in ("json", "ndjson", "dsjc")}
+    dsjc = convert_dataset_json(direct["json"], tmp_path / "a.dsjc")
+    ndjson = convert_dataset_json(dsjc, tmp_path / "b.ndjson")
+    back = convert_dataset_json(ndjson, tmp_path / "c.json")
+    assert dsjc.read_bytes() == direct["dsjc"].read_bytes()
+    assert ndjson.read_bytes() == direct["ndjson"].read_bytes()
+    assert back.read_bytes() == direct["json"].read_bytes()
+
+
+def _records_and_metadata(path):
+    df, info = read_xpt(path)
+    return df, info.name, info.label, info.variables
+
+
+@pytest.mark.parametrize("name", ["dm", "ae"])
+def test_pilot_xpt_to_json_to_dsjc_to_ndjson_to_xpt_changes_no_data_byte(tmp_path, djdir, name):
+    from sdtm_convert.package.datasetjson import convert_dataset_json
+
+    src = djdir / "pilot" / f"{name}.xpt"
+    js = xpt_to_json(src, tmp_path / f"{name}.json", **IDS)
+    dsjc = convert_dataset_json(js, tmp_path / f"{name}.dsjc")
+    nd = convert_dataset_json(dsjc, tmp_path / f"{name}.ndjson")
+    for path in (js, dsjc, nd):
+        assert validate_dataset_json(path) == []
+    (tmp_path / "via_json").mkdir()
+    (tmp_path / "via_chain").mkdir()
+    label = "Pilot " + name.upper()  # the pilot files carry no dataset label, which the XPT writer requires
+    assert json_to_xpt(js, tmp_path / "via_json" / f"{name}.xpt", created=CREATED_DT, label=label) == []
+    assert json_to_xpt(nd, tmp_path / "via_chain" / f"{name}.xpt", created=CREATED_DT, label=label) == []
+    assert (tmp_path / "via_chain" / f"{name}.xpt").read_bytes() == (tmp_path / "via_json" / f"{name}.xpt").read_bytes()
+    a, b = _records_and_metadata(src), _records_and_metadata(tmp_path / "via_chain" / f"{name}.xpt")
+    pd.testing.assert_frame_equal(a[0], b[0], check_exact=True)
+    assert (a[1], a[3]) == (b[1], b[3])  # name; variables: names, labels, types, lengths, formats
+
+
+@pytest.mark.parametrize("name", ["dm", "ae", "ts", "adsl"])
+def test_cdisc_examples_round_trip_through_dsjc(tmp_path, djdir, name):
+    """CDISC's own NDJSON compressed to DSJC reads as their XPT, and their XPT → JSON → DSJC → NDJSON → XPT
+    gives back its records and metadata exactly."""
+    import zlib
+
+    from sdtm_convert.package.datasetjson import convert_dataset_json
+
+    theirs = djdir / "examples" / f"{name}.ndjson"
+    dsjc = convert_dataset_json(theirs, tmp_path / f"{name}.dsjc")
+    assert validate_dataset_json(dsjc) == []
+    lines = zlib.decompress(dsjc.read_bytes()).decode("utf-8").splitlines()
+    assert [json.loads(x) for x in lines] == [json.loads(x) for x in theirs.read_text("utf-8").splitlines() if x.strip()]
+    xdf, info = read_xpt(djdir / "examples" / f"{name}.xpt")
+    pd.testing.assert_frame_equal(read_dataset_json(dsjc)[0], xdf, check_exact=True)
+
+    js = xpt_to_json(djdir / "examples" / f"{name}.xpt", tmp_path / f"{name}.json", **IDS)
+    nd = convert_dataset_json(convert_dataset_json(js, tmp_path / "x.dsjc"), tmp_path / f"{name}.ndjson")
+    (tmp_path / "chain").mkdir()
+    (tmp_path / "direct").mkdir()
+    assert json_to_xpt(nd, tmp_path / "chain" / f"{name}.xpt", created=CREATED_DT) == []
+    assert json_to_xpt(js, tmp_path / "direct" / f"{name}.xpt", created=CREATED_DT) == []
+    assert (tmp_path / "chain" / f"{name}.xpt").read_bytes() == (tmp_path / "direct" / f"{name}.xpt").read_bytes()
+    a, b = _records_and_metadata(djdir / "examples" / f"{name}.xpt"), _records_and_metadata(tmp_path / "chain" / f"{name}.xpt")
+    pd.testing.assert_frame_equal(a[0], b[0], check_exact=True)
+    assert a[1:3] == b[1:3]
+    # CDISC pads some text lengths (ACTARMUD 200); our XPT writer writes the longest value's length, as before
+    assert [(v.name, v.label, v.type, v.format) for v in a[3]] == [(v.name, v.label, v.type, v.format) for v in b[3]]
+    assert all(w.length <= v.length for v, w in zip(a[3], b[3]))
+
+
+def test_a_large_dsjc_file_is_read_across_its_chunks(tmp_path):
+    meta, df = S.ae()
+    big = pd.concat([df] * 40_000, ignore_index=True)
+    path = write_dataset_json(big, meta, tmp_path / "ae.dsjc", form="dsjc", **IDS)
+    assert path.stat().st_size < 1 << 20 < len(__import__("zlib").decompress(path.read_bytes()))
+    back, _ = read_dataset_json(path)
+    assert len(back) == len(big) and back["AETERM"].tolist() == big["AETERM"].astype(str).tolist()
+
+
+@pytest.mark.parametrize("damage, says", [
+    (lambda b: b[: len(b) // 2], "the zlib stream ends early (a truncated transfer?)"),
+    (lambda b: b"PK\x03\x04" + b, "not a zlib stream"),
+    (lambda b: b + b"\x00\x01", "2 bytes after the end of the zlib stream"),
+])
+def test_a_damaged_dsjc_file_is_one_error_naming_it(tmp_path, damage, says):
+    from sdtm_convert.errors import SdtmConvertError
+
+    meta, df = S.ae()
+    path = write_dataset_json(pd.concat([df] * 200, ignore_index=True), meta, tmp_path / "ae.dsjc", form="dsjc", **IDS)
+    path.write_bytes(damage(path.read_bytes()))
+    with pytest.raises(SdtmConvertError) as e:
+        read_dataset_json(path)
+    assert e.value.issue.code == "dataset-json-unreadable" and e.value.issue.file == str(path)
+    assert says in e.value.issue.message
+
+
+def test_xpt2json_and_json2xpt_commands_take_every_form(tmp_path, djdir, capsys):
+    import shutil
+
+    from sdtm_convert.cli import main
+
+    src = tmp_path / "xpt"
+    src.mkdir()
+    for name in ("dm", "ts"):
+        shutil.copy(djdir / "examples" / f"{name}.xpt", src / f"{name}.xpt")
+    ids = ["--created", S.CREATED, "--study-oid", "S", "--metadata-version-oid", "MDV.1", "--quiet"]
+    assert main(["xpt2json", str(src), "--out", str(tmp_path / "dsjc"), "--format", "dsjc", *ids]) == 0
+    assert sorted(p.name for p in (tmp_path / "dsjc").iterdir()) == ["dm.dsjc", "ts.dsjc"]
+    # one form into another, chosen by the --out file's extension
+    assert main(["xpt2json", str(tmp_path / "dsjc" / "dm.dsjc"), "--out", str(tmp_path / "dm.ndjson"), *ids]) == 0
+    assert main(["json2xpt", str(tmp_path / "dsjc"), "--out", str(tmp_path / "back"), "--quiet"]) == 0
+    for name in ("dm", "ts"):
+        pd.testing.assert_frame_equal(read_xpt(tmp_path / "back" / f"{name}.xpt")[0], read_xpt(src / f"{name}.xpt")[0],
+                                      check_exact=True)
+    assert read_dataset_json(tmp_path / "dm.ndjson")[0].equals(read_xpt(src / "dm.xpt")[0])
+    capsys.readouterr()
+    assert main(["xpt2json", str(src / "dm.xpt"), "--out", str(tmp_path / "dm.json"), "--format", "dsjc"]) == 2
+    assert main(["xpt2json", str(tmp_path / "dsjc" / "dm.dsjc"), "--format", "dsjc"]) == 2
+    err = capsys.readouterr().err
+    assert "--format dsjc but --out names a .json file" in err
+    assert "[convert-same-file]" in err and "the output would overwrite its input" in err

@@ -164,7 +164,7 @@ def test_a_folder_holding_only_a_define_points_to_validating_the_define_alone(ca
     (tmp_path / "define.xml").write_bytes(PILOT.read_bytes())
     code = main(["validate", str(tmp_path)])
     err = capsys.readouterr().err.splitlines()
-    assert code == 2 and err[-1] == (f"error: [package-empty] {tmp_path}: {tmp_path} holds no .xpt, .json or .ndjson "
+    assert code == 2 and err[-1] == (f"error: [package-empty] {tmp_path}: {tmp_path} holds no .xpt, .json, .ndjson or .dsjc "
                                      f"dataset; to check its define.xml alone: sdtm-convert validate "
                                      f"{tmp_path / 'define.xml'}")
 
