@@ -240,9 +240,9 @@ def _same_temporal(x: np.ndarray, kind: str, text: np.ndarray) -> np.ndarray:
 
 
 def _same(a: _Column, b: _Column) -> tuple[np.ndarray, str | None]:
-    """Which values agree, and the date kind used when numbers were compared with ISO text."""
-    if a.numeric and b.numeric:
-        return np.isclose(a.values, b.values, rtol=REL_TOL, atol=0.0, equal_nan=True), None
+    """Which values agree, and the date kind of the numbers (to show them as ISO text) when they are dates."""
+    if a.numeric and b.numeric:  # two date numbers compare as numbers, and are shown as dates
+        return np.isclose(a.values, b.values, rtol=REL_TOL, atol=0.0, equal_nan=True), a.temporal or b.temporal
     if not a.numeric and not b.numeric:
         return a.values == b.values, None
     num, text = (a, b) if a.numeric else (b, a)

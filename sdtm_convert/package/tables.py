@@ -2,7 +2,8 @@
 CSV (one file per dataset, ``adsl.csv`` or ``adsl.csv.gz``), for ``sdtm-convert diff``.
 
 One file per dataset name, XPT first, then Dataset-JSON, then CSV. A ``.json`` file is a dataset only when
-it says so (its start names ``datasetJSONVersion``): a run folder's manifests and reports are not datasets.
+it says so (its start names ``datasetJSONVersion``), and CSV files are read only from a folder that holds no
+XPT or Dataset-JSON dataset: a run folder's manifests and reports (``lineage-sdtm.csv``) are not datasets.
 Each frame's ``attrs["temporal"]`` maps the numeric variables that hold SAS dates, datetimes or times (from
 the XPT display format or the Dataset-JSON ``dataType``) to ``date``, ``datetime`` or ``time``.
 
@@ -57,6 +58,8 @@ def find_datasets(root: Path) -> dict[str, Path]:
     found: dict[str, Path] = {}
     for p in files:
         if dataset_name(p) not in found and _is_dataset_json(p):
+            if suffix_of(p) in CSV and any(suffix_of(q) not in CSV for q in found.values()):
+                break  # CSV files are the datasets of a folder of CSV only (a run's reports/*.csv are not)
             found[dataset_name(p)] = p
     return found
 

@@ -36,6 +36,13 @@ def test_sas_dates_agree_with_iso_dates_and_midnight_datetimes_as_text():
     assert [(e.key, e.reference, e.ours) for e in v.examples] == [({"USUBJID": "4"}, "2014-01-05", "2014-01-06")]
 
 
+def test_two_sas_dates_compare_as_numbers_and_are_shown_as_dates():
+    ref = frame({"K": [1, 2], "TRTEDT": [JAN2, JAN2]}, {"TRTEDT": "date"})
+    ours = frame({"K": [1, 2], "TRTEDT": [JAN2, JAN2 + 7]}, {"TRTEDT": "date"})
+    v = variable_agreement("ADSL", ref, ours, ["K"]).variables["TRTEDT"]
+    assert v.agree == 1 and (v.examples[0].reference, v.examples[0].ours) == ("2014-01-02", "2014-01-09")
+
+
 def test_dates_and_datetimes_are_recognised_without_file_metadata():
     """Days below a million are dates; larger numbers are datetimes in seconds, compared to the second."""
     jan2_0830 = JAN2 * 86400 + 8 * 3600 + 30 * 60

@@ -21,7 +21,7 @@ def test_csv_columns_are_numbers_only_when_every_cell_is_one(tmp_path):
     assert df["NOTE"].tolist() == ["", "x  "]  # NA is missing, quoted or not (R's write.csv)
 
 
-def test_one_file_per_dataset_xpt_first_and_json_only_when_it_is_dataset_json(tmp_path, data_dir):
+def test_one_file_per_dataset_xpt_first_json_only_when_dataset_json_and_csv_only_in_a_csv_folder(tmp_path, data_dir):
     src = data_dir / "datasetjson" / "examples"
     (tmp_path / "sub").mkdir()
     (tmp_path / "dm.csv").write_text("USUBJID\n1\n")
@@ -29,8 +29,13 @@ def test_one_file_per_dataset_xpt_first_and_json_only_when_it_is_dataset_json(tm
     (tmp_path / "ae.json").write_bytes((src / "ae.json").read_bytes())
     (tmp_path / "ae.csv.gz").write_bytes(b"")
     (tmp_path / "manifest.json").write_text('{"files": ["ae.json"]}')
+    (tmp_path / "lineage-sdtm.csv").write_text("DATASET\nDM\n")
     found = find_datasets(tmp_path)
     assert {k: p.relative_to(tmp_path).as_posix() for k, p in found.items()} == {"AE": "ae.json", "DM": "sub/dm.xpt"}
+    csv_only = tmp_path / "csv"
+    csv_only.mkdir()
+    (csv_only / "adsl.csv").write_text("USUBJID\n1\n")
+    assert list(find_datasets(csv_only)) == ["ADSL"]
     assert dataset_name(tmp_path / "adsl.csv.gz") == "ADSL"
 
 
