@@ -162,9 +162,9 @@ def _column(s: pd.Series, temporal: str | None) -> _Column:
         return _Column(secs / 86400 if whole_days else secs, True, "date" if whole_days else "datetime")
     if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
         return _Column(pd.to_numeric(s).to_numpy(dtype="float64", na_value=np.nan), True, temporal)
-    arr = s.to_numpy(dtype=object)
-    text = np.array(["" if _missing(x) else str(x).rstrip() for x in arr], dtype=object)
-    return _Column(text, False)
+    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)  # once per distinct value
+    table = np.array(["" if _missing(x) else str(x).rstrip() for x in uniq] + [""], dtype=object)
+    return _Column(table[np.where(codes < 0, len(uniq), codes)], False)
 
 
 def _missing(x: Any) -> bool:
