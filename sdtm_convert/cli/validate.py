@@ -84,7 +84,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                            "in CORE)")
 
 
-FORMATS = tuple(w.name for w in ordered())  # the registered output formats: ("xpt", "json")
+FORMATS = tuple(w.name for w in ordered())  # the registered output formats: ("xpt", "json", "dsjc")
 _CT_PACKAGE = re.compile(r"^(sdtm|adam|send|define)ct-(\d{4}-\d{2}-\d{2})$", re.I)
 
 

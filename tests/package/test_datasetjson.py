@@ -334,3 +334,17 @@ def test_xpt2json_and_json2xpt_commands_take_every_form(tmp_path, djdir, capsys)
     err = capsys.readouterr().err
     assert "--format dsjc but --out names a .json file" in err
     assert "[convert-same-file]" in err and "the output would overwrite its input" in err
+
+
+def test_the_validator_reads_a_dsjc_file_with_its_header_and_prefers_the_plain_form(tmp_path):
+    from sdtm_convert.validate.package import read_package
+
+    meta, df = S.ae()
+    write_dataset_json(df, meta, tmp_path / "ae.dsjc", form="dsjc", **IDS)
+    only = read_package(tmp_path).datasets["AE"]
+    assert (only.source, only.file, only.label, only.declared_records) == ("dsjc", "ae.dsjc", meta.label, len(df))
+    assert only.lengths == {v.name: v.length for v in meta.variables if v.type == "Char"}
+    write_dataset_json(df, meta, tmp_path / "ae.json", **IDS)
+    both = read_package(tmp_path)
+    assert both.datasets["AE"].file == "ae.json" and "not read: ae.dsjc" in both.notes[0]
+    assert read_package(tmp_path, prefer="dsjc").datasets["AE"].file == "ae.dsjc"
