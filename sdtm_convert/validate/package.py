@@ -247,7 +247,8 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
         skipped += [(ps[0], p) for p in ps[1:]]
     if not skipped:
         return chosen, []
-    other = "json" if prefer == "xpt" else "xpt"
+    skipped_writer = writers.for_suffix(skipped[0][1].suffix)
+    other = skipped_writer.name if skipped_writer else ("json" if prefer == "xpt" else "xpt")
     kept = sorted({_KIND.get(k.suffix.lower(), k.suffix.lower()) for k, _ in skipped})
     names = [p.name for _, p in skipped]
     shown = ", ".join(names[:SHOWN_FILES]) + (f", +{len(names) - SHOWN_FILES} more" if len(names) > SHOWN_FILES else "")
@@ -255,11 +256,12 @@ def choose_files(files: list[Path], prefer: str = "xpt") -> tuple[list[Path], li
     return chosen, [
         f"{n} {'dataset is' if n == 1 else 'datasets are'} present in more than one format; each was validated "
         f"once, from its {' or '.join(kept)} file; not read: {shown} (--format {other} validates the "
-        f"{'Dataset-JSON' if other == 'json' else 'XPT'} copies instead)"
+        f"{_COPIES.get(other, other)} copies instead)"
     ]
 
 
 _KIND = {".xpt": "XPT", ".json": "Dataset-JSON", ".ndjson": "NDJSON", ".dsjc": "DSJC"}
+_COPIES = {"xpt": "XPT", "json": "Dataset-JSON", "dsjc": "DSJC"}  # a --format's files, as the note names them
 SHOWN_FILES = 4  # skipped files named in the note
 
 
