@@ -8,7 +8,7 @@ paired in file order. On the matched records each variable present on both sides
 - missing (NaN, None, ``""``) equals missing, and nothing else;
 - numbers with a relative tolerance of 1e-9;
 - a SAS date, datetime or time (a number: days or seconds from 1960-01-01) against ISO 8601 text
-  (``2014-01-02``, ``2014-01-02T00:00:00Z``) as the same date, at the precision both give: a date against a
+  (``2014-01-02``, ``2014-01-02T00:00:00Z``, ``2014-01-02 08:30:00``) as the same date, at the precision both give: a date against a
   datetime compares the days, two datetimes the days and the seconds (the UTC offset is not applied). Which
   numbers are dates comes from the file (XPT display format, Dataset-JSON ``dataType``: ``attrs["temporal"]``
   of the frame), else from the text: ISO-looking text on the other side makes the number a date when it is
@@ -39,7 +39,8 @@ SECONDS_TOL = 1e-6  # seconds: an ISO text's fraction against a SAS number
 EXAMPLES = 5
 DAYS_BELOW = 1_000_000  # a SAS number below this (in magnitude) is a date in days, at or above a datetime in seconds
 TEMPORAL = ("date", "datetime", "time")
-_ISO = re.compile(r"^(?:(\d{4}-\d{2}-\d{2}))?(?:T?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
+# ISO 8601 date, datetime or time; a blank for the T too, as R's write.csv writes a datetime (2014-01-02 08:30:00)
+_ISO = re.compile(r"^(?:(\d{4}-\d{2}-\d{2}))?(?:[T ]?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
 
 
 @dataclass
@@ -235,7 +236,8 @@ def _same_temporal(x: np.ndarray, kind: str, text: np.ndarray) -> np.ndarray:
     both_day = ~np.isnan(nday) & ~np.isnan(tday)
     both_sec = ~np.isnan(nsec) & ~np.isnan(tsec)
     with np.errstate(invalid="ignore"):
-        same = iso & (both_day | both_sec) & (~both_day | (nday == tday)) & (~both_sec | (np.abs(nsec - tsec) <= SECONDS_TOL))
+        same = (iso & (both_day | both_sec) & (~both_day | (nday == tday))
+                & (~both_sec | (np.abs(nsec - tsec) <= SECONDS_TOL)))
     return same | (np.isnan(x) & (text == ""))
 
 

@@ -46,12 +46,13 @@ def test_two_sas_dates_compare_as_numbers_and_are_shown_as_dates():
 def test_dates_and_datetimes_are_recognised_without_file_metadata():
     """Days below a million are dates; larger numbers are datetimes in seconds, compared to the second."""
     jan2_0830 = JAN2 * 86400 + 8 * 3600 + 30 * 60
-    ref = frame({"K": [1, 2, 3, 4], "ADT": ["2014-01-02", "2014-01-02", "2014-01-02", "2014-01-02"],
-                 "ADTM": ["2014-01-02T08:30:00", "2014-01-02T08:30:00Z", "2014-01-02T08:31:00", "2014-01-02"]})
-    ours = frame({"K": [1, 2, 3, 4], "ADT": [JAN2, JAN2, JAN2 - 1, JAN2],
-                  "ADTM": [jan2_0830, jan2_0830, jan2_0830, jan2_0830]})
+    ref = frame({"K": [1, 2, 3, 4, 5], "ADT": ["2014-01-02", "2014-01-02", "2014-01-02", "2014-01-02", ""],
+                 "ADTM": ["2014-01-02T08:30:00", "2014-01-02T08:30:00Z", "2014-01-02T08:31:00", "2014-01-02",
+                          "2014-01-02 08:30:00"]})  # R's write.csv writes a datetime with a blank
+    ours = frame({"K": [1, 2, 3, 4, 5], "ADT": [JAN2, JAN2, JAN2 - 1, JAN2, np.nan],
+                  "ADTM": [jan2_0830] * 5})
     a = variable_agreement("ADX", ref, ours, ["K"])
-    assert (a.variables["ADT"].agree, a.variables["ADTM"].agree) == (3, 3)
+    assert (a.variables["ADT"].agree, a.variables["ADTM"].agree) == (4, 4)
     assert a.variables["ADTM"].examples[0].ours == "2014-01-02T08:30:00"  # shown as ISO, not 1704184200.0
     assert a.variables["ADTM"].examples[0].reference == "2014-01-02T08:31:00"
 
