@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 import datetime as dt
+
+import pytest
 
 from sdtm_convert.adam.derive import (
     derive_var_merged_exist_flag,
