@@ -53,8 +53,8 @@ DIFFERENCES: dict[tuple[str, str], str] = {
     ("ADAE", "AELLTCD"): "the raw export carries the MedDRA LLT codes; pharmaverse's AE drops them",
     ("ADAE", "AESOCCD"): "the raw export carries the MedDRA SOC codes; pharmaverse's AE drops them",
     ("ADAE", "ADURU"): "'DAYS', the CDISC UNIT submission value; admiral writes its out_unit argument 'days'",
-    **{("ADAE", v): "pharmaverse's values skip the 81 mg EX records of high-dose subjects although its EX (which ours "
-                    "matches) has them; admiral's template on that EX gives ours"
+    **{("ADAE", v): "pharmaverse's values skip the 81 mg EX records of high-dose subjects although pharmaversesdtm's EX "
+                    "(tests/data/pharmaverse, which ours matches) has them; admiral's template on that EX gives ours"
        for v in ("LDOSEDTM", "DOSEON", "DOSEU")},
 }
 # variables of pharmaverseadam that we do not write, and why
