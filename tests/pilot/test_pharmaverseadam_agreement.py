@@ -201,3 +201,20 @@ def test_every_reference_variable_is_ours_or_named_as_absent(adam, name):
 def test_each_listed_difference_still_occurs(agreements):
     stale = [key for key in DIFFERENCES if not agreements[key[0]].disagreements.get(key[1])]
     assert not stale
+
+
+def test_agreement_compares_dates_as_dates_and_missing_as_missing_and_breaks_ties_on_collected_values():
+    ours = pd.DataFrame({
+        "USUBJID": ["1", "1", "2"], "AETERM": ["RASH", "RASH", "COUGH"], "AELLT": ["B", "A", "C"],
+        "ASTDT": [19725.0, 19726.0, float("nan")], "REGION1": ["NA", "NA", ""], "AVAL": [1.0, 2.0, 3.0000000001],
+    })
+    theirs = {
+        "USUBJID": ["1", "1", "2"], "AETERM": ["RASH", "RASH", "COUGH"], "AELLT": ["A", "B", "C"],
+        "ASTDT": ["2014-01-03", "2014-01-02", None], "REGION1": ["NA", "NA", None], "AVAL": [2, 1, "NA"],
+    }
+    found = agreement(ours, theirs, ["USUBJID", "AETERM"], ["AELLT"])
+    # the two RASH records pair by their LLT (the second of ours with the first of theirs); the SAS date 19725 is
+    # 2014-01-02; text "NA" is a value (admiral's North America), a numeric "NA" is missing
+    assert (found.pairs, found.unpaired) == (3, [])
+    assert {v: d for v, d in found.disagreements.items() if d} == {"AVAL": [("2", 3.0000000001, None)]}
+    assert round(found.share("AVAL"), 3) == 0.667
