@@ -6,6 +6,7 @@ from __future__ import annotations
 from sdtm_convert.adam.derive import (
     derive_var_analysis_ratio,
     derive_var_anrind,
+    derive_var_chg,
     derive_var_ontrtfl,
     derive_var_pchg,
     derive_var_trtemfl,
@@ -48,6 +49,26 @@ def test_pchg_divides_by_the_absolute_baseline():
     # admiral derive_var_pchg(): PCHG = (AVAL - BASE) / abs(BASE) * 100; NA when BASE is 0
     out = derive_var_pchg(bds)
     assert out["PCHG"].fillna(-999).tolist() == [50.0, 50.0, -999]
+
+
+def test_chg_and_pchg_restricted_to_post_baseline_visits():
+    bds = frame(
+        [
+            (NA, 70.0, 80.0),  # screening (no analysis visit) → null
+            (0.0, 80.0, 80.0),  # the baseline visit (AVISITN 0, the boundary) → null, not 0
+            (2.0, 88.0, 80.0),  # week 2 → computed
+            (99.0, 60.0, 80.0),  # End of Treatment (AVISITN 99) → computed
+            (4.0, NA, 80.0),  # no value → null
+        ],
+        ["AVISITN", "AVAL", "BASE"],
+    )
+    post = {"var": "AVISITN", "op": "gt", "value": 0}
+    # admiral's templates: restrict_derivation(derive_var_chg / derive_var_pchg, filter = AVISITN > 0)
+    out = derive_var_pchg(derive_var_chg(bds, filter=post), filter=post)
+    assert out["CHG"].fillna(-999).tolist() == [-999, -999, 8.0, -20.0, -999]
+    assert out["PCHG"].fillna(-999).tolist() == [-999, -999, 10.0, -25.0, -999]
+    # without a filter every record with a baseline gets one (the baseline's own change is 0)
+    assert derive_var_chg(bds)["CHG"].fillna(-999).tolist() == [-10.0, 0.0, 8.0, -20.0, -999]
 
 
 def test_analysis_ratio_is_missing_for_a_zero_denominator():

@@ -3,9 +3,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from sdtm_convert.adam.derive import derive_var_merged_exist_flag, derive_vars_cat, derive_vars_joined
+from sdtm_convert.adam.derive import (
+    derive_var_merged_exist_flag,
+    derive_vars_cat,
+    derive_vars_joined,
+    derive_vars_last_dose,
+)
 from sdtm_convert.errors import SdtmConvertError
 from tests.adam.helpers import NA, assert_frames, frame
 
@@ -32,6 +39,38 @@ def test_last_dose_on_or_before_the_event_start():
     # "last": before any dose → NA; on the dose day → that dose; the zero dose (day 160) is skipped.
     expected = adae.assign(LDOSEDTM=[NA, 130, 130, 100, NA])
     assert_frames(out, expected)
+
+
+def _sas_dtm(text: str) -> float:
+    return (dt.datetime.fromisoformat(text) - dt.datetime(1960, 1, 1)).total_seconds()
+
+
+EX_TEXT = frame(
+    [
+        ("01", "XANOMELINE", 54, "mg", "2014-01-01", "2014-01-14"),
+        ("01", "XANOMELINE", 81, "mg", "2014-01-15", "2014-02-01"),
+        ("01", "XANOMELINE", 0, "mg", "2014-02-02", "2014-02-20"),  # no dose and not placebo: not a dose
+        ("02", "PLACEBO", 0, "mg", "2014-01-01", "2014-01-10"),
+        ("02", "PLACEBO", 0, "mg", "2014-02", "2014-02-10"),  # partial start date: no single doses
+    ],
+    ["USUBJID", "EXTRT", "EXDOSE", "EXDOSU", "EXSTDTC", "EXENDTC"],
+)
+
+
+def test_last_dose_counts_one_dose_a_day_and_the_dose_of_the_event_day():
+    starts = ["2013-12-31", "2014-01-14", "2014-01-15", "2014-02-10", "2014-01-20T10:00:00", "2014-01-05", "2014-02-05"]
+    adae = frame([("01",)] * 5 + [("02",), ("02",), ("03",)], ["USUBJID"])
+    adae["ASTDTM"] = [_sas_dtm(s) for s in starts] + [NA]
+    out = derive_vars_last_dose(adae, DOSED, dataset_add=EX_TEXT, by_vars=["USUBJID"],
+                                dose_vars={"DOSEON": "EXDOSE", "DOSEU": "EXDOSU"})
+    # admiral ad_adae.R on create_single_dose_dataset(EX): before any dose → none; the last day of a record
+    # and the first of the next are doses of their own record; after the last dose → that day, no dose on the
+    # day; a start later than midnight → that day's dose date but no DOSEON (EXSTDTM <= ASTDTM <= EXENDTM on
+    # the single dose at 00:00); a placebo dose of 0 counts; the partial-date record gives no dose; no start → none
+    last = [NA, "2014-01-14", "2014-01-15", "2014-02-01", "2014-01-20", "2014-01-05", "2014-01-10", NA]
+    assert out["LDOSEDTM"].fillna(-1).tolist() == [_sas_dtm(d) if isinstance(d, str) else -1 for d in last]
+    assert out["DOSEON"].fillna(-1).tolist() == [-1, 54, 81, -1, -1, 0, -1, -1]
+    assert out["DOSEU"].tolist() == ["", "mg", "mg", "", "", "mg", "", ""]
 
 
 def test_clashing_join_variable_is_suffixed_and_several_matches_need_a_mode():

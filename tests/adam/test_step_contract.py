@@ -40,6 +40,7 @@ PARAMS = {
     "derive_vars_dtm_to_dt": {"source_vars": ["TRTSDTM"]},
     "derive_vars_occurrence_flags": {"by_vars": ["USUBJID"], "order": ["ASTDT"], "flags": {"AOCCFL": []}},
     "derive_vars_joined": {"dataset_add": "EX", "new_vars": ["EXDOSE"]},
+    "derive_vars_last_dose": {"dataset_add": "EX", "dose_vars": {"DOSEON": "EXDOSE"}},
     "derive_param_map": {"by_vars": ["USUBJID", "VISIT"]},
     "derive_param_bmi": {"by_vars": ["USUBJID", "VISIT"]},
     "derive_param_bsa": {"by_vars": ["USUBJID", "VISIT"]},

@@ -119,6 +119,15 @@ def test_joined_takes_the_last_dose_on_or_before_the_event():
     assert list(out["LDOSE"]) == [81.0, 54.0]
 
 
+def test_last_dose_step_counts_daily_doses_from_the_exposure_dates():
+    ae = frame([("S", "1", 14.0 * 86400), ("S", "1", 40.0 * 86400)], ["STUDYID", "USUBJID", "ASTDTM"])
+    ex = frame([("S", "1", "1960-01-02", "1960-01-20", 54.0, "mg")],
+               ["STUDYID", "USUBJID", "EXSTDTC", "EXENDTC", "EXDOSE", "EXDOSU"])
+    out = run("derive_vars_last_dose", ae, {"dataset_add": "EX", "dose_vars": {"DOSEON": "EXDOSE"}}, sdtm={"EX": ex})
+    # day 14 lies in the record (1960-01-15, a dose that day); day 40 is after its end (1960-01-20 = day 19)
+    assert list(out["LDOSEDTM"]) == [14.0 * 86400, 19.0 * 86400] and list(out["DOSEON"].fillna(-1)) == [54.0, -1]
+
+
 def _vs():
     return frame([("1", "V1", "SYSBP", 120.0, "mmHg"), ("1", "V1", "DIABP", 90.0, "mmHg"),
                   ("1", "V1", "WEIGHT", 80.0, "kg"), ("1", "V0", "HEIGHT", 200.0, "cm")],
@@ -189,6 +198,7 @@ def test_cat_missing_label_names_a_missing_age():
 CASES = {
     "derive_vars_extreme_event", "derive_var_extreme_dt", "derive_var_merged_exist_flag", "derive_vars_dtm_to_dt",
     "compute_severity_rank", "derive_vars_occurrence_flags", "derive_var_aocci_flag", "derive_vars_joined",
+    "derive_vars_last_dose",
     "derive_param_map", "derive_param_bmi", "derive_param_bsa", "derive_summary_records", "derive_basetype_records",
     "derive_var_anrind", "derive_vars_avisit_from_visit", "derive_extreme_records",
 }

@@ -84,7 +84,10 @@ def test_pilot_advs_has_computed_parameters_averages_and_one_baseline_per_basety
     assert len(eot) == 3024 and set(eot["AVISIT"]) == {"End of Treatment"} and set(eot["AVISITN"]) == {99.0}
     baselines = advs[advs["ABLFL"] == "Y"]
     assert not baselines.duplicated(["USUBJID", "PARAMCD", "BASETYPE"]).any() and len(baselines) == 4318
-    assert (advs.loc[advs["ABLFL"] == "Y", "CHG"] == 0).all()  # admiral: CHG on every record with a baseline
+    # admiral's current templates: CHG/PCHG on post-baseline visits only (AVISITN > 0), as pharmaverseadam's ADVS
+    assert advs.loc[advs["ABLFL"] == "Y", ["CHG", "PCHG"]].isna().all().all()
+    post = advs[(advs["AVISITN"] > 0) & advs["BASE"].notna() & advs["AVAL"].notna()]
+    assert len(post) > 0 and ((post["CHG"] - (post["AVAL"] - post["BASE"])).abs() < 1e-9).all()
     height = advs[advs["PARAMCD"] == "HEIGHT"]
     assert height["AVALCA1N"].value_counts().to_dict() == {1.0: 504, 2.0: 4}  # admiral's > 140 / <= 140 cm
 
@@ -95,6 +98,7 @@ def test_pilot_adsl_death_and_grouping_variables_follow_admiral(pilot_run):
     assert adsl["RACEGR1"].value_counts().to_dict() == {"White": 273, "Non-white": 33}
     assert (adsl["DTH30FL"] == "Y").sum() == 3 and (adsl["DTHB30FL"] == "Y").sum() == 1
     assert adsl[["SCRFDT", "FRVDT", "LDDTHELD"]].notna().sum().tolist() == [52, 36, 3]
+    assert adsl.loc[adsl["DTHFL"] == "Y", ["DTHDOM", "DTHCGR1"]].drop_duplicates().values.tolist() == [["AE", "ADVERSE EVENT"]]
 
 
 def test_pilot_subject_elements_end_where_the_next_starts(pilot_run):

@@ -37,7 +37,7 @@ from sdtm_convert.adam.derive.dates import (
     sas_date_to_iso,
 )
 from sdtm_convert.adam.derive.events import derive_var_extreme_dt, derive_vars_extreme_event
-from sdtm_convert.adam.derive.joined import derive_vars_joined
+from sdtm_convert.adam.derive.joined import derive_vars_joined, derive_vars_last_dose
 from sdtm_convert.adam.derive.occurrence import (
     compute_severity_rank,
     derive_var_aocci_flag,
@@ -119,6 +119,7 @@ __all__ = [
     "derive_vars_dy",
     "derive_vars_extreme_event",
     "derive_vars_joined",
+    "derive_vars_last_dose",
     "derive_vars_merged",
     "derive_vars_occurrence_flags",
     "is_missing",

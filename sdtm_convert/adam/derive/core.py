@@ -183,18 +183,28 @@ def compute_responder(aval: pd.Series, base: pd.Series, threshold: float, *, dec
     return pd.Series(np.where(ok, resp.astype(float), np.nan), index=aval.index)
 
 
-def derive_var_chg(dataset: pd.DataFrame, new_var: str = "CHG", *, decimals: int | None = None) -> pd.DataFrame:
-    """CHG = AVAL − BASE."""
+def derive_var_chg(dataset: pd.DataFrame, new_var: str = "CHG", *, decimals: int | None = None,
+                   filter: Condition = None) -> pd.DataFrame:  # noqa: A002 - admiral restrict_derivation filter
+    """CHG = AVAL − BASE on the records meeting ``filter`` (all when None); null on the others."""
     out = dataset.copy()
-    out[new_var] = compute_chg(out["AVAL"], out["BASE"], decimals=decimals)
+    out[new_var] = _restricted(compute_chg(out["AVAL"], out["BASE"], decimals=decimals), out, filter)
     return out
 
 
-def derive_var_pchg(dataset: pd.DataFrame, new_var: str = "PCHG", *, decimals: int | None = None) -> pd.DataFrame:
-    """PCHG = 100 × (AVAL − BASE) / |BASE| (unrounded; null when BASE is 0 or missing)."""
+def derive_var_pchg(dataset: pd.DataFrame, new_var: str = "PCHG", *, decimals: int | None = None,
+                    filter: Condition = None) -> pd.DataFrame:  # noqa: A002
+    """PCHG = 100 × (AVAL − BASE) / |BASE| (unrounded; null when BASE is 0 or missing) on the records meeting
+    ``filter`` (all when None); null on the others."""
     out = dataset.copy()
-    out[new_var] = compute_pchg(out["AVAL"], out["BASE"], decimals=decimals)
+    out[new_var] = _restricted(compute_pchg(out["AVAL"], out["BASE"], decimals=decimals), out, filter)
     return out
+
+
+def _restricted(values: pd.Series, dataset: pd.DataFrame, filter: Condition) -> pd.Series:  # noqa: A002
+    """``values`` where ``filter`` holds (admiral restrict_derivation), missing elsewhere."""
+    if filter is None:
+        return values
+    return values.where(condition_mask(dataset, filter))
 
 
 def derive_vars_crit_flag(

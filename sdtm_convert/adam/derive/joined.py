@@ -78,3 +78,54 @@ def derive_vars_joined(
     new_char = [c for c in names if not pd.api.types.is_numeric_dtype(out[c])]
     out[new_char] = fill_char_missing(out[new_char])
     return out
+
+
+DAY = 86400.0
+
+
+def derive_vars_last_dose(
+    dataset: pd.DataFrame,
+    filter: Condition = None,  # noqa: A002 - admiral's filter_add
+    *,
+    dataset_add: pd.DataFrame,
+    by_vars: Sequence[str] = ("STUDYID", "USUBJID"),
+    start_dtc: str = "EXSTDTC",
+    end_dtc: str = "EXENDTC",
+    ref_var: str = "ASTDTM",
+    new_var: str = "LDOSEDTM",
+    dose_vars: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """The last dose on or before each record's ``ref_var`` (a SAS datetime) and the dose given that day, as
+    admiral's ad_adae.R derives them from single doses (``create_single_dose_dataset``, one dose a day).
+
+    Each ``dataset_add`` record meeting ``filter`` whose ``start_dtc`` and ``end_dtc`` are complete dates
+    stands for one dose on every day from start to end. ``new_var`` is the latest of those days on or before
+    the day of ``ref_var``, as a SAS datetime at 00:00:00. ``dose_vars`` ({new: source}) are copied from the
+    record whose days include the day of ``ref_var`` when ``ref_var`` is that day at 00:00:00 (admiral's
+    EXSTDTM <= ASTDTM <= EXENDTM on the single dose: an event with a later time that day matches no dose);
+    of several such records the one starting last. Missing where nothing qualifies."""
+    from sdtm_convert.adam.derive.dates import compute_dt
+
+    dose_vars = dict(dose_vars or {})
+    add = dataset_add.loc[condition_mask(dataset_add, filter)]
+    start, _ = compute_dt(add[start_dtc].astype("string").fillna(""))
+    end, _ = compute_dt(add[end_dtc].astype("string").fillna(""))
+    doses = add[list(by_vars) + list(dose_vars.values())].assign(__start=start.to_numpy(), __end=end.to_numpy())
+    doses = doses.loc[doses["__start"].notna() & doses["__end"].notna() & (doses["__start"] <= doses["__end"])]
+    ref = pd.to_numeric(dataset[ref_var], errors="coerce").reset_index(drop=True)
+    left = dataset.reset_index(drop=True)[list(by_vars)].assign(
+        **{_POS: np.arange(len(dataset)), "__day": np.floor(ref / DAY), "__exact": ref % DAY == 0})
+    joined = left.merge(doses, how="inner", on=list(by_vars))
+    joined = joined.loc[joined["__start"] <= joined["__day"]]
+    last = joined.assign(__last=np.minimum(joined["__end"], joined["__day"])).groupby(_POS)["__last"].max()
+    out = dataset.copy()
+    out[new_var] = (pd.Series(last, dtype=float) * DAY).reindex(np.arange(len(dataset))).to_numpy()
+    on_day = joined.loc[joined["__exact"] & (joined["__day"] <= joined["__end"])]
+    on_day = on_day.iloc[sorted_positions(on_day, [_POS], ["__start"], na_position="last")]
+    on_day = on_day.loc[~on_day.duplicated(subset=[_POS], keep="last")].set_index(_POS)
+    for new, src in dose_vars.items():
+        values = on_day[src].reindex(np.arange(len(dataset)))
+        out[new] = values.to_numpy()
+        if not pd.api.types.is_numeric_dtype(add[src]):
+            out[new] = fill_char_missing(out[[new]].astype(object))[new]
+    return out

@@ -201,21 +201,34 @@ register(Step(
 
 register(Step(
     name="derive_var_chg",
-    doc="CHG = AVAL - BASE (decimals: computed in integers of that precision).",
-    params={"new_var": Var(default="CHG"), "decimals": Int(doc="exact arithmetic at this many decimals")},
-    sets_from=lambda p: {p.get("new_var", "CHG"): "AVAL - BASE."},
+    doc="CHG = AVAL - BASE (decimals: computed in integers of that precision); with filter, only on those "
+        "records (admiral restrict_derivation), null on the others.",
+    params={"new_var": Var(default="CHG"), "decimals": Int(doc="exact arithmetic at this many decimals"),
+            "filter": ACond(doc="only these records (e.g. post-baseline: AVISITN > 0)")},
+    sets_from=lambda p: {p.get("new_var", "CHG"): "AVAL - BASE" + _only(p) + "."},
     reads=("AVAL", "BASE"),
-    run=lambda ctx, p: derive_var_chg(ctx.working, p.get("new_var", "CHG"), decimals=p.get("decimals")),
+    reads_from=lambda p: tuple(condition_vars(p.get("filter"))),
+    run=lambda ctx, p: derive_var_chg(ctx.working, p.get("new_var", "CHG"), decimals=p.get("decimals"),
+                                      filter=p.get("filter")),
 ))
 
 register(Step(
     name="derive_var_pchg",
-    doc="PCHG = 100 * (AVAL - BASE) / BASE, unrounded; null when BASE is 0 or missing.",
-    params={"new_var": Var(default="PCHG"), "decimals": Int(doc="exact arithmetic at this many decimals")},
-    sets_from=lambda p: {p.get("new_var", "PCHG"): "100 * (AVAL - BASE) / BASE; null when BASE is 0 or missing."},
+    doc="PCHG = 100 * (AVAL - BASE) / BASE, unrounded; null when BASE is 0 or missing; with filter, only on "
+        "those records, null on the others.",
+    params={"new_var": Var(default="PCHG"), "decimals": Int(doc="exact arithmetic at this many decimals"),
+            "filter": ACond(doc="only these records (e.g. post-baseline: AVISITN > 0)")},
+    sets_from=lambda p: {p.get("new_var", "PCHG"): "100 * (AVAL - BASE) / BASE; null when BASE is 0 or missing"
+                         + _only(p) + "."},
     reads=("AVAL", "BASE"),
-    run=lambda ctx, p: derive_var_pchg(ctx.working, p.get("new_var", "PCHG"), decimals=p.get("decimals")),
+    reads_from=lambda p: tuple(condition_vars(p.get("filter"))),
+    run=lambda ctx, p: derive_var_pchg(ctx.working, p.get("new_var", "PCHG"), decimals=p.get("decimals"),
+                                       filter=p.get("filter")),
 ))
+
+
+def _only(p: P) -> str:
+    return f"; only where {p['filter']}, null elsewhere" if p.get("filter") else ""
 
 register(Step(
     name="derive_vars_crit_flag",

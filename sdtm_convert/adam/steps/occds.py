@@ -13,6 +13,7 @@ from sdtm_convert.adam.derive import (
     compute_severity_rank,
     derive_var_aocci_flag,
     derive_vars_joined,
+    derive_vars_last_dose,
     derive_vars_occurrence_flags,
 )
 from sdtm_convert.adam.derive.occurrence import SEVERITY_LEVELS
@@ -111,4 +112,39 @@ register(Step(
            else {})},
     reads_from=lambda p: tuple(p.get("by_vars", KEY)),
     run=_joined,
+))
+
+
+def _last_dose(ctx: StepContext, p: P) -> pd.DataFrame:
+    return derive_vars_last_dose(ctx.working, p.get("filter"), dataset_add=source_frame(ctx, p["dataset_add"]),
+                                 by_vars=list(p.get("by_vars", KEY)), start_dtc=p.get("start_dtc", "EXSTDTC"),
+                                 end_dtc=p.get("end_dtc", "EXENDTC"), ref_var=p.get("ref_var", "ASTDTM"),
+                                 new_var=p.get("new_var", "LDOSEDTM"), dose_vars=renamed(p.get("dose_vars", {})))
+
+
+def _last_dose_text(p: P) -> dict[str, str]:
+    add, ref = p["dataset_add"], p.get("ref_var", "ASTDTM")
+    days = (f"one dose a day from {add}.{p.get('start_dtc', 'EXSTDTC')} to {add}.{p.get('end_dtc', 'EXENDTC')} "
+            "(complete dates)" + (f" of the {add} records where {p['filter']}" if p.get("filter") else ""))
+    text = {p.get("new_var", "LDOSEDTM"): f"The last dose day on or before the day of {ref}, at 00:00:00, counting "
+                                          f"{days}."}
+    for new, src in renamed(p.get("dose_vars", {})).items():
+        text[new] = f"{add}.{src} of the dose given on the day of {ref} (when {ref} is that day at 00:00:00)."
+    return text
+
+
+register(Step(
+    name="derive_vars_last_dose",
+    doc="The last dose on or before each record's ref_var and the dose of that day, from dataset_add records "
+        "standing for one dose a day from start_dtc to end_dtc (admiral ad_adae.R: create_single_dose_dataset, "
+        "then derive_vars_joined for LDOSEDTM and for DOSEON/DOSEU).",
+    params={"dataset_add": Dataset(required=True), "by_vars": Names(default=KEY),
+            "filter": ACond(doc="only these dataset_add records (e.g. the valid doses)"),
+            "start_dtc": Var(default="EXSTDTC"), "end_dtc": Var(default="EXENDTC"),
+            "ref_var": Var(default="ASTDTM", doc="a SAS datetime of the dataset"),
+            "new_var": Var(default="LDOSEDTM"),
+            "dose_vars": Rename(doc="{NEW: dataset_add variable} copied from the dose of that day")},
+    sets_from=_last_dose_text,
+    reads_from=lambda p: (*p.get("by_vars", KEY), p.get("ref_var", "ASTDTM")),
+    run=_last_dose,
 ))
