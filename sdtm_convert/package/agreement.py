@@ -1,8 +1,10 @@
 """Per-variable agreement of our datasets with a reference version of them (e.g. the ADaM pharmaverse derives
 from the same raw data): ``sdtm-convert diff REFERENCE OURS --agreement``.
 
-Records are matched on keys (given per dataset, else the dataset's ``x-keys``); records whose keys repeat are
-paired in file order. On the matched records each variable present on both sides is compared, value by value:
+Records are matched on keys (given per dataset, else the dataset's ``x-keys``). Records whose keys repeat are
+paired with the record of the other side that agrees on the most variables (greedily, best pairs first, ties
+in file order), so two sides that sort repeated records differently still pair alike records; key values held
+by more than ``BEST_PAIR_MAX`` record pairs are paired in file order. On the matched records each variable present on both sides is compared, value by value:
 
 - text exactly, after stripping trailing blanks;
 - missing (NaN, None, ``""``) equals missing, and nothing else;
@@ -70,7 +72,7 @@ class Agreement:
     matched: int
     unmatched_reference: int
     unmatched_ours: int
-    duplicate_keys: int  # key values held by more than one record (either side); paired in file order
+    duplicate_keys: int  # key values held by more than one record (either side); paired best first
     variables: dict[str, VariableAgreement]
     only_reference: list[str] = field(default_factory=list)  # variables the reference has and we lack
     only_ours: list[str] = field(default_factory=list)
@@ -310,6 +312,51 @@ def _plain(v: Any) -> Any:
     return v
 
 
+# -- pairing records whose keys repeat -------------------------------------------------------------------------
+
+BEST_PAIR_MAX = 2_500  # record pairs of one key value above which its records are paired in file order
+
+
+def _pair_scores(ia: np.ndarray, ib: np.ndarray, value_cols: list[tuple[_Column, _Column]]) -> np.ndarray:
+    """How many variables agree for each candidate pair of records (``ia[i]`` with ``ib[i]``)."""
+    score = np.zeros(len(ia), dtype=int)
+    for a, b in value_cols:
+        same, _ = _same(_Column(a.values[ia], a.numeric, a.temporal), _Column(b.values[ib], b.numeric, b.temporal))
+        score += same
+    return score
+
+
+def _best_pairs(ka: pd.DataFrame, kb: pd.DataFrame, kcols: list[str],
+                value_cols: list[tuple[_Column, _Column]]) -> pd.Series:
+    """``kb["__n"]`` renumbered so that, for key values repeated on either side, each of our records takes the
+    rank of the reference record it agrees with best (greedy, best first; ties in file order); our records left
+    without a partner take ranks no reference record has."""
+    n_b = kb["__n"].copy()
+    a, b = ka.reset_index(names="__ia"), kb.reset_index(names="__ib")
+    sizes = pd.concat([a.groupby(kcols, sort=False).size().rename("a"),
+                       b.groupby(kcols, sort=False).size().rename("b")], axis=1, join="inner")
+    pairs = sizes["a"] * sizes["b"]
+    small = sizes.index[(pairs > 1) & (pairs <= BEST_PAIR_MAX)]
+    a = a[a.set_index(kcols).index.isin(small)]
+    b = b[b.set_index(kcols).index.isin(small)]
+    cand = a[[*kcols, "__ia", "__n"]].merge(b[[*kcols, "__ib", "__n"]], on=kcols, suffixes=("_a", "_b"))
+    if cand.empty:
+        return n_b
+    cand["__score"] = _pair_scores(cand["__ia"].to_numpy(dtype=int), cand["__ib"].to_numpy(dtype=int), value_cols)
+    cand = cand.sort_values(["__score", "__n_a", "__n_b"], ascending=[False, True, True], kind="stable")
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    for ia, ib, rank in zip(cand["__ia"].tolist(), cand["__ib"].tolist(), cand["__n_a"].tolist(), strict=True):
+        if ia in used_a or ib in used_b:
+            continue
+        used_a.add(ia)
+        used_b.add(ib)
+        n_b.iloc[ib] = rank
+    left = b.loc[~b["__ib"].isin(used_b), "__ib"].to_numpy(dtype=int)
+    n_b.iloc[left] = len(ka) + len(kb) + np.arange(len(left))  # no reference record has these ranks
+    return n_b
+
+
 # -- one dataset -----------------------------------------------------------------------------------------------
 
 
@@ -329,6 +376,8 @@ def variable_agreement(name: str, reference: pd.DataFrame, ours: pd.DataFrame, k
     kcols = list(ka.columns)
     dup = pd.concat([ka[ka.duplicated(kcols)], kb[kb.duplicated(kcols)]]).drop_duplicates()
     ka["__n"], kb["__n"] = ka.groupby(kcols, sort=False).cumcount(), kb.groupby(kcols, sort=False).cumcount()
+    value_cols = [cols[c] for c in common if c not in keys]
+    kb["__n"] = _best_pairs(ka, kb, kcols, value_cols)
     m = ka.reset_index(names="__ia").merge(kb.reset_index(names="__ib"), on=[*kcols, "__n"], how="outer",
                                            indicator=True, sort=False)
     both = m[m["_merge"] == "both"]
@@ -423,7 +472,7 @@ def render_text(r: AgreementReport) -> str:
                      f"({d.unmatched_reference:,} of {d.reference_records:,} reference records unmatched, "
                      f"{d.unmatched_ours:,} of {d.our_records:,} ours); {plural(len(d.variables), 'variable')}: "
                      f"{_pct(d.mean_pct)} mean, {_pct(d.value_pct)} of {plural(d.compared, 'value')}"
-                     + (f"; {d.duplicate_keys:,} key values repeat (paired in file order)" if d.duplicate_keys else ""))
+                     + (f"; {d.duplicate_keys:,} key values repeat (paired by best agreement)" if d.duplicate_keys else ""))
         width = max((len(n) for n in d.variables), default=0)
         for name, v in d.worst_first():
             shown = "; ".join(f"{_key_text_of(e.key)}: {e.reference!r} ≠ {e.ours!r}" for e in v.examples[:2])

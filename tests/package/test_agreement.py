@@ -88,7 +88,7 @@ def test_numbers_agree_with_text_holding_the_same_number():
     assert (v.agree, v.compared) == (3, 4)
 
 
-def test_records_match_on_keys_of_either_type_and_repeated_keys_pair_in_file_order():
+def test_records_match_on_keys_of_either_type_and_repeated_keys_pair_best_first():
     ref = frame({"USUBJID": ["1", "1", "2", "3"], "ASTDT": ["2014-01-02", "2014-01-02", "2014-01-03", "2014-01-04"],
                  "AESEV": ["MILD", "SEVERE", "MILD", "MILD"]})
     ours = frame({"USUBJID": ["2", "1", "1", "9"], "ASTDT": [JAN2 + 1, JAN2, JAN2, JAN2],
@@ -101,6 +101,26 @@ def test_records_match_on_keys_of_either_type_and_repeated_keys_pair_in_file_ord
     assert list(a.variables) == ["AESEV"]  # keys are not compared
     assert a.variables["AESEV"].agree == 2  # second "1" record: SEVERE against MODERATE
     assert a.variables["AESEV"].examples[0].key == {"USUBJID": "1", "ASTDT": "2014-01-02"}
+
+
+def test_repeated_keys_pair_the_records_that_agree_most_whatever_their_order():
+    # two AEs of one subject on one day, sorted differently on each side (AESEQ numbered differently)
+    ref = frame({"USUBJID": ["1", "1", "1"], "ASTDT": ["2014-01-02"] * 3, "AESEQ": [1, 2, 3],
+                 "AETERM": ["RASH", "COUGH", "FEVER"], "AESEV": ["MILD", "SEVERE", "MILD"]})
+    ours = frame({"USUBJID": ["1", "1"], "ASTDT": ["2014-01-02"] * 2, "AESEQ": [1, 2],
+                  "AETERM": ["COUGH", "RASH"], "AESEV": ["SEVERE", "MODERATE"]})
+    a = variable_agreement("ADAE", ref, ours, ["USUBJID", "ASTDT"])
+    assert (a.matched, a.unmatched_reference, a.unmatched_ours) == (2, 1, 0)
+    assert a.variables["AETERM"].agree == 2  # COUGH with COUGH, RASH with RASH: not first with first
+    assert (a.variables["AESEV"].agree, a.variables["AESEQ"].agree) == (1, 0)
+    assert a.unmatched_reference_keys == [{"USUBJID": "1", "ASTDT": "2014-01-02"}]
+
+
+def test_ties_between_equally_good_partners_pair_in_file_order():
+    ref = frame({"K": [1, 1], "X": ["a", "b"]})
+    ours = frame({"K": [1, 1], "X": ["c", "d"]})
+    a = variable_agreement("ADX", ref, ours, ["K"])
+    assert [(e.reference, e.ours) for e in a.variables["X"].examples] == [("a", "c"), ("b", "d")]
 
 
 def test_examples_stop_at_five_and_variables_on_one_side_are_listed():
