@@ -154,9 +154,14 @@ def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float,
     xs = sorted(float(v) for v in values if v is not None and not math.isnan(float(v)))
     n = len(xs)
     alpha = 1.0 - confidence
-    rank = 0
-    while rank + 1 <= n and binom_cdf(rank, n, 0.5) <= alpha / 2:  # P(B ≤ (rank + 1) − 1)
-        rank += 1
+    lo, hi = 0, n  # the largest rank r in 0..n with P(B ≤ r − 1) ≤ α/2 (rank 0 always qualifies), by bisection
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if binom_cdf(mid - 1, n, 0.5) <= alpha / 2:
+            lo = mid
+        else:
+            hi = mid - 1
+    rank = lo
     if rank == 0:
         return None
     return xs[rank - 1], xs[n - rank], 1.0 - 2.0 * binom_cdf(rank - 1, n, 0.5)

@@ -55,7 +55,8 @@ def treatment_columns(adsl: pd.DataFrame, flags: Iterable[str], trt: str) -> tup
         keep = _text(adsl[flag]) == "Y"
     else:
         keep = ~treatment.str.upper().isin(NOT_A_TREATMENT)
-    d = pd.DataFrame({"id": _text(adsl["USUBJID"]), "trt": treatment.where(treatment != "", MISSING)})[keep]
+    blank = MISSING if trt in adsl.columns else "All subjects"  # no treatment variable: one column
+    d = pd.DataFrame({"id": _text(adsl["USUBJID"]), "trt": treatment.where(treatment != "", blank)})[keep]
     order_var = trt + "N"
     if order_var in adsl.columns:
         d["order"] = pd.to_numeric(adsl.loc[keep, order_var], errors="coerce")

@@ -264,6 +264,13 @@ def test_several_treatments_get_a_column_each_and_a_total():
     assert rows["Missing"] == ["0 (0.0)", "1 (50.0)", "1 (20.0)"]  # a blank SEX, shown last
 
 
+def test_without_a_treatment_variable_the_population_is_one_column():
+    from sdtm_convert.adam.summary_tables import treatment_columns
+
+    columns, flag = treatment_columns(_two_arm_adsl().drop(columns=["TRT01A", "TRT01AN"]), ("SAFFL",), "TRT01A")
+    assert flag == "SAFFL" and [c.header for c in columns] == ["All subjects (N = 5)"]
+
+
 def test_subjects_are_counted_once_at_their_most_related_and_most_severe_teae():
     from sdtm_convert.adam.summary_safety import safety_tables
 
