@@ -53,8 +53,10 @@ def treatment_columns(adsl: pd.DataFrame, flags: Iterable[str], trt: str) -> tup
     treatment = _text(adsl[trt]) if trt in adsl.columns else pd.Series("", index=adsl.index)
     if flag is not None:
         keep = _text(adsl[flag]) == "Y"
-    else:
+    elif trt in adsl.columns:
         keep = ~treatment.str.upper().isin(NOT_A_TREATMENT)
+    else:
+        keep = pd.Series(True, index=adsl.index)
     blank = MISSING if trt in adsl.columns else "All subjects"  # no treatment variable: one column
     d = pd.DataFrame({"id": _text(adsl["USUBJID"]), "trt": treatment.where(treatment != "", blank)})[keep]
     order_var = trt + "N"

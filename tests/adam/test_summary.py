@@ -269,6 +269,9 @@ def test_without_a_treatment_variable_the_population_is_one_column():
 
     columns, flag = treatment_columns(_two_arm_adsl().drop(columns=["TRT01A", "TRT01AN"]), ("SAFFL",), "TRT01A")
     assert flag == "SAFFL" and [c.header for c in columns] == ["All subjects (N = 5)"]
+    bare = _two_arm_adsl()[["USUBJID", "SEX"]]
+    columns, flag = treatment_columns(bare, ("SAFFL",), "TRT01A")
+    assert flag is None and [c.header for c in columns] == ["All subjects (N = 6)"]
 
 
 def test_subjects_are_counted_once_at_their_most_related_and_most_severe_teae():
