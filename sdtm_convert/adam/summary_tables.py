@@ -134,18 +134,18 @@ def demographics(adsl: pd.DataFrame) -> dict[str, Any] | None:
     columns, flag = treatment_columns(adsl, ASSIGNED_FLAGS, "TRT01P")
     if not any(c.n for c in columns):
         return None
-    ids = _text(adsl["USUBJID"])
+    a = adsl.loc[_text(adsl["USUBJID"]).isin(frozenset().union(*(c.ids for c in columns)))]  # the columns' subjects
+    ids = _text(a["USUBJID"])
     rows: list[dict[str, Any]] = []
-    if "AGE" in adsl.columns and adsl["AGE"].notna().any():
-        unit = _text(adsl["AGEU"]).str.lower().mode() if "AGEU" in adsl.columns else pd.Series(dtype=str)
-        rows += continuous_rows(f"Age ({unit.iloc[0]})" if len(unit) and unit.iloc[0] else "Age", adsl["AGE"],
-                                ids, columns)
-    if "AGEGR1" in adsl.columns and (_text(adsl["AGEGR1"]) != "").any():
-        rows += categorical_rows("Age group", adsl["AGEGR1"], ids, columns, adsl.get("AGEGR1N"))
+    if "AGE" in a.columns and a["AGE"].notna().any():
+        unit = _text(a["AGEU"]).str.lower().mode() if "AGEU" in a.columns else pd.Series(dtype=str)
+        rows += continuous_rows(f"Age ({unit.iloc[0]})" if len(unit) and unit.iloc[0] else "Age", a["AGE"], ids,
+                                columns)
+    if "AGEGR1" in a.columns and (_text(a["AGEGR1"]) != "").any():
+        rows += categorical_rows("Age group", a["AGEGR1"], ids, columns, a.get("AGEGR1N"))
     for var, label in DEMOGRAPHICS:
-        if var in adsl.columns and (_text(adsl[var]) != "").any():
-            keep = ids.isin(frozenset().union(*(c.ids for c in columns)))
-            rows += categorical_rows(label, adsl.loc[keep, var], ids[keep], columns)
+        if var in a.columns and (_text(a[var]) != "").any():
+            rows += categorical_rows(label, a[var], ids, columns)
     return {"columns": [c.header for c in columns], "rows": rows, "flag": flag}
 
 

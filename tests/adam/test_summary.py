@@ -262,6 +262,8 @@ def test_several_treatments_get_a_column_each_and_a_total():
     rows = {r["label"]: r["cells"] for r in demo["rows"]}
     assert rows["F"] == ["2 (66.7)", "1 (50.0)", "3 (60.0)"]
     assert rows["Missing"] == ["0 (0.0)", "1 (50.0)", "1 (20.0)"]  # a blank SEX, shown last
+    other = demographics(_two_arm_adsl().assign(RACE=["WHITE"] * 5 + ["OTHER"]))  # OTHER: the screen failure's
+    assert [r["label"] for r in other["rows"] if r["label"] in ("WHITE", "OTHER")] == ["WHITE"]
 
 
 def test_without_a_treatment_variable_the_population_is_one_column():
