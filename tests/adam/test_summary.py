@@ -332,3 +332,62 @@ def test_links_to_the_define_files_and_validation_reports_are_relative_to_the_re
         ("Validation report of the ADaM package", "validation-adam.html"),
     ]
     assert len(summary_links(tmp_path, "NCT03745417", validate=False)) == 2
+
+
+# -- the CDISC pilot's published ADaM (PhUSE TDF v1.0, tests/data/cdiscpilot01-package/adam.tar.xz) ---------------
+
+
+@pytest.fixture(scope="module")
+def tdf():
+    import io
+    import tarfile
+    from pathlib import Path
+
+    archive = Path(__file__).parents[1] / "data" / "cdiscpilot01-package" / "adam.tar.xz"
+    with tarfile.open(archive) as tar:
+        def read(name: str) -> pd.DataFrame:
+            raw = tar.extractfile(f"adam/{name}.xpt").read()
+            frame = pd.read_sas(io.BytesIO(raw), format="xport", encoding="latin-1")
+            return frame.apply(lambda c: c.fillna("") if c.dtype == object else c)
+
+        return read("adsl"), read("adae")
+
+
+def test_pilot_demographics_are_those_of_its_clinical_study_report(tdf):
+    """Table 14-2.01 of the CDISC pilot CSR (ITT): age mean (SD), median, range; age groups; sex."""
+    from sdtm_convert.adam.summary_tables import demographics
+
+    demo = demographics(tdf[0])
+    assert demo["columns"] == ["Placebo (N = 86)", "Xanomeline Low Dose (N = 84)", "Xanomeline High Dose (N = 84)",
+                               "Total (N = 254)"]
+    rows = {r["label"]: r["cells"] for r in demo["rows"]}
+    assert rows["Mean (SD)"] == ["75.2 (8.59)", "75.7 (8.29)", "74.4 (7.89)", "75.1 (8.25)"]
+    assert rows["Median"] == ["76.0", "77.5", "76.0", "77.0"]
+    assert rows["Min – Max"] == ["52 – 89", "51 – 88", "56 – 88", "51 – 89"]
+    assert rows["<65"] == ["14 (16.3)", "8 (9.5)", "11 (13.1)", "33 (13.0)"]
+    assert rows["F"] == ["53 (61.6)", "50 (59.5)", "40 (47.6)", "143 (56.3)"]
+
+
+def test_pilot_teae_counts_equal_an_independent_count_of_its_adae(tdf):
+    from sdtm_convert.adam.summary_safety import safety_tables
+
+    adsl, adae = tdf
+    t = safety_tables(adsl, adae)
+    assert t["overview"][0]["cells"] == ["65 (75.6) [281]", "77 (91.7) [412]", "76 (90.5) [433]", "218 (85.8) [1126]"]
+    te = adae.loc[adae["TRTEMFL"] == "Y"].merge(adsl[["USUBJID", "TRT01A"]], on="USUBJID")
+    n = adsl.groupby("TRT01A")["USUBJID"].nunique()
+    arms = ["Placebo", "Xanomeline Low Dose", "Xanomeline High Dose"]
+
+    def cells(d: pd.DataFrame) -> list[str]:
+        subj, ev = d.groupby("TRT01A")["USUBJID"].nunique(), d.groupby("TRT01A").size()
+        out = [f"{subj.get(a, 0)} ({100 * subj.get(a, 0) / n[a]:.1f}) [{ev.get(a, 0)}]" for a in arms]
+        total = d["USUBJID"].nunique()
+        return [*out, f"{total} ({100 * total / n.sum():.1f}) [{len(d)}]"]
+
+    expected = []
+    for soc, d in sorted(te.groupby("AEBODSYS"), key=lambda kv: (-kv[1]["USUBJID"].nunique(), kv[0])):
+        expected.append((soc, cells(d)))
+        for pt, e in sorted(d.groupby("AEDECOD"), key=lambda kv: (-kv[1]["USUBJID"].nunique(), kv[0])):
+            expected.append((pt, cells(e)))
+    assert [(r["label"], r["cells"]) for r in t["soc_pt"]] == expected
+    assert len(expected) > 250
