@@ -71,3 +71,97 @@ def clopper_pearson(x: int, n: int, confidence: float = 0.95) -> tuple[float, fl
     lower = 0.0 if x == 0 else _bisect(lambda p: alpha / 2 - (1.0 - binom_cdf(x - 1, n, p)))
     upper = 1.0 if x == n else _bisect(lambda p: binom_cdf(x, n, p) - alpha / 2)
     return lower, upper
+
+
+# -- Student's t and the regularized incomplete beta function ----------------------------------------------
+
+
+def betainc(a: float, b: float, x: float) -> float:
+    """The regularized incomplete beta function I_x(a, b), by its continued fraction (modified Lentz), using
+    the symmetry I_x(a, b) = 1 − I_{1−x}(b, a) where the fraction converges slowly."""
+    if not 0.0 <= x <= 1.0:
+        raise ValueError("need 0 <= x <= 1")
+    if x in (0.0, 1.0):
+        return x
+    if x > (a + 1.0) / (a + b + 2.0):
+        return 1.0 - betainc(b, a, 1.0 - x)
+    log_front = a * math.log(x) + b * math.log1p(-x) - (math.lgamma(a) + math.lgamma(b) - math.lgamma(a + b))
+    return math.exp(log_front) * _beta_fraction(a, b, x) / a
+
+
+def _beta_fraction(a: float, b: float, x: float) -> float:
+    tiny, eps = 1e-300, 1e-16
+    c, d = 1.0, 1.0 - (a + b) * x / (a + 1.0)
+    d = 1.0 / (d if abs(d) > tiny else tiny)
+    h = d
+    for m in range(1, 10_000):
+        for num in (m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                    -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))):
+            d = 1.0 + num * d
+            d = 1.0 / (d if abs(d) > tiny else tiny)
+            c = 1.0 + num / c
+            c = c if abs(c) > tiny else tiny
+            h *= d * c
+        if abs(d * c - 1.0) < eps:
+            break
+    return h
+
+
+def t_cdf(t: float, df: float) -> float:
+    """P(T ≤ t) for Student's t with ``df`` degrees of freedom: ½·I_{df/(df+t²)}(df/2, ½) in the tail."""
+    if df <= 0:
+        raise ValueError("need df > 0")
+    tail = 0.5 * betainc(df / 2.0, 0.5, df / (df + t * t))
+    return 1.0 - tail if t > 0 else tail
+
+
+def t_quantile(p: float, df: float) -> float:
+    """The p-quantile of Student's t (bisection on :func:`t_cdf`, to 1e-12 relative)."""
+    if not 0.0 < p < 1.0:
+        raise ValueError("need 0 < p < 1")
+    if p < 0.5:
+        return -t_quantile(1.0 - p, df)
+    if p == 0.5:
+        return 0.0
+    hi = 1.0
+    while t_cdf(hi, df) < p:
+        hi *= 2.0
+    lo = 0.0
+    while hi - lo > 1e-12 * hi:
+        mid = (lo + hi) / 2
+        if t_cdf(mid, df) < p:
+            lo = mid
+        else:
+            hi = mid
+    return (lo + hi) / 2
+
+
+def mean_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float] | None:
+    """The t interval for the mean, mean ± t(1 − α/2, n − 1)·SD/√n; None with fewer than 2 values."""
+    s = describe(values)
+    n = int(s["n"] or 0)
+    if n < 2:
+        return None
+    mean, sd = float(s["mean"] or 0.0), float(s["sd"] or 0.0)
+    half = t_quantile(1.0 - (1.0 - confidence) / 2, n - 1) * sd / math.sqrt(n)
+    return mean - half, mean + half
+
+
+def median_ci(values: Sequence[float], confidence: float = 0.95) -> tuple[float, float, float] | None:
+    """The distribution-free interval for the median: order statistics x(l), x(n−l+1) with l the largest rank
+    such that P(B ≤ l − 1) ≤ α/2 for B ~ Binomial(n, ½). Returns (low, high, achieved coverage
+    1 − 2·P(B ≤ l − 1)); None when n is too small for the confidence asked (n < 6 for 95 %)."""
+    xs = sorted(float(v) for v in values if v is not None and not math.isnan(float(v)))
+    n = len(xs)
+    alpha = 1.0 - confidence
+    lo, hi = 0, n  # the largest rank r in 0..n with P(B ≤ r − 1) ≤ α/2 (rank 0 always qualifies), by bisection
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if binom_cdf(mid - 1, n, 0.5) <= alpha / 2:
+            lo = mid
+        else:
+            hi = mid - 1
+    rank = lo
+    if rank == 0:
+        return None
+    return xs[rank - 1], xs[n - rank], 1.0 - 2.0 * binom_cdf(rank - 1, n, 0.5)

@@ -225,7 +225,7 @@ def test_missing_domains_are_reported_not_fatal(sdtm, study):
     assert set(r.metadata) == {"ADSL"}
     page = render_summary(r, study)  # the summary page does without them
     assert "ADPASI not written: no PASI records in SDTM QS (QS was not converted)." in page
-    assert "PASI over time" not in page and "No treatment-emergent adverse events." in page
+    assert "PASI over time" not in page and "ADAE not written: no records in SDTM AE (AE was not converted)." in page
     assert (r.datasets["ADSL"]["SAFFL"] == "N").all()
 
 
