@@ -14,6 +14,7 @@ from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
 from sdtm_convert.adam.config import AdamSettings
 from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.adam.registry import AdamDataset, V
+from sdtm_convert.adam.steps.kinds import condition_text
 from sdtm_convert.metadata import (
     DERIVED,
     PREDECESSOR,
@@ -248,7 +249,7 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
                     id=f"MT.ADSL.{p.flag}",
                     name=f"Population {p.flag}",
                     type="Computation",
-                    description=f"'Y' if {p.label} (condition: {p.where}), else 'N'.",
+                    description=f"'Y' if {p.label} ({condition_text(p.where)}), else 'N'.",
                 )
                 methods.append(m)
                 var = next(v for v in variables if v.name == p.flag)
