@@ -172,3 +172,11 @@ def test_a_formal_expression_of_a_method_is_shown_as_code():
     doc = lxml_html.fromstring(render_define_html(text.encode()))
     assert doc.get_element_by_id("it-IT.AE.AESEQ").xpath('.//pre[@class="code"]')[0].text == "AESEQ = _N_;"
     assert doc.get_element_by_id("mt-MT.SEQ").xpath('.//pre[@class="code"]')[0].get("title") == "SAS"
+
+
+def test_an_external_dictionary_with_an_address_links_to_it():
+    xml = PILOT.read_bytes().replace(b'<ExternalCodeList Dictionary="MEDDRA" Version="8.0"/>',
+                                     b'<ExternalCodeList Dictionary="MEDDRA" Version="8.0" href="https://www.meddra.org"/>', 1)
+    cl = lxml_html.fromstring(render_define_html(xml)).get_element_by_id("cl-CL.AEDICT")
+    assert "External dictionary: MEDDRA 8.0 https://www.meddra.org" in _text(cl)
+    assert cl.xpath('.//a/@href') == ["https://www.meddra.org"]

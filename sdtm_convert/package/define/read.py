@@ -514,7 +514,8 @@ def _codelists(doc: _Doc) -> list[dict]:
                 "data_type": cl.get("DataType") or "",
                 "code": alias.get("Name") if alias is not None else "",
                 "terms": terms,
-                "external": {k: ext.get(k) or "" for k in ("Dictionary", "Version")} if ext is not None else None,
+                "external": {k: ext.get(k) or "" for k in ("Dictionary", "Version")} | {"href": _href(ext.get("href"))}
+                if ext is not None else None,
                 "comment": doc.described(doc.attr(cl, "def:CommentOID")),
             }
         )
