@@ -45,10 +45,11 @@ def browser():
 
 
 @pytest.fixture(scope="module")
-def pages(browser, bundled_defines, tmp_path_factory) -> dict[str, dict]:
+def pages(browser, request, tmp_path_factory) -> dict[str, dict]:
     """Each define.html opened at 1400 x 900: its measures, and its two screenshots' paths."""
     shots = tmp_path_factory.mktemp("define-html-screenshots")
-    sources = dict(bundled_defines) | {"CDISC pilot define 2.0": PILOT}
+    bundled = request.getfixturevalue("bundled_defines")  # the (session) runs only once the browser is there
+    sources = dict(bundled) | {"CDISC pilot define 2.0": PILOT}
     out = {}
     for name, define in sources.items():
         page = shots / (name.replace(" ", "-") + ".html")
