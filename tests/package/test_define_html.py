@@ -68,6 +68,7 @@ def test_adam_page_shows_value_lists_and_analysis_results():
     doc = lxml_html.fromstring(page)
     rd = re.sub(r"\s+", " ", doc.get_element_by_id("rd-RD.T14.2.1").text_content())
     assert "PRIMARY OUTCOME MEASURE" in rd and "PARAMCD EQ PASIIMP and AVISIT EQ Week 12 and ANL01FL EQ Y" in rd
+    assert doc.xpath('//nav//a[@href="#rd-RD.T14.2.1"]')  # each display is listed in the navigation
     params = doc.get_element_by_id("cl-CL.PARAMCD").text_content()
     assert "PASI Improvement Rate (%)" in params
 
@@ -123,13 +124,17 @@ def test_page_ranges_and_named_destinations_link_into_the_pdf():
         b'<def:PDFPageRef Type="PhysicalRef" PageRefs="7"/>',
         b'<def:PDFPageRef Type="PhysicalRef" FirstPage="7" LastPage="9"/>', 1).replace(
         b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121 122 123"/>',
-        b'<def:PDFPageRef Type="NamedDestination" PageRefs="AE"/>', 1)
+        b'<def:PDFPageRef Type="NamedDestination" PageRefs="AE"/>', 1).replace(
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121 122 123"/>',
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121" Title="Adverse Events form"/>', 1)
     doc = lxml_html.fromstring(render_define_html(xml))
     studyid = doc.get_element_by_id("it-IT.TA.STUDYID")  # the first CRF origin of the pilot
     assert "Annotated Case Report Form pages 7–9" in _text(studyid)
     assert studyid.xpath('.//a[@href="blankcrf.pdf#page=7"]')[0].text == "7–9"
     named = doc.xpath('//a[@href="blankcrf.pdf#nameddest=AE"]')
     assert len(named) == 1 and "Annotated Case Report Form destination AE" in _text(named[0].getparent())
+    titled = doc.xpath('//a[text()="Adverse Events form (121)"]')  # a Define-XML 2.1 page title
+    assert [a.get("href") for a in titled] == ["blankcrf.pdf#page=121"]
 
 
 def test_a_document_address_that_is_not_a_file_or_web_address_is_not_linked():

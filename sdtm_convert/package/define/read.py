@@ -349,8 +349,9 @@ def _pages(ref, href: str | None) -> list[dict]:
         targets = [(first if first == last else f"{first}–{last}", first)]
     else:
         targets = []
-    return [{"label": label, "href": f"{href}#{fragment}={target}" if href else None, "named": named}
-            for label, target in targets]
+    title = ref.get("Title")  # Define-XML 2.1: what the pages show
+    return [{"label": f"{title} ({label})" if title else label, "href": f"{href}#{fragment}={target}" if href else None,
+             "named": named} for label, target in targets]
 
 
 def _document_refs(doc: _Doc, el) -> list[dict]:
