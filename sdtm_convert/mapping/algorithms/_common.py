@@ -142,12 +142,13 @@ def expr_value(expr: Any, frame: pd.DataFrame, targets: dict[str, pd.Series]) ->
 
 #: the working columns of a transposed source in words (define.xml method texts and comments never name them)
 WORKING_NAMES = {"__value": "the collected value", TRANSPOSED_FROM: "the raw column of the value"}
-_WORKING = re.compile(r"\b(?:" + "|".join(WORKING_NAMES) + r")\b")
+_WORKING = re.compile(r"(?<![A-Za-z0-9_])__([A-Za-z][A-Za-z0-9_]*)")
 
 
 def readable(text: str) -> str:
-    """``text`` with the working column names of a transposed source replaced by words."""
-    return _WORKING.sub(lambda m: WORKING_NAMES[m.group()], text)
+    """``text`` with the working names replaced by words: a transposed source's columns (``__value``: the
+    collected value) and a spec's working targets (``__ICDTC``: the working value ICDTC)."""
+    return _WORKING.sub(lambda m: WORKING_NAMES.get(m.group(), f"the working value {m.group(1)}"), text)
 
 
 def expr_text(expr: Any) -> str:
