@@ -14,6 +14,8 @@ from sdtm_convert.adam.adpasi import PASI_ITEMS, PASIIMP, responder_param
 from sdtm_convert.adam.config import AdamSettings
 from sdtm_convert.adam.datasets import DATASETS
 from sdtm_convert.adam.registry import AdamDataset, V
+from sdtm_convert.adam.steps.kinds import condition_text
+from sdtm_convert.adam.words import fill, settings_words
 from sdtm_convert.metadata import (
     DERIVED,
     PREDECESSOR,
@@ -231,12 +233,13 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
     cols = [c for c in frame.columns if not c.startswith("__")]
     variables = [_variable(ds, c, frame[c], study.pasi.domain, desc=desc) for c in cols]
     declared = {v.name: _declared(ds, v.name, desc) for v in variables if v.method_id}
+    words = settings_words(settings)  # a registered dataset's method text states the run's settings
     methods = [
         Method(
             id=f"MT.{ds}.{name}",
             name=f"Algorithm for {ds}.{name}",
             type="Imputation" if d.imputation else "Computation",
-            description=d.method or "",
+            description=fill(d.method or "", words),
         )
         for name, d in declared.items()
         if d is not None
@@ -248,7 +251,7 @@ def dataset_metadata(ds: str, frame: pd.DataFrame, study: StudyConfig, settings:
                     id=f"MT.ADSL.{p.flag}",
                     name=f"Population {p.flag}",
                     type="Computation",
-                    description=f"'Y' if {p.label} (condition: {p.where}), else 'N'.",
+                    description=f"'Y' if {p.label} ({condition_text(p.where)}), else 'N'.",
                 )
                 methods.append(m)
                 var = next(v for v in variables if v.name == p.flag)

@@ -138,8 +138,8 @@ def _arms(
     "ARMNRS": "SCREEN FAILURE when not randomised; ASSIGNED, NOT TREATED when never exposed",
     "ACTARMCD": "Planned arm when the subject received study treatment",
     "ACTARM": "Planned arm when the subject received study treatment",
-    "ARMCD": "Planned arm of the study (study.yaml arms); null for screen failures",
-    "ARM": "Planned arm of the study (study.yaml arms); null for screen failures",
+    "ARMCD": "Planned arm of the subject (one of the trial arms, TA); null for screen failures",
+    "ARM": "Planned arm of the subject (one of the trial arms, TA); null for screen failures",
 })
 def derive_dm_reference_dates(
     df: pd.DataFrame,

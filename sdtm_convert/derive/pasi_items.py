@@ -15,9 +15,9 @@ from sdtm_convert.derive.registry import DeriveContext, register
 from sdtm_convert.errors import ERROR, Issue
 
 
-@register("pasi_items", sets={"--TESTCD": "Item code from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
-                                "--TEST": "Item name from the instrument's item layout (for PASI: study.yaml pasi.domain and pasi.version)",
-                                "--CAT": "Instrument category from the item layout (for PASI: study.yaml pasi.domain and pasi.version)"})
+@register("pasi_items", sets={"--TESTCD": "Item code from the instrument's item layout (for PASI: the CDISC item codes of the PASI version and domain the study uses)",
+                                "--TEST": "Item name from the instrument's item layout (for PASI: the CDISC item codes of the PASI version and domain the study uses)",
+                                "--CAT": "Instrument category from the item layout (for PASI: the CDISC item codes of the PASI version and domain the study uses)"})
 def derive_pasi_items(
     df: pd.DataFrame, ctx: DeriveContext, item: str = "__PASI_ITEM"
 ) -> tuple[pd.DataFrame, list[Issue]]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from sdtm_convert.mapping.algorithms import ALGORITHMS
-from sdtm_convert.mapping.algorithms._common import expr_text
+from sdtm_convert.mapping.algorithms._common import expr_text, readable
 from sdtm_convert.mapping.algorithms.choice import condition_text
 from sdtm_convert.metadata import ASSIGNED, COLLECTED, DERIVED
 
@@ -23,7 +23,7 @@ def describe(row: dict[str, Any]) -> tuple[str, str | None, str | None, str | No
     if "origin" in row:
         return row["origin"], None, None, comment
     algo = ALGORITHMS[row["algorithm"]]
-    text = algo.describe(row)
+    text = readable(algo.describe(row) or "") or None  # the spec's working names in words
     if algo.origin == ASSIGNED:
         return ASSIGNED, "Sponsor", None, "; ".join(x for x in (comment, text) if x)
     if algo.origin == COLLECTED:

@@ -129,3 +129,16 @@ def test_dtype_names_its_ct_codelist_so_define_declares_nri_as_an_extended_value
     items = etree.fromstring(xml).findall(".//odm:CodeList[@OID='CL.DTYPE']/odm:EnumeratedItem", ns)
     assert [(i.get("CodedValue"), i.get("{http://www.cdisc.org/ns/def/v2.1}ExtendedValue")) for i in items] == [
         ("NRI", "Yes")]
+
+
+def test_method_texts_state_the_settings_the_run_used_never_their_names(result):
+    texts = {m.id: m.description for meta in result.metadata.values() for m in meta.methods}
+    assert not [t for t in texts.values() if "adam." in t or "{" in t or "(default" in t or "_rule" in t]
+    s = result.settings
+    window = f" + {s.trtemfl_window_days} days" if s.trtemfl_window_days else ""
+    assert texts["MT.ADAE.TRTEMFL"].startswith(f"'Y' when TRTSDT <= ASTDT <= TRTEDT{window}, or ASTDT missing")
+    assert texts["MT.ADPASI.AVISIT"].endswith(f"(planned day +/- {s.tolerance_days} days) for post-baseline records.")
+    groups = ", ".join(g["label"] for g in s.age_groups)
+    assert texts["MT.ADSL.AGEGR1"] == f"AGE grouped {groups} (inclusive bounds)."
+    assert texts["MT.ADPASI.ANL01FL"].endswith(
+        "in the analysis window: the one closest to the target day, then the latest; on the NRI record when imputed.")

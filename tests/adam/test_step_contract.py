@@ -97,3 +97,29 @@ def test_docs_show_the_advs_worked_example_as_tested():
     root = Path(__file__).resolve().parents[2]
     advs = (root / "tests" / "adam" / "data" / "advs.yaml").read_text(encoding="utf-8")
     assert advs[advs.index("dataset: ADVS"):] in (root / "docs" / "adam.md").read_text(encoding="utf-8")
+
+
+COND = {"all": [{"var": "TRTEMFL", "op": "eq", "value": "Y"}, {"any": [{"var": "AESER", "op": "eq", "value": "Y"},
+                                                                       {"var": "ASEVN", "op": "ge", "value": 3}]}]}
+IN_WORDS = "TRTEMFL = 'Y' and (AESER = 'Y' or ASEVN ≥ 3)"
+WITH_CONDITIONS = {  # the conditions inside list or mapping parameters, and values that are mappings
+    "derive_vars_extreme_event": {"events": [{"dataset_name": "AE", "condition": COND,
+                                              "set_values_to": {"DTHCAUS": {"var": "AEDECOD"}}}]},
+    "derive_var_extreme_dt": {"sources": [{"dataset_name": "AE", "filter": COND,
+                                           "date": {"dtc": "AESTDTC", "highest_imputation": "M"}}]},
+    "derive_basetype_records": {"basetypes": {"LAST": COND}},
+}
+
+
+@pytest.mark.parametrize("name", STEPS.names())
+def test_method_texts_write_every_condition_in_words_never_as_the_spec_mapping(name):
+    step = STEPS[name]
+    conds = {k: COND for k, p in step.params.items() if getattr(p, "fragment", None) == {"$ref": "#/$defs/condition"}}
+    params = PARAMS.get(name, {}) | conds | WITH_CONDITIONS.get(name, {})
+    texts = [t.replace("{dom}", "QS") for t in step.sets_of(params).values()]  # {dom}: the PASI domain's name
+    assert not [t for t in texts if "{" in t or "}" in t or "'var'" in t], texts
+    settings = ("treatment_numbers", "planned_infusions", "completed_terms", "anl01fl_rule", "trtemfl_window")
+    assert not [t for t in texts if any(name in t for name in settings)], texts
+    if name in ("derive_var_flag", "set_values", "derive_var_merged_exist_flag", "derive_var_extreme_flag",
+                "derive_vars_occurrence_flags", "derive_vars_extreme_event", "derive_basetype_records"):
+        assert all(IN_WORDS in t for t in texts), texts

@@ -47,7 +47,8 @@ def test_define_metadata_of_the_declared_dataset_comes_from_the_spec(advs_run):
     assert (meta.label, meta.class_, meta.keys) == ("Vital Signs Analysis Dataset", "BASIC DATA STRUCTURE",
                                                     ["STUDYID", "USUBJID", "PARAMCD", "AVISITN", "ADT"])
     methods = {m.id: m.description for m in meta.methods}
-    assert methods["MT.ADVS.ABLFL"] == "'Y' on the last record per USUBJID, PARAMCD ordered by ADT, VSSEQ."
+    assert methods["MT.ADVS.ABLFL"] == ("'Y' on the last record per USUBJID, PARAMCD ordered by ADT, VSSEQ among the "
+                                        "records where ADY ≤ 1 and AVAL is not empty.")  # the step's filter, in words
     assert methods["MT.ADVS.PARAMCD"] == "VS.VSTESTCD"
     visit = next(v for v in meta.variables if v.name == "VISITNUM")
     assert visit.source == "VS.VISITNUM" and visit.method_id is None

@@ -139,3 +139,15 @@ def test_every_issue_code_a_family_raises_is_declared_in_emits(module_name):
     module = importlib.import_module(module_name)
     declared = {c for a in ALGORITHMS.values() if a.run.__module__ == module_name for c in a.emits}
     assert _codes_raised_in(module) <= declared
+
+
+def test_method_texts_name_working_columns_and_targets_in_words():
+    """define.xml never shows a transposed source's ``__value`` or a spec's ``__`` working target."""
+    cases = {"target": "VSSTAT", "algorithm": "if_then_else",
+             "cases": [{"when": {"column": "__value", "op": "is_empty"}, "then": {"value": "NOT DONE"}},
+                       {"when": {"column": "COMPONENT", "op": "eq", "value": "A"}, "then": {"target": "__AREA"}}]}
+    _origin, _source, method, _comment = describe(cases)
+    assert method == ("if the collected value is empty then 'NOT DONE'; if COMPONENT = 'A' then the working value "
+                      "AREA; otherwise null")
+    collected = {"target": "VSORRES", "algorithm": "assign_no_ct", "column": "__value", "__raw": "vitals"}
+    assert describe(collected)[3] == "From the value of each transposed column of vitals"

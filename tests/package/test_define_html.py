@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from lxml import html as lxml_html
 
@@ -67,6 +68,7 @@ def test_adam_page_shows_value_lists_and_analysis_results():
     doc = lxml_html.fromstring(page)
     rd = re.sub(r"\s+", " ", doc.get_element_by_id("rd-RD.T14.2.1").text_content())
     assert "PRIMARY OUTCOME MEASURE" in rd and "PARAMCD EQ PASIIMP and AVISIT EQ Week 12 and ANL01FL EQ Y" in rd
+    assert doc.xpath('//nav//a[@href="#rd-RD.T14.2.1"]')  # each display is listed in the navigation
     params = doc.get_element_by_id("cl-CL.PARAMCD").text_content()
     assert "PASI Improvement Rate (%)" in params
 
@@ -85,3 +87,101 @@ def test_a_reference_to_an_undefined_definition_is_shown_unlinked():
     xml = build_define(**_inputs()).replace(b'<MethodDef OID="MT.SEQ"', b'<MethodDef OID="MT.SEQX"')
     page = render_define_html(xml)
     assert 'class="broken" title="not defined in this document">MT.SEQ<' in page
+
+
+PILOT = Path(__file__).resolve().parents[1] / "data" / "define" / "define-2-0-cdiscpilot01-sdtm.xml"
+
+
+def _text(el) -> str:
+    return re.sub(r"\s+", " ", el.text_content()).strip()
+
+
+def test_method_and_comment_texts_are_shown_in_the_variable_row_that_uses_them():
+    doc = lxml_html.fromstring(render_define_html(PILOT))  # the CDISC pilot's own Define-XML 2.0
+    usubjid = doc.get_element_by_id("it-IT.AE.USUBJID")
+    assert "Method Concatenation of STUDYID, DM.SITEID and DM.SUBJID" in _text(usubjid)
+    assert usubjid.xpath('.//a[@href="#mt-MT.AE.USUBJID"]')
+    ageu = doc.get_element_by_id("it-IT.DM.AGEU")
+    assert 'Comment AGEU="YEARS"' in _text(ageu) and ageu.xpath('.//a[@href="#com-COM.DM.AGEU"]')
+    ours = lxml_html.fromstring(render_define_html(**_inputs()))
+    ae = ours.xpath('//h2[@id="datasets"]/following-sibling::table[1]//tr[td/a[@href="#ds-IG.AE"]]')[0]
+    assert "Comment Coded with MedDRA 26.0." in _text(ae)  # the dataset's comment, in the datasets table
+
+
+def test_annotated_crf_pages_link_to_the_pdf_page_and_the_documents_are_listed():
+    doc = lxml_html.fromstring(render_define_html(PILOT))
+    aeterm = doc.get_element_by_id("it-IT.AE.AETERM")
+    assert [a.get("href") for a in aeterm.xpath(".//a")] == [
+        "blankcrf.pdf", "blankcrf.pdf#page=121", "blankcrf.pdf#page=122", "blankcrf.pdf#page=123"]
+    assert "CRF Annotated Case Report Form pages 121, 122, 123" in _text(aeterm)
+    row = doc.get_element_by_id("lf-LF.blankcrf")
+    assert [_text(td) for td in row] == ["Annotated CRF", "Annotated Case Report Form", "blankcrf.pdf"]
+    assert doc.xpath('//h1[@id="top"]/following-sibling::table[1]//a[@href="blankcrf.pdf"]')
+
+
+def test_page_ranges_and_named_destinations_link_into_the_pdf():
+    xml = PILOT.read_bytes().replace(
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="7"/>',
+        b'<def:PDFPageRef Type="PhysicalRef" FirstPage="7" LastPage="9"/>', 1).replace(
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121 122 123"/>',
+        b'<def:PDFPageRef Type="NamedDestination" PageRefs="AE"/>', 1).replace(
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121 122 123"/>',
+        b'<def:PDFPageRef Type="PhysicalRef" PageRefs="121" Title="Adverse Events form"/>', 1)
+    doc = lxml_html.fromstring(render_define_html(xml))
+    studyid = doc.get_element_by_id("it-IT.TA.STUDYID")  # the first CRF origin of the pilot
+    assert "Annotated Case Report Form pages 7–9" in _text(studyid)
+    assert studyid.xpath('.//a[@href="blankcrf.pdf#page=7"]')[0].text == "7–9"
+    named = doc.xpath('//a[@href="blankcrf.pdf#nameddest=AE"]')
+    assert len(named) == 1 and "Annotated Case Report Form destination AE" in _text(named[0].getparent())
+    titled = doc.xpath('//a[text()="Adverse Events form (121)"]')  # a Define-XML 2.1 page title
+    assert [a.get("href") for a in titled] == ["blankcrf.pdf#page=121"]
+
+
+def test_a_document_address_that_is_not_a_file_or_web_address_is_not_linked():
+    xml = PILOT.read_bytes().replace(b'xlink:href="blankcrf.pdf"', b'xlink:href="javascript:alert(1)"')
+    doc = lxml_html.fromstring(render_define_html(xml))
+    assert not [a for a in doc.iter("a") if "javascript" in (a.get("href") or "")]
+    assert "Annotated Case Report Form page 7" in _text(doc.get_element_by_id("it-IT.TA.STUDYID"))
+    assert [_text(td) for td in doc.get_element_by_id("lf-LF.blankcrf")] == [
+        "Annotated CRF", "Annotated Case Report Form", "javascript:alert(1)"]
+
+
+def test_navigation_lists_value_lists_codelists_methods_comments_and_documents():
+    nav = lxml_html.fromstring(render_define_html(PILOT)).xpath("//nav")[0]
+    targets = [a.get("href") for a in nav.iter("a")]
+    assert {"#datasets", "#value-level", "#codelists", "#methods", "#comments", "#documents"} <= set(targets)
+    assert "#vl-VL.LBHE.LBORRES" in targets and "#cl-CL.SEV" in targets and "#lf-LF.blankcrf" in targets
+    assert len([t for t in targets if t.startswith("#cl-")]) == 75
+
+
+def test_a_codelist_of_an_external_dictionary_is_named_with_its_dictionary_and_version():
+    doc = lxml_html.fromstring(render_define_html(PILOT))
+    assert "ADVERSE EVENT DICTIONARY MEDDRA 8.0" in _text(doc.get_element_by_id("it-IT.AE.AEDECOD"))
+    assert "External dictionary: MEDDRA 8.0" in _text(doc.get_element_by_id("cl-CL.AEDICT"))
+
+
+def test_the_title_names_the_study_once():
+    doc = lxml_html.fromstring(render_define_html(**_inputs()))
+    assert doc.findtext(".//title") == doc.get_element_by_id("top").text == "NCT03745417 SDTMIG 3.4 Define-XML"
+    pilot = lxml_html.fromstring(render_define_html(PILOT))
+    assert pilot.findtext(".//title") == "Study UpdatedCDISCPILOT Data Definitions"
+
+
+def test_a_formal_expression_of_a_method_is_shown_as_code():
+    xml = build_define(**_inputs()).replace(
+        b'<MethodDef OID="MT.SEQ" ', b'<MethodDef OID="MT.SEQ" ', 1)
+    text = xml.decode()
+    start = text.index('<MethodDef OID="MT.SEQ"')
+    end = text.index("</MethodDef>", start)
+    text = text[:end] + '<FormalExpression Context="SAS">AESEQ = _N_;</FormalExpression>' + text[end:]
+    doc = lxml_html.fromstring(render_define_html(text.encode()))
+    assert doc.get_element_by_id("it-IT.AE.AESEQ").xpath('.//pre[@class="code"]')[0].text == "AESEQ = _N_;"
+    assert doc.get_element_by_id("mt-MT.SEQ").xpath('.//pre[@class="code"]')[0].get("title") == "SAS"
+
+
+def test_an_external_dictionary_with_an_address_links_to_it():
+    xml = PILOT.read_bytes().replace(b'<ExternalCodeList Dictionary="MEDDRA" Version="8.0"/>',
+                                     b'<ExternalCodeList Dictionary="MEDDRA" Version="8.0" href="https://www.meddra.org"/>', 1)
+    cl = lxml_html.fromstring(render_define_html(xml)).get_element_by_id("cl-CL.AEDICT")
+    assert "External dictionary: MEDDRA 8.0 https://www.meddra.org" in _text(cl)
+    assert cl.xpath('.//a/@href') == ["https://www.meddra.org"]

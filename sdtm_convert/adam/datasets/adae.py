@@ -51,7 +51,7 @@ ADAE = register(AdamDataset(
         V("ADURN", label="Analysis Duration (N)", method="AENDT - ASTDT + 1."),
         V("ADURU", label="Analysis Duration Units", method="'DAYS' when ADURN is present."),
         V("TRTEMFL", label="Treatment Emergent Analysis Flag",
-          method="'Y' when TRTSDT <= ASTDT <= TRTEDT + adam.trtemfl_window_days (default 28), or ASTDT missing "
+          method="'Y' when TRTSDT <= ASTDT{trtemfl_upper}, or ASTDT missing "
           "and AENDT missing or >= TRTSDT; null when TRTSDT is missing."),
         V("AOCCFL", label="1st Occurrence within Subject Flag",
           method="'Y' on the first TEAE of the subject (ASTDT, then AESEQ)."),

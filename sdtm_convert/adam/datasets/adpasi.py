@@ -48,17 +48,17 @@ ADPASI = register(AdamDataset(
           "missing."),
         V("ABLFL", method="'Y' on the last record with non-missing AVAL and ADT <= TRTSDT per USUBJID and "
           "PARAMCD (latest ADT, then highest SRCSEQ)."),
-        V("ANL01FL", method="'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN chosen by "
-          "adam.anl01fl_rule (default closest_to_target_then_latest); on the NRI record when imputed."),
-        V("ONTRTFL", method="'Y' when TRTSDT <= ADT <= TRTEDT + adam.trtemfl_window_days."),
-        V("DTYPE", method="'NRI' on non-responder imputation records (missing primary-visit response in the "
-          "adam.nri_population)."),
+        V("ANL01FL", method="'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN in the "
+          "analysis window: {anl01fl_rule}; on the NRI record when imputed."),
+        V("ONTRTFL", method="'Y' when TRTSDT <= ADT <= TRTEDT{ontrt_window}."),
+        V("DTYPE", method="'NRI' on non-responder imputation records (subjects with {nri_population} = 'Y' "
+          "without a primary-visit response)."),
         V("ADT", method="Date part of --DTC as a SAS date (no imputation)."),
         V("ADY", method="ADT - TRTSDT + 1 if ADT >= TRTSDT, else ADT - TRTSDT."),
         V("VISITNUM", label="Visit Number", source="{dom}.VISITNUM"),
         V("VISIT", label="Visit Name", source="{dom}.VISIT"),
         V("AVISIT", method="'Baseline' for the ABLFL record; otherwise the analysis window containing ADY "
-          "(planned day +/- adam.windows.tolerance_days, default 3) for post-baseline records."),
+          "(planned day +/- {tolerance_days} days) for post-baseline records."),
         V("AVISITN", method="0 for Baseline; the week number of the window otherwise."),
         V("AWTARGET", method="Planned study day of the analysis window."),
         V("AWLO", method="Window start day."),

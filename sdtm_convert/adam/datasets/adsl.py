@@ -34,14 +34,13 @@ ADSL = register(AdamDataset(
     keys=("STUDYID", "USUBJID"),
     variables=(
         _dm("STUDYID"), _dm("USUBJID"), _dm("SUBJID"), _dm("SITEID"), _dm("COUNTRY"), _dm("AGE"), _dm("AGEU"),
-        V("AGEGR1", method="AGE grouped by adam.age_groups (inclusive bounds), default 18-40, 41-65."),
-        V("AGEGR1N", label="Pooled Age Group 1 (N)", method="Order number of AGEGR1 in adam.age_groups."),
+        V("AGEGR1", method="AGE grouped {age_groups} (inclusive bounds)."),
+        V("AGEGR1N", label="Pooled Age Group 1 (N)", method="Order number of AGEGR1 in its groups: {age_group_numbers}."),
         _dm("SEX"), _dm("RACE"), _dm("ETHNIC"), _dm("ARM"), _dm("ARMCD"), _dm("ACTARM"), _dm("ACTARMCD"),
         V("TRT01P", method="DM.ARM (screen failures keep 'Screen Failure', as in admiral)."),
-        V("TRT01PN", method="Number of TRT01P (adam.treatment_numbers, default arm order in the study config); "
-          "null for arms that are not treatments."),
+        V("TRT01PN", method="Number of TRT01P: {treatment_numbers}; null for arms that are not treatments."),
         V("TRT01A", method="DM.ACTARM."),
-        V("TRT01AN", method="Number of TRT01A (adam.treatment_numbers)."),
+        V("TRT01AN", method="Number of TRT01A: {treatment_numbers}."),
         _dm("RFSTDTC"), _dm("RFENDTC"),
         V("RFICDT", method="DM.RFICDTC converted to a SAS date (complete dates only)."),
         V("TRTSDT", method="Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0, or 0 for a "

@@ -22,7 +22,16 @@ from sdtm_convert.adam.derive import (
 )
 from sdtm_convert.adam.derive.conditions import condition_mask
 from sdtm_convert.adam.inputs import domain
-from sdtm_convert.adam.steps.kinds import ACond, Dataset, Names, Rename, condition_vars, renamed
+from sdtm_convert.adam.steps.kinds import (
+    ACond,
+    Dataset,
+    Names,
+    Rename,
+    condition_text,
+    condition_vars,
+    imputation_text,
+    renamed,
+)
 from sdtm_convert.adam.steps.library import KEY, source_frame
 from sdtm_convert.adam.steps.step import Step, StepContext, register
 from sdtm_convert.spec.params import Bool, Dict, Int, OneOf, Str, Struct, Var
@@ -97,7 +106,7 @@ register(Step(
     doc="A flag: true_value where the condition holds, else false_value.",
     params={"new_var": Var(required=True), "condition": ACond(required=True),
             "true_value": Str(default="Y"), "false_value": Str(default="N")},
-    sets_from=lambda p: {p["new_var"]: f"'{p.get('true_value', 'Y')}' when {p['condition']}, else "
+    sets_from=lambda p: {p["new_var"]: f"'{p.get('true_value', 'Y')}' when {condition_text(p['condition'])}, else "
                                        f"'{p.get('false_value', 'N')}'."},
     reads_from=lambda p: tuple(condition_vars(p["condition"])),
     run=lambda ctx, p: derive_var_flag(ctx.working, p["new_var"], p["condition"],
@@ -110,7 +119,7 @@ def _dtm_sets(p: P) -> dict[str, str]:
                      for k in ("min_dates", "max_dates") if p.get(k))
     out = {f"{pre}DTM": f"{p['dtc']} as a SAS datetime; missing time parts imputed "
                         f"({p.get('time_imputation', 'first')})"
-                        + (f", partial dates to the {p.get('date_imputation', 'first')} day (highest imputation {hi})"
+                        + (f", partial dates: {imputation_text(hi, p.get('date_imputation', 'first'))}"
                            if hi in ("D", "M") else "") + bounds + "."}
     if hi in ("D", "M"):
         out[f"{pre}DTF"] = f"Date imputation flag of {pre}DTM: D (day), M (month and day)."
@@ -150,7 +159,7 @@ register(Step(
             "filter": ACond(), "analysis_var": Var(),
             "summary_fun": OneOf(choices=("count", "min", "max", "sum", "mean"), default="count")},
     sets_from=lambda p: {p["new_var"]: f"{p.get('summary_fun', 'count')} of {p.get('analysis_var') or 'records'} "
-                                       f"in {p['dataset_add']}" + (f" where {p['filter']}" if p.get("filter") else "")
+                                       f"in {p['dataset_add']}" + (f" where {condition_text(p['filter'])}" if p.get("filter") else "")
                                        + "."},
     reads_from=lambda p: tuple(p.get("by_vars", KEY)),
     run=lambda ctx, p: derive_var_merged_summary(
@@ -249,11 +258,11 @@ register(Step(
 
 def _ontrtfl_text(p: P) -> str:
     text = (f"'Y' when {p.get('ref_start_date', 'TRTSDT')} <= {p.get('start_date', 'ADT')} <= "
-            f"{p.get('ref_end_date', 'TRTEDT')} + {p.get('ref_end_window', 0)}")
+            f"{p.get('ref_end_date', 'TRTEDT')}" + (f" + {p['ref_end_window']} days" if p.get("ref_end_window") else ""))
     if p.get("flag_missing_start"):
         text += f", or {p.get('start_date', 'ADT')} missing"
     if p.get("filter_pre_timepoint"):
-        text += f"; not on {p.get('ref_start_date', 'TRTSDT')} where {p['filter_pre_timepoint']}"
+        text += f"; not on {p.get('ref_start_date', 'TRTSDT')} where {condition_text(p['filter_pre_timepoint'])}"
     return text + "."
 
 
@@ -288,7 +297,7 @@ register(Step(
     name="set_values",
     doc="Set variables to constants (null: missing) on the records meeting condition; the others keep theirs.",
     params={"condition": ACond(required=True), "values": Dict(required=True, doc="{VAR: value}")},
-    sets_from=lambda p: {v: f"{value!r} when {p['condition']}." for v, value in p["values"].items()},
+    sets_from=lambda p: {v: f"{value!r} when {condition_text(p['condition'])}." for v, value in p["values"].items()},
     reads_from=lambda p: (*condition_vars(p["condition"]), *p["values"]),
     run=_set,
 ))

@@ -15,7 +15,18 @@ from sdtm_convert.adam.derive import (
     derive_vars_dtm_to_dt,
     derive_vars_extreme_event,
 )
-from sdtm_convert.adam.steps.kinds import COND_REF, ACond, Dataset, Names, Order, Rename, renamed
+from sdtm_convert.adam.steps.kinds import (
+    COND_REF,
+    ACond,
+    Dataset,
+    Names,
+    Order,
+    Rename,
+    condition_text,
+    renamed,
+    value_text,
+    values_text,
+)
 from sdtm_convert.adam.steps.library import KEY, source_frame
 from sdtm_convert.adam.steps.step import Step, StepContext, register
 from sdtm_convert.spec.params import OneOf, Str, Struct, Var
@@ -56,9 +67,11 @@ def _event(ctx: StepContext, p: P) -> pd.DataFrame:
 def _event_text(p: P) -> str:
     parts = []
     for e in p["events"]:
-        cond = f" where {e['condition']}" if e.get("condition") else ""
-        parts.append(f"{e['dataset_name']}{cond}: {e['set_values_to']}")
-    return (f"From the {p['mode']} event (ordered by {', '.join(p['order'])}) of: " + "; ".join(parts) + ".")
+        cond = f" where {condition_text(e['condition'])}" if e.get("condition") else ""
+        parts.append(f"{e['dataset_name']}{cond}: {values_text(e['set_values_to'])}")
+    event_nr = p.get("tmp_event_nr_var", "EVENT_NR")
+    order = [("the event's place in this list" if o == event_nr else o) for o in p["order"]]
+    return (f"From the {p['mode']} event (ordered by {', '.join(order)}) of: " + "; ".join(parts) + ".")
 
 
 register(Step(
@@ -98,7 +111,8 @@ register(Step(
             "sources": Struct(required=True, fragment=DATE_SOURCES, type_text_="list of {dataset_name, filter, date}"),
             "subject_keys": Names(default=KEY)},
     sets_from=lambda p: {p["new_var"]: f"The {'earliest' if p['mode'] == 'first' else 'latest'} of: " + "; ".join(
-        f"{s['dataset_name']}.{s['date']}" + (f" where {s['filter']}" if s.get("filter") else "")
+        f"{s['dataset_name']}.{value_text(s['date'])}" + (f" where {condition_text(s['filter'])}" if s.get("filter")
+                                                         else "")
         for s in p["sources"]) + "."},
     reads_from=lambda p: tuple(p.get("subject_keys", KEY)),
     run=_extreme_dt,
@@ -113,8 +127,9 @@ register(Step(
             "condition": ACond(required=True, doc="on the dataset_add records"),
             "filter": ACond(doc="only these dataset_add records"), "by_vars": Names(default=KEY),
             "true_value": Str(default="Y"), "false_value": Str(default=""), "missing_value": Str(default="")},
-    sets_from=lambda p: {p["new_var"]: f"'{p.get('true_value', 'Y')}' when a {p['dataset_add']} record meets "
-                                       f"{p['condition']}, else '{p.get('false_value', '')}' (no record: "
+    sets_from=lambda p: {p["new_var"]: f"'{p.get('true_value', 'Y')}' when a record of {p['dataset_add']}"
+                                       + (f" where {condition_text(p['filter'])}" if p.get("filter") else "")
+                                       + f" has {condition_text(p['condition'])}, else '{p.get('false_value', '')}' (no record: "
                                        f"'{p.get('missing_value', '')}')."},
     reads_from=lambda p: tuple(p.get("by_vars", KEY)),
     run=lambda ctx, p: derive_var_merged_exist_flag(

@@ -18,7 +18,7 @@ from sdtm_convert.adam.derive import (
     derive_vars_avisit_from_visit,
 )
 from sdtm_convert.adam.derive.params import BSA_METHODS, SUMMARY_FUNS
-from sdtm_convert.adam.steps.kinds import COND_REF, ACond, Names, Order, condition_vars, order_vars
+from sdtm_convert.adam.steps.kinds import COND_REF, ACond, Names, Order, condition_text, condition_vars, order_vars
 from sdtm_convert.adam.steps.step import Step, register
 from sdtm_convert.spec.params import Bool, Dict, OneOf, Str, Struct, Var
 
@@ -109,7 +109,7 @@ register(Step(
     doc="BASETYPE copies: for each {NAME: condition} the records meeting it are copied with BASETYPE = NAME; the "
         "records meeting none are kept once with BASETYPE empty (admiral derive_basetype_records).",
     params={"basetypes": Struct(required=True, fragment=BASETYPES, type_text_="{BASETYPE: condition}")},
-    sets_from=lambda p: {"BASETYPE": "; ".join(f"'{k}' on the copies of the records where {v}"
+    sets_from=lambda p: {"BASETYPE": "; ".join(f"'{k}' on the copies of the records where {condition_text(v)}"
                                                for k, v in p["basetypes"].items()) + "."},
     reads_from=lambda p: tuple(v for c in p["basetypes"].values() for v in condition_vars(c)),
     run=lambda ctx, p: derive_basetype_records(ctx.working, basetypes=p["basetypes"]),
@@ -156,7 +156,7 @@ register(Step(
             "set_values_to": Dict(required=True, doc="constants of the copies ({AVISIT: End of Treatment, ...})"),
             "filter": ACond(doc="the candidate records")},
     sets_from=lambda p: {k: f"{v!r} on the copy of the {p['mode']} record per {', '.join(p['by_vars'])} ordered by "
-                            f"{', '.join(p['order'])}" + (f" where {p['filter']}" if p.get("filter") else "") + "."
+                            f"{', '.join(p['order'])}" + (f" where {condition_text(p['filter'])}" if p.get("filter") else "") + "."
                          for k, v in p["set_values_to"].items()},
     reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"]), *condition_vars(p.get("filter"))),
     run=lambda ctx, p: derive_extreme_records(ctx.working, list(p["by_vars"]), list(p["order"]), p.get("filter"),

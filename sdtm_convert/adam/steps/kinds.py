@@ -4,13 +4,69 @@ variable names, a name → name mapping, a dataset name."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from sdtm_convert.adam.derive.conditions import validate_condition
+from sdtm_convert.spec import conditions as lang
 from sdtm_convert.spec.params import ListOf, Problem, Read, SpecEnv, Str, Struct, Var
 
 COND_REF = {"$ref": "#/$defs/condition"}
+
+
+def condition_text(cond: Any) -> str:
+    """An ADaM condition in words for a define.xml method text (``EOSSTT = 'COMPLETED'``, ``ARMCD is not empty
+    and ARMCD not in ('SCRNFAIL', 'NOTASSGN')``), never the mapping as written; "" for no condition."""
+    if cond is None:
+        return ""
+    if isinstance(cond, Mapping):
+        for key, joiner in (("all", " and "), ("any", " or ")):
+            if isinstance(cond.get(key), list):
+                return joiner.join(_grouped(c) for c in cond[key])
+        if "not" in cond:
+            return f"not ({condition_text(cond['not'])})"
+        if "rule" in cond:
+            return f"the {cond['rule']} population rule"
+    try:
+        return lang.compiled(cond, "typed").text()
+    except (lang.ConditionError, TypeError, ValueError):
+        return str(cond)  # not reached for a spec that passed its check
+
+
+def _grouped(cond: Any) -> str:
+    """A part of an all/any in words, in parentheses when it is itself a list of several conditions."""
+    text = condition_text(cond)
+    several = isinstance(cond, Mapping) and any(isinstance(cond.get(k), list) and len(cond[k]) > 1
+                                                for k in ("all", "any"))
+    return f"({text})" if several else text
+
+
+_IMPUTED = {"Y": "missing year, month and day imputed", "M": "missing month and day imputed",
+            "D": "missing day imputed"}
+
+
+def imputation_text(highest: str, date_imputation: str = "first") -> str:
+    """admiral's ``highest_imputation`` in words: ``missing month and day imputed to the first possible date``."""
+    where = "middle of the possible dates" if date_imputation == "mid" else f"{date_imputation} possible date"
+    return f"{_IMPUTED.get(highest, 'partial dates imputed')} to the {where}"
+
+
+def values_text(values: Mapping[str, Any]) -> str:
+    """The values an event sets, in words: ``DTHCAUS = AEDECOD``, ``LSTALVDT = AESTDTC as a date (missing month
+    and day imputed to the first possible date)``, ``SEQ = 0``."""
+    return ", ".join(f"{name} = {value_text(value)}" for name, value in values.items())
+
+
+def value_text(value: Any) -> str:
+    """One value an event sets or reads, in words: ``{var: X}`` is X, ``{dtc: X, ...}`` is X as a date."""
+    if isinstance(value, Mapping) and "var" in value:
+        return str(value["var"])
+    if isinstance(value, Mapping) and "dtc" in value:
+        hi = str(value.get("highest_imputation", "n"))
+        return f"{value['dtc']} as a date" + (
+            f" ({imputation_text(hi, str(value.get('date_imputation', 'first')))})" if hi != "n" else "")
+    return repr(value)
 
 
 def condition_vars(cond: Any) -> list[str]:

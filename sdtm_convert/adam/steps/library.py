@@ -20,7 +20,18 @@ from sdtm_convert.adam.derive import (
     derive_vars_dy,
     derive_vars_merged,
 )
-from sdtm_convert.adam.steps.kinds import ACond, Dataset, Names, Order, Rename, condition_vars, order_vars, renamed
+from sdtm_convert.adam.steps.kinds import (
+    ACond,
+    Dataset,
+    Names,
+    Order,
+    Rename,
+    condition_text,
+    condition_vars,
+    imputation_text,
+    order_vars,
+    renamed,
+)
 from sdtm_convert.adam.steps.step import Step, StepContext, register
 from sdtm_convert.spec.params import Bool, Dict, OneOf, Str, Struct, Var
 
@@ -74,8 +85,8 @@ def _dt(ctx: StepContext, p: P) -> pd.DataFrame:
 
 def _dt_sets(p: P) -> dict[str, str]:
     out = {f"{p['new_vars_prefix']}DT": f"{p['dtc']} as a SAS date" + (
-        f"; partial dates imputed to the {p.get('date_imputation', 'first')} day (highest imputation "
-        f"{p['highest_imputation']})" if p.get("highest_imputation", "n") != "n" else " (complete dates only)")}
+        f"; partial dates: {imputation_text(p['highest_imputation'], p.get('date_imputation', 'first'))}"
+        if p.get("highest_imputation", "n") != "n" else " (complete dates only)")}
     if p.get("highest_imputation", "n") != "n":
         out[f"{p['new_vars_prefix']}DTF"] = f"Imputation flag of {p['new_vars_prefix']}DT: D (day), M (month), Y (year)."
     return out
@@ -167,7 +178,9 @@ register(Step(
             "filter": ACond(doc="only these records are candidates"),
             "mode": OneOf(choices=("first", "last"), default="last"), "na_position": NA_POSITION},
     sets_from=lambda p: {p["new_var"]: f"'Y' on the {p.get('mode', 'last')} record per {', '.join(p['by_vars'])} "
-                                       f"ordered by {', '.join(p['order'])}."},
+                                       f"ordered by {', '.join(p['order'])}"
+                                       + (f" among the records where {condition_text(p['filter'])}" if p.get("filter")
+                                          else "") + "."},
     reads_from=lambda p: (*p["by_vars"], *order_vars(p["order"]), *condition_vars(p.get("filter"))),
     run=lambda ctx, p: derive_var_extreme_flag(ctx.working, list(p["by_vars"]), list(p["order"]), p["new_var"],
                                                p.get("filter"), mode=p.get("mode", "last"),

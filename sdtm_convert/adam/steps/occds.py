@@ -17,7 +17,17 @@ from sdtm_convert.adam.derive import (
     derive_vars_occurrence_flags,
 )
 from sdtm_convert.adam.derive.occurrence import SEVERITY_LEVELS
-from sdtm_convert.adam.steps.kinds import ACond, Dataset, Names, Order, Rename, condition_vars, order_vars, renamed
+from sdtm_convert.adam.steps.kinds import (
+    ACond,
+    Dataset,
+    Names,
+    Order,
+    Rename,
+    condition_text,
+    condition_vars,
+    order_vars,
+    renamed,
+)
 from sdtm_convert.adam.steps.library import KEY, source_frame
 from sdtm_convert.adam.steps.step import Step, StepContext, register
 from sdtm_convert.spec.params import ListOf, OneOf, Str, Struct, Var
@@ -49,7 +59,7 @@ FLAGS = {"type": "object", "minProperties": 1,
 
 def _flag_text(p: P, extra: list[str]) -> str:
     by = ", ".join([*p["by_vars"], *extra])
-    where = f" among the records where {p['filter']}" if p.get("filter") else ""
+    where = f" among the records where {condition_text(p['filter'])}" if p.get("filter") else ""
     return f"'Y' on the first record per {by} ordered by {', '.join(p['order'])}{where}."
 
 
@@ -79,7 +89,8 @@ register(Step(
                                                       f"{p.get('severity_var', 'ASEVN')} per "
                                                       f"{', '.join(p.get('by_vars', ['USUBJID']))} (then "
                                                       f"{p.get('start_var', 'ASTDT')}, {p.get('seq_var', 'AESEQ')})"
-                                                      + (f" where {p['filter']}" if p.get("filter") else "") + "."},
+                                                      + (f" where {condition_text(p['filter'])}" if p.get("filter")
+                                                         else "") + "."},
     reads_from=lambda p: (*p.get("by_vars", ["USUBJID"]), p.get("severity_var", "ASEVN"), p.get("start_var", "ASTDT"),
                           p.get("seq_var", "AESEQ"), *condition_vars(p.get("filter"))),
     run=lambda ctx, p: derive_var_aocci_flag(ctx.working, list(p.get("by_vars", ["USUBJID"])),
@@ -107,7 +118,8 @@ register(Step(
             "filter_join": ACond(doc="on the joined record"), "mode": OneOf(choices=("first", "last")),
             "exist_flag": Var(doc="'Y' when a record was joined, else 'N'")},
     sets_from=lambda p: {**{n: f"{p['dataset_add']}.{o} of the joined record" + (
-        f" where {p['filter_join']}" if p.get("filter_join") else "") + "." for n, o in renamed(p["new_vars"]).items()},
+        f" where {condition_text(p['filter_join'])}" if p.get("filter_join") else "") + "."
+        for n, o in renamed(p["new_vars"]).items()},
         **({p["exist_flag"]: f"'Y' when a {p['dataset_add']} record is joined, else 'N'."} if p.get("exist_flag")
            else {})},
     reads_from=lambda p: tuple(p.get("by_vars", KEY)),

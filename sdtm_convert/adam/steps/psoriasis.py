@@ -25,6 +25,7 @@ from sdtm_convert.adam.derive._frame import as_text
 from sdtm_convert.adam.inputs import domain
 from sdtm_convert.adam.steps.kinds import condition_vars
 from sdtm_convert.adam.steps.step import Step, StepContext, register
+from sdtm_convert.adam.words import ANL01FL_WORDS, treatment_numbers_text, window_text
 from sdtm_convert.spec.params import Int, ListOf, Number, OneOf, Str, Struct
 
 P = Mapping[str, Any]
@@ -38,12 +39,28 @@ def settings_of(study: Any, params: P, populations: Mapping[str, Any] | None = N
 
 # --- ADSL -------------------------------------------------------------------------------------------
 
+def _adsl_core_sets(p: P) -> dict[str, str]:
+    """The method texts that state the step's parameters (absent ones: their defaults)."""
+    numbers = (treatment_numbers_text(p["treatment_numbers"]) if p.get("treatment_numbers")
+               else "the arm's place in the study's list of arms (1, 2, ...)")
+    terms = ", ".join(p.get("completed_terms", ["COMPLETED"]))
+    excluded = ", ".join(p.get("eos_excluded_terms", ["SCREEN FAILURE"]))
+    return {
+        "TRT01PN": f"Number of TRT01P: {numbers}; null for arms that are not treatments.",
+        "TRT01AN": f"Number of TRT01A: {numbers}.",
+        "ALLINFFL": f"'Y' when NINFUS >= {p.get('planned_infusions', 5)}.",
+        "EOSSTT": f"From the last DS record with DSCAT = 'DISPOSITION EVENT': COMPLETED when DSDECOD is {terms}; "
+                  f"null for {excluded}; DISCONTINUED for any other term; ONGOING when none.",
+    }
+
+
+_CORE_DEFAULTS = _adsl_core_sets({})  # the texts with the defaults; the step's parameters restate them
 ADSL_CORE_SETS = {
     **{v: f"DM.{v}" for v in DM_VARS},
     "TRT01P": "DM.ARM (screen failures keep 'Screen Failure', as in admiral).",
-    "TRT01PN": "Number of TRT01P (treatment_numbers); null for arms that are not treatments.",
+    "TRT01PN": _CORE_DEFAULTS["TRT01PN"],
     "TRT01A": "DM.ACTARM.",
-    "TRT01AN": "Number of TRT01A (treatment_numbers).",
+    "TRT01AN": _CORE_DEFAULTS["TRT01AN"],
     "RFICDT": "DM.RFICDTC converted to a SAS date (complete dates only).",
     "TRTSDT": "Date part of the earliest EX.EXSTDTC of a valid dose (EXDOSE > 0, or 0 for a treatment named PLACEBO), complete dates only.",
     "TRTSDTM": "EX.EXSTDTC of the first valid dose as a SAS datetime; missing time parts imputed as 00.",
@@ -53,12 +70,13 @@ ADSL_CORE_SETS = {
     "TRTETMF": "Time imputation flag of TRTEDTM: H (hour), M (minute), S (second).",
     "TRTDURD": "TRTEDT - TRTSDT + 1.",
     "NINFUS": "Number of valid doses in EX.",
-    "ALLINFFL": "'Y' when NINFUS >= planned_infusions.",
-    "EOSSTT": "From the last DS record with DSCAT = 'DISPOSITION EVENT': COMPLETED when DSDECOD is one of "
-              "completed_terms; null for eos_excluded_terms; DISCONTINUED for any other term; ONGOING when none.",
+    "ALLINFFL": _CORE_DEFAULTS["ALLINFFL"],
+    "EOSSTT": _CORE_DEFAULTS["EOSSTT"],
     "EOSDT": "DS.DSSTDTC of that disposition event as a SAS date (null when ONGOING).",
     "DCSREAS": "DS.DSDECOD of that disposition event when EOSSTT = DISCONTINUED.",
 }
+
+
 ADSL_KEYS = ("adsl_subjects", "treatment_numbers", "planned_infusions", "completed_terms", "eos_excluded_terms")
 
 
@@ -81,6 +99,7 @@ register(Step(
             "eos_excluded_terms": ListOf(item=Str(), default=["SCREEN FAILURE"],
                                          doc="DSDECOD terms that leave EOSSTT null")},
     sets=ADSL_CORE_SETS,
+    sets_from=_adsl_core_sets,
     makes_records=True,
     needs=("DM", "EX", "DS"),
     coarse=True,
@@ -166,6 +185,15 @@ register(Step(
 
 # --- ADPASI -----------------------------------------------------------------------------------------
 
+def _pasi_timing_sets(p: P) -> dict[str, str]:
+    """ANL01FL and ONTRTFL stating the step's timing parameters (absent ones: their defaults)."""
+    return {
+        "ANL01FL": "'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN in the analysis "
+                   "window: " + ANL01FL_WORDS[p.get("anl01fl_rule", "closest_to_target_then_latest")] + ".",
+        "ONTRTFL": f"'Y' when TRTSDT <= ADT <= TRTEDT{window_text(p.get('trtemfl_window_days', 28) or 0)}.",
+    }
+
+
 PASI_SETS = {
     "STUDYID": "ADSL.STUDYID", "USUBJID": "ADSL.USUBJID",
     "PARAMCD": "PASI for PASInn29 (total), PASIHN/PASIUL/PASITR/PASILL for items 19/22/25/28.",
@@ -182,8 +210,7 @@ PASI_SETS = {
     "BASE": "AVAL of the ABLFL = 'Y' record of the subject and parameter.",
     "CHG": "AVAL - BASE (integer tenths), post-baseline records only.",
     "PCHG": "100 * (AVAL - BASE) / BASE in integer tenths, unrounded; null when BASE is 0 or missing.",
-    "ANL01FL": "'Y' on the baseline record and on one record per USUBJID, PARAMCD, AVISITN (anl01fl_rule).",
-    "ONTRTFL": "'Y' when TRTSDT <= ADT <= TRTEDT + trtemfl_window_days.",
+    **_pasi_timing_sets({}),  # the texts with the defaults; the step's parameters restate them
     "AVISIT": "'Baseline' for the ABLFL record; otherwise the analysis window containing ADY.",
     "AVISITN": "0 for Baseline; the number of the window otherwise.",
     "AWTARGET": "Planned study day of the analysis window.", "AWLO": "Window start day.",
@@ -203,6 +230,7 @@ register(Step(
         "sources.",
     params=dict(TIMING),
     sets=PASI_SETS,
+    sets_from=_pasi_timing_sets,
     makes_records=True,
     needs=("ADSL", "PASI"),
     coarse=True,

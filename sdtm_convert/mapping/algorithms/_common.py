@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from typing import Any
 
@@ -139,12 +140,23 @@ def expr_value(expr: Any, frame: pd.DataFrame, targets: dict[str, pd.Series]) ->
     return frame[expr["column"]] if "column" in expr else targets[expr["target"]]
 
 
+#: the working columns of a transposed source in words (define.xml method texts and comments never name them)
+WORKING_NAMES = {"__value": "the collected value", TRANSPOSED_FROM: "the raw column of the value"}
+_WORKING = re.compile(r"(?<![A-Za-z0-9_])__([A-Za-z][A-Za-z0-9_]*)")
+
+
+def readable(text: str) -> str:
+    """``text`` with the working names replaced by words: a transposed source's columns (``__value``: the
+    collected value) and a spec's working targets (``__ICDTC``: the working value ICDTC)."""
+    return _WORKING.sub(lambda m: WORKING_NAMES.get(m.group(), f"the working value {m.group(1)}"), text)
+
+
 def expr_text(expr: Any) -> str:
     if isinstance(expr, str):
         return repr(expr)
     if "value" in expr:
         return "null" if expr["value"] in (None, "") else repr(expr["value"])
-    return expr.get("column") or expr.get("target") or "?"
+    return readable(expr.get("column") or expr.get("target") or "?")
 
 
 def collected_comment(row: dict[str, Any], *more: str) -> str:
@@ -152,7 +164,8 @@ def collected_comment(row: dict[str, Any], *more: str) -> str:
     raw = row.get("__raw")
     cols = [row[k] for k in ("column", "date", "time") if k in row]
     names = [c["target"] if isinstance(c, dict) and "target" in c else
-             f"{raw}.{input_name(c)}" if raw else input_name(c) for c in cols]
+             f"{raw}.{input_name(c)}" if raw and input_name(c) not in WORKING_NAMES else
+             f"the value of each transposed column of {raw}" if raw else readable(input_name(c)) for c in cols]
     parts = ["From " + ", ".join(names)]
     if "pattern" in row:
         parts.append(f"extracted with pattern {row['pattern']}")

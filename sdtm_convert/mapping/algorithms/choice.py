@@ -8,7 +8,7 @@ import pandas as pd
 
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.mapping.algorithms._base import Algorithm, register
-from sdtm_convert.mapping.algorithms._common import expr_text, expr_value, row_issues, text
+from sdtm_convert.mapping.algorithms._common import expr_text, expr_value, readable, row_issues, text
 from sdtm_convert.spec import conditions
 from sdtm_convert.spec.params import (
     CONDITION,
@@ -71,7 +71,7 @@ def _lookup(frame, var, env):
 
 
 def condition_text(cond: dict[str, Any]) -> str:
-    return conditions.to_text(cond)
+    return readable(conditions.to_text(cond))
 
 
 def _cases_method(row):

@@ -267,6 +267,9 @@ class _Doc:
                     anchor = f"{base}-{n}"
                 used.add(anchor)
                 self.anchors[oid] = anchor
+        self.leaves: dict[str, dict] = {}
+        self.definitions: dict[str, dict] = {}
+        self.prepare()
 
     def find(self, path: str, el=None):
         return (self.root if el is None else el).find(path, self.ns)
@@ -293,16 +296,99 @@ class _Doc:
             return None
         return {"oid": oid, "anchor": self.anchors.get(oid), "label": label or oid}
 
+    def described(self, oid: str | None, label: str | None = None) -> dict | None:
+        """A reference to a method or comment with its text shown where it is used (as the CDISC stylesheet does):
+        :meth:`ref` plus ``text``, ``expressions`` and ``documents`` (empty when the definition is missing)."""
+        ref = self.ref(oid, label)
+        if ref is None:
+            return None
+        return ref | self.definitions.get(oid or "", {"text": "", "expressions": [], "documents": []})
+
+    def prepare(self) -> None:
+        """The lookups the references need: document leaves, method and comment texts."""
+        self.leaves = {lf.get("ID"): _leaf(self, lf) for lf in self.findall(".//def:leaf")}
+        self.definitions = {
+            el.get("OID"): {
+                "text": self.text(el),
+                "expressions": [{"context": fe.get("Context") or "", "code": (fe.text or "").strip()}
+                                for fe in self.findall("odm:FormalExpression", el)],
+                "documents": _document_refs(self, el),
+            }
+            for tag in ("odm:MethodDef", "def:CommentDef")
+            for el in self.findall(f".//{tag}")
+        }
+
 
 def _names(doc: _Doc, tag: str) -> dict[str, str]:
     return {el.get("OID"): el.get("Name") or el.get("OID") for el in doc.findall(f".//{tag}")}
 
 
+_LINKABLE = re.compile(r"^(?:https?:|file:|[^:]*$)", re.IGNORECASE)  # web, file or relative; never javascript: or data:
+
+
+def _href(value: str | None) -> str | None:
+    """A document address the page may link to (a relative path or an http(s)/file URL); None otherwise."""
+    value = (value or "").strip()
+    return value if value and _LINKABLE.match(value) else None
+
+
+def _leaf(doc: _Doc, lf) -> dict:
+    href = lf.get(f"{{{NS_XLINK}}}href")
+    return {"id": lf.get("ID") or "", "anchor": doc.anchors.get(lf.get("ID") or ""), "href": _href(href),
+            "file": href or "", "title": doc.text(lf, "def:title") or href or lf.get("ID") or ""}
+
+
+def _pages(ref, href: str | None) -> list[dict]:
+    """The pages a ``def:PDFPageRef`` points at: ``{"label", "href"}`` (``#page=`` or ``#nameddest=``)."""
+    named = ref.get("Type") == "NamedDestination"
+    fragment = "nameddest" if named else "page"
+    if ref.get("PageRefs"):
+        targets = [(p, p) for p in ref.get("PageRefs").split()]
+    elif ref.get("FirstPage"):
+        first, last = ref.get("FirstPage"), ref.get("LastPage") or ref.get("FirstPage")
+        targets = [(first if first == last else f"{first}–{last}", first)]
+    else:
+        targets = []
+    title = ref.get("Title")  # Define-XML 2.1: what the pages show
+    return [{"label": f"{title} ({label})" if title else label, "href": f"{href}#{fragment}={target}" if href else None,
+             "named": named} for label, target in targets]
+
+
+def _document_refs(doc: _Doc, el) -> list[dict]:
+    """The ``def:DocumentRef`` children of ``el``: the document's title and address, and the pages cited."""
+    out = []
+    for dr in doc.findall("def:DocumentRef", el):
+        leaf = doc.leaves.get(dr.get("leafID")) or {"id": dr.get("leafID") or "", "anchor": None, "href": None,
+                                                    "file": "", "title": dr.get("leafID") or ""}
+        pages = [p for pr in doc.findall("def:PDFPageRef", dr) for p in _pages(pr, leaf["href"])]
+        out.append(leaf | {"pages": pages})
+    return out
+
+
+def _documents(doc: _Doc) -> list[dict]:
+    """The study's documents (the leaves outside datasets): the annotated CRF and supplemental documents first,
+    each with its role."""
+    roles: dict[str, str] = {}
+    for tag, role in (("def:AnnotatedCRF", "Annotated CRF"), ("def:SupplementalDoc", "Supplemental document")):
+        for holder in doc.findall(f".//{tag}"):
+            for dr in doc.findall("def:DocumentRef", holder):
+                roles.setdefault(dr.get("leafID") or "", role)
+    in_datasets = {lf.get("ID") for ig in doc.findall(".//odm:ItemGroupDef") for lf in doc.findall("def:leaf", ig)}
+    leaves = [lf for lid, lf in doc.leaves.items() if lid not in in_datasets]
+    order = {"Annotated CRF": 0, "Supplemental document": 1}
+    leaves.sort(key=lambda lf: order.get(roles.get(lf["id"], ""), 2))
+    listed = [lf | {"role": roles.get(lf["id"], "Document")} for lf in leaves]
+    missing = [{"id": lid, "anchor": None, "href": None, "file": "", "title": lid, "role": role}
+               for lid, role in roles.items() if lid not in doc.leaves]
+    return listed + missing
+
+
 def _origin(doc: _Doc, item) -> dict:
     el = doc.find("def:Origin", item)
     if el is None:
-        return {"type": item.get("Origin") or "", "source": "", "description": ""}
-    return {"type": el.get("Type") or "", "source": el.get("Source") or "", "description": doc.text(el)}
+        return {"type": item.get("Origin") or "", "source": "", "description": "", "documents": []}
+    return {"type": el.get("Type") or "", "source": el.get("Source") or "", "description": doc.text(el),
+            "documents": _document_refs(doc, el)}
 
 
 def _item(doc: _Doc, item, ref, names) -> dict:
@@ -323,15 +409,21 @@ def _item(doc: _Doc, item, ref, names) -> dict:
         "digits": item.get("SignificantDigits") or "",
         "format": doc.attr(item, "def:DisplayFormat") or "",
         "origin": _origin(doc, item),
-        "codelist": doc.ref(cl_oid, names["cl"].get(cl_oid)),
+        "codelist": _codelist_ref(doc, cl_oid, names),
         "value_list": doc.ref(vl.get("ValueListOID") if vl is not None else None, "value level"),
-        "comment": doc.ref(doc.attr(item, "def:CommentOID")),
+        "comment": doc.described(doc.attr(item, "def:CommentOID")),
         "mandatory": ref.get("Mandatory") or "",
         "key": ref.get("KeySequence") or "",
         "role": ref.get("Role") or "",
         "order": ref.get("OrderNumber") or "",
-        "method": doc.ref(ref.get("MethodOID"), names["mt"].get(ref.get("MethodOID"))),
+        "method": doc.described(ref.get("MethodOID"), names["mt"].get(ref.get("MethodOID"))),
     }
+
+
+def _codelist_ref(doc: _Doc, oid: str | None, names) -> dict | None:
+    """A link to a codelist, with its external dictionary (``"MEDDRA 26.0"``) when it names one."""
+    ref = doc.ref(oid, names["cl"].get(oid))
+    return ref | {"dictionary": names["dictionary"].get(oid, "")} if ref else None
 
 
 def _datasets(doc: _Doc, items: dict, names) -> list[dict]:
@@ -353,8 +445,8 @@ def _datasets(doc: _Doc, items: dict, names) -> list[dict]:
                 "repeating": ig.get("Repeating") or "",
                 "reference": ig.get("IsReferenceData") or "",
                 "keys": [v["name"] for v in keys],
-                "comment": doc.ref(doc.attr(ig, "def:CommentOID")),
-                "href": leaf.get(f"{{{NS_XLINK}}}href") if leaf is not None else None,
+                "comment": doc.described(doc.attr(ig, "def:CommentOID")),
+                "href": _href(leaf.get(f"{{{NS_XLINK}}}href")) if leaf is not None else None,
                 "variables": variables,
             }
         )
@@ -423,8 +515,9 @@ def _codelists(doc: _Doc) -> list[dict]:
                 "data_type": cl.get("DataType") or "",
                 "code": alias.get("Name") if alias is not None else "",
                 "terms": terms,
-                "external": {k: ext.get(k) or "" for k in ("Dictionary", "Version")} if ext is not None else None,
-                "comment": doc.ref(doc.attr(cl, "def:CommentOID")),
+                "external": {k: ext.get(k) or "" for k in ("Dictionary", "Version")} | {"href": _href(ext.get("href"))}
+                if ext is not None else None,
+                "comment": doc.described(doc.attr(cl, "def:CommentOID")),
             }
         )
     return out
@@ -438,6 +531,8 @@ def _simple(doc: _Doc, tag: str) -> list[dict]:
             "name": el.get("Name") or "",
             "type": el.get("Type") or "",
             "description": doc.text(el),
+            "expressions": doc.definitions[el.get("OID")]["expressions"] if el.get("OID") in doc.definitions else [],
+            "documents": _document_refs(doc, el),
         }
         for el in doc.findall(f".//{tag}")
     ]
@@ -477,6 +572,8 @@ def _arm(doc: _Doc, items: dict) -> list[dict]:
                     "datasets": dss,
                     "parameter": doc.ref(ar.get("ParameterOID"), _item_name(items, ar.get("ParameterOID"))),
                     "documentation": doc.text(doc.find("arm:Documentation", ar)),
+                    "documentation_refs": _document_refs(doc, doc.find("arm:Documentation", ar))
+                    if doc.find("arm:Documentation", ar) is not None else [],
                     "code": "".join(doc.find("arm:Code", code).itertext())
                     if code is not None and doc.find("arm:Code", code) is not None
                     else "",
@@ -500,7 +597,9 @@ def read_define_model(define: bytes | str | Path | etree._ElementTree) -> dict:
     ``define`` may be a document already parsed with :func:`~sdtm_convert.package.xsd.parse_define`."""
     doc = _Doc(define if isinstance(define, etree._ElementTree) else parse_define(define))
     items = {el.get("OID"): el for el in doc.findall(".//odm:ItemDef")}
-    names = {"cl": _names(doc, "odm:CodeList"), "mt": _names(doc, "odm:MethodDef")}
+    names = {"cl": _names(doc, "odm:CodeList"), "mt": _names(doc, "odm:MethodDef"), "dictionary": {
+        cl.get("OID"): " ".join(x for x in (ext.get("Dictionary"), ext.get("Version")) if x)
+        for cl in doc.findall(".//odm:CodeList") for ext in doc.findall("odm:ExternalCodeList", cl)}}
     datasets = _datasets(doc, items, names)
     parents = {
         v["value_list"]["oid"]: {"dataset": d["name"], "variable": v["name"], "anchor": v["anchor"]}
@@ -531,5 +630,6 @@ def read_define_model(define: bytes | str | Path | etree._ElementTree) -> dict:
         "codelists": _codelists(doc),
         "methods": _simple(doc, "odm:MethodDef"),
         "comments": _simple(doc, "def:CommentDef"),
+        "documents": _documents(doc),
         "displays": _arm(doc, items),
     }
