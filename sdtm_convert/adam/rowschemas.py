@@ -1,5 +1,6 @@
 """Regenerate the committed row schemas ``rowschemas/sdtm/*.json`` and ``rowschemas/adam/*.json``:
-``python -m sdtm_convert.adam.rowschemas [OUT_DIR]``.
+``python -m sdtm_convert.adam.rowschemas [OUT_DIR] [--check]`` (``--check``: exit 1 naming the stale files,
+write nothing).
 
 SDTM schemas come from SDTMIG 3.4 metadata and CT (:mod:`sdtm_convert.rowschema.generate`); ADaM schemas from the
 ADaM specs of the bundled study (``mappings/nct03745417/adam/<adxx>.yaml``, compiled by :mod:`sdtm_convert.adam.specs`)
@@ -9,6 +10,7 @@ the ADaM stage."""
 
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 from typing import Any
@@ -52,9 +54,24 @@ def write_schemas(out_dir: Path) -> list[Path]:
     return written
 
 
+def stale_schemas(out_dir: Path) -> list[Path]:
+    """The schema files under ``out_dir`` that are missing or differ from what the metadata and specs give."""
+    return [out_dir / rel for rel, schema in all_schemas().items()
+            if not (out_dir / rel).is_file() or (out_dir / rel).read_text(encoding="utf-8") != render(schema)]
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    out = Path(args[0]) if args else schema_dir()
+    ap = argparse.ArgumentParser(prog="python -m sdtm_convert.adam.rowschemas",
+                                 description="Regenerate the committed row schemas (rowschemas/sdtm, rowschemas/adam).")
+    ap.add_argument("out_dir", nargs="?", type=Path, help="folder to write (default: the package's rowschemas/)")
+    ap.add_argument("--check", action="store_true", help="exit 1 naming the stale schema files; write nothing")
+    args = ap.parse_args(sys.argv[1:] if argv is None else argv)
+    out = args.out_dir or schema_dir()
+    if args.check:
+        stale = stale_schemas(out)
+        for path in stale:
+            print(f"{path} is stale: run python -m sdtm_convert.adam.rowschemas", file=sys.stderr)
+        return 1 if stale else 0
     for path in write_schemas(out):
         print(path)
     return 0

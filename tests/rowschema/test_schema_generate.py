@@ -8,7 +8,7 @@ import pytest
 from jsonschema import Draft202012Validator
 
 from sdtm_convert.adam.datasets import DATASETS as ADAM_DATASETS
-from sdtm_convert.adam.rowschemas import write_schemas
+from sdtm_convert.adam.rowschemas import main, write_schemas
 from sdtm_convert.rowschema import load_schema, schema_dir, schema_path
 from sdtm_convert.rowschema.datasets import SDTM_DATASETS
 from sdtm_convert.rowschema.generate import render
@@ -23,6 +23,17 @@ def test_regenerating_gives_identical_files(tmp_path):
     assert sorted(p.relative_to(tmp_path) for p in written) == committed
     for rel in committed:
         assert (tmp_path / rel).read_bytes() == (schema_dir() / rel).read_bytes(), rel
+
+
+def test_check_names_a_stale_file_and_writes_nothing(tmp_path, capsys):
+    write_schemas(tmp_path)
+    assert main([str(tmp_path), "--check"]) == 0
+    stale = tmp_path / "adam" / "adsl.json"
+    stale.write_text("{}", encoding="utf-8")
+    assert main([str(tmp_path), "--check"]) == 1
+    assert f"{stale} is stale" in capsys.readouterr().err
+    assert stale.read_text(encoding="utf-8") == "{}"
+    assert not (tmp_path.parent / "--check").exists()
 
 
 @pytest.mark.parametrize("name", ALL)
