@@ -28,7 +28,7 @@ def test_regenerating_gives_identical_files(tmp_path):
 def test_check_names_a_stale_file_and_writes_nothing(tmp_path, capsys):
     write_schemas(tmp_path)
     assert main([str(tmp_path), "--check"]) == 0
-    stale = tmp_path / "adam" / "adsl.json"
+    stale = tmp_path / "adam" / "ADSL.json"
     stale.write_text("{}", encoding="utf-8")
     assert main([str(tmp_path), "--check"]) == 1
     assert f"{stale} is stale" in capsys.readouterr().err
