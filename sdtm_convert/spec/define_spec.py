@@ -221,6 +221,7 @@ def check_refs(spec: DefineSpec, complete: bool = True) -> list[tuple[str, int, 
     comments = {c.id for c in spec.comments}
     documents = {d.id for d in spec.documents}
     variables = {(v.dataset, v.variable) for v in spec.variables}
+    described = {v.dataset for v in spec.variables}  # a where clause on another dataset is not checked
     clauses = {w.id for w in spec.where_clauses}
 
     def ref(sheet: str, i: int, name: str, value: str, known: set[str], what: str) -> None:
@@ -251,7 +252,7 @@ def check_refs(spec: DefineSpec, complete: bool = True) -> list[tuple[str, int, 
     k = 0
     for w in spec.where_clauses:
         for c in w.conditions:
-            if complete and (c.dataset, c.variable) not in variables:
+            if complete and c.dataset in described and (c.dataset, c.variable) not in variables:
                 problems.append(
                     (
                         "WhereClauses",

@@ -340,8 +340,8 @@ def term_issues(spec: ds.DefineSpec, sponsor: Sponsor, metas: list[DatasetMeta],
                                  value=value))
         unused = [t.value for t in cl.terms if t.value not in seen]
         if unused:
-            out.append(Issue("spec-define-term-unused", WARNING, f"codelist {ref}: "
-                             f"{', '.join(map(repr, unused))} in no record of "
+            shown = ", ".join(map(repr, unused[:10])) + (f" and {len(unused) - 10} more" if len(unused) > 10 else "")
+            out.append(Issue("spec-define-term-unused", WARNING, f"codelist {ref}: {shown} in no record of "
                              f"{', '.join(sorted({'.'.join(k[:2]) for k in keys}))}", file=spec.path or None,
                              line=spec.line("codelists", index[ref]), value=", ".join(unused)))
     return out
