@@ -49,6 +49,10 @@ def _text(el: etree._Element | None, name: str = "Description") -> str:
     return "".join((t if t is not None else node).itertext()).strip()
 
 
+def _children_text(el: etree._Element, name: str) -> list[str]:
+    return ["".join(c.itertext()) for c in _children(el, name)]
+
+
 def _int(v: str) -> int | None:
     try:
         return int(v)
@@ -194,8 +198,7 @@ class _Reader:
 
     def documents(self) -> list[ds.DocumentDef]:
         archives = {_attr(g, "ArchiveLocationID") for g in self.groups}
-        return [ds.DocumentDef(leaf.get("ID", ""), (_child(leaf, "title").text or "").strip()
-                               if _child(leaf, "title") is not None else "", _attr(leaf, "href"))
+        return [ds.DocumentDef(leaf.get("ID", ""), "".join(_children_text(leaf, "title")).strip(), _attr(leaf, "href"))
                 for leaf in _children(self.mdv, "leaf") if leaf.get("ID") not in archives]
 
 
