@@ -67,20 +67,13 @@ def write_define(frames: Mapping[str, pd.DataFrame], metas: Mapping[str, Dataset
     """define.xml (+ stylesheet, define.html) for the datasets of one standard, checked against the XSD; with the
     sponsor's define spec (``study.define``) merged in (:mod:`sdtm_convert.package.define.sponsor`)."""
     from sdtm_convert.package import write_define_bundle
-    from sdtm_convert.package.codelists import used_values_from_frames
-    from sdtm_convert.package.define.sponsor import apply_define_spec, term_issues
+    from sdtm_convert.package.define.sponsor import prepare_define
     from sdtm_convert.package.xsd import validate_define
 
     out = Written()
     ct = load_ct(study.ct_version)
-    datasets = [metas[n] for n in sorted(metas)]
-    sponsor = None
-    if study.define is not None:
-        datasets, sponsor, found = apply_define_spec(datasets, study.define, adam=standard.startswith("ADaM"), ct=ct)
-        out.issues += found
-    used = used_values_from_frames(datasets, dict(frames))
-    if sponsor is not None:
-        out.issues += term_issues(study.define, sponsor, datasets, used)
+    datasets, sponsor, used, out.issues = prepare_define(
+        [metas[n] for n in sorted(metas)], frames, study.define, adam=standard.startswith("ADaM"), ct=ct)
     said = sponsor.study if sponsor else {}
     files = write_define_bundle(
         folder, datasets, study_oid=study.studyid, study_name=said.get("StudyName") or study.studyid,

@@ -393,3 +393,21 @@ def read_dictionary_versions(study_spec: Any, raw: Mapping[str, Any]) -> list[Is
     study_spec.define, issues = dictionary_versions(study_spec.define, raw)
     study_spec.study = replace(study_spec.study, define=study_spec.define)
     return issues
+
+
+def prepare_define(metas: list[DatasetMeta], frames: Mapping[str, Any], spec: ds.DefineSpec | None, *,
+                   adam: bool, ct: ControlledTerminology,
+                   ) -> tuple[list[DatasetMeta], Sponsor | None, dict[tuple[str, ...], Any], list[Issue]]:
+    """What :func:`~sdtm_convert.package.define_xml.build_define` takes for one standard's datasets and frames:
+    the metadata with the define spec applied (when there is one), the sponsor's additions, the values used
+    in the data (``used_values``), and the contradictions found."""
+    from sdtm_convert.package.codelists import used_values_from_frames
+
+    issues: list[Issue] = []
+    sponsor = None
+    if spec is not None:
+        metas, sponsor, issues = apply_define_spec(metas, spec, adam=adam, ct=ct)
+    used = used_values_from_frames(metas, dict(frames))
+    if spec is not None and sponsor is not None:
+        issues += term_issues(spec, sponsor, metas, used)
+    return metas, sponsor, used, issues
