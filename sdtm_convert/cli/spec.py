@@ -24,9 +24,16 @@ def add_arguments(spec: argparse.ArgumentParser) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from sdtm_convert.mapping.excel import export_spec
 
-    path = export_spec(args.spec_dir, args.xlsx, run=args.run)
+    define = None
+    if args.run:
+        from sdtm_convert.package.define.to_spec import run_define_spec
+
+        define = run_define_spec(Path(args.run), Path(args.spec_dir))
+    path = export_spec(args.spec_dir, args.xlsx, define=define)
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -515,13 +515,11 @@ def _created(rows: dict[str, list[dict[str, Any]]]) -> datetime:
     return _FIXED_TIME
 
 
-def export_spec(spec_folder: str | Path, xlsx_path: str | Path, run: str | Path | None = None) -> Path:
+def export_spec(spec_folder: str | Path, xlsx_path: str | Path, define: ds.DefineSpec | None = None) -> Path:
     """Write the spec of ``spec_folder`` (all its YAML files, and define.yaml if present) to ``xlsx_path``.
 
-    ``run``: the output folder of an ``sdtm-convert run`` of this spec; the define sheets are then filled from
-    its define.xml files (SDTM, then ADaM: every dataset, variable, value-level item, where clause, codelist,
-    dictionary, method, comment and document the run wrote, the define spec's text included), with the
-    ``version_from`` of define.yaml's dictionaries kept."""
+    ``define``: the define sheets' content instead of define.yaml's, e.g. what a run's define.xml files state
+    (:func:`sdtm_convert.package.define.to_spec.run_define_spec`, ``spec export --run``)."""
     from openpyxl import Workbook
 
     folder = Path(spec_folder)
@@ -529,9 +527,8 @@ def export_spec(spec_folder: str | Path, xlsx_path: str | Path, run: str | Path 
         raise SdtmConvertError(Issue("spec-folder-missing", ERROR, "mapping spec folder not found", file=str(folder)))
     rows, list_columns = spec_rows(folder)
     define_path = folder / f"{DEFINE_FILE}.yaml"
-    define = ds.DefineSpec.from_dict(_read_yaml(define_path) or {}) if define_path.exists() else ds.DefineSpec()
-    if run is not None:
-        define = _run_define(Path(run), define)
+    if define is None:
+        define = ds.DefineSpec.from_dict(_read_yaml(define_path) or {}) if define_path.exists() else ds.DefineSpec()
     wb = Workbook()
     wb.remove(wb.active)
     _mapping_sheets(wb, rows, list_columns)
@@ -539,25 +536,6 @@ def export_spec(spec_folder: str | Path, xlsx_path: str | Path, run: str | Path 
     path = Path(xlsx_path)
     _save(wb, path, _created(rows))
     return path
-
-
-def _run_define(run: Path, given: ds.DefineSpec) -> ds.DefineSpec:
-    """The define spec that the define.xml files of a run's package state (``given``: define.yaml)."""
-    from dataclasses import replace
-
-    from sdtm_convert.package.define.sponsor import prefixed
-    from sdtm_convert.package.define.to_spec import define_spec_from_xml, merge_specs
-
-    files = sorted((run / "m5" / "datasets").glob("*/tabulations/sdtm/define.xml")) + sorted(
-        (run / "m5" / "datasets").glob("*/analysis/adam/datasets/define.xml"))
-    if not files:
-        raise SdtmConvertError(Issue("spec-run-missing", ERROR, "no define.xml in this folder: give the output "
-                                     "folder of an sdtm-convert run (m5/datasets/<study>/...)", file=str(run)))
-    spec = merge_specs([define_spec_from_xml(f) for f in files])
-    sources = {prefixed("CL", d.id): d.version_from for d in given.dictionaries if d.version_from}
-    spec.dictionaries = [replace(d, version_from=sources.get(prefixed("CL", d.id), d.version_from))
-                         for d in spec.dictionaries]
-    return spec
 
 
 def write_define(spec: ds.DefineSpec, xlsx_path: str | Path) -> Path:

@@ -19,7 +19,8 @@ from sdtm_convert.metadata import DERIVED, DatasetMeta, Method, ValueLevel, Vari
 from sdtm_convert.package import arm as arm_mod
 from sdtm_convert.package._xml import NS_ARM, NS_DEF, NS_ODM, NS_XLINK, description, q, sub, yes_no
 from sdtm_convert.package.codelists import CodelistDef, UsedValues, build_codelists, codelist_oid, ct_publishing_sets
-from sdtm_convert.package.define.sponsor import Sponsor, prefixed
+from sdtm_convert.package.define.sponsor import Sponsor
+from sdtm_convert.spec.define_spec import prefixed
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
 from sdtm_convert.version import __version__
 

@@ -208,6 +208,11 @@ class DefineSpec:
         raise KeyError(wid)
 
 
+def prefixed(prefix: str, ident: str) -> str:
+    """An OID from a define-spec id: ``MEDDRA`` → ``CL.MEDDRA``; an id that has the prefix is kept."""
+    return ident if ident.startswith(f"{prefix}.") else f"{prefix}.{ident}"
+
+
 def _compact(value: Any) -> Any:
     """Plain data without the empty values (what a cell left empty, or a key not written, means)."""
     if isinstance(value, dict):

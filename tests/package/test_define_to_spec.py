@@ -6,11 +6,13 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 import yaml
 
+from sdtm_convert.errors import SdtmConvertError
 from sdtm_convert.mapping.excel import export_spec, import_spec, read_define, write_define
 from sdtm_convert.package.define.sponsor import prepare_define
-from sdtm_convert.package.define.to_spec import define_spec_from_xml
+from sdtm_convert.package.define.to_spec import define_spec_from_xml, run_define_spec
 from sdtm_convert.package.define_xml import build_define
 from sdtm_convert.spec import define_spec as ds
 from sdtm_convert.spec.loader import load_yaml
@@ -85,9 +87,15 @@ def test_spec_export_fills_the_define_sheets_from_a_run(tmp_path):
     (sdtm / "define.xml").write_bytes(_define(None))
     folder = tmp_path / "spec"
     shutil.copytree(ROOT / "mappings" / "nct03745417", folder)
-    path = export_spec(folder, tmp_path / "spec.xlsx", run=run)
+    path = export_spec(folder, tmp_path / "spec.xlsx", define=run_define_spec(run, folder))
     got = read_define(path)
     assert [d.dataset for d in got.datasets] == ["DM", "AE", "QS"]
     assert len(got.variables) == 26 and len(got.value_level) == 2 and got.methods and got.codelists
     # define.yaml's dictionaries are not in this define.xml: nothing to keep of them
     assert got.dictionaries == []
+
+
+def test_spec_export_from_a_folder_without_a_package_says_so(tmp_path):
+    with pytest.raises(SdtmConvertError) as exc:
+        run_define_spec(tmp_path, ROOT / "mappings" / "nct03745417")
+    assert (exc.value.issue.code, exc.value.issue.file) == ("spec-run-missing", str(tmp_path))

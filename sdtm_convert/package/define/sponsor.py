@@ -33,14 +33,10 @@ from sdtm_convert.metadata import DatasetMeta, Method, ValueLevel, VariableMeta,
 from sdtm_convert.package.codelists import CodelistDef, Term, ct_publishing_sets
 from sdtm_convert.spec import define_spec as ds
 from sdtm_convert.spec.define_load import ORIGINS
+from sdtm_convert.spec.define_spec import prefixed
 from sdtm_convert.standards.ct import ControlledTerminology
 
 _ACRF_IDS = {"CRF", "ACRF", "BLANKCRF"}
-
-
-def prefixed(prefix: str, ident: str) -> str:
-    """An OID from a define-spec id: ``MEDDRA`` → ``CL.MEDDRA``; an id that has the prefix is kept."""
-    return ident if ident.startswith(f"{prefix}.") else f"{prefix}.{ident}"
 
 
 def method_oid(ident: str) -> str:

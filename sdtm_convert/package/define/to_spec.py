@@ -240,3 +240,24 @@ def merge_specs(specs: list[ds.DefineSpec]) -> ds.DefineSpec:
             have = {x.id for x in getattr(out, name)}
             getattr(out, name).extend(x for x in getattr(spec, name) if x.id not in have)
     return out
+
+
+def run_define_spec(run: Path, spec_folder: Path) -> ds.DefineSpec:
+    """The define spec that the define.xml files of a run's package state (SDTM, then ADaM), with the
+    ``version_from`` of the spec folder's define.yaml dictionaries kept (what ``spec export --run`` writes)."""
+    from dataclasses import replace
+
+    from sdtm_convert.errors import fatal
+    from sdtm_convert.spec.define_load import FILE, read_define_spec
+
+    files = sorted((run / "m5" / "datasets").glob("*/tabulations/sdtm/define.xml")) + sorted(
+        (run / "m5" / "datasets").glob("*/analysis/adam/datasets/define.xml"))
+    if not files:
+        raise fatal("spec-run-missing", "no define.xml in this folder: give the output folder of an sdtm-convert "
+                    "run (m5/datasets/<study>/...)", file=str(run))
+    spec = merge_specs([define_spec_from_xml(f) for f in files])
+    given = read_define_spec(spec_folder / FILE)[0] if (spec_folder / FILE).exists() else ds.DefineSpec()
+    sources = {ds.prefixed("CL", d.id): d.version_from for d in given.dictionaries if d.version_from}
+    spec.dictionaries = [replace(d, version_from=sources.get(ds.prefixed("CL", d.id), d.version_from))
+                         for d in spec.dictionaries]
+    return spec
