@@ -157,3 +157,29 @@ def test_a_dictionary_version_comes_from_the_coding_export():
     _, issues = dictionary_versions(spec, {"coding": Raw(["25.0", "25.1"])})
     assert [(i.code, i.line, i.message) for i in issues] == [
         ("spec-define-dictionary-version", 700, "dictionary MEDDRA: coding.MEDDRA_V holds several versions: 25.0, 25.1")]
+
+
+def test_value_level_rows_override_the_runs_and_add_new_ones_with_their_where_clause():
+    spec = _spec(
+        value_level=[ds.ValueLevelDef("QS", "QSORRES", "QS.QSORRES.PASITOT", description="PASI total score",
+                                      method="MT.PASITOT", comment="COM.TOT"),
+                     ds.ValueLevelDef("QS", "QSORRES", "WC.QS.OTHER", data_type="text", length=2, origin="Assigned")],
+        where_clauses=[ds.WhereClause("WC.QS.OTHER", [ds.WhereCondition("QS", "QSTESTCD", "EQ", ["PASI0199"])])],
+        methods=[ds.MethodDef("MT.PASITOT", "PASI total", "Computation", "Sum of the four regions")],
+        comments=[ds.CommentDef("COM.TOT", "Rounded to one decimal")],
+    )
+    root, xml, issues = _build(spec)
+    assert validate_define(xml) == [] and issues == []
+    mdv = root.find("odm:Study/odm:MetaDataVersion", NS)
+    refs = mdv.findall("def:ValueListDef[@OID='VL.QS.QSORRES']/odm:ItemRef", NS)
+    assert [(r.get("ItemOID"), r.get("MethodOID")) for r in refs] == [
+        ("IT.QS.QSORRES.PASIITEM", None), ("IT.QS.QSORRES.PASITOT", "MT.PASITOT"), ("IT.QS.QSORRES.OTHER", None)]
+    assert mdv.find("odm:MethodDef[@OID='MT.PASITOT']", NS).get("Name") == "PASI total"
+    total = mdv.find("odm:ItemDef[@OID='IT.QS.QSORRES.PASITOT']", NS)
+    assert total.findtext("odm:Description/odm:TranslatedText", namespaces=NS) == "PASI total score"
+    assert total.get(f"{{{NS['def']}}}CommentOID") == "COM.TOT"
+    other = mdv.find("odm:ItemDef[@OID='IT.QS.QSORRES.OTHER']", NS)
+    assert (other.get("Length"), other.find("def:Origin", NS).get("Type")) == ("2", "Assigned")
+    check = mdv.find("def:WhereClauseDef[@OID='WC.QS.OTHER']/odm:RangeCheck", NS)
+    assert (check.get(f"{{{NS['def']}}}ItemOID"), check.findtext("odm:CheckValue", namespaces=NS)) == (
+        "IT.QS.QSTESTCD", "PASI0199")
