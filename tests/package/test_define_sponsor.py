@@ -107,7 +107,8 @@ def test_adam_define_takes_the_rows_of_adam_datasets_only():
 def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():
     spec = _spec(
         datasets=[ds.DatasetDef("XX"), ds.DatasetDef("AE", key_variables="STUDYID, USUBJID, AENOPE")],
-        variables=[ds.VariableDef("AE", "AETERM", length=4),  # the data holds 8 bytes
+        variables=[ds.VariableDef("XX", "XXSEQ"),  # said once with the dataset
+                   ds.VariableDef("AE", "AETERM", length=4),  # the data holds 8 bytes
                    ds.VariableDef("AE", "AEFOO", method="MT.X"),  # no such variable
                    ds.VariableDef("AE", "AESEV", codelist="SEV"),
                    ds.VariableDef("AE", "AESER", pages="3")],  # pages without an aCRF
@@ -118,12 +119,12 @@ def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():
     got = sorted((i.code, i.severity, i.line, i.dataset, i.variable, i.value) for i in issues)
     assert got == [
         ("spec-define-dataset-unknown", "warning", 200, "XX", None, None),
-        ("spec-define-document-unknown", "error", 303, "AE", "AESER", None),
-        ("spec-define-length-short", "error", 300, "AE", "AETERM", "4"),
+        ("spec-define-document-unknown", "error", 304, "AE", "AESER", None),
+        ("spec-define-length-short", "error", 301, "AE", "AETERM", "4"),
         ("spec-define-term-missing", "error", 600, "AE", "AESEV", "MODERATE"),
         ("spec-define-term-unused", "warning", 600, None, None, "SEVERE"),
         ("spec-define-variable-unknown", "error", 201, "AE", "AENOPE", None),
-        ("spec-define-variable-unknown", "error", 301, "AE", "AEFOO", None),
+        ("spec-define-variable-unknown", "error", 302, "AE", "AEFOO", None),
     ]
     assert all(i.file == "mappings/x/define.yaml" for i in issues)
     msg = next(i.message for i in issues if i.code == "spec-define-length-short")

@@ -10,7 +10,7 @@ the rest. Labels, data types and lengths stay the run's: they are what the data 
 
 A contradiction is an Issue naming define.yaml and its line (codes):
 
-- ``spec-define-dataset-unknown`` (warning): a dataset row for a dataset the run does not write;
+- ``spec-define-dataset-unknown`` (warning, once per dataset): rows for a dataset the run does not write;
 - ``spec-define-variable-unknown``: a variable (or key variable, value-level row) that the dataset does not have;
 - ``spec-define-length-short``: a length shorter than the data's (define.xml keeps the data's);
 - ``spec-define-term-missing``: a data value that is not a term of the define spec's codelist;
@@ -74,9 +74,19 @@ class _Run:
     adam: bool
     datasets: dict[str, DatasetMeta]
     issues: list[Issue] = field(default_factory=list)
+    unknown: set[str] = field(default_factory=set)  # datasets of the spec not written: said once each
 
     def mine(self, dataset: str) -> bool:
         return dataset.upper().startswith("AD") == self.adam
+
+    def written(self, dataset: str, key: str, index: int) -> DatasetMeta | None:
+        """The run's dataset of a spec row; None (and one warning per dataset) when the run does not write it."""
+        meta = self.datasets.get(dataset)
+        if meta is None and dataset not in self.unknown:
+            self.unknown.add(dataset)
+            self.issue("spec-define-dataset-unknown", f"dataset {dataset} of the define spec is not written by this "
+                       "run: its rows are not used", key, index, severity=WARNING, dataset=dataset)
+        return meta
 
     def issue(self, code: str, message: str, key: str, index: int, name: str | None = None, *,
               severity: str = ERROR, **where: Any) -> None:
@@ -133,10 +143,8 @@ def _method_refs(m: DatasetMeta) -> set[str]:
 
 
 def _dataset(run: _Run, i: int, d: ds.DatasetDef) -> None:
-    meta = run.datasets.get(d.dataset)
+    meta = run.written(d.dataset, "datasets", i)
     if meta is None:
-        run.issue("spec-define-dataset-unknown", f"dataset {d.dataset} of the define spec is not written by this "
-                  "run", "datasets", i, severity=WARNING, dataset=d.dataset)
         return
     keys = [k.strip() for k in re.split(r"[,\s]+", d.key_variables) if k.strip()]
     names = {v.name for v in meta.variables}
@@ -177,14 +185,15 @@ def _fields(row: ds.VariableDef | ds.ValueLevelDef, var: VariableMeta | ValueLev
 
 
 def _variable(run: _Run, i: int, row: ds.VariableDef) -> None:
-    meta = run.datasets.get(row.dataset)
-    index = next((k for k, v in enumerate(meta.variables) if v.name == row.variable), None) if meta else None
-    if meta is None or index is None:
+    meta = run.written(row.dataset, "variables", i)
+    if meta is None:
+        return
+    index = next((k for k, v in enumerate(meta.variables) if v.name == row.variable), None)
+    if index is None:
         what = [f"{n} {getattr(row, n)}" for n in ("method", "comment", "codelist", "origin") if getattr(row, n)]
         run.issue("spec-define-variable-unknown", f"{row.dataset}.{row.variable} of the define spec"
-                  f"{' (' + ', '.join(what) + ')' if what else ''} is not a variable of "
-                  f"{'dataset ' + row.dataset if meta else 'a dataset this run writes'}", "variables", i,
-                  dataset=row.dataset, variable=row.variable)
+                  f"{' (' + ', '.join(what) + ')' if what else ''} is not a variable of dataset {row.dataset}",
+                  "variables", i, dataset=row.dataset, variable=row.variable)
         return
     var = meta.variables[index]
     if row.length is not None and var.type == "Char" and row.length < var.length:
@@ -207,12 +216,12 @@ def _where(w: ds.WhereClause) -> WhereClause:
 
 
 def _value_level(run: _Run, i: int, row: ds.ValueLevelDef, clauses: Mapping[str, ds.WhereClause]) -> None:
-    meta = run.datasets.get(row.dataset)
-    names = {v.name for v in meta.variables} if meta else set()
-    if meta is None or row.variable not in names:
+    meta = run.written(row.dataset, "value_level", i)
+    if meta is None:
+        return
+    if row.variable not in {v.name for v in meta.variables}:
         run.issue("spec-define-variable-unknown", f"value-level row of {row.dataset}.{row.variable}: not a variable "
-                  f"of {'dataset ' + row.dataset if meta else 'a dataset this run writes'}", "value_level", i,
-                  dataset=row.dataset, variable=row.variable)
+                  f"of dataset {row.dataset}", "value_level", i, dataset=row.dataset, variable=row.variable)
         return
     oid = wc_oid(row.where_clause)
     index = next((k for k, vl in enumerate(meta.value_level)
