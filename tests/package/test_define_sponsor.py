@@ -106,9 +106,10 @@ def test_adam_define_takes_the_rows_of_adam_datasets_only():
 
 def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():
     spec = _spec(
-        datasets=[ds.DatasetDef("XX"), ds.DatasetDef("AE", key_variables="STUDYID, USUBJID, AENOPE")],
+        datasets=[ds.DatasetDef("XX"), ds.DatasetDef("AE", "Adverse Event Listing",
+                                                    key_variables="STUDYID, USUBJID, AENOPE")],
         variables=[ds.VariableDef("XX", "XXSEQ"),  # said once with the dataset
-                   ds.VariableDef("AE", "AETERM", length=4),  # the data holds 8 bytes
+                   ds.VariableDef("AE", "AETERM", label="Verbatim", length=4),  # the data holds 8 bytes
                    ds.VariableDef("AE", "AEFOO", method="MT.X"),  # no such variable
                    ds.VariableDef("AE", "AESEV", codelist="SEV"),
                    ds.VariableDef("AE", "AESER", pages="3")],  # pages without an aCRF
@@ -120,6 +121,8 @@ def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():
     assert got == [
         ("spec-define-dataset-unknown", "warning", 200, "XX", None, None),
         ("spec-define-document-unknown", "error", 304, "AE", "AESER", None),
+        ("spec-define-label-differs", "warning", 201, "AE", None, "Adverse Event Listing"),
+        ("spec-define-label-differs", "warning", 301, "AE", "AETERM", "Verbatim"),
         ("spec-define-length-short", "error", 301, "AE", "AETERM", "4"),
         ("spec-define-term-missing", "error", 600, "AE", "AESEV", "MODERATE"),
         ("spec-define-term-unused", "warning", 600, None, None, "SEVERE"),
@@ -130,6 +133,8 @@ def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():
     msg = next(i.message for i in issues if i.code == "spec-define-length-short")
     assert msg == "AE.AETERM: the define spec's length 4 is shorter than the data's 8 (define.xml states 8)"
     assert b'<ItemDef OID="IT.AE.AETERM" Name="AETERM" DataType="text" Length="8"' in xml  # the data's length
+    assert b"Reported Term for the Adverse Event" in xml and b"Verbatim" not in xml  # and label
+    assert b"Adverse Event Listing" in xml  # the sponsor's dataset description
     assert validate_define(xml) == []
 
 

@@ -13,6 +13,8 @@ A contradiction is an Issue naming define.yaml and its line (codes):
 - ``spec-define-dataset-unknown`` (warning, once per dataset): rows for a dataset the run does not write;
 - ``spec-define-variable-unknown``: a variable (or key variable, value-level row) that the dataset does not have;
 - ``spec-define-length-short``: a length shorter than the data's (define.xml keeps the data's);
+- ``spec-define-label-differs`` (warning): a variable label other than the data's (define.xml keeps the data's),
+  or a dataset description other than the data files' label (define.xml states the sponsor's);
 - ``spec-define-term-missing``: a data value that is not a term of the define spec's codelist;
 - ``spec-define-term-unused`` (warning): a codelist term found in no record of the variables that use it;
 - ``spec-define-document-unknown``: aCRF pages but no annotated CRF among the documents;
@@ -152,6 +154,10 @@ def _dataset(run: _Run, i: int, d: ds.DatasetDef) -> None:
         if k not in names:
             run.issue("spec-define-variable-unknown", f"key variable {k} of {d.dataset} is not a variable of the "
                       "dataset", "datasets", i, "key_variables", dataset=d.dataset, variable=k)
+    if d.description and d.description != meta.label:
+        run.issue("spec-define-label-differs", f"{d.dataset}: the define spec's description {d.description!r} is "
+                  f"not the dataset label {meta.label!r} of the data files (define.xml states the spec's)",
+                  "datasets", i, "description", severity=WARNING, dataset=d.dataset, value=d.description)
     run.datasets[d.dataset] = replace(
         meta, label=d.description or meta.label, class_=d.cls or meta.class_, structure=d.structure or meta.structure,
         keys=keys if keys and all(k in names for k in keys) else meta.keys,
@@ -196,6 +202,10 @@ def _variable(run: _Run, i: int, row: ds.VariableDef) -> None:
                   "variables", i, dataset=row.dataset, variable=row.variable)
         return
     var = meta.variables[index]
+    if row.label and row.label != var.label:
+        run.issue("spec-define-label-differs", f"{row.dataset}.{row.variable}: the define spec's label {row.label!r} "
+                  f"is not the label {var.label!r} of the data files (define.xml states the data's)", "variables", i,
+                  "label", severity=WARNING, dataset=row.dataset, variable=row.variable, value=row.label)
     if row.length is not None and var.type == "Char" and row.length < var.length:
         run.issue("spec-define-length-short", f"{row.dataset}.{row.variable}: the define spec's length "
                   f"{row.length} is shorter than the data's {var.length} (define.xml states {var.length})",
