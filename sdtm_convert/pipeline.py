@@ -25,7 +25,7 @@ from sdtm_convert.io.raw import RawInput, read_study
 from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.package.adam import write_adam
-from sdtm_convert.package.define.sponsor import read_dictionary_versions
+from sdtm_convert.package.define.dictionaries import read_dictionary_versions
 from sdtm_convert.package.layout import dataset_files_first
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest

@@ -4,11 +4,10 @@ naming define.yaml and its line."""
 
 from __future__ import annotations
 
-import pandas as pd
 from lxml import etree
 
 from sdtm_convert.errors import Issue
-from sdtm_convert.package.define.sponsor import dictionary_versions, prepare_define
+from sdtm_convert.package.define.sponsor import prepare_define
 from sdtm_convert.package.define_xml import build_define
 from sdtm_convert.package.xsd import validate_define
 from sdtm_convert.spec import define_spec as ds
@@ -149,20 +148,6 @@ def test_a_sponsor_codelist_replaces_the_run_codelist_with_its_terms_decodes_and
               i.find("odm:Alias", NS).get("Name")) for i in cl.findall("odm:CodeListItem", NS)]
     assert items == [("MILD", "Mild", "C41338"), ("MODERATE", "Moderate", "C41339")]  # the CT fills a missing code
     assert cl.get("Name") == "Severity" and cl.find("odm:Alias", NS).get("Name") == "C66769"
-
-
-def test_a_dictionary_version_comes_from_the_coding_export():
-    class Raw:
-        def __init__(self, values):
-            self.frame = pd.DataFrame({"MEDDRA_V": values})
-
-    spec = _spec(dictionaries=[ds.DictionaryDef("MEDDRA", dictionary="MedDRA", version_from="coding.MEDDRA_V")])
-    got, issues = dictionary_versions(spec, {"coding": Raw(["25.1", "25.1", None])})
-    assert (got.dictionaries[0].version, issues) == ("25.1", [])
-    assert spec.dictionaries[0].version == ""  # the spec given is not changed
-    _, issues = dictionary_versions(spec, {"coding": Raw(["25.0", "25.1"])})
-    assert [(i.code, i.line, i.message) for i in issues] == [
-        ("spec-define-dictionary-version", 700, "dictionary MEDDRA: coding.MEDDRA_V holds several versions: 25.0, 25.1")]
 
 
 def test_value_level_rows_override_the_runs_and_add_new_ones_with_their_where_clause():

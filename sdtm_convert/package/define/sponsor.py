@@ -18,7 +18,8 @@ A contradiction is an Issue naming define.yaml and its line (codes):
 - ``spec-define-term-missing``: a data value that is not a term of the define spec's codelist;
 - ``spec-define-term-unused`` (warning): a codelist term found in no record of the variables that use it;
 - ``spec-define-document-unknown``: aCRF pages but no annotated CRF among the documents;
-- ``spec-define-dictionary-version``: a coding export (``version_from``) with no or several versions.
+- ``spec-define-dictionary-version``: a coding export (``version_from``) with no or several versions
+  (:mod:`.dictionaries`); the codelist checks are in :mod:`.sponsor_codelists`.
 
 The SDTM define.xml takes the rows of datasets whose name does not start with ``AD``, the ADaM one the others.
 """
@@ -32,7 +33,8 @@ from typing import Any
 
 from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.metadata import DatasetMeta, Method, ValueLevel, VariableMeta, WhereClause
-from sdtm_convert.package.codelists import CodelistDef, Term, ct_publishing_sets
+from sdtm_convert.package.codelists import CodelistDef
+from sdtm_convert.package.define.sponsor_codelists import sponsor_codelists, term_issues
 from sdtm_convert.spec import define_spec as ds
 from sdtm_convert.spec.define_load import ORIGINS
 from sdtm_convert.spec.define_spec import prefixed
@@ -121,7 +123,7 @@ def apply_define_spec(metas: list[DatasetMeta], spec: ds.DefineSpec, *, adam: bo
         comments={prefixed("COM", c.id): c for c in spec.comments},
         documents=list(spec.documents),
         acrf=next((d.id for d in spec.documents if is_acrf(d)), None),
-        codelists=_codelists(run, ct),
+        codelists=sponsor_codelists(spec, run.datasets, ct),
         study=dict(spec.study),
     )
     if sponsor.acrf is None:
@@ -285,131 +287,6 @@ def _method(m: ds.MethodDef, run: Method | None, oid: str) -> Method:
                   expression_code=m.expression_code or None)
 
 
-def _uses(run: _Run) -> dict[str, list[str]]:
-    """codelist reference → Define data types of the variables and value-level items using it."""
-    out: dict[str, list[str]] = {}
-    for meta in run.datasets.values():
-        for v in meta.variables:
-            if v.codelist:
-                out.setdefault(v.codelist, []).append(v.data_type)
-        for vl in meta.value_level:
-            if vl.codelist:
-                out.setdefault(vl.codelist, []).append(vl.type)
-    return out
-
-
-def _codelists(run: _Run, ct: ControlledTerminology) -> dict[str, CodelistDef]:
-    """The define spec's codelists and dictionaries that this side's variables use (a codelist without terms is
-    left to the run: its NCI code, or its id, names the CT codelist)."""
-    uses = _uses(run)
-    sets, _ = ct_publishing_sets(ct)
-    out: dict[str, CodelistDef] = {}
-    for d in run.spec.dictionaries:
-        if d.id in uses:
-            out[d.id] = CodelistDef(prefixed("CL", d.id), d.name or d.dictionary, d.data_type or "text",
-                                    dictionary=d.dictionary, version=d.version)
-    for c in run.spec.codelists:
-        if c.id not in uses or not c.terms:
-            continue
-        code = ct.resolve(c.nci_codelist_code) if c.nci_codelist_code else None
-        known: dict[str, str] = {}
-        extensible = False
-        if code:
-            cl = ct.codelist(code)
-            known, extensible = dict(zip(cl.terms["value"], cl.terms["code"])), bool(cl.extensible)
-        types = uses[c.id]
-        data_type = c.data_type or (types[0] if types and types[0] in ("integer", "float") else "text")
-        terms = sorted(c.terms, key=lambda t: (t.order is None, t.order or 0)) if all(
-            t.order is not None for t in c.terms) else c.terms
-        out[c.id] = CodelistDef(
-            prefixed("CL", c.id), c.name or c.id, data_type, c.nci_codelist_code or None,
-            sets.get(code, "SDTM") if code else None,
-            [Term(t.term, t.decoded_value or None, t.nci_term_code or known.get(t.term) or None,
-                  extended=bool(code) and extensible and t.term not in known) for t in terms])
-    return out
-
-
-def term_issues(spec: ds.DefineSpec, sponsor: Sponsor, metas: list[DatasetMeta],
-                used: Mapping[tuple[str, ...], Any]) -> list[Issue]:
-    """Data values that are not terms of the define spec's codelist (errors) and terms no record uses (warnings).
-    ``used``: the values of every codelist variable of ``metas`` (``used_values_from_frames``)."""
-    out: list[Issue] = []
-    index = {c.id: i for i, c in enumerate(spec.codelists)}
-    refs: dict[str, list[tuple[str, ...]]] = {}
-    for key, ref in codelist_keys(metas, sponsor).items():
-        if key in used:
-            refs.setdefault(ref, []).append(key)
-    for ref, keys in refs.items():
-        cl = sponsor.codelists[ref]
-        if cl.dictionary or ref not in index:
-            continue
-        terms = {t.value for t in cl.terms}
-        seen: set[str] = set()
-        for key in keys:
-            values = {str(v) for v in used[key]}
-            seen |= values
-            for value in sorted(values - terms):
-                out.append(Issue("spec-define-term-missing", ERROR, f"{'.'.join(key[:2])}: value {value!r} is not "
-                                 f"a term of the define spec's codelist {ref}", file=spec.path or None,
-                                 line=spec.line("codelists", index[ref]), dataset=key[0], variable=key[1],
-                                 value=value))
-        unused = [t.value for t in cl.terms if t.value not in seen]
-        if unused:
-            shown = ", ".join(map(repr, unused[:10])) + (f" and {len(unused) - 10} more" if len(unused) > 10 else "")
-            out.append(Issue("spec-define-term-unused", WARNING, f"codelist {ref}: {shown} in no record of "
-                             f"{', '.join(sorted({'.'.join(k[:2]) for k in keys}))}", file=spec.path or None,
-                             line=spec.line("codelists", index[ref]), value=", ".join(unused)))
-    return out
-
-
-def codelist_keys(metas: list[DatasetMeta], sponsor: Sponsor) -> dict[tuple[str, ...], str]:
-    """used-values key → define-spec codelist reference, for the variables that use one."""
-    out: dict[tuple[str, ...], str] = {}
-    for m in metas:
-        for v in m.variables:
-            if v.codelist in sponsor.codelists:
-                out[(m.name, v.name)] = v.codelist
-        for vl in m.value_level:
-            if vl.codelist in sponsor.codelists:
-                out[(m.name, vl.variable, vl.where.id)] = vl.codelist
-    return out
-
-
-def dictionary_versions(spec: ds.DefineSpec, raw: Mapping[str, Any]) -> tuple[ds.DefineSpec, list[Issue]]:
-    """A copy of ``spec`` whose dictionaries with ``version_from`` state the version the raw coding export holds
-    (``raw``: raw dataset name → object with ``frame``); several versions, or none, is an issue."""
-    issues: list[Issue] = []
-    dictionaries = []
-    for i, d in enumerate(spec.dictionaries):
-        name, _, column = d.version_from.partition(".")
-        frame = getattr(raw.get(name), "frame", None) if d.version_from else None
-        if frame is None or column not in frame.columns:
-            dictionaries.append(d)
-            continue
-        found = sorted({str(v).strip() for v in frame[column].dropna() if str(v).strip()})
-        if len(found) == 1 and d.version and d.version != found[0]:
-            issues.append(Issue("spec-define-dictionary-version", ERROR, f"dictionary {d.id}: version {d.version} "
-                                f"but {d.version_from} holds {found[0]} (define.xml states {d.version})",
-                                file=spec.path or None, line=spec.line("dictionaries", i, "version")))
-        elif len(found) != 1:
-            issues.append(Issue("spec-define-dictionary-version", ERROR, f"dictionary {d.id}: {d.version_from} "
-                                f"holds {'no version' if not found else 'several versions: ' + ', '.join(found)}"
-                                f"{'' if not d.version else f' (define.xml states {d.version})'}",
-                                file=spec.path or None, line=spec.line("dictionaries", i, "version_from")))
-        dictionaries.append(replace(d, version=found[-1]) if found and not d.version else d)
-    return replace(spec, dictionaries=dictionaries), issues
-
-
-def read_dictionary_versions(study_spec: Any, raw: Mapping[str, Any]) -> list[Issue]:
-    """Set the dictionary versions of a checked study spec's define spec (``spec.define`` and
-    ``spec.study.define``) from the raw coding exports just read; the problems found."""
-    if study_spec.define is None or not any(d.version_from for d in study_spec.define.dictionaries):
-        return []
-    study_spec.define, issues = dictionary_versions(study_spec.define, raw)
-    study_spec.study = replace(study_spec.study, define=study_spec.define)
-    return issues
-
-
 def prepare_define(metas: list[DatasetMeta], frames: Mapping[str, Any], spec: ds.DefineSpec | None, *,
                    adam: bool, ct: ControlledTerminology,
                    ) -> tuple[list[DatasetMeta], Sponsor | None, dict[tuple[str, ...], Any], list[Issue]]:
@@ -424,5 +301,5 @@ def prepare_define(metas: list[DatasetMeta], frames: Mapping[str, Any], spec: ds
         metas, sponsor, issues = apply_define_spec(metas, spec, adam=adam, ct=ct)
     used = used_values_from_frames(metas, dict(frames))
     if spec is not None and sponsor is not None:
-        issues += term_issues(spec, sponsor, metas, used)
+        issues += term_issues(spec, sponsor.codelists, metas, used)
     return metas, sponsor, used, issues
