@@ -93,7 +93,8 @@ def test_an_external_dictionary_is_an_external_code_list_referenced_by_its_varia
 
 
 def test_adam_define_takes_the_rows_of_adam_datasets_only():
-    spec = _spec(variables=[ds.VariableDef("ADSL", "TRT01P", comment="C1"), ds.VariableDef("AE", "AETERM", comment="C2")],
+    spec = _spec(variables=[ds.VariableDef("ADSL", "TRT01P", comment="C1"), ds.VariableDef("AE", "AETERM", comment="C2"),
+                            ds.VariableDef("ADSL", "TRTSDT", origin="Predecessor", predecessor="EX.EXSTDTC")],
                  comments=[ds.CommentDef("C1", "Planned treatment of the randomisation list"),
                            ds.CommentDef("C2", "verbatim")])
     root, xml, issues = _build(spec, adam=True)
@@ -101,6 +102,9 @@ def test_adam_define_takes_the_rows_of_adam_datasets_only():
     mdv = root.find("odm:Study/odm:MetaDataVersion", NS)
     assert mdv.find("odm:ItemDef[@OID='IT.ADSL.TRT01P']", NS).get(f"{{{NS['def']}}}CommentOID") == "COM.C1"
     assert [c.get("OID") for c in mdv.findall("def:CommentDef", NS) if c.get("OID").startswith("COM.C")] == ["COM.C1"]
+    origin = mdv.find("odm:ItemDef[@OID='IT.ADSL.TRTSDT']/def:Origin", NS)
+    assert (origin.get("Type"), origin.findtext("odm:Description/odm:TranslatedText", namespaces=NS)) == (
+        "Predecessor", "EX.EXSTDTC")
 
 
 def test_contradictions_are_typed_issues_naming_define_yaml_and_its_line():

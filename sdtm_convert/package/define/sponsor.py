@@ -185,10 +185,8 @@ def _fields(row: ds.VariableDef | ds.ValueLevelDef, var: VariableMeta | ValueLev
             out[name] = getattr(row, spec_name)
     if row.comment:
         out |= {"comment_id": row.comment, "comment": None}
-    if row.predecessor:
-        out["source" if isinstance(var, VariableMeta) else "origin_source"] = row.predecessor
-        if isinstance(var, ValueLevel):
-            out["origin_source"] = origin_source
+    if row.predecessor and isinstance(var, VariableMeta):  # the origin's description (value level has none)
+        out["source"] = row.predecessor
     return out
 
 
