@@ -90,7 +90,7 @@ def _references(datasets: list[DatasetMeta]) -> dict[str, list[tuple[tuple[str, 
 
 def codelist_oid(ref: str, ct: ControlledTerminology) -> str:
     code = ct.resolve(ref)
-    return "CL." + (ct.codelist(code).short_name if code else ref)
+    return "CL." + (ct.codelist(code).short_name if code else ref.removeprefix("CL."))
 
 
 def _used(keys: list[tuple[str, ...]], used_values: UsedValues | None) -> list[tuple[str, str | None]] | None:

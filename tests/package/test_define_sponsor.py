@@ -178,3 +178,14 @@ def test_value_level_rows_override_the_runs_and_add_new_ones_with_their_where_cl
     check = mdv.find("def:WhereClauseDef[@OID='WC.QS.OTHER']/odm:RangeCheck", NS)
     assert (check.get(f"{{{NS['def']}}}ItemOID"), check.findtext("odm:CheckValue", namespaces=NS)) == (
         "IT.QS.QSTESTCD", "PASI0199")
+
+
+def test_a_codelist_without_terms_names_the_ct_codelist_and_the_run_writes_the_terms_used():
+    spec = _spec(variables=[ds.VariableDef("AE", "AESER", codelist="CL.YN")],
+                 codelists=[ds.Codelist("CL.YN", "No Yes Response", "C66742", "text")])
+    root, xml, issues = _build(spec)
+    assert validate_define(xml) == [] and issues == []
+    mdv = root.find("odm:Study/odm:MetaDataVersion", NS)
+    assert mdv.find("odm:ItemDef[@OID='IT.AE.AESER']/odm:CodeListRef", NS).get("CodeListOID") == "CL.NY"
+    cl = mdv.find("odm:CodeList[@OID='CL.NY']", NS)
+    assert [i.get("CodedValue") for i in cl.findall("odm:EnumeratedItem", NS)] == ["N"]

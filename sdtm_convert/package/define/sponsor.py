@@ -117,6 +117,7 @@ def apply_define_spec(metas: list[DatasetMeta], spec: ds.DefineSpec, *, adam: bo
     for i, row in enumerate(spec.value_level):
         if run.mine(row.dataset):
             _value_level(run, i, row, clauses)
+    _ct_references(run)
     for name, meta in run.datasets.items():
         _methods(meta, spec, before[name])
     sponsor = Sponsor(
@@ -219,6 +220,17 @@ def _variable(run: _Run, i: int, row: ds.VariableDef) -> None:
         changes["core"] = "Req" if row.mandatory.lower() in ("yes", "y") else (
             var.core if var.core != "Req" else "Perm")
     meta.variables[index] = replace(var, **changes)
+
+
+def _ct_references(run: _Run) -> None:
+    """A codelist of the define spec without terms is the CT codelist its NCI code names (the run writes it with
+    the terms the data uses): the variables using it name that code."""
+    codes = {c.id: c.nci_codelist_code for c in run.spec.codelists if not c.terms and c.nci_codelist_code}
+    for meta in run.datasets.values():
+        meta.variables = [replace(v, codelist=codes[v.codelist]) if v.codelist and v.codelist in codes else v
+                          for v in meta.variables]
+        meta.value_level = [replace(vl, codelist=codes[vl.codelist]) if vl.codelist and vl.codelist in codes
+                            else vl for vl in meta.value_level]
 
 
 def _where(w: ds.WhereClause) -> WhereClause:
