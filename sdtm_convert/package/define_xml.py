@@ -379,8 +379,12 @@ def _write_methods(mdv, methods: dict[str, Method], ctx: _Ctx) -> None:
 
 def _write_comments(mdv, ctx: _Ctx) -> None:
     texts: dict[str, tuple[str, str | None, str | None]] = {oid: (t, None, None) for oid, t in ctx.comments.items()}
-    for oid in ctx.used_comments:
-        c = ctx.sponsor.comments[oid]
+    for oid in sorted(ctx.used_comments):
+        c = ctx.sponsor.comments.get(oid)
+        if c is None:  # a comment id with no comment (the define spec checks its own references before data)
+            ctx.issues.append(Issue("define-comment-missing", ERROR, f"comment {oid} is not defined"))
+            texts[oid] = (oid, None, None)
+            continue
         texts[oid] = (c.description or oid, c.document or None, c.pages or None)
     for oid in sorted(texts):
         text, document, pages = texts[oid]
