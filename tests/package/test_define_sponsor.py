@@ -189,3 +189,15 @@ def test_a_codelist_without_terms_names_the_ct_codelist_and_the_run_writes_the_t
     assert mdv.find("odm:ItemDef[@OID='IT.AE.AESER']/odm:CodeListRef", NS).get("CodeListOID") == "CL.NY"
     cl = mdv.find("odm:CodeList[@OID='CL.NY']", NS)
     assert [i.get("CodedValue") for i in cl.findall("odm:EnumeratedItem", NS)] == ["N"]
+
+
+def test_a_comment_id_without_its_comment_is_an_issue_and_the_document_stays_valid():
+    from dataclasses import replace
+
+    metas, frames = S.sdtm()
+    metas = [replace(m, comment_id="COM.NONE") if m.name == "AE" else m for m in metas]
+    issues: list[Issue] = []
+    xml = build_define(metas, standard="SDTMIG 3.4", issues=issues, **S.STUDY)
+    assert [(i.code, i.message) for i in issues if i.code == "define-comment-missing"] == [
+        ("define-comment-missing", "comment COM.NONE is not defined")]
+    assert validate_define(xml) == []
