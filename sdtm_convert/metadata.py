@@ -28,6 +28,11 @@ class Method:
     name: str
     type: str  # "Computation" | "Imputation"
     description: str
+    # from the sponsor's define spec (define.yaml): a document (id of its Documents) and pages, an expression
+    document: str | None = None
+    pages: str | None = None
+    expression_context: str | None = None
+    expression_code: str | None = None
 
 
 @dataclass
@@ -54,6 +59,8 @@ class ValueLevel:
     mandatory: bool = False  # Define-XML ItemRef Mandatory in the ValueListDef
     significant_digits: int | None = None
     comment: str | None = None
+    comment_id: str | None = None  # a comment of the define spec (its text and document there), instead of comment
+    pages: str | None = None  # annotated CRF pages of a collected value (define spec)
 
 
 @dataclass
@@ -73,6 +80,8 @@ class VariableMeta:
     significant_digits: int | None = None
     display_format: str | None = None  # e.g. "DATE9."
     source: str | None = None  # human-readable source, e.g. "ae.csv AE_TERM"
+    comment_id: str | None = None  # a comment of the define spec (its text and document there), instead of comment
+    pages: str | None = None  # annotated CRF pages of a collected value (define spec)
 
 
 @dataclass
@@ -90,6 +99,7 @@ class DatasetMeta:
     value_level: list[ValueLevel] = field(default_factory=list)
     methods: list[Method] = field(default_factory=list)
     comment: str | None = None
+    comment_id: str | None = None  # a comment of the define spec, instead of comment
     records: int = 0
 
     def variable(self, name: str) -> VariableMeta:

@@ -25,6 +25,7 @@ from sdtm_convert.io.raw import RawInput, read_study
 from sdtm_convert.mapping.algorithms import ALGORITHMS
 from sdtm_convert.mapping.run import map_study
 from sdtm_convert.package.adam import write_adam
+from sdtm_convert.package.define.dictionaries import read_dictionary_versions
 from sdtm_convert.package.layout import dataset_files_first
 from sdtm_convert.package.lineage import write_lineage
 from sdtm_convert.package.run_manifest import write_run_manifest
@@ -70,6 +71,7 @@ def convert(raw_folder: RawInput, spec_folder: str | Path, *, encoding: str | No
     spec, ct = prepare_spec(spec_folder)
     progress("spec checked")
     raw, issues = read_study(spec.raw, raw_folder, encoding)
+    issues += read_dictionary_versions(spec, raw)  # MedDRA/WHODrug versions of the coding exports, for define.xml
     raw_store = FrameStore("raw")  # the frames wait on disk, not in memory
     for name, ds in raw.items():
         ds.frame = raw_store.keep(name, ds.frame)

@@ -14,6 +14,8 @@ def add_arguments(spec: argparse.ArgumentParser) -> None:
     ex = sub.add_parser("export", help="write mappings/<study> to a spec workbook")
     ex.add_argument("spec_dir", help="the mapping spec folder to export, e.g. mappings/nct03745417")
     ex.add_argument("xlsx", help="the workbook to write (.xlsx)")
+    ex.add_argument("--run", metavar="OUT", help="fill the define sheets from the define.xml files of this "
+                    "sdtm-convert run output folder (default: from the spec folder's define.yaml)")
     ex.add_argument("--quiet", action="store_true", help="print nothing (default: the file written, on stderr)")
     im = sub.add_parser("import", help="write a spec workbook's YAML files into mappings/<study>")
     im.add_argument("xlsx", help="the spec workbook to read (.xlsx)")
@@ -22,9 +24,16 @@ def add_arguments(spec: argparse.ArgumentParser) -> None:
 
 
 def _export(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from sdtm_convert.mapping.excel import export_spec
 
-    path = export_spec(args.spec_dir, args.xlsx)
+    define = None
+    if args.run:
+        from sdtm_convert.package.define.to_spec import run_define_spec
+
+        define = run_define_spec(Path(args.run), Path(args.spec_dir))
+    path = export_spec(args.spec_dir, args.xlsx, define=define)
     if not args.quiet:
         print(f"wrote {path}", file=sys.stderr)
     return 0

@@ -42,6 +42,8 @@ class CodelistDef:
     code: str | None = None  # NCI C-code of the codelist (None = sponsor codelist)
     publishing_set: str | None = None  # SDTM | ADaM | DEFINE-XML
     terms: list[Term] = field(default_factory=list)
+    dictionary: str | None = None  # an external dictionary (MedDRA, WHODD): def:ExternalCodeList, no terms
+    version: str | None = None
 
     @property
     def decoded(self) -> bool:
@@ -88,7 +90,7 @@ def _references(datasets: list[DatasetMeta]) -> dict[str, list[tuple[tuple[str, 
 
 def codelist_oid(ref: str, ct: ControlledTerminology) -> str:
     code = ct.resolve(ref)
-    return "CL." + (ct.codelist(code).short_name if code else ref)
+    return "CL." + (ct.codelist(code).short_name if code else ref.removeprefix("CL."))
 
 
 def _used(keys: list[tuple[str, ...]], used_values: UsedValues | None) -> list[tuple[str, str | None]] | None:
@@ -130,12 +132,18 @@ def _data_type(types: list[str]) -> str:
 
 
 def build_codelists(
-    datasets: list[DatasetMeta], ct: ControlledTerminology, used_values: UsedValues | None, issues: list[Issue]
+    datasets: list[DatasetMeta], ct: ControlledTerminology, used_values: UsedValues | None, issues: list[Issue],
+    given: Mapping[str, CodelistDef] | None = None,
 ) -> list[CodelistDef]:
-    """Every codelist referenced by a variable or value-level item, sorted by OID."""
+    """Every codelist referenced by a variable or value-level item, sorted by OID; ``given``: reference →
+    codelist already made (the sponsor's define spec), taken as it is."""
     sets, _ = ct_publishing_sets(ct)
     out: dict[str, CodelistDef] = {}
+    given = given or {}
     for ref, uses in _references(datasets).items():
+        if ref in given:
+            out[given[ref].oid] = given[ref]
+            continue
         keys, types = [k for k, _ in uses], [t for _, t in uses]
         used = _used(keys, used_values)
         oid = codelist_oid(ref, ct)
@@ -157,6 +165,8 @@ def build_codelists(
                     )
                 )
                 continue
+        if oid in out and out[oid] in given.values():  # the sponsor's codelist has this OID: it wins
+            continue
         if oid in out:  # two refs (C-code and short name) to one CT codelist: merge terms
             seen = {t.value for t in out[oid].terms}
             out[oid].terms += [t for t in new.terms if t.value not in seen]

@@ -19,6 +19,8 @@ from sdtm_convert.metadata import DERIVED, DatasetMeta, Method, ValueLevel, Vari
 from sdtm_convert.package import arm as arm_mod
 from sdtm_convert.package._xml import NS_ARM, NS_DEF, NS_ODM, NS_XLINK, description, q, sub, yes_no
 from sdtm_convert.package.codelists import CodelistDef, UsedValues, build_codelists, codelist_oid, ct_publishing_sets
+from sdtm_convert.package.define.sponsor import Sponsor
+from sdtm_convert.spec.define_spec import prefixed
 from sdtm_convert.standards.ct import ControlledTerminology, load_ct
 from sdtm_convert.version import __version__
 
@@ -67,6 +69,22 @@ class _Ctx:
     issues: list[Issue]
     codelists: set[str]  # OIDs of the codelists written
     comments: dict[str, str] = field(default_factory=dict)  # OID → text
+    sponsor: Sponsor = field(default_factory=Sponsor)  # what the define spec adds (comments, documents, codelists)
+    used_comments: set[str] = field(default_factory=set)  # OIDs of the define spec's comments referenced
+
+    def comment_ref(self, oid: str, text: str | None, comment_id: str | None) -> str | None:
+        """The CommentOID of an element: the define spec's comment when it names one, else the run's text."""
+        if comment_id:
+            ref = prefixed("COM", comment_id)
+            self.used_comments.add(ref)
+            return ref
+        return _comment(self, oid, text)
+
+    def codelist_ref(self, ref: str) -> str:
+        return self.sponsor.codelist_oid(ref) or codelist_oid(ref, self.ct)
+
+    def leaf(self, document: str) -> str:
+        return prefixed("LF", document)
 
 
 def _standards(mdv, standard: str, datasets, codelists: list[CodelistDef], ct_version: str,
@@ -197,7 +215,7 @@ def _item_group(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
             "def:Structure": ds.structure,
             "def:StandardOID": ctx.ig_oids[ds.standard],
             "def:ArchiveLocationID": f"LF.{ds.name}",
-            "def:CommentOID": _comment(ctx, f"COM.{ds.name}", ds.comment),
+            "def:CommentOID": ctx.comment_ref(f"COM.{ds.name}", ds.comment, ds.comment_id),
         },
     )
     description(el, ds.label)
@@ -220,10 +238,24 @@ def _item_group(mdv, ds: DatasetMeta, ctx: _Ctx) -> None:
     sub(leaf, "def:title", None, f"{ds.name.lower()}.xpt")
 
 
-def _origin(el, origin_type: str, source: str | None, text: str | None) -> None:
+def _origin(el, origin_type: str, source: str | None, text: str | None, ctx: _Ctx, pages: str | None) -> None:
     origin = sub(el, "def:Origin", {"Type": origin_type, "Source": source or _SOURCE_DEFAULT.get(origin_type)})
     if text:
         description(origin, text)
+    if pages and ctx.sponsor.acrf:
+        _document_ref(origin, ctx.leaf(ctx.sponsor.acrf), pages)
+
+
+def _document_ref(el, leaf_id: str, pages: str | None) -> None:
+    """``def:DocumentRef`` to a leaf, with its pages: ``12 14`` (PageRefs) or ``12-14`` (FirstPage, LastPage)."""
+    ref = sub(el, "def:DocumentRef", {"leafID": leaf_id})
+    if not pages:
+        return
+    first, dash, last = pages.partition("-")
+    if dash and first.strip().isdigit() and last.strip().isdigit():
+        sub(ref, "def:PDFPageRef", {"FirstPage": first.strip(), "LastPage": last.strip(), "Type": "PhysicalRef"})
+    else:
+        sub(ref, "def:PDFPageRef", {"PageRefs": " ".join(pages.replace(",", " ").split()), "Type": "PhysicalRef"})
 
 
 def _item_def(
@@ -256,13 +288,13 @@ def _item_def(
             "SignificantDigits": digits if data_type == "float" else None,
             "SASFieldName": name,
             "def:DisplayFormat": display_format,
-            "def:CommentOID": _comment(ctx, comment_oid, var.comment),
+            "def:CommentOID": ctx.comment_ref(comment_oid, var.comment, var.comment_id),
         },
     )
     description(el, var.label)
-    if var.codelist and codelist_oid(var.codelist, ctx.ct) in ctx.codelists:
-        sub(el, "CodeListRef", {"CodeListOID": codelist_oid(var.codelist, ctx.ct)})
-    _origin(el, var.origin_type, var.origin_source, source)
+    if var.codelist and ctx.codelist_ref(var.codelist) in ctx.codelists:
+        sub(el, "CodeListRef", {"CodeListOID": ctx.codelist_ref(var.codelist)})
+    _origin(el, var.origin_type, var.origin_source, source, ctx, var.pages)
     return el
 
 
@@ -299,9 +331,11 @@ def _codelist(mdv, cl: CodelistDef, ctx: _Ctx) -> None:
             "Name": cl.name,
             "DataType": cl.data_type,
             "def:StandardOID": ctx.ct_oids.get(cl.publishing_set or ""),
-            "def:IsNonStandard": None if cl.code else "Yes",
+            "def:IsNonStandard": None if cl.code or cl.dictionary else "Yes",
         },
     )
+    if cl.dictionary:
+        sub(el, "ExternalCodeList", {"Dictionary": cl.dictionary, "Version": cl.version or None})
     for i, t in enumerate(cl.terms, 1):
         attrs = {"CodedValue": t.value, "OrderNumber": i, "def:ExtendedValue": "Yes" if t.extended else None}
         if cl.decoded:
@@ -333,21 +367,43 @@ def _methods(datasets: Sequence[DatasetMeta], issues: list[Issue]) -> dict[str, 
     return dict(sorted(out.items()))
 
 
-def _write_methods(mdv, methods: dict[str, Method]) -> None:
+def _write_methods(mdv, methods: dict[str, Method], ctx: _Ctx) -> None:
     for oid, m in methods.items():
-        description(sub(mdv, "MethodDef", {"OID": oid, "Name": m.name, "Type": m.type}), m.description)
+        el = sub(mdv, "MethodDef", {"OID": oid, "Name": m.name, "Type": m.type})
+        description(el, m.description)
+        if m.expression_code:
+            sub(el, "FormalExpression", {"Context": m.expression_context or "Other"}, m.expression_code)
+        if m.document:
+            _document_ref(el, ctx.leaf(m.document), m.pages)
 
 
-def _write_comments(mdv, comments: dict[str, str]) -> None:
-    for oid in sorted(comments):
-        description(sub(mdv, "def:CommentDef", {"OID": oid}), comments[oid])
+def _write_comments(mdv, ctx: _Ctx) -> None:
+    texts: dict[str, tuple[str, str | None, str | None]] = {oid: (t, None, None) for oid, t in ctx.comments.items()}
+    for oid in sorted(ctx.used_comments):
+        c = ctx.sponsor.comments.get(oid)
+        if c is None:  # a comment id with no comment (the define spec checks its own references before data)
+            ctx.issues.append(Issue("define-comment-missing", ERROR, f"comment {oid} is not defined"))
+            texts[oid] = (oid, None, None)
+            continue
+        texts[oid] = (c.description or oid, c.document or None, c.pages or None)
+    for oid in sorted(texts):
+        text, document, pages = texts[oid]
+        el = sub(mdv, "def:CommentDef", {"OID": oid})
+        description(el, text)
+        if document:
+            _document_ref(el, ctx.leaf(document), pages)
 
 
-def _supplemental_docs(mdv, docs: dict[str, str]) -> None:
-    if docs:
+def _supplemental_docs(mdv, docs: dict[str, str], sponsor: Sponsor) -> None:
+    if sponsor.acrf:
+        sub(sub(mdv, "def:AnnotatedCRF"), "def:DocumentRef", {"leafID": prefixed("LF", sponsor.acrf)})
+    others = [d.id for d in sponsor.documents if d.id != sponsor.acrf]
+    if docs or others:
         el = sub(mdv, "def:SupplementalDoc")
         for i, _ in enumerate(docs, 1):
             sub(el, "def:DocumentRef", {"leafID": f"LF.DOC{i}"})
+        for ident in others:
+            sub(el, "def:DocumentRef", {"leafID": prefixed("LF", ident)})
 
 
 def build_define(
@@ -364,6 +420,7 @@ def build_define(
     arm: list[arm_mod.ResultDisplay] | None = None,
     used_values: UsedValues | None = None,
     supplemental_docs: dict[str, str] | None = None,
+    sponsor: Sponsor | None = None,
     stylesheet: str | None = STYLESHEET,
     ct: ControlledTerminology | None = None,
     issues: list[Issue] | None = None,
@@ -373,6 +430,8 @@ def build_define(
     ``standard`` is ``"SDTMIG 3.4"`` or ``"ADaMIG 1.3"``; ``used_values`` restricts codelists to the
     terms used in the data (see :mod:`sdtm_convert.package.codelists`); ``arm`` adds Analysis Results
     Metadata; ``supplemental_docs`` maps file name → title (e.g. ``{"csdrg.pdf": "Reviewer's Guide"}``);
+    ``sponsor``: what the define spec adds (:func:`~sdtm_convert.package.define.sponsor.apply_define_spec`:
+    comments, documents, codelists and dictionaries; the datasets given carry its other text already);
     ``stylesheet=None`` leaves out the ``xml-stylesheet`` processing instruction. Problems found in the
     metadata are appended to ``issues`` (codes ``define-*``).
     """
@@ -406,10 +465,11 @@ def build_define(
             "def:DefineVersion": "2.1.0",
         },
     )
-    codelists = build_codelists(datasets, ct, used_values, issues)
+    sponsor = sponsor or Sponsor()
+    codelists = build_codelists(datasets, ct, used_values, issues, sponsor.codelists)
     ig_oids, ct_oids = _standards(mdv, standard, datasets, codelists, ct_version, ct)
-    ctx = _Ctx(ct, ig_oids, ct_oids, _methods(datasets, issues), issues, {c.oid for c in codelists})
-    _supplemental_docs(mdv, supplemental_docs or {})
+    ctx = _Ctx(ct, ig_oids, ct_oids, _methods(datasets, issues), issues, {c.oid for c in codelists}, sponsor=sponsor)
+    _supplemental_docs(mdv, supplemental_docs or {}, sponsor)
     for ds in datasets:
         _value_lists(mdv, ds, ctx)
     _write_where_clauses(mdv, _where_clauses(datasets, arm or [], issues))
@@ -419,10 +479,13 @@ def build_define(
         _item_defs(mdv, ds, ctx)
     for cl in codelists:
         _codelist(mdv, cl, ctx)
-    _write_methods(mdv, ctx.methods)
-    _write_comments(mdv, ctx.comments)
+    _write_methods(mdv, ctx.methods, ctx)
+    _write_comments(mdv, ctx)
     for i, (href, title) in enumerate((supplemental_docs or {}).items(), 1):
         sub(sub(mdv, "def:leaf", {"ID": f"LF.DOC{i}", "xlink:href": href}), "def:title", None, title)
+    for d in sponsor.documents:
+        sub(sub(mdv, "def:leaf", {"ID": prefixed("LF", d.id), "xlink:href": d.href or d.id}), "def:title", None,
+            d.title or d.id)
     arm_mod.add_arm(mdv, arm or [], wc_oid)
     if stylesheet:
         root.addprevious(etree.ProcessingInstruction("xml-stylesheet", f'type="text/xsl" href="{stylesheet}"'))

@@ -64,17 +64,22 @@ def with_lengths(meta: DatasetMeta, lengths: Mapping[str, int], *, records: int)
 
 def write_define(frames: Mapping[str, pd.DataFrame], metas: Mapping[str, DatasetMeta], folder: Path,
                  study: StudyConfig, *, standard: str, arm: list | None = None) -> Written:
-    """define.xml (+ stylesheet, define.html) for the datasets of one standard, checked against the XSD."""
+    """define.xml (+ stylesheet, define.html) for the datasets of one standard, checked against the XSD; with the
+    sponsor's define spec (``study.define``) merged in (:mod:`sdtm_convert.package.define.sponsor`)."""
     from sdtm_convert.package import write_define_bundle
-    from sdtm_convert.package.codelists import used_values_from_frames
+    from sdtm_convert.package.define.sponsor import prepare_define
     from sdtm_convert.package.xsd import validate_define
 
     out = Written()
-    datasets = [metas[n] for n in sorted(metas)]
+    ct = load_ct(study.ct_version)
+    datasets, sponsor, used, out.issues = prepare_define(
+        [metas[n] for n in sorted(metas)], frames, study.define, adam=standard.startswith("ADaM"), ct=ct)
+    said = sponsor.study if sponsor else {}
     files = write_define_bundle(
-        folder, datasets, study_oid=study.studyid, study_name=study.studyid, description=study.title or study.studyid,
-        protocol=study.protocol or study.studyid, standard=standard, ct_version=study.ct_version, created=study.created,
-        used_values=used_values_from_frames(datasets, dict(frames)), ct=load_ct(study.ct_version), arm=arm,
+        folder, datasets, study_oid=study.studyid, study_name=said.get("StudyName") or study.studyid,
+        description=said.get("StudyDescription") or study.title or study.studyid,
+        protocol=said.get("ProtocolName") or study.protocol or study.studyid, standard=standard,
+        ct_version=study.ct_version, created=study.created, used_values=used, ct=ct, arm=arm, sponsor=sponsor,
         issues=out.issues,
     )
     out.files += files

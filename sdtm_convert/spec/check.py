@@ -194,6 +194,17 @@ def _check_source(ds: DomainSpec, i: int, src: dict[str, Any], raw: dict[str, An
     return issues
 
 
+def _load_define(spec: StudySpec) -> list[Issue]:
+    """Read define.yaml (the sponsor's define spec) into ``spec.define`` and ``spec.study.define``; its problems."""
+    from dataclasses import replace
+
+    from sdtm_convert.spec.define_load import load_define_spec
+
+    spec.define, problems = load_define_spec(spec.folder, spec.raw)
+    spec.study = replace(spec.study, define=spec.define)
+    return problems
+
+
 def load_checked(spec_folder: str | Path, derivation_names: list[str], derivation_parameters: Parameters,
                  algorithms: Any, *, derivation_conditions: ConditionParameters | None = None,
                  adam_steps: Any = None) -> tuple[StudySpec, ControlledTerminology]:
@@ -212,6 +223,7 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
                                      line=spec.study_line("ct_version"))) from None
     problems = check_spec(spec, ct, derivation_names, derivation_parameters, algorithms=algorithms,
                           derivation_conditions=derivation_conditions)
+    problems += _load_define(spec)
     if adam_steps is not None:
         from sdtm_convert.spec.adam import check_adam_specs, load_adam_specs
 

@@ -1,16 +1,19 @@
 """Define-XML metadata as authored in a spec workbook (Pinnacle 21 define-spec layout), in a neutral form.
 
 ``DefineSpec`` holds what the sheets Study, Datasets, Variables, ValueLevel, WhereClauses, Codelists,
-Methods, Comments and Documents say, with references kept as ids (a variable's ``codelist``, ``method``,
+Dictionaries, Methods, Comments and Documents say, with references kept as ids (a variable's ``codelist``, ``method``,
 ``comment``; a value-level row's ``where_clause``). A where-clause is kept whole: all its conditions,
 which Define-XML ANDs (``def:WhereClauseDef`` with several ``RangeCheck``). ``to_dict``/``from_dict``
 give the plain data stored in ``mappings/<study>/define.yaml``; ``check_refs`` lists broken references.
-No I/O here: the workbook side is :mod:`sdtm_convert.mapping.excel`.
+A dictionary (MedDRA, WHODrug) is a codelist without terms: ``def:ExternalCodeList`` in define.xml; its
+version is given, or read by the run from a raw coding export (``version_from: RAWDATASET.COLUMN``).
+No I/O here: the workbook side is :mod:`sdtm_convert.mapping.excel`, the file side
+:mod:`sdtm_convert.spec.define_load`, the define.xml side :mod:`sdtm_convert.package.define.sponsor`.
 """
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 COMPARATORS = ("EQ", "NE", "LT", "LE", "GT", "GE", "IN", "NOTIN")
@@ -112,6 +115,16 @@ class Codelist:
 
 
 @dataclass
+class DictionaryDef:
+    id: str
+    name: str = ""
+    data_type: str = ""
+    dictionary: str = ""  # MedDRA, WHODD, ...
+    version: str = ""
+    version_from: str = ""  # RAWDATASET.COLUMN of the coding export holding the version (read by the run)
+
+
+@dataclass
 class MethodDef:
     id: str
     name: str = ""
@@ -146,15 +159,26 @@ class DefineSpec:
     value_level: list[ValueLevelDef] = field(default_factory=list)
     where_clauses: list[WhereClause] = field(default_factory=list)
     codelists: list[Codelist] = field(default_factory=list)
+    dictionaries: list[DictionaryDef] = field(default_factory=list)
     methods: list[MethodDef] = field(default_factory=list)
     comments: list[CommentDef] = field(default_factory=list)
     documents: list[DocumentDef] = field(default_factory=list)
+    # where it was read from (define.yaml), for issues: "variables/3" → line of that item, "variables/3/method"
+    # → line of that key; not data (not compared, not written)
+    path: str = field(default="", compare=False, repr=False)
+    lines: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
 
     def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
+        return not any(getattr(self, name) for name in DATA_FIELDS)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """Plain data for define.yaml: the lists that hold items, each item without its empty values."""
+        return {name: _plain(getattr(self, name)) for name in DATA_FIELDS if getattr(self, name)}
+
+    def line(self, key: str, index: int, name: str | None = None) -> int | None:
+        """Line of item ``index`` of list ``key`` (of its ``name`` key when given and present) in define.yaml."""
+        at = f"{key}/{index}"
+        return self.lines.get(f"{at}/{name}", self.lines.get(at)) if name else self.lines.get(at)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> DefineSpec:
@@ -171,6 +195,7 @@ class DefineSpec:
             value_level=[ValueLevelDef(**x) for x in d.get("value_level", [])],
             where_clauses=[where(x) for x in d.get("where_clauses", [])],
             codelists=[codelist(x) for x in d.get("codelists", [])],
+            dictionaries=[DictionaryDef(**x) for x in d.get("dictionaries", [])],
             methods=[MethodDef(**x) for x in d.get("methods", [])],
             comments=[CommentDef(**x) for x in d.get("comments", [])],
             documents=[DocumentDef(**x) for x in d.get("documents", [])],
@@ -183,14 +208,39 @@ class DefineSpec:
         raise KeyError(wid)
 
 
-def check_refs(spec: DefineSpec) -> list[tuple[str, int, str, str, str]]:
-    """Broken references as ``(sheet, index in that list, field, value, message)``; empty when sound."""
+def prefixed(prefix: str, ident: str) -> str:
+    """An OID from a define-spec id: ``MEDDRA`` → ``CL.MEDDRA``; an id that has the prefix is kept."""
+    return ident if ident.startswith(f"{prefix}.") else f"{prefix}.{ident}"
+
+
+def _compact(value: Any) -> Any:
+    """Plain data without the empty values (what a cell left empty, or a key not written, means)."""
+    if isinstance(value, dict):
+        return {k: _compact(v) for k, v in value.items() if v not in ("", None, [], {})}
+    if isinstance(value, list):
+        return [_compact(v) for v in value]
+    return value
+
+
+def _plain(value: Any) -> Any:
+    return dict(value) if isinstance(value, dict) else [_compact(asdict(x)) for x in value]
+
+
+DATA_FIELDS = ("study", "datasets", "variables", "value_level", "where_clauses", "codelists", "dictionaries",
+               "methods", "comments", "documents")
+
+
+def check_refs(spec: DefineSpec, complete: bool = True) -> list[tuple[str, int, str, str, str]]:
+    """Broken references as ``(sheet, index in that list, field, value, message)``; empty when sound.
+    ``complete``: the Variables sheet lists every variable (a workbook), so value-level rows and where clauses
+    must name one of them; a hand-written define.yaml lists only what it sets (the run checks against the data)."""
     problems: list[tuple[str, int, str, str, str]] = []
-    codelists = {c.id for c in spec.codelists}
+    codelists = {c.id for c in spec.codelists} | {d.id for d in spec.dictionaries}
     methods = {m.id for m in spec.methods}
     comments = {c.id for c in spec.comments}
     documents = {d.id for d in spec.documents}
     variables = {(v.dataset, v.variable) for v in spec.variables}
+    described = {v.dataset for v in spec.variables}  # a where clause on another dataset is not checked
     clauses = {w.id for w in spec.where_clauses}
 
     def ref(sheet: str, i: int, name: str, value: str, known: set[str], what: str) -> None:
@@ -208,7 +258,7 @@ def check_refs(spec: DefineSpec) -> list[tuple[str, int, str, str, str]]:
         ref("ValueLevel", i, "codelist", vl.codelist, codelists, "codelist")
         ref("ValueLevel", i, "method", vl.method, methods, "method")
         ref("ValueLevel", i, "comment", vl.comment, comments, "comment")
-        if variables and (vl.dataset, vl.variable) not in variables:
+        if complete and variables and (vl.dataset, vl.variable) not in variables:
             problems.append(
                 (
                     "ValueLevel",
@@ -221,7 +271,7 @@ def check_refs(spec: DefineSpec) -> list[tuple[str, int, str, str, str]]:
     k = 0
     for w in spec.where_clauses:
         for c in w.conditions:
-            if (c.dataset, c.variable) not in variables:
+            if complete and c.dataset in described and (c.dataset, c.variable) not in variables:
                 problems.append(
                     (
                         "WhereClauses",

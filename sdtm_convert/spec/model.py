@@ -17,7 +17,7 @@ from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
 from sdtm_convert.spec.loader import key_line, load_yaml_validated, load_yaml_validated_with_node
 from sdtm_convert.spec.study import StudyConfig, study_from_dict
 
-NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: define-spec metadata (mapping.excel)
+NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: the define spec (spec.define_load)
 
 
 @dataclass
@@ -44,6 +44,7 @@ class StudySpec:
     domains: list[DomainSpec] = field(default_factory=list)
     study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
     adam: list[Any] = field(default_factory=list)  # ADaM specs (adam/*.yaml: spec.adam.AdamSpec), when checked
+    define: Any = None  # the define spec (define.yaml: spec.define_spec.DefineSpec), when checked; None without
 
     def study_line(self, key: str) -> int | None:
         """Line of a top-level key of study.yaml (None when unknown)."""

@@ -76,6 +76,9 @@ class StudyConfig:
     adam: dict[str, Any] = field(default_factory=dict)
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     path: str = ""
+    # the sponsor's define spec (define.yaml: spec.define_spec.DefineSpec, dictionary versions read from the raw
+    # coding export); None without one. Read when define.xml is written.
+    define: Any = field(default=None, compare=False, repr=False)
 
     @property
     def package_date_source(self) -> str:

@@ -118,3 +118,16 @@ def test_pilot_run_warns_only_about_what_the_raw_export_lacks(pilot_run):
     assert warnings == []
     not_reached = {i["value"] for i in report["issues"] if i["code"] == "se-element-not-reached"}
     assert not_reached == {"HIE"}  # high dose stopped before week 24: left the treatment epoch early
+
+
+def test_pilot_define_xml_takes_its_define_spec(pilot_run):
+    """mappings/cdiscpilot01/define.yaml: MedDRA 8.0 (the CDISC pilot define's version) on the AE coding
+    variables of AE and ADAE, and the sponsor's AGEGR1 method text."""
+    _, out, report = pilot_run
+    for folder, item in ((sdtm_dir(out, "CDISCPILOT01"), "IT.AE.AEBODSYS"), (adam_dir(out, "CDISCPILOT01"), "IT.ADAE.AEBODSYS")):
+        text = (folder / "define.xml").read_text(encoding="utf-8")
+        assert '<ExternalCodeList Dictionary="MedDRA" Version="8.0"/>' in text
+        assert f'<ItemDef OID="{item}"' in text and 'CodeListOID="CL.MEDDRA"' in text
+    adam = (adam_dir(out, "CDISCPILOT01") / "define.xml").read_text(encoding="utf-8")
+    assert "Pooled age group of the statistical analysis plan" in adam
+    assert [i for i in report["issues"] if i["code"].startswith("spec-define")] == []

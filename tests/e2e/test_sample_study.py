@@ -234,3 +234,26 @@ def test_define_and_data_agree(sample_run):
                                         "durationDatetime", "incompleteDatetime")) == (v.type == "Char"), (name, v.name)
                 if d.data_type == "text":  # Define-XML 2.1 gives no Length for ISO 8601 date/time types
                     assert d.length == v.length, (name, v.name, d.length, v.length)
+
+
+def test_define_xml_takes_the_sponsors_define_spec(sample_run):
+    """mappings/nct03745417/define.yaml: MedDRA with the version of the coding export (ae_meddra.csv MEDDRA_V
+    25.1) as def:ExternalCodeList, a dataset comment and a method with their document, in both define.xml."""
+    from lxml import etree
+
+    from sdtm_convert.package.layout import adam_dir
+
+    ns = {"odm": "http://www.cdisc.org/ns/odm/v1.3", "def": "http://www.cdisc.org/ns/def/v2.1"}
+    sdtm = etree.parse(str(sdtm_dir(sample_run.out, "NCT03745417") / "define.xml")).getroot()
+    adam = etree.parse(str(adam_dir(sample_run.out, "NCT03745417") / "define.xml")).getroot()
+    for root, var in ((sdtm, "IT.AE.AEDECOD"), (adam, "IT.ADAE.AEDECOD")):
+        ext = root.find(".//odm:CodeList[@OID='CL.MEDDRA']/odm:ExternalCodeList", ns)
+        assert ext.attrib == {"Dictionary": "MedDRA", "Version": "25.1"}
+        assert root.find(f".//odm:ItemDef[@OID='{var}']/odm:CodeListRef", ns).get("CodeListOID") == "CL.MEDDRA"
+        assert root.find(".//def:leaf[@ID='LF.PROTOCOL']", ns) is not None
+    assert sdtm.find(".//odm:ItemDef[@OID='IT.AE.AEPTCD']/odm:CodeListRef", ns).get("CodeListOID") == "CL.MEDDRACD"
+    assert sdtm.find(".//def:CommentDef[@OID='COM.AE.CODING']/def:DocumentRef", ns).get("leafID") == "LF.PROTOCOL"
+    method = adam.find(".//odm:MethodDef[@OID='MT.ADAE.TRTEMFL']", ns)
+    assert method.get("Name") == "Algorithm to derive ADAE.TRTEMFL"
+    assert method.find("def:DocumentRef", ns).get("leafID") == "LF.PROTOCOL"
+    assert [i for i in sample_run.conversion.issues if i.code.startswith("spec-define")] == []

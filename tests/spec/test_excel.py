@@ -135,6 +135,7 @@ def _define() -> ds.DefineSpec:
             ),
             ds.Codelist("CL.MEDDRA", "MedDRA", data_type="text"),
         ],
+        dictionaries=[ds.DictionaryDef("CL.WHODD", "WHODrug", "text", "WHODD", "", "cm_coding.WHODD_V")],
         methods=[
             ds.MethodDef(
                 "MT.VSSTRESN",
@@ -164,6 +165,17 @@ def test_define_sheets_round_trip_with_composite_where_clauses(tmp_path):
         ("VSPOS", "IN", ["STANDING", "SITTING"]),
     ]
     assert ds.DefineSpec.from_dict(back.to_dict()) == spec
+
+
+def test_a_workbook_without_the_dictionaries_sheet_reads_as_having_none(tmp_path):
+    path = _edit(write_define(_define(), tmp_path / "define.xlsx"), lambda wb: wb.remove(wb["Dictionaries"]))
+    back = read_define(path)
+    assert back.dictionaries == [] and back.variables == _define().variables
+    wb = load_workbook(write_define(_define(), tmp_path / "again.xlsx"), read_only=True)
+    rows = list(wb["Dictionaries"].iter_rows(values_only=True))
+    wb.close()
+    assert rows == [("ID", "Name", "Data Type", "Dictionary", "Version", "Version From"),
+                    ("CL.WHODD", "WHODrug", "text", "WHODD", None, "cm_coding.WHODD_V")]
 
 
 def test_define_metadata_travels_with_the_mapping_spec(tmp_path):
