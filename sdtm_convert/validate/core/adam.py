@@ -1,0 +1,86 @@
+"""ADaM scopes of the CORE rules: a dataset's ADaM structure (``Data Structures``), its subclass
+(``Subclasses``) and its name (``Datasets``).
+
+The structure and subclass a dataset's metadata declares (define.xml ``def:Class``/``def:SubClass``, a test
+case's ``_datasets.csv`` Class/Subclass) come first. Without one, the ADaMIG structure rules decide, as this
+project's own ADaM checks do (``validate.context.Context.adam_structure``, ``package.infer.adam_structure``):
+ADSL by name, BDS when PARAMCD is present, OCCDS when a dictionary-coded or categorised occurrence variable
+(``--TERM``, ``--DECOD``, ``--TRT``, ``--BODSYS``) is, else ADAM OTHER; a dataset whose name does not start with
+``AD`` has no ADaM structure. Subclasses: TIME-TO-EVENT for a BDS with CNSR, POPULATION PHARMACOKINETIC
+ANALYSIS for ADPPK, NON-COMPARTMENTAL ANALYSIS for ADNCA, ADVERSE EVENT for an OCCDS named ADAE.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from sdtm_convert.validate.model import Dataset
+
+ADSL = "SUBJECT LEVEL ANALYSIS DATASET"
+BDS = "BASIC DATA STRUCTURE"
+OCCDS = "OCCURRENCE DATA STRUCTURE"
+OTHER = "ADAM OTHER"
+# ADaMIG OCCDS topic and dictionary variables (any two-letter prefix)
+OCCURRENCE = re.compile(r"^[A-Z]{2}(TERM|DECOD|TRT|BODSYS)$")
+SUBCLASS_BY_NAME = {"ADPPK": "POPULATION PHARMACOKINETIC ANALYSIS", "ADNCA": "NON-COMPARTMENTAL ANALYSIS"}
+SCOPE_KEYS = ("Data Structures", "Subclasses", "Datasets")
+
+
+def normal(name: str) -> str:
+    """Class names compared without case, hyphens or repeated blanks (``TIME-TO-EVENT`` = ``Time to Event``);
+    define.xml 2.0's ``ADAM OTHER`` and a bare ``OTHER`` alike."""
+    out = " ".join(str(name).upper().replace("-", " ").replace("_", " ").split())
+    return OTHER if out == "OTHER" else out
+
+
+def adam_class(ds: Dataset) -> str:
+    """The dataset's ADaM structure (normalised), "" when it is no ADaM dataset."""
+    if ds.klass:
+        return normal(ds.klass)
+    name = ds.name.upper()
+    if not name.startswith("AD"):
+        return ""
+    cols = set(ds.columns)
+    if name == "ADSL":
+        return ADSL
+    if "PARAMCD" in cols:
+        return BDS
+    if any(OCCURRENCE.match(c) for c in cols):
+        return OCCDS
+    return OTHER
+
+
+def adam_subclass(ds: Dataset) -> str:
+    """The dataset's ADaM subclass (normalised), "" when none is declared or recognised."""
+    if ds.subclass:
+        return normal(ds.subclass)
+    name, klass = ds.name.upper(), adam_class(ds)
+    if name in SUBCLASS_BY_NAME:
+        return normal(SUBCLASS_BY_NAME[name])
+    if klass == BDS and "CNSR" in ds.columns:
+        return normal("TIME-TO-EVENT")
+    if klass == OCCDS and name == "ADAE":
+        return normal("ADVERSE EVENT")
+    return ""
+
+
+def _names(block: Any, key: str) -> list[str]:
+    vals = (block or {}).get(key) or []
+    return [normal(v) for v in ([vals] if isinstance(vals, str) else vals)]
+
+
+def _passes(scope: dict[str, Any], key: str, value: str) -> bool:
+    """``value`` is included (``ALL``, or named) and not excluded by the scope's ``key`` block."""
+    inc, exc = _names(scope.get(key), "Include"), _names(scope.get(key), "Exclude")
+    if inc and "ALL" not in inc and value not in inc:
+        return False
+    return not (value and value in exc)
+
+
+def in_adam_scope(scope: dict[str, Any], ds: Dataset) -> bool:
+    """The dataset passes the rule's ``Data Structures``, ``Subclasses`` and ``Datasets`` blocks (a block the
+    scope lacks passes)."""
+    return (_passes(scope, "Data Structures", adam_class(ds))
+            and _passes(scope, "Subclasses", adam_subclass(ds))
+            and _passes(scope, "Datasets", normal(ds.name)))
