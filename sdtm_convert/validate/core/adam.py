@@ -5,8 +5,9 @@ The structure and subclass a dataset's metadata declares (define.xml ``def:Class
 case's ``_datasets.csv`` Class/Subclass) come first. Without one, the ADaMIG structure rules decide, as this
 project's own ADaM checks do (``validate.context.Context.adam_structure``, ``package.infer.adam_structure``):
 ADSL by name, BDS when PARAMCD is present, OCCDS when a dictionary-coded or categorised occurrence variable
-(``--TERM``, ``--DECOD``, ``--TRT``, ``--BODSYS``) is, else ADAM OTHER; a dataset whose name does not start with
-``AD`` has no ADaM structure. Subclasses: TIME-TO-EVENT for a BDS with CNSR, POPULATION PHARMACOKINETIC
+(``--TERM``, ``--DECOD``, ``--TRT``, ``--BODSYS``) is, BDS again when another BDS parameter or analysis value
+variable is (PARAM, PARAMN, AVAL, AVALC: a BDS lacking PARAMCD, which a rule must see to flag), else ADAM OTHER; a dataset whose name does not start with
+``AD`` has no ADaM structure. Subclasses: TIME-TO-EVENT for ADTTE or a BDS with CNSR, POPULATION PHARMACOKINETIC
 ANALYSIS for ADPPK, NON-COMPARTMENTAL ANALYSIS for ADNCA, ADVERSE EVENT for an OCCDS named ADAE.
 """
 
@@ -23,7 +24,9 @@ OCCDS = "OCCURRENCE DATA STRUCTURE"
 OTHER = "ADAM OTHER"
 # ADaMIG OCCDS topic and dictionary variables (any two-letter prefix)
 OCCURRENCE = re.compile(r"^[A-Z]{2}(TERM|DECOD|TRT|BODSYS)$")
-SUBCLASS_BY_NAME = {"ADPPK": "POPULATION PHARMACOKINETIC ANALYSIS", "ADNCA": "NON-COMPARTMENTAL ANALYSIS"}
+BDS_VARIABLES = ("PARAMCD", "PARAM", "PARAMN", "AVAL", "AVALC")
+SUBCLASS_BY_NAME = {"ADPPK": "POPULATION PHARMACOKINETIC ANALYSIS", "ADNCA": "NON-COMPARTMENTAL ANALYSIS",
+                    "ADTTE": "TIME-TO-EVENT"}
 SCOPE_KEYS = ("Data Structures", "Subclasses", "Datasets")
 
 
@@ -48,7 +51,7 @@ def adam_class(ds: Dataset) -> str:
         return BDS
     if any(OCCURRENCE.match(c) for c in cols):
         return OCCDS
-    return OTHER
+    return BDS if any(v in cols for v in BDS_VARIABLES) else OTHER
 
 
 def adam_subclass(ds: Dataset) -> str:

@@ -92,9 +92,11 @@ def _dataset_meta(data: Path) -> dict[str, tuple[str, str, str]]:
             for f, lab, k, sub in zip(meta.iloc[:, 0], meta.iloc[:, 1], *pick, strict=True)}
 
 
-def read_datasets(data: Path) -> dict[str, Dataset]:
+def read_datasets(data: Path, blank_is_empty: bool = False) -> dict[str, Dataset]:
     """The case's datasets with the types and labels of ``_variables.csv`` (Char: text, "" when missing;
-    Num: float) and the label, class and subclass of ``_datasets.csv``."""
+    Num: float) and the label, class and subclass of ``_datasets.csv``. ``blank_is_empty``: Char values lose
+    their trailing blanks, as in a transport file (the ADaM cases write " " for an empty value: AD0846's FORM,
+    AD0871's SEX; an SDTM case flags a value of blanks, CORE-000867, so they keep theirs)."""
     variables = pd.read_csv(data / "_variables.csv", dtype=str, keep_default_na=False)
     variables.columns = [c.strip().lower() for c in variables.columns]
     ds_meta = _dataset_meta(data)
@@ -106,10 +108,10 @@ def read_datasets(data: Path) -> dict[str, Dataset]:
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         meta = variables[variables["dataset"].str.lower() == stem]
         numeric = set(meta.loc[meta["type"].str.lower().isin(["num", "numeric", "integer", "float"]), "variable"])
-        nums = {c: pd.to_numeric(frame[c].str.strip(), errors="coerce").astype("float64")
-                for c in frame.columns if c in numeric}
-        if nums:  # one assignment: a column at a time fragments a wide frame
-            frame = pd.concat([frame.drop(columns=list(nums)), pd.DataFrame(nums)], axis=1)[list(frame.columns)]
+        # one frame built at once (a column at a time fragments a wide frame)
+        cells = {c: pd.to_numeric(frame[c].str.strip(), errors="coerce").astype("float64") if c in numeric
+                 else frame[c].str.rstrip(" ") if blank_is_empty else frame[c] for c in frame.columns}
+        frame = pd.DataFrame(cells, index=frame.index, columns=list(frame.columns))
         lengths = {v: int(n) for v, n in zip(meta["variable"], meta["length"], strict=True) if str(n).isdigit()}
         name = stem.upper()
         label, klass, subclass = ds_meta.get(stem, (None, "", ""))
@@ -132,7 +134,7 @@ def expected(case: Case) -> set[tuple[str, str]]:
 def judge(case: Case, rule: CoreRule) -> Verdict:
     """Run the rule on the case and compare with what the case expects."""
     try:
-        datasets = read_datasets(case.folder / "data")
+        datasets = read_datasets(case.folder / "data", blank_is_empty=case.product == "ADAMIG")
     except (OSError, ValueError, KeyError) as exc:
         return Verdict(case, "fail", f"case data unreadable: {exc}")
     result = run_rules(datasets, case.product, case.version, [rule])
