@@ -1,8 +1,9 @@
 """ADaM scopes of the CORE rules: a dataset's ADaM structure (``Data Structures``), its subclass
 (``Subclasses``) and its name (``Datasets``).
 
-The structure and subclass a dataset's metadata declares (define.xml ``def:Class``/``def:SubClass``, a test
-case's ``_datasets.csv`` Class/Subclass) come first. Without one, the ADaMIG structure rules decide, as this
+The structure and subclass a dataset's metadata declares (define.xml ``def:Class``/``def:SubClass``, read by
+:func:`declare_classes`; a test case's ``_datasets.csv`` Class/Subclass) come first; a declared class with no
+subclass has none. Without one, the ADaMIG structure rules decide, as this
 project's own ADaM checks do (``validate.context.Context.adam_structure``, ``package.infer.adam_structure``):
 ADSL by name, BDS when PARAMCD is present, OCCDS when a dictionary-coded or categorised occurrence variable
 (``--TERM``, ``--DECOD``, ``--TRT``, ``--BODSYS``) is, BDS again when another BDS parameter or analysis value
@@ -14,7 +15,11 @@ ANALYSIS for ADPPK, NON-COMPARTMENTAL ANALYSIS for ADNCA, ADVERSE EVENT for an O
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
+
+from lxml import etree
 
 from sdtm_convert.validate.model import Dataset
 
@@ -55,8 +60,9 @@ def adam_class(ds: Dataset) -> str:
 
 
 def adam_subclass(ds: Dataset) -> str:
-    """The dataset's ADaM subclass (normalised), "" when none is declared or recognised."""
-    if ds.subclass:
+    """The dataset's ADaM subclass (normalised), "" when none is declared or recognised. Metadata that
+    declares a class and no subclass declares none (an ADAE of OCCDS v1.0 is no OCCDS v1.1 ADVERSE EVENT)."""
+    if ds.subclass or ds.klass:
         return normal(ds.subclass)
     name, klass = ds.name.upper(), adam_class(ds)
     if name in SUBCLASS_BY_NAME:
@@ -87,3 +93,37 @@ def in_adam_scope(scope: dict[str, Any], ds: Dataset) -> bool:
     return (_passes(scope, "Data Structures", adam_class(ds))
             and _passes(scope, "Subclasses", adam_subclass(ds))
             and _passes(scope, "Datasets", normal(ds.name)))
+
+
+def _declared(path: Path) -> dict[str, tuple[str, str]]:
+    """(class, subclass) per dataset name that a define.xml states: ``def:Class`` as an attribute (2.0) or an
+    element with its ``def:SubClass`` (2.1)."""
+    out: dict[str, tuple[str, str]] = {}
+    root = etree.parse(str(path), etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)).getroot()
+    for g in root.iter("{*}ItemGroupDef"):
+        name = (g.get("SASDatasetName") or g.get("Name") or "").upper()
+        klass = next((v for k, v in g.attrib.items() if etree.QName(k).localname == "Class"), "")
+        element = next((c for c in g if isinstance(c.tag, str) and etree.QName(c).localname == "Class"), None)
+        sub = ""
+        if element is not None:
+            klass = element.get("Name") or klass
+            sub = next((c.get("Name", "") for c in element
+                        if isinstance(c.tag, str) and etree.QName(c).localname == "SubClass"), "")
+        out[name] = (klass, sub)
+    return out
+
+
+def declare_classes(datasets: Mapping[str, Dataset], define: Any) -> None:
+    """Set each ADaM dataset's ``klass``/``subclass`` from the package's define.xml (``Define`` or None), where
+    it states one; other datasets keep theirs."""
+    path = getattr(define, "path", None)
+    if not path or not Path(path).is_file():
+        return
+    try:
+        declared = _declared(Path(path))
+    except (OSError, etree.XMLSyntaxError):
+        return  # the define's own checks report an unreadable file
+    for name, ds in datasets.items():
+        klass, sub = declared.get(name.upper(), ("", ""))
+        if klass and name.upper().startswith("AD"):
+            ds.klass, ds.subclass = klass, sub

@@ -363,6 +363,8 @@ def _regex(leaf: Leaf) -> re.Pattern[str]:
 
 def _match(fr: Frame, leaf: Leaf, part: str, search: bool) -> tuple[np.ndarray, np.ndarray]:
     s = text(target(fr, leaf))
+    if part == "prefix" and int(leaf.param("prefix")) < 1:  # ADaM AD0014 "prefix: 0": no character to match
+        raise NotRunnable(f"{leaf.operator} with prefix {leaf.param('prefix')!r}: a prefix of no character")
     if part == "prefix":
         s = s.str.slice(0, int(leaf.param("prefix")))
     elif part == "suffix":
