@@ -120,3 +120,13 @@ def test_exists_in_a_variable_metadata_check_reads_the_dataset_variables() -> No
         ("ADSL", None)]
     with_id = Dataset(name="ADSL", frame=ADSL.frame.assign(STUDYID="S"))
     assert run_rules({"ADSL": with_id}, "ADaMIG", "1.3", [r]).findings == []
+
+
+def test_inconsistent_across_dataset_ignores_empty_values() -> None:
+    from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf
+
+    # ACYCLE 2 holds "2" and an empty ACYCLEC: no second value (ADaM AD0893's positive case); ACYCLE 1 holds 22
+    f = pd.DataFrame({"ACYCLEC": ["1", "22", "2", "1", ""], "ACYCLE": [1.0, 1.0, 2.0, 1.0, 2.0]})
+    leaf = Leaf("ACYCLEC", "is_inconsistent_across_dataset", "ACYCLE")
+    got = OPERATORS["is_inconsistent_across_dataset"](Frame(f, {}, {}, frozenset(f.columns)), leaf)
+    assert got.tolist() == [False, True, False, False, False]
