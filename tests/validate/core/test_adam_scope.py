@@ -130,3 +130,13 @@ def test_inconsistent_across_dataset_ignores_empty_values() -> None:
     leaf = Leaf("ACYCLEC", "is_inconsistent_across_dataset", "ACYCLE")
     got = OPERATORS["is_inconsistent_across_dataset"](Frame(f, {}, {}, frozenset(f.columns)), leaf)
     assert got.tolist() == [False, True, False, False, False]
+
+
+def test_our_adam_rule_and_the_adamig_core_rule_of_its_number_merge_into_one_finding() -> None:
+    from sdtm_convert.validate import validate_package
+
+    adsl = pd.DataFrame({"STUDYID": ["S", "S"], "USUBJID": ["S-1", "S-1"]})  # USUBJID twice: AD0054
+    f = validate_package({"ADSL": adsl}, standard="adamig-1.3", rules_source="all").findings
+    rows = f[(f["p21_id"] == "AD0054") | (f["core_id"] == "CDISC.ADaMIG.AD0054")]
+    assert [(r.rule, r.p21_id, r.core_id, r.record) for r in rows.itertuples()] == [
+        ("AD-CONS-054", "AD0054", "CDISC.ADaMIG.AD0054", 2), ("CDISC.ADaMIG.AD0054", None, "CDISC.ADaMIG.AD0054", 1)]
