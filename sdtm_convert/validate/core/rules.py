@@ -1,4 +1,5 @@
-"""The published CORE rules as package data: one compact record per rule, and the reader of that file.
+"""The CORE rules as package data: one compact record per rule, and the reader of those files (the published
+rules, ``core-rules.json.gz``; the unpublished ADaMIG rules, ``adamig-rules.json.gz``).
 
 :func:`to_record` turns one parsed ``rule.yml`` into the record shipped (the import script and the tests use
 it, so the two cannot drift); :func:`load_rules` reads the shipped file back as :class:`CoreRule` objects.
