@@ -6,6 +6,10 @@ Each case's CSVs are read with the types of its ``_variables.csv`` and the stand
 the rule comes from the shipped rule data (``sdtm_convert/data/core``). A positive case passes when the rule
 flags nothing, a negative one when it flags exactly the records of ``results/results.csv``. Prints the pass
 rate per standard version and per rule, and the cases whose rule is not run, with the reason.
+
+``--product ADAMIG`` runs the unpublished ADaMIG rules on their own test data instead (FOLDER: the extracted
+archive, holding ``Unpublished/ADAMIG``): no results are published for them, so a negative case passes when the
+rule flags any record and a positive one when it flags none (:func:`~sdtm_convert.validate.core.cases.find_adam_cases`).
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-from sdtm_convert.validate.core.cases import Verdict, find_cases, judge
+from sdtm_convert.validate.core.cases import Verdict, find_adam_cases, find_cases, judge
 from sdtm_convert.validate.core.check import operators_used
 from sdtm_convert.validate.core.operators import OPERATORS, NotRunnable
 from sdtm_convert.validate.core.rules import CoreRule, load_rules
@@ -57,7 +61,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--failures", action="store_true", help="list every failing case with the reason")
     args = ap.parse_args(argv)
     rules = {r.core_id: r for r in load_rules()}
-    cases = [c for c in find_cases(args.folder, args.product) if not args.rule or c.rule_id in args.rule]
+    if args.product.upper() == "ADAMIG":
+        found = find_adam_cases(args.folder, [r for r in rules.values() if r.source])
+    else:
+        found = find_cases(args.folder, args.product)
+    cases = [c for c in found if not args.rule or c.rule_id in args.rule]
     if not cases:
         print(f"core_cases: no {args.product} case under {args.folder}", file=sys.stderr)
         return 2
@@ -91,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {mark} {rid} {sum(v.outcome == 'pass' for v in vs)}/{len(vs)}")
         if args.failures:
             for v in vs:
-                if v.outcome == "fail":
-                    print(f"       {v.case.kind}/{v.case.number}: {v.detail}")
+                if v.outcome != "pass":
+                    print(f"       {v.case.kind}/{v.case.number} {v.outcome}: {v.detail}")
     return 0
 
 

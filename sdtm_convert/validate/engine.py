@@ -184,11 +184,13 @@ def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: lis
                exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[Rule], list[str]]:
     """The CORE rules' findings (``core``), or ours and theirs with the findings both raise merged into one
     carrying every id (``all``: :mod:`sdtm_convert.validate.core.merge`); ``core_id`` and ``why`` columns."""
+    from sdtm_convert.validate.core.adam import declare_classes
     from sdtm_convert.validate.core.findings import core_findings
     from sdtm_convert.validate.core.merge import merge_findings
 
     if source not in RULES_SOURCES:
         raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
+    declare_classes(pkg.datasets, pkg.define)  # ADaM rule scopes read the define's class and subclass
     core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns), only, exclude)
     if source == "all":
         n_ours, n_core = len(findings), len(core)

@@ -36,6 +36,8 @@ class Dataset:
     source: str = "frame"  # "xpt" | "json" | "ndjson" | "dsjc" | "frame"
     encoding: str | None = None  # encoding the text was decoded with
     declared_records: Any = None  # the record count a Dataset-JSON file states about itself (None: not stated)
+    klass: str = ""  # the class its metadata declares (define.xml def:Class: BASIC DATA STRUCTURE ...); "" unknown
+    subclass: str = ""  # the subclass its metadata declares (define.xml def:SubClass: TIME-TO-EVENT ...)
     _uniq: dict = field(default_factory=dict, repr=False, compare=False)
     loader: Callable[[], pd.DataFrame] | None = field(default=None, repr=False, compare=False)
     views: Views | None = field(default=None, repr=False, compare=False)  # the budget loaded frames share

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sdtm_convert.validate.core.rules import RULES_FILE, load_rules, read_records
+from sdtm_convert.validate.core.rules import ADAM_RULES_FILE, RULES_FILE, load_rules, read_records
 from sdtm_convert.validate.core.run import run_rules
 from sdtm_convert.validate.model import Dataset
 from tests.validate.core.slice_cases import ARCHIVE
@@ -69,3 +69,30 @@ def test_a_rule_file_that_does_not_parse_is_reported_by_id_and_the_rest_run(tmp_
 def test_a_missing_source_is_one_line_and_exit_2(tmp_path: Path, capsys) -> None:
     assert import_core_rules.main([str(tmp_path / "nope.tgz"), "--out", str(tmp_path / "x")]) == 2
     assert capsys.readouterr().err.strip().endswith("nope.tgz: no such file or folder")
+
+
+def test_unpublished_adamig_rules_go_to_their_own_file_as_shipped(tmp_path: Path) -> None:
+    from tests.validate.core.slice_cases import ADAM_ARCHIVE
+
+    src = _folder(tmp_path / "src")
+    with tarfile.open(ADAM_ARCHIVE) as tar:
+        tar.extractall(src, filter="data")
+    pub, adam = tmp_path / "p.json.gz", tmp_path / "a.json.gz"
+    assert import_core_rules.main([str(src), "--out", str(pub), "--adam-out", str(adam)]) == 0
+    mine = {r["core_id"]: r for r in read_records(adam)}
+    shipped = {r["core_id"]: r for r in read_records(None, ADAM_RULES_FILE)}
+    assert mine["CDISC.ADaMIG.AD0846"] == shipped["CDISC.ADaMIG.AD0846"]
+    assert "CDISC.ADaMIG.AD0846" not in {r["core_id"] for r in read_records(pub)}
+    rec = mine["CDISC.ADaMIG.AD0846"]
+    assert (rec["status"], rec["cdisc_ids"], rec["standards"], rec["source"]) == (
+        "unpublished", ["AD0846"], [["ADaMIG", "1.3"]], "Unpublished/ADAMIG/CDISC.ADaMIG.AD0846")
+
+
+def test_adam_record_names_occds_citations_as_adamig_versions_and_fills_a_missing_id() -> None:
+    doc = {"Core": {"Id": None, "Status": "Draft"}, "Rule Type": "Record Data",
+           "Authorities": [{"Organization": "CDISC", "Standards": [
+               {"Name": "OCCDS", "Version": "1.1", "References": [{"Rule Identifier": {"Id": "254"}}]},
+               {"Name": "OCCDS", "Version": "None"}, {"Name": "ADaMIG-MD", "Version": "1.0"}]}]}
+    rec = import_core_rules.adam_record(doc, "Unpublished/ADAMIG/AD0895")
+    assert (rec["core_id"], rec["status"], rec["cdisc_ids"], rec["standards"]) == (
+        "CDISC.ADaMIG.AD0895", "unpublished", ["AD0254"], [["ADaMIG", "1.1"], ["ADaMIG", ""], ["ADaMIG-MD", "1.0"]])

@@ -4,11 +4,17 @@ A case folder holds ``data/*.csv`` (one per dataset), ``data/_datasets.csv`` (Fi
 ``data/_variables.csv`` (dataset, variable, label, type Char/Num, length), ``data/.env`` (PRODUCT, VERSION) and,
 for a negative case, ``results/results.csv`` (Dataset, Record, Variable, Value: the records the rule must flag).
 A positive case passes when the rule flags nothing; a negative one when it flags exactly the listed records.
+
+The unpublished ADaMIG rules (``Unpublished/ADAMIG/<folder>/``, :func:`find_adam_cases`) differ: their cases lie
+at any depth under the rule file's folder, have no ``.env`` (the case runs as the rule's first ADaMIG version)
+and no results (a negative case passes when the rule flags any record), and ``_datasets.csv`` may give each
+dataset's ADaM ``Class`` and ``Subclass``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -59,15 +65,41 @@ def find_cases(root: Path, product: str = "SDTMIG") -> list[Case]:
     return out
 
 
-def read_datasets(data: Path) -> dict[str, Dataset]:
+def find_adam_cases(root: Path, rules: Iterable[CoreRule]) -> list[Case]:
+    """Every case of the unpublished ADaMIG ``rules`` under ``root`` (cdisc-open-rules extracted: the rule's
+    ``source`` folder is relative to it), as ``ADAMIG`` of the rule's first ADaMIG version."""
+    out = []
+    for rule in sorted(rules, key=lambda r: r.core_id):
+        folder = root / rule.source if rule.source else None
+        if folder is None or not folder.is_dir():
+            continue
+        version = next((v for n, v in rule.standards if n.upper() == "ADAMIG" and v), "")
+        for data in sorted(folder.rglob("data")):
+            kind = data.parent.parent.name
+            if data.is_dir() and kind in ("positive", "negative") and (data / "_variables.csv").exists():
+                out.append(Case(rule.core_id, kind, data.parent.name, data.parent, "ADAMIG", version))
+    return out
+
+
+def _dataset_meta(data: Path) -> dict[str, tuple[str, str, str]]:
+    """``_datasets.csv`` by file stem: (label, Class, Subclass)."""
+    if not (data / "_datasets.csv").exists():
+        return {}
+    meta = pd.read_csv(data / "_datasets.csv", dtype=str, keep_default_na=False)
+    cols = {c.strip().lower(): c for c in meta.columns}
+    pick = [meta[cols[k]] if k in cols else pd.Series("", index=meta.index) for k in ("class", "subclass")]
+    return {f.strip().lower(): (lab, k.strip(), sub.strip())
+            for f, lab, k, sub in zip(meta.iloc[:, 0], meta.iloc[:, 1], *pick, strict=True)}
+
+
+def read_datasets(data: Path, blank_is_empty: bool = False) -> dict[str, Dataset]:
     """The case's datasets with the types and labels of ``_variables.csv`` (Char: text, "" when missing;
-    Num: float)."""
+    Num: float) and the label, class and subclass of ``_datasets.csv``. ``blank_is_empty``: Char values lose
+    their trailing blanks, as in a transport file (the ADaM cases write " " for an empty value: AD0846's FORM,
+    AD0871's SEX; an SDTM case flags a value of blanks, CORE-000867, so they keep theirs)."""
     variables = pd.read_csv(data / "_variables.csv", dtype=str, keep_default_na=False)
     variables.columns = [c.strip().lower() for c in variables.columns]
-    labels = {}
-    if (data / "_datasets.csv").exists():
-        ds_meta = pd.read_csv(data / "_datasets.csv", dtype=str, keep_default_na=False)
-        labels = {f.strip().lower(): lab for f, lab in zip(ds_meta.iloc[:, 0], ds_meta.iloc[:, 1], strict=True)}
+    ds_meta = _dataset_meta(data)
     out: dict[str, Dataset] = {}
     for csv in sorted(data.glob("*.csv")):
         if csv.name.startswith("_"):
@@ -76,13 +108,15 @@ def read_datasets(data: Path) -> dict[str, Dataset]:
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         meta = variables[variables["dataset"].str.lower() == stem]
         numeric = set(meta.loc[meta["type"].str.lower().isin(["num", "numeric", "integer", "float"]), "variable"])
-        for col in frame.columns:
-            if col in numeric:
-                frame[col] = pd.to_numeric(frame[col].str.strip(), errors="coerce").astype("float64")
+        # one frame built at once (a column at a time fragments a wide frame)
+        cells = {c: pd.to_numeric(frame[c].str.strip(), errors="coerce").astype("float64") if c in numeric
+                 else frame[c].str.rstrip(" ") if blank_is_empty else frame[c] for c in frame.columns}
+        frame = pd.DataFrame(cells, index=frame.index, columns=list(frame.columns))
         lengths = {v: int(n) for v, n in zip(meta["variable"], meta["length"], strict=True) if str(n).isdigit()}
         name = stem.upper()
+        label, klass, subclass = ds_meta.get(stem, (None, "", ""))
         out[name] = Dataset(name=name, frame=frame, labels=dict(zip(meta["variable"], meta["label"], strict=True)),
-                            lengths=lengths, label=labels.get(stem), file=csv.name)
+                            lengths=lengths, label=label, file=csv.name, klass=klass, subclass=subclass)
     return out
 
 
@@ -100,7 +134,7 @@ def expected(case: Case) -> set[tuple[str, str]]:
 def judge(case: Case, rule: CoreRule) -> Verdict:
     """Run the rule on the case and compare with what the case expects."""
     try:
-        datasets = read_datasets(case.folder / "data")
+        datasets = read_datasets(case.folder / "data", blank_is_empty=case.product == "ADAMIG")
     except (OSError, ValueError, KeyError) as exc:
         return Verdict(case, "fail", f"case data unreadable: {exc}")
     result = run_rules(datasets, case.product, case.version, [rule])

@@ -10,6 +10,7 @@ lacks then does not matter); an alternative of an ``any`` that names an absent v
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -19,6 +20,7 @@ from sdtm_convert.validate.core.operations import resolve
 from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, MissingVariable, NotRunnable
 
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
+VARIABLE_NAME = re.compile(r"^[$A-Za-z0-9_.\-]+$")  # AESEQ, --SEQ, $max_date, DM.AGE, variable_name
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
 PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive"}  # the other condition keys the operators read
 
@@ -27,6 +29,8 @@ def _leaf(node: dict[str, Any]) -> Node:
     op = node.get("operator")
     if not isinstance(op, str) or "name" not in node:
         raise NotRunnable(f"check condition without name/operator: {sorted(node)}")
+    if not isinstance(node["name"], str) or not VARIABLE_NAME.match(node["name"]):  # ADaM drafts: "ROOT(N)||'FL'"
+        raise NotRunnable(f"check condition names {node['name']!r}, not a variable")
     fn = OPERATORS.get(op)
     if fn is None:
         raise NotRunnable(f"operator {op!r} is not supported")

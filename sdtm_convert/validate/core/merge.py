@@ -3,7 +3,8 @@ check the same thing become one finding carrying every id (``rule``, ``p21_id``,
 ``core_id``).
 
 Our rule and a CORE rule check the same thing when the rule's CDISC ids name the CORE id
-(:data:`sdtm_convert.validate.equivalents.CDISC`, or ``@rule(cdisc=...)``). A CORE finding and one of ours
+(:data:`sdtm_convert.validate.equivalents.CDISC`, or ``@rule(cdisc=...)``), or, for ADaM, when our rule's P21 id
+is the unpublished ADaMIG CORE rule's ADaM conformance rule id (:func:`adam_pairs`). A CORE finding and one of ours
 are the same finding when, in addition, they name the same dataset, the same record (both 1-based record
 numbers, or both none for a dataset-level finding) and, when both name a variable, ours is one of the CORE
 finding's output variables (its ``value`` lists them as ``NAME=value``). The merged finding is ours (its rule,
@@ -35,9 +36,23 @@ def core_ids(rule: Rule) -> list[str]:
     return [x for x in ids(rule.cdisc_id) if x.upper().startswith("CORE-")]
 
 
+def adam_pairs(rules: Iterable[Rule]) -> list[tuple[str, str]]:
+    """(rule, core_id) pairs of our ADaM rules and the unpublished ADaMIG CORE rules implementing the same ADaM
+    conformance rule: our P21 id ``AD0111`` is the CORE rule's CDISC id (``CDISC.ADAMIG.111``)."""
+    from sdtm_convert.validate.core.rules import load_rules
+
+    by_id: dict[str, list[str]] = {}
+    for c in load_rules():
+        if c.status == "unpublished":
+            for i in c.cdisc_ids:
+                by_id.setdefault(i.upper(), []).append(c.core_id)
+    return [(r.id, c) for r in rules if r.p21_id for c in by_id.get(r.p21_id.upper(), [])]
+
+
 def equivalences(rules: Iterable[Rule]) -> pd.DataFrame:
     """(rule, core_id) pairs: our rule and the CORE rule that checks the same thing."""
-    pairs = [(r.id, c) for r in rules for c in core_ids(r)]
+    rules = list(rules)
+    pairs = [(r.id, c) for r in rules for c in core_ids(r)] + adam_pairs(rules)
     return pd.DataFrame(pairs, columns=["rule", "core_id"], dtype=object)
 
 

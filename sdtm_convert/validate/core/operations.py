@@ -7,6 +7,7 @@ the records (``column``) or values per group (``grouped``, for membership tests)
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -227,6 +228,21 @@ def dy(env: Env, spec: dict[str, Any]) -> Result:
     r = iso8601.to_date(ref)
     days = (d - r).dt.days.astype("float64")
     return Result(column=days.where(days < 0, days + 1))
+
+
+@operation("regex_find_replace")
+def regex_find_replace(env: Env, spec: dict[str, Any]) -> Result:
+    """``name`` with the regex ``find`` replaced by ``replace`` (``\\1`` a group), per record; a value the regex
+    does not match is kept (ADaM AD064: TRT01AN -> TRT01A)."""
+    name = resolve(spec.get("name", ""), env.domain)
+    if name not in env.df.columns:
+        raise MissingVariable(name)
+    try:
+        pattern = re.compile(str(spec.get("find", "")))
+    except re.error as exc:
+        raise NotRunnable(f"regex_find_replace: regex {spec.get('find')!r} does not compile ({exc})") from exc
+    replace = str(spec.get("replace", "")).strip()
+    return Result(column=text(env.df[name]).str.replace(pattern, replace, regex=True))
 
 
 def run(env: Env, spec: dict[str, Any]) -> Result:

@@ -363,6 +363,8 @@ def _regex(leaf: Leaf) -> re.Pattern[str]:
 
 def _match(fr: Frame, leaf: Leaf, part: str, search: bool) -> tuple[np.ndarray, np.ndarray]:
     s = text(target(fr, leaf))
+    if part == "prefix" and int(leaf.param("prefix")) < 1:  # ADaM AD0014 "prefix: 0": no character to match
+        raise NotRunnable(f"{leaf.operator} with prefix {leaf.param('prefix')!r}: a prefix of no character")
     if part == "prefix":
         s = s.str.slice(0, int(leaf.param("prefix")))
     elif part == "suffix":
@@ -493,6 +495,7 @@ negation("is_unique_relationship", "is_not_unique_relationship")
 def is_inconsistent_across_dataset(fr: Frame, leaf: Leaf) -> np.ndarray:
     groups = [c for c in ([leaf.value] if isinstance(leaf.value, str) else list(leaf.value or [])) if c in fr.df.columns]
     k = _keyed(fr, [*groups, *_columns(fr, leaf.target)])
+    k = k[k[leaf.target] != ""]  # an empty value is no value to be consistent with (ADaM AD0893: ACYCLEC)
     if not groups:
         k["_all"] = ""
         groups = ["_all"]
@@ -502,7 +505,7 @@ def is_inconsistent_across_dataset(fr: Frame, leaf: Leaf) -> np.ndarray:
     at_top = (count == top).groupby([k[g] for g in groups])
     tied = k.assign(_v=k[leaf.target].where(count == top)).groupby(groups)["_v"].transform("nunique") > 1
     del at_top
-    return ((distinct > 1) & ((count < top) | tied)).to_numpy(dtype=bool)
+    return ((distinct > 1) & ((count < top) | tied)).reindex(fr.df.index, fill_value=False).to_numpy(dtype=bool)
 
 
 @operator("present_on_multiple_rows_within")

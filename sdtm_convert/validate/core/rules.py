@@ -1,4 +1,5 @@
-"""The published CORE rules as package data: one compact record per rule, and the reader of that file.
+"""The CORE rules as package data: one compact record per rule, and the reader of those files (the published
+rules, ``core-rules.json.gz``; the unpublished ADaMIG rules, ``adamig-rules.json.gz``).
 
 :func:`to_record` turns one parsed ``rule.yml`` into the record shipped (the import script and the tests use
 it, so the two cannot drift); :func:`load_rules` reads the shipped file back as :class:`CoreRule` objects.
@@ -19,6 +20,7 @@ from typing import Any
 from sdtm_convert.common.atomic import atomic_write_bytes
 
 RULES_FILE = "core-rules.json.gz"
+ADAM_RULES_FILE = "adamig-rules.json.gz"  # the unpublished ADaMIG rules (status "unpublished"), imported beside
 
 
 @dataclass(frozen=True)
@@ -44,11 +46,12 @@ class CoreRule:
     description: str = ""
     executability: str = ""
     error: str = ""
+    source: str = ""  # the archive folder of an unpublished rule's file (its test cases lie under it)
 
     def applies_to(self, standard: str, version: str) -> bool:
         """The rule names this standard and version (``3-4``, ``3.4`` alike; no version given: any)."""
         want = version.replace("-", ".")
-        return any(n.upper() == standard.upper() and (not want or v == want) for n, v in self.standards)
+        return any(n.upper() == standard.upper() and (not want or not v or v == want) for n, v in self.standards)
 
 
 def _ids(authorities: list[dict], organization: str) -> list[str]:
@@ -123,6 +126,7 @@ def from_record(rec: dict[str, Any]) -> CoreRule:
         description=rec.get("description", ""),
         executability=rec.get("executability", ""),
         error=rec.get("error", ""),
+        source=rec.get("source", ""),
     )
 
 
@@ -136,10 +140,10 @@ def dump(records: list[dict[str, Any]], path: Path) -> None:
     atomic_write_bytes(path, buf.getvalue())  # a reader never sees half a file
 
 
-def read_records(path: Path | None = None) -> list[dict[str, Any]]:
-    """The records of a rules file (default: the one shipped with the package)."""
+def read_records(path: Path | None = None, name: str = RULES_FILE) -> list[dict[str, Any]]:
+    """The records of a rules file (default: the shipped file ``name``)."""
     if path is None:
-        data = resources.files("sdtm_convert").joinpath("data", "core", RULES_FILE).read_bytes()
+        data = resources.files("sdtm_convert").joinpath("data", "core", name).read_bytes()
     else:
         data = Path(path).read_bytes()
     return json.loads(gzip.decompress(data).decode("utf-8"))
@@ -147,11 +151,12 @@ def read_records(path: Path | None = None) -> list[dict[str, Any]]:
 
 @cache
 def _shipped() -> tuple[CoreRule, ...]:
-    return tuple(from_record(r) for r in read_records())
+    return tuple(from_record(r) for name in (RULES_FILE, ADAM_RULES_FILE) for r in read_records(None, name))
 
 
 def load_rules(path: Path | None = None) -> tuple[CoreRule, ...]:
-    """All rules of a rules file (default: the shipped one, read once per process)."""
+    """All rules of a rules file (default: the shipped ones, published then unpublished ADaMIG, read once per
+    process)."""
     if path is None:
         return _shipped()
     return tuple(from_record(r) for r in read_records(path))

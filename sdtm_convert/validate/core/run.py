@@ -26,6 +26,7 @@ SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata C
                    "Value Check with Variable Metadata")
 STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
+METADATA_NAMES = ("variable_", "dataset_")  # the names a metadata check reads (variable_name, dataset_label ...)
 
 
 @dataclass(frozen=True)
@@ -78,6 +79,9 @@ def compile_rule(rule: CoreRule) -> Compiled:
             raise NotRunnable(f"Match Datasets form {m!r} is not supported")
         if not all(isinstance(k, str) for k in m.get("Keys") or []) or not m.get("Keys"):
             raise NotRunnable(f"Match Datasets keys {m.get('Keys')!r} are not supported")
+    if rule.rule_type == "Record Data" and any(str(n).startswith(METADATA_NAMES) for n in names_used(rule.check)):
+        raise NotRunnable("a Record Data rule whose check names variable or dataset metadata (variable_name, ...): "
+                          "records hold no such variable")
     return Compiled(rule, compile_check(rule.check))
 
 
@@ -207,6 +211,12 @@ def _relrec(df: pd.DataFrame, domain: str, datasets: Mapping[str, Dataset], wild
     return df.merge(linked, on=ROW, how="left")
 
 
+def _metadata_own(rule: CoreRule, ds: Dataset) -> set[str]:
+    """The dataset's variables, which ``exists`` also reads in a metadata check (ADaM AD0088: "STUDYID
+    not_exists" in a Variable Metadata Check)."""
+    return set(ds.columns) if rule.rule_type in ("Variable Metadata Check", "Dataset Metadata Check") else set()
+
+
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
            cache: dict[Any, Any]) -> Frame:
     df = base.reset_index(drop=True)
@@ -217,7 +227,7 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
             df = _relrec(df, ds.domain, datasets, str(m["Wildcard"]).upper())
         elif not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
             df = _match(df, datasets, m)
-    own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
+    own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c} | _metadata_own(c.rule, ds)
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
         res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache), spec)

@@ -1,5 +1,5 @@
 """Which datasets a CORE rule applies to: its ``Scope`` (classes, domains, include/exclude) read against the
-dataset's domain and SDTM class."""
+dataset's domain and SDTM class, and the ADaM blocks (data structures, subclasses, datasets: ``adam.py``)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from functools import cache
 from typing import Any
 
 from sdtm_convert.standards.metadata import sdtmig_datasets
+from sdtm_convert.validate.core.adam import in_adam_scope
 from sdtm_convert.validate.model import Dataset
 
 # the class a rule file names → the class names of our standards metadata
@@ -78,4 +79,4 @@ def in_scope(scope: dict[str, Any], ds: Dataset) -> bool:
             return False
         if klass and klass in {CLASSES.get(c, c) for c in c_exc}:
             return False
-    return True
+    return in_adam_scope(scope, ds)  # the ADaM blocks: Data Structures, Subclasses, Datasets

@@ -1,8 +1,11 @@
-"""Write ``data/cases.tar.gz``: the slice of CDISC's published CORE test cases the tests run offline.
+"""Write ``data/cases.tar.gz`` and ``data/adam-cases.tar.gz``: the slices of CDISC's CORE test cases the tests
+run offline.
 
 Usage: ``python -m tests.validate.core.slice_cases FOLDER`` where FOLDER is cdisc-org/cdisc-open-rules
-extracted (it holds ``Published/``). Copies ``Published/<id>/`` (rule file and every positive/negative case) of
-the rules in :data:`RULES`; the archive is written without timestamps or owners, so a rerun is byte-identical.
+extracted (it holds ``Published/`` and ``Unpublished/``). Copies ``Published/<id>/`` (rule file and every
+positive/negative case) of the rules in :data:`RULES`, and the folder (``source`` of the shipped rule) of each
+unpublished ADaMIG rule in :data:`ADAM_RULES`; the archives are written without timestamps or owners, so a
+rerun is byte-identical.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ import tarfile
 from pathlib import Path
 
 ARCHIVE = Path(__file__).with_name("data") / "cases.tar.gz"
+ADAM_ARCHIVE = Path(__file__).with_name("data") / "adam-cases.tar.gz"
 
 # chosen as the smallest rule whose cases all pass for each operator, operation and rule type the interpreter
 # supports (and that has a case for it); what a rule covers is in its comment
@@ -66,11 +70,40 @@ RULES = {
 }
 
 
+# unpublished ADaMIG rules whose cases all pass, the smallest for each scope, operator and operation they use
+ADAM_RULES = {
+    "CDISC.ADAMIG.111": "BDS known by AVAL without PARAMCD (ADPC), exists/not_exists, Dataset sensitivity",
+    "CDISC.ADAMIG.AD0019": "SUBJECT LEVEL ANALYSIS DATASET, exists, is_not_contained_by",
+    "CDISC.ADAMIG.AD0053": "distinct, Domains ADSL/DM",
+    "CDISC.ADAMIG.AD0088": "Variable Metadata Check: not_exists reads the dataset's variables",
+    "CDISC.ADAMIG.AD0620": "OCCDS subclass ADVERSE EVENT declared in _datasets.csv",
+    "CDISC.ADaMIG.AD0013": "Variable Metadata Check, longer_than",
+    "CDISC.ADaMIG.AD0054": "is_not_unique_set in ADSL",
+    "CDISC.ADaMIG.AD0144": "not_matches_regex, every structure",
+    "CDISC.ADaMIG.AD0211": "BASIC DATA STRUCTURE, non_empty, not_equal_to",
+    "CDISC.ADaMIG.AD0373": "TIME-TO-EVENT subclass by the name ADTTE",
+    "CDISC.ADaMIG.AD064": "regex_find_replace, matches_regex, is_not_contained_by a column",
+    "CDISC.ADaMIG.AD0802": "POPULATION PHARMACOKINETIC ANALYSIS, is_inconsistent_across_dataset",
+    "CDISC.ADaMIG.AD0807": "is_not_unique_relationship",
+    "CDISC.ADaMIG.AD0846": "a blank Char value read as empty (FORM ' ')",
+    "CDISC.ADaMIG.AD0892": "NON-COMPARTMENTAL ANALYSIS subclass",
+}
+
+
 def _add(tar: tarfile.TarFile, path: Path, arcname: str) -> None:
     info = tarfile.TarInfo(arcname)
     data = path.read_bytes()
     info.size, info.mtime, info.mode = len(data), 0, 0o644
     tar.addfile(info, io.BytesIO(data))
+
+
+def _write(archive: Path, files: list[tuple[Path, str]]) -> None:
+    buf = io.BytesIO()
+    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
+        for path, arcname in files:
+            _add(tar, path, arcname)
+    with open(archive, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
+        gz.write(buf.getvalue())
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -80,14 +113,16 @@ def main(argv: list[str] | None = None) -> int:
     if missing:
         print(f"slice_cases: {root}: no rule folder for {', '.join(missing)}", file=sys.stderr)
         return 2
-    buf = io.BytesIO()
-    with tarfile.open(fileobj=buf, mode="w", format=tarfile.PAX_FORMAT) as tar:
-        for rid in sorted(RULES):
-            for path in sorted(p for p in (root / rid).rglob("*") if p.is_file()):
-                _add(tar, path, f"Published/{path.relative_to(root).as_posix()}")
-    with open(ARCHIVE, "wb") as fh, gzip.GzipFile(filename="", mode="wb", fileobj=fh, mtime=0, compresslevel=9) as gz:
-        gz.write(buf.getvalue())
+    _write(ARCHIVE, [(p, f"Published/{p.relative_to(root).as_posix()}")
+                     for rid in sorted(RULES) for p in sorted(q for q in (root / rid).rglob("*") if q.is_file())])
     print(f"{len(RULES)} rules -> {ARCHIVE.name} ({ARCHIVE.stat().st_size:,} bytes)")
+    from sdtm_convert.validate.core.rules import load_rules
+
+    sources = {r.core_id: r.source for r in load_rules() if r.core_id in ADAM_RULES}
+    base = Path(args[0])
+    _write(ADAM_ARCHIVE, [(p, p.relative_to(base).as_posix()) for rid in sorted(ADAM_RULES)
+                          for p in sorted(q for q in (base / sources[rid]).rglob("*") if q.is_file())])
+    print(f"{len(ADAM_RULES)} ADaMIG rules -> {ADAM_ARCHIVE.name} ({ADAM_ARCHIVE.stat().st_size:,} bytes)")
     return 0
 
 
