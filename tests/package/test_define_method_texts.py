@@ -42,7 +42,8 @@ def test_conditions_of_the_bundled_adam_specs_are_written_as_comparisons(bundled
                                       "'.*PLACEBO.*'), else 'N' (no record: 'N').")
     assert pilot["MT.ADSL.DTHCAUS"] == (
         "From the first event (ordered by the event's place in this list) of: AE where AEOUT = 'FATAL': "
-        "DTHCAUS = AEDECOD; DS where DSDECOD = 'DEATH' and DSTERM matches '.*DEATH DUE TO.*': DTHCAUS = DSTERM.")
+        "DTHCAUS = AEDECOD, DTHDOM = 'AE'; DS where DSDECOD = 'DEATH' and DSTERM matches '.*DEATH DUE TO.*': "
+        "DTHCAUS = DSTERM, DTHDOM = 'DS'.")
     assert pilot["MT.ADVS.ONTRTFL"] == "'Y' when TRTSDT <= ADT <= TRTEDT; not on TRTSDT where AVISIT = 'Baseline'."
     assert pilot["MT.ADSL.DTHDT"] == ("DTHDTC as a SAS date; partial dates: missing month and day imputed to the "
                                       "first possible date")

@@ -237,7 +237,7 @@ register(Step(
 
 
 def _only(p: P) -> str:
-    return f"; only where {p['filter']}, null elsewhere" if p.get("filter") else ""
+    return f"; only where {condition_text(p['filter'])}, null elsewhere" if p.get("filter") else ""
 
 register(Step(
     name="derive_vars_crit_flag",

@@ -137,7 +137,7 @@ def _last_dose(ctx: StepContext, p: P) -> pd.DataFrame:
 def _last_dose_text(p: P) -> dict[str, str]:
     add, ref = p["dataset_add"], p.get("ref_var", "ASTDTM")
     days = (f"one dose a day from {add}.{p.get('start_dtc', 'EXSTDTC')} to {add}.{p.get('end_dtc', 'EXENDTC')} "
-            "(complete dates)" + (f" of the {add} records where {p['filter']}" if p.get("filter") else ""))
+            "(complete dates)" + (f" of the {add} records where {condition_text(p['filter'])}" if p.get("filter") else ""))
     text = {p.get("new_var", "LDOSEDTM"): f"The last dose day on or before the day of {ref}, at 00:00:00, counting "
                                           f"{days}."}
     for new, src in renamed(p.get("dose_vars", {})).items():
