@@ -96,6 +96,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"status": "failed" if errors else "passed", "errors": errors, "warnings": warnings,
                           "conformance": {c.kind: {k: v for k, v in c.to_dict().items() if k != "kind"}
                                           for c in checked},
+                          "unexplained_findings": conv.guides.unexplained if conv.guides else None,
                           "out": str(result.out), "report": str(result.report_json), "outputs": result.outputs,
                           "timings": {k: round(v, 3) for k, v in conv.timings.items()}}, indent=2))
     elif not args.quiet:
@@ -103,6 +104,8 @@ def run(args: argparse.Namespace) -> int:
             print(issue.one_line(), file=sys.stderr)
         more = " (first 10 shown)" if errors > 10 else ""
         packages = "".join(f"{c.headline(str(result.out))}; " for c in checked)
+        guides = conv.guides.headline(str(result.out)) if conv.guides else ""
+        packages += f"{guides}; " if guides else ""
         print(f"{'FAILED' if errors else 'OK'}: {errors} error{'' if errors == 1 else 's'}{more}, "
               f"{warnings} warning{'' if warnings == 1 else 's'}; {packages}"
               f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "

@@ -1,0 +1,98 @@
+"""What the ADRG states about the ADaM datasets of a run: from the ADaM specs (``mappings/<study>/adam/*.yaml``:
+class, sources, steps and their settings) and from the datasets as written (their define.xml metadata: labels,
+structures, population flags and the derivation of every derived variable, in words)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sdtm_convert.metadata import DatasetMeta
+
+POPULATION_SUFFIX = "FL"
+POPULATION_FLAGS = ("ENRLFL", "RANDFL", "ITTFL", "SAFFL", "FASFL", "EFFFL", "PPROTFL", "COMPLFL")
+TREATMENT_PREFIXES = ("TRT", "TR0", "TR1", "TR2", "TR3", "TR4", "TR5", "TR6", "TR7", "TR8", "TR9")
+
+
+def _methods(meta: DatasetMeta) -> dict[str, Any]:
+    by_id = {m.id: m for m in meta.methods}
+    return {v.name: by_id[v.method_id] for v in meta.variables if v.method_id in by_id}
+
+
+def _describe(meta: DatasetMeta, name: str) -> str:
+    """How a variable is set: its method in words, else its source (``DM.AGE``), else its origin."""
+    m = _methods(meta).get(name)
+    if m is not None:
+        return str(m.description)
+    v = meta.variable(name)
+    return f"copied from {v.source}" if v.source else (v.origin_type or "")
+
+
+def derivations(meta: DatasetMeta) -> list[dict[str, Any]]:
+    """Every variable of ``meta`` set by a method: name, label, method type (Computation, Imputation) and text."""
+    methods = _methods(meta)
+    return [{"name": v.name, "label": v.label, "type": methods[v.name].type, "text": methods[v.name].description}
+            for v in meta.variables if v.name in methods]
+
+
+def populations(frames: Mapping[str, pd.DataFrame], metas: Mapping[str, DatasetMeta]) -> list[dict[str, Any]]:
+    """The population flags of ADSL: label, how each is set, and the subjects flagged Y."""
+    if "ADSL" not in metas:
+        return []
+    meta, adsl = metas["ADSL"], frames["ADSL"]
+    names = [v.name for v in meta.variables if v.name in POPULATION_FLAGS]
+    return [{"name": n, "label": meta.variable(n).label, "text": _describe(meta, n),
+             "subjects": int((adsl[n].astype(object) == "Y").sum()) if n in adsl.columns else 0} for n in names]
+
+
+def treatment_variables(metas: Mapping[str, DatasetMeta]) -> list[dict[str, Any]]:
+    """The treatment variables of ADSL (TRTxxP/A and their numbers, TRTSDT...) and how each is set."""
+    if "ADSL" not in metas:
+        return []
+    meta = metas["ADSL"]
+    return [{"name": v.name, "label": v.label, "text": _describe(meta, v.name)}
+            for v in meta.variables if v.name.startswith(TREATMENT_PREFIXES)]
+
+
+def core_variables(metas: Mapping[str, DatasetMeta]) -> list[dict[str, Any]]:
+    """The variables every ADaM dataset has (the ADRG's core variables), in ADSL's order."""
+    if not metas:
+        return []
+    shared = set.intersection(*({v.name for v in m.variables} for m in metas.values()))
+    first = metas.get("ADSL") or next(iter(metas.values()))
+    return [{"name": v.name, "label": v.label} for v in first.variables if v.name in shared]
+
+
+def _windows(spec: Any) -> list[dict[str, Any]]:
+    """The visit windows of the steps of one ADaM spec that window records."""
+    out = []
+    for i, step in enumerate(spec.steps):
+        params = spec.params(i)
+        win = params.get("windows")
+        if not isinstance(win, Mapping):
+            continue
+        visits = ", ".join(f"{v.get('avisit')} (day {v.get('target')})" for v in win.get("visits", []))
+        out.append({"dataset": spec.dataset, "step": step["step"], "tolerance": win.get("tolerance_days"),
+                    "visits": visits, "rule": params.get("anl01fl_rule", "")})
+    return out
+
+
+def adam_facts(specs: list[Any], frames: Mapping[str, pd.DataFrame],
+               metas: Mapping[str, DatasetMeta]) -> dict[str, Any]:
+    """The ADRG's facts: per dataset its spec class, sources and steps with its derivations; the populations, core
+    and treatment variables, and the visit windows."""
+    by_name = {s.dataset: s for s in specs}
+    datasets = []
+    for name in sorted(metas, key=lambda n: (n != "ADSL", n)):
+        spec = by_name.get(name)
+        datasets.append({"name": name, "spec_class": spec.data.get("class", "") if spec else "",
+                         "spec": f"adam/{Path(spec.path).name}" if spec else "", "sources": ", ".join(spec.sources) if spec else "",
+                         "steps": ", ".join(s["step"] for s in spec.steps) if spec else "",
+                         "derivations": derivations(metas[name]),
+                         "imputations": [d for d in derivations(metas[name]) if d["type"] == "Imputation"]})
+    return {"datasets": datasets, "populations": populations(frames, metas),
+            "treatment": treatment_variables(metas), "core": core_variables(metas),
+            "windows": [w for s in specs for w in _windows(s)], "from_specs": bool(specs)}
