@@ -80,17 +80,18 @@ def _windows(spec: Any) -> list[dict[str, Any]]:
     return out
 
 
-def adam_facts(specs: list[Any], frames: Mapping[str, pd.DataFrame],
-               metas: Mapping[str, DatasetMeta]) -> dict[str, Any]:
-    """The ADRG's facts: per dataset its spec class, sources and steps with its derivations; the populations, core
-    and treatment variables, and the visit windows."""
+def adam_facts(specs: list[Any], frames: Mapping[str, pd.DataFrame], metas: Mapping[str, DatasetMeta],
+               aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """The ADRG's facts: per dataset its spec class, sources (``aliases``: a spec's name → the dataset, PASI → QS)
+    and steps with its derivations; the populations, core and treatment variables, and the visit windows."""
+    aliases = aliases or {}
     by_name = {s.dataset: s for s in specs}
     datasets = []
     for name in sorted(metas, key=lambda n: (n != "ADSL", n)):
         spec = by_name.get(name)
         datasets.append({"name": name, "spec_class": spec.data.get("class", "") if spec else "",
-                         "spec": f"adam/{Path(spec.path).name}" if spec else "", "sources": ", ".join(spec.sources) if spec else "",
-                         "steps": ", ".join(s["step"] for s in spec.steps) if spec else "",
+                         "spec": f"adam/{Path(spec.path).name}" if spec else "", "sources": ", ".join(aliases.get(s, s) for s in spec.sources) if spec else "",
+                         "steps": ", ".join(dict.fromkeys(s["step"] for s in spec.steps)) if spec else "",
                          "derivations": derivations(metas[name]),
                          "imputations": [d for d in derivations(metas[name]) if d["type"] == "Imputation"]})
     return {"datasets": datasets, "populations": populations(frames, metas),

@@ -102,9 +102,11 @@ def define_facts(define_path: Path) -> dict[str, Any]:
                 for cl in model["codelists"] if any(t["extended"] for t in cl["terms"])]
     dictionaries = sorted({(cl["external"]["Dictionary"], cl["external"]["Version"])
                            for cl in model["codelists"] if cl.get("external")})
+    ct = dict(sorted(define.ct_sets.items()))  # Define-XML 2.1: per publishing set; 2.0: the one version
+    if not ct and define.ct_versions:
+        ct[""] = define.ct_versions[0]
     return {"define_version": define.define_version,
-            "standard": f"{define.standard_name} {define.standard_version}".strip(),
-            "ct": dict(sorted(define.ct_sets.items())) or {"": v for v in define.ct_versions[:1]},
+            "standard": f"{define.standard_name} {define.standard_version}".strip(), "ct": ct,
             "extended": sorted(extended, key=lambda c: c["name"]),
             "dictionaries": [{"name": d, "version": v} for d, v in dictionaries]}
 

@@ -134,8 +134,8 @@ def _explanation(f: Finding, explanations: list[Explanation]) -> int | None:
 
 
 def group_findings(findings: Iterable[Finding], explanations: list[Explanation]) -> tuple[list[Group], set[int]]:
-    """The groups of ``findings`` (worst severity first, then rule, dataset, variable) and the indexes of the
-    explanations used."""
+    """The groups of ``findings`` (worst severity first, then rule, dataset, variable, message, the unexplained
+    first) and the indexes of the explanations used."""
     groups: dict[tuple[Any, ...], Group] = {}
     used: set[int] = set()
     for f in findings:
@@ -157,7 +157,7 @@ def group_findings(findings: Iterable[Finding], explanations: list[Explanation])
             else:
                 g.more_values += 1
     ordered = sorted(groups.values(), key=lambda g: (SEVERITY_ORDER.get(g.severity, 9), g.rule, g.dataset or "",
-                                                     g.variable or "", g.message))
+                                                     g.variable or "", g.message, g.explanation is not None))
     return ordered, used
 
 

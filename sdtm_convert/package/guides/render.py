@@ -86,12 +86,10 @@ def adrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Find
     define = define_facts(folder / "define.xml")
     adam = conv.adam
     rows = inventory(adam.datasets, adam.metadata, folder, folder.relative_to(stage))
-    facts = adam_facts(conv.spec.adam, adam.datasets, adam.metadata)
+    facts = adam_facts(conv.spec.adam, adam.datasets, adam.metadata, {"PASI": study.pasi.domain})
     for r, d in zip(sorted(rows, key=lambda r: (r["name"] != "ADSL", r["name"])), facts["datasets"], strict=True):
         d.update(r)
-    alias = {"PASI": study.pasi.domain}  # an ADaM spec names the study's PASI domain PASI
-    sources = sorted({alias.get(s, s) for d in facts["datasets"] for s in d["sources"].split(", ")
-                      if s and not s.startswith("AD")})
+    sources = sorted({s for d in facts["datasets"] for s in d["sources"].split(", ") if s and not s.startswith("AD")})
     sdtm_records = {n: int(len(conv.sdtm[n])) for n in sources if n in conv.sdtm}
     return {**_common(conv, "adam", findings, reports), "define": define,
             "standards": _standards(define, "ADaMIG 1.3") + [("SDTM (source data)", f"SDTMIG {study.sdtmig_version}")],
