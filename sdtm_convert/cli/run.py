@@ -18,7 +18,8 @@ positions in messages: a raw file's "row N" is data row N, i.e. line N+1 of the 
 a spec file's position is the line of the YAML file.
 
 writes under --out: m5/datasets/<study>/tabulations/sdtm/ (XPT, Dataset-JSON, define.xml/.html),
-m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, analysis summary, lineage)
+m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, reviewer's guides csdrg.md/adrg.md,
+analysis summary, lineage)
 and manifest.json. The package is written into a staging folder beside --out and swapped in at the end:
 a run that fails, is interrupted or killed leaves the earlier package whole. --out must be new, empty or a
 folder an earlier run wrote; a second run into the same --out at once is refused (exit 2).

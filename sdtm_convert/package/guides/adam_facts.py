@@ -4,6 +4,7 @@ structures, population flags and the derivation of every derived variable, in wo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ from sdtm_convert.metadata import DatasetMeta
 
 POPULATION_SUFFIX = "FL"
 POPULATION_FLAGS = ("ENRLFL", "RANDFL", "ITTFL", "SAFFL", "FASFL", "EFFFL", "PPROTFL", "COMPLFL")
+_DATASET_REF = re.compile(r"\b([A-Z][A-Z0-9]{1,7})\.[A-Z][A-Z0-9]*\b")  # DM.ARM, EX.EXSTDTC in a method text
 TREATMENT_PREFIXES = ("TRT", "TR0", "TR1", "TR2", "TR3", "TR4", "TR5", "TR6", "TR7", "TR8", "TR9")
 
 
@@ -80,17 +82,29 @@ def _windows(spec: Any) -> list[dict[str, Any]]:
     return out
 
 
+def _read(meta: DatasetMeta, descriptor: Any) -> str:
+    """The datasets a built-in ADaM dataset reads (no spec): those it needs, its lineage's, its variables' sources."""
+    names = list(getattr(descriptor, "needs", ()))
+    lineage = getattr(descriptor, "lineage", None)
+    names += [lineage[0]] if lineage else []
+    names += [v.source.split(".")[0] for v in meta.variables if v.source and "." in v.source]
+    names += [m for method in meta.methods for m in _DATASET_REF.findall(method.description)]
+    return ", ".join(sorted(dict.fromkeys(n for n in names if n and n != meta.name)))
+
+
 def adam_facts(specs: list[Any], frames: Mapping[str, pd.DataFrame], metas: Mapping[str, DatasetMeta],
-               aliases: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """The ADRG's facts: per dataset its spec class, sources (``aliases``: a spec's name → the dataset, PASI → QS)
-    and steps with its derivations; the populations, core and treatment variables, and the visit windows."""
-    aliases = aliases or {}
+               aliases: Mapping[str, str] | None = None, descriptors: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """The ADRG's facts: per dataset its spec class, sources (``aliases``: a spec's name → the dataset, PASI → QS;
+    without a spec, from its ``descriptors``) and steps with its derivations; the populations, core and treatment
+    variables, and the visit windows."""
+    aliases, descriptors = aliases or {}, descriptors or {}
     by_name = {s.dataset: s for s in specs}
     datasets = []
     for name in sorted(metas, key=lambda n: (n != "ADSL", n)):
         spec = by_name.get(name)
         datasets.append({"name": name, "spec_class": spec.data.get("class", "") if spec else "",
-                         "spec": f"adam/{Path(spec.path).name}" if spec else "", "sources": ", ".join(aliases.get(s, s) for s in spec.sources) if spec else "",
+                         "spec": f"adam/{Path(spec.path).name}" if spec else "", "sources": ", ".join(aliases.get(s, s) for s in spec.sources) if spec
+                         else _read(metas[name], descriptors.get(name)),
                          "steps": ", ".join(dict.fromkeys(s["step"] for s in spec.steps)) if spec else "",
                          "derivations": derivations(metas[name]),
                          "imputations": [d for d in derivations(metas[name]) if d["type"] == "Imputation"]})

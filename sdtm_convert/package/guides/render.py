@@ -86,7 +86,7 @@ def adrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Find
     define = define_facts(folder / "define.xml")
     adam = conv.adam
     rows = inventory(adam.datasets, adam.metadata, folder, folder.relative_to(stage))
-    facts = adam_facts(conv.spec.adam, adam.datasets, adam.metadata, {"PASI": study.pasi.domain})
+    facts = adam_facts(conv.spec.adam, adam.datasets, adam.metadata, {"PASI": study.pasi.domain}, adam.descriptors)
     for r, d in zip(sorted(rows, key=lambda r: (r["name"] != "ADSL", r["name"])), facts["datasets"], strict=True):
         d.update(r)
     sources = sorted({s for d in facts["datasets"] for s in d["sources"].split(", ") if s and not s.startswith("AD")})
