@@ -125,3 +125,19 @@ def test_run_json_gives_the_unexplained_count(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["unexplained_findings"] == 0 and doc["outputs"]["csdrg"] == "reports/csdrg.md"
     assert "adrg" not in doc["outputs"] and not (tmp_path / "b" / "reports" / "adrg.md").exists()
+
+
+def test_word_guides_say_what_the_markdown_says(sample_run):
+    import docx
+
+    reports = sample_run.out / "reports"
+    for name, issues in (("csdrg", "4.2 Issues Summary"), ("adrg", "6.2 Issues Summary")):
+        text = (reports / f"{name}.md").read_text(encoding="utf-8")
+        doc = docx.Document(str(reports / f"{name}.docx"))
+        headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+        assert headings == _headings(text)
+        table = next(t for t in doc.tables if t.rows[0].cells[0].text == "Rule")
+        assert [[c.text for c in r.cells] for r in table.rows[1:]] == [
+            [c.replace("\\|", "|") for c in row] for row in _table(_section(text, issues))]
+        assert doc.core_properties.created.isoformat() == "2026-11-25T00:00:00+00:00"  # the package date
+        assert sample_run.outputs[f"{name}_docx"] == f"reports/{name}.docx"

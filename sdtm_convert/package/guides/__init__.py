@@ -1,5 +1,5 @@
 """The reviewer's guides of a run: ``reports/csdrg.md`` (Clinical Study Data Reviewer's Guide, for the SDTM package)
-and ``reports/adrg.md`` (Analysis Data Reviewer's Guide, for the ADaM package), drafts in the section order of the
+and ``reports/adrg.md`` (Analysis Data Reviewer's Guide, for the ADaM package), each also as ``.docx``, drafts in the section order of the
 PHUSE templates, filled from what the run wrote: the study, standards and CT versions (define.xml), the validator
 and its rules, the dataset inventory with records and file sizes, SUPP-- qualifiers, sponsor extensions of CT
 codelists, the trial design, the ADaM datasets with their populations and derivations, and every conformance
@@ -21,6 +21,7 @@ from sdtm_convert.common.atomic import atomic_write_text
 from sdtm_convert.errors import Issue
 from sdtm_convert.package.guides.findings import Findings, load_reports, match, stale_issues
 from sdtm_convert.package.guides.render import adrg_context, csdrg_context, render
+from sdtm_convert.package.guides.word import package_datetime, write_docx
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,14 @@ def write_guides(conv: Any, stage: Path, outputs: dict[str, Any]) -> Guides:
     adam_names = conv.adam.metadata.keys() if conv.adam is not None else ()
     findings = match(reports, conv.spec.explanations, adam_names)
     written = {}
-    path = stage / "reports" / "csdrg.md"
-    atomic_write_text(path, render("csdrg.md.j2", csdrg_context(conv, stage, outputs, findings, reports)))
-    written["csdrg"] = path.relative_to(stage).as_posix()
-    if conv.adam is not None:
-        path = stage / "reports" / "adrg.md"
-        atomic_write_text(path, render("adrg.md.j2", adrg_context(conv, stage, outputs, findings, reports)))
-        written["adrg"] = path.relative_to(stage).as_posix()
+    guides = [("csdrg", "Clinical Study Data Reviewer's Guide", csdrg_context)]
+    guides += [("adrg", "Analysis Data Reviewer's Guide", adrg_context)] if conv.adam is not None else []
+    for name, title, context in guides:
+        path = stage / "reports" / f"{name}.md"
+        text = render(f"{name}.md.j2", context(conv, stage, outputs, findings, reports))
+        atomic_write_text(path, text)
+        write_docx(text, path.with_suffix(".docx"), f"{title}, study {conv.spec.study.studyid}",
+                   package_datetime(conv.spec.study.created))
+        written[name] = path.relative_to(stage).as_posix()
+        written[f"{name}_docx"] = path.with_suffix(".docx").relative_to(stage).as_posix()
     return Guides(written, findings.unexplained() if reports else None, stale_issues(findings), findings)
