@@ -69,7 +69,8 @@ def markdown_document(markdown: str, title: str, created: datetime) -> Any:
     props.created = props.modified = created
     _landscape(doc.sections[0])
     lines = markdown.splitlines()
-    i, text = 0, []
+    i = 0
+    text: list[str] = []  # the lines of the paragraph being read
     while i < len(lines):
         line = lines[i]
         heading = re.match(r"(#{1,4}) (.+)$", line)
