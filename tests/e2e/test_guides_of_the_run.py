@@ -141,3 +141,12 @@ def test_word_guides_say_what_the_markdown_says(sample_run):
             [c.replace("\\|", "|") for c in row] for row in _table(_section(text, issues))]
         assert doc.core_properties.created.isoformat() == "2026-11-25T00:00:00+00:00"  # the package date
         assert sample_run.outputs[f"{name}_docx"] == f"reports/{name}.docx"
+
+
+def test_without_validation_the_guides_say_so_and_the_headline_has_no_count(tmp_path, capsys):
+    out = tmp_path / "nv"
+    assert main(["run", str(SAMPLE), "--spec", str(SPEC), "--out", str(out), "--no-validate", "--no-adam"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert "unexplained" not in line and "conformance" not in line
+    csdrg = (out / "reports" / "csdrg.md").read_text(encoding="utf-8")
+    assert "The package was not validated in this run (`--no-validate`)" in _section(csdrg, "4.1 Conformance Inputs")

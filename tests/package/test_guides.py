@@ -92,3 +92,12 @@ def test_findings_beyond_the_reports_listing_limit_are_counted_and_explained_onl
     assert by_value.unexplained() == 7
     assert match({"sdtm": report}, [_e("CT2002", "AE", variable="AESEV")]).unexplained() == 7
     assert match({"sdtm": report}, [_e("CT2002", "AE")]).unexplained() == 0
+
+
+def test_values_are_escaped_for_markdown_table_cells_and_read_back_whole_for_word():
+    from sdtm_convert.package.guides.render import md
+    from sdtm_convert.package.guides.word import _cells
+
+    cell = md("AETERM | 'a\\b'\n<b>")
+    assert cell == "AETERM \\| 'a\\\\b' &lt;b>"
+    assert _cells(f"| {cell} | x |") == ["AETERM | 'a\\b' <b>", "x"]

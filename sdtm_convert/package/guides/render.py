@@ -8,6 +8,7 @@ from typing import Any
 
 import jinja2
 
+from sdtm_convert.common.text import plural
 from sdtm_convert.package.guides.adam_facts import adam_facts
 from sdtm_convert.package.guides.facts import define_facts, inventory, supp_use, trial_design, validator_facts
 from sdtm_convert.package.guides.findings import Findings
@@ -26,6 +27,7 @@ def md(value: Any) -> str:
 _ENV = jinja2.Environment(loader=jinja2.PackageLoader("sdtm_convert.package", "templates"), autoescape=False,
                           undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
                           keep_trailing_newline=True, finalize=md)
+_ENV.filters["plural"] = plural
 
 
 def render(template: str, context: dict[str, Any]) -> str:
