@@ -50,8 +50,10 @@ def _is_adam(dataset: str, conv: Any) -> bool:
     return dataset.startswith("AD") or (conv.adam is not None and dataset in conv.adam.metadata)
 
 
-def _standards(define: dict[str, Any], fallback: str) -> list[tuple[str, str]]:
-    rows = [(define["standard"].split(" ")[0] or fallback.split(" ")[0], define["standard"] or fallback)]
+def _standards(model: str, define: dict[str, Any], fallback: str) -> list[tuple[str, str]]:
+    """The rows of "Study Data Standards and Dictionary Inventory": the model (SDTM, ADaM) with its IG version from
+    define.xml (``fallback`` without one), CT per publishing set, external dictionaries, Define-XML."""
+    rows = [(model, define["standard"] or fallback)]
     rows += [(f"Controlled Terminology{f' ({k})' if k else ''}", v) for k, v in define["ct"].items()]
     rows += [(d["name"], d["version"]) for d in define["dictionaries"]]
     if define["define_version"]:
@@ -73,7 +75,7 @@ def csdrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Fin
         r["supp"] = f"SUPP{r['name']}" if f"SUPP{r['name']}" in names else ""
         r["findings"] = sum(g.count for g in findings.groups.get("sdtm", []) if g.dataset == r["name"])
     return {**_common(conv, "sdtm", findings, reports), "define": define,
-            "standards": _standards(define, f"SDTMIG {study.sdtmig_version}"), "inventory": rows,
+            "standards": _standards("SDTM", define, f"SDTMIG {study.sdtmig_version}"), "inventory": rows,
             "subject_domains": subject, "supp": supp_use(conv.sdtm), "trial_design": trial_design(conv.sdtm),
             "define_file": (folder / "define.xml").relative_to(stage).as_posix(),
             "folder": folder.relative_to(stage).as_posix()}
@@ -94,7 +96,8 @@ def adrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Find
     sources = sorted({s for d in facts["datasets"] for s in d["sources"].split(", ") if s and not s.startswith("AD")})
     sdtm_records = {n: int(len(conv.sdtm[n])) for n in sources if n in conv.sdtm}
     return {**_common(conv, "adam", findings, reports), "define": define,
-            "standards": _standards(define, "ADaMIG 1.3") + [("SDTM (source data)", f"SDTMIG {study.sdtmig_version}")],
+            "standards": _standards("ADaM", define, "ADaMIG 1.3") + [("SDTM (source data)",
+                                                                         f"SDTMIG {study.sdtmig_version}")],
             "adam": facts, "sdtm_sources": sdtm_records,
             "dm_subjects": int(conv.sdtm["DM"]["USUBJID"].nunique()) if "DM" in conv.sdtm else None,
             "define_file": (folder / "define.xml").relative_to(stage).as_posix(),
