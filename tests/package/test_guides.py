@@ -101,3 +101,10 @@ def test_values_are_escaped_for_markdown_table_cells_and_read_back_whole_for_wor
     cell = md("AETERM | 'a\\b'\n<b>")
     assert cell == "AETERM \\| 'a\\\\b' &lt;b>"
     assert _cells(f"| {cell} | x |") == ["AETERM | 'a\\b' <b>", "x"]
+
+
+def test_a_group_shows_its_first_distinct_values_and_counts_the_others_once():
+    values = ["A", "B", "C", "D", "E", "F", "F", "G", "A"]
+    report = _report([_finding("SC-CT-002", "AE", "AEOUT", v, "Value not in codelist OUT") for v in values])
+    group, = match({"sdtm": report}, []).groups["sdtm"]
+    assert (group.count, group.values_text) == (9, "A, B, C, D, E and 2 more")

@@ -66,9 +66,13 @@ class Group:
     explanation: Explanation | None
     count: int = 0
     records: int = 0
-    values: list[str] = field(default_factory=list)
-    more_values: int = 0
+    values: list[str] = field(default_factory=list)  # the first VALUES_SHOWN distinct values
     unlisted: int = 0
+    seen: set[str] = field(default_factory=set, repr=False)  # every distinct value
+
+    @property
+    def more_values(self) -> int:
+        return len(self.seen) - len(self.values)
 
     @property
     def other_ids(self) -> str:
@@ -151,11 +155,10 @@ def group_findings(findings: Iterable[Finding], explanations: list[Explanation])
         g.records += f.records
         if not f.listed:
             g.unlisted += f.count
-        elif f.value is not None and f.value not in g.values:
+        elif f.value is not None and f.value not in g.seen:
+            g.seen.add(f.value)
             if len(g.values) < VALUES_SHOWN:
                 g.values.append(f.value)
-            else:
-                g.more_values += 1
     ordered = sorted(groups.values(), key=lambda g: (SEVERITY_ORDER.get(g.severity, 9), g.rule, g.dataset or "",
                                                      g.variable or "", g.message, g.explanation is not None))
     return ordered, used
