@@ -20,6 +20,13 @@ TRIAL_DESIGN = {  # the trial design datasets and the columns the guide shows of
     "TS": ("TSPARMCD", "TSPARM", "TSVAL"),
 }
 FILE_SUFFIXES = (".xpt", ".json")
+FORMAT_NAMES = {".xpt": "SAS XPT v5", ".json": "Dataset-JSON 1.1"}
+
+
+def formats_written(rows: list[dict[str, Any]]) -> str:
+    """``SAS XPT v5 and Dataset-JSON 1.1``: the formats of the files of an inventory."""
+    names = [FORMAT_NAMES[s] for s in FILE_SUFFIXES if any(f["file"].endswith(s) for r in rows for f in r["files"])]
+    return " and ".join(names) or "no dataset file"
 
 
 def size_text(n: int) -> str:

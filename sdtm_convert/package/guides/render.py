@@ -10,7 +10,14 @@ import jinja2
 
 from sdtm_convert.common.text import plural
 from sdtm_convert.package.guides.adam_facts import adam_facts
-from sdtm_convert.package.guides.facts import define_facts, inventory, supp_use, trial_design, validator_facts
+from sdtm_convert.package.guides.facts import (
+    define_facts,
+    formats_written,
+    inventory,
+    supp_use,
+    trial_design,
+    validator_facts,
+)
 from sdtm_convert.package.guides.findings import Findings
 from sdtm_convert.package.layout import adam_dir, sdtm_dir
 from sdtm_convert.version import __version__
@@ -76,7 +83,7 @@ def csdrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Fin
         r["findings"] = sum(g.count for g in findings.groups.get("sdtm", []) if g.dataset == r["name"])
     return {**_common(conv, "sdtm", findings, reports), "define": define,
             "standards": _standards("SDTM", define, f"SDTMIG {study.sdtmig_version}"), "inventory": rows,
-            "subject_domains": subject, "supp": supp_use(conv.sdtm), "trial_design": trial_design(conv.sdtm),
+            "subject_domains": subject, "formats": formats_written(rows), "supp": supp_use(conv.sdtm), "trial_design": trial_design(conv.sdtm),
             "define_file": (folder / "define.xml").relative_to(stage).as_posix(),
             "folder": folder.relative_to(stage).as_posix()}
 
@@ -98,7 +105,7 @@ def adrg_context(conv: Any, stage: Path, outputs: dict[str, Any], findings: Find
     return {**_common(conv, "adam", findings, reports), "define": define,
             "standards": _standards("ADaM", define, "ADaMIG 1.3") + [("SDTM (source data)",
                                                                          f"SDTMIG {study.sdtmig_version}")],
-            "adam": facts, "sdtm_sources": sdtm_records,
+            "adam": facts, "sdtm_sources": sdtm_records, "formats": formats_written(rows),
             "dm_subjects": int(conv.sdtm["DM"]["USUBJID"].nunique()) if "DM" in conv.sdtm else None,
             "define_file": (folder / "define.xml").relative_to(stage).as_posix(),
             "folder": folder.relative_to(stage).as_posix()}
