@@ -119,6 +119,7 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
                jobs: int | None) -> dict[str, Any]:
     """:func:`run_study`'s writing, into ``stage`` (the package's final place is ``out``): the outputs by kind."""
     from sdtm_convert.common.background import Background, default_jobs
+    from sdtm_convert.package.guides import write_guides
     from sdtm_convert.package.report import write_reports
 
     for ds in conv.raw.values():  # reconciled: the raw records are not needed again (file names are kept)
@@ -152,6 +153,9 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
     conv.absorb(whole)
     conv.issues = once_per_cause(conv.issues)  # a bad raw value reported again later is one issue listing them
     outputs = whole.outputs | lineage_out
+    conv.guides = write_guides(conv, stage, outputs)  # reviewer's guides: every finding left, explained or not
+    conv.issues += conv.guides.issues
+    outputs |= conv.guides.outputs
     write_reports(conv, stage / "reports", outputs)
     write_run_manifest(stage, out, study, spec_folder, raw_folder, conv.raw, encoding, bool(conv.errors))
     return outputs

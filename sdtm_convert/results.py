@@ -35,6 +35,7 @@ class Conversion:
     adam: Any = None
     timings: dict[str, float] = field(default_factory=dict)
     conformance: dict[str, Any] = field(default_factory=dict)  # kind → validate.run.Conformance
+    guides: Any = None  # package.guides.Guides: the reviewer's guides written and the findings unexplained
 
     @property
     def errors(self) -> list[Issue]:

@@ -18,7 +18,8 @@ positions in messages: a raw file's "row N" is data row N, i.e. line N+1 of the 
 a spec file's position is the line of the YAML file.
 
 writes under --out: m5/datasets/<study>/tabulations/sdtm/ (XPT, Dataset-JSON, define.xml/.html),
-m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, analysis summary, lineage)
+m5/datasets/<study>/analysis/adam/datasets/, reports/ (conversion, validation, reviewer's guides csdrg.md/adrg.md,
+analysis summary, lineage)
 and manifest.json. The package is written into a staging folder beside --out and swapped in at the end:
 a run that fails, is interrupted or killed leaves the earlier package whole. --out must be new, empty or a
 folder an earlier run wrote; a second run into the same --out at once is refused (exit 2).
@@ -96,6 +97,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps({"status": "failed" if errors else "passed", "errors": errors, "warnings": warnings,
                           "conformance": {c.kind: {k: v for k, v in c.to_dict().items() if k != "kind"}
                                           for c in checked},
+                          "unexplained_findings": conv.guides.unexplained if conv.guides else None,
                           "out": str(result.out), "report": str(result.report_json), "outputs": result.outputs,
                           "timings": {k: round(v, 3) for k, v in conv.timings.items()}}, indent=2))
     elif not args.quiet:
@@ -103,6 +105,8 @@ def run(args: argparse.Namespace) -> int:
             print(issue.one_line(), file=sys.stderr)
         more = " (first 10 shown)" if errors > 10 else ""
         packages = "".join(f"{c.headline(str(result.out))}; " for c in checked)
+        guides = conv.guides.headline(str(result.out)) if conv.guides else ""
+        packages += f"{guides}; " if guides else ""
         print(f"{'FAILED' if errors else 'OK'}: {errors} error{'' if errors == 1 else 's'}{more}, "
               f"{warnings} warning{'' if warnings == 1 else 's'}; {packages}"
               f"{len(conv.sdtm)} SDTM and {len(conv.adam.datasets) if conv.adam else 0} ADaM datasets in {result.out}; "

@@ -14,10 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from sdtm_convert.errors import ERROR, Issue, SdtmConvertError
+from sdtm_convert.spec.explanations import Explanation, load_explanations
 from sdtm_convert.spec.loader import key_line, load_yaml_validated, load_yaml_validated_with_node
 from sdtm_convert.spec.study import StudyConfig, study_from_dict
 
-NOT_DOMAIN_FILES = {"study", "raw", "adam", "define"}  # define.yaml: the define spec (spec.define_load)
+NOT_DOMAIN_FILES = {"study", "raw", "adam", "define", "explanations"}  # define.yaml: the define spec
+# (spec.define_load); explanations.yaml: the sponsor's explanations of conformance findings (spec/explanations.py)
 
 
 @dataclass
@@ -45,6 +47,7 @@ class StudySpec:
     study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
     adam: list[Any] = field(default_factory=list)  # ADaM specs (adam/*.yaml: spec.adam.AdamSpec), when checked
     define: Any = None  # the define spec (define.yaml: spec.define_spec.DefineSpec), when checked; None without
+    explanations: list[Explanation] = field(default_factory=list)  # explanations.yaml, in file order
 
     def study_line(self, key: str) -> int | None:
         """Line of a top-level key of study.yaml (None when unknown)."""
@@ -71,7 +74,7 @@ def load_spec(folder: str | Path) -> StudySpec:
         data, node = load_yaml_validated_with_node(path, "domain")
         code = study.pasi.domain if data["domain"] == "PASI" else data["domain"]
         domains.append(DomainSpec(code, str(path), data, node))
-    return StudySpec(folder, study, raw, domains, study_node)
+    return StudySpec(folder, study, raw, domains, study_node, explanations=load_explanations(folder))
 
 
 from sdtm_convert.spec.check import check_spec  # noqa: E402  (re-exported: the checks moved to spec/check.py)

@@ -80,6 +80,7 @@ def test_run_headline_carries_each_packages_conformance(tmp_path, capsys):
         r"OK: 0 errors, \d+ warnings?; "
         rf"SDTM conformance 0 errors / 2 warnings \(1 extended term\) -> {re.escape(str(out))}/reports/validation-sdtm\.html; "
         rf"ADaM conformance 0 errors / 1 warning \(1 extended term\) -> {re.escape(str(out))}/reports/validation-adam\.html; "
+        rf"0 findings unexplained -> {re.escape(str(out))}/reports/csdrg\.md; "
         r"16 SDTM and 3 ADaM datasets in .*",
         line,
     ), line
