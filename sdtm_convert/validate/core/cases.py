@@ -61,7 +61,8 @@ def find_cases(root: Path, product: str = "SDTMIG") -> list[Case]:
 
 def read_datasets(data: Path) -> dict[str, Dataset]:
     """The case's datasets with the types and labels of ``_variables.csv`` (Char: text, "" when missing;
-    Num: float)."""
+    Num: float); when ``_datasets.csv`` lists the datasets, only those (a CSV it does not list is not part of
+    the case, as in CDISC's engine)."""
     variables = pd.read_csv(data / "_variables.csv", dtype=str, keep_default_na=False)
     variables.columns = [c.strip().lower() for c in variables.columns]
     labels = {}
@@ -73,6 +74,8 @@ def read_datasets(data: Path) -> dict[str, Dataset]:
         if csv.name.startswith("_"):
             continue
         stem = csv.stem.lower()
+        if labels and stem not in labels:  # CDISC's engine loads only the datasets _datasets.csv lists
+            continue
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         meta = variables[variables["dataset"].str.lower() == stem]
         numeric = set(meta.loc[meta["type"].str.lower().isin(["num", "numeric", "integer", "float"]), "variable"])

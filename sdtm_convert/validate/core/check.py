@@ -20,7 +20,7 @@ from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, Missing
 
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
-PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive"}  # the other condition keys the operators read
+PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive", "regex"}  # the other condition keys the operators read
 
 
 def _leaf(node: dict[str, Any]) -> Node:
@@ -42,13 +42,20 @@ def _leaf(node: dict[str, Any]) -> Node:
         if not literal and isinstance(v, str):
             v = resolve(v, domain)
         elif not literal and isinstance(v, list):
-            v = [resolve(x, domain) if isinstance(x, str) else x for x in v]
+            v = [resolve(x, domain) if isinstance(x, str) else _resolved_spec(x, domain) for x in v]
         leaf = Leaf(resolve(str(name), domain), op, v, literal,
                     tuple((k, [resolve(x, domain) for x in p] if isinstance(p, list) else resolve(p, domain))
                           for k, p in params))
         return np.asarray(fn(fr, leaf), dtype=bool)
 
     return run
+
+
+def _resolved_spec(x: Any, domain: str) -> Any:
+    """A ``{name: --STDTC, sort_order: asc}`` item of a value list with its name resolved."""
+    if isinstance(x, dict) and isinstance(x.get("name"), str):
+        return {**x, "name": resolve(x["name"], domain)}
+    return x
 
 
 def compile_check(node: Any) -> Node:

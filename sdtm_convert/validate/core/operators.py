@@ -130,6 +130,16 @@ def text(s: pd.Series) -> pd.Series:
     return s.astype(object).where(s.notna(), "").astype(str)
 
 
+def regex_key(s: pd.Series, regex: str | None) -> pd.Series:
+    """Values as text, each cut to its part that ``regex`` matches where it matches, else whole (a rule's
+    ``regex: ^\\d{4}-\\d{2}-\\d{2}`` on a grouping: a datetime counts as its date)."""
+    t = text(s)
+    if not regex:
+        return t
+    part = t.str.extract(f"({regex})", expand=False)
+    return part.where(part.notna(), t).astype(str)
+
+
 def number(s: Any) -> Any:
     if isinstance(s, pd.Series):
         return pd.to_numeric(s, errors="coerce")
@@ -454,22 +464,29 @@ def invalid_duration(fr: Frame, leaf: Leaf) -> np.ndarray:
 # --- across records --------------------------------------------------------------------------------------
 
 def _columns(fr: Frame, names: Any) -> list[str]:
-    cols = [names] if isinstance(names, str) else list(names or [])
-    for c in cols:
+    """The columns named; the name of an operation's list of variables stands for those of them the frame
+    holds (``$TIMING_VARIABLES``)."""
+    out: list[str] = []
+    for c in [names] if isinstance(names, str) else list(names or []):
+        held = fr.scalars.get(c) if isinstance(c, str) else None
+        if isinstance(held, (list, tuple)):
+            out += [v for v in held if v in fr.df.columns]
+            continue
         if c not in fr.df.columns:
             raise MissingVariable(c)
-    return cols
+        out.append(c)
+    return out
 
 
-def _keyed(fr: Frame, cols: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: text(fr.df[c]).to_numpy() for c in cols}, index=fr.df.index)
+def _keyed(fr: Frame, cols: list[str], regex: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame({c: regex_key(fr.df[c], regex).to_numpy() for c in cols}, index=fr.df.index)
 
 
 @operator("is_not_unique_set")
 def is_not_unique_set(fr: Frame, leaf: Leaf) -> np.ndarray:
     cols = list(dict.fromkeys([leaf.target, *_columns(fr, leaf.value)]))
     _columns(fr, cols)
-    return _keyed(fr, cols).duplicated(keep=False).to_numpy(dtype=bool)
+    return _keyed(fr, cols, leaf.param("regex")).duplicated(keep=False).to_numpy(dtype=bool)
 
 
 negation("is_unique_set", "is_not_unique_set")
@@ -481,9 +498,12 @@ def is_not_unique_relationship(fr: Frame, leaf: Leaf) -> np.ndarray:
     k = _keyed(fr, cols)
     a, b = cols[0], cols[1:]
     k["_b"] = k[b].agg("\x1f".join, axis=1) if len(b) > 1 else k[b[0]]
+    # as CDISC's engine groups: a record whose key is empty (any part of it) is in no group, while an empty
+    # value counts as one of the values of its group (TPT with TPTNUM 5 and empty is not unique)
+    a_key, b_key = k[a] != "", (k[b] != "").all(axis=1)
     ab = k.groupby(a)["_b"].transform("nunique") > 1
     ba = k.groupby("_b")[a].transform("nunique") > 1
-    return (ab | ba).to_numpy(dtype=bool)
+    return ((ab & a_key) | (ba & b_key)).to_numpy(dtype=bool)
 
 
 negation("is_unique_relationship", "is_not_unique_relationship")
@@ -538,3 +558,134 @@ def empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
 @operator("non_empty_within_except_last_row")
 def non_empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
     return ~is_empty(target(fr, leaf)) & _not_last(fr, leaf)
+
+
+@operator("does_not_have_next_corresponding_record")
+def does_not_have_next_corresponding_record(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target differs from ``value`` of the next record of its group (``within``, ordered by ``ordering``,
+    numbers as numbers): SEENDTC is the next element's SESTDTC. The last record of a group has no next one."""
+    within = _columns(fr, leaf.param("within"))
+    order = _columns(fr, leaf.param("ordering") or [])
+    other = _columns(fr, leaf.value)[0]
+    keyed = _keyed(fr, within).assign(_t=text(target(fr, leaf)).to_numpy(), _c=text(fr.df[other]).to_numpy(),
+                                      _pos=np.arange(len(fr.df)))
+    sort = [f"_o{i}" for i in range(len(order))]
+    keyed = keyed.assign(**{s: (number(fr.df[c]) if pd.api.types.is_numeric_dtype(fr.df[c].dtype) else text(fr.df[c]))
+                            .to_numpy() for s, c in zip(sort, order, strict=True)})
+    keyed = keyed.sort_values([*within, *sort], kind="stable")
+    nxt = keyed.groupby(within, sort=False)["_c"].shift(-1)
+    flag = nxt.notna() & (keyed["_t"] != nxt)
+    return pd.Series(flag.to_numpy(), index=keyed["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
+
+
+negation("has_next_corresponding_record", "does_not_have_next_corresponding_record")
+
+
+@operator("target_is_not_sorted_by")
+def target_is_not_sorted_by(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Within ``within``, the target (``--SEQ``) is not in the order of the ``value`` columns (each ``name``,
+    ``sort_order``, ``null_position``; dates as ISO 8601): the record whose target is not the one its position
+    in that order expects is flagged."""
+    within = _columns(fr, leaf.param("within"))
+    specs = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+    t = number(target(fr, leaf))
+    keyed = _keyed(fr, within).assign(_t=t.to_numpy(), _pos=np.arange(len(fr.df)))
+    by, asc = list(within), [True] * len(within)
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict) or "name" not in spec:
+            raise NotRunnable(f"{leaf.operator} with value {spec!r}")
+        col = _columns(fr, [spec["name"]])[0]
+        key = iso8601.sort_key(text(fr.df[col])).where(~pd.Series(is_empty(fr.df[col]), index=fr.df.index))
+        keyed[f"_s{i}"] = key.to_numpy()
+        by.append(f"_s{i}")
+        asc.append(str(spec.get("sort_order", "asc")).lower() != "desc")
+    last = all(str(s.get("null_position", "last")).lower() == "last" for s in specs)
+    keyed = keyed.sort_values(by, ascending=asc, na_position="last" if last else "first", kind="stable")
+    expect = keyed.groupby(within, sort=False)["_t"].transform(lambda s: np.sort(s.to_numpy()))
+    flag = keyed["_t"].to_numpy() != expect.to_numpy()
+    return pd.Series(flag, index=keyed["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
+
+
+negation("target_is_sorted_by", "target_is_not_sorted_by")
+
+
+# --- lists of names (operation results such as a column order) -----------------------------------------
+
+def _names(fr: Frame, name: Any, literal: bool = False) -> tuple[str, ...] | None:
+    """A list a condition names: an operation's list result, or a literal list (flattened: ``[$expected]``)."""
+    if isinstance(name, str) and not literal:
+        held = fr.scalars.get(name, name if name not in fr.df.columns else None)
+        if held is None:
+            return None
+        if isinstance(held, (list, tuple, frozenset, set)):
+            return tuple(str(v) for v in held)
+        return (str(held),)
+    if isinstance(name, (list, tuple)):
+        out: list[str] = []
+        for n in name:
+            out += list(_names(fr, n, literal) or ())
+        return tuple(out)
+    return None
+
+
+def _each(fr: Frame, value: bool) -> np.ndarray:
+    return np.full(len(fr.df), value, dtype=bool)
+
+
+@operator("is_ordered_subset_of")
+def is_ordered_subset_of(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Every name of the target list is in the value list, in the same order."""
+    have, ref = _names(fr, leaf.target), _names(fr, leaf.value, leaf.literal)
+    if have is None or ref is None:
+        raise MissingVariable(leaf.target if have is None else str(leaf.value))
+    at = {n: i for i, n in enumerate(ref)}
+    pos = [at.get(n) for n in have]
+    ok = None not in pos and all(a < b for a, b in zip(pos, pos[1:], strict=False))  # type: ignore[operator]
+    return _each(fr, ok)
+
+
+negation("is_not_ordered_subset_of", "is_ordered_subset_of")
+
+
+@operator("shares_no_elements_with")
+def shares_no_elements_with(fr: Frame, leaf: Leaf) -> np.ndarray:
+    have, ref = _names(fr, leaf.target), _names(fr, leaf.value, leaf.literal)
+    if have is None or ref is None:
+        raise MissingVariable(leaf.target if have is None else str(leaf.value))
+    return _each(fr, not set(have) & set(ref))
+
+
+negation("shares_at_least_one_element_with", "shares_no_elements_with")
+
+
+@operator("contains_all")
+def contains_all(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target's values (a column: all its values; a list result: its names) include every value named."""
+    want = _names(fr, leaf.value, leaf.literal) or ()
+    if leaf.target in fr.df.columns and leaf.target not in fr.scalars:
+        have = set(text(fr.df[leaf.target]))
+    else:
+        have = set(_names(fr, leaf.target) or ())
+    return _each(fr, set(want) <= have)
+
+
+negation("not_contains_all", "contains_all")
+
+
+@operator("does_not_equal_string_part")
+def does_not_equal_string_part(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target differs from the first group the ``regex`` captures in ``value`` (``.{4}(..).*`` of
+    SUPPAE: AE)."""
+    c = comparator(fr, leaf)
+    other = text(c) if isinstance(c, pd.Series) else pd.Series(_as_text(c), index=fr.df.index)
+    rx = leaf.param("regex")
+    if not rx:
+        raise NotRunnable(f"{leaf.operator} without regex")
+    part = other.str.extract(str(rx), expand=True)
+    if part.shape[1] < 1:
+        raise NotRunnable(f"{leaf.operator}: regex {rx!r} captures nothing")
+    p = part.iloc[:, 0].fillna("")
+    return (text(target(fr, leaf)).to_numpy() != p.to_numpy()) & (p != "").to_numpy()
+
+
+negation("equals_string_part", "does_not_equal_string_part")

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.validate.core import operations
+from sdtm_convert.validate.core import library, operations
 from sdtm_convert.validate.core.check import Node, compile_check, describe, names_used
 from sdtm_convert.validate.core.operations import Env, resolve
 from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
@@ -23,7 +23,8 @@ from sdtm_convert.validate.core.scope import in_scope
 from sdtm_convert.validate.model import Dataset
 
 SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check",
-                   "Value Check with Variable Metadata")
+                   "Value Check with Variable Metadata", "Value Check with Dataset Metadata",
+                   "Variable Metadata Check against Library Metadata")
 STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
 
@@ -144,7 +145,26 @@ def _values_long(ds: Dataset) -> pd.DataFrame:
     })
 
 
-def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dataset, pd.DataFrame]]:
+def _library_meta(ds: Dataset, version: str) -> pd.DataFrame:
+    """The variable metadata with the library's for each variable it knows (``library_variable_name``,
+    ``_label``, ``_data_type``, ``_role``, ``_core``, ``_order_number``; empty where it does not)."""
+    lib = library.library_table(ds, version)
+    known = pd.DataFrame({
+        "variable_name": lib["name"].astype(str).to_numpy(),
+        "library_variable_name": lib["name"].astype(str).to_numpy(),
+        "library_variable_label": lib["label"].fillna("").astype(str).to_numpy(),
+        "library_variable_data_type": lib["type"].fillna("").astype(str).to_numpy(),
+        "library_variable_role": lib["role"].fillna("").astype(str).to_numpy(),
+        "library_variable_core": lib["core"].fillna("").astype(str).to_numpy(),
+        "library_variable_order_number": np.arange(1, len(lib) + 1, dtype="float64"),
+    }).drop_duplicates("variable_name")
+    out = _variable_meta(ds).merge(known, on="variable_name", how="left")
+    text_cols = [c for c in known.columns if c.startswith("library_") and c != "library_variable_order_number"]
+    return out.assign(**{c: out[c].fillna("").astype(str) for c in text_cols})
+
+
+def _targets(c: Compiled, datasets: Mapping[str, Dataset],
+             version: str = "", standard: str = "SDTMIG") -> Iterator[tuple[Dataset, pd.DataFrame]]:
     """(dataset, the frame the check reads) per dataset in scope: its records, its dataset metadata (one
     row), its variable metadata (one row per variable), or for a Domain Presence Check one row for the study
     whose columns are the domains present."""
@@ -163,8 +183,10 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset]) -> Iterator[tuple[Dat
             yield ds, _dataset_meta(ds)
         elif kind == "Variable Metadata Check":
             yield ds, _variable_meta(ds)
-        elif kind == "Value Check with Variable Metadata":
+        elif kind in ("Value Check with Variable Metadata", "Value Check with Dataset Metadata"):
             yield ds, _values_long(ds)
+        elif kind == "Variable Metadata Check against Library Metadata":
+            yield ds, _library_meta(ds, operations.library_version(standard, version))
         else:
             yield ds, ds.frame
 
@@ -208,7 +230,7 @@ def _relrec(df: pd.DataFrame, domain: str, datasets: Mapping[str, Dataset], wild
 
 
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
-           cache: dict[Any, Any]) -> Frame:
+           cache: dict[Any, Any], version: str = "", standard: str = "SDTMIG") -> Frame:
     df = base.reset_index(drop=True)
     if ROW not in df.columns:
         df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
@@ -220,7 +242,7 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
-        res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache), spec)
+        res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache, version, fr.scalars, standard), spec)
         oid = str(spec.get("id"))
         if res.column is not None:
             fr.df = fr.df.assign(**{oid: res.column.to_numpy()})
@@ -266,12 +288,15 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
 
 
 
-def run_compiled(c: Compiled, datasets: Mapping[str, Dataset]) -> list[CoreFinding]:
+def run_compiled(c: Compiled, datasets: Mapping[str, Dataset], version: str = "",
+                 standard: str = "SDTMIG") -> list[CoreFinding]:
+    """The rule's findings on ``datasets``; ``standard`` and ``version`` (``SDTMIG``, ``3.4``) choose the
+    standard's metadata that library operations and checks read."""
     found: list[CoreFinding] = []
     cache: dict[Any, Any] = {}
-    for ds, base in _targets(c, datasets):
+    for ds, base in _targets(c, datasets, version, standard):
         try:
-            fr = _frame(c, ds, base, datasets, cache)
+            fr = _frame(c, ds, base, datasets, cache, version, standard)
             mask = c.check(fr, ds.domain)
         except MissingVariable:
             continue  # the rule does not apply to this dataset
@@ -289,7 +314,7 @@ def run_rules(datasets: Mapping[str, Dataset], standard: str = "SDTMIG", version
             continue
         try:
             compiled = compile_rule(rule)
-            found = run_compiled(compiled, datasets)
+            found = run_compiled(compiled, datasets, version, standard)
         except NotRunnable as exc:
             result.not_run[rule.core_id] = str(exc)
             continue

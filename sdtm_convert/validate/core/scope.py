@@ -35,6 +35,8 @@ def dataset_class(ds: Dataset) -> str:
     if ds.name.upper().startswith("SUPP") or dom in ("RELREC", "RELSPEC", "RELSUB"):
         return "RELATIONSHIP"
     known = _known_classes().get(dom) or _known_classes().get(ds.name.upper()) or FIXED.get(dom)
+    if not known and len(dom) == 4 and dom.startswith("AP"):  # associated persons: APSU is of SU's class
+        known = _known_classes().get(dom[2:])
     if known:
         return known.replace("SPECIAL PURPOSE", "SPECIAL-PURPOSE")
     cols = set(ds.columns)
