@@ -78,10 +78,15 @@ def compile_check(node: Any) -> Node:
 def _all(parts: list[Node]) -> Node:
     def run(fr: Frame, domain: str) -> np.ndarray:
         mask = np.ones(len(fr.df), dtype=bool)
-        for p in parts:
-            if not mask.any():
-                break
-            mask &= p(fr, domain)
+        outer = fr.kept
+        try:
+            for p in parts:
+                if not mask.any():
+                    break
+                fr.kept = mask.copy() if outer is None else mask & outer
+                mask &= p(fr, domain)
+        finally:
+            fr.kept = outer
         return mask
 
     return run

@@ -32,7 +32,7 @@ def _value(names: tuple[str, ...], values: tuple[Any, ...]) -> str | None:
 def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
     ds = datasets.get(f.dataset)
     usubjid = seq = None
-    if ds is not None and f.record is not None:
+    if ds is not None and f.record is not None and not f.of_variable:
         frame = ds.frame
         if "USUBJID" in frame.columns:
             usubjid = text(frame["USUBJID"]).iloc[f.record - 1]

@@ -63,6 +63,7 @@ class Frame:
     scalars: dict[str, Any]
     grouped: dict[str, GroupedValues]
     own: frozenset[str] = frozenset()  # the variables the dataset itself holds (``exists`` looks here)
+    kept: np.ndarray | None = None  # the records the earlier conditions of the enclosing ``all`` keep
 
 
 Op = Callable[[Frame, Leaf], np.ndarray]
@@ -427,10 +428,30 @@ def _date(fn: Callable[[pd.Series], pd.Series]) -> Op:
         t = text(target(fr, leaf))
         c = comparator(fr, leaf)
         other = text(c) if isinstance(c, pd.Series) else pd.Series(_as_text(c), index=t.index)
-        cmp = iso8601.compare(t, other)
+        cmp = _date_compare(t, other)
         return np.asarray(fn(cmp).fillna(False), dtype=bool) & cmp.notna().to_numpy()
 
     return op
+
+
+PADDING = "0000-01-01T00:00:00"
+
+
+def _padded(keys: pd.Series) -> np.ndarray:
+    codes, uniq = pd.factorize(keys)
+    full = np.array([u + PADDING[len(u):] for u in uniq], dtype=object)
+    return full[codes] if len(uniq) else np.array([], dtype=object)
+
+
+def _date_compare(a: pd.Series, b: pd.Series) -> pd.Series:
+    """-1, 0, 1 comparing ISO 8601 values as CDISC's engine does, as points in time whose missing components
+    are the earliest (``2018-04`` is 2018-04-01T00:00:00, so 2018-04-17 is after it and 2018-11-06T12:00 after
+    2018-11-06); NaN where either side is empty or invalid."""
+    ka, kb = iso8601.sort_key(a), iso8601.sort_key(b)
+    x, y = _padded(ka), _padded(kb)
+    res = np.where(x < y, -1.0, np.where(x > y, 1.0, 0.0))
+    res[(ka == "").to_numpy() | (kb == "").to_numpy()] = np.nan
+    return pd.Series(res, index=a.index, dtype="float64")
 
 
 OPERATORS["date_equal_to"] = _date(lambda c: c == 0)
@@ -511,18 +532,21 @@ negation("is_unique_relationship", "is_not_unique_relationship")
 
 @operator("is_inconsistent_across_dataset")
 def is_inconsistent_across_dataset(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Every record of a group (``value``: the grouping columns the dataset holds) whose target takes more
+    than one value (empty counting as one), among the records the earlier conditions of its ``all`` keep
+    (CDISC's cases: CORE-000612 flags every record of a unit-inconsistent test, majority too; CORE-000142's
+    positive case holds an --ELTM inconsistency only on a record whose --TPT, checked first, is empty)."""
     groups = [c for c in ([leaf.value] if isinstance(leaf.value, str) else list(leaf.value or [])) if c in fr.df.columns]
     k = _keyed(fr, [*groups, *_columns(fr, leaf.target)])
     if not groups:
         k["_all"] = ""
         groups = ["_all"]
-    count = k.groupby([*groups, leaf.target])[leaf.target].transform("size")
-    top = count.groupby([k[g] for g in groups]).transform("max")
-    distinct = k.groupby(groups)[leaf.target].transform("nunique")
-    at_top = (count == top).groupby([k[g] for g in groups])
-    tied = k.assign(_v=k[leaf.target].where(count == top)).groupby(groups)["_v"].transform("nunique") > 1
-    del at_top
-    return ((distinct > 1) & ((count < top) | tied)).to_numpy(dtype=bool)
+    if fr.kept is not None:  # only the records the conditions before it keep are compared
+        k = k[fr.kept]
+    out = np.zeros(len(fr.df), dtype=bool)
+    out[np.flatnonzero(fr.kept) if fr.kept is not None else slice(None)] = \
+        (k.groupby(groups)[leaf.target].transform("nunique") > 1).to_numpy(dtype=bool)
+    return out
 
 
 @operator("present_on_multiple_rows_within")

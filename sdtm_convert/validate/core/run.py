@@ -25,6 +25,7 @@ from sdtm_convert.validate.model import Dataset
 SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check",
                    "Value Check with Variable Metadata", "Value Check with Dataset Metadata",
                    "Variable Metadata Check against Library Metadata")
+VARIABLE_TYPES = ("Variable Metadata Check", "Variable Metadata Check against Library Metadata")
 STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
 
@@ -42,6 +43,7 @@ class CoreFinding:
     message: str
     why: str = ""  # the check that held, in words, and the values of its variables on this record
     fda_ids: tuple[str, ...] = ()  # the FDA business rules (FB....) the CORE rule implements
+    of_variable: bool = False  # ``record`` numbers a variable of the dataset (a variable metadata rule's row)
 
 
 @dataclass
@@ -282,8 +284,9 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
         [f"{held}: held"] * n
     records = [None] * n if per_dataset else [int(r) for r in hit[ROW].to_numpy()]
     values = list(zip(*columns, strict=True)) if names else [()] * n
+    of_variable = rule.rule_type in VARIABLE_TYPES
     return [CoreFinding(rule.core_id, rule.cdisc_ids, ds.name, rec, tuple(names), tuple(vals), rule.message, why,
-                        rule.fda_ids)
+                        rule.fda_ids, of_variable)
             for rec, vals, why in zip(records, values, whys, strict=True)]
 
 

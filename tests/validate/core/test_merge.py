@@ -53,7 +53,7 @@ def test_a_finding_only_our_rule_raises_is_kept_without_a_core_id() -> None:
 def test_merging_counts_are_in_the_notes() -> None:
     report = _all()
     assert [n for n in report.notes if n.startswith("findings merged")] == [
-        f"findings merged: {len(report.findings) - 3} of this project's rules + 4 of CORE rules -> "
+        f"findings merged: {len(report.findings) - 4} of this project's rules + 5 of CORE rules -> "
         f"{len(report.findings)} (a check both raise on the same record is one finding with every id)"]
 
 
