@@ -156,3 +156,35 @@ def describe(node: Any, domain: str) -> str:
             value = resolve(value, domain)
         return f"{name} {op} {value!r}"
     return str(node)
+
+
+def has_any(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "any" in node or any(has_any(v) for v in node.values())
+    return isinstance(node, list) and any(has_any(v) for v in node)
+
+
+def _joined(parts: list[str], word: str) -> str:
+    return f" {word} ".join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+
+
+def explain(node: Any, fr: Frame, domain: str, rows: np.ndarray) -> list[str]:
+    """The check in words for each record at positions ``rows`` (where it held), each ``any`` reduced to the
+    first of its alternatives that held on that record (a finding's ``why``)."""
+    n = len(rows)
+    if isinstance(node, dict) and "any" in node:
+        alts = list(node["any"] or [])
+        texts = [explain(a, fr, domain, rows) for a in alts]
+        held = np.zeros((len(alts), n), dtype=bool)
+        for k, a in enumerate(alts):
+            try:
+                held[k] = compile_check(a)(fr, domain)[rows]
+            except MissingVariable:
+                continue
+        first = np.where(held.any(axis=0), held.argmax(axis=0), -1)
+        whole = describe(node, domain)
+        return [texts[j][i] if j >= 0 else whole for i, j in enumerate(first)]
+    if isinstance(node, dict) and "all" in node:
+        parts = [explain(k, fr, domain, rows) for k in node["all"] or []]
+        return [_joined(list(p), "and") for p in zip(*parts, strict=True)] if parts else [""] * n
+    return [describe(node, domain)] * n

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.validate.core import library, operations
-from sdtm_convert.validate.core.check import Node, compile_check, describe, names_used
+from sdtm_convert.validate.core.check import Node, compile_check, describe, explain, has_any, names_used
 from sdtm_convert.validate.core.operations import Env, resolve
 from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
 from sdtm_convert.validate.core.rules import CoreRule, load_rules
@@ -106,6 +106,40 @@ def _match(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, An
     r = r.assign(**{f"{name}.{c}": right[c].to_numpy() for c in right.columns if rename.get(c, c) == c})
     r = r.assign(**{t: text(right[k]).to_numpy() for t, k in zip(tmp, keys, strict=True)})
     return left.merge(r, on=tmp, how="left").drop(columns=tmp)
+
+
+def _supp(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, Any]) -> pd.DataFrame:
+    """``df`` with the qualifiers of a SUPP-- dataset as columns named by QNAM (QVAL), each on the record its
+    IDVAR/IDVARVAL names (IDVAR empty: on every record of the subject), as CDISC's engine joins a SUPP--."""
+    name = str(spec["Name"]).upper()
+    supp = datasets[name].frame if name in datasets else _stacked(datasets, name)
+    for c in ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL"):
+        if c not in supp.columns:
+            raise MissingVariable(f"{name}.{c}")
+    if "USUBJID" not in df.columns:
+        raise MissingVariable("USUBJID")
+    s = pd.DataFrame({c: text(supp[c]).to_numpy() for c in ("USUBJID", "IDVAR", "IDVARVAL", "QNAM", "QVAL")})
+    s = s[s["QNAM"] != ""]
+    out = df
+    added: list[str] = []
+    for idvar, g in s.groupby("IDVAR", sort=True):
+        if idvar and idvar not in df.columns:
+            continue
+        by = ["USUBJID", "IDVARVAL"] if idvar else ["USUBJID"]
+        wide = g.drop_duplicates([*by, "QNAM"]).pivot(index=by, columns="QNAM", values="QVAL").reset_index()
+        wide.columns = [str(c) for c in wide.columns]
+        keys = pd.DataFrame({"USUBJID": text(df["USUBJID"]).to_numpy()})
+        if idvar:
+            keys["IDVARVAL"] = text(df[idvar]).to_numpy()
+        got = keys.merge(wide, on=by, how="left")
+        for q in (c for c in wide.columns if c not in by):
+            col = q if q not in df.columns or q in added else f"{name}.{q}"
+            vals = got[q].to_numpy(dtype=object)
+            if col in out.columns and col in added:
+                vals = np.where(pd.isna(vals), out[col].to_numpy(dtype=object), vals)
+            out = out.assign(**{col: vals})
+            added.append(col)
+    return out.assign(**{c: out[c].fillna("").astype(str) for c in added})
 
 
 def _dataset_meta(ds: Dataset) -> pd.DataFrame:
@@ -209,10 +243,14 @@ def _links(df: pd.DataFrame, domain: str, other: pd.DataFrame, wildcard: str,
         left = pd.DataFrame({"USUBJID": subj_l.to_numpy(), "v_l": text(df[var_l]).to_numpy(), ROW: df[ROW].to_numpy()})
         right = pd.DataFrame({"USUBJID": subj_r.to_numpy(), "v_r": text(other[var_r]).to_numpy(),
                               "_pos": np.arange(len(other))})
-        rec = grp[grp["IDVARVAL_l"] != ""]
+        rec = grp[(grp["IDVARVAL_l"] != "") & (grp["USUBJID"] != "")]
         if len(rec):
             a = left.merge(rec[["USUBJID", "IDVARVAL_l", "IDVARVAL_r"]], left_on=["USUBJID", "v_l"],
                            right_on=["USUBJID", "IDVARVAL_l"])
+            out.append(a.merge(right, left_on=["USUBJID", "IDVARVAL_r"], right_on=["USUBJID", "v_r"])[[ROW, "_pos"]])
+        anyone = grp[(grp["IDVARVAL_l"] != "") & (grp["USUBJID"] == "")]
+        if len(anyone):  # a RELREC link without USUBJID relates the records of the same subject that hold the values
+            a = left.merge(anyone[["IDVARVAL_l", "IDVARVAL_r"]], left_on="v_l", right_on="IDVARVAL_l")
             out.append(a.merge(right, left_on=["USUBJID", "IDVARVAL_r"], right_on=["USUBJID", "v_r"])[[ROW, "_pos"]])
         if (grp["IDVARVAL_l"] == "").any():
             both = left[left["v_l"] != ""].merge(right, left_on=["USUBJID", "v_l"], right_on=["USUBJID", "v_r"])
@@ -239,6 +277,8 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     for m in c.rule.match if ds.name != STUDY else ():  # a presence check reads no records to join
         if m.get("Wildcard"):
             df = _relrec(df, ds.domain, datasets, str(m["Wildcard"]).upper())
+        elif str(m.get("Name", "")).upper().startswith("SUPP") and not m.get("Child"):
+            df = _supp(df, datasets, m)
         elif not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
             df = _match(df, datasets, m)
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
@@ -279,9 +319,11 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
     n = len(hit)
     columns = [hit[v].to_numpy(dtype=object) if v in hit.columns else [fr.scalars.get(v)] * n for v in names]
     shown = [_shown_all(hit[v]) for v in checked]
-    whys = [f"{held}: held" + (f" with {', '.join(f'{v}={x}' for v, x in zip(checked, parts, strict=True))}"
-                                if checked else "") for parts in zip(*shown, strict=True)] if checked else \
-        [f"{held}: held"] * n
+    helds = explain(rule.check, fr, ds.domain, fr.df.index.get_indexer(hit.index)) if has_any(rule.check) \
+        else [held] * n  # an ``any``: the alternative that held on each record
+    whys = [f"{h}: held" + (f" with {', '.join(f'{v}={x}' for v, x in zip(checked, parts, strict=True))}"
+                            if checked else "") for h, parts in zip(helds, zip(*shown, strict=True), strict=True)] \
+        if checked else [f"{h}: held" for h in helds]
     records = [None] * n if per_dataset else [int(r) for r in hit[ROW].to_numpy()]
     values = list(zip(*columns, strict=True)) if names else [()] * n
     of_variable = rule.rule_type in VARIABLE_TYPES
