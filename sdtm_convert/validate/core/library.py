@@ -165,6 +165,15 @@ def column_order(ds: Dataset, version: str) -> list[str]:
     return _insert(names, [str(c) for c in ds.columns])
 
 
+def variable_table(ds: Dataset, version: str) -> pd.DataFrame:
+    """The library's metadata of the dataset's variables as a variable check against library metadata reads
+    it: a standard domain's variables as the guide defines them for that domain (a model variable the guide
+    does not list there has no library label of its own: AEDY's would be the model's generic one), a custom
+    domain's from its class in the model."""
+    t = target(ds, version)
+    return domain_table(ds, version) if t.domain else library_table(ds, version)
+
+
 def domain_table(ds: Dataset, version: str) -> pd.DataFrame:
     """The guide's variables of the dataset's own domain (none for a custom domain), names resolved for a
     SUPP-- or associated-persons dataset."""

@@ -184,7 +184,7 @@ def _values_long(ds: Dataset) -> pd.DataFrame:
 def _library_meta(ds: Dataset, version: str) -> pd.DataFrame:
     """The variable metadata with the library's for each variable it knows (``library_variable_name``,
     ``_label``, ``_data_type``, ``_role``, ``_core``, ``_order_number``; empty where it does not)."""
-    lib = library.library_table(ds, version)
+    lib = library.variable_table(ds, version)
     known = pd.DataFrame({
         "variable_name": lib["name"].astype(str).to_numpy(),
         "library_variable_name": lib["name"].astype(str).to_numpy(),
