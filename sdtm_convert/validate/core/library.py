@@ -73,8 +73,15 @@ def _domain_table(domain: str, version: str) -> pd.DataFrame:
     return v.loc[v["dataset"] == domain, COLUMNS].reset_index(drop=True)
 
 
+SHARED = frozenset({"STUDYID", "DOMAIN", "USUBJID", "POOLID", "SPDEVID", "VISITNUM", "VISIT", "VISITDY", "TAETORD",
+                    "EPOCH", "APID", "RSUBJID", "RDEVID", "SREL", "IDVAR", "IDVARVAL", "QNAM", "QVAL"})
+
+
 def _stem(domain: str, name: str) -> str:
-    return "--" + name[len(domain):] if name.startswith(domain) and len(name) > len(domain) else name
+    """``AESEQ`` of AE is ``--SEQ``; a variable every domain names alike (DOMAIN, even in a domain DO) is not."""
+    if name in SHARED or not name.startswith(domain) or len(name) <= len(domain):
+        return name
+    return "--" + name[len(domain):]
 
 
 def _insert(order: list[str], seq: list[str]) -> list[str]:
@@ -103,6 +110,8 @@ def class_table(klass: str, version: str, ap: bool = False) -> pd.DataFrame:
         return m.loc[m["group"] == g, ["name", "label", "type", "role"]]
 
     own = part(group if group != "Findings About" else "Findings")
+    if group == "Findings":  # the shipped model lists Findings About's --OBJ with Findings
+        own = own[own["name"] != "--OBJ"]
     if group == "Findings About":
         fa = own[own["name"] == "--OBJ"]
         rest = own[own["name"] != "--OBJ"]

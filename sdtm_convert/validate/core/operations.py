@@ -70,6 +70,9 @@ def _source(env: Env, spec: dict[str, Any]) -> pd.DataFrame:
         df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     else:
         df = env.df
+        name = resolve(str(spec.get("name", "")), env.domain)
+        if name and name not in df.columns and name in env.ds.columns:  # a metadata check's frame: the records
+            df = env.ds.frame
     for col, want in (spec.get("filter") or {}).items():
         col = resolve(col, env.domain)
         if col not in df.columns:
