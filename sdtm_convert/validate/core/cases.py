@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.package.define.read import read_define
 from sdtm_convert.validate.core.rules import CoreRule
 from sdtm_convert.validate.core.run import run_rules
 from sdtm_convert.validate.model import Dataset
@@ -100,13 +102,23 @@ def expected(case: Case) -> set[tuple[str, str]]:
     return {(d.strip().upper(), r.strip()) for d, r in zip(res["Dataset"], res["Record"], strict=True)}
 
 
+def _define(case: Case) -> tuple[Any, str]:
+    """The case's define.xml (``.env`` DEFINE_XML), read, and the SDTM CT version it names ("" without)."""
+    name = read_env(case.folder / "data" / ".env").get("DEFINE_XML")
+    if not name or not (case.folder / "data" / name).exists():
+        return None, ""
+    define = read_define(case.folder / "data" / name)
+    return define, define.ct_sets.get("SDTM", "")
+
+
 def judge(case: Case, rule: CoreRule) -> Verdict:
     """Run the rule on the case and compare with what the case expects."""
     try:
         datasets = read_datasets(case.folder / "data")
     except (OSError, ValueError, KeyError) as exc:
         return Verdict(case, "fail", f"case data unreadable: {exc}")
-    result = run_rules(datasets, case.product, case.version, [rule])
+    define, ct_version = _define(case)
+    result = run_rules(datasets, case.product, case.version, [rule], define=define, ct_version=ct_version)
     if rule.core_id in result.not_run:
         return Verdict(case, "not run", result.not_run[rule.core_id])
     if rule.core_id not in result.ran:

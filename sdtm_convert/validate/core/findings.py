@@ -51,14 +51,15 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
 
 def core_findings(datasets: Mapping[str, Dataset], standard: str, columns: list[str],
                   only: Iterable[str] | None = None,
-                  exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+                  exclude: Iterable[str] | None = None, define: Any = None,
+                  ct_version: str = "") -> tuple[pd.DataFrame, list[str]]:
     """(findings in ``columns`` + ``core_id`` and ``why``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)
     matching any ``only`` pattern (all when None) and no ``exclude`` pattern (:mod:`..selection`)."""
     name, _, version = standard.partition("-")
     rules = None
     if only is not None or exclude:
         rules = select_core(load_rules(), only, exclude)
-    result = run_rules(datasets, name.upper(), version, rules)
+    result = run_rules(datasets, name.upper(), version, rules, define=define, ct_version=ct_version)
     rows = [_row(f, datasets) for f in result.findings]
     frame = pd.DataFrame(rows, columns=[*columns, "core_id", "why"])
     notes = [f"CORE rules ({name.upper()} {version}): {len(result.ran)} run, {len(result.not_run)} not run"]

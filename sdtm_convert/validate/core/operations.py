@@ -33,6 +33,7 @@ class Env:
     version: str = ""  # the standard's version the rule runs for (library operations read its metadata)
     scalars: Mapping[str, Any] = field(default_factory=dict)  # earlier operations' one-value results
     standard: str = "SDTMIG"
+    study: Mapping[str, Any] = field(default_factory=dict)  # the package's define (read) and CT version
 
 
 @dataclass(frozen=True)
@@ -349,3 +350,27 @@ def extract_metadata(env: Env, spec: dict[str, Any]) -> Result:
     if what not in meta:
         raise NotRunnable(f"extract_metadata of {what!r}")
     return Result(scalar=meta[what])
+
+
+@operation("codelist_terms")
+def codelist_terms(env: Env, spec: dict[str, Any]) -> Result:
+    """The terms of the named codelists (submission values, ``codelists: [DOMAIN]``) in the package's CT version
+    (``returntype: code``: their NCI codes; else their values)."""
+    from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, load_ct
+
+    if str(spec.get("level", "term")) != "term":
+        raise NotRunnable(f"codelist_terms at level {spec.get('level')!r}")
+    version = str(env.study.get("ct_version") or DEFAULT_CT_VERSION)
+    key = ("codelist_terms", version, repr(spec.get("codelists")), spec.get("returntype"))
+    if key not in env.cache:
+        try:
+            ct = load_ct(version)
+        except KeyError as exc:
+            raise NotRunnable(f"codelist_terms: CT {version} is not shipped") from exc
+        col = "code" if str(spec.get("returntype", "")) == "code" else "value"
+        out: list[str] = []
+        for name in spec.get("codelists") or []:
+            if str(name) in ct:
+                out += [str(v) for v in ct.codelist(str(name)).terms[col]]
+        env.cache[key] = tuple(dict.fromkeys(out))
+    return Result(scalar=env.cache[key])

@@ -282,7 +282,14 @@ def _as_text(v: Any) -> str:
 
 @operator("is_contained_by")
 def is_contained_by(fr: Frame, leaf: Leaf) -> np.ndarray:
-    return _in(target(fr, leaf), fr, comparator(fr, leaf))
+    """The value is in the comparator; a list value (a define codelist's term codes): each of its items is."""
+    t, c = target(fr, leaf), comparator(fr, leaf)
+    lists = t.map(lambda v: isinstance(v, (tuple, list))) if t.dtype == object else None
+    if lists is None or not lists.any() or isinstance(c, GroupedValues):
+        return _in(t, fr, c)
+    items = t.where(lists, t.map(lambda v: (v,))).explode()
+    hit = pd.Series(_in(items.where(items.notna(), ""), fr, c) | items.isna().to_numpy(), index=items.index)
+    return hit.groupby(level=0).all().reindex(t.index, fill_value=True).to_numpy(dtype=bool)
 
 
 negation("is_not_contained_by", "is_contained_by")

@@ -24,7 +24,8 @@ from sdtm_convert.validate.model import Dataset
 
 SUPPORTED_TYPES = ("Record Data", "Dataset Metadata Check", "Variable Metadata Check", "Domain Presence Check",
                    "Value Check with Variable Metadata", "Value Check with Dataset Metadata",
-                   "Variable Metadata Check against Library Metadata")
+                   "Variable Metadata Check against Library Metadata",
+                   "Define Item Metadata Check against Library Metadata")
 VARIABLE_TYPES = ("Variable Metadata Check", "Variable Metadata Check against Library Metadata")
 STUDY = "STUDY"  # the dataset name CDISC's engine reports a Domain Presence Check finding under
 ROW = "__core_row__"
@@ -199,8 +200,37 @@ def _library_meta(ds: Dataset, version: str) -> pd.DataFrame:
     return out.assign(**{c: out[c].fillna("").astype(str) for c in text_cols})
 
 
+def _define_meta(ds: Dataset, version: str, define: Any) -> pd.DataFrame:
+    """One row per variable define.xml gives the dataset, in its order: ``define_variable_name``, ``_label``,
+    ``_data_type``, ``_length``, ``_ccode`` (its codelist's NCI code), ``_codelist_coded_values`` and
+    ``_codelist_coded_codes`` (the codelist's terms and their NCI codes), with the library's metadata of the
+    variable as :func:`_library_meta` gives it."""
+    if define is None:
+        raise NotRunnable("no define.xml")
+    dd = define.datasets.get(ds.name) or define.datasets.get(ds.name.upper())
+    if dd is None:
+        raise MissingVariable(f"define.xml dataset {ds.name}")
+    items = list(dd.variables.values())
+    lists = [define.codelists.get(v.codelist) if v.codelist else None for v in items]
+    meta = pd.DataFrame({
+        "variable_name": [v.name for v in items],
+        "define_variable_name": [v.name for v in items],
+        "define_variable_label": [v.label for v in items],
+        "define_variable_data_type": [v.data_type for v in items],
+        "define_variable_length": [float(v.length) if v.length is not None else np.nan for v in items],
+        "define_variable_ccode": [(cl.nci_code or "") if cl else "" for cl in lists],
+        "define_variable_codelist_coded_values": [tuple(cl.values) if cl else () for cl in lists],
+        "define_variable_codelist_coded_codes": [tuple(cl.term_codes.get(x, "") for x in cl.values) if cl else ()
+                                                 for cl in lists],
+    })
+    lib = _library_meta(ds, version).drop(columns=["variable_label", "variable_size", "variable_order_number",
+                                                    "variable_data_type", "variable_format"])
+    return meta.merge(lib, on="variable_name", how="left")
+
+
 def _targets(c: Compiled, datasets: Mapping[str, Dataset],
-             version: str = "", standard: str = "SDTMIG") -> Iterator[tuple[Dataset, pd.DataFrame]]:
+             version: str = "", standard: str = "SDTMIG",
+             study: Mapping[str, Any] | None = None) -> Iterator[tuple[Dataset, pd.DataFrame]]:
     """(dataset, the frame the check reads) per dataset in scope: its records, its dataset metadata (one
     row), its variable metadata (one row per variable), or for a Domain Presence Check one row for the study
     whose columns are the domains present."""
@@ -223,6 +253,12 @@ def _targets(c: Compiled, datasets: Mapping[str, Dataset],
             yield ds, _values_long(ds)
         elif kind == "Variable Metadata Check against Library Metadata":
             yield ds, _library_meta(ds, operations.library_version(standard, version))
+        elif kind == "Define Item Metadata Check against Library Metadata":
+            try:
+                frame = _define_meta(ds, operations.library_version(standard, version), (study or {}).get("define"))
+            except MissingVariable:
+                continue  # a dataset define.xml does not describe
+            yield ds, frame
         else:
             yield ds, ds.frame
 
@@ -270,7 +306,8 @@ def _relrec(df: pd.DataFrame, domain: str, datasets: Mapping[str, Dataset], wild
 
 
 def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, Dataset],
-           cache: dict[Any, Any], version: str = "", standard: str = "SDTMIG") -> Frame:
+           cache: dict[Any, Any], version: str = "", standard: str = "SDTMIG",
+           study: Mapping[str, Any] | None = None) -> Frame:
     df = base.reset_index(drop=True)
     if ROW not in df.columns:
         df = df.assign(**{ROW: np.arange(1, len(df) + 1)})
@@ -284,7 +321,8 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:
-        res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache, version, fr.scalars, standard), spec)
+        res = operations.run(Env(ds, ds.domain, fr.df, datasets, cache, version, fr.scalars, standard,
+                                          study or {}), spec)
         oid = str(spec.get("id"))
         if res.column is not None:
             fr.df = fr.df.assign(**{oid: res.column.to_numpy()})
@@ -334,14 +372,14 @@ def _findings(c: Compiled, ds: Dataset, fr: Frame, mask: np.ndarray) -> list[Cor
 
 
 def run_compiled(c: Compiled, datasets: Mapping[str, Dataset], version: str = "",
-                 standard: str = "SDTMIG") -> list[CoreFinding]:
+                 standard: str = "SDTMIG", study: Mapping[str, Any] | None = None) -> list[CoreFinding]:
     """The rule's findings on ``datasets``; ``standard`` and ``version`` (``SDTMIG``, ``3.4``) choose the
     standard's metadata that library operations and checks read."""
     found: list[CoreFinding] = []
     cache: dict[Any, Any] = {}
-    for ds, base in _targets(c, datasets, version, standard):
+    for ds, base in _targets(c, datasets, version, standard, study):
         try:
-            fr = _frame(c, ds, base, datasets, cache, version, standard)
+            fr = _frame(c, ds, base, datasets, cache, version, standard, study)
             mask = c.check(fr, ds.domain)
         except MissingVariable:
             continue  # the rule does not apply to this dataset
@@ -351,15 +389,17 @@ def run_compiled(c: Compiled, datasets: Mapping[str, Dataset], version: str = ""
 
 
 def run_rules(datasets: Mapping[str, Dataset], standard: str = "SDTMIG", version: str = "",
-              rules: Iterable[CoreRule] | None = None) -> CoreResult:
-    """Every rule of ``standard``/``version`` (default: the shipped rules) on ``datasets`` (by name)."""
+              rules: Iterable[CoreRule] | None = None, define: Any = None, ct_version: str = "") -> CoreResult:
+    """Every rule of ``standard``/``version`` (default: the shipped rules) on ``datasets`` (by name); ``define``
+    (a read define.xml) and ``ct_version`` (a shipped CT version) for the rules that read them."""
     result = CoreResult()
+    study = {"define": define, "ct_version": ct_version}
     for rule in rules if rules is not None else load_rules():
         if not rule.error and not rule.applies_to(standard, version):
             continue
         try:
             compiled = compile_rule(rule)
-            found = run_compiled(compiled, datasets, version, standard)
+            found = run_compiled(compiled, datasets, version, standard, study)
         except NotRunnable as exc:
             result.not_run[rule.core_id] = str(exc)
             continue
