@@ -346,7 +346,8 @@ def domain_is_custom(env: Env, spec: dict[str, Any]) -> Result:
 def extract_metadata(env: Env, spec: dict[str, Any]) -> Result:
     """One item of the dataset's metadata (``dataset_name``, ``dataset_label``)."""
     what = str(spec.get("name", ""))
-    meta = {"dataset_name": env.ds.name, "dataset_label": env.ds.label or "", "domain": env.domain}
+    meta = {"dataset_name": env.ds.name, "dataset_label": env.ds.label or "", "domain": env.domain,
+            "dataset_size": float(env.ds.file_size) if env.ds.file_size else np.nan}  # unknown for frames
     if what not in meta:
         raise NotRunnable(f"extract_metadata of {what!r}")
     return Result(scalar=meta[what])

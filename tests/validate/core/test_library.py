@@ -76,6 +76,10 @@ def test_domain_is_custom_and_dataset_name() -> None:
     assert _op(_ds("XX", DOMAIN=["XX"], XXTESTCD=["A"]), operator="domain_is_custom") is True
     assert _op(VS, operator="domain_is_custom") is False
     assert _op(_ds("SUPPAE", RDOMAIN=["AE"]), operator="extract_metadata", name="dataset_name") == "SUPPAE"
+    big = Dataset(name="AE", frame=pd.DataFrame({"DOMAIN": ["AE"]}), file_size=6 * 2**30)
+    assert _op(big, operator="extract_metadata", name="dataset_size") == 6 * 2**30
+    assert _found({"AE": big}, "CORE-000765") == [("AE", None)]  # larger than 5 GB
+    assert _found({"AE": _ds("AE", DOMAIN=["AE"])}, "CORE-000765") == []  # size unknown: not flagged
 
 
 def test_expected_and_required_variables_missing_from_a_dataset_are_flagged_once() -> None:
