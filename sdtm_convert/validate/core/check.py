@@ -20,7 +20,8 @@ from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, Missing
 
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
-PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive", "regex"}  # the other condition keys the operators read
+PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive", "regex", "value_is_reference"}
+REFERENCE = "@ref"  # suffix of the column run.py adds: the value of the variable a record's IDVAR names  # the other condition keys the operators read
 
 
 def _leaf(node: dict[str, Any]) -> Node:
@@ -36,6 +37,10 @@ def _leaf(node: dict[str, Any]) -> Node:
         raise NotRunnable(f"operator {op!r} with {', '.join(unknown)} is not supported")
     literal = bool(node.get("value_is_literal", False))
     name, value = node["name"], node.get("value")
+    if node.get("value_is_reference"):  # IDVARVAL against the value of the variable IDVAR names
+        if op not in ("equal_to", "not_equal_to") or not isinstance(value, str) or literal:
+            raise NotRunnable(f"operator {op!r} with value_is_reference is not supported")
+        value = value + REFERENCE
 
     def run(fr: Frame, domain: str) -> np.ndarray:
         v = value
@@ -188,3 +193,10 @@ def explain(node: Any, fr: Frame, domain: str, rows: np.ndarray) -> list[str]:
         parts = [explain(k, fr, domain, rows) for k in node["all"] or []]
         return [_joined(list(p), "and") for p in zip(*parts, strict=True)] if parts else [""] * n
     return [describe(node, domain)] * n
+
+
+def uses_reference(node: Any) -> bool:
+    """The check compares with the value a record's IDVAR names (``value_is_reference``)."""
+    if isinstance(node, dict):
+        return bool(node.get("value_is_reference")) or any(uses_reference(v) for v in node.values())
+    return isinstance(node, list) and any(uses_reference(v) for v in node)

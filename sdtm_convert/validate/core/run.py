@@ -14,8 +14,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sdtm_convert.common.text import number_text
 from sdtm_convert.validate.core import library, operations
-from sdtm_convert.validate.core.check import Node, compile_check, describe, explain, has_any, names_used
+from sdtm_convert.validate.core.check import (
+    REFERENCE,
+    Node,
+    compile_check,
+    describe,
+    explain,
+    has_any,
+    names_used,
+    uses_reference,
+)
 from sdtm_convert.validate.core.operations import Env, resolve
 from sdtm_convert.validate.core.operators import Frame, MissingVariable, NotRunnable, text
 from sdtm_convert.validate.core.rules import CoreRule, load_rules
@@ -141,6 +151,35 @@ def _supp(df: pd.DataFrame, datasets: Mapping[str, Dataset], spec: dict[str, Any
             out = out.assign(**{col: vals})
             added.append(col)
     return out.assign(**{c: out[c].fillna("").astype(str) for c in added})
+
+
+def _same_text(s: pd.Series) -> pd.Series:
+    """Values as text, a number as the project writes it whatever its type (``1``, ``"1.0"`` → ``1``)."""
+    t = text(s).str.strip()
+    num = pd.to_numeric(t, errors="coerce")
+    return number_text(num).where(num.notna(), t)
+
+
+def _referenced(df: pd.DataFrame, datasets: Mapping[str, Dataset]) -> pd.Series:
+    """Per record of a SUPP--, CO or RELREC: the value of the variable its IDVAR names on the parent record of
+    its RDOMAIN and USUBJID that holds its IDVARVAL there (so IDVARVAL itself), or "" when no such record is."""
+    for c in ("RDOMAIN", "USUBJID", "IDVAR", "IDVARVAL"):
+        if c not in df.columns:
+            raise MissingVariable(c)
+    key = pd.DataFrame({"RDOMAIN": text(df["RDOMAIN"]).to_numpy(), "USUBJID": text(df["USUBJID"]).to_numpy(),
+                        "IDVAR": text(df["IDVAR"]).str.strip().to_numpy(),
+                        "IDVARVAL": _same_text(df["IDVARVAL"]).to_numpy(), "_pos": np.arange(len(df))})
+    out = np.full(len(df), "", dtype=object)
+    for (rdom, idvar), g in key[key["IDVAR"] != ""].groupby(["RDOMAIN", "IDVAR"], sort=True):
+        parts = [d.frame for d in datasets.values() if d.domain == rdom and idvar in d.columns]
+        if not parts:
+            continue
+        values = pd.concat([pd.DataFrame({"USUBJID": text(p["USUBJID"]).to_numpy() if "USUBJID" in p.columns
+                                          else np.full(len(p), "", dtype=object),
+                                          "IDVARVAL": _same_text(p[idvar]).to_numpy()}) for p in parts])
+        hit = g.merge(values.drop_duplicates(), on=["USUBJID", "IDVARVAL"])
+        out[hit["_pos"].to_numpy(dtype="int64")] = hit["IDVARVAL"].to_numpy(dtype=object)
+    return pd.Series(out, index=df.index, dtype=object)
 
 
 def _dataset_meta(ds: Dataset) -> pd.DataFrame:
@@ -318,6 +357,8 @@ def _frame(c: Compiled, ds: Dataset, base: pd.DataFrame, datasets: Mapping[str, 
             df = _supp(df, datasets, m)
         elif not _is_child(m):  # a child link (SUPP--/RELREC/CO to their parents) is read by the operations
             df = _match(df, datasets, m)
+    if uses_reference(c.rule.check) and "IDVAR" in df.columns:
+        df = df.assign(**{"IDVAR" + REFERENCE: _referenced(df, datasets).to_numpy()})
     own = (set(base.columns) - {ROW}) | {c for c in df.columns if "." in c}
     fr = Frame(df, {}, {}, frozenset(own))
     for spec in c.rule.operations:

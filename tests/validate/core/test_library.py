@@ -171,3 +171,12 @@ def test_a_case_holds_only_the_datasets_its_datasets_file_lists(tmp_path: Path) 
     got = read_datasets(data)
     assert list(got) == ["SV"]
     assert np.array_equal(got["SV"].frame["VISITNUM"].to_numpy(), [1.0])
+
+
+def test_a_supplemental_qualifier_whose_idvarval_names_no_parent_record_is_flagged() -> None:
+    """CORE-000206: IDVARVAL not_equal_to IDVAR with value_is_reference (the value of the variable IDVAR names
+    on the parent record), type-insensitive: "2" finds AESEQ 2.0, "3" finds none."""
+    ae = _ds("AE", STUDYID=["S", "S"], DOMAIN=["AE", "AE"], USUBJID=["S-1", "S-1"], AESEQ=[1.0, 2.0])
+    supp = _ds("SUPPAE", STUDYID=["S"] * 3, RDOMAIN=["AE"] * 3, USUBJID=["S-1"] * 3, IDVAR=["AESEQ"] * 3,
+               IDVARVAL=["1", "2.0", "3"], QNAM=["AETRTEM"] * 3, QLABEL=["x"] * 3, QVAL=["Y"] * 3)
+    assert _found({"AE": ae, "SUPPAE": supp}, "CORE-000206") == [("SUPPAE", 3)]
