@@ -33,9 +33,9 @@ UNIT_TESTED = {
 UNIT_TESTED_OPERATIONS = {
     "get_column_order_from_library", "get_column_order_from_dataset", "get_parent_model_column_order",
     "get_model_filtered_variables", "required_variables", "expected_variables", "domain_is_custom",
-    "extract_metadata",
+    "extract_metadata", "codelist_terms",
 }
-UNIT_TESTED_TYPES = {"Value Check with Dataset Metadata"}
+UNIT_TESTED_TYPES = {"Value Check with Dataset Metadata", "Define Item Metadata Check against Library Metadata"}
 
 
 @pytest.fixture(scope="module")

@@ -180,3 +180,29 @@ def test_a_supplemental_qualifier_whose_idvarval_names_no_parent_record_is_flagg
     supp = _ds("SUPPAE", STUDYID=["S"] * 3, RDOMAIN=["AE"] * 3, USUBJID=["S-1"] * 3, IDVAR=["AESEQ"] * 3,
                IDVARVAL=["1", "2.0", "3"], QNAM=["AETRTEM"] * 3, QLABEL=["x"] * 3, QVAL=["Y"] * 3)
     assert _found({"AE": ae, "SUPPAE": supp}, "CORE-000206") == [("SUPPAE", 3)]
+
+
+def _define(codes: dict[str, str]):
+    from sdtm_convert.package.define.read import DefCodelist, DefDataset, Define, DefVariable
+
+    datasets, codelists = {}, {}
+    for dom, code in codes.items():
+        items = {"STUDYID": DefVariable("STUDYID", "Study Identifier", "text", 12, None, True, 1),
+                 "DOMAIN": DefVariable("DOMAIN", "Domain Abbreviation", "text", 2, f"CL.DOMAIN_{dom}", True, 2)}
+        datasets[dom] = DefDataset(dom, dom, dom, "", "", None, items)
+        codelists[f"CL.DOMAIN_{dom}"] = DefCodelist(f"CL.DOMAIN_{dom}", "Domain", "text", [dom], "C66734",
+                                                    term_codes={dom: code})
+    return Define("define.xml", "2.1", "SDTMIG", "3.4", ["2020-12-18"], datasets, codelists)
+
+
+def test_a_define_domain_term_whose_code_is_not_published_is_flagged() -> None:
+    """CORE-000929 (Define Item Metadata Check against Library Metadata, codelist_terms of DOMAIN in the
+    package's CT): FA's DOMAIN term code C00002 is not CDISC's; AE's C49562 is."""
+    data = {d: _ds(d, STUDYID=["S"], DOMAIN=[d]) for d in ("AE", "FA")}
+    result = run_rules(data, "SDTMIG", "3.4", [_rule("CORE-000929")],
+                       define=_define({"AE": "C49562", "FA": "C00002"}), ct_version="2020-12-18")
+    assert [(f.dataset, f.record) for f in result.findings] == [("FA", 2)]
+    assert run_rules(data, "SDTMIG", "3.4", [_rule("CORE-000929")]).not_run == {"CORE-000929": "no define.xml"}
+    missing = run_rules(data, "SDTMIG", "3.4", [_rule("CORE-000929")], define=_define({"AE": "C49562"}),
+                        ct_version="2099-01-01")
+    assert missing.not_run == {"CORE-000929": "codelist_terms: CT 2099-01-01 is not shipped"}
