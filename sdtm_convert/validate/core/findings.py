@@ -25,7 +25,8 @@ SEVERITY = "warning"
 
 
 def _value(names: tuple[str, ...], values: tuple[Any, ...]) -> str | None:
-    shown = [f"{n}={'' if v is None or (isinstance(v, float) and np.isnan(v)) else v}" for n, v in zip(names, values, strict=True)]
+    shown = [f"{n}={'' if v is None or (isinstance(v, float) and np.isnan(v)) else list(v) if isinstance(v, tuple) else v}"
+             for n, v in zip(names, values, strict=True)]  # a list result as CDISC's reports show it: ['A', 'B']
     return "; ".join(shown) or None
 
 

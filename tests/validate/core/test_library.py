@@ -206,3 +206,15 @@ def test_a_define_domain_term_whose_code_is_not_published_is_flagged() -> None:
     missing = run_rules(data, "SDTMIG", "3.4", [_rule("CORE-000929")], define=_define({"AE": "C49562"}),
                         ct_version="2099-01-01")
     assert missing.not_run == {"CORE-000929": "codelist_terms: CT 2099-01-01 is not shipped"}
+
+
+def test_a_list_result_shows_in_the_report_as_a_list() -> None:
+    from sdtm_convert.validate import validate_package
+
+    dm = pd.DataFrame({"STUDYID": ["S"], "DOMAIN": ["DM"], "USUBJID": ["S-1"], "SUBJID": ["1"], "SITEID": ["01"],
+                       "SEX": ["F"], "COUNTRY": ["USA"]})
+    f = validate_package({"DM": dm}, standard="sdtmig-3.4", rules_source="core", rules=["CORE-000334"]).findings
+    assert f["value"].tolist() == [
+        "$dataset_variables=['STUDYID', 'DOMAIN', 'USUBJID', 'SUBJID', 'SITEID', 'SEX', 'COUNTRY']; "
+        "$expected_variables=['RFSTDTC', 'RFENDTC', 'RFXSTDTC', 'RFXENDTC', 'RFICDTC', 'RFPENDTC', 'DTHDTC', "
+        "'DTHFL', 'AGE', 'AGEU', 'RACE', 'ARMCD', 'ARM', 'ACTARMCD', 'ACTARM', 'ARMNRS', 'ACTARMUD']"]
