@@ -284,9 +284,10 @@ def _as_text(v: Any) -> str:
 def is_contained_by(fr: Frame, leaf: Leaf) -> np.ndarray:
     """The value is in the comparator; a list value (a define codelist's term codes): each of its items is."""
     t, c = target(fr, leaf), comparator(fr, leaf)
-    lists = t.map(lambda v: isinstance(v, (tuple, list))) if t.dtype == object else None
-    if lists is None or not lists.any() or isinstance(c, GroupedValues):
+    first = t.loc[t.first_valid_index()] if t.dtype == object and t.first_valid_index() is not None else None
+    if not isinstance(first, (tuple, list)) or isinstance(c, GroupedValues):  # a column of values
         return _in(t, fr, c)
+    lists = t.map(lambda v: isinstance(v, (tuple, list)))  # a column of lists: a metadata frame, one row a variable
     items = t.where(lists, t.map(lambda v: (v,))).explode()
     hit = pd.Series(_in(items.where(items.notna(), ""), fr, c) | items.isna().to_numpy(), index=items.index)
     return hit.groupby(level=0).all().reindex(t.index, fill_value=True).to_numpy(dtype=bool)
@@ -631,10 +632,15 @@ def target_is_not_sorted_by(fr: Frame, leaf: Leaf) -> np.ndarray:
         by.append(f"_s{i}")
         asc.append(str(spec.get("sort_order", "asc")).lower() != "desc")
     last = all(str(s.get("null_position", "last")).lower() == "last" for s in specs)
-    keyed = keyed.sort_values(by, ascending=asc, na_position="last" if last else "first", kind="stable")
-    expect = keyed.groupby(within, sort=False)["_t"].transform(lambda s: np.sort(s.to_numpy()))
-    flag = keyed["_t"].to_numpy() != expect.to_numpy()
-    return pd.Series(flag, index=keyed["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
+    keyed = keyed.assign(_g=keyed.groupby(within, sort=False).ngroup())
+    ordered = keyed.sort_values(by, ascending=asc, na_position="last" if last else "first", kind="stable")
+    ordered = ordered.assign(_n=ordered.groupby("_g").cumcount())
+    ranked = keyed.sort_values(["_g", "_t"], kind="stable")  # the targets as the order expects them
+    ranked = ranked.assign(_n=ranked.groupby("_g").cumcount())[["_g", "_n", "_t"]].rename(columns={"_t": "_want"})
+    both = ordered.merge(ranked, on=["_g", "_n"], how="left")
+    got, want = both["_t"].to_numpy(dtype=float), both["_want"].to_numpy(dtype=float)
+    flag = (got != want) & ~(np.isnan(got) & np.isnan(want))
+    return pd.Series(flag, index=both["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
 
 
 negation("target_is_sorted_by", "target_is_not_sorted_by")
