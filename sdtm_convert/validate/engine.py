@@ -191,7 +191,8 @@ def _with_core(pkg: Package, findings: pd.DataFrame, ran: list[Rule], notes: lis
     if source not in RULES_SOURCES:
         raise ValueError(f"rules_source must be one of {', '.join(RULES_SOURCES)}, not {source!r}")
     declare_classes(pkg.datasets, pkg.define)  # ADaM rule scopes read the define's class and subclass
-    core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns), only, exclude)
+    core, core_notes = core_findings(pkg.datasets, pkg.standard, list(findings.columns), only, exclude,
+                                     define=pkg.define, ct_version=pkg.ct_version)
     if source == "all":
         n_ours, n_core = len(findings), len(core)
         merged = findings_frame([merge_findings(findings, core, ran)])

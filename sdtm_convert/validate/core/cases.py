@@ -17,9 +17,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
+from sdtm_convert.package.define.read import read_define
 from sdtm_convert.validate.core.rules import CoreRule
 from sdtm_convert.validate.core.run import run_rules
 from sdtm_convert.validate.model import Dataset
@@ -94,9 +96,11 @@ def _dataset_meta(data: Path) -> dict[str, tuple[str, str, str]]:
 
 def read_datasets(data: Path, blank_is_empty: bool = False) -> dict[str, Dataset]:
     """The case's datasets with the types and labels of ``_variables.csv`` (Char: text, "" when missing;
-    Num: float) and the label, class and subclass of ``_datasets.csv``. ``blank_is_empty``: Char values lose
-    their trailing blanks, as in a transport file (the ADaM cases write " " for an empty value: AD0846's FORM,
-    AD0871's SEX; an SDTM case flags a value of blanks, CORE-000867, so they keep theirs)."""
+    Num: float) and the label, class and subclass of ``_datasets.csv``; when ``_datasets.csv`` lists the
+    datasets, only those (a CSV it does not list is not part of the case, as in CDISC's engine).
+    ``blank_is_empty``: Char values lose their trailing blanks, as in a transport file (the ADaM cases write " "
+    for an empty value: AD0846's FORM, AD0871's SEX; an SDTM case flags a value of blanks, CORE-000867, so they
+    keep theirs)."""
     variables = pd.read_csv(data / "_variables.csv", dtype=str, keep_default_na=False)
     variables.columns = [c.strip().lower() for c in variables.columns]
     ds_meta = _dataset_meta(data)
@@ -105,6 +109,8 @@ def read_datasets(data: Path, blank_is_empty: bool = False) -> dict[str, Dataset
         if csv.name.startswith("_"):
             continue
         stem = csv.stem.lower()
+        if labels and stem not in labels:  # CDISC's engine loads only the datasets _datasets.csv lists
+            continue
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         meta = variables[variables["dataset"].str.lower() == stem]
         numeric = set(meta.loc[meta["type"].str.lower().isin(["num", "numeric", "integer", "float"]), "variable"])
@@ -131,13 +137,23 @@ def expected(case: Case) -> set[tuple[str, str]]:
     return {(d.strip().upper(), r.strip()) for d, r in zip(res["Dataset"], res["Record"], strict=True)}
 
 
+def _define(case: Case) -> tuple[Any, str]:
+    """The case's define.xml (``.env`` DEFINE_XML), read, and the SDTM CT version it names ("" without)."""
+    name = read_env(case.folder / "data" / ".env").get("DEFINE_XML")
+    if not name or not (case.folder / "data" / name).exists():
+        return None, ""
+    define = read_define(case.folder / "data" / name)
+    return define, define.ct_sets.get("SDTM", "")
+
+
 def judge(case: Case, rule: CoreRule) -> Verdict:
     """Run the rule on the case and compare with what the case expects."""
     try:
         datasets = read_datasets(case.folder / "data", blank_is_empty=case.product == "ADAMIG")
     except (OSError, ValueError, KeyError) as exc:
         return Verdict(case, "fail", f"case data unreadable: {exc}")
-    result = run_rules(datasets, case.product, case.version, [rule])
+    define, ct_version = _define(case)
+    result = run_rules(datasets, case.product, case.version, [rule], define=define, ct_version=ct_version)
     if rule.core_id in result.not_run:
         return Verdict(case, "not run", result.not_run[rule.core_id])
     if rule.core_id not in result.ran:

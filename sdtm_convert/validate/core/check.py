@@ -22,7 +22,8 @@ from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf, Missing
 Node = Callable[[Frame, str], np.ndarray]  # (frame, domain) -> one bool per record
 VARIABLE_NAME = re.compile(r"^[$A-Za-z0-9_.\-]+$")  # AESEQ, --SEQ, $max_date, DM.AGE, variable_name
 LEAF_KEYS = {"name", "operator", "value", "value_is_literal"}
-PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive"}  # the other condition keys the operators read
+PARAMS = {"prefix", "suffix", "within", "ordering", "negative", "type_insensitive", "regex", "value_is_reference"}
+REFERENCE = "@ref"  # suffix of the column run.py adds: the value of the variable a record's IDVAR names  # the other condition keys the operators read
 
 
 def _leaf(node: dict[str, Any]) -> Node:
@@ -40,19 +41,30 @@ def _leaf(node: dict[str, Any]) -> Node:
         raise NotRunnable(f"operator {op!r} with {', '.join(unknown)} is not supported")
     literal = bool(node.get("value_is_literal", False))
     name, value = node["name"], node.get("value")
+    if node.get("value_is_reference"):  # IDVARVAL against the value of the variable IDVAR names
+        if op not in ("equal_to", "not_equal_to") or not isinstance(value, str) or literal:
+            raise NotRunnable(f"operator {op!r} with value_is_reference is not supported")
+        value = value + REFERENCE
 
     def run(fr: Frame, domain: str) -> np.ndarray:
         v = value
         if not literal and isinstance(v, str):
             v = resolve(v, domain)
         elif not literal and isinstance(v, list):
-            v = [resolve(x, domain) if isinstance(x, str) else x for x in v]
+            v = [resolve(x, domain) if isinstance(x, str) else _resolved_spec(x, domain) for x in v]
         leaf = Leaf(resolve(str(name), domain), op, v, literal,
                     tuple((k, [resolve(x, domain) for x in p] if isinstance(p, list) else resolve(p, domain))
                           for k, p in params))
         return np.asarray(fn(fr, leaf), dtype=bool)
 
     return run
+
+
+def _resolved_spec(x: Any, domain: str) -> Any:
+    """A ``{name: --STDTC, sort_order: asc}`` item of a value list with its name resolved."""
+    if isinstance(x, dict) and isinstance(x.get("name"), str):
+        return {**x, "name": resolve(x["name"], domain)}
+    return x
 
 
 def compile_check(node: Any) -> Node:
@@ -75,10 +87,15 @@ def compile_check(node: Any) -> Node:
 def _all(parts: list[Node]) -> Node:
     def run(fr: Frame, domain: str) -> np.ndarray:
         mask = np.ones(len(fr.df), dtype=bool)
-        for p in parts:
-            if not mask.any():
-                break
-            mask &= p(fr, domain)
+        outer = fr.kept
+        try:
+            for p in parts:
+                if not mask.any():
+                    break
+                fr.kept = mask.copy() if outer is None else mask & outer
+                mask &= p(fr, domain)
+        finally:
+            fr.kept = outer
         return mask
 
     return run
@@ -148,3 +165,42 @@ def describe(node: Any, domain: str) -> str:
             value = resolve(value, domain)
         return f"{name} {op} {value!r}"
     return str(node)
+
+
+def has_any(node: Any) -> bool:
+    if isinstance(node, dict):
+        return "any" in node or any(has_any(v) for v in node.values())
+    return isinstance(node, list) and any(has_any(v) for v in node)
+
+
+def _joined(parts: list[str], word: str) -> str:
+    return f" {word} ".join(f"({p})" if " and " in p or " or " in p else p for p in parts)
+
+
+def explain(node: Any, fr: Frame, domain: str, rows: np.ndarray) -> list[str]:
+    """The check in words for each record at positions ``rows`` (where it held), each ``any`` reduced to the
+    first of its alternatives that held on that record (a finding's ``why``)."""
+    n = len(rows)
+    if isinstance(node, dict) and "any" in node:
+        alts = list(node["any"] or [])
+        texts = [explain(a, fr, domain, rows) for a in alts]
+        held = np.zeros((len(alts), n), dtype=bool)
+        for k, a in enumerate(alts):
+            try:
+                held[k] = compile_check(a)(fr, domain)[rows]
+            except MissingVariable:
+                continue
+        first = np.where(held.any(axis=0), held.argmax(axis=0), -1)
+        whole = describe(node, domain)
+        return [texts[j][i] if j >= 0 else whole for i, j in enumerate(first)]
+    if isinstance(node, dict) and "all" in node:
+        parts = [explain(k, fr, domain, rows) for k in node["all"] or []]
+        return [_joined(list(p), "and") for p in zip(*parts, strict=True)] if parts else [""] * n
+    return [describe(node, domain)] * n
+
+
+def uses_reference(node: Any) -> bool:
+    """The check compares with the value a record's IDVAR names (``value_is_reference``)."""
+    if isinstance(node, dict):
+        return bool(node.get("value_is_reference")) or any(uses_reference(v) for v in node.values())
+    return isinstance(node, list) and any(uses_reference(v) for v in node)

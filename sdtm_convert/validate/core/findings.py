@@ -25,14 +25,15 @@ SEVERITY = "warning"
 
 
 def _value(names: tuple[str, ...], values: tuple[Any, ...]) -> str | None:
-    shown = [f"{n}={'' if v is None or (isinstance(v, float) and np.isnan(v)) else v}" for n, v in zip(names, values, strict=True)]
+    shown = [f"{n}={'' if v is None or (isinstance(v, float) and np.isnan(v)) else list(v) if isinstance(v, tuple) else v}"
+             for n, v in zip(names, values, strict=True)]  # a list result as CDISC's reports show it: ['A', 'B']
     return "; ".join(shown) or None
 
 
 def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
     ds = datasets.get(f.dataset)
     usubjid = seq = None
-    if ds is not None and f.record is not None:
+    if ds is not None and f.record is not None and not f.of_variable:
         frame = ds.frame
         if "USUBJID" in frame.columns:
             usubjid = text(frame["USUBJID"]).iloc[f.record - 1]
@@ -51,14 +52,15 @@ def _row(f: CoreFinding, datasets: Mapping[str, Dataset]) -> dict[str, Any]:
 
 def core_findings(datasets: Mapping[str, Dataset], standard: str, columns: list[str],
                   only: Iterable[str] | None = None,
-                  exclude: Iterable[str] | None = None) -> tuple[pd.DataFrame, list[str]]:
+                  exclude: Iterable[str] | None = None, define: Any = None,
+                  ct_version: str = "") -> tuple[pd.DataFrame, list[str]]:
     """(findings in ``columns`` + ``core_id`` and ``why``, notes) of the CORE rules of ``standard`` (``sdtmig-3.2``)
     matching any ``only`` pattern (all when None) and no ``exclude`` pattern (:mod:`..selection`)."""
     name, _, version = standard.partition("-")
     rules = None
     if only is not None or exclude:
         rules = select_core(load_rules(), only, exclude)
-    result = run_rules(datasets, name.upper(), version, rules)
+    result = run_rules(datasets, name.upper(), version, rules, define=define, ct_version=ct_version)
     rows = [_row(f, datasets) for f in result.findings]
     frame = pd.DataFrame(rows, columns=[*columns, "core_id", "why"])
     notes = [f"CORE rules ({name.upper()} {version}): {len(result.ran)} run, {len(result.not_run)} not run"]

@@ -7,7 +7,8 @@ Our rule and a CORE rule check the same thing when the rule's CDISC ids name the
 is the unpublished ADaMIG CORE rule's ADaM conformance rule id (:func:`adam_pairs`). A CORE finding and one of ours
 are the same finding when, in addition, they name the same dataset, the same record (both 1-based record
 numbers, or both none for a dataset-level finding) and, when both name a variable, ours is one of the CORE
-finding's output variables (its ``value`` lists them as ``NAME=value``). The merged finding is ours (its rule,
+finding's output variables (its ``value`` lists them as ``NAME=value``) or, for a variable metadata check, the
+variable it names (``variable_name=QSSTRESC``). The merged finding is ours (its rule,
 severity, message, variable and value) with the CORE finding's ``core_id`` and ``why`` and the CDISC ids of
 both; a CORE finding merged into any of ours is not listed again. A finding only one side raises stays, with
 its own ids.
@@ -66,6 +67,13 @@ def _output_names(value: object) -> set[str]:
     return {p.split("=", 1)[0].strip() for p in str(value).split("; ") if "=" in p} if isinstance(value, str) else set()
 
 
+def _named_variable(value: object) -> set[str]:
+    """The variable a metadata check's finding is about (``variable_name=QSSTRESC`` in its value)."""
+    if not isinstance(value, str):
+        return set()
+    return {p.split("=", 1)[1].strip() for p in value.split("; ") if p.startswith("variable_name=")}
+
+
 def _keyed(f: pd.DataFrame) -> pd.DataFrame:
     return f.assign(**{_KEY: f["record"].astype("Int64").fillna(0).astype("int64").to_numpy()})
 
@@ -81,7 +89,7 @@ def matches(ours: pd.DataFrame, core: pd.DataFrame, rules: Iterable[Rule]) -> pd
     m = o.merge(c, on=["core_id", "dataset", _KEY], suffixes=("", "_core"))
     if m.empty:
         return empty
-    names = [_output_names(v) for v in m["value"].tolist()]
+    names = [_output_names(v) | _named_variable(v) for v in m["value"].tolist()]
     same_var = [pd.isna(ov) or pd.isna(cv) or ov in n
                 for ov, cv, n in zip(m["variable"].tolist(), m["variable_core"].tolist(), names, strict=True)]
     return m.loc[same_var, ["o", "c"]].reset_index(drop=True)

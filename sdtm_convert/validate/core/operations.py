@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 
 from sdtm_convert.common import iso8601
-from sdtm_convert.validate.core.operators import GroupedValues, MissingVariable, NotRunnable, text
+from sdtm_convert.validate.core import library
+from sdtm_convert.validate.core.operators import GroupedValues, MissingVariable, NotRunnable, regex_key, text
 from sdtm_convert.validate.model import Dataset
 
 
@@ -30,6 +31,10 @@ class Env:
     df: pd.DataFrame
     datasets: Mapping[str, Dataset]
     cache: dict[Any, Any] = field(default_factory=dict)  # per rule: tables of other datasets worked out once
+    version: str = ""  # the standard's version the rule runs for (library operations read its metadata)
+    scalars: Mapping[str, Any] = field(default_factory=dict)  # earlier operations' one-value results
+    standard: str = "SDTMIG"
+    study: Mapping[str, Any] = field(default_factory=dict)  # the package's define (read) and CT version
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,9 @@ def _source(env: Env, spec: dict[str, Any]) -> pd.DataFrame:
         df = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
     else:
         df = env.df
+        name = resolve(str(spec.get("name", "")), env.domain)
+        if name and name not in df.columns and name in env.ds.columns:  # a metadata check's frame: the records
+            df = env.ds.frame
     for col, want in (spec.get("filter") or {}).items():
         col = resolve(col, env.domain)
         if col not in df.columns:
@@ -76,8 +84,17 @@ def _source(env: Env, spec: dict[str, Any]) -> pd.DataFrame:
 
 
 def _group(spec: dict[str, Any], env: Env) -> list[str]:
+    """The grouping columns; a name of an earlier operation's list of variables stands for those of them the
+    dataset holds (``$TIMING_VARIABLES``)."""
     g = spec.get("group") or spec.get("group_by") or []
-    return [resolve(c, env.domain) for c in ([g] if isinstance(g, str) else g)]
+    out: list[str] = []
+    for c in [g] if isinstance(g, str) else g:
+        held = env.scalars.get(c)
+        if isinstance(held, (list, tuple)):
+            out += [v for v in held if v in env.df.columns]
+        else:
+            out.append(resolve(c, env.domain))
+    return list(dict.fromkeys(out))
 
 
 def _table(env: Env, spec: dict[str, Any], reduce: Callable[[pd.DataFrame, list[str]], pd.DataFrame]) -> pd.DataFrame:
@@ -172,9 +189,10 @@ def record_count(env: Env, spec: dict[str, Any]) -> Result:
     for c in groups:
         if c not in src.columns or c not in env.df.columns:
             raise MissingVariable(c)
-    keyed = pd.DataFrame({c: text(src[c]).to_numpy() for c in groups})
+    rx = spec.get("regex")
+    keyed = pd.DataFrame({c: regex_key(src[c], rx).to_numpy() for c in groups})
     per = keyed.groupby(groups, sort=False).size().rename("_r").reset_index()
-    left = pd.DataFrame({c: text(env.df[c]).to_numpy() for c in groups})
+    left = pd.DataFrame({c: regex_key(env.df[c], rx).to_numpy() for c in groups})
     out = left.merge(per, on=groups, how="left")["_r"].fillna(0).astype("float64")
     return Result(column=pd.Series(out.to_numpy(), index=env.df.index))
 
@@ -251,3 +269,125 @@ def run(env: Env, spec: dict[str, Any]) -> Result:
     if fn is None:
         raise NotRunnable(f"operation {op!r} is not supported")
     return fn(env, spec)
+
+
+# --- the standard's metadata (library.py) -----------------------------------------------------------------
+
+def library_version(standard: str, version: str) -> str:
+    """The SDTMIG version whose shipped metadata a library operation reads; :class:`NotRunnable` for another
+    standard (SENDIG's metadata is not shipped)."""
+    if standard.upper() not in ("SDTMIG", ""):
+        raise NotRunnable(f"library metadata of {standard} is not shipped")
+    return version
+
+
+def _lib(env: Env) -> str:
+    return library_version(env.standard, env.version)
+
+
+def _library_names(env: Env) -> tuple[str, ...]:
+    return tuple(library.library_table(env.ds, _lib(env))["name"])
+
+
+@operation("get_model_column_order")
+def get_model_column_order(env: Env, spec: dict[str, Any]) -> Result:
+    """The variables the SDTM model allows the dataset, in model order (its class's; a special-purpose or
+    trial-design domain: the guide's)."""
+    return Result(scalar=_library_names(env))
+
+
+@operation("get_column_order_from_library")
+def get_column_order_from_library(env: Env, spec: dict[str, Any]) -> Result:
+    """The library's column order for the dataset (:func:`library.column_order`)."""
+    return Result(scalar=tuple(library.column_order(env.ds, _lib(env))))
+
+
+@operation("get_parent_model_column_order")
+def get_parent_model_column_order(env: Env, spec: dict[str, Any]) -> Result:
+    """For SUPP--: the model column order of the parent domain (SUPPAE: AE's)."""
+    parent = env.ds.name.upper()[4:] if env.ds.name.upper().startswith("SUPP") else ""
+    ds = env.datasets.get(parent)
+    if ds is None:
+        raise MissingVariable(f"dataset {parent or env.ds.name}")
+    return Result(scalar=tuple(library.library_table(ds, _lib(env))["name"]))
+
+
+@operation("get_column_order_from_dataset")
+def get_column_order_from_dataset(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=tuple(str(c) for c in env.ds.columns))
+
+
+def _filtered(table: pd.DataFrame, spec: dict[str, Any]) -> pd.DataFrame:
+    key, want = str(spec.get("key_name", "")), spec.get("key_value")
+    if key not in table.columns:
+        raise NotRunnable(f"{spec.get('operator')} by {key!r}")
+    return table[table[key].astype(str).str.lower() == str(want).lower()]
+
+
+@operation("get_dataset_filtered_variables")
+def get_dataset_filtered_variables(env: Env, spec: dict[str, Any]) -> Result:
+    """The dataset's variables whose library metadata has ``key_name`` = ``key_value`` (role Timing), in
+    library order."""
+    names = _filtered(library.library_table(env.ds, _lib(env)), spec)["name"]
+    return Result(scalar=tuple(n for n in names if n in env.ds.columns))
+
+
+@operation("get_model_filtered_variables")
+def get_model_filtered_variables(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=tuple(_filtered(library.library_table(env.ds, _lib(env)), spec)["name"]))
+
+
+def _core(env: Env, status: str) -> Result:
+    table = library.domain_table(env.ds, _lib(env))
+    return Result(scalar=tuple(table.loc[table["core"] == status, "name"]))
+
+
+@operation("required_variables")
+def required_variables(env: Env, spec: dict[str, Any]) -> Result:
+    """The guide's Required variables of the dataset's domain (none for a custom domain)."""
+    return _core(env, "Req")
+
+
+@operation("expected_variables")
+def expected_variables(env: Env, spec: dict[str, Any]) -> Result:
+    return _core(env, "Exp")
+
+
+@operation("domain_is_custom")
+def domain_is_custom(env: Env, spec: dict[str, Any]) -> Result:
+    return Result(scalar=library.is_custom(env.ds, _lib(env)))
+
+
+@operation("extract_metadata")
+def extract_metadata(env: Env, spec: dict[str, Any]) -> Result:
+    """One item of the dataset's metadata (``dataset_name``, ``dataset_label``)."""
+    what = str(spec.get("name", ""))
+    meta = {"dataset_name": env.ds.name, "dataset_label": env.ds.label or "", "domain": env.domain,
+            "dataset_size": float(env.ds.file_size) if env.ds.file_size else np.nan}  # unknown for frames
+    if what not in meta:
+        raise NotRunnable(f"extract_metadata of {what!r}")
+    return Result(scalar=meta[what])
+
+
+@operation("codelist_terms")
+def codelist_terms(env: Env, spec: dict[str, Any]) -> Result:
+    """The terms of the named codelists (submission values, ``codelists: [DOMAIN]``) in the package's CT version
+    (``returntype: code``: their NCI codes; else their values)."""
+    from sdtm_convert.standards.ct import DEFAULT_CT_VERSION, load_ct
+
+    if str(spec.get("level", "term")) != "term":
+        raise NotRunnable(f"codelist_terms at level {spec.get('level')!r}")
+    version = str(env.study.get("ct_version") or DEFAULT_CT_VERSION)
+    key = ("codelist_terms", version, repr(spec.get("codelists")), spec.get("returntype"))
+    if key not in env.cache:
+        try:
+            ct = load_ct(version)
+        except KeyError as exc:
+            raise NotRunnable(f"codelist_terms: CT {version} is not shipped") from exc
+        col = "code" if str(spec.get("returntype", "")) == "code" else "value"
+        out: list[str] = []
+        for name in spec.get("codelists") or []:
+            if str(name) in ct:
+                out += [str(v) for v in ct.codelist(str(name)).terms[col]]
+        env.cache[key] = tuple(dict.fromkeys(out))
+    return Result(scalar=env.cache[key])

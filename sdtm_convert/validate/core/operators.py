@@ -63,6 +63,7 @@ class Frame:
     scalars: dict[str, Any]
     grouped: dict[str, GroupedValues]
     own: frozenset[str] = frozenset()  # the variables the dataset itself holds (``exists`` looks here)
+    kept: np.ndarray | None = None  # the records the earlier conditions of the enclosing ``all`` keep
 
 
 Op = Callable[[Frame, Leaf], np.ndarray]
@@ -128,6 +129,16 @@ def text(s: pd.Series) -> pd.Series:
     if pd.api.types.is_numeric_dtype(s.dtype):
         return number_text(s)
     return s.astype(object).where(s.notna(), "").astype(str)
+
+
+def regex_key(s: pd.Series, regex: str | None) -> pd.Series:
+    """Values as text, each cut to its part that ``regex`` matches where it matches, else whole (a rule's
+    ``regex: ^\\d{4}-\\d{2}-\\d{2}`` on a grouping: a datetime counts as its date)."""
+    t = text(s)
+    if not regex:
+        return t
+    part = t.str.extract(f"({regex})", expand=False)
+    return part.where(part.notna(), t).astype(str)
 
 
 def number(s: Any) -> Any:
@@ -271,7 +282,15 @@ def _as_text(v: Any) -> str:
 
 @operator("is_contained_by")
 def is_contained_by(fr: Frame, leaf: Leaf) -> np.ndarray:
-    return _in(target(fr, leaf), fr, comparator(fr, leaf))
+    """The value is in the comparator; a list value (a define codelist's term codes): each of its items is."""
+    t, c = target(fr, leaf), comparator(fr, leaf)
+    first = t.loc[t.first_valid_index()] if t.dtype == object and t.first_valid_index() is not None else None
+    if not isinstance(first, (tuple, list)) or isinstance(c, GroupedValues):  # a column of values
+        return _in(t, fr, c)
+    lists = t.map(lambda v: isinstance(v, (tuple, list)))  # a column of lists: a metadata frame, one row a variable
+    items = t.where(lists, t.map(lambda v: (v,))).explode()
+    hit = pd.Series(_in(items.where(items.notna(), ""), fr, c) | items.isna().to_numpy(), index=items.index)
+    return hit.groupby(level=0).all().reindex(t.index, fill_value=True).to_numpy(dtype=bool)
 
 
 negation("is_not_contained_by", "is_contained_by")
@@ -419,10 +438,30 @@ def _date(fn: Callable[[pd.Series], pd.Series]) -> Op:
         t = text(target(fr, leaf))
         c = comparator(fr, leaf)
         other = text(c) if isinstance(c, pd.Series) else pd.Series(_as_text(c), index=t.index)
-        cmp = iso8601.compare(t, other)
+        cmp = _date_compare(t, other)
         return np.asarray(fn(cmp).fillna(False), dtype=bool) & cmp.notna().to_numpy()
 
     return op
+
+
+PADDING = "0000-01-01T00:00:00"
+
+
+def _padded(keys: pd.Series) -> np.ndarray:
+    codes, uniq = pd.factorize(keys)
+    full = np.array([u + PADDING[len(u):] for u in uniq], dtype=object)
+    return full[codes] if len(uniq) else np.array([], dtype=object)
+
+
+def _date_compare(a: pd.Series, b: pd.Series) -> pd.Series:
+    """-1, 0, 1 comparing ISO 8601 values as CDISC's engine does, as points in time whose missing components
+    are the earliest (``2018-04`` is 2018-04-01T00:00:00, so 2018-04-17 is after it and 2018-11-06T12:00 after
+    2018-11-06); NaN where either side is empty or invalid."""
+    ka, kb = iso8601.sort_key(a), iso8601.sort_key(b)
+    x, y = _padded(ka), _padded(kb)
+    res = np.where(x < y, -1.0, np.where(x > y, 1.0, 0.0))
+    res[(ka == "").to_numpy() | (kb == "").to_numpy()] = np.nan
+    return pd.Series(res, index=a.index, dtype="float64")
 
 
 OPERATORS["date_equal_to"] = _date(lambda c: c == 0)
@@ -456,22 +495,29 @@ def invalid_duration(fr: Frame, leaf: Leaf) -> np.ndarray:
 # --- across records --------------------------------------------------------------------------------------
 
 def _columns(fr: Frame, names: Any) -> list[str]:
-    cols = [names] if isinstance(names, str) else list(names or [])
-    for c in cols:
+    """The columns named; the name of an operation's list of variables stands for those of them the frame
+    holds (``$TIMING_VARIABLES``)."""
+    out: list[str] = []
+    for c in [names] if isinstance(names, str) else list(names or []):
+        held = fr.scalars.get(c) if isinstance(c, str) else None
+        if isinstance(held, (list, tuple)):
+            out += [v for v in held if v in fr.df.columns]
+            continue
         if c not in fr.df.columns:
             raise MissingVariable(c)
-    return cols
+        out.append(c)
+    return out
 
 
-def _keyed(fr: Frame, cols: list[str]) -> pd.DataFrame:
-    return pd.DataFrame({c: text(fr.df[c]).to_numpy() for c in cols}, index=fr.df.index)
+def _keyed(fr: Frame, cols: list[str], regex: str | None = None) -> pd.DataFrame:
+    return pd.DataFrame({c: regex_key(fr.df[c], regex).to_numpy() for c in cols}, index=fr.df.index)
 
 
 @operator("is_not_unique_set")
 def is_not_unique_set(fr: Frame, leaf: Leaf) -> np.ndarray:
     cols = list(dict.fromkeys([leaf.target, *_columns(fr, leaf.value)]))
     _columns(fr, cols)
-    return _keyed(fr, cols).duplicated(keep=False).to_numpy(dtype=bool)
+    return _keyed(fr, cols, leaf.param("regex")).duplicated(keep=False).to_numpy(dtype=bool)
 
 
 negation("is_unique_set", "is_not_unique_set")
@@ -483,9 +529,12 @@ def is_not_unique_relationship(fr: Frame, leaf: Leaf) -> np.ndarray:
     k = _keyed(fr, cols)
     a, b = cols[0], cols[1:]
     k["_b"] = k[b].agg("\x1f".join, axis=1) if len(b) > 1 else k[b[0]]
+    # as CDISC's engine groups: a record whose key is empty (any part of it) is in no group, while an empty
+    # value counts as one of the values of its group (TPT with TPTNUM 5 and empty is not unique)
+    a_key, b_key = k[a] != "", (k[b] != "").all(axis=1)
     ab = k.groupby(a)["_b"].transform("nunique") > 1
     ba = k.groupby("_b")[a].transform("nunique") > 1
-    return (ab | ba).to_numpy(dtype=bool)
+    return ((ab & a_key) | (ba & b_key)).to_numpy(dtype=bool)
 
 
 negation("is_unique_relationship", "is_not_unique_relationship")
@@ -493,19 +542,22 @@ negation("is_unique_relationship", "is_not_unique_relationship")
 
 @operator("is_inconsistent_across_dataset")
 def is_inconsistent_across_dataset(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Every record of a group (``value``: the grouping columns the dataset holds) whose target takes more
+    than one value (empty counting as one), among the records the earlier conditions of its ``all`` keep
+    (CDISC's cases: CORE-000612 flags every record of a unit-inconsistent test, majority too; CORE-000142's
+    positive case holds an --ELTM inconsistency only on a record whose --TPT, checked first, is empty)."""
     groups = [c for c in ([leaf.value] if isinstance(leaf.value, str) else list(leaf.value or [])) if c in fr.df.columns]
     k = _keyed(fr, [*groups, *_columns(fr, leaf.target)])
     k = k[k[leaf.target] != ""]  # an empty value is no value to be consistent with (ADaM AD0893: ACYCLEC)
     if not groups:
         k["_all"] = ""
         groups = ["_all"]
-    count = k.groupby([*groups, leaf.target])[leaf.target].transform("size")
-    top = count.groupby([k[g] for g in groups]).transform("max")
-    distinct = k.groupby(groups)[leaf.target].transform("nunique")
-    at_top = (count == top).groupby([k[g] for g in groups])
-    tied = k.assign(_v=k[leaf.target].where(count == top)).groupby(groups)["_v"].transform("nunique") > 1
-    del at_top
-    return ((distinct > 1) & ((count < top) | tied)).reindex(fr.df.index, fill_value=False).to_numpy(dtype=bool)
+    if fr.kept is not None:  # only the records the conditions before it keep are compared
+        k = k[fr.kept]
+    out = np.zeros(len(fr.df), dtype=bool)
+    out[np.flatnonzero(fr.kept) if fr.kept is not None else slice(None)] = \
+        (k.groupby(groups)[leaf.target].transform("nunique") > 1).to_numpy(dtype=bool)
+    return out
 
 
 @operator("present_on_multiple_rows_within")
@@ -541,3 +593,139 @@ def empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
 @operator("non_empty_within_except_last_row")
 def non_empty_within_except_last_row(fr: Frame, leaf: Leaf) -> np.ndarray:
     return ~is_empty(target(fr, leaf)) & _not_last(fr, leaf)
+
+
+@operator("does_not_have_next_corresponding_record")
+def does_not_have_next_corresponding_record(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target differs from ``value`` of the next record of its group (``within``, ordered by ``ordering``,
+    numbers as numbers): SEENDTC is the next element's SESTDTC. The last record of a group has no next one."""
+    within = _columns(fr, leaf.param("within"))
+    order = _columns(fr, leaf.param("ordering") or [])
+    other = _columns(fr, leaf.value)[0]
+    keyed = _keyed(fr, within).assign(_t=text(target(fr, leaf)).to_numpy(), _c=text(fr.df[other]).to_numpy(),
+                                      _pos=np.arange(len(fr.df)))
+    sort = [f"_o{i}" for i in range(len(order))]
+    keyed = keyed.assign(**{s: (number(fr.df[c]) if pd.api.types.is_numeric_dtype(fr.df[c].dtype) else text(fr.df[c]))
+                            .to_numpy() for s, c in zip(sort, order, strict=True)})
+    keyed = keyed.sort_values([*within, *sort], kind="stable")
+    nxt = keyed.groupby(within, sort=False)["_c"].shift(-1)
+    flag = nxt.notna() & (keyed["_t"] != nxt)
+    return pd.Series(flag.to_numpy(), index=keyed["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
+
+
+negation("has_next_corresponding_record", "does_not_have_next_corresponding_record")
+
+
+@operator("target_is_not_sorted_by")
+def target_is_not_sorted_by(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Within ``within``, the target (``--SEQ``) is not in the order of the ``value`` columns (each ``name``,
+    ``sort_order``, ``null_position``; dates as ISO 8601): the record whose target is not the one its position
+    in that order expects is flagged."""
+    within = _columns(fr, leaf.param("within"))
+    specs = leaf.value if isinstance(leaf.value, list) else [leaf.value]
+    t = number(target(fr, leaf))
+    keyed = _keyed(fr, within).assign(_t=t.to_numpy(), _pos=np.arange(len(fr.df)))
+    by, asc = list(within), [True] * len(within)
+    for i, spec in enumerate(specs):
+        if not isinstance(spec, dict) or "name" not in spec:
+            raise NotRunnable(f"{leaf.operator} with value {spec!r}")
+        col = _columns(fr, [spec["name"]])[0]
+        key = iso8601.sort_key(text(fr.df[col])).where(~pd.Series(is_empty(fr.df[col]), index=fr.df.index))
+        keyed[f"_s{i}"] = key.to_numpy()
+        by.append(f"_s{i}")
+        asc.append(str(spec.get("sort_order", "asc")).lower() != "desc")
+    last = all(str(s.get("null_position", "last")).lower() == "last" for s in specs)
+    keyed = keyed.assign(_g=keyed.groupby(within, sort=False).ngroup())
+    ordered = keyed.sort_values(by, ascending=asc, na_position="last" if last else "first", kind="stable")
+    ordered = ordered.assign(_n=ordered.groupby("_g").cumcount())
+    ranked = keyed.sort_values(["_g", "_t"], kind="stable")  # the targets as the order expects them
+    ranked = ranked.assign(_n=ranked.groupby("_g").cumcount())[["_g", "_n", "_t"]].rename(columns={"_t": "_want"})
+    both = ordered.merge(ranked, on=["_g", "_n"], how="left")
+    got, want = both["_t"].to_numpy(dtype=float), both["_want"].to_numpy(dtype=float)
+    flag = (got != want) & ~(np.isnan(got) & np.isnan(want))
+    return pd.Series(flag, index=both["_pos"].to_numpy()).sort_index().to_numpy(dtype=bool)
+
+
+negation("target_is_sorted_by", "target_is_not_sorted_by")
+
+
+# --- lists of names (operation results such as a column order) -----------------------------------------
+
+def _names(fr: Frame, name: Any, literal: bool = False) -> tuple[str, ...] | None:
+    """A list a condition names: an operation's list result, or a literal list (flattened: ``[$expected]``)."""
+    if isinstance(name, str) and not literal:
+        held = fr.scalars.get(name, name if name not in fr.df.columns else None)
+        if held is None:
+            return None
+        if isinstance(held, (list, tuple, frozenset, set)):
+            return tuple(str(v) for v in held)
+        return (str(held),)
+    if isinstance(name, (list, tuple)):
+        out: list[str] = []
+        for n in name:
+            out += list(_names(fr, n, literal) or ())
+        return tuple(out)
+    return None
+
+
+def _each(fr: Frame, value: bool) -> np.ndarray:
+    return np.full(len(fr.df), value, dtype=bool)
+
+
+@operator("is_ordered_subset_of")
+def is_ordered_subset_of(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """Every name of the target list is in the value list, in the same order."""
+    have, ref = _names(fr, leaf.target), _names(fr, leaf.value, leaf.literal)
+    if have is None or ref is None:
+        raise MissingVariable(leaf.target if have is None else str(leaf.value))
+    at = {n: i for i, n in enumerate(ref)}
+    pos = [at.get(n) for n in have]
+    ok = None not in pos and all(a < b for a, b in zip(pos, pos[1:], strict=False))  # type: ignore[operator]
+    return _each(fr, ok)
+
+
+negation("is_not_ordered_subset_of", "is_ordered_subset_of")
+
+
+@operator("shares_no_elements_with")
+def shares_no_elements_with(fr: Frame, leaf: Leaf) -> np.ndarray:
+    have, ref = _names(fr, leaf.target), _names(fr, leaf.value, leaf.literal)
+    if have is None or ref is None:
+        raise MissingVariable(leaf.target if have is None else str(leaf.value))
+    return _each(fr, not set(have) & set(ref))
+
+
+negation("shares_at_least_one_element_with", "shares_no_elements_with")
+
+
+@operator("contains_all")
+def contains_all(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target's values (a column: all its values; a list result: its names) include every value named."""
+    want = _names(fr, leaf.value, leaf.literal) or ()
+    if leaf.target in fr.df.columns and leaf.target not in fr.scalars:
+        have = set(text(fr.df[leaf.target]))
+    else:
+        have = set(_names(fr, leaf.target) or ())
+    return _each(fr, set(want) <= have)
+
+
+negation("not_contains_all", "contains_all")
+
+
+@operator("does_not_equal_string_part")
+def does_not_equal_string_part(fr: Frame, leaf: Leaf) -> np.ndarray:
+    """The target differs from the first group the ``regex`` captures in ``value`` (``.{4}(..).*`` of
+    SUPPAE: AE)."""
+    c = comparator(fr, leaf)
+    other = text(c) if isinstance(c, pd.Series) else pd.Series(_as_text(c), index=fr.df.index)
+    rx = leaf.param("regex")
+    if not rx:
+        raise NotRunnable(f"{leaf.operator} without regex")
+    part = other.str.extract(str(rx), expand=True)
+    if part.shape[1] < 1:
+        raise NotRunnable(f"{leaf.operator}: regex {rx!r} captures nothing")
+    p = part.iloc[:, 0].fillna("")
+    return (text(target(fr, leaf)).to_numpy() != p.to_numpy()) & (p != "").to_numpy()
+
+
+negation("equals_string_part", "does_not_equal_string_part")

@@ -16,6 +16,9 @@ CLASSES = {"INTERVENTIONS": "INTERVENTIONS", "EVENTS": "EVENTS", "FINDINGS": "FI
            "TRIAL DESIGN": "TRIAL DESIGN", "RELATIONSHIP": "RELATIONSHIP", "STUDY REFERENCE": "STUDY REFERENCE"}
 
 
+# a class a rule's Include of another class takes in (CDISC's engine: Findings About is a kind of Findings)
+SUBCLASS_OF = {"FINDINGS ABOUT": ("FINDINGS",)}
+
 # domains of other guides (SENDIG's TX) and of every version, by the class the guides give them
 FIXED = {**dict.fromkeys(("TA", "TE", "TV", "TD", "TM", "TI", "TS", "TX"), "TRIAL DESIGN"),
          **dict.fromkeys(("DM", "CO", "SE", "SV", "SM", "SJ"), "SPECIAL-PURPOSE")}
@@ -36,6 +39,8 @@ def dataset_class(ds: Dataset) -> str:
     if ds.name.upper().startswith("SUPP") or dom in ("RELREC", "RELSPEC", "RELSUB"):
         return "RELATIONSHIP"
     known = _known_classes().get(dom) or _known_classes().get(ds.name.upper()) or FIXED.get(dom)
+    if not known and len(dom) == 4 and dom.startswith("AP"):  # associated persons: APSU is of SU's class
+        known = _known_classes().get(dom[2:])
     if known:
         return known.replace("SPECIAL PURPOSE", "SPECIAL-PURPOSE")
     cols = set(ds.columns)
@@ -75,7 +80,7 @@ def in_scope(scope: dict[str, Any], ds: Dataset) -> bool:
     c_inc, c_exc = _names(classes, "Include"), _names(classes, "Exclude")
     if c_inc or c_exc:
         klass = dataset_class(ds)
-        if c_inc and "ALL" not in c_inc and klass not in {CLASSES.get(c, c) for c in c_inc}:
+        if c_inc and "ALL" not in c_inc and not {klass, *SUBCLASS_OF.get(klass, ())} & {CLASSES.get(c, c) for c in c_inc}:
             return False
         if klass and klass in {CLASSES.get(c, c) for c in c_exc}:
             return False

@@ -67,6 +67,17 @@ RULES = {
     "CORE-000867": "Value Check with Variable Metadata (a value starting with a blank)",
     "CORE-000889": "matches_regex, less_than_or_equal_to",
     "CORE-000901": "Match Datasets RELREC with a Wildcard (record-level relationship PP to PC)",
+    "CORE-000141": "is_not_unique_relationship: a record whose key is empty is in no group",
+    "CORE-000352": "does_not_have_next_corresponding_record",
+    "CORE-000398": "Variable Metadata Check against Library Metadata (the guide's labels, SDTMIG 3.2)",
+    "CORE-000550": "get_model_column_order (the model's class variables, an APEG dataset, DM)",
+    "CORE-000597": "Match Datasets SUPPAE by USUBJID: qualifiers as QNAM columns on their records",
+    "CORE-000612": "is_inconsistent_across_dataset: every record of an inconsistent group",
+    "CORE-000711": "date_greater_than: missing components are the earliest (2018-11-06T12:00 after 2018-11-06)",
+    "CORE-000732": "a Findings About dataset in a FINDINGS scope",
+    "CORE-000757": "a RELREC link without USUBJID (CM to FA)",
+    "CORE-001034": "get_dataset_filtered_variables (role Timing); record_count and is_not_unique_set grouped "
+                   "by that list, with regex",
 }
 
 

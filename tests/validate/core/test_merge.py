@@ -53,7 +53,7 @@ def test_a_finding_only_our_rule_raises_is_kept_without_a_core_id() -> None:
 def test_merging_counts_are_in_the_notes() -> None:
     report = _all()
     assert [n for n in report.notes if n.startswith("findings merged")] == [
-        f"findings merged: {len(report.findings) - 3} of this project's rules + 4 of CORE rules -> "
+        f"findings merged: {len(report.findings) - 4} of this project's rules + 5 of CORE rules -> "
         f"{len(report.findings)} (a check both raise on the same record is one finding with every id)"]
 
 
@@ -104,3 +104,18 @@ def test_p21_reports_carry_no_core_column(tmp_path: Path) -> None:
     ws = load_workbook(write_xlsx(report, tmp_path / "r.xlsx"), read_only=True)["Details"]
     assert "CORE ID" not in next(ws.iter_rows(values_only=True))
     assert not any(n.startswith("findings merged") for n in report.notes)
+
+
+def test_a_variable_metadata_finding_merges_with_ours_on_the_variable_it_names() -> None:
+    """CORE-000398 (label differs from the guide's) reports ``variable_name=...``; our SC-META-009 names the
+    variable itself: one finding with both ids."""
+    lb = pd.DataFrame({"STUDYID": ["S1"], "DOMAIN": ["LB"], "USUBJID": ["S1-1"], "LBSEQ": [1.0],
+                       "LBTESTCD": ["ALB"], "LBTEST": ["Albumin"], "LBMETHOD": ["X"]})
+    labels = {"STUDYID": "Study Identifier", "DOMAIN": "Domain Abbreviation", "USUBJID": "Unique Subject Identifier",
+              "LBSEQ": "Sequence Number", "LBTESTCD": "Lab Test or Examination Short Name",
+              "LBTEST": "Lab Test or Examination Name", "LBMETHOD": "Metho of Test or Examination"}
+    meta = {"LB": {"labels": labels}}
+    f = validate_package({"LB": lb}, standard="sdtmig-3.2", rules_source="all", metadata=meta).findings
+    both = f[(f["core_id"] == "CORE-000398") | (f["rule"] == "SC-META-009")]
+    assert [tuple(r) for r in both[["rule", "core_id", "dataset", "variable"]].itertuples(index=False)] == [
+        ("SC-META-009", "CORE-000398", "LB", "LBMETHOD")]
