@@ -109,7 +109,7 @@ def read_datasets(data: Path, blank_is_empty: bool = False) -> dict[str, Dataset
         if csv.name.startswith("_"):
             continue
         stem = csv.stem.lower()
-        if labels and stem not in labels:  # CDISC's engine loads only the datasets _datasets.csv lists
+        if ds_meta and stem not in ds_meta:  # CDISC's engine loads only the datasets _datasets.csv lists
             continue
         frame = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
         meta = variables[variables["dataset"].str.lower() == stem]

@@ -548,15 +548,16 @@ def is_inconsistent_across_dataset(fr: Frame, leaf: Leaf) -> np.ndarray:
     positive case holds an --ELTM inconsistency only on a record whose --TPT, checked first, is empty)."""
     groups = [c for c in ([leaf.value] if isinstance(leaf.value, str) else list(leaf.value or [])) if c in fr.df.columns]
     k = _keyed(fr, [*groups, *_columns(fr, leaf.target)])
-    k = k[k[leaf.target] != ""]  # an empty value is no value to be consistent with (ADaM AD0893: ACYCLEC)
+    # only the records the conditions before it keep are compared; an empty value counts as a value (CORE-000699
+    # flags the records with no --STRESU in a group with units; the unpublished ADaM AD0893 case expects the
+    # opposite for ACYCLEC, and a published rule with expected results is followed)
+    keep = np.ones(len(k), dtype=bool) if fr.kept is None else np.asarray(fr.kept, dtype=bool).copy()
     if not groups:
         k["_all"] = ""
         groups = ["_all"]
-    if fr.kept is not None:  # only the records the conditions before it keep are compared
-        k = k[fr.kept]
+    k = k[keep]
     out = np.zeros(len(fr.df), dtype=bool)
-    out[np.flatnonzero(fr.kept) if fr.kept is not None else slice(None)] = \
-        (k.groupby(groups)[leaf.target].transform("nunique") > 1).to_numpy(dtype=bool)
+    out[np.flatnonzero(keep)] = (k.groupby(groups)[leaf.target].transform("nunique") > 1).to_numpy(dtype=bool)
     return out
 
 

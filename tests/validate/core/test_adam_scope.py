@@ -122,14 +122,15 @@ def test_exists_in_a_variable_metadata_check_reads_the_dataset_variables() -> No
     assert run_rules({"ADSL": with_id}, "ADaMIG", "1.3", [r]).findings == []
 
 
-def test_inconsistent_across_dataset_ignores_empty_values() -> None:
+def test_inconsistent_across_dataset_flags_every_record_of_a_group_and_an_empty_value_counts() -> None:
     from sdtm_convert.validate.core.operators import OPERATORS, Frame, Leaf
 
-    # ACYCLE 2 holds "2" and an empty ACYCLEC: no second value (ADaM AD0893's positive case); ACYCLE 1 holds 22
-    f = pd.DataFrame({"ACYCLEC": ["1", "22", "2", "1", ""], "ACYCLE": [1.0, 1.0, 2.0, 1.0, 2.0]})
+    # ACYCLE 1 holds "1" and "22": all its records (CORE-000612 flags the majority too); ACYCLE 2 holds "2" and
+    # an empty value, a second value (CORE-000699 flags a record without --STRESU in a group with units)
+    f = pd.DataFrame({"ACYCLEC": ["1", "22", "2", "1", "", "3"], "ACYCLE": [1.0, 1.0, 2.0, 1.0, 2.0, 3.0]})
     leaf = Leaf("ACYCLEC", "is_inconsistent_across_dataset", "ACYCLE")
     got = OPERATORS["is_inconsistent_across_dataset"](Frame(f, {}, {}, frozenset(f.columns)), leaf)
-    assert got.tolist() == [False, True, False, False, False]
+    assert got.tolist() == [True, True, True, True, True, False]
 
 
 def test_our_adam_rule_and_the_adamig_core_rule_of_its_number_merge_into_one_finding() -> None:
