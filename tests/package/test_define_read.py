@@ -54,3 +54,9 @@ def test_the_validator_reads_define_with_the_one_reader():
     from sdtm_convert.validate import define_check
 
     assert define_check.parse_file is read.parse_file
+
+
+def test_the_dataset_class_is_read_from_the_2_0_attribute_and_the_2_1_element():
+    adam21 = read_define(PILOT.parent / "define-2-1-adam-with-arm.xml").datasets
+    assert (adam21["ADSL"].klass, adam21["ADCIBC"].klass) == ("SUBJECT LEVEL ANALYSIS DATASET", "BASIC DATA STRUCTURE")
+    assert read_define(PILOT).datasets["AE"].klass == "EVENTS"

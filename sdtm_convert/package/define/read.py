@@ -205,7 +205,9 @@ def _dataset(g: etree._Element, items: dict[str, etree._Element]) -> DefDataset:
     name = (g.get("SASDatasetName") or g.get("Name") or "").upper()
     leaf = next((c for c in g if isinstance(c.tag, str) and _local(c) == "leaf"), None)
     file = leaf.get("{http://www.w3.org/1999/xlink}href") if leaf is not None else None
-    ds = DefDataset(name, g.get("Domain") or name, _text(g), _attr(g, "Class"), _attr(g, "Structure"), file)
+    klass = _attr(g, "Class") or next((c.get("Name", "") for c in g if isinstance(c.tag, str) and _local(c) == "Class"),
+                                      "")  # Define-XML 2.0 attribute, 2.1 def:Class element
+    ds = DefDataset(name, g.get("Domain") or name, _text(g), klass, _attr(g, "Structure"), file)
     for ref in g:
         if not isinstance(ref.tag, str) or _local(ref) != "ItemRef":
             continue
