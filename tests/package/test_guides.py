@@ -95,12 +95,13 @@ def test_findings_beyond_the_reports_listing_limit_are_counted_and_explained_onl
 
 
 def test_values_are_escaped_for_markdown_table_cells_and_read_back_whole_for_word():
-    from sdtm_convert.package.guides.render import md
+    from sdtm_convert.common.markdown import md
     from sdtm_convert.package.guides.word import _cells
 
     cell = md("AETERM | 'a\\b'\n<b>")
     assert cell == "AETERM \\| 'a\\\\b' &lt;b>"
     assert _cells(f"| {cell} | x |") == ["AETERM | 'a\\b' <b>", "x"]
+    assert md("A\x01B") == "A\\\\x01B"  # a control character is shown as \x01 text, as in the HTML pages
 
 
 def test_a_group_shows_its_first_distinct_values_and_counts_the_others_once():

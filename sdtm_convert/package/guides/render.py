@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import jinja2
-
+from sdtm_convert.common.markdown import markdown_environment
 from sdtm_convert.common.text import plural
 from sdtm_convert.package.guides.adam_facts import adam_facts
 from sdtm_convert.package.guides.facts import (
@@ -25,15 +24,7 @@ from sdtm_convert.version import __version__
 TRIAL_DESIGN_NAMES = ("TA", "TE", "TV", "TI", "TS")
 
 
-def md(value: Any) -> str:
-    """A value for Markdown text or a table cell: ``|`` escaped, line breaks as spaces, ``<`` as ``&lt;``."""
-    text = "" if value is None else str(value)
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("\r\n", " ").replace("\n", " ")
-
-
-_ENV = jinja2.Environment(loader=jinja2.PackageLoader("sdtm_convert.package", "templates"), autoescape=False,
-                          undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                          keep_trailing_newline=True, finalize=md)
+_ENV = markdown_environment("sdtm_convert.package")
 _ENV.filters["plural"] = plural
 
 
