@@ -166,7 +166,14 @@ def _write(result: PoolResult, metas: dict[str, DatasetMeta], studies: list[Stud
     if validate:
         from sdtm_convert.validate import validate_package, write_html, write_json
 
-        result.validation = validate_package(folder)
+        result.validation = report = validate_package(folder)
+        # reproducible report files: paths relative to the output, the package's fixed date instead of the clock
+        report.path = folder.relative_to(result.out).as_posix()
+        report.define = (folder / "define.xml").relative_to(result.out).as_posix()
+        report.started, report.timing = "", {}
+        report.package_date = created
+        report.package_date_source = ("the pooling spec's created" if spec.created else
+                                      "the latest creation date of the studies' define.xml")
         reports = result.out / "reports"
         reports.mkdir(parents=True, exist_ok=True)
         write_json(result.validation, reports / "validation-pool.json")

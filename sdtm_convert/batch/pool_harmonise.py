@@ -35,6 +35,11 @@ def harmonise(frame: pd.DataFrame, dataset: str, rules: StudyRules | None, spec:
         for var, values in maps.items():
             if var in out.columns:
                 out[var] = _recode(out[var], values, rules.studyid, dataset, var, kind, changes)
+    for var, value in rules.assign.get(dataset, {}).items():
+        out[var] = pd.Series(value if value is not None else "", index=out.index,
+                             dtype="float64" if isinstance(value, int | float) else "str")
+        changes.recodes.append({"study": rules.studyid, "dataset": dataset, "variable": var, "kind": "assign",
+                                "from": "", "to": "" if value is None else str(value), "records": len(out)})
     if rules.meddra is not None and "AEDECOD" in out.columns:
         out = _meddra(out, dataset, rules, changes)
     return out

@@ -18,10 +18,12 @@ def kind(values: pd.Series) -> str:
 
 
 def variables(dataset: str, parts: Mapping[str, pd.DataFrame], spec: PoolingSpec) -> list[str]:
-    """The pooled variables in order: the spec's ``keep``, else the first study's, then each later study's new ones."""
+    """The pooled variables in order: the spec's ``keep``, else the first study's, then each later study's new ones
+    (less the spec's ``drop``)."""
     if dataset in spec.keep:
         return list(spec.keep[dataset])
-    return list(dict.fromkeys(c for frame in parts.values() for c in frame.columns))
+    dropped = set(spec.drop.get(dataset, ()))
+    return list(dict.fromkeys(c for frame in parts.values() for c in frame.columns if c not in dropped))
 
 
 def types(dataset: str, parts: Mapping[str, pd.DataFrame], names: list[str], spec: PoolingSpec,

@@ -7,7 +7,9 @@ part of the spec keeps its YAML line, so a problem the data shows later (a type 
 do not hold) is reported at the line that caused it.
 
 Order of the harmonisation, per study: ``rename`` (old name → pooled name), then ``ct`` and ``recode`` values
-(by pooled name), then the MedDRA term map (``AEDECOD`` and the codes and SOC beside it).
+(by pooled name), then ``assign`` (one value for every record), then the MedDRA term map (``AEDECOD`` and the
+codes and SOC beside it). Then per dataset: ``keep`` (only these variables, in this order) or the union of the
+studies' variables less ``drop``.
 """
 
 from __future__ import annotations
@@ -48,6 +50,7 @@ class StudyRules:
     studyid: str
     rename: Mapping[str, str] = field(default_factory=dict)
     recode: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    assign: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)  # dataset → variable → value
     ct_from: str | None = None
     ct: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     meddra: TermMap | None = None
@@ -61,6 +64,7 @@ class PoolingSpec:
     studies: Mapping[str, StudyRules]
     datasets: tuple[str, ...] = DEFAULT_DATASETS
     keep: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    drop: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     types: Mapping[str, str] = field(default_factory=dict)
     title: str | None = None
     created: str | None = None
@@ -82,15 +86,18 @@ def load_pooling_spec(path: str | Path) -> PoolingSpec:
     datasets = tuple(dict.fromkeys(["ADSL", *data.get("datasets", DEFAULT_DATASETS)]))
     lines = {f"types.{v}": key_line(node, ["types"], v) for v in data.get("types", {})}
     lines |= {f"keep.{d}": key_line(node, ["keep"], d) for d in data.get("keep", {})}
+    lines |= {f"drop.{d}": key_line(node, ["drop"], d) for d in data.get("drop", {})}
     lines |= {f"studies.{s}": key_line(node, ["studies"], s) for s in studies}
     lines |= {"datasets": key_line(node, [], "datasets"), "pool": key_line(node, [], "pool")}
-    for name in data.get("keep", {}):
-        if name not in datasets:
-            raise fatal("pool-spec-keep-dataset", f"keep names {name}, which is not a pooled dataset "
-                        f"({', '.join(datasets)})", file=str(path), line=lines[f"keep.{name}"])
+    for part in ("keep", "drop"):
+        for name in data.get(part, {}):
+            if name not in datasets:
+                raise fatal("pool-spec-dataset-unknown", f"{part} names {name}, which is not a pooled dataset "
+                            f"({', '.join(datasets)})", file=str(path), line=lines[f"{part}.{name}"])
     return PoolingSpec(
         file=str(path), pool=data["pool"], studies=studies, datasets=datasets,
-        keep={k: tuple(v) for k, v in data.get("keep", {}).items()}, types=dict(data.get("types", {})),
+        keep={k: tuple(v) for k, v in data.get("keep", {}).items()},
+        drop={k: tuple(v) for k, v in data.get("drop", {}).items()}, types=dict(data.get("types", {})),
         title=data.get("title"), created=data.get("created"), ct_version=data.get("ct_version"),
         meddra_version=data.get("meddra_version"), lines={k: v for k, v in lines.items() if v is not None})
 
@@ -106,7 +113,7 @@ def _study(path: Path, sid: str, rules: dict[str, Any], node: yaml.Node | None) 
     meddra = None
     if rules.get("meddra"):
         meddra = _term_map(path, rules["meddra"], key_line(node, ["studies", sid, "meddra"], "file"))
-    return StudyRules(sid, rename, dict(rules.get("recode", {})), ct.get("from"), dict(ct.get("values", {})), meddra,
+    return StudyRules(sid, rename, dict(rules.get("recode", {})), dict(rules.get("assign", {})), ct.get("from"), dict(ct.get("values", {})), meddra,
                       key_line(node, ["studies"], sid))
 
 
