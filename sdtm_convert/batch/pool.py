@@ -138,7 +138,7 @@ def _old_names(spec: PoolingSpec, sid: str) -> dict[str, str]:
     return {new: old for old, new in rules.rename.items()} if rules else {}
 
 
-def _defined_variable(var: Any, defined: list[tuple[DefDataset, Mapping[str, str]]]) -> Any:
+def _defined_variable(var: Any, defined: Sequence[tuple[DefDataset, Mapping[str, str]]]) -> Any:
     for ds, old in defined:
         d = ds.variables.get(old.get(var.name, var.name))
         if d is None:
@@ -158,7 +158,7 @@ def _write(result: PoolResult, metas: dict[str, DatasetMeta], studies: list[Stud
 
     spec = result.spec
     folder = adam_dir(result.out, spec.pool)
-    created = spec.created or max((s.created[:19] for s in studies if s.created), default=None)
+    created: str | None = spec.created or max((s.created[:19] for s in studies if s.created), default=None)
     written = write_package(result.frames, folder, metadata=metas, studyid=spec.pool, ct_version=spec.ct_version,
                             created=created, formats=formats)
     result.files, result.issues = written.files, result.issues + written.issues
@@ -171,7 +171,7 @@ def _write(result: PoolResult, metas: dict[str, DatasetMeta], studies: list[Stud
         report.path = folder.relative_to(result.out).as_posix()
         report.define = (folder / "define.xml").relative_to(result.out).as_posix()
         report.started, report.timing = "", {}
-        report.package_date = created
+        report.package_date = created or ""
         report.package_date_source = ("the pooling spec's created" if spec.created else
                                       "the latest creation date of the studies' define.xml")
         reports = result.out / "reports"
