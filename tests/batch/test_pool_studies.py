@@ -20,7 +20,7 @@ DATA = Path(__file__).parent / "data"
 
 
 def _adam(build: Path) -> dict:
-    return {n: read_dataset(p) for n, p in find_datasets(build).items() if n in ("ADSL", "ADAE")}
+    return {n: read_dataset(p) for n, p in find_datasets(build).items() if n in ("ADSL", "ADAE", "ADPASI")}
 
 
 @pytest.fixture(scope="module")
@@ -48,13 +48,13 @@ def bundled_and_pilot(tmp_path_factory):
 
 def test_generated_studies_pool_with_counts_summed_and_each_subject_once(generated, tmp_path, capsys):
     spec = tmp_path / "pooling.yaml"
-    spec.write_text("pool: PSO-POOL\nstudies:\n  PSO-01:\n  PSO-02:\n", encoding="utf-8")
+    spec.write_text("pool: PSO-POOL\ndatasets: [ADSL, ADAE, ADPASI]\nstudies:\n  PSO-01:\n  PSO-02:\n", encoding="utf-8")
     code = main(["batch", "pool", *map(str, generated), "--spec", str(spec), "--out", str(tmp_path / "out")])
     err = capsys.readouterr().err
     assert code == 0, err
     inputs = [_adam(b) for b in generated]
     pooled = _adam(tmp_path / "out")
-    for name in ("ADSL", "ADAE"):
+    for name in ("ADSL", "ADAE", "ADPASI"):  # ADPASI: a BDS dataset the spec declares
         assert len(pooled[name]) == sum(len(i[name]) for i in inputs) > 0
     assert pooled["ADSL"]["USUBJID"].is_unique and len(pooled["ADSL"]) == 10
     assert pooled["ADSL"].groupby("STUDYID").size().to_dict() == {"PSO-01": 6, "PSO-02": 4}
