@@ -23,7 +23,7 @@ import pandas as pd
 from sdtm_convert.batch.pool_harmonise import Changes, harmonise, unused_rules
 from sdtm_convert.batch.pool_read import StudyPackage, read_study_package
 from sdtm_convert.batch.pool_stack import conform, subject_issues, types, variables
-from sdtm_convert.errors import ERROR, Issue, fatal
+from sdtm_convert.errors import ERROR, WARNING, Issue, fatal
 from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package.define.read import DefDataset
 from sdtm_convert.package.layout import adam_dir
@@ -115,6 +115,11 @@ def _harmonised(studies: list[StudyPackage], spec: PoolingSpec, changes: Changes
         rules = spec.studies.get(s.studyid)
         if rules is not None:
             changes.issues += unused_rules(rules, {c for f in s.frames.values() for c in f.columns}, spec)
+            if rules.ct_from and s.ct_versions and rules.ct_from not in s.ct_versions:
+                changes.issues.append(Issue(
+                    "pool-ct-version-mismatch", WARNING, f"study {s.studyid}: the spec's CT map is from "
+                    f"{rules.ct_from} but its define.xml states CT {', '.join(s.ct_versions)}",
+                    file=spec.file, line=rules.line, extra={"study": s.studyid}))
     return parts
 
 

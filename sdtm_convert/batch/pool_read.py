@@ -24,6 +24,7 @@ class StudyPackage:
     files: Mapping[str, Path]
     define: Mapping[str, DefDataset]
     created: str  # define.xml's ODM/@CreationDateTime ("" when there is none)
+    ct_versions: tuple[str, ...] = ()  # the CT versions define.xml states
 
 
 def read_study_package(path: Path, datasets: tuple[str, ...]) -> StudyPackage:
@@ -35,11 +36,11 @@ def read_study_package(path: Path, datasets: tuple[str, ...]) -> StudyPackage:
     folder = found["ADSL"].parent
     files = {n: found[n] for n in datasets if n in found}
     frames = {n: read_dataset(p) for n, p in files.items()}
-    define, created = {}, ""
+    define, created, ct = {}, "", ()
     if (folder / "define.xml").is_file():
         parsed = read_define(folder / "define.xml")
-        define, created = parsed.datasets, parsed.created
-    return StudyPackage(path, _studyid(path, frames["ADSL"]), frames, files, define, created)
+        define, created, ct = parsed.datasets, parsed.created, tuple(v for v in parsed.ct_versions if v)
+    return StudyPackage(path, _studyid(path, frames["ADSL"]), frames, files, define, created, ct)
 
 
 def _studyid(path: Path, adsl: pd.DataFrame) -> str:

@@ -108,10 +108,12 @@ studies:
 drop: {ADSL: [AESEVX]}
 """
     result = pool_packages([a, b], spec(tmp_path, text), tmp_path / "out", validate=False)
-    assert _codes(result) == []
+    assert _codes(result) == ["pool-ct-version-mismatch"]
     got = result.frames["ADSL"][["USUBJID", "TRT01P", "FASFL"]].values.tolist()
     assert got == [["STUDY-A-001", "Drug 10 mg", "Y"], ["STUDY-A-002", "Drug 10 mg", "Y"], ["STUDY-B-001", "Placebo", "N"]]
     assert "AESEVX" not in result.frames["ADSL"].columns
+    (ct,) = [i for i in result.issues if i.code == "pool-ct-version-mismatch"]  # the package's define: another CT
+    assert (ct.severity, ct.line, ct.extra["study"]) == ("warning", 6, "STUDY-B") and "2017-09-29" in ct.message
     report = json.loads((tmp_path / "out" / "reports" / "pooling.json").read_text())
     assert report["renames"] == [{"study": "STUDY-B", "dataset": "ADSL", "from": "TRTP", "to": "TRT01P"}]
     assert [(r["study"], r["variable"], r["kind"], r["from"], r["to"], r["records"]) for r in report["recodes"]] == [
