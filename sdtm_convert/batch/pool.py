@@ -4,8 +4,9 @@ ADaM package, harmonised by a pooling spec (:mod:`sdtm_convert.spec.pooling`).
 Steps: read each package (:mod:`.pool_read`), apply each study's renames, CT maps, recodes and MedDRA term map
 (:mod:`.pool_harmonise`), stack each dataset with its variables typed alike (:mod:`.pool_stack`), check that
 every subject is in the pooled ADSL once and every other record's subject is there, then, with no pooling
-error, write the package with the package writers (XPT, Dataset-JSON, define.xml: :func:`sdtm_convert.api.write_package`,
-labels and types from the studies' define.xml) and validate it as any ADaM package. The pooling report
+error, write the package with the package writers (XPT, Dataset-JSON, define.xml: ``package.write``, staged as
+:func:`sdtm_convert.api.write_package` does; labels and types from the studies' define.xml, MedDRA named as
+the dictionary with the spec's ``meddra_version``) and validate it as any ADaM package. The pooling report
 (``reports/pooling.json`` and ``.html``) lists per study the records in and out, the renames and recodes
 applied and the MedDRA terms mapped. STUDYID is kept on every record; records keep the order of the packages
 given, then their own order.
@@ -157,16 +158,43 @@ def _defined_variable(var: Any, defined: Sequence[tuple[DefDataset, Mapping[str,
     return var
 
 
+MEDDRA_TEXT = ("AELLT", "AEDECOD", "AEHLT", "AEHLGT", "AEBODSYS", "AESOC")
+MEDDRA_CODES = ("AELLTCD", "AEPTCD", "AEHLTCD", "AEHLGTCD", "AEBDSYCD", "AESOCCD")
+
+
+def _study(spec: PoolingSpec, created: str, frames: Mapping[str, pd.DataFrame]) -> Any:
+    """The pooled package's study facts; with ``meddra_version``, define.xml names MedDRA (that version) as the
+    dictionary of the pooled datasets' MedDRA variables."""
+    from sdtm_convert.spec import define_spec as ds
+    from sdtm_convert.spec.study import StudyConfig
+    from sdtm_convert.standards.ct import DEFAULT_CT_VERSION
+
+    define = None
+    if spec.meddra_version:
+        variables = [ds.VariableDef(name, var, codelist="MEDDRA" if var in MEDDRA_TEXT else "MEDDRACD")
+                     for name, frame in sorted(frames.items()) for var in frame.columns
+                     if var in MEDDRA_TEXT + MEDDRA_CODES]
+        define = ds.DefineSpec(variables=variables, dictionaries=[
+            ds.DictionaryDef("MEDDRA", "MedDRA", "text", "MedDRA", spec.meddra_version),
+            ds.DictionaryDef("MEDDRACD", "MedDRA codes", "integer", "MedDRA", spec.meddra_version)])
+    return StudyConfig(studyid=spec.pool, title=spec.title or spec.pool, sponsor="",
+                       ct_version=spec.ct_version or DEFAULT_CT_VERSION, created=created, define=define)
+
+
 def _write(result: PoolResult, metas: dict[str, DatasetMeta], studies: list[StudyPackage], formats: tuple[str, ...],
            validate: bool, progress: Callable[[str], None]) -> None:
-    from sdtm_convert.api import write_package
+    from sdtm_convert.package import write as submission
+    from sdtm_convert.package.staging import staged_files
 
     spec = result.spec
     folder = adam_dir(result.out, spec.pool)
-    created: str | None = spec.created or max((s.created[:19] for s in studies if s.created), default=None)
-    written = write_package(result.frames, folder, metadata=metas, studyid=spec.pool, ct_version=spec.ct_version,
-                            created=created, formats=formats)
-    result.files, result.issues = written.files, result.issues + written.issues
+    created = spec.created or max((s.created[:19] for s in studies if s.created), default="2000-01-01T00:00:00")
+    study = _study(spec, created, result.frames)
+    with staged_files(folder) as stage:  # all files or none, as write_package
+        written = submission.write_datasets(result.frames, metas, stage, study, formats=formats)
+        define = submission.write_define(result.frames, written.metas, stage, study, standard="ADaMIG 1.3")
+    result.files = [folder / f.relative_to(stage) for f in written.files + define.files]
+    result.issues += written.issues + define.issues
     progress(f"wrote {len(result.frames)} pooled datasets into {folder}")
     if validate:
         from sdtm_convert.validate import validate_package, write_html, write_json

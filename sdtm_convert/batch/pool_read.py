@@ -36,7 +36,7 @@ def read_study_package(path: Path, datasets: tuple[str, ...]) -> StudyPackage:
     folder = found["ADSL"].parent
     files = {n: found[n] for n in datasets if n in found}
     frames = {n: read_dataset(p) for n, p in files.items()}
-    define, created, ct = {}, "", ()
+    define, created, ct = {}, "", tuple[str, ...]()
     if (folder / "define.xml").is_file():
         parsed = read_define(folder / "define.xml")
         define, created, ct = parsed.datasets, parsed.created, tuple(v for v in parsed.ct_versions if v)

@@ -135,6 +135,9 @@ def test_a_meddra_term_map_recodes_the_term_and_its_soc_and_lists_what_it_mapped
     assert report["meddra"] == {"to_version": "26.0", "terms": [
         {"study": "STUDY-A", "dataset": "ADAE", "from_pt": "Headache", "to_pt": "HEADACHE", "to_ptcd": "10019211",
          "to_soc": "NERVOUS SYSTEM DISORDERS", "to_soccd": "10029205", "from_version": "25.1", "records": 1}]}
+    define = (tmp_path / "out" / "m5" / "datasets" / "iss-1" / "analysis" / "adam" / "datasets" / "define.xml").read_text()
+    assert define.count('<ExternalCodeList Dictionary="MedDRA" Version="26.0"/>') == 1  # AEDECOD, AEBODSYS
+    assert define.count('<CodeListRef CodeListOID="CL.MEDDRA"/>') == 2
 
 
 def test_a_variable_one_study_lacks_is_null_there_and_noted(tmp_path):
