@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.errors import WARNING, Issue
+from sdtm_convert.errors import ERROR, WARNING, Issue
 from sdtm_convert.spec.pooling import MEDDRA_TARGETS, PoolingSpec, StudyRules
 
 
@@ -28,9 +28,16 @@ def harmonise(frame: pd.DataFrame, dataset: str, rules: StudyRules | None, spec:
     """``frame`` (one study's ``dataset``) with the study's rules of ``spec`` applied; ``frame`` is not changed."""
     if rules is None:
         return frame
-    out = frame.rename(columns={k: v for k, v in rules.rename.items() if k in frame.columns})
-    changes.renames += [{"study": rules.studyid, "dataset": dataset, "from": k, "to": v}
-                        for k, v in rules.rename.items() if k in frame.columns]
+    renames = {k: v for k, v in rules.rename.items() if k in frame.columns}
+    kept = set(frame.columns) - set(renames)
+    for old, new in list(renames.items()):
+        if new in kept:  # the study has the pooled name already: renaming would give two columns one name
+            changes.issues.append(Issue("pool-rename-collision", ERROR, f"study {rules.studyid}: {dataset} has both "
+                                        f"{old} and {new}; the rename {old}: {new} would give two {new}", file=spec.file,
+                                        line=rules.line, dataset=dataset, variable=new, extra={"study": rules.studyid}))
+            del renames[old]
+    out = frame.rename(columns=renames)
+    changes.renames += [{"study": rules.studyid, "dataset": dataset, "from": k, "to": v} for k, v in renames.items()]
     for kind, maps in (("ct", rules.ct), ("recode", rules.recode)):
         for var, values in maps.items():
             if var in out.columns:

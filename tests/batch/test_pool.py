@@ -83,6 +83,15 @@ def test_a_clash_a_rename_makes_points_at_that_studys_line_of_the_spec(tmp_path)
     assert clash.line == 4 and "study STUDY-B's rename makes it AGE" in clash.message
 
 
+def test_a_rename_to_a_name_the_study_has_already_is_an_error_at_the_studys_line(tmp_path):
+    a, b = _two(tmp_path, b_adsl=adsl("STUDY-B", ["STUDY-B-001"], TRTP=["Placebo"]))
+    text = "pool: ISS-1\nstudies:\n  STUDY-A:\n  STUDY-B:\n    rename: {TRTP: TRT01P}\n"
+    result = pool_packages([a, b], spec(tmp_path, text), tmp_path / "out", validate=False)
+    (clash,) = [i for i in result.issues if i.code == "pool-rename-collision"]
+    assert (clash.line, clash.dataset, clash.variable) == (4, "ADSL", "TRT01P")
+    assert not (tmp_path / "out" / "m5").exists()
+
+
 def test_the_specs_types_settle_a_clash_and_a_value_that_cannot_be_converted_is_named(tmp_path):
     a, b = _two(tmp_path, b_adsl=adsl("STUDY-B", ["STUDY-B-001", "STUDY-B-002"], AGE=["41", ">89"]))
     text = SPEC + "types:\n  AGE: Char\n"
