@@ -24,6 +24,8 @@ def pool_report(result: PoolResult) -> dict[str, Any]:
         "spec": spec.file,
         "datasets": {n: {"records": len(f), "variables": len(f.columns)} for n, f in result.frames.items()},
         "studies": result.counts,
+        "variables": {n: {"keep": list(spec.keep.get(n, ())), "drop": list(spec.drop.get(n, ()))}
+                      for n in result.frames if n in spec.keep or n in spec.drop},
         "renames": result.changes.renames,
         "recodes": result.changes.recodes,
         "meddra": {"to_version": spec.meddra_version, "terms": result.changes.meddra},

@@ -121,6 +121,7 @@ drop: {ADSL: [AESEVX]}
     got = result.frames["ADSL"][["USUBJID", "TRT01P", "FASFL"]].values.tolist()
     assert got == [["STUDY-A-001", "Drug 10 mg", "Y"], ["STUDY-A-002", "Drug 10 mg", "Y"], ["STUDY-B-001", "Placebo", "N"]]
     assert "AESEVX" not in result.frames["ADSL"].columns
+    assert "<td>ADSL</td><td></td><td>AESEVX</td>" in (tmp_path / "out" / "reports" / "pooling.html").read_text()
     (ct,) = [i for i in result.issues if i.code == "pool-ct-version-mismatch"]  # the package's define: another CT
     assert (ct.severity, ct.line, ct.extra["study"]) == ("warning", 6, "STUDY-B") and "2017-09-29" in ct.message
     report = json.loads((tmp_path / "out" / "reports" / "pooling.json").read_text())
