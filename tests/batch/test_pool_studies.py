@@ -62,7 +62,7 @@ def test_generated_studies_pool_with_counts_summed_and_each_subject_once(generat
     assert report["validation"]["errors"] == 0 and "validation 0 errors" in err
 
 
-def test_the_same_study_generated_under_one_studyid_twice_reports_each_subject_twice(generated, tmp_path, capsys):
+def test_two_packages_of_one_studyid_are_refused_before_pooling(generated, tmp_path, capsys):
     twin = tmp_path / "twin"
     shutil.copytree(generated[0], twin)
     spec = tmp_path / "pooling.yaml"
