@@ -21,7 +21,7 @@ LAYERS: list[set[str]] = [
     {"adam", "results"},
     {"xpt", "package"},
     {"validate"},
-    {"sample", "pipeline", "api", "cli", "root"},
+    {"sample", "pipeline", "api", "cli", "root", "batch"},
 ]
 LAYER = {unit: n for n, units in enumerate(LAYERS) for unit in units}
 

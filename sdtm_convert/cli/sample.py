@@ -19,6 +19,8 @@ def add_arguments(sample: argparse.ArgumentParser) -> None:
     sample.add_argument("--fault", action="append", metavar="NAME",
                         help="inject a bad-input variant (pasi-item-out-of-range, invalid-date, unknown-sex, "
                              "missing-column, orphan-subject, duplicate-key); repeatable (default: none)")
+    sample.add_argument("--studyid", default="NCT03745417",
+                        help="STUDYID written into the spec copy, also the USUBJID prefix (default: NCT03745417)")
     sample.add_argument("--out", required=True, metavar="DIR", help="output folder (required)")
     sample.add_argument("--quiet", action="store_true", help="print nothing (default: the files and the run command)")
     sample.add_argument("--json", action="store_true", help="print the summary as JSON (default: text)")
@@ -28,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     from sdtm_convert.sample import generate_study
 
     summary = generate_study(args.out, subjects=args.subjects, seed=args.seed, sites=args.sites,
-                             faults=tuple(args.fault or ()))
+                             faults=tuple(args.fault or ()), studyid=args.studyid)
     if args.json:
         print(json.dumps(summary, indent=2, default=str))
     elif not args.quiet:

@@ -21,7 +21,7 @@ from ..errors import SdtmConvertError, fatal
 from . import assessments, forms
 from .ae import ae, ae_meddra, ae_records
 from .faults import FAULTS, apply_faults, check_fault_names
-from .kit import SPEC_FOLDER, run_command, write_kit
+from .kit import SPEC_FOLDER, check_studyid, run_command, write_kit
 from .labels import STUDYID
 from .plan import build_plan
 
@@ -70,6 +70,7 @@ def generate_study(
     *,
     faults: tuple[str, ...] | list[str] = (),
     with_spec: bool = True,
+    studyid: str = STUDYID,
 ) -> dict:
     """Write the raw study to ``out_dir`` (created if needed); return a summary.
 
@@ -78,6 +79,8 @@ def generate_study(
     The ``*.csv`` files named in ``files`` are written and, with ``with_spec`` (the default), ``spec/`` (a copy
     of the shipped mapping spec), ``sdtm-convert.yaml`` (the study file naming it, so ``sdtm-convert run
     OUT_DIR`` needs no ``--spec``) and ``README.md``; nothing else in ``out_dir`` is touched.
+    ``studyid`` (default ``NCT03745417``) is written into the spec copy as the study's STUDYID and the prefix of
+    its USUBJIDs (the raw files are the same), so that several generated studies can be pooled.
     Arguments and the output place are checked before any data is built. Bad arguments, unknown faults, an
     unusable output place and write failures raise :class:`SdtmConvertError` (codes ``sample-argument-invalid``,
     ``sample-fault-unknown``, ``output-not-a-folder``, ``output-not-writable``, ``sample-write-failed``).
@@ -85,8 +88,9 @@ def generate_study(
     out = check_output_folder(out_dir)
     faults = tuple(faults)
     check_fault_names(faults)
+    check_studyid(studyid, with_spec)
     frames = apply_faults(build_frames(subjects, seed, sites), faults)
-    summary = _summary(out, subjects, seed, sites, faults, frames)
+    summary = _summary(out, subjects, seed, sites, faults, frames) | {"study": studyid}
     try:
         out.mkdir(parents=True, exist_ok=True)
         for name, df in frames.items():

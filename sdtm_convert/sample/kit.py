@@ -8,6 +8,7 @@ to, so the folder works from any working directory, after being moved or sent on
 
 from __future__ import annotations
 
+import re
 import shlex
 from pathlib import Path
 
@@ -18,6 +19,22 @@ from sdtm_convert.spec.locate import SOURCE_ROOT, STUDY_FILE, bundled_spec, stud
 from .labels import STUDYID
 
 SPEC_FOLDER = "spec"
+_STUDYID = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,19}$")
+# where the spec names the study: study.yaml's studyid and the STUDYID/USUBJID values of the domain specs
+# (the trial-summary registry identifier, REGID, and the links of define.yaml stay the registry's)
+_NAMED = re.compile(rf"(?m)^(studyid: |.*\bvalue: ){STUDYID}\b")
+
+
+def check_studyid(studyid: str, with_spec: bool) -> None:
+    """Another STUDYID needs the spec copy (it is written there) and upper-case letters, digits, - or _."""
+    if studyid != STUDYID and (not with_spec or not _STUDYID.match(studyid)):
+        raise fatal("sample-argument-invalid", f"studyid {studyid!r} must be 1-20 upper-case letters, digits, - or _"
+                    if with_spec else "another studyid needs the spec copy (with_spec)")
+
+
+def with_studyid(text: str, studyid: str) -> str:
+    """A spec file's text with the sample's STUDYID replaced by ``studyid`` where it names the study."""
+    return text if studyid == STUDYID else _NAMED.sub(lambda m: m.group(1) + studyid, text)
 
 
 def source_spec() -> Path:
@@ -39,9 +56,11 @@ def run_command(out: Path) -> str:
 def write_kit(out: Path, summary: dict) -> None:
     """Write ``spec/``, the study file and ``README.md`` into ``out`` (the CSV files are already there)."""
     spec = out / SPEC_FOLDER
+    studyid = summary.get("study", STUDYID)
     for src in [*sorted(source_spec().glob("*.yaml")), *sorted(source_spec().glob("adam/*.yaml"))]:  # + ADaM specs
-        atomic_write_bytes(spec / src.relative_to(source_spec()), src.read_bytes())
-    atomic_write_text(out / STUDY_FILE, study_file_text(STUDYID, SPEC_FOLDER, "written by `sdtm-convert sample`"))
+        data = src.read_bytes() if studyid == STUDYID else with_studyid(src.read_text(encoding="utf-8"), studyid).encode()
+        atomic_write_bytes(spec / src.relative_to(source_spec()), data)
+    atomic_write_text(out / STUDY_FILE, study_file_text(studyid, SPEC_FOLDER, "written by `sdtm-convert sample`"))
     atomic_write_text(out / "README.md", readme_text(out, summary))
 
 
@@ -51,6 +70,8 @@ def sample_command(summary: dict, out: Path) -> str:
             "--sites", str(summary["sites"])]
     for fault in summary["faults"]:
         args += ["--fault", fault]
+    if summary.get("study", STUDYID) != STUDYID:
+        args += ["--studyid", summary["study"]]
     return shlex.join([*args, "--out", out.resolve().name or "."])
 
 

@@ -45,3 +45,25 @@ def test_without_spec_only_the_csv_files_are_written(tmp_path):
     summary = generate_study(tmp_path, subjects=2, with_spec=False)
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(summary["files"])
     assert "run_command" not in summary
+
+
+def test_another_studyid_is_written_where_the_spec_copy_names_the_study(tmp_path):
+    summary = generate_study(tmp_path / "p", subjects=2, studyid="PSO-02")
+    spec = tmp_path / "p" / "spec"
+    assert summary["study"] == "PSO-02"
+    assert yaml.safe_load((spec / "study.yaml").read_text(encoding="utf-8"))["studyid"] == "PSO-02"
+    dm = yaml.safe_load((spec / "dm.yaml").read_text(encoding="utf-8"))["sources"][0]["variables"]
+    assert dm[0]["value"] == "PSO-02" and dm[2]["parts"][0] == {"value": "PSO-02"}  # STUDYID, USUBJID
+    text = "".join(p.read_text(encoding="utf-8") for p in sorted(spec.rglob("*.yaml")))
+    assert 'val: "NCT03745417"' in text  # the registry identifier (TS REGID) stays the registry's
+    assert "--studyid PSO-02" in (tmp_path / "p" / "README.md").read_text(encoding="utf-8")
+
+
+def test_a_studyid_that_is_not_an_identifier_is_refused(tmp_path):
+    import pytest
+
+    from sdtm_convert.errors import SdtmConvertError
+
+    with pytest.raises(SdtmConvertError) as ex:
+        generate_study(tmp_path / "p", subjects=2, studyid="pso 2")
+    assert ex.value.issue.code == "sample-argument-invalid" and not (tmp_path / "p").exists()
