@@ -104,20 +104,30 @@ def check_analyses(analyses: AnalysesSpec | None, adam_specs: Iterable[Any]) -> 
         return []
     declared = {s.dataset: [v["name"] for v in s.variables] for s in adam_specs}
     issues: list[Issue] = []
-    seen: dict[str, int | None] = {}
+    seen: dict[tuple[str, str], int | None] = {}
     for i, rd in enumerate(analyses.displays):
+        issues += _duplicate(analyses, ["displays", i], "result display", seen)
         for j, res in enumerate(rd["results"]):
             path: list[Any] = ["displays", i, "results", j]
-            rid = str(res["id"])
-            if rid in seen:
-                issues.append(analyses.issue([*path, "id"], "spec-adam-analysis-duplicate",
-                                             f"analysis result {rid} is also declared at line {seen[rid]}"))
-            seen.setdefault(rid, analyses.line([*path, "id"]))
+            issues += _duplicate(analyses, path, "analysis result", seen)
             if "parameter" in res:
                 issues += _check_parameter(analyses, [*path, "parameter"], str(res["parameter"]), declared)
             for k, ds in enumerate(res["datasets"]):
                 issues += _check_dataset(analyses, [*path, "datasets", k], ds, declared)
     return issues
+
+
+def _duplicate(a: AnalysesSpec, path: list[Any], kind: str, seen: dict[tuple[str, str], int | None]) -> list[Issue]:
+    """An id declared twice (its OID would be): the error names the first line."""
+    node = a.data
+    for step in path:
+        node = node[step]
+    key = (kind, str(node["id"]))
+    if key in seen:
+        return [a.issue([*path, "id"], "spec-adam-analysis-duplicate", f"{kind} {key[1]} is also declared at line "
+                        f"{seen[key]}")]
+    seen[key] = a.line([*path, "id"])
+    return []
 
 
 def _check_parameter(a: AnalysesSpec, path: list[Any], parameter: str, declared: dict[str, list[str]]) -> list[Issue]:
