@@ -90,18 +90,20 @@ def _dataset_of(d: dict[str, Any], conditions: Any) -> AnalysisDataset:
 def resolved(displays: list[ResultDisplay], value_level: Iterable[tuple[str, WhereClause]]) -> list[ResultDisplay]:
     """The displays with each derived where-clause id replaced by that of a value-level where-clause of the
     same dataset and conditions (``value_level``: (dataset, where-clause) pairs): one definition, one OID."""
-    known = {(ds, _key(wc)): wc.id for ds, wc in value_level}
+    known = {_key(ds, wc): wc.id for ds, wc in value_level}
 
     def one(d: AnalysisDataset) -> AnalysisDataset:
-        oid = known.get((d.dataset, _key(d.where))) if d.where is not None and not d.where_named else None
+        oid = known.get(_key(d.dataset, d.where)) if d.where is not None and not d.where_named else None
         return replace(d, where=replace(d.where, id=oid)) if oid and d.where is not None else d
 
     return [replace(rd, results=[replace(r, datasets=[one(d) for d in r.datasets]) for r in rd.results])
             for rd in displays]
 
 
-def _key(wc: WhereClause) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
-    return tuple((item, op, tuple(str(v) for v in values)) for item, op, values in wc.conditions)
+def _key(dataset: str, wc: WhereClause) -> tuple[str, tuple[tuple[str, str, tuple[str, ...]], ...]]:
+    """What a where-clause of ``dataset`` says (a variable not qualified is the dataset's)."""
+    return dataset, tuple((item if "." in item else f"{dataset}.{item}", op, tuple(str(v) for v in values))
+                          for item, op, values in wc.conditions)
 
 
 def item_oid(dataset: str, variable: str) -> str:
