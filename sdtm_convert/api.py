@@ -153,8 +153,8 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     ``frames``: ``{dataset name: DataFrame}``, all SDTM or all ADaM (names starting with ``AD``); columns and
     records are written in the frame's order. Metadata per dataset: ``metadata[name]`` when given (e.g. a
     :class:`Conversion`'s ``metadata``); else from ``spec`` (the mapping spec folder, or a loaded spec: study,
-    CT version, creation time, origins and codelists of mapped variables, ADaM methods of ADSL/ADPASI/ADAE);
-    else inferred: labels and types from the shipped SDTMIG 3.4 / ADaMIG 1.3 metadata, lengths from the
+    CT version, creation time, origins and codelists of mapped variables, ADaM methods of ADSL/ADPASI/ADAE;
+    the analysis results of its ``adam/analyses.yaml`` whose datasets are written); else inferred: labels and types from the shipped SDTMIG 3.4 / ADaMIG 1.3 metadata, lengths from the
     data, origins ``Not Available``. ``labels``: dataset labels to use instead of the standard's.
     ``studyid`` (default: the frames' STUDYID), ``ct_version`` (default: the spec's, else the newest shipped)
     and ``created`` (ISO 8601 date-time; default: the spec's, else now) override the study facts; give
@@ -166,7 +166,9 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
     dataset's file is not written.
     """
     from sdtm_convert.package import write as submission
+    from sdtm_convert.package.arm import displays_from_spec
     from sdtm_convert.package.staging import staged_files
+    from sdtm_convert.spec.analyses import load_analyses
 
     if not frames:
         raise fatal("package-empty", "no data frames to write")
@@ -177,7 +179,7 @@ def write_package(frames: Mapping[str, pd.DataFrame], out: str | Path, spec: str
                             {k.upper(): v for k, v in (labels or {}).items()})
     folder = Path(out)
     standard = "ADaMIG 1.3" if kind == "adam" else f"SDTMIG {study.sdtmig_version}"
-    arm = submission.primary_endpoint_arm(study) if kind == "adam" and loaded is not None and "ADPASI" in data \
+    arm = displays_from_spec(load_analyses(loaded.folder), set(data)) if kind == "adam" and loaded is not None \
         else None
     with staged_files(folder) as stage:  # all files or none: written beside the folder, moved in at the end
         written = submission.write_datasets(data, metas, stage, study, formats=formats)

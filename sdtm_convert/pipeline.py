@@ -136,7 +136,7 @@ def _write_run(conv: Conversion, stage: Path, out: Path, raw_folder: RawInput, s
         adam_part, adam_validation = Part(), Part()
         if adam:
             conv.adam, adam_part = run_adam(conv.sdtm, study, progress, conv.spec.adam)
-            written, metas = write_adam(conv.adam, study, stage, formats, progress, validate)
+            written, metas = write_adam(conv.adam, study, stage, formats, progress, validate, conv.spec.analyses)
             adam_part.add(written)
             if validate:
                 adam_validation = validate_written("adam", conv.adam.datasets, metas, study, stage, progress)

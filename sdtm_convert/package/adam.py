@@ -1,5 +1,5 @@
-"""The ADaM package of a run: datasets, define.xml (with the primary endpoint's analysis results) and the
-analysis summary."""
+"""The ADaM package of a run: datasets, define.xml (with the analysis results that the study's
+``adam/analyses.yaml`` names) and the analysis summary."""
 
 from __future__ import annotations
 
@@ -27,19 +27,22 @@ def summary_links(out: Path, studyid: str, validate: bool) -> list[tuple[str, st
 
 
 def write_adam(result: Any, study: Any, out: Path, formats: tuple[str, ...],
-               progress: Callable[[str], None], validate: bool = True) -> tuple[Part, dict[str, DatasetMeta]]:
-    """Write an :class:`~sdtm_convert.adam.AdamResult`: its datasets in ``formats``, define.xml and
-    reports/analysis-summary.html (linking the validation reports when ``validate``: the run writes them).
+               progress: Callable[[str], None], validate: bool = True,
+               analyses: Any = None) -> tuple[Part, dict[str, DatasetMeta]]:
+    """Write an :class:`~sdtm_convert.adam.AdamResult`: its datasets in ``formats``, define.xml (with the
+    Analysis Results Metadata of ``analyses``, the loaded ``adam/analyses.yaml``, whose datasets were written)
+    and reports/analysis-summary.html (linking the validation reports when ``validate``: the run writes them).
     Returns the part and the metadata as written."""
     from sdtm_convert.adam import render_summary
     from sdtm_convert.common.atomic import atomic_write_text
     from sdtm_convert.package import write as submission
+    from sdtm_convert.package.arm import displays_from_spec
 
     part = Part()
     t = time.perf_counter()
     folder = adam_dir(out, study.studyid)
     written = submission.write_datasets(result.datasets, result.metadata, folder, study, formats=formats)
-    arm = submission.primary_endpoint_arm(study) if "ADPASI" in result.datasets else None
+    arm = displays_from_spec(analyses, set(written.metas))
     define = submission.write_define(result.datasets, written.metas, folder, study, standard="ADaMIG 1.3", arm=arm)
     part.issues += written.issues + define.issues
     summary = out / "reports" / "analysis-summary.html"

@@ -437,6 +437,7 @@ def build_define(
     """
     issues = issues if issues is not None else []
     ct = ct or load_ct(ct_version)
+    arm = arm_mod.resolved(arm or [], [(ds.name, vl.where) for ds in datasets for vl in ds.value_level])
     nsmap = {None: NS_ODM, "xlink": NS_XLINK, "def": NS_DEF} | ({"arm": NS_ARM} if arm else {})
     root = etree.Element(q("ODM"), nsmap=nsmap)
     for k, v in (

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from sdtm_convert.errors import Issue
-from sdtm_convert.metadata import DatasetMeta, WhereClause
+from sdtm_convert.metadata import DatasetMeta
 from sdtm_convert.package import writers
 from sdtm_convert.spec.study import StudyConfig
 from sdtm_convert.standards import load_ct
@@ -85,23 +85,3 @@ def write_define(frames: Mapping[str, pd.DataFrame], metas: Mapping[str, Dataset
     out.files += files
     out.issues += validate_define(folder / "define.xml")
     return out
-
-
-def primary_endpoint_arm(study: StudyConfig) -> list:
-    """Analysis Results Metadata for the primary endpoint: PASI improvement rate at week 12."""
-    from sdtm_convert.package.arm import AnalysisDataset, AnalysisResult, ResultDisplay
-
-    week12 = WhereClause("WC.ADPASI.PASIIMP.WEEK12", [("ADPASI.PARAMCD", "EQ", ["PASIIMP"]),
-                                                      ("ADPASI.AVISIT", "EQ", ["Week 12"]),
-                                                      ("ADPASI.ANL01FL", "EQ", ["Y"])])
-    return [ResultDisplay(
-        id="T14.2.1", name="Table 14.2.1",
-        description="PASI improvement rate at week 12 (primary endpoint) and PASI50/75/90/100 response",
-        results=[AnalysisResult(
-            id="T14.2.1.R1",
-            description="PASI improvement rate at week 12 (+/- 3 days): (baseline PASI - week 12 PASI) / baseline PASI x 100",
-            datasets=[AnalysisDataset("ADPASI", ["AVAL"], week12)],
-            parameter="ADPASI.PARAMCD",
-            documentation=f"Registry primary outcome of {study.studyid}; summary statistics in the analysis summary page.",
-        )],
-    )]

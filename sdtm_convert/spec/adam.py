@@ -76,11 +76,16 @@ def adam_folder(spec_folder: str | Path) -> Path:
 
 
 def load_adam_specs(spec_folder: str | Path) -> list[AdamSpec]:
-    """Every ``adam/*.yaml`` of the study folder, schema-checked (raises on the first schema error, with
-    file and line), in file-name order. No folder: no ADaM specs."""
+    """Every ``adam/*.yaml`` of the study folder but ``analyses.yaml`` (:mod:`sdtm_convert.spec.analyses`),
+    schema-checked (raises on the first schema error, with file and line), in file-name order. No folder: no
+    ADaM specs."""
+    from sdtm_convert.spec.analyses import ANALYSES_FILE
+
     folder = adam_folder(spec_folder)
     out = []
     for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        if path.name == ANALYSES_FILE:
+            continue
         data, node = load_yaml_validated_with_node(path, "adam")
         out.append(AdamSpec(str(path), data, node))
     return out

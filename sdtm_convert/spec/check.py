@@ -210,7 +210,7 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
                  adam_steps: Any = None) -> tuple[StudySpec, ControlledTerminology]:
     """Load and check the whole spec before any data is read, with the registries of the stages that read it
     (mapping algorithms, derivations; ``adam_steps``: the ADaM step registry, which loads and checks the ADaM
-    specs ``adam/*.yaml`` into ``spec.adam``; None leaves them out). Returns the spec and its controlled terminology; raises
+    specs ``adam/*.yaml`` into ``spec.adam`` and their analyses ``adam/analyses.yaml`` into ``spec.analyses``; None leaves them out). Returns the spec and its controlled terminology; raises
     :class:`~sdtm_convert.errors.SdtmConvertError` on the first error (every error in its ``extra["all"]``)."""
     from sdtm_convert.spec.model import load_spec
     from sdtm_convert.standards import load_ct
@@ -226,10 +226,13 @@ def load_checked(spec_folder: str | Path, derivation_names: list[str], derivatio
     problems += _load_define(spec)
     if adam_steps is not None:
         from sdtm_convert.spec.adam import check_adam_specs, load_adam_specs
+        from sdtm_convert.spec.analyses import check_analyses, load_analyses
 
         spec.adam = load_adam_specs(spec.folder)
         problems += check_adam_specs(spec.adam, adam_steps, [d.domain for d in spec.domains],
                                      {"PASI": spec.study.pasi.domain})
+        spec.analyses = load_analyses(spec.folder)
+        problems += check_analyses(spec.analyses, spec.adam)
         if spec.adam:  # declared once: with ADaM specs, their step parameters are the settings
             problems += [Issue("spec-adam-study-settings", ERROR, f"study.yaml {key}: is not read when the study has "
                                "ADaM specs (adam/*.yaml): give it as parameters of their steps", file=spec.study.path,

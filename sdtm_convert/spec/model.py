@@ -46,6 +46,7 @@ class StudySpec:
     domains: list[DomainSpec] = field(default_factory=list)
     study_node: Any = field(default=None, repr=False)  # YAML node of study.yaml, for line numbers
     adam: list[Any] = field(default_factory=list)  # ADaM specs (adam/*.yaml: spec.adam.AdamSpec), when checked
+    analyses: Any = None  # adam/analyses.yaml (spec.analyses.AnalysesSpec), when checked and present
     define: Any = None  # the define spec (define.yaml: spec.define_spec.DefineSpec), when checked; None without
     explanations: list[Explanation] = field(default_factory=list)  # explanations.yaml, in file order
 

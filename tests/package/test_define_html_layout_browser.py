@@ -100,3 +100,10 @@ def test_the_pilot_define_20_navigation_lists_value_lists_methods_comments_and_i
     nav = set(pages["CDISC pilot define 2.0"]["navTargets"])
     assert {"#value-level", "#methods", "#comments", "#documents", "#lf-LF.blankcrf"} <= nav
     assert "#vl-VL.LBHE.LBORRES" in nav
+
+
+def test_the_adam_pages_list_their_analysis_results_in_the_navigation(pages):
+    # both bundled studies' adam/analyses.yaml: the displays are parts of the page the links above reach
+    assert {"#analysis-results", "#rd-RD.T14.2.1"} <= set(pages["nct03745417 ADaM"]["navTargets"])
+    assert {"#analysis-results", "#rd-RD.Table_14-2.01", "#rd-RD.Table_14-5.01", "#rd-RD.Table_14-5.02"} <= set(
+        pages["cdiscpilot01 ADaM"]["navTargets"])

@@ -5,6 +5,8 @@ from __future__ import annotations
 from lxml import etree
 
 from sdtm_convert.errors import Issue
+from sdtm_convert.metadata import WhereClause
+from sdtm_convert.package.arm import AnalysisDataset, AnalysisResult, ResultDisplay
 from sdtm_convert.package.codelists import used_values_from_frames
 from sdtm_convert.package.define_xml import build_define
 from sdtm_convert.package.xsd import validate_define
@@ -182,6 +184,20 @@ def test_adam_bds_paramcd_value_list_and_arm_for_primary_endpoint():
     wc = root.find(f".//def:WhereClauseDef[@OID='{wc_oid}']", NS)
     assert len(wc.findall("odm:RangeCheck", NS)) == 3  # PARAMCD, AVISIT, ANL01FL kept as one clause
     assert ds.find("arm:AnalysisVariable", NS).get("ItemOID") == "IT.ADPASI.AVAL"
+
+
+def test_an_analysis_where_clause_equal_to_a_value_level_one_is_written_once_under_its_oid():
+    metas, frames = S.adam()
+    used = used_values_from_frames(metas, frames) | S.PARAM_DECODES
+    imp = WhereClause("WC.ADPASI.PARAMCD.EQ.PASIIMP", [("ADPASI.PARAMCD", "EQ", ["PASIIMP"])])
+    arm = [ResultDisplay("T1", "Table 1", "d", [AnalysisResult("T1.R1", "r", [AnalysisDataset("ADPASI", ["AVAL"], imp,
+                                                                                               where_named=False)])])]
+    b = build_define(metas, standard="ADaMIG 1.3", used_values=used, arm=arm, **S.STUDY)
+    assert validate_define(b) == []
+    root = _tree(b)
+    ref = root.find(".//arm:AnalysisDataset/def:WhereClauseRef", NS).get("WhereClauseOID")
+    assert ref == "WC.ADPASI.AVAL.PASIIMP"  # the value-level where-clause of AVAL for PASIIMP
+    assert [w.get("OID") for w in root.findall(".//def:WhereClauseDef", NS) if "PASIIMP" in w.get("OID")] == [ref]
 
 
 def test_comments_are_defined_and_referenced():
