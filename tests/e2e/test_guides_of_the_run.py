@@ -9,7 +9,7 @@ import shutil
 
 from sdtm_convert.cli import main
 from sdtm_convert.package.layout import adam_dir, sdtm_dir
-from tests.e2e.conftest import SAMPLE, SPEC
+from tests.e2e.conftest import SAMPLE, SPEC, config_internals
 
 CSDRG_SECTIONS = [
     "1. Introduction", "1.1 Purpose", "1.2 Acronyms", "1.3 Study Data Standards and Dictionary Inventory",
@@ -63,6 +63,18 @@ def test_guides_have_the_phuse_templates_sections_in_order(sample_run):
     assert _headings((reports / "csdrg.md").read_text(encoding="utf-8")) == CSDRG_SECTIONS
     assert _headings((reports / "adrg.md").read_text(encoding="utf-8")) == ADRG_SECTIONS
     assert sample_run.outputs["csdrg"] == "reports/csdrg.md" and sample_run.outputs["adrg"] == "reports/adrg.md"
+
+
+def test_guides_describe_methods_and_populations_without_config_internals(sample_run):
+    """Method and population texts in words: no mapping braces, 'var'/'op' keys, adam.* settings or __ working
+    names (an ADRG once showed "(condition: {'var': 'NINFUS', 'op': 'ge', 'value': 1})")."""
+    assert config_internals("'Y' if received at least one infusion (condition: {'var': 'NINFUS', 'op': 'ge'})") != []
+    assert config_internals("TRTEMFL window adam.trtemfl_window_days (default 28); value from __value") != []
+    for name in ("csdrg.md", "adrg.md"):
+        text = (sample_run.out / "reports" / name).read_text(encoding="utf-8")
+        assert config_internals(text) == [], name
+    assert "(NINFUS ≥ 1)" in _section((sample_run.out / "reports" / "adrg.md").read_text(encoding="utf-8"),
+                                      "3.3 Subject Issues that Require Special Analysis Rules")
 
 
 def test_inventories_give_the_runs_records_and_file_sizes(sample_run):

@@ -10,7 +10,7 @@ import pytest
 from sdtm_convert.cli import main
 from sdtm_convert.package.layout import adam_dir, sdtm_dir
 from sdtm_convert.xpt import read_v5
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, config_internals
 
 PILOT = ROOT / "sample_data" / "cdiscpilot01"
 
@@ -131,3 +131,25 @@ def test_pilot_define_xml_takes_its_define_spec(pilot_run):
     adam = (adam_dir(out, "CDISCPILOT01") / "define.xml").read_text(encoding="utf-8")
     assert "Pooled age group of the statistical analysis plan" in adam
     assert [i for i in report["issues"] if i["code"].startswith("spec-define")] == []
+
+
+def test_pilot_findings_are_all_explained_by_its_explanations_file(pilot_run):
+    """mappings/cdiscpilot01/explanations.yaml explains every conformance finding left (each checked against the raw
+    export): the conversion report counts 0 unexplained, and the cSDRG lists each group with its explanation."""
+    _, out, report = pilot_run
+    assert report["unexplained_findings"] == 0
+    assert {k: c["unexplained"] for k, c in report["conformance"].items()} == {"adam": 0, "sdtm": 0}
+    csdrg = (out / "reports" / "csdrg.md").read_text(encoding="utf-8")
+    issues = csdrg[csdrg.index("### 4.2 Issues Summary"):csdrg.index("### 4.3")]
+    rows = [line.split(" | ") for line in issues.splitlines() if line.startswith("| SC-")]
+    assert {(r[0][2:], r[2], r[5]) for r in rows if r[0] != "| SC-META-011"} == {
+        ("SC-CONS-034", "DM.ACTARMCD", "12"), ("SC-CONS-037", "AE.AEENDTC", "473"), ("SC-CONS-037", "EX.EXENDTC", "6"),
+        ("SC-CONS-054", "AE.AESTDTC", "15"), ("SC-CONS-057", "AE.AETERM", "230"), ("SC-CONS-092", "AE.AESTDTC", "4"),
+        ("SC-CT-002", "DS.DSDECOD", "2"), ("SC-PRES-021", "(package)", "1")}
+    assert all(not r[6].startswith("no explanation") for r in rows)
+
+
+def test_pilot_guides_show_no_config_internals(pilot_run):
+    _, out, _ = pilot_run
+    for name in ("csdrg.md", "adrg.md"):
+        assert config_internals((out / "reports" / name).read_text(encoding="utf-8")) == [], name
