@@ -31,6 +31,11 @@ MEASURE = """({
   unresolved: [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href'))
       .filter(h => !document.getElementById(decodeURIComponent(h.slice(1)))),
   navTargets: [...document.querySelectorAll('nav a[href^="#"]')].map(a => a.getAttribute('href')),
+  // the lines each value-level variable name takes (its first text, in the row's second cell)
+  vlmNameLines: [...document.querySelectorAll('section[id^="vl-"] tr td:nth-child(2)')].map(td => {
+      const n = td.firstChild.nodeType === 3 ? td.firstChild : td.firstChild.firstChild;
+      const r = document.createRange(); r.selectNodeContents(n);
+      return [n.textContent, r.getClientRects().length]; }),
 })"""
 
 
@@ -100,3 +105,12 @@ def test_the_pilot_define_20_navigation_lists_value_lists_methods_comments_and_i
     nav = set(pages["CDISC pilot define 2.0"]["navTargets"])
     assert {"#value-level", "#methods", "#comments", "#documents", "#lf-LF.blankcrf"} <= nav
     assert "#vl-VL.LBHE.LBORRES" in nav
+
+
+@pytest.mark.parametrize("name", ["cdiscpilot01 SDTM", "cdiscpilot01 ADaM", "CDISC pilot define 2.0"])
+def test_value_level_variable_names_stay_on_one_line(pages, name):
+    """A value-level row names its variable in one line at 1400 px (the CDISC pilot's tool-made ItemDef names, e.g.
+    LBORRES.LBHE.LBTESTCD.EQ.ANISO.LBHE.LBCAT.EQ.HEMATOLOGY-ad56f059, once wrapped letter by letter)."""
+    lines = pages[name]["vlmNameLines"]
+    assert len(lines) > 5 and [x for x in lines if x[1] != 1] == []
+    assert all(len(text) <= 8 for text, _ in lines), lines[:5]
