@@ -503,7 +503,7 @@ def _value_lists(doc: _Doc, items: dict, names, parents: dict) -> list[dict]:
             # an ItemDef named by its tool (LBORRES.LBHE.LBCAT.EQ.HEMATOLOGY-e78ecf9b) shows as the variable it
             # describes; the name stays in the cell's title
             internal = parent is not None and not _VARIABLE_NAME.fullmatch(row["name"] or "")
-            row["short_name"] = parent["variable"] if internal else row["name"]
+            row["short_name"] = parent["variable"] if parent is not None and internal else row["name"]
             row["internal_name"] = row["name"] if internal else ""
             rows.append(row)
         out.append(
