@@ -153,3 +153,46 @@ def test_pilot_guides_show_no_config_internals(pilot_run):
     _, out, _ = pilot_run
     for name in ("csdrg.md", "adrg.md"):
         assert config_internals((out / "reports" / name).read_text(encoding="utf-8")) == [], name
+
+
+def _unescaped(cell: str) -> str:
+    """A Markdown cell as its text reads (the guides escape |, \\ and < and mark code with backquotes)."""
+    return cell.replace("\\|", "|").replace("\\\\", "\\").replace("&lt;", "<").replace("`", "")
+
+
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """Every Markdown table of a guide: its rows (the rule line left out), cells unescaped as the .docx writes them."""
+    import re
+
+    tables, block = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            block.append(line)
+        elif block:
+            rows = [r for r in block if not re.fullmatch(r"\|(\s*-+\s*\|)+", r.strip())]
+            tables.append([[_unescaped(c.strip()) for c in re.split(r"(?<!\\)\|", r.strip())[1:-1]] for r in rows])
+            block = []
+    return tables
+
+
+def test_pilot_word_guides_have_the_markdowns_headings_and_tables(pilot_run):
+    """csdrg.docx and adrg.docx, read back with python-docx: the Markdown's headings at their levels, and each of its
+    tables as a Word table of the same rows and cells, on landscape pages."""
+    import re
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    _, out, _ = pilot_run
+    for name in ("csdrg", "adrg"):
+        text = (out / "reports" / f"{name}.md").read_text(encoding="utf-8")
+        doc = docx.Document(str(out / "reports" / f"{name}.docx"))
+        headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+        expected = [("Title" if len(m.group(1)) == 1 else f"Heading {len(m.group(1)) - 1}", m.group(2).replace("`", ""))
+                    for m in re.finditer(r"^(#{1,4}) (.+)$", text, re.M)]
+        assert headings == expected and len(headings) > 20
+        tables = _markdown_tables(text)
+        assert len(doc.tables) == len(tables) > 5
+        for table, rows in zip(doc.tables, tables, strict=True):
+            assert [[c.text for c in r.cells] for r in table.rows] == rows
+        assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
