@@ -196,3 +196,19 @@ def test_pilot_word_guides_have_the_markdowns_headings_and_tables(pilot_run):
         for table, rows in zip(doc.tables, tables, strict=True):
             assert [[c.text for c in r.cells] for r in table.rows] == rows
         assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+
+
+def test_pilot_define_names_the_raw_columns_of_transposed_values(pilot_run):
+    """VSORRES comes from six raw columns transposed to records (two VS sources): its def:Origin names them, not
+    the working column __value; no origin of either define.xml shows a working name."""
+    from lxml import etree
+
+    _, out, _ = pilot_run
+    ns = {"odm": "http://www.cdisc.org/ns/odm/v1.3", "def": "http://www.cdisc.org/ns/def/v2.1"}
+    for folder in (sdtm_dir(out, "CDISCPILOT01"), adam_dir(out, "CDISCPILOT01")):
+        tree = etree.parse(str(folder / "define.xml"))
+        texts = tree.xpath("//def:Origin/odm:Description/odm:TranslatedText/text()", namespaces=ns)
+        assert texts and [t for t in texts if "__" in t] == []
+    vsorres = etree.parse(str(sdtm_dir(out, "CDISCPILOT01") / "define.xml")).xpath(
+        "//odm:ItemDef[@OID='IT.VS.VSORRES']/def:Origin/odm:Description/odm:TranslatedText/text()", namespaces=ns)
+    assert vsorres == ["SYS_BP, DIA_BP, PULSE, IT.TEMP, IT.WEIGHT, IT.HEIGHT_VSORRES"]
