@@ -174,7 +174,9 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
         env.targets = out
         series, var_issues = algo(frame, var, env)
         out[target] = series.reindex(frame.index)
-        origins[target] = var
+        # define.xml names a transposed value's raw columns, not the working column __value
+        origins[target] = var | ({"__transposed": [c["column"] for c in src["transpose"]["columns"]]}
+                                 if "transpose" in src else {})
         issues += var_issues
         if "map_from" in var:  # a codebook is reference data: every row of it is read for this variable
             book = raw[var["map_from"]["raw"]].frame
@@ -203,7 +205,10 @@ def map_domain(ds: DomainSpec, raw: dict[str, RawDataset], ct: ControlledTermino
     origins: dict[str, dict[str, Any]] = {}
     for p in parts:
         for k, v in p.origins.items():
-            origins.setdefault(k, v)
+            first = origins.setdefault(k, v)
+            if first is not v and v.get("__transposed"):  # every source's transposed columns, once each
+                more = [c for c in v["__transposed"] if c not in first.get("__transposed", [])]
+                origins[k] = first | {"__transposed": [*first.get("__transposed", []), *more]}
     return MappedDomain(
         ds.domain,
         frame,

@@ -42,10 +42,35 @@ def report_dict(conv: Any, outputs: dict[str, Any]) -> dict[str, Any]:
         "reject_summary": _reject_summary(conv.rejects),
         "datasets": _datasets(conv),
         "outputs": outputs,
-        # each written package's conformance result, with every warning left and its reason
-        "conformance": {k: c.to_dict() for k, c in sorted(conv.conformance.items())},
+        # each written package's conformance result, with every warning left, its reason and the sponsor's
+        # explanation (explanations.yaml), and the findings no explanation covers (as the headline and the cSDRG)
+        "conformance": _conformance(conv),
+        "unexplained_findings": _unexplained(conv),
         "issues": [i.to_dict() for i in issues],
     }
+
+
+def _conformance(conv: Any) -> dict[str, Any]:
+    """Each package's conformance summary; with the reviewer's guides written, each warning left carries the
+    sponsor's explanations (``explanations``, empty when none) and ``unexplained`` (some of its findings have
+    none), and each package the count of its findings unexplained."""
+    guides = getattr(conv, "guides", None)
+    out = {}
+    for kind, c in sorted(conv.conformance.items()):
+        d = c.to_dict()
+        if guides is not None and guides.unexplained is not None:
+            d["unexplained"] = guides.findings.unexplained(kind)
+            for w in d["left"]:
+                w["explanations"], w["unexplained"] = guides.findings.explanations_of(
+                    kind, w["rule"], w["dataset"], w["variable"], None if w["value"] is None else str(w["value"]))
+        out[kind] = d
+    return out
+
+
+def _unexplained(conv: Any) -> int | None:
+    """The findings no explanation covers, as the run's headline counts them (None: nothing validated)."""
+    guides = getattr(conv, "guides", None)
+    return None if guides is None else guides.unexplained
 
 
 def _datasets(conv: Any) -> list[dict[str, Any]]:

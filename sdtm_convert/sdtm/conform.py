@@ -18,6 +18,7 @@ from sdtm_convert.derive._common import sort_rank, stable_order
 from sdtm_convert.derive.registry import method_for
 from sdtm_convert.errors import ERROR, Issue
 from sdtm_convert.io.raw import SRC_FILE, SRC_ROW
+from sdtm_convert.mapping.algorithms._common import readable
 from sdtm_convert.mapping.describe import describe
 from sdtm_convert.metadata import (
     ASSIGNED,
@@ -231,8 +232,17 @@ def variable_meta(domain: str, name: str, values: pd.Series, std: dict[str, Any]
         significant_digits=sig,
         core=std["core"], role=std["role"] or None, origin_type=otype, origin_source=osource, codelist=codelist,
         method_id=method_id, comment=comment,
-        source=(f"{spec_row.get('column', '')}".strip() or None) if spec_row else None,
+        source=origin_source_text(spec_row),
     )
+
+
+def origin_source_text(spec_row: dict[str, Any] | None) -> str | None:
+    """What define.xml's def:Origin says a variable comes from: the raw column of its spec row; for a transposed
+    value (the working column ``__value``) the transposed raw columns, never a working name."""
+    column = f"{(spec_row or {}).get('column', '')}".strip()
+    if column == "__value" and spec_row and spec_row.get("__transposed"):
+        return ", ".join(spec_row["__transposed"])
+    return readable(column) if column else None
 
 
 def dataset_label(domain: str) -> tuple[str, str, str]:

@@ -1,5 +1,6 @@
 """One conversion of the bundled sample study, shared by the end-to-end tests (it takes seconds)."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,3 +16,13 @@ SPEC = ROOT / "mappings" / "nct03745417"
 def sample_run(tmp_path_factory):
     out = tmp_path_factory.mktemp("sample-run")
     return run_study(SAMPLE, SPEC, out)
+
+
+# What a reviewer's guide must never show of the spec's machinery: Python/YAML mappings ({'var': 'NINFUS', 'op': ...}),
+# settings of study.yaml's adam: block (adam.trtemfl_window_days) and the spec's working columns (__value, __DTHDTC).
+CONFIG_INTERNALS = re.compile(r"[{}]|'(?:var|op|value)'|\(condition:|\badam\.[a-z]+_[a-z_]+|(?<![\w/.])__\w")
+
+
+def config_internals(text: str) -> list[str]:
+    """The lines of ``text`` that show config internals (CONFIG_INTERNALS)."""
+    return [line for line in text.splitlines() if CONFIG_INTERNALS.search(line)]

@@ -62,7 +62,8 @@ def test_conversion_report_lists_every_conformance_warning_left_with_its_reason(
     }
     assert report["conformance"]["sdtm"]["report"] == "reports/validation-sdtm.html"
     html = sample_run.report_html.read_text(encoding="utf-8")
-    assert "Warnings left, with their reasons" in html and "the spec maps no raw dataset to LB" in html
+    assert "Warnings left, with their explanations" in html
+    assert "Reason found by the run: the study collected no LB data: the spec maps no raw dataset to LB" in html
 
 
 def test_validation_report_has_one_finding_per_term_with_its_record_count(sample_run):

@@ -9,7 +9,7 @@ import shutil
 
 from sdtm_convert.cli import main
 from sdtm_convert.package.layout import adam_dir, sdtm_dir
-from tests.e2e.conftest import SAMPLE, SPEC
+from tests.e2e.conftest import SAMPLE, SPEC, config_internals
 
 CSDRG_SECTIONS = [
     "1. Introduction", "1.1 Purpose", "1.2 Acronyms", "1.3 Study Data Standards and Dictionary Inventory",
@@ -65,6 +65,18 @@ def test_guides_have_the_phuse_templates_sections_in_order(sample_run):
     assert sample_run.outputs["csdrg"] == "reports/csdrg.md" and sample_run.outputs["adrg"] == "reports/adrg.md"
 
 
+def test_guides_describe_methods_and_populations_without_config_internals(sample_run):
+    """Method and population texts in words: no mapping braces, 'var'/'op' keys, adam.* settings or __ working
+    names (an ADRG once showed "(condition: {'var': 'NINFUS', 'op': 'ge', 'value': 1})")."""
+    assert config_internals("'Y' if received at least one infusion (condition: {'var': 'NINFUS', 'op': 'ge'})") != []
+    assert config_internals("TRTEMFL window adam.trtemfl_window_days (default 28); value from __value") != []
+    for name in ("csdrg.md", "adrg.md"):
+        text = (sample_run.out / "reports" / name).read_text(encoding="utf-8")
+        assert config_internals(text) == [], name
+    assert "(NINFUS ≥ 1)" in _section((sample_run.out / "reports" / "adrg.md").read_text(encoding="utf-8"),
+                                      "3.3 Subject Issues that Require Special Analysis Rules")
+
+
 def test_inventories_give_the_runs_records_and_file_sizes(sample_run):
     report = json.loads(sample_run.report_json.read_text(encoding="utf-8"))
     records = {d["name"]: d["records"] for d in report["datasets"]}
@@ -118,6 +130,30 @@ def test_unexplained_findings_are_counted_in_the_headline_and_stale_explanations
     rows = _table(_section(csdrg, "4.2 Issues Summary"))
     assert [(r[0], r[6]) for r in rows if r[0] == "SC-PRES-021"] == [("SC-PRES-021", "no explanation")]
     assert "- rule SD1107, MH (line" in _section(csdrg, "4.3 Additional Conformance Details")
+    # the conversion report counts it as the headline does and says the line has no explanation
+    assert (report["unexplained_findings"], report["conformance"]["sdtm"]["unexplained"]) == (1, 1)
+    lb, = [w for w in report["conformance"]["sdtm"]["left"] if w["rule"] == "SC-PRES-021"]
+    assert (lb["explanations"], lb["unexplained"]) == ([], True)
+    html = (out / "reports" / "conversion-report.html").read_text(encoding="utf-8")
+    assert '<strong class="warning">1 finding unexplained</strong>' in html
+    assert "No explanation in explanations.yaml; the study collected no LB data" in html
+
+
+def test_conversion_report_gives_the_sponsors_explanation_of_each_warning_left(sample_run):
+    import html as htmllib
+
+    report = json.loads(sample_run.report_json.read_text(encoding="utf-8"))
+    left = {(k, w["rule"], w["value"]): (w["explanations"], w["unexplained"])
+            for k, c in report["conformance"].items() for w in c["left"]}
+    texts = {e.dataset: e.explanation for e in sample_run.conversion.spec.explanations}
+    assert left == {("sdtm", "SC-CT-002", "PASI FREDRIKSSON"): ([texts["QS"]], False),
+                    ("sdtm", "SC-PRES-021", "LB"): ([texts["LB"]], False),
+                    ("adam", "SC-CT-002", "NRI"): ([texts["ADPASI"]], False)}
+    assert report["unexplained_findings"] == 0 == sample_run.conversion.guides.unexplained
+    assert [c["unexplained"] for c in report["conformance"].values()] == [0, 0]
+    page = htmllib.unescape(sample_run.report_html.read_text(encoding="utf-8"))
+    assert all(f'<p class="explained">{t}</p>' in page for t in texts.values())
+    assert '<strong class="passed">0 findings unexplained</strong>' in page and "no reason recorded" not in page
 
 
 def test_run_json_gives_the_unexplained_count(tmp_path, capsys):

@@ -10,7 +10,7 @@ import pytest
 from sdtm_convert.cli import main
 from sdtm_convert.package.layout import adam_dir, sdtm_dir
 from sdtm_convert.xpt import read_v5
-from tests.e2e.conftest import ROOT
+from tests.e2e.conftest import ROOT, config_internals
 
 PILOT = ROOT / "sample_data" / "cdiscpilot01"
 
@@ -131,3 +131,84 @@ def test_pilot_define_xml_takes_its_define_spec(pilot_run):
     adam = (adam_dir(out, "CDISCPILOT01") / "define.xml").read_text(encoding="utf-8")
     assert "Pooled age group of the statistical analysis plan" in adam
     assert [i for i in report["issues"] if i["code"].startswith("spec-define")] == []
+
+
+def test_pilot_findings_are_all_explained_by_its_explanations_file(pilot_run):
+    """mappings/cdiscpilot01/explanations.yaml explains every conformance finding left (each checked against the raw
+    export): the conversion report counts 0 unexplained, and the cSDRG lists each group with its explanation."""
+    _, out, report = pilot_run
+    assert report["unexplained_findings"] == 0
+    assert {k: c["unexplained"] for k, c in report["conformance"].items()} == {"adam": 0, "sdtm": 0}
+    csdrg = (out / "reports" / "csdrg.md").read_text(encoding="utf-8")
+    issues = csdrg[csdrg.index("### 4.2 Issues Summary"):csdrg.index("### 4.3")]
+    rows = [line.split(" | ") for line in issues.splitlines() if line.startswith("| SC-")]
+    assert {(r[0][2:], r[2], r[5]) for r in rows if r[0] != "| SC-META-011"} == {
+        ("SC-CONS-034", "DM.ACTARMCD", "12"), ("SC-CONS-037", "AE.AEENDTC", "473"), ("SC-CONS-037", "EX.EXENDTC", "6"),
+        ("SC-CONS-054", "AE.AESTDTC", "15"), ("SC-CONS-057", "AE.AETERM", "230"), ("SC-CONS-092", "AE.AESTDTC", "4"),
+        ("SC-CT-002", "DS.DSDECOD", "2"), ("SC-PRES-021", "(package)", "1")}
+    assert all(not r[6].startswith("no explanation") for r in rows)
+
+
+def test_pilot_guides_show_no_config_internals(pilot_run):
+    _, out, _ = pilot_run
+    for name in ("csdrg.md", "adrg.md"):
+        assert config_internals((out / "reports" / name).read_text(encoding="utf-8")) == [], name
+
+
+def _unescaped(cell: str) -> str:
+    """A Markdown cell as its text reads (the guides escape |, \\ and < and mark code with backquotes)."""
+    return cell.replace("\\|", "|").replace("\\\\", "\\").replace("&lt;", "<").replace("`", "")
+
+
+def _markdown_tables(text: str) -> list[list[list[str]]]:
+    """Every Markdown table of a guide: its rows (the rule line left out), cells unescaped as the .docx writes them."""
+    import re
+
+    tables, block = [], []
+    for line in text.splitlines() + [""]:
+        if line.startswith("|"):
+            block.append(line)
+        elif block:
+            rows = [r for r in block if not re.fullmatch(r"\|(\s*-+\s*\|)+", r.strip())]
+            tables.append([[_unescaped(c.strip()) for c in re.split(r"(?<!\\)\|", r.strip())[1:-1]] for r in rows])
+            block = []
+    return tables
+
+
+def test_pilot_word_guides_have_the_markdowns_headings_and_tables(pilot_run):
+    """csdrg.docx and adrg.docx, read back with python-docx: the Markdown's headings at their levels, and each of its
+    tables as a Word table of the same rows and cells, on landscape pages."""
+    import re
+
+    import docx
+    from docx.enum.section import WD_ORIENT
+
+    _, out, _ = pilot_run
+    for name in ("csdrg", "adrg"):
+        text = (out / "reports" / f"{name}.md").read_text(encoding="utf-8")
+        doc = docx.Document(str(out / "reports" / f"{name}.docx"))
+        headings = [(p.style.name, p.text) for p in doc.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+        expected = [("Title" if len(m.group(1)) == 1 else f"Heading {len(m.group(1)) - 1}", m.group(2).replace("`", ""))
+                    for m in re.finditer(r"^(#{1,4}) (.+)$", text, re.M)]
+        assert headings == expected and len(headings) > 20
+        tables = _markdown_tables(text)
+        assert len(doc.tables) == len(tables) > 5
+        for table, rows in zip(doc.tables, tables, strict=True):
+            assert [[c.text for c in r.cells] for r in table.rows] == rows
+        assert doc.sections[0].orientation == WD_ORIENT.LANDSCAPE
+
+
+def test_pilot_define_names_the_raw_columns_of_transposed_values(pilot_run):
+    """VSORRES comes from six raw columns transposed to records (two VS sources): its def:Origin names them, not
+    the working column __value; no origin of either define.xml shows a working name."""
+    from lxml import etree
+
+    _, out, _ = pilot_run
+    ns = {"odm": "http://www.cdisc.org/ns/odm/v1.3", "def": "http://www.cdisc.org/ns/def/v2.1"}
+    for folder in (sdtm_dir(out, "CDISCPILOT01"), adam_dir(out, "CDISCPILOT01")):
+        tree = etree.parse(str(folder / "define.xml"))
+        texts = tree.xpath("//def:Origin/odm:Description/odm:TranslatedText/text()", namespaces=ns)
+        assert texts and [t for t in texts if "__" in t] == []
+    vsorres = etree.parse(str(sdtm_dir(out, "CDISCPILOT01") / "define.xml")).xpath(
+        "//odm:ItemDef[@OID='IT.VS.VSORRES']/def:Origin/odm:Description/odm:TranslatedText/text()", namespaces=ns)
+    assert vsorres == ["SYS_BP, DIA_BP, PULSE, IT.TEMP, IT.WEIGHT, IT.HEIGHT_VSORRES"]

@@ -56,7 +56,7 @@ def test_every_internal_link_has_its_target_and_navigation_chain_exists():
     assert doc.get_element_by_id("it-IT.AE.AESEQ").xpath('.//a[@href="#mt-MT.SEQ"]')
     assert doc.get_element_by_id("it-IT.QS.QSORRES").xpath('.//a[@href="#vl-VL.QS.QSORRES"]')
     vl = doc.get_element_by_id("vl-VL.QS.QSORRES").text_content()
-    assert "QSCAT EQ PASI and QSTESTCD IN PASI0101, PASI0102" in re.sub(r"\s+", " ", vl)
+    assert "QSCAT = 'PASI' and QSTESTCD in ('PASI0101', 'PASI0102')" in re.sub(r"\s+", " ", vl)
     cl = doc.get_element_by_id("cl-CL.SEX").text_content()
     assert "C66731" in cl and "C16576" in cl and "C20197" in cl
     assert "Coded with MedDRA 26.0." in doc.get_element_by_id("com-COM.AE").text_content()
@@ -185,3 +185,36 @@ def test_an_external_dictionary_with_an_address_links_to_it():
     cl = lxml_html.fromstring(render_define_html(xml)).get_element_by_id("cl-CL.AEDICT")
     assert "External dictionary: MEDDRA 8.0 https://www.meddra.org" in _text(cl)
     assert cl.xpath('.//a/@href') == ["https://www.meddra.org"]
+
+
+def test_value_level_rows_say_the_where_clause_in_words_and_the_variable_by_its_name():
+    """The CDISC pilot's ItemDefs of value-level items are named by their tool (LBORRES.LBHE.LBCAT.EQ.HEMATOLOGY-...):
+    the row shows the variable they describe, the where clause as a reader writes it."""
+    doc = lxml_html.fromstring(render_define_html(PILOT))
+    row = doc.get_element_by_id("vl-VL.LBHE.LBORRES").xpath(".//tr[td]")[2]
+    where, variable = (c.text_content() for c in row.xpath("td")[:2])
+    assert where == "LBCAT = 'HEMATOLOGY' and LBTESTCD = 'ANISO'"
+    assert variable == "LBORRES"
+    assert row.xpath("td[2]/span/@title") == ["ItemDef LBORRES.LBHE.LBTESTCD.EQ.ANISO.LBHE.LBCAT.EQ.HEMATOLOGY-ad56f059"]
+
+
+def test_where_clause_words_quote_text_and_list_values():
+    from sdtm_convert.package.define.read import condition_words
+
+    assert condition_words("EQ", ["DIABP"]) == "= 'DIABP'"
+    assert condition_words("NOTIN", ["A", "B'C"]) == "not in ('A', 'B''C')"
+    assert condition_words("GE", ["18"], numeric=True) == "≥ 18"
+
+
+def test_an_item_with_several_origins_shows_each():
+    """Define-XML 2.1 allows more than one def:Origin per ItemDef (e.g. collected for some records, derived for
+    others); define.html shows them all."""
+    text = build_define(**_inputs()).decode()
+    start = text.index('<ItemDef OID="IT.DM.SEX"')
+    end = text.index("</def:Origin>", start) + len("</def:Origin>")
+    text = text[:end] + '<def:Origin Type="Derived" Source="Sponsor"><Description><TranslatedText xml:lang="en">' \
+        "From the screening form when the CRF page is missing</TranslatedText></Description></def:Origin>" + text[end:]
+    doc = lxml_html.fromstring(render_define_html(text.encode()))
+    origins = [d.text_content() for d in doc.get_element_by_id("it-IT.DM.SEX").xpath('.//div[@class="origin"]')]
+    assert origins == ["Collected (Investigator): dm.csv GENDER",
+                       "Derived (Sponsor): From the screening form when the CRF page is missing"]

@@ -31,6 +31,11 @@ MEASURE = """({
   unresolved: [...document.querySelectorAll('a[href^="#"]')].map(a => a.getAttribute('href'))
       .filter(h => !document.getElementById(decodeURIComponent(h.slice(1)))),
   navTargets: [...document.querySelectorAll('nav a[href^="#"]')].map(a => a.getAttribute('href')),
+  // the lines each value-level variable name takes (its first text, in the row's second cell)
+  vlmNameLines: [...document.querySelectorAll('section[id^="vl-"] tr td:nth-child(2)')].map(td => {
+      const n = td.firstChild.nodeType === 3 ? td.firstChild : td.firstChild.firstChild;
+      const r = document.createRange(); r.selectNodeContents(n);
+      return [n.textContent, r.getClientRects().length]; }),
 })"""
 
 
@@ -107,3 +112,12 @@ def test_the_adam_pages_list_their_analysis_results_in_the_navigation(pages):
     assert {"#analysis-results", "#rd-RD.T14.2.1"} <= set(pages["nct03745417 ADaM"]["navTargets"])
     assert {"#analysis-results", "#rd-RD.Table_14-2.01", "#rd-RD.Table_14-5.01", "#rd-RD.Table_14-5.02"} <= set(
         pages["cdiscpilot01 ADaM"]["navTargets"])
+
+
+@pytest.mark.parametrize("name", ["cdiscpilot01 SDTM", "cdiscpilot01 ADaM", "CDISC pilot define 2.0"])
+def test_value_level_variable_names_stay_on_one_line(pages, name):
+    """A value-level row names its variable in one line at 1400 px (the CDISC pilot's tool-made ItemDef names, e.g.
+    LBORRES.LBHE.LBTESTCD.EQ.ANISO.LBHE.LBCAT.EQ.HEMATOLOGY-ad56f059, once wrapped letter by letter)."""
+    lines = pages[name]["vlmNameLines"]
+    assert len(lines) > 5 and [x for x in lines if x[1] != 1] == []
+    assert all(len(text) <= 8 for text, _ in lines), lines[:5]

@@ -385,12 +385,13 @@ def _documents(doc: _Doc) -> list[dict]:
     return listed + missing
 
 
-def _origin(doc: _Doc, item) -> dict:
-    el = doc.find("def:Origin", item)
-    if el is None:
-        return {"type": item.get("Origin") or "", "source": "", "description": "", "documents": []}
-    return {"type": el.get("Type") or "", "source": el.get("Source") or "", "description": doc.text(el),
-            "documents": _document_refs(doc, el)}
+def _origins(doc: _Doc, item) -> list[dict]:
+    """Every def:Origin of an item (Define-XML 2.1 allows several), or Define-XML 1.0's Origin attribute."""
+    els = doc.findall("def:Origin", item)
+    if not els:
+        return [{"type": item.get("Origin") or "", "source": "", "description": "", "documents": []}]
+    return [{"type": el.get("Type") or "", "source": el.get("Source") or "", "description": doc.text(el),
+             "documents": _document_refs(doc, el)} for el in els]
 
 
 def _item(doc: _Doc, item, ref, names) -> dict:
@@ -410,7 +411,8 @@ def _item(doc: _Doc, item, ref, names) -> dict:
         "length": item.get("Length") or "",
         "digits": item.get("SignificantDigits") or "",
         "format": doc.attr(item, "def:DisplayFormat") or "",
-        "origin": _origin(doc, item),
+        "origin": (origins := _origins(doc, item))[0],  # the first; ``origins`` has them all
+        "origins": origins,
         "codelist": _codelist_ref(doc, cl_oid, names),
         "value_list": doc.ref(vl.get("ValueListOID") if vl is not None else None, "value level"),
         "comment": doc.described(doc.attr(item, "def:CommentOID")),
@@ -455,6 +457,21 @@ def _datasets(doc: _Doc, items: dict, names) -> list[dict]:
     return out
 
 
+_COMPARATOR_WORDS = {"EQ": "=", "NE": "≠", "LT": "<", "LE": "≤", "GT": ">", "GE": "≥", "IN": "in", "NOTIN": "not in"}
+_NUMERIC = {"integer", "float", "double", "decimal"}
+_VARIABLE_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,7}")  # a SAS V5 variable name, as datasets carry
+
+
+def condition_words(comparator: str, values: list[str], numeric: bool = False) -> str:
+    """A range check as a reader writes it: ``= 'DIABP'``, ``in ('PASI0101', 'PASI0102')``, ``≥ 18`` (values of a
+    numeric variable unquoted)."""
+    quoted = [v if numeric else "'" + v.replace("'", "''") + "'" for v in values]
+    op = _COMPARATOR_WORDS.get(comparator, comparator)
+    if comparator in ("IN", "NOTIN") or len(quoted) != 1:
+        return f"{op} ({', '.join(quoted)})"
+    return f"{op} {quoted[0]}"
+
+
 def _where(doc: _Doc, wc_oid: str | None, items: dict) -> list[dict]:
     wc = doc.wcs.get(wc_oid) if wc_oid else None
     if wc is None:
@@ -462,11 +479,15 @@ def _where(doc: _Doc, wc_oid: str | None, items: dict) -> list[dict]:
     out = []
     for rc in doc.findall("odm:RangeCheck", wc):
         oid = doc.attr(rc, "def:ItemOID")
+        values = [c.text or "" for c in doc.findall("odm:CheckValue", rc)]
+        item = items.get(oid)
+        numeric = item is not None and (item.get("DataType") or "") in _NUMERIC
         out.append(
             {
                 "variable": doc.ref(oid, _item_name(items, oid)),
                 "comparator": rc.get("Comparator") or "",
-                "values": [c.text or "" for c in doc.findall("odm:CheckValue", rc)],
+                "values": values,
+                "words": condition_words(rc.get("Comparator") or "", values, numeric),
             }
         )
     return out
@@ -480,6 +501,12 @@ def _value_lists(doc: _Doc, items: dict, names, parents: dict) -> list[dict]:
             wcr = doc.find("def:WhereClauseRef", r)
             row = _item(doc, items.get(r.get("ItemOID")), r, names)
             row["where"] = _where(doc, wcr.get("WhereClauseOID") if wcr is not None else None, items)
+            parent = parents.get(vl.get("OID"))
+            # an ItemDef named by its tool (LBORRES.LBHE.LBCAT.EQ.HEMATOLOGY-e78ecf9b) shows as the variable it
+            # describes; the name stays in the cell's title
+            internal = parent is not None and not _VARIABLE_NAME.fullmatch(row["name"] or "")
+            row["short_name"] = parent["variable"] if parent is not None and internal else row["name"]
+            row["internal_name"] = row["name"] if internal else ""
             rows.append(row)
         out.append(
             {

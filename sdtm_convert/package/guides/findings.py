@@ -103,6 +103,24 @@ class Findings:
     def total(self, kind: str | None = None) -> int:
         return sum(g.count for k, gs in self.groups.items() if kind in (None, k) for g in gs)
 
+    def explanations_of(self, kind: str, rule: str, dataset: str | None, variable: str | None,
+                        value: str | None) -> tuple[list[str], bool]:
+        """The sponsor's explanations (distinct, in group order) of the findings of ``kind`` a conformance summary
+        line stands for (its rule, dataset, variable and, when given, value; a missing dataset's line has no
+        dataset and the dataset as value), and whether some of those findings have none."""
+        texts: list[str] = []
+        unexplained = False
+        for g in self.groups.get(kind, []):
+            if g.rule != rule or g.dataset != dataset or g.variable != variable:
+                continue
+            if value is not None and g.seen and value not in g.seen:
+                continue
+            if g.explanation is None:
+                unexplained = True
+            elif g.explanation.explanation not in texts:
+                texts.append(g.explanation.explanation)
+        return texts, unexplained
+
 
 def _ids(rule: str, catalogue: Mapping[str, Mapping[str, Any]]) -> tuple[str, ...]:
     row = catalogue.get(rule, {})
