@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -73,7 +74,7 @@ def add_arguments(run: argparse.ArgumentParser) -> None:
                      help="print a machine-readable summary on stdout, no progress (default: a text headline)")
 
 
-def execute(args: argparse.Namespace, progress: Progress, *, quiet: bool = False) -> RunResult:
+def execute(args: argparse.Namespace, progress: Callable[[str], None], *, quiet: bool = False) -> RunResult:
     """What ``run`` does before it prints its summary (also each study of ``batch run``): the usage checks,
     then :func:`~sdtm_convert.pipeline.run_study`; ``quiet`` keeps the output-inside-input note off stderr."""
     from sdtm_convert.common.places import check_encoding, check_output_folder, output_inside_input
