@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -31,26 +32,33 @@ ONLY = {"spec": "run", "ct": "validate", "define": "validate"}
 
 
 @dataclass(frozen=True)
+class Single:
+    """The single command each study of a batch is (given by ``cli/batch.py``, so this package imports no CLI
+    module): its name, its parser's arguments and its code (``add_arguments`` and ``execute`` of ``cli/run.py`` or
+    ``cli/validate.py``), and ``failure`` (``cli.failure``: an exception -> exit status and one line)."""
+
+    name: str  # run | validate
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    execute: Callable[..., Any]
+    failure: Callable[[Exception, str | None], tuple[int, str]]
+
+
+@dataclass(frozen=True)
 class Study:
     name: str
-    command: str  # run | validate
+    single: Single
     argv: tuple[str, ...]  # the single command's arguments, as `sdtm-convert COMMAND ARGV...` takes them
     out: str  # run: the package folder; validate: the folder of its validation.{json,html,xlsx}
 
-
-def parser(command: str) -> argparse.ArgumentParser:
-    """The single command's own parser (``cli/run.py`` or ``cli/validate.py`` arguments)."""
-    from sdtm_convert.cli import run as run_cli
-    from sdtm_convert.cli import validate as validate_cli
-
-    p = argparse.ArgumentParser(prog=f"sdtm-convert {command}")
-    (run_cli if command == "run" else validate_cli).add_arguments(p)
-    return p
+    @property
+    def command(self) -> str:
+        return self.single.name
 
 
 def parse(study: Study) -> argparse.Namespace:
     """The study's arguments parsed as the single command parses them (a bad option: a usage error naming it)."""
-    p = parser(study.command)
+    p = argparse.ArgumentParser(prog=f"sdtm-convert {study.command}")
+    study.single.add_arguments(p)
     try:
         return p.parse_args(list(study.argv))
     except SystemExit:
@@ -87,20 +95,20 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _study(command: str, name: str, path: str, root: Path, extra: list[str], entry: dict[str, Any]) -> Study:
+def _study(single: Single, name: str, path: str, root: Path, extra: list[str], entry: dict[str, Any]) -> Study:
     out = str(entry.get("out") or root / name)
-    if command == "run":
+    if single.name == "run":
         argv = [path, "--out", out]
         argv += ["--spec", str(entry["spec"])] if entry.get("spec") else []
     else:
         argv = [path] + [f"--report-{k}={Path(out) / f'validation.{k}'}" for k in VALIDATION_REPORTS]
         argv += [f"--ct={entry['ct']}"] if entry.get("ct") else []
         argv += [f"--define={entry['define']}"] if entry.get("define") else []
-    return Study(name, command, tuple(argv + extra + [str(a) for a in entry.get("args") or []]), out)
+    return Study(name, single, tuple(argv + extra + [str(a) for a in entry.get("args") or []]), out)
 
 
-def from_paths(command: str, paths: list[str], root: Path, extra: list[str]) -> list[Study]:
-    return [_study(command, n, p, root, extra, {}) for n, p in zip(names_for(paths), paths)]
+def from_paths(single: Single, paths: list[str], root: Path, extra: list[str]) -> list[Study]:
+    return [_study(single, n, p, root, extra, {}) for n, p in zip(names_for(paths), paths)]
 
 
 def _entry_problem(command: str, i: int, entry: Any) -> str | None:
@@ -120,7 +128,7 @@ def _entry_problem(command: str, i: int, entry: Any) -> str | None:
     return None
 
 
-def from_yaml(command: str, file: str, root: Path, extra: list[str]) -> list[Study]:
+def from_yaml(single: Single, file: str, root: Path, extra: list[str]) -> list[Study]:
     """The studies a YAML file lists (module docstring); a problem raises ``batch-studies-invalid`` naming it."""
     import yaml
 
@@ -133,7 +141,7 @@ def from_yaml(command: str, file: str, root: Path, extra: list[str]) -> list[Stu
     if not isinstance(entries, list) or not entries:
         raise fatal("batch-studies-invalid", "the file has no list `studies:`", file=file)
     for i, entry in enumerate(entries, 1):
-        problem = _entry_problem(command, i, entry)
+        problem = _entry_problem(single.name, i, entry)
         if problem:
             raise fatal("batch-studies-invalid", problem, file=file)
     base = path.parent
@@ -144,7 +152,7 @@ def from_yaml(command: str, file: str, root: Path, extra: list[str]) -> list[Stu
     entries = [resolved(e) for e in entries]
     auto = names_for([e["path"] for e in entries])
     names = _unique([_safe(str(e["name"])) if e.get("name") else a for e, a in zip(entries, auto)])
-    return [_study(command, n, e["path"], root, extra, e) for n, e in zip(names, entries)]
+    return [_study(single, n, e["path"], root, extra, e) for n, e in zip(names, entries)]
 
 
 def check(studies: list[Study]) -> None:

@@ -1,5 +1,6 @@
 """One study, run on a cluster worker: the single command's own code (``execute`` of ``cli/run.py`` or
-``cli/validate.py``) with the study's arguments, then a summary of its reports for the portfolio.
+``cli/validate.py``, handed over in the study's :class:`~.studies.Single`) with the study's arguments, then a
+summary of its reports for the portfolio.
 
 A study never raises out of its task: bad input, a full disk or a bug becomes the study's exit status and one
 line, exactly as ``sdtm-convert run``/``validate`` would print it (``cli.failure``). A run uses one process
@@ -23,11 +24,9 @@ def _quiet(_msg: str) -> None:
 
 
 def _run(study: Study) -> dict[str, Any]:
-    from sdtm_convert.cli.run import execute
-
     args = parse(study)
     args.jobs = 1
-    result = execute(args, _quiet, quiet=True)
+    result = study.single.execute(args, _quiet, quiet=True)
     conv = result.conversion
     reports = Path(study.out) / "reports"
     validations = [summarise(kind, reports / f"validation-{kind}.json", study.out)
@@ -40,11 +39,9 @@ def _run(study: Study) -> dict[str, Any]:
 
 
 def _validate(study: Study) -> dict[str, Any]:
-    from sdtm_convert.cli.validate import execute
-
     args = parse(study)
     os.makedirs(study.out, exist_ok=True)
-    report, written = execute(args, _quiet)
+    report, written = study.single.execute(args, _quiet)
     summary = summarise("package", Path(written["json"]), study.out)
     return {"exit_status": report.exit_code, "validation": [summary], "conversion": None}
 
@@ -52,12 +49,10 @@ def _validate(study: Study) -> dict[str, Any]:
 def run_study_task(study: Study) -> dict[str, Any]:
     """The study's outcome (JSON-ready): name, command, out, exit_status (as the single command's), error (its one
     line, or None), conversion (run only) and validation (one summary per package validated)."""
-    from sdtm_convert.cli import failure
-
     outcome: dict[str, Any] = {"name": study.name, "command": study.command, "out": study.out,
                                "argv": list(study.argv), "error": None, "conversion": None, "validation": []}
     try:
         outcome |= (_run if study.command == "run" else _validate)(study)
     except Exception as exc:  # noqa: BLE001 - the study failed; the others go on
-        outcome["exit_status"], outcome["error"] = failure(exc, study.out if study.command == "run" else None)
+        outcome["exit_status"], outcome["error"] = study.single.failure(exc, study.out if study.command == "run" else None)
     return json.loads(json.dumps(outcome))  # plain data only, whatever the worker

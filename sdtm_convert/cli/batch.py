@@ -80,6 +80,17 @@ def _extra(args: argparse.Namespace) -> list[str]:
     return out
 
 
+def _single(name: str):
+    """The single command each study runs (``batch`` imports no CLI module: it is handed the command's code)."""
+    from sdtm_convert.batch.studies import Single
+    from sdtm_convert.cli import failure
+    from sdtm_convert.cli import run as run_cli
+    from sdtm_convert.cli import validate as validate_cli
+
+    module = run_cli if name == "run" else validate_cli
+    return Single(name, module.add_arguments, module.execute, failure)
+
+
 def _studies(args: argparse.Namespace) -> list:
     from sdtm_convert.batch.studies import from_paths, from_yaml
     from sdtm_convert.errors import fatal
@@ -88,8 +99,8 @@ def _studies(args: argparse.Namespace) -> list:
         raise fatal("batch-usage", "give the studies as folders or as --studies FILE.yaml (one of the two)")
     root = Path(args.out)
     if args.studies:
-        return from_yaml(args.batch_command, args.studies, root, _extra(args))
-    return from_paths(args.batch_command, args.paths, root, _extra(args))
+        return from_yaml(_single(args.batch_command), args.studies, root, _extra(args))
+    return from_paths(_single(args.batch_command), args.paths, root, _extra(args))
 
 
 def _summary(portfolio: dict) -> str:
