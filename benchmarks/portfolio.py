@@ -72,7 +72,7 @@ class Sampler:
                 mb = _pss_mb(p.pid)
                 total += mb
                 try:
-                    name = " ".join(p.cmdline()[1:3])[:60]
+                    name = " ".join(p.cmdline())[:300]
                 except self.psutil.Error:
                     name = "?"
                 if mb > self.per_process.get(p.pid, ("", 0.0))[1]:
@@ -124,13 +124,14 @@ def main(argv: list[str] | None = None) -> int:
             cmd = [*exe, "batch", "run", *map(str, studies[:n]), "--out", str(work / f"batch{n}"), "--quiet"]
             cmd += ["--workers", str(a.workers)] if a.workers else []
             wall, sampler, _ = _timed(cmd)
-            workers = sorted((mb for name, mb in sampler.per_process.values() if "spawn" in name or "forkserver"
-                              in name), reverse=True)
+            workers = sorted((mb for pid, (name, mb) in sampler.per_process.items()
+                              if pid != sampler.root and "resource_tracker" not in name), reverse=True)
             res["batch"][n] = {"wall_s": round(wall, 1), "peak_total_mb": round(sampler.total_mb),
                                "peak_per_process_mb": [round(x) for x in
                                                        sorted((mb for _, mb in sampler.per_process.values()),
                                                               reverse=True)[:6]],
-                               "peak_worker_mb": [round(x) for x in workers]}
+                               "peak_worker_mb": [round(x) for x in workers],
+                               "peak_main_mb": round(sampler.per_process.get(sampler.root, ("", 0.0))[1])}
             print(f"batch {n}: {wall:.1f} s", file=sys.stderr, flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -141,7 +142,7 @@ def main(argv: list[str] | None = None) -> int:
           f"{res['load_end']}")
     print(f"serial (sdtm-convert run x {a.studies}): {res['serial_s']:.1f} s, peak {res['serial_peak_mb']} MB")
     print(f"batch run (local cluster):  {full['wall_s']:.1f} s, peak total {full['peak_total_mb']} MB, per worker "
-          f"{full['peak_worker_mb'] or full['peak_per_process_mb']} MB")
+          f"{full['peak_worker_mb']} MB, the batch command's own process (scheduler, client) {full['peak_main_mb']} MB")
     print(f"serial / batch: {res['serial_s'] / full['wall_s']:.2f}x")
     print("growth: " + ", ".join(f"{n} studies {v['wall_s']:.1f} s ({v['wall_s'] / n:.1f} s/study)"
                                  for n, v in sorted(b.items())))

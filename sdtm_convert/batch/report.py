@@ -37,7 +37,7 @@ def write_xlsx(portfolio: dict[str, Any], path: Path) -> None:
 
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Studies")
-    ws.append(["study", "status", "exit status", "error", *SEVERITIES, "conversion errors", "conversion warnings",
+    ws.append(["study", "status", "exit status", "failure", *SEVERITIES, "conversion errors", "conversion warnings",
                "new", "resolved", "persisting", "output"])
     for s in portfolio["studies"]:
         conv, ch = s["conversion"] or {}, s["changes"] or {}
