@@ -72,3 +72,16 @@ def test_changes_count_findings_of_the_same_identity():
     assert (got["new"], got["resolved"], got["persisting"]) == (2, 1, 2)
     assert [f["rule"] for f in got["new_findings"]] == ["R1", "R3"] and got["resolved_findings"][0]["value"] == "LB"
     assert changes(now, study(status=2)) is None
+
+
+def test_a_batch_without_studies_is_a_usage_error_before_any_cluster_starts(tmp_path, capsys):
+    from sdtm_convert.cli import main
+
+    assert main(["batch", "run", "--out", str(tmp_path / "out")]) == 2
+    assert capsys.readouterr().err.strip() == ("error: [batch-usage] give the studies as folders or as --studies "
+                                               "FILE.yaml (one of the two)")
+    (tmp_path / "s.yaml").write_text("studies: [{path: a, args: [--no-such-option]}]", encoding="utf-8")
+    assert main(["batch", "run", "--studies", str(tmp_path / "s.yaml"), "--out", str(tmp_path / "out")]) == 2
+    err = capsys.readouterr().err
+    assert "unrecognized arguments: --no-such-option" in err and "error: [batch-study-args] study a: " in err
+    assert not (tmp_path / "out").exists()
