@@ -40,6 +40,10 @@ def _studies(cache: Path, n: int, low: int, high: int) -> list[Path]:
     return out
 
 
+def _subjects(folder: Path) -> int:
+    return int(folder.name.rsplit("-", 1)[1])
+
+
 def _pss_mb(pid: int) -> float:
     try:
         with open(f"/proc/{pid}/smaps_rollup") as fh:
@@ -113,9 +117,11 @@ def main(argv: list[str] | None = None) -> int:
     try:
         serial = 0.0
         serial_peak = 0.0
+        res["serial_each_s"] = []
         for i, s in enumerate(studies):
             wall, sampler, _ = _timed([*exe, "run", str(s), "--out", str(work / "serial" / s.name), "--quiet"])
             serial += wall
+            res["serial_each_s"].append(round(wall, 1))
             serial_peak = max(serial_peak, sampler.total_mb)
             print(f"serial {i + 1}/{len(studies)} {s.name}: {wall:.1f} s", file=sys.stderr, flush=True)
         res["serial_s"], res["serial_peak_mb"] = round(serial, 1), round(serial_peak)
@@ -126,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
             wall, sampler, _ = _timed(cmd)
             workers = sorted((mb for pid, (name, mb) in sampler.per_process.items()
                               if pid != sampler.root and "resource_tracker" not in name), reverse=True)
-            res["batch"][n] = {"wall_s": round(wall, 1), "peak_total_mb": round(sampler.total_mb),
+            res["batch"][n] = {"wall_s": round(wall, 1), "serial_same_studies_s": round(sum(res["serial_each_s"][:n]), 1),
+                               "subjects": sum(_subjects(s) for s in studies[:n]), "peak_total_mb": round(sampler.total_mb),
                                "peak_per_process_mb": [round(x) for x in
                                                        sorted((mb for _, mb in sampler.per_process.values()),
                                                               reverse=True)[:6]],
@@ -144,8 +151,12 @@ def main(argv: list[str] | None = None) -> int:
     print(f"batch run (local cluster):  {full['wall_s']:.1f} s, peak total {full['peak_total_mb']} MB, per worker "
           f"{full['peak_worker_mb']} MB, the batch command's own process (scheduler, client) {full['peak_main_mb']} MB")
     print(f"serial / batch: {res['serial_s'] / full['wall_s']:.2f}x")
-    print("growth: " + ", ".join(f"{n} studies {v['wall_s']:.1f} s ({v['wall_s'] / n:.1f} s/study)"
-                                 for n, v in sorted(b.items())))
+    print("growth (the studies grow in size with their number, so each line also gives the same studies run "
+          "serially):")
+    for n, v in sorted(b.items()):
+        print(f"  {n} studies ({v['subjects']} subjects): batch {v['wall_s']:.1f} s "
+              f"({1000 * v['wall_s'] / v['subjects']:.2f} s per 1,000 subjects), serial {v['serial_same_studies_s']:.1f} s, "
+              f"serial / batch {v['serial_same_studies_s'] / v['wall_s']:.2f}x")
     if a.json:
         a.json.write_text(json.dumps(res, indent=2) + "\n", encoding="utf-8")
     return 0

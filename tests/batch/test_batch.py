@@ -22,13 +22,13 @@ distributed = pytest.importorskip("distributed")
 STUDIES = {"a": (20, 11, []), "b": (20, 12, ["--no-adam"]), "c": (24, 13, ["--no-adam"])}  # subjects, seed, args
 
 SINGLE = """
-import json, sys
+import json, os, sys
 from sdtm_convert.cli import main
 root, runs, packages = sys.argv[1], json.loads(sys.argv[2]), json.loads(sys.argv[3])
 codes = [main(["run", f"{root}/raw/{n}", "--out", f"{root}/single/{n}", "--quiet", *args]) for n, args in runs]
 for n, pkg in packages:
     out = f"{root}/single-validate/{n}"
-    __import__("os").makedirs(out)
+    os.makedirs(out)
     codes.append(main(["validate", pkg, "--quiet", *(f"--report-{k}={out}/validation.{k}" for k in ("json", "html", "xlsx"))]))
 print(json.dumps({"codes": codes, "dask": sorted(m for m in sys.modules if m.split(".")[0] in ("dask", "distributed"))}))
 """
