@@ -87,23 +87,31 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except Exception as exc:  # a bug, not bad input: one line for the user, the details in a file
-        from sdtm_convert.common.places import environment_fault
-
-        fault = environment_fault(exc, getattr(args, "out", None))  # the machine refused (read-only or full disk...): exit 2, not a bug
-        if fault is not None:
-            print(fault, file=sys.stderr)
-            return 2
-        log = _save_traceback(args)
-        print(f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; {log})",
-              file=sys.stderr)
-        return 3
+        status, line = failure(exc, getattr(args, "out", None))
+        print(line, file=sys.stderr)
+        return status
 
 
-def _save_traceback(args: argparse.Namespace) -> str:
+def failure(exc: Exception, out: str | None) -> tuple[int, str]:
+    """The exit status and the one line for an exception a command raised (``main``, and each study of ``batch``):
+    bad input 2, the machine refused (read-only or full disk...) 2, else a bug: 3, its traceback saved to a
+    crash log (call it inside the ``except`` block)."""
+    if isinstance(exc, SdtmConvertError):
+        return 2, exc.issue.one_line()
+    from sdtm_convert.common.places import environment_fault
+
+    fault = environment_fault(exc, out)
+    if fault is not None:
+        return 2, fault
+    log = _save_traceback(out)
+    return 3, f"internal error: {type(exc).__name__}: {exc} (this is a bug in sdtm-convert; {log})"
+
+
+def _save_traceback(out: str | None) -> str:
     """Save the traceback to a new crash log (``common.crashlog``); what the one-line error says about it."""
     import traceback
 
     from sdtm_convert.common.crashlog import save_crash_log
 
-    log = save_crash_log(traceback.format_exc(), getattr(args, "out", None))
+    log = save_crash_log(traceback.format_exc(), out)
     return f"details in {log}" if log else "no crash log could be written"

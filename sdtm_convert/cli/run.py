@@ -5,11 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sdtm_convert.cli._command import Command, register
 from sdtm_convert.common.progress import Progress
+
+if TYPE_CHECKING:
+    from sdtm_convert.results import RunResult
 
 DEFAULT_STUDY = "nct03745417"
 
@@ -69,7 +74,9 @@ def add_arguments(run: argparse.ArgumentParser) -> None:
                      help="print a machine-readable summary on stdout, no progress (default: a text headline)")
 
 
-def run(args: argparse.Namespace) -> int:
+def execute(args: argparse.Namespace, progress: Callable[[str], None], *, quiet: bool = False) -> RunResult:
+    """What ``run`` does before it prints its summary (also each study of ``batch run``): the usage checks,
+    then :func:`~sdtm_convert.pipeline.run_study`; ``quiet`` keeps the output-inside-input note off stderr."""
     from sdtm_convert.common.places import check_encoding, check_output_folder, output_inside_input
     from sdtm_convert.package.staging import check_replaceable
     from sdtm_convert.pipeline import run_study
@@ -80,15 +87,18 @@ def run(args: argparse.Namespace) -> int:
     check_replaceable(args.out)
     study_dir = check_study_folder(args.study) if args.study else bundled_study(DEFAULT_STUDY)
     spec = Path(args.spec) if args.spec else find_spec(study_dir)
-    progress = Progress(args.quiet or args.json)
     inside = output_inside_input(args.out, study=study_dir, spec=spec)
-    if inside and not args.quiet:
+    if inside and not quiet:
         print(inside, file=sys.stderr)
     progress(f"started {datetime.now(UTC):%Y-%m-%d %H:%M:%S} UTC (the files carry the package date from study.yaml "
              "`created` instead, so reruns are identical)")
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
-    result = run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
-                       validate=not args.no_validate, progress=progress, jobs=args.jobs)
+    return run_study(study_dir, spec, args.out, encoding=args.encoding, formats=formats, adam=not args.no_adam,
+                     validate=not args.no_validate, progress=progress, jobs=args.jobs)
+
+
+def run(args: argparse.Namespace) -> int:
+    result = execute(args, Progress(args.quiet or args.json), quiet=args.quiet)
     conv = result.conversion
     errors = len(conv.errors)
     warnings = sum(1 for i in conv.issues if i.severity == "warning")

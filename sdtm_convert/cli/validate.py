@@ -291,23 +291,28 @@ def _validate(args: argparse.Namespace, inc: list[str] | None, exc: list[str], p
     )
 
 
+def execute(args: argparse.Namespace, progress) -> tuple[Any, dict[str, str]]:
+    """What ``validate`` does before it prints its summary (also each package of ``batch validate``): the usage
+    checks, the validation and the reports asked for; the report and the reports written (kind -> path). A usage
+    problem or an input that cannot be read raises :class:`SdtmConvertError` (exit 2)."""
+    inc, exc, bad = _usage_problem(args)
+    if bad:
+        raise SdtmConvertError(bad)
+    try:
+        report = _validate(args, inc, exc, progress)
+    except (OSError, ValueError) as exc_:
+        raise SdtmConvertError(Issue("validate-input", ERROR, str(exc_))) from exc_
+    return report, _write_reports(report, args, progress)
+
+
 def run(args: argparse.Namespace) -> int:
     from sdtm_convert.common.progress import Progress
 
-    inc, exc, bad = _usage_problem(args)
-    if bad:
-        print(bad.one_line(), file=sys.stderr)
-        return 2
-    progress = Progress(args.quiet or args.json)
     try:
-        report = _validate(args, inc, exc, progress)
+        report, reports = execute(args, Progress(args.quiet or args.json))
     except SdtmConvertError as exc_:
         print(exc_.issue.one_line(), file=sys.stderr)
         return 2
-    except (OSError, ValueError) as exc_:
-        print(f"error: [validate-input] {exc_}", file=sys.stderr)
-        return 2
-    reports = _write_reports(report, args, progress)
     if args.json:
         print(json.dumps(_json_summary(report, reports), indent=2, ensure_ascii=False))
     elif args.quiet:
