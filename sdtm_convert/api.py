@@ -55,15 +55,14 @@ def _load(spec: str | Path | StudySpec | None) -> StudySpec | None:
 
 def spec_origins(spec: StudySpec) -> dict[str, dict[str, dict[str, Any]]]:
     """The mapping spec's variable rows by domain and target (as the mapping engine keeps them for define.xml)."""
-    from sdtm_convert.mapping.engine import resolve_name
+    from sdtm_convert.mapping.engine import merge_origins, origin_row, resolve_name
 
     out: dict[str, dict[str, dict[str, Any]]] = {}
     for d in spec.domains:
-        rows = out.setdefault(d.domain, {})
-        for src in d.sources:
-            for var in src["variables"]:
-                target = resolve_name(var["target"], d.domain)
-                rows.setdefault(target, {**var, "target": target, "__raw": src["raw"]})
+        per_source = [{resolve_name(var["target"], d.domain): origin_row(
+            {**var, "target": resolve_name(var["target"], d.domain), "__raw": src["raw"]}, src)
+            for var in src["variables"]} for src in d.sources]
+        out[d.domain] = merge_origins(per_source)
     return out
 
 

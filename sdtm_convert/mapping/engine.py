@@ -7,6 +7,7 @@ is returned as a frame ``[file, row, domain, status, reason]`` that the pipeline
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -174,9 +175,7 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
         env.targets = out
         series, var_issues = algo(frame, var, env)
         out[target] = series.reindex(frame.index)
-        # define.xml names a transposed value's raw columns, not the working column __value
-        origins[target] = var | ({"__transposed": [c["column"] for c in src["transpose"]["columns"]]}
-                                 if "transpose" in src else {})
+        origins[target] = origin_row(var, src)
         issues += var_issues
         if "map_from" in var:  # a codebook is reference data: every row of it is read for this variable
             book = raw[var["map_from"]["raw"]].frame
@@ -194,6 +193,25 @@ def map_source(ds: DomainSpec, src: dict[str, Any], raw: dict[str, RawDataset], 
     return MappedDomain(ds.domain, result.reset_index(drop=True), issues, accounting, origins)
 
 
+def origin_row(var: dict[str, Any], src: dict[str, Any]) -> dict[str, Any]:
+    """A variable's spec row as define.xml's origin reads it: for a transposed source, with the raw columns it
+    transposes (define.xml names those, not the working column ``__value``)."""
+    return var | ({"__transposed": [c["column"] for c in src["transpose"]["columns"]]} if "transpose" in src else {})
+
+
+def merge_origins(per_source: Iterable[dict[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """A domain's origin rows from its sources' (target → row): the first source's row, with every source's
+    transposed columns, once each."""
+    origins: dict[str, dict[str, Any]] = {}
+    for rows in per_source:
+        for k, v in rows.items():
+            first = origins.setdefault(k, v)
+            if first is not v and v.get("__transposed"):
+                more = [c for c in v["__transposed"] if c not in first.get("__transposed", [])]
+                origins[k] = first | {"__transposed": [*first.get("__transposed", []), *more]}
+    return origins
+
+
 def map_domain(ds: DomainSpec, raw: dict[str, RawDataset], ct: ControlledTerminology) -> MappedDomain:
     """Map every source block of a domain spec and stack the records."""
     parts = [map_source(ds, src, raw, ct) for src in ds.sources]
@@ -202,13 +220,7 @@ def map_domain(ds: DomainSpec, raw: dict[str, RawDataset], ct: ControlledTermino
     for c in frame.columns:
         if frame[c].dtype == object or str(frame[c].dtype) in ("str", "string"):
             frame[c] = as_text(frame[c]) if c not in PROVENANCE else frame[c]
-    origins: dict[str, dict[str, Any]] = {}
-    for p in parts:
-        for k, v in p.origins.items():
-            first = origins.setdefault(k, v)
-            if first is not v and v.get("__transposed"):  # every source's transposed columns, once each
-                more = [c for c in v["__transposed"] if c not in first.get("__transposed", [])]
-                origins[k] = first | {"__transposed": [*first.get("__transposed", []), *more]}
+    origins = merge_origins(p.origins for p in parts)
     return MappedDomain(
         ds.domain,
         frame,
