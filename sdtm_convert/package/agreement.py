@@ -21,28 +21,19 @@ by more than ``BEST_PAIR_MAX`` record pairs are paired in file order. On the mat
 from __future__ import annotations
 
 import json
-import math
-import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from sdtm_convert.common.text import number_text, plural
+from sdtm_convert.common.text import plural
 from sdtm_convert.errors import fatal
-from sdtm_convert.package._sasdates import SAS_EPOCH, to_iso
+from sdtm_convert.package.values import Column, column, key_text, plain, same, shown
 
-REL_TOL = 1e-9
-SECONDS_TOL = 1e-6  # seconds: an ISO text's fraction against a SAS number
 EXAMPLES = 5
-DAYS_BELOW = 1_000_000  # a SAS number below this (in magnitude) is a date in days, at or above a datetime in seconds
-TEMPORAL = ("date", "datetime", "time")
-# ISO 8601 date, datetime or time; a blank for the T too, as R's write.csv writes a datetime (2014-01-02 08:30:00)
-_ISO = re.compile(r"^(?:(\d{4}-\d{2}-\d{2}))?(?:[T ]?(\d{2}):(\d{2})(?::(\d{2}(?:\.\d+)?))?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$")
 
 
 @dataclass
@@ -142,192 +133,22 @@ def _mean(values: list[float | None]) -> float | None:
     return sum(vals) / len(vals) if vals else None
 
 
-# -- one column, canonical ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class _Column:
-    """A column as numbers (float64, NaN missing) or as text (trailing blanks stripped, "" missing)."""
-
-    values: np.ndarray
-    numeric: bool
-    temporal: str | None = None  # date / datetime / time when the file says the numbers are one
-
-
-def _column(s: pd.Series, temporal: str | None) -> _Column:
-    if pd.api.types.is_datetime64_any_dtype(s):
-        ts = pd.to_datetime(s)
-        if getattr(ts.dt, "tz", None) is not None:
-            ts = ts.dt.tz_localize(None)
-        secs = (ts - pd.Timestamp(SAS_EPOCH)).dt.total_seconds().to_numpy(dtype="float64", na_value=np.nan)
-        with np.errstate(invalid="ignore"):
-            whole_days = bool(np.all(np.isnan(secs) | (np.mod(secs, 86400) == 0)))
-        return _Column(secs / 86400 if whole_days else secs, True, "date" if whole_days else "datetime")
-    if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-        return _Column(pd.to_numeric(s).to_numpy(dtype="float64", na_value=np.nan), True, temporal)
-    codes, uniq = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)  # once per distinct value
-    table = np.array(["" if _missing(x) else str(x).rstrip() for x in uniq] + [""], dtype=object)
-    return _Column(table[np.where(codes < 0, len(uniq), codes)], False)
-
-
-def _missing(x: Any) -> bool:
-    return x is None or x is pd.NA or x is pd.NaT or (isinstance(x, float) and math.isnan(x))
-
-
-def _iso_parts(text: str) -> tuple[float | None, float | None] | None:
-    """(SAS day, seconds in the day) of ISO 8601 text, either None when the text lacks it; None when not ISO."""
-    m = _ISO.match(text)
-    if not m or not (m.group(1) or m.group(2)):
-        return None
-    try:
-        day = float((date.fromisoformat(m.group(1)) - SAS_EPOCH).days) if m.group(1) else None
-    except ValueError:
-        return None
-    if m.group(2) is None:
-        return day, None
-    return day, int(m.group(2)) * 3600 + int(m.group(3)) * 60 + float(m.group(4) or 0)
-
-
-def _text_kind(text: np.ndarray) -> str | None:
-    """``iso`` / ``time`` when every non-missing text reads as ISO 8601 (``time``: times only), else None."""
-    present = [t for t in pd.unique(text) if t != ""]
-    parsed = [_iso_parts(t) for t in present]
-    if not present or any(p is None for p in parsed):
-        return None
-    return "time" if all(p is not None and p[0] is None for p in parsed) else "iso"
-
-
-def _num_parts(x: np.ndarray, kind: str) -> tuple[np.ndarray, np.ndarray]:
-    """(day, seconds) of SAS numbers of ``kind``; NaN where the kind has no such part."""
-    nan = np.full(len(x), np.nan)
-    if kind == "date":
-        return np.floor(x), nan
-    if kind == "time":
-        return nan, x
-    day = np.floor(x / 86400)
-    return day, x - day * 86400
-
-
-def _text_parts(text: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(day, seconds, is ISO) of each text."""
-    codes, uniq = pd.factorize(text)
-    parts = [_iso_parts(t) if t != "" else None for t in uniq]
-    day = np.array([np.nan if p is None or p[0] is None else p[0] for p in parts] + [np.nan])
-    sec = np.array([np.nan if p is None or p[1] is None else p[1] for p in parts] + [np.nan])
-    ok = np.array([p is not None for p in parts] + [False])
-    idx = np.where(codes < 0, len(uniq), codes)
-    return day[idx], sec[idx], ok[idx]
-
-
-def _temporal_kind(num: _Column, text: _Column) -> str | None:
-    """The kind of the numbers when they are to be read as dates against ``text``, else None."""
-    if num.temporal:
-        return num.temporal
-    kind = _text_kind(text.values)
-    if kind is None:
-        return None
-    if kind == "time":
-        return "time"
-    finite = num.values[~np.isnan(num.values)]
-    return "date" if not len(finite) or np.abs(finite).max() < DAYS_BELOW else "datetime"
-
-
-def _same_temporal(x: np.ndarray, kind: str, text: np.ndarray) -> np.ndarray:
-    nday, nsec = _num_parts(x, kind)
-    tday, tsec, iso = _text_parts(text)
-    both_day = ~np.isnan(nday) & ~np.isnan(tday)
-    both_sec = ~np.isnan(nsec) & ~np.isnan(tsec)
-    with np.errstate(invalid="ignore"):
-        same = (iso & (both_day | both_sec) & (~both_day | (nday == tday))
-                & (~both_sec | (np.abs(nsec - tsec) <= SECONDS_TOL)))
-    return same | (np.isnan(x) & (text == ""))
-
-
-def _same(a: _Column, b: _Column) -> tuple[np.ndarray, str | None]:
-    """Which values agree, and the date kind of the numbers (to show them as ISO text) when they are dates."""
-    if a.numeric and b.numeric:  # two date numbers compare as numbers, and are shown as dates
-        return np.isclose(a.values, b.values, rtol=REL_TOL, atol=0.0, equal_nan=True), a.temporal or b.temporal
-    if not a.numeric and not b.numeric:
-        return a.values == b.values, None
-    num, text = (a, b) if a.numeric else (b, a)
-    kind = _temporal_kind(num, text)
-    if kind:
-        return _same_temporal(num.values, kind, text.values), kind
-    parsed = pd.to_numeric(pd.Series(text.values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-    with np.errstate(invalid="ignore"):
-        close = ~np.isnan(parsed) & np.isclose(num.values, parsed, rtol=REL_TOL, atol=0.0)
-    return close | (np.isnan(num.values) & (text.values == "")), None
-
-
-def _shown(col: _Column, value: Any, kind: str | None) -> Any:
-    """A value as an example shows it: plain Python, a date number also as ISO text."""
-    if col.numeric:
-        if math.isnan(value):
-            return None
-        if kind:
-            return to_iso(value, kind)
-        return int(value) if float(value).is_integer() else float(value)
-    return value
-
-
-# -- keys ------------------------------------------------------------------------------------------------------
-
-
-def _key_text(a: _Column, b: _Column) -> tuple[np.ndarray, np.ndarray]:
-    """Both sides of one key as comparable text."""
-    if a.numeric and b.numeric:
-        return _num_text(a.values), _num_text(b.values)
-    if not a.numeric and not b.numeric:
-        return a.values, b.values
-    num, text = (a, b) if a.numeric else (b, a)
-    kind = _temporal_kind(num, text)
-    if kind:
-        nday, nsec = _num_parts(num.values, kind)
-        tday, tsec, iso = _text_parts(text.values)
-        # a date, or text without a time somewhere, is matched on the day alone
-        coarse = kind == "date" or (kind == "datetime" and bool(np.isnan(tsec[iso]).any()))
-        nt = _parts_text(nday, None if coarse else nsec)
-        tt = np.where(iso, _parts_text(tday, None if coarse else tsec), text.values)
-    else:
-        parsed = pd.to_numeric(pd.Series(text.values), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
-        nt = _num_text(num.values)
-        tt = np.where(np.isnan(parsed), text.values, _num_text(parsed))
-    return (nt, tt) if a.numeric else (tt, nt)
-
-
-def _num_text(x: np.ndarray) -> np.ndarray:
-    return number_text(pd.Series(x)).to_numpy(dtype=object)
-
-
-def _parts_text(day: np.ndarray, sec: np.ndarray | None) -> np.ndarray:
-    d = _num_text(day)
-    return d if sec is None else d + "T" + _num_text(np.round(sec, 6))
-
-
-def _plain(v: Any) -> Any:
-    if isinstance(v, float | np.floating):
-        return None if math.isnan(v) else (int(v) if float(v).is_integer() else float(v))
-    if isinstance(v, np.integer):
-        return int(v)
-    return v
-
-
 # -- pairing records whose keys repeat -------------------------------------------------------------------------
 
 BEST_PAIR_MAX = 2_500  # record pairs of one key value above which its records are paired in file order
 
 
-def _pair_scores(ia: np.ndarray, ib: np.ndarray, value_cols: list[tuple[_Column, _Column]]) -> np.ndarray:
+def _pair_scores(ia: np.ndarray, ib: np.ndarray, value_cols: list[tuple[Column, Column]]) -> np.ndarray:
     """How many variables agree for each candidate pair of records (``ia[i]`` with ``ib[i]``)."""
     score = np.zeros(len(ia), dtype=int)
     for a, b in value_cols:
-        same, _ = _same(_Column(a.values[ia], a.numeric, a.temporal), _Column(b.values[ib], b.numeric, b.temporal))
-        score += same
+        agree, _ = same(Column(a.values[ia], a.numeric, a.temporal), Column(b.values[ib], b.numeric, b.temporal))
+        score += agree
     return score
 
 
 def _best_pairs(ka: pd.DataFrame, kb: pd.DataFrame, kcols: list[str],
-                value_cols: list[tuple[_Column, _Column]]) -> pd.Series:
+                value_cols: list[tuple[Column, Column]]) -> pd.Series:
     """``kb["__n"]`` renumbered so that, for key values repeated on either side, each of our records takes the
     rank of the reference record it agrees with best (greedy, best first; ties in file order); our records left
     without a partner take ranks no reference record has."""
@@ -370,9 +191,9 @@ def variable_agreement(name: str, reference: pd.DataFrame, ours: pd.DataFrame, k
                     dataset=name)
     ta, tb = reference.attrs.get("temporal", {}), ours.attrs.get("temporal", {})
     common = [c for c in reference.columns if c in ours.columns]
-    cols = {c: (_column(reference[c], ta.get(c)), _column(ours[c], tb.get(c))) for c in common}
-    ka = pd.DataFrame({f"k{i}": _key_text(*cols[k])[0] for i, k in enumerate(keys)})
-    kb = pd.DataFrame({f"k{i}": _key_text(*cols[k])[1] for i, k in enumerate(keys)})
+    cols = {c: (column(reference[c], ta.get(c)), column(ours[c], tb.get(c))) for c in common}
+    ka = pd.DataFrame({f"k{i}": key_text(*cols[k])[0] for i, k in enumerate(keys)})
+    kb = pd.DataFrame({f"k{i}": key_text(*cols[k])[1] for i, k in enumerate(keys)})
     kcols = list(ka.columns)
     dup = pd.concat([ka[ka.duplicated(kcols)], kb[kb.duplicated(kcols)]]).drop_duplicates()
     ka["__n"], kb["__n"] = ka.groupby(kcols, sort=False).cumcount(), kb.groupby(kcols, sort=False).cumcount()
@@ -390,22 +211,22 @@ def variable_agreement(name: str, reference: pd.DataFrame, ours: pd.DataFrame, k
                     unmatched_ours_keys=_keys_of(ours, keys, extra))
     for c in (c for c in common if c not in keys):
         a, b = cols[c]
-        a, b = _Column(a.values[ia], a.numeric, a.temporal), _Column(b.values[ib], b.numeric, b.temporal)
-        same, kind = _same(a, b)
-        bad = np.flatnonzero(~same)[:EXAMPLES]
-        examples = [Disagreement(_key_of(reference, keys, ia[i]), _shown(a, a.values[i], kind if a.numeric else None),
-                                 _shown(b, b.values[i], kind if b.numeric else None)) for i in bad]
-        out.variables[c] = VariableAgreement(int(same.sum()), len(same), examples)
+        a, b = Column(a.values[ia], a.numeric, a.temporal), Column(b.values[ib], b.numeric, b.temporal)
+        agree, kind = same(a, b)
+        bad = np.flatnonzero(~agree)[:EXAMPLES]
+        examples = [Disagreement(_key_of(reference, keys, ia[i]), shown(a, a.values[i], kind if a.numeric else None),
+                                 shown(b, b.values[i], kind if b.numeric else None)) for i in bad]
+        out.variables[c] = VariableAgreement(int(agree.sum()), len(agree), examples)
     return out
 
 
 def _key_of(df: pd.DataFrame, keys: list[str], row: int) -> dict[str, Any]:
-    return {k: _plain(df[k].iloc[row]) for k in keys}
+    return {k: plain(df[k].iloc[row]) for k in keys}
 
 
 def _keys_of(df: pd.DataFrame, keys: list[str], rows: pd.Series) -> list[dict[str, Any]]:
     picked = df[keys].iloc[rows.to_numpy(dtype=int)[:EXAMPLES]]
-    return [dict(zip(keys, map(_plain, row))) for row in picked.itertuples(index=False)]
+    return [dict(zip(keys, map(plain, row))) for row in picked.itertuples(index=False)]
 
 
 # -- two packages ---------------------------------------------------------------------------------------------
