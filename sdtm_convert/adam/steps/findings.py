@@ -56,6 +56,13 @@ register(Step(
 HW = {"weight_code": Str(default="WEIGHT"), "height_code": Str(default="HEIGHT"),
       "constant_by_vars": Names(doc="the height is measured once: matched on these (USUBJID) to every weight")}
 
+
+def _hw_args(p: P) -> dict[str, Any]:
+    """The keyword arguments BMI and BSA share: the new records' constants, the codes, the height's by_vars."""
+    return {"set_values_to": p.get("set_values_to"), "weight_code": p.get("weight_code", "WEIGHT"),
+            "height_code": p.get("height_code", "HEIGHT"), "constant_by_vars": list(p.get("constant_by_vars", ())),
+            "unit_var": p.get("unit_var")}
+
 register(Step(
     name="derive_param_bmi",
     doc="Body mass index records: WEIGHT / (HEIGHT / 100)^2 (kg/m2) per by_vars group having both (admiral "
@@ -63,10 +70,7 @@ register(Step(
     params={**PARAM_COMMON, **HW},
     sets_from=lambda p: _new_records(p, "BMI", "WEIGHT / (HEIGHT / 100)^2 of the same " + ", ".join(p["by_vars"]) + "."),
     reads_from=_param_reads,
-    run=lambda ctx, p: derive_param_bmi(ctx.working, list(p["by_vars"]), p.get("filter"),
-                                        set_values_to=p.get("set_values_to"), weight_code=p.get("weight_code", "WEIGHT"),
-                                        height_code=p.get("height_code", "HEIGHT"),
-                                        constant_by_vars=list(p.get("constant_by_vars", ())), unit_var=p.get("unit_var")),
+    run=lambda ctx, p: derive_param_bmi(ctx.working, list(p["by_vars"]), p.get("filter"), **_hw_args(p)),
 ))
 
 register(Step(
@@ -78,10 +82,7 @@ register(Step(
                                                "WEIGHT of the same " + ", ".join(p["by_vars"]) + "."),
     reads_from=_param_reads,
     run=lambda ctx, p: derive_param_bsa(ctx.working, list(p["by_vars"]), p.get("filter"),
-                                        method=p.get("method", "Mosteller"), set_values_to=p.get("set_values_to"),
-                                        weight_code=p.get("weight_code", "WEIGHT"),
-                                        height_code=p.get("height_code", "HEIGHT"),
-                                        constant_by_vars=list(p.get("constant_by_vars", ())), unit_var=p.get("unit_var")),
+                                        method=p.get("method", "Mosteller"), **_hw_args(p)),
 ))
 
 register(Step(
